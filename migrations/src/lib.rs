@@ -1,0 +1,15 @@
+//! Database migrations of trygg, one file per step, each valid on SQLite and PostgreSQL.
+//! `trygg serve` runs them at start (`Migrator::up(&db, None)`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,224 @@
+//! Staff accounts: roles, password rules and argon2id hashing. No I/O; see `store::users`.
+
+use std::fmt;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand::RngCore;
+
+/// What a signed-in user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Surveys, waves, invitations, users, population figures.
+    Admin,
+    /// Reads indicators, trends and exports; writes the annual evaluation.
+    Evaluator,
+    /// A school coordinator, bound to one school: opens class sessions.
+    School,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Evaluator, Role::School];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Evaluator => "evaluator",
+            Role::School => "school",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_CHARS: usize = 200;
+
+/// Why a new account cannot be created as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("`{0}` is not an e-mail address")]
+    BadEmail(String),
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    PasswordTooShort,
+    #[error("the password may have at most {MAX_PASSWORD_CHARS} characters")]
+    PasswordTooLong,
+    #[error("a school coordinator needs --school (the school they coordinate)")]
+    SchoolMissing,
+    #[error("only a school coordinator is bound to a school; leave out --school for {0}")]
+    SchoolNotAllowed(Role),
+    #[error("`{0}` is not a school id: use letters, digits, '-' and '_' (at most 100)")]
+    BadSchool(String),
+    #[error("there is already a user with the e-mail {0}")]
+    EmailTaken(String),
+}
+
+/// A checked request for a new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub role: Role,
+    pub school_id: Option<String>,
+}
+
+impl NewUser {
+    pub fn parse(email: &str, role: Role, school: Option<&str>) -> Result<NewUser, AccountError> {
+        let email = normalize_email(email)?;
+        let school = school.map(str::trim).filter(|s| !s.is_empty());
+        let school_id = match (role, school) {
+            (Role::School, None) => return Err(AccountError::SchoolMissing),
+            (Role::School, Some(s)) => {
+                let ok = s.len() <= 100
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                if !ok {
+                    return Err(AccountError::BadSchool(s.to_owned()));
+                }
+                Some(s.to_owned())
+            }
+            (other, Some(_)) => return Err(AccountError::SchoolNotAllowed(other)),
+            (_, None) => None,
+        };
+        Ok(NewUser {
+            email,
+            role,
+            school_id,
+        })
+    }
+}
+
+/// Lower-cases and checks an e-mail address: one '@', something on both sides, no spaces.
+pub fn normalize_email(email: &str) -> Result<String, AccountError> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 320
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && matches!(email.split_once('@'), Some((local, domain))
+            if !local.is_empty() && domain.contains('.') && !domain.contains('@')
+               && !domain.starts_with('.') && !domain.ends_with('.'));
+    if valid {
+        Ok(email)
+    } else {
+        Err(AccountError::BadEmail(email))
+    }
+}
+
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Err(AccountError::PasswordTooShort)
+    } else if chars > MAX_PASSWORD_CHARS {
+        Err(AccountError::PasswordTooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane).
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string (`$argon2id$v=19$…`). CPU-heavy: call it off the async
+/// executor (`spawn_blocking`).
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt)?;
+    Ok(hasher()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Checks a password against a stored PHC string; a malformed hash never matches.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash of a password nobody knows, verified against when the account does not exist so that
+/// a wrong e-mail takes as long to refuse as a wrong password.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        rand::rng().fill_bytes(&mut secret);
+        hash_password(&crate::util::hex(&secret)).unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
+        let hash = hash_password("correct horse battery").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterz", &hash));
+        assert!(!verify_password("correct horse battery", "not a hash"));
+    }
+
+    #[test]
+    fn new_users_are_checked() {
+        assert_eq!(
+            NewUser::parse(" Anna@Example.se ", Role::Admin, None)
+                .expect("valid")
+                .email,
+            "anna@example.se"
+        );
+        let cases = [
+            (
+                "anna",
+                Role::Admin,
+                None,
+                AccountError::BadEmail("anna".into()),
+            ),
+            ("a@b.se", Role::School, None, AccountError::SchoolMissing),
+            (
+                "a@b.se",
+                Role::Evaluator,
+                Some("s1"),
+                AccountError::SchoolNotAllowed(Role::Evaluator),
+            ),
+            (
+                "a@b.se",
+                Role::School,
+                Some("s 1"),
+                AccountError::BadSchool("s 1".into()),
+            ),
+        ];
+        for (email, role, school, expected) in cases {
+            assert_eq!(
+                NewUser::parse(email, role, school).expect_err(email),
+                expected
+            );
+        }
+        assert_eq!(
+            NewUser::parse("a@b.se", Role::School, Some("sk-1"))
+                .expect("school")
+                .school_id
+                .as_deref(),
+            Some("sk-1")
+        );
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert_eq!(check_password("short"), Err(AccountError::PasswordTooShort));
+        assert!(check_password("long enough password").is_ok());
+    }
+}

@@ -1,0 +1,173 @@
+//! What each command of the `trygg` binary does, once its arguments are parsed.
+//! Each returns the process exit code; messages go to stdout (results) and stderr (problems).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use crate::accounts::{self, NewUser, Role};
+use crate::config::Settings;
+use crate::survey;
+use crate::{db, startup, store};
+
+pub const OK: i32 = 0;
+pub const FAILED: i32 = 1;
+
+/// Logs to stderr with the configured filter (`TRYGG_LOG`, `log` in trygg.toml, or `RUST_LOG`).
+pub fn init_tracing(settings: &Settings) {
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| settings.log.clone());
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// `trygg serve`: check questionnaires, migrate, listen.
+pub async fn serve(settings: Settings) -> i32 {
+    init_tracing(&settings);
+    let bind = settings.bind;
+    let state = match startup::build_state(settings).await {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("trygg did not start.");
+            return FAILED;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(bind).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("cannot listen on {bind}: {e}");
+            return FAILED;
+        }
+    };
+    let address = listener.local_addr().map_or(bind, |a| a);
+    tracing::info!(
+        surveys = state.surveys.len(),
+        postgres = state.settings.is_postgres(),
+        "trygg listening on http://{address}"
+    );
+    match startup::serve(listener, state, startup::shutdown_signal()).await {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("server error: {e}");
+            FAILED
+        }
+    }
+}
+
+/// `trygg check-surveys`: every problem of every file, `FILE:LINE: message`.
+pub fn check_surveys(settings: &Settings) -> i32 {
+    match survey::load_dir(&settings.surveys_dir) {
+        Ok(catalog) => {
+            for loaded in catalog.iter() {
+                println!(
+                    "ok {} (version {}, {} questions, {} indicators)",
+                    loaded.path.display(),
+                    loaded.survey.version,
+                    loaded.survey.questions().count(),
+                    loaded.survey.indicators.len()
+                );
+            }
+            OK
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!(
+                "{} problem{} found.",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            FAILED
+        }
+    }
+}
+
+/// `trygg synth`: N valid random submissions as JSON lines.
+pub fn synth(settings: &Settings, survey_id: &str, count: usize, seed: Option<u64>) -> i32 {
+    let catalog = match survey::load_dir(&settings.surveys_dir) {
+        Ok(c) => c,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            return FAILED;
+        }
+    };
+    let Some(loaded) = catalog.get(survey_id) else {
+        let known: Vec<&str> = catalog.iter().map(|l| l.survey.id.as_str()).collect();
+        eprintln!(
+            "no questionnaire `{survey_id}`; known: {}",
+            known.join(", ")
+        );
+        return FAILED;
+    };
+    let seed = seed.unwrap_or_else(rand::random);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for submission in survey::synth(&loaded.survey, count, seed) {
+        if writeln!(out, "{submission}").is_err() {
+            return FAILED;
+        }
+    }
+    if out.flush().is_err() { FAILED } else { OK }
+}
+
+/// `trygg user add`: the password is read from stdin (one line).
+pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Option<&str>) -> i32 {
+    let Some(role) = Role::parse(role) else {
+        eprintln!("`{role}` is not a role; use admin, evaluator or school");
+        return FAILED;
+    };
+    let new = match NewUser::parse(email, role, school) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("{e}");
+            return FAILED;
+        }
+    };
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!(
+            "Password for {} (input is shown; pipe it in to hide it): ",
+            new.email
+        );
+        let _ = std::io::stderr().flush();
+    }
+    let mut password = String::new();
+    if let Err(e) = stdin.lock().read_line(&mut password) {
+        eprintln!("cannot read the password from stdin: {e}");
+        return FAILED;
+    }
+    let password = password.trim_end_matches(['\r', '\n']);
+    if let Err(e) = accounts::check_password(password) {
+        eprintln!("{e}");
+        return FAILED;
+    }
+    let hash = match accounts::hash_password(password) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("cannot hash the password: {e}");
+            return FAILED;
+        }
+    };
+    let db = match db::connect_and_migrate(&settings.database_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("database {}: {e}", startup::redact(&settings.database_url));
+            return FAILED;
+        }
+    };
+    match store::users::add(&db, &new, hash, "cli").await {
+        Ok(user) => {
+            println!("created {} {} ({})", new.role, user.email, user.id);
+            OK
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            FAILED
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! trygg: anonymous safety and drug-habit surveys for local crime prevention, with design-based
+//! statistics. The binary (`main.rs`) only parses the command line and calls into this library, so
+//! tests build exactly the application that runs.
+
+pub mod accounts;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod i18n;
+pub mod startup;
+pub mod store;
+pub mod survey;
+pub mod util;
+pub mod web;

@@ -1,0 +1,117 @@
+//! The `trygg` command: parses the command line and hands over to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use trygg::cli;
+use trygg::config::{Overrides, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "trygg",
+    version,
+    about = "Anonymous safety surveys with design-based statistics"
+)]
+struct Cli {
+    /// Database URL [env: TRYGG_DATABASE_URL] [default: sqlite://trygg.db?mode=rwc]
+    #[arg(long, global = true, value_name = "URL")]
+    database: Option<String>,
+    /// Folder with the questionnaire files [env: TRYGG_SURVEYS] [default: surveys]
+    #[arg(long, global = true, value_name = "DIR")]
+    surveys: Option<PathBuf>,
+    /// Settings file [env: TRYGG_CONFIG] [default: trygg.toml when present]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Without a command, trygg serves.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (migrates the database first)
+    Serve {
+        /// Address to listen on [env: TRYGG_BIND] [default: 127.0.0.1:3000]
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Check every questionnaire file; print each problem as FILE:LINE: message
+    CheckSurveys,
+    /// Print N valid random submissions of a questionnaire as JSON lines
+    Synth {
+        #[arg(long, value_name = "ID")]
+        survey: String,
+        #[arg(long, value_name = "N")]
+        count: usize,
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+    },
+    /// Manage staff accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from stdin
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, evaluator or school
+        #[arg(long)]
+        role: String,
+        /// The school a school coordinator belongs to
+        #[arg(long, value_name = "ID")]
+        school: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve { bind: None });
+    let bind = match &command {
+        Command::Serve { bind } => bind.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        config: cli.config,
+        database_url: cli.database,
+        surveys_dir: cli.surveys,
+        bind,
+    };
+    let settings = match Settings::load(&overrides) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match command {
+        Command::Serve { .. } => runtime.block_on(cli::serve(settings)),
+        Command::CheckSurveys => cli::check_surveys(&settings),
+        Command::Synth {
+            survey,
+            count,
+            seed,
+        } => cli::synth(&settings, &survey, count, seed),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    school,
+                },
+        } => runtime.block_on(cli::user_add(&settings, &email, &role, school.as_deref())),
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

@@ -1,0 +1,108 @@
+//! Admin pages: the loaded questionnaires, users and the audit log.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use maud::Markup;
+use serde::Deserialize;
+
+use super::auth::CurrentUser;
+use super::views::{PageCtx, admin as view};
+use super::{ADMIN, AppError, AppState, Routes};
+use crate::accounts::{self, NewUser, Role};
+use crate::store;
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/admin", ADMIN, overview)
+        .get("/admin/surveys/{id}", ADMIN, survey)
+        .get("/admin/users", ADMIN, users)
+        .post("/admin/users", ADMIN, add_user)
+        .get("/admin/audit", ADMIN, audit)
+}
+
+async fn overview(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
+    let users = store::users::list(&state.db).await?;
+    Ok(view::overview(&ctx, &state.surveys, users.len()))
+}
+
+async fn survey(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let loaded = state.surveys.get(&id).ok_or(AppError::NotFound)?;
+    Ok(view::survey(&ctx, loaded))
+}
+
+async fn users(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
+    let users = store::users::list(&state.db).await?;
+    Ok(view::users(&ctx, &users, &view::UserForm::default(), None))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AddUserForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    school: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn add_user(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(admin): Extension<CurrentUser>,
+    Form(form): Form<AddUserForm>,
+) -> Result<Response, AppError> {
+    let refill = view::UserForm {
+        email: form.email.clone(),
+        role: form.role.clone(),
+        school: form.school.clone(),
+    };
+    let checked = Role::parse(&form.role)
+        .ok_or_else(|| format!("`{}` is not a role", form.role))
+        .and_then(|role| {
+            NewUser::parse(&form.email, role, Some(&form.school)).map_err(|e| e.to_string())
+        })
+        .and_then(|new| {
+            accounts::check_password(&form.password)
+                .map(|()| new)
+                .map_err(|e| e.to_string())
+        });
+    let new = match checked {
+        Ok(new) => new,
+        Err(message) => return rerender(&ctx, &state, &refill, &message).await,
+    };
+    let password = form.password;
+    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))?;
+    match store::users::add(&state.db, &new, hash, &admin.email).await {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(store::users::AddUserError::Invalid(e)) => {
+            rerender(&ctx, &state, &refill, &e.to_string()).await
+        }
+        Err(store::users::AddUserError::Db(e)) => Err(e.into()),
+    }
+}
+
+async fn rerender(
+    ctx: &PageCtx,
+    state: &AppState,
+    form: &view::UserForm,
+    message: &str,
+) -> Result<Response, AppError> {
+    let users = store::users::list(&state.db).await?;
+    let page = view::users(ctx, &users, form, Some(message));
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn audit(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
+    let entries = store::audit::recent(&state.db, 500).await?;
+    Ok(view::audit(&ctx, &entries))
+}

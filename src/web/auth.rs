@@ -1,0 +1,273 @@
+//! Signing in and out, the session cookie, the CSRF token, and the role check of protected routes.
+
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use super::views::{self, PageCtx};
+use super::{AppError, AppState, PUBLIC, Routes};
+use crate::accounts::{self, Role};
+use crate::store;
+use crate::util::random_token;
+
+pub const SESSION_COOKIE: &str = "trygg_session";
+pub const CSRF_COOKIE: &str = "trygg_csrf";
+
+/// The signed-in user of a request, put into its extensions by [`load_session`].
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub school_id: Option<String>,
+    /// The cookie token, to end the session at logout.
+    pub session_token: String,
+}
+
+/// The token forms of this request must carry: the session's when signed in, else a random
+/// per-browser token kept in an HttpOnly, SameSite=Strict cookie.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// A cookie's value from the request headers.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn cookie_header(
+    settings: &crate::config::Settings,
+    name: &str,
+    value: &str,
+    max_age: i64,
+) -> Option<HeaderValue> {
+    let secure = if settings.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .ok()
+}
+
+/// Looks up the session cookie and the CSRF token. Only requests that carry a session cookie
+/// touch the database.
+pub async fn load_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let token = cookie_value(req.headers(), SESSION_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned);
+    let mut user = None;
+    let mut csrf = None;
+    if let Some(token) = token
+        && let Some((session, found)) = store::sessions::find_valid(&state.db, &token).await?
+        && let Some(role) = Role::parse(&found.role)
+    {
+        csrf = Some(session.csrf_token);
+        user = Some(CurrentUser {
+            id: found.id,
+            email: found.email,
+            role,
+            school_id: found.school_id,
+            session_token: token,
+        });
+    }
+    let mut new_cookie = None;
+    let csrf = match csrf {
+        Some(c) => c,
+        None => match cookie_value(req.headers(), CSRF_COOKIE)
+            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            Some(existing) => existing.to_owned(),
+            None => {
+                let fresh = random_token();
+                new_cookie = cookie_header(&state.settings, CSRF_COOKIE, &fresh, 60 * 60 * 24 * 30);
+                fresh
+            }
+        },
+    };
+    req.extensions_mut().insert(CsrfToken(csrf));
+    if let Some(user) = user {
+        req.extensions_mut().insert(user);
+    }
+    let mut response = next.run(req).await;
+    if let Some(cookie) = new_cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// The role check of a protected route. Pages send a visitor without a session to the login page
+/// (and back afterwards); the API answers 401. A signed-in user without the role gets 403.
+pub async fn require_role(roles: &'static [Role], req: Request, next: Next) -> Response {
+    match req.extensions().get::<CurrentUser>() {
+        Some(user) if roles.contains(&user.role) => next.run(req).await,
+        Some(_) => {
+            AppError::Forbidden("you do not have access to this page".to_owned()).into_response()
+        }
+        None if req.uri().path().starts_with("/api/") => AppError::Unauthorized.into_response(),
+        None => {
+            let next_path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+            let target = format!("/login?next={}", url_encode(next_path));
+            Redirect::to(&target).into_response()
+        }
+    }
+}
+
+/// Where a user goes after signing in, when no (safe) `next` was given.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "/admin",
+        Role::Evaluator => "/evaluate",
+        Role::School => "/school",
+    }
+}
+
+/// Only local paths are followed after login, never another site.
+fn safe_next(next: Option<&str>) -> Option<&str> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+}
+
+fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/login", PUBLIC, login_page)
+        .post("/login", PUBLIC, login)
+        .post("/logout", super::ANY_USER, logout)
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(ctx: PageCtx, Query(query): Query<NextQuery>) -> Response {
+    if let Some(user) = &ctx.user {
+        return Redirect::to(home_of(user.role)).into_response();
+    }
+    views::login::page(&ctx, query.next.as_deref(), "", None).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    if let Some(wait) = store::logins::wait_before_attempt(&state.db, &form.email).await? {
+        return Err(AppError::TooManyRequests(wait));
+    }
+    let email = accounts::normalize_email(&form.email).ok();
+    let user = match &email {
+        Some(e) => store::users::find_by_email(&state.db, e).await?,
+        None => None,
+    };
+    // Verify even when the account does not exist, so timing does not reveal which addresses do.
+    let stored = user.as_ref().map_or_else(
+        || accounts::decoy_hash().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    let password = form.password.clone();
+    let verified =
+        tokio::task::spawn_blocking(move || accounts::verify_password(&password, &stored))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+    let user = match user {
+        Some(u) if verified => u,
+        _ => {
+            store::logins::record_failure(&state.db, &form.email).await?;
+            let message = lang.pick(
+                "Fel e-postadress eller lösenord.",
+                "Wrong e-mail address or password.",
+            );
+            let page = views::login::page(&ctx, form.next.as_deref(), &form.email, Some(message));
+            return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
+        }
+    };
+    store::logins::clear(&state.db, &form.email).await?;
+    let Some(role) = Role::parse(&user.role) else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "user {} has an unknown role",
+            user.id
+        )));
+    };
+    let session =
+        store::sessions::create(&state.db, &user.id, state.settings.session_hours).await?;
+    let target = safe_next(form.next.as_deref()).unwrap_or(home_of(role));
+    let mut response = Redirect::to(target).into_response();
+    let max_age = i64::from(state.settings.session_hours) * 3600;
+    if let Some(cookie) = cookie_header(&state.settings, SESSION_COOKIE, &session.token, max_age) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    tracing::info!(role = %role, "signed in");
+    Ok(response)
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Response, AppError> {
+    store::sessions::delete(&state.db, &user.session_token).await?;
+    let mut response = Redirect::to("/").into_response();
+    if let Some(cookie) = cookie_header(&state.settings, SESSION_COOKIE, "", 0) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/admin/users")), Some("/admin/users"));
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn cookies_are_found_among_several() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; trygg_session=abc; b=2"),
+        );
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie_value(&headers, "c"), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! The one error type of the web layer.
+//!
+//! Handlers return `Result<_, AppError>`. An error becomes a status and a JSON body; for pages (any
+//! path outside `/api/`) the `render_error_pages` middleware in `web::middleware` turns that into an
+//! HTML page in the visitor's language. Database and unexpected errors are logged with their cause
+//! chain and answered with a plain 500 that reveals nothing.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// One problem with one field or question of a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detail {
+    pub question: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign in to continue")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Validation {
+        message: String,
+        details: Vec<Detail>,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Gone(String),
+    #[error("too many attempts; try again in {0} seconds")]
+    TooManyRequests(i64),
+    #[error("database error")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// What a page needs to show for an error; put into the response's extensions.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "<[Detail]>::is_empty")]
+    details: &'a [Detail],
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            AppError::Db(e) => tracing::error!(error = %e, "database error"),
+            AppError::Internal(e) => tracing::error!(error = format!("{e:#}"), "unexpected error"),
+            _ => {}
+        }
+        let message = self.to_string();
+        let details = match &self {
+            AppError::Validation { details, .. } => details.as_slice(),
+            _ => &[],
+        };
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error: &message,
+                details,
+            }),
+        )
+            .into_response();
+        if let AppError::TooManyRequests(secs) = self
+            && let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+            .extensions_mut()
+            .insert(ErrorInfo { status, message });
+        response
+    }
+}

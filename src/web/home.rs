@@ -1,0 +1,95 @@
+//! Public pages: the start page, the health check and the style sheet.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::json;
+
+use super::views::{PageCtx, layout};
+use super::{AppState, PUBLIC, Routes};
+use crate::survey::PriorityArea;
+
+const STYLESHEET: &str = include_str!("trygg.css");
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/", PUBLIC, start_page)
+        .get("/health", PUBLIC, health)
+        .get("/static/trygg.css", PUBLIC, stylesheet)
+}
+
+/// 200 once the database answers a query; 503 otherwise.
+async fn health(State(db): State<DatabaseConnection>) -> Response {
+    match db.execute_unprepared("SELECT 1").await {
+        Ok(_) => Json(json!({"status": "ok"})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn stylesheet() -> Response {
+    let mut response = STYLESHEET.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+async fn start_page(ctx: PageCtx, State(state): State<AppState>) -> maud::Markup {
+    let title = ctx.t(
+        "trygg – undersökningar för ett tryggare samhälle",
+        "trygg – surveys for a safer community",
+    );
+    layout(
+        &ctx,
+        title,
+        html! {
+            h1 { (title) }
+            p class="lead" { (ctx.t(
+                "Kommunen och lokalpolisen arbetar tillsammans för att minska brottsligheten och öka tryggheten. Här samlar vi in svar på trygghetsundersökningar, enkäter om hot och våld mot anställda och förtroendevalda och drogvaneundersökningar i skolan.",
+                "The municipality and the local police work together to reduce crime and make people feel safer. Here we collect answers to resident safety surveys, surveys about threats and violence against staff and elected officials, and drug-habit surveys in schools."
+            )) }
+            h2 { (ctx.t("Dina svar är anonyma", "Your answers are anonymous")) }
+            ul {
+                li { (ctx.t("Vi sparar aldrig din IP-adress, din webbläsare eller vem som fick vilken länk eller kod.", "We never store your IP address, your browser, or who received which link or code.")) }
+                li { (ctx.t("Svar sparas bara med datum, inte klockslag.", "Answers are stored with the date only, not the time.")) }
+                li { (ctx.t("Resultat visas bara för grupper som är så stora att ingen enskild kan pekas ut.", "Results are only shown for groups large enough that no individual can be singled out.")) }
+            }
+            h2 { (ctx.t("Så används resultaten", "How the results are used")) }
+            p { (ctx.t(
+                "Svaren blir indikatorer med felmarginaler som följer upp åtgärdsplanens prioriterade områden:",
+                "The answers become indicators, with margins of error, that follow up the priority areas of the action plan:"
+            )) }
+            ul {
+                @for area in PriorityArea::ALL {
+                    li { (area.title(ctx.lang)) }
+                }
+            }
+            p { (ctx.t("Aktuella undersökningar:", "Current questionnaires:")) }
+            ul {
+                @for loaded in state.surveys.iter() {
+                    li { (loaded.survey.title.get(ctx.lang)) }
+                }
+            }
+            p class="muted" { (ctx.t(
+                "Har du fått en länk eller en kod? Använd den för att svara. Personal loggar in via menyn.",
+                "Did you get a link or a code? Use it to answer. Staff sign in from the menu."
+            )) }
+        },
+    )
+}

@@ -1,0 +1,229 @@
+//! Middleware applied to every request: tracing without client addresses, security headers,
+//! language choice, CSRF checks on forms, and HTML pages for errors outside the API.
+
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
+
+use super::auth::{CsrfToken, cookie_value};
+use super::error::{AppError, ErrorInfo};
+use super::views::{self, PageCtx};
+use crate::i18n::Lang;
+use crate::util::constant_time_eq;
+
+/// Largest form body the CSRF check reads.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+pub const LANG_COOKIE: &str = "trygg_lang";
+
+/// One span per request with the method and the route *pattern* (never the raw path, which may
+/// hold a token, and never the client's address or user agent).
+pub async fn trace_request(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unmatched)", MatchedPath::as_str)
+        .to_owned();
+    let span = tracing::info_span!("request", method = %req.method(), route = %route);
+    async move {
+        let started = Instant::now();
+        let response = next.run(req).await;
+        tracing::info!(
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "handled"
+        );
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+/// Headers that keep pages from being framed, sniffed, leaking referrers or running injected
+/// scripts. trygg pages use no JavaScript, so no script source is allowed at all.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let fixed: [(HeaderName, &'static str); 6] = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Pages may show answers or admin data: keep them out of shared caches and the back-forward
+    // cache of a shared device. Static files set their own caching.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Chooses the language: `?lang=` (remembered in a cookie), else the cookie, else Swedish.
+pub async fn preferences(mut req: Request, next: Next) -> Response {
+    let from_query = req
+        .uri()
+        .query()
+        .and_then(|q| query_value(q, "lang"))
+        .and_then(|v| Lang::parse(&v));
+    let lang = from_query
+        .or_else(|| cookie_value(req.headers(), LANG_COOKIE).and_then(Lang::parse))
+        .unwrap_or_default();
+    req.extensions_mut().insert(lang);
+    let mut response = next.run(req).await;
+    if let Some(chosen) = from_query {
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            chosen.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Refuses a form that does not carry this visitor's CSRF token, in the query (`?_csrf=`, for
+/// file uploads) or as the `_csrf` field of a URL-encoded body.
+pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return Ok(next.run(req).await);
+    }
+    let expected = req
+        .extensions()
+        .get::<CsrfToken>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    let refused = || {
+        AppError::Forbidden(
+            "the form has expired or did not come from this site; reload the page and try again"
+                .to_owned(),
+        )
+    };
+    if let Some(sent) = req.uri().query().and_then(|q| query_value(q, "_csrf")) {
+        return if !expected.is_empty() && constant_time_eq(&sent, &expected) {
+            Ok(next.run(req).await)
+        } else {
+            Err(refused())
+        };
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| AppError::BadRequest("the form is too large".to_owned()))?;
+    let sent = form_urlencoded_value(&bytes, "_csrf");
+    match sent {
+        Some(sent) if !expected.is_empty() && constant_time_eq(&sent, &expected) => Ok(next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await),
+        _ => Err(refused()),
+    }
+}
+
+/// Turns an error response outside `/api/` into a page in the visitor's language.
+pub async fn render_error_pages(req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let ctx = PageCtx::from_extensions(req.extensions(), req.uri().path());
+    let response = next.run(req).await;
+    let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
+        return response;
+    };
+    let mut page = (
+        info.status,
+        views::error_page(&ctx, info.status, &info.message),
+    )
+        .into_response();
+    for name in [header::RETRY_AFTER, header::SET_COOKIE] {
+        for value in response.headers().get_all(&name) {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    if info.status == StatusCode::UNAUTHORIZED {
+        page.headers_mut().remove(header::WWW_AUTHENTICATE);
+    }
+    page
+}
+
+/// The first value of `key` in a query string, percent-decoded.
+pub fn query_value(query: &str, key: &str) -> Option<String> {
+    form_urlencoded_value(query.as_bytes(), key)
+}
+
+/// The first value of `key` in `application/x-www-form-urlencoded` data.
+pub fn form_urlencoded_value(data: &[u8], key: &str) -> Option<String> {
+    serde_urlencoded_pairs(data)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(data: &[u8]) -> Vec<(String, String)> {
+    data.split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut it = pair.splitn(2, |&b| b == b'=');
+            let k = percent_decode(it.next().unwrap_or_default());
+            let v = percent_decode(it.next().unwrap_or_default());
+            (k, v)
+        })
+        .collect()
+}
+
+fn percent_decode(input: &[u8]) -> String {
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < input.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(input[i + 1]), hex(input[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_percent_decoded() {
+        assert_eq!(
+            form_urlencoded_value(b"a=1&_csrf=ab%2Bc+d&x", "_csrf").as_deref(),
+            Some("ab+c d")
+        );
+        assert_eq!(form_urlencoded_value(b"a=1", "_csrf"), None);
+        assert_eq!(query_value("lang=en", "lang").as_deref(), Some("en"));
+        assert_eq!(query_value("x=%zz%4", "x").as_deref(), Some("%zz%4"));
+    }
+}

@@ -1,0 +1,175 @@
+//! The HTTP layer: one router for pages and the JSON API, built from a table of routes that says
+//! who may use each one.
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod evaluate;
+pub mod home;
+pub mod middleware;
+pub mod school;
+pub mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodRouter, on};
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::Role;
+use crate::config::Settings;
+use crate::survey::SurveyCatalog;
+
+pub use error::AppError;
+
+/// Everything a handler may need; handlers take only the part they use.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub surveys: Arc<SurveyCatalog>,
+}
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the start page, login, health, static files and the respondents' pages.
+    Public,
+    /// A signed-in user with one of these roles.
+    Signed(&'static [Role]),
+}
+
+pub const PUBLIC: Access = Access::Public;
+pub const ADMIN: Access = Access::Signed(&[Role::Admin]);
+pub const EVALUATORS: Access = Access::Signed(&[Role::Evaluator, Role::Admin]);
+pub const SCHOOLS: Access = Access::Signed(&[Role::School]);
+pub const ANY_USER: Access = Access::Signed(&[Role::Admin, Role::Evaluator, Role::School]);
+
+/// One entry of the route table.
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// Builds the router and the table of its routes together, so that no route can exist without a
+/// declared access rule and the access rule is enforced by the same entry that declares it.
+pub struct Routes {
+    router: Router<AppState>,
+    table: Vec<RouteInfo>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes {
+            router: Router::new(),
+            table: Vec::new(),
+        }
+    }
+}
+
+impl Routes {
+    pub fn get<H, T>(self, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(
+            Method::GET,
+            path,
+            access,
+            on(axum::routing::MethodFilter::GET, handler),
+        )
+    }
+
+    pub fn post<H, T>(self, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(
+            Method::POST,
+            path,
+            access,
+            on(axum::routing::MethodFilter::POST, handler),
+        )
+    }
+
+    fn add(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        // Route layers run innermost first: the role check (outer) sees the request before the
+        // CSRF check, so a visitor without a session is sent to the login page, not refused.
+        let route = if method == Method::GET || path.starts_with("/api/") {
+            route
+        } else {
+            route.route_layer(axum::middleware::from_fn(middleware::check_csrf))
+        };
+        let route = match access {
+            Access::Public => route,
+            Access::Signed(roles) => {
+                route.route_layer(axum::middleware::from_fn(move |req, next| {
+                    auth::require_role(roles, req, next)
+                }))
+            }
+        };
+        self.router = self.router.route(path, route);
+        self.table.push(RouteInfo {
+            method,
+            path,
+            access,
+        });
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.table.extend(other.table);
+        self
+    }
+
+    /// The declared routes, for tests and documentation.
+    pub fn table(&self) -> &[RouteInfo] {
+        &self.table
+    }
+}
+
+/// All routes of trygg.
+pub fn routes() -> Routes {
+    Routes::default()
+        .merge(home::routes())
+        .merge(auth::routes())
+        .merge(admin::routes())
+        .merge(evaluate::routes())
+        .merge(school::routes())
+}
+
+/// The route table, without building a server.
+pub fn route_table() -> Vec<RouteInfo> {
+    routes().table
+}
+
+/// The whole application, ready to serve.
+pub fn app(state: AppState) -> Router {
+    let router = routes()
+        .router
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn(middleware::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::load_session,
+        ))
+        .layer(axum::middleware::from_fn(middleware::preferences))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::trace_request))
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024));
+    router.with_state(state)
+}

@@ -1,0 +1,178 @@
+//! Server-rendered pages (maud). `layout` frames every page; page families have their own modules.
+
+pub mod admin;
+pub mod login;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Extensions, StatusCode};
+use maud::{DOCTYPE, Markup, html};
+
+use super::auth::{CsrfToken, CurrentUser};
+use crate::accounts::Role;
+use crate::i18n::Lang;
+
+/// What every page needs to know about the request it answers.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    /// The request path, for the language switch.
+    pub path: String,
+}
+
+impl PageCtx {
+    pub fn from_extensions(ext: &Extensions, path: &str) -> PageCtx {
+        PageCtx {
+            lang: ext.get::<Lang>().copied().unwrap_or_default(),
+            user: ext.get::<CurrentUser>().cloned(),
+            csrf: ext
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            path: path.to_owned(),
+        }
+    }
+
+    pub fn t<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(sv, en)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageCtx::from_extensions(
+            &parts.extensions,
+            parts.uri.path(),
+        ))
+    }
+}
+
+/// The hidden field every state-changing form carries.
+pub fn csrf_field(ctx: &PageCtx) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(ctx.csrf); }
+}
+
+/// The frame of every page: skip link, header with navigation and language switch, main, footer.
+pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
+    let other = ctx.lang.other();
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – trygg" }
+                link rel="stylesheet" href="/static/trygg.css";
+            }
+            body {
+                a class="skip" href="#main" { (ctx.t("Hoppa till innehållet", "Skip to content")) }
+                header class="site" {
+                    a class="brand" href="/" { "trygg" }
+                    nav aria-label=(ctx.t("Huvudmeny", "Main menu")) {
+                        ul {
+                            @if let Some(user) = &ctx.user {
+                                @if user.role == Role::Admin {
+                                    li { a href="/admin" { (ctx.t("Administration", "Administration")) } }
+                                }
+                                @if matches!(user.role, Role::Admin | Role::Evaluator) {
+                                    li { a href="/evaluate" { (ctx.t("Uppföljning", "Evaluation")) } }
+                                }
+                                @if user.role == Role::School {
+                                    li { a href="/school" { (ctx.t("Skola", "School")) } }
+                                }
+                            }
+                            li {
+                                a href={ (ctx.path) "?lang=" (other.code()) } lang=(other.code()) hreflang=(other.code()) {
+                                    (other.pick("Svenska", "English"))
+                                }
+                            }
+                            @if let Some(user) = &ctx.user {
+                                li {
+                                    form method="post" action="/logout" class="inline" {
+                                        (csrf_field(ctx))
+                                        button type="submit" class="link" {
+                                            (ctx.t("Logga ut", "Sign out")) " (" (user.email) ")"
+                                        }
+                                    }
+                                }
+                            } @else {
+                                li { a href="/login" { (ctx.t("Logga in", "Sign in")) } }
+                            }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" { (body) }
+                footer class="site" {
+                    p { (ctx.t(
+                        "trygg – trygghets- och drogvaneundersökningar för det brottsförebyggande arbetet. Svaren är anonyma.",
+                        "trygg – safety and drug-habit surveys for local crime prevention. Answers are anonymous."
+                    )) }
+                }
+            }
+        }
+    }
+}
+
+/// A page for an error status, in the visitor's language.
+pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> Markup {
+    let (title, explanation) = match status {
+        StatusCode::NOT_FOUND => (
+            ctx.t("Sidan finns inte", "Page not found"),
+            ctx.t(
+                "Kontrollera adressen. Om du följde en länk kan den vara gammal.",
+                "Check the address. If you followed a link, it may be out of date.",
+            ),
+        ),
+        StatusCode::FORBIDDEN => (
+            ctx.t("Åtkomst nekad", "Access denied"),
+            ctx.t(
+                "Du har inte behörighet till den här sidan, eller så har formuläret gått ut.",
+                "You do not have access to this page, or the form has expired.",
+            ),
+        ),
+        StatusCode::TOO_MANY_REQUESTS => (
+            ctx.t("För många försök", "Too many attempts"),
+            ctx.t(
+                "Vänta en stund och försök igen.",
+                "Wait a while and try again.",
+            ),
+        ),
+        StatusCode::GONE => (
+            ctx.t("Undersökningen är stängd", "The survey is closed"),
+            ctx.t(
+                "Den här undersökningen tar inte emot svar just nu.",
+                "This survey is not accepting answers at the moment.",
+            ),
+        ),
+        s if s.is_server_error() => (
+            ctx.t("Något gick fel", "Something went wrong"),
+            ctx.t(
+                "Ett fel uppstod hos oss. Försök igen om en stund.",
+                "An error occurred on our side. Please try again shortly.",
+            ),
+        ),
+        _ => (
+            ctx.t("Det gick inte", "That did not work"),
+            ctx.t(
+                "Begäran kunde inte utföras.",
+                "The request could not be carried out.",
+            ),
+        ),
+    };
+    layout(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            p { (explanation) }
+            @if !status.is_server_error() {
+                p class="detail" { (message) }
+            }
+            p { a href="/" { (ctx.t("Till startsidan", "To the start page")) } }
+        },
+    )
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real application over real HTTP, on SQLite and (when
+//! `TEST_DATABASE_URL` is set) on PostgreSQL, each test in a fresh database.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod pages;
+mod routes;
+mod survey_versions;

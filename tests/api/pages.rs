@@ -1,0 +1,83 @@
+//! Public pages, the health check and the headers every response carries.
+
+use crate::db_tests;
+use crate::helpers::TestApp;
+
+db_tests!(
+    health_answers_ok_once_the_database_answers,
+    every_response_carries_the_security_headers,
+    the_start_page_says_what_the_service_is_in_both_languages,
+    an_unknown_page_is_a_404_page_in_the_visitors_language,
+);
+
+async fn health_answers_ok_once_the_database_answers(app: TestApp) {
+    let response = app.get("/health").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body, serde_json::json!({"status": "ok"}));
+}
+
+async fn every_response_carries_the_security_headers(app: TestApp) {
+    for path in [
+        "/",
+        "/health",
+        "/login",
+        "/static/trygg.css",
+        "/no-such-page",
+        "/admin",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(
+            !csp.contains("script-src"),
+            "{path}: scripts allowed: {csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+    }
+}
+
+async fn the_start_page_says_what_the_service_is_in_both_languages(app: TestApp) {
+    let swedish = app.get("/").await;
+    assert_eq!(swedish.status(), 200);
+    let body = swedish.text().await.expect("body");
+    assert!(body.contains("<html lang=\"sv\">"), "{body}");
+    assert!(body.contains("Dina svar är anonyma"));
+    assert!(body.contains("Trygghetsundersökning") || body.contains("trygghet"));
+
+    // Choosing English is remembered for the next page.
+    let english = app.get("/?lang=en").await.text().await.expect("body");
+    assert!(english.contains("<html lang=\"en\">"));
+    assert!(english.contains("Your answers are anonymous"));
+    let next = app.get("/login").await.text().await.expect("body");
+    assert!(
+        next.contains("<html lang=\"en\">"),
+        "language not remembered"
+    );
+}
+
+async fn an_unknown_page_is_a_404_page_in_the_visitors_language(app: TestApp) {
+    let response = app.get("/no-such-page").await;
+    assert_eq!(response.status(), 404);
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Sidan finns inte")
+    );
+}

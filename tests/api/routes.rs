@@ -1,0 +1,167 @@
+//! Walks every route of the router's table: only respondent pages, the start page, `/login`,
+//! `/health` and static files are public; every other route refuses visitors without a session
+//! and users without the route's role.
+
+use reqwest::Method;
+use trygg::accounts::Role;
+use trygg::web::{Access, RouteInfo, route_table};
+
+use crate::db_tests;
+use crate::helpers::{TestApp, browser, csrf_in};
+
+db_tests!(every_route_requires_its_role_except_the_public_ones);
+
+/// The only routes anyone may use without signing in.
+fn may_be_public(path: &str) -> bool {
+    matches!(path, "/" | "/health" | "/login" | "/k")
+        || path.starts_with("/static/")
+        || path.starts_with("/s/")
+        || path.starts_with("/k/")
+        || (path.starts_with("/api/v1/waves/") && path.ends_with("/responses"))
+}
+
+fn concrete(path: &str) -> String {
+    // Any path parameter gets a plausible value; the role check must happen before it matters.
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        out.push_str("resident-safety");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+async fn send(app: &TestApp, client: &reqwest::Client, route: &RouteInfo) -> reqwest::Response {
+    let url = app.url(&concrete(route.path));
+    if route.method == Method::GET {
+        return client.get(url).send().await.expect("GET");
+    }
+    // A valid CSRF token of this browser, so that only the role decides: signed in, every page
+    // carries it in the sign-out form; signed out, the login form does.
+    let mut token = String::new();
+    for page in ["/", "/login"] {
+        let html = client
+            .get(app.url(page))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        if let Some(found) = csrf_in(&html) {
+            token = found;
+            break;
+        }
+    }
+    client
+        .request(route.method.clone(), url)
+        .form(&[("_csrf", token.as_str())])
+        .send()
+        .await
+        .expect("request")
+}
+
+#[test]
+fn the_route_table_declares_only_the_allowed_public_routes() {
+    let table = route_table();
+    assert!(table.len() >= 10, "{table:?}");
+    for route in &table {
+        if route.access == Access::Public {
+            assert!(
+                may_be_public(route.path),
+                "{} {} is public",
+                route.method,
+                route.path
+            );
+        }
+    }
+}
+
+async fn every_route_requires_its_role_except_the_public_ones(app: TestApp) {
+    let table = route_table();
+    let anonymous = browser();
+    for route in &table {
+        let response = send(&app, &anonymous, route).await;
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        match route.access {
+            Access::Public => {
+                assert!(
+                    ![401, 403, 405].contains(&status) && !location.starts_with("/login"),
+                    "{} {} is public but answered {status} {location}",
+                    route.method,
+                    route.path
+                );
+            }
+            Access::Signed(_) if route.path.starts_with("/api/") => {
+                assert_eq!(status, 401, "{} {}", route.method, route.path);
+            }
+            Access::Signed(_) => {
+                assert_eq!(
+                    status, 303,
+                    "{} {} without a session",
+                    route.method, route.path
+                );
+                assert!(
+                    location.starts_with("/login?next="),
+                    "{} {}: {location}",
+                    route.method,
+                    route.path
+                );
+            }
+        }
+    }
+
+    for role in Role::ALL {
+        let user = browser();
+        let email = format!("walker-{}@kommun.example", role.as_str());
+        let school = (role == Role::School).then_some("skola-1");
+        app.add_user(&email, role, school).await;
+        let page = user
+            .get(app.url("/login"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        let token = csrf_in(&page).expect("token");
+        let login = user
+            .post(app.url("/login"))
+            .form(&[
+                ("email", email.as_str()),
+                ("password", crate::helpers::PASSWORD),
+                ("_csrf", &token),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(login.status(), 303);
+        for route in table.iter().filter(|r| r.path != "/logout") {
+            let Access::Signed(roles) = route.access else {
+                continue;
+            };
+            let status = send(&app, &user, route).await.status().as_u16();
+            if roles.contains(&role) {
+                assert!(
+                    status != 403 && status != 401 && status < 500,
+                    "{role} on {} {}: {status}",
+                    route.method,
+                    route.path
+                );
+            } else {
+                assert_eq!(status, 403, "{role} on {} {}", route.method, route.path);
+            }
+        }
+    }
+}
