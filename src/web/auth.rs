@@ -173,9 +173,12 @@ async fn login_page(ctx: PageCtx, Query(query): Query<NextQuery>) -> Response {
     views::login::page(&ctx, query.next.as_deref(), "", None).into_response()
 }
 
+/// Missing fields are empty, so a malformed post gets the ordinary "wrong e-mail or password".
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
     next: Option<String>,
 }

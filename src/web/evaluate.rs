@@ -53,7 +53,7 @@ async fn overview(ctx: PageCtx, State(state): State<AppState>) -> Markup {
                                                 Better::Lower => ctx.t("lägre", "lower"),
                                                 Better::Higher => ctx.t("högre", "higher"),
                                             }) }
-                                            td { @if let Some(target) = indicator.target { (target) } @else { "–" } }
+                                            td { @if let Some(target) = indicator.target { (format_target(indicator.statistic, target)) } @else { "–" } }
                                         }
                                     }
                                 }
@@ -64,4 +64,12 @@ async fn overview(ctx: PageCtx, State(state): State<AppState>) -> Markup {
             }
         },
     )
+}
+
+/// A proportion target as a percentage, a mean target as it is.
+fn format_target(statistic: Statistic, target: f64) -> String {
+    match statistic {
+        Statistic::Proportion => format!("{} %", (target * 1000.0).round() / 10.0),
+        Statistic::Mean => format!("{target}"),
+    }
 }

@@ -1,0 +1,136 @@
+//! The survey folder: every `*.toml` in it, loaded and checked together.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use super::load::{SurveyError, parse};
+use super::model::Survey;
+
+/// One survey file that passed every check.
+#[derive(Debug, Clone)]
+pub struct LoadedSurvey {
+    pub survey: Arc<Survey>,
+    pub path: PathBuf,
+    /// sha256 of the file bytes, lowercase hex: tells whether a file changed under the same
+    /// version (which is refused once a wave of it has responses).
+    pub content_hash: String,
+}
+
+/// All surveys of a folder by id. Cheap to clone (surveys are shared).
+#[derive(Debug, Clone, Default)]
+pub struct SurveyCatalog {
+    surveys: BTreeMap<String, LoadedSurvey>,
+}
+
+impl SurveyCatalog {
+    pub fn get(&self, id: &str) -> Option<&LoadedSurvey> {
+        self.surveys.get(id)
+    }
+
+    /// In id order.
+    pub fn iter(&self) -> impl Iterator<Item = &LoadedSurvey> {
+        self.surveys.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.surveys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.surveys.is_empty()
+    }
+}
+
+/// Loads every `*.toml` file of `dir` (in name order) and returns every problem of every file,
+/// so `trygg check-surveys` can list them all at once.
+pub fn load_dir(dir: &Path) -> Result<SurveyCatalog, Vec<SurveyError>> {
+    let folder_error = |message: String| SurveyError {
+        file: dir.to_path_buf(),
+        line: 0,
+        message,
+    };
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| vec![folder_error(format!("cannot read the survey folder: {e}"))])?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                if path.extension().is_some_and(|x| x == "toml") && path.is_file() {
+                    files.push(path);
+                }
+            }
+            Err(e) => errors.push(folder_error(format!("cannot list the survey folder: {e}"))),
+        }
+    }
+    files.sort();
+    if files.is_empty() && errors.is_empty() {
+        errors.push(folder_error(
+            "no survey files (*.toml) in this folder".to_string(),
+        ));
+    }
+
+    let mut catalog = SurveyCatalog::default();
+    for path in files {
+        match load_file(&path) {
+            Ok((loaded, id_line)) => add(&mut catalog, loaded, id_line, &mut errors),
+            Err(mut file_errors) => errors.append(&mut file_errors),
+        }
+    }
+    if errors.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(errors)
+    }
+}
+
+fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
+    let file_error = |message: String| {
+        vec![SurveyError {
+            file: path.to_path_buf(),
+            line: 0,
+            message,
+        }]
+    };
+    let bytes =
+        std::fs::read(path).map_err(|e| file_error(format!("cannot read the file: {e}")))?;
+    let source = std::str::from_utf8(&bytes)
+        .map_err(|e| file_error(format!("the file is not valid UTF-8: {e}")))?;
+    let (survey, id_line) = parse(path, source)?;
+    let content_hash = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let loaded = LoadedSurvey {
+        survey: Arc::new(survey),
+        path: path.to_path_buf(),
+        content_hash,
+    };
+    Ok((loaded, id_line))
+}
+
+/// Adds a survey, or reports that its id is taken by an earlier file.
+fn add(
+    catalog: &mut SurveyCatalog,
+    loaded: LoadedSurvey,
+    id_line: usize,
+    errors: &mut Vec<SurveyError>,
+) {
+    let id = loaded.survey.id.clone();
+    if let Some(first) = catalog.surveys.get(&id) {
+        errors.push(SurveyError {
+            file: loaded.path.clone(),
+            line: id_line,
+            message: format!(
+                "survey id `{id}` is already used by {}",
+                first.path.display()
+            ),
+        });
+    } else {
+        catalog.surveys.insert(id, loaded);
+    }
+}

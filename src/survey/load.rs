@@ -1,0 +1,355 @@
+//! Reading one survey file: TOML → checked `Survey`, with every problem tied to a line.
+//!
+//! serde does the shape (unknown keys, wrong value types) and stops at the first such problem;
+//! everything else is checked here, and *all* problems of a file are collected so an author can
+//! fix them in one go.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::condition::{self, Condition, Scope};
+use super::indicator;
+use super::model::{Audience, Page, Question, Survey, Text};
+use super::question;
+use super::raw::{RawSurvey, RawText, S};
+
+/// One problem in one survey file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyError {
+    pub file: PathBuf,
+    /// 1-based; 0 when the problem is not tied to a line (e.g. the file cannot be read).
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for SurveyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", self.file.display(), self.message),
+            line => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
+        }
+    }
+}
+
+impl std::error::Error for SurveyError {}
+
+/// Reads and checks one survey; `path` is only used in error messages.
+pub fn load_str(path: &Path, source: &str) -> Result<Survey, Vec<SurveyError>> {
+    parse(path, source).map(|(survey, _)| survey)
+}
+
+/// As `load_str`, also giving the line of the survey's `id` (for duplicate-id messages).
+pub(super) fn parse(path: &Path, source: &str) -> Result<(Survey, usize), Vec<SurveyError>> {
+    let mut ctx = Ctx {
+        path,
+        source,
+        errors: Vec::new(),
+        translation_errors: 0,
+    };
+    let raw: RawSurvey = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            ctx.error(span, e.message().trim_end().to_string());
+            return Err(ctx.errors);
+        }
+    };
+    let survey = convert(&mut ctx, &raw);
+    let id_line = ctx.line(raw.id.span());
+    if ctx.errors.is_empty() {
+        Ok((survey, id_line))
+    } else {
+        // Checks run in several passes; the author reads them top to bottom.
+        ctx.errors.sort_by_key(|e| e.line);
+        Err(ctx.errors)
+    }
+}
+
+/// Where problems are collected while one file is checked.
+pub(super) struct Ctx<'a> {
+    path: &'a Path,
+    source: &'a str,
+    errors: Vec<SurveyError>,
+    /// How many of `errors` are missing or empty translations.
+    translation_errors: usize,
+}
+
+impl Ctx<'_> {
+    /// The 1-based line of a byte offset span (its start).
+    pub(super) fn line(&self, span: Range<usize>) -> usize {
+        let end = span.start.min(self.source.len());
+        self.source.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+
+    pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let line = self.line(span);
+        self.error_at(line, message);
+    }
+
+    /// How many problems so far, not counting missing translations: lets a check tell whether
+    /// its own part is structurally sound (a missing English label does not make codes doubtful).
+    pub(super) fn structural_error_count(&self) -> usize {
+        self.errors.len() - self.translation_errors
+    }
+
+    pub(super) fn error_at(&mut self, line: usize, message: impl Into<String>) {
+        self.errors.push(SurveyError {
+            file: self.path.to_path_buf(),
+            line,
+            message: message.into(),
+        });
+    }
+}
+
+/// What conditions and indicators may know about a question: where it is, and — when the
+/// question itself was valid — its definition.
+pub(super) struct Known<'a> {
+    pub position: usize,
+    /// `None` when the question has problems of its own, so checks against it are skipped
+    /// instead of repeating them.
+    pub question: Option<&'a Question>,
+}
+
+/// Questions by id; for a duplicated id the first one counts.
+pub(super) struct QuestionIndex<'a> {
+    map: HashMap<&'a str, Known<'a>>,
+}
+
+impl<'a> QuestionIndex<'a> {
+    fn new(questions: impl Iterator<Item = (&'a Question, bool)>) -> Self {
+        let mut map = HashMap::new();
+        for (position, (q, valid)) in questions.enumerate() {
+            map.entry(q.id.as_str()).or_insert(Known {
+                position,
+                question: valid.then_some(q),
+            });
+        }
+        QuestionIndex { map }
+    }
+
+    pub(super) fn get(&self, id: &str) -> Option<&Known<'a>> {
+        self.map.get(id)
+    }
+}
+
+fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
+    check_id(ctx, &raw.id, IdRule::Survey, "survey id");
+    let version = match u32::try_from(*raw.version.get_ref()) {
+        Ok(v) if v >= 1 => v,
+        _ => {
+            ctx.error(
+                raw.version.span(),
+                "`version` must be a whole number from 1 up",
+            );
+            1
+        }
+    };
+    let audience = Audience::parse(raw.audience.get_ref()).unwrap_or_else(|| {
+        let msg = format!(
+            "unknown audience `{}`; use residents, staff or pupils",
+            raw.audience.get_ref()
+        );
+        ctx.error(raw.audience.span(), msg);
+        Audience::Residents
+    });
+    let min_cell_size = match &raw.min_cell_size {
+        None => audience.default_min_cell_size(),
+        Some(k) => match u32::try_from(*k.get_ref()) {
+            Ok(k) if k >= 3 => k,
+            _ => {
+                let msg = format!("`min_cell_size` is {}; it must be at least 3", k.get_ref());
+                ctx.error(k.span(), msg);
+                3
+            }
+        },
+    };
+    let title = text(ctx, &raw.title, "survey title");
+    let intro = text(ctx, &raw.intro, "survey intro");
+
+    let (mut pages, valid) = pages(ctx, raw);
+    let raw_questions: Vec<_> = raw
+        .pages
+        .iter()
+        .flat_map(|p| p.get_ref().questions.iter())
+        .collect();
+
+    let (show_ifs, unreliable_if, indicators) = {
+        let index = QuestionIndex::new(pages.iter().flat_map(|p| &p.questions).zip(valid));
+        let show_ifs: Vec<Option<Condition>> = raw_questions
+            .iter()
+            .enumerate()
+            .map(|(position, rq)| {
+                let rq = rq.get_ref();
+                let id = rq.id.get_ref();
+                let scope = Scope::Before { position, id };
+                let owner = format!("question `{id}`");
+                (rq.show_if.as_ref()).map(|c| condition::check(ctx, c, &index, scope, &owner))
+            })
+            .collect();
+        let unreliable_if = (raw.unreliable_if.as_ref())
+            .map(|c| condition::check(ctx, c, &index, Scope::Anywhere, "`unreliable_if`"));
+        let indicators = indicator::check_all(ctx, &raw.indicators, &index);
+        (show_ifs, unreliable_if, indicators)
+    };
+    let questions = pages.iter_mut().flat_map(|p| p.questions.iter_mut());
+    for (q, show_if) in questions.zip(show_ifs) {
+        q.show_if = show_if;
+    }
+
+    Survey {
+        id: raw.id.get_ref().clone(),
+        version,
+        audience,
+        min_cell_size,
+        title,
+        intro,
+        pages,
+        indicators,
+        unreliable_if,
+    }
+}
+
+/// Pages and their questions, without conditions (those need every question first). Also says,
+/// per question in file order, whether its own definition was valid.
+fn pages(ctx: &mut Ctx, raw: &RawSurvey) -> (Vec<Page>, Vec<bool>) {
+    if raw.pages.is_empty() {
+        ctx.error_at(0, "the survey has no pages ([[pages]])");
+    }
+    let mut page_lines: HashMap<&str, usize> = HashMap::new();
+    let mut question_lines: HashMap<&str, usize> = HashMap::new();
+    let mut valid = Vec::new();
+    let mut pages = Vec::new();
+    for raw_page in &raw.pages {
+        let rp = raw_page.get_ref();
+        let id = rp.id.get_ref();
+        check_id(ctx, &rp.id, IdRule::Name, "page id");
+        check_unique(ctx, &mut page_lines, &rp.id, "page id");
+        let title = text(ctx, &rp.title, &format!("page `{id}` title"));
+        if rp.questions.is_empty() {
+            ctx.error(rp.id.span(), format!("page `{id}` has no questions"));
+        }
+        let mut questions = Vec::new();
+        for rq in &rp.questions {
+            check_unique(ctx, &mut question_lines, &rq.get_ref().id, "question id");
+            let (q, ok) = question::check(ctx, rq);
+            questions.push(q);
+            valid.push(ok);
+        }
+        pages.push(Page {
+            id: id.clone(),
+            title,
+            questions,
+        });
+    }
+    (pages, valid)
+}
+
+/// Records the id's line, or an error naming the first line when the id was already used.
+pub(super) fn check_unique<'r>(
+    ctx: &mut Ctx,
+    seen: &mut HashMap<&'r str, usize>,
+    id: &'r S<String>,
+    what: &str,
+) {
+    let line = ctx.line(id.span());
+    match seen.get(id.get_ref().as_str()) {
+        Some(first) => ctx.error_at(
+            line,
+            format!(
+                "{what} `{}` is used twice (first on line {first})",
+                id.get_ref()
+            ),
+        ),
+        None => {
+            seen.insert(id.get_ref(), line);
+        }
+    }
+}
+
+/// The character rules for the kinds of id in a file.
+#[derive(Clone, Copy)]
+pub(super) enum IdRule {
+    /// Survey ids appear in URLs and file names.
+    Survey,
+    /// Page and indicator ids.
+    Name,
+    /// Question ids become column names in exports and in R, hence no '-'.
+    Question,
+    /// Choice codes.
+    Code,
+}
+
+impl IdRule {
+    fn allows(self, id: &str) -> bool {
+        let first_ok = match self {
+            IdRule::Code => id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()),
+            _ => id.chars().next().is_some_and(|c| c.is_ascii_lowercase()),
+        };
+        let rest_ok = id.chars().all(|c| match self {
+            IdRule::Survey => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+            IdRule::Name => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_',
+            IdRule::Question => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_',
+            IdRule::Code => c.is_ascii_alphanumeric() || c == '-' || c == '_',
+        });
+        first_ok && rest_ok && id.len() <= 64
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            IdRule::Survey => {
+                "start with a lowercase letter and use only lowercase letters, digits and '-'"
+            }
+            IdRule::Name => {
+                "start with a lowercase letter and use only lowercase letters, digits, '_' and '-'"
+            }
+            IdRule::Question => {
+                "start with a lowercase letter and use only lowercase letters, digits and '_'"
+            }
+            IdRule::Code => {
+                "use only letters, digits, '_' and '-', starting with a letter or digit"
+            }
+        }
+    }
+}
+
+/// Checks an id's characters; `what` names it, e.g. "question id".
+pub(super) fn check_id(ctx: &mut Ctx, id: &S<String>, rule: IdRule, what: &str) -> bool {
+    let ok = rule.allows(id.get_ref());
+    if !ok {
+        let msg = format!(
+            "{what} `{}` must {} (at most 64 characters)",
+            id.get_ref(),
+            rule.rule()
+        );
+        ctx.error(id.span(), msg);
+    }
+    ok
+}
+
+/// A text with both translations; `what` names it, e.g. "question `q` help".
+pub(super) fn text(ctx: &mut Ctx, raw: &S<RawText>, what: &str) -> Text {
+    let t = raw.get_ref();
+    let mut one = |value: &Option<S<String>>, language: &str| match value {
+        None => {
+            ctx.error(raw.span(), format!("{what}: the {language} is missing"));
+            ctx.translation_errors += 1;
+            String::new()
+        }
+        Some(s) if s.get_ref().trim().is_empty() => {
+            ctx.error(s.span(), format!("{what}: the {language} is empty"));
+            ctx.translation_errors += 1;
+            String::new()
+        }
+        Some(s) => s.get_ref().clone(),
+    };
+    Text {
+        sv: one(&t.sv, "Swedish text (`sv`)"),
+        en: one(&t.en, "English translation (`en`)"),
+    }
+}

@@ -1,0 +1,202 @@
+//! The checked questionnaire: what a survey file becomes once `load` has accepted it.
+//!
+//! These types are only built by the loader (or by tests); everything downstream — forms, answer
+//! validation, statistics — can rely on the invariants the loader checked (unique ids, both
+//! translations present, conditions that refer to earlier choice questions, and so on).
+
+use serde::Serialize;
+
+use super::condition::Condition;
+use super::indicator::Indicator;
+use crate::i18n::Lang;
+
+/// A user-facing text in both languages. The loader guarantees neither is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub sv: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Sv => &self.sv,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Who answers a survey. It decides the default minimum cell size and how access works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Residents,
+    Staff,
+    Pupils,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::Residents, Audience::Staff, Audience::Pupils];
+
+    /// The id used in survey files.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Audience::Residents => "residents",
+            Audience::Staff => "staff",
+            Audience::Pupils => "pupils",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    /// k when the file does not set `min_cell_size`: pupils are few per school and class, and
+    /// easier to recognise, so they get a stricter default.
+    pub fn default_min_cell_size(&self) -> u32 {
+        match self {
+            Audience::Pupils => 10,
+            Audience::Residents | Audience::Staff => 5,
+        }
+    }
+}
+
+/// One questionnaire, as read from one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Survey {
+    pub id: String,
+    pub version: u32,
+    pub audience: Audience,
+    /// k: estimates on fewer respondents are suppressed. Never below 3.
+    pub min_cell_size: u32,
+    pub title: Text,
+    pub intro: Text,
+    pub pages: Vec<Page>,
+    pub indicators: Vec<Indicator>,
+    /// Respondents for whom this holds are left out of estimates (see `Survey::is_unreliable`).
+    pub unreliable_if: Option<Condition>,
+}
+
+impl Survey {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().find(|q| q.id == id)
+    }
+
+    /// Every question, in file order (which is also the order conditions are evaluated in).
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.pages.iter().flat_map(|p| p.questions.iter())
+    }
+
+    /// Questions marked `background = true`: the only ones usable as breakdowns.
+    pub fn background_questions(&self) -> impl Iterator<Item = &Question> {
+        self.questions().filter(|q| q.background)
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub id: String,
+    pub title: Text,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub kind: QuestionKind,
+    pub text: Text,
+    pub help: Option<Text>,
+    pub required: bool,
+    /// Usable as a breakdown; only single and ordinal questions can be.
+    pub background: bool,
+    /// Shown only when this holds; a hidden question must not be answered.
+    pub show_if: Option<Condition>,
+}
+
+impl Question {
+    /// The choices of a single, multi or ordinal question; empty for number and text.
+    pub fn choices(&self) -> &[Choice] {
+        match &self.kind {
+            QuestionKind::Single { choices }
+            | QuestionKind::Multi { choices }
+            | QuestionKind::Ordinal { choices } => choices,
+            QuestionKind::Number { .. } | QuestionKind::Text { .. } => &[],
+        }
+    }
+
+    pub fn choice(&self, code: &str) -> Option<&Choice> {
+        self.choices().iter().find(|c| c.code == code)
+    }
+
+    /// The scale value of an ordinal code (the code as a number); `None` for missing codes,
+    /// unknown codes and other question types.
+    pub fn ordinal_value(&self, code: &str) -> Option<f64> {
+        match &self.kind {
+            QuestionKind::Ordinal { choices } => choices
+                .iter()
+                .find(|c| c.code == code && !c.missing)
+                .and_then(|c| c.code.parse::<i64>().ok())
+                .map(|v| v as f64),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuestionKind {
+    Single {
+        choices: Vec<Choice>,
+    },
+    /// A choice marked `exclusive` cannot be combined with others.
+    Multi {
+        choices: Vec<Choice>,
+    },
+    /// Non-missing codes are integers, increasing in the order listed.
+    Ordinal {
+        choices: Vec<Choice>,
+    },
+    Number {
+        min: f64,
+        max: f64,
+        integer: bool,
+        unit: Option<Text>,
+    },
+    Text {
+        max_length: usize,
+    },
+}
+
+impl QuestionKind {
+    /// The `type` as written in survey files.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            QuestionKind::Single { .. } => "single",
+            QuestionKind::Multi { .. } => "multi",
+            QuestionKind::Ordinal { .. } => "ordinal",
+            QuestionKind::Number { .. } => "number",
+            QuestionKind::Text { .. } => "text",
+        }
+    }
+
+    /// Conditions (`equals`/`any_of`) can only look at questions answered with codes.
+    pub fn has_choices(&self) -> bool {
+        matches!(
+            self,
+            QuestionKind::Single { .. } | QuestionKind::Multi { .. } | QuestionKind::Ordinal { .. }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub code: String,
+    pub label: Text,
+    /// A valid answer that counts as missing in statistics ("vet inte", "vill inte svara").
+    pub missing: bool,
+    /// Multi only: cannot be combined with other choices ("none of these").
+    pub exclusive: bool,
+}

@@ -1,0 +1,108 @@
+//! The shape of a survey file as serde reads it, before any checks.
+//!
+//! Every value keeps its `Spanned` byte range so that each problem found later can name its line.
+//! Strings that have a closed set of values (`type`, `audience`, `priority_area`, …) are read as
+//! plain strings on purpose: the loader checks them itself, so one wrong value is reported with
+//! a readable message and does not stop the other checks of the file.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub(super) type S<T> = Spanned<T>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSurvey {
+    pub id: S<String>,
+    pub version: S<i64>,
+    pub audience: S<String>,
+    pub min_cell_size: Option<S<i64>>,
+    pub title: S<RawText>,
+    pub intro: S<RawText>,
+    pub unreliable_if: Option<S<RawCondition>>,
+    #[serde(default)]
+    pub pages: Vec<S<RawPage>>,
+    #[serde(default)]
+    pub indicators: Vec<S<RawIndicator>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a text in both languages, { sv = \"…\", en = \"…\" }"
+)]
+pub(super) struct RawText {
+    pub sv: Option<S<String>>,
+    pub en: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPage {
+    pub id: S<String>,
+    pub title: S<RawText>,
+    #[serde(default)]
+    pub questions: Vec<S<RawQuestion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawQuestion {
+    pub id: S<String>,
+    #[serde(rename = "type")]
+    pub kind: S<String>,
+    pub text: S<RawText>,
+    pub help: Option<S<RawText>>,
+    #[serde(default)]
+    pub required: bool,
+    pub background: Option<S<bool>>,
+    pub show_if: Option<S<RawCondition>>,
+    // Type-specific keys: all optional here, the loader says which belong to which type.
+    pub choices: Option<S<Vec<S<RawChoice>>>>,
+    pub min: Option<S<f64>>,
+    pub max: Option<S<f64>>,
+    pub integer: Option<S<bool>>,
+    pub unit: Option<S<RawText>>,
+    pub max_length: Option<S<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a choice, { code = \"…\", label = { sv = \"…\", en = \"…\" } }"
+)]
+pub(super) struct RawChoice {
+    pub code: S<String>,
+    pub label: S<RawText>,
+    #[serde(default)]
+    pub missing: bool,
+    pub exclusive: Option<S<bool>>,
+}
+
+/// All five condition forms in one table; the loader checks that exactly one form is used.
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a condition such as { question = \"q\", equals = \"1\" }"
+)]
+pub(super) struct RawCondition {
+    pub question: Option<S<String>>,
+    pub equals: Option<S<String>>,
+    pub any_of: Option<S<Vec<S<String>>>>,
+    pub not: Option<Box<S<RawCondition>>>,
+    pub all: Option<S<Vec<S<RawCondition>>>>,
+    pub any: Option<S<Vec<S<RawCondition>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIndicator {
+    pub id: S<String>,
+    pub title: S<RawText>,
+    pub priority_area: S<String>,
+    pub statistic: S<String>,
+    pub better: S<String>,
+    pub target: Option<S<f64>>,
+    pub questions: S<Vec<S<String>>>,
+    pub codes: Option<S<Vec<S<String>>>>,
+}
