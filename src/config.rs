@@ -312,7 +312,8 @@ mod tests {
 
     #[test]
     fn a_bad_setting_is_one_line_naming_it() {
-        let cases: Vec<(Overrides, Vec<(&str, &str)>, &str)> = vec![
+        type Case<'a> = (Overrides, Vec<(&'a str, &'a str)>, &'a str);
+        let cases: Vec<Case> = vec![
             (
                 Overrides::default(),
                 vec![("TRYGG_BIND", "nowhere")],

@@ -105,7 +105,13 @@ pub async fn load_session(
         req.extensions_mut().insert(user);
     }
     let mut response = next.run(req).await;
-    if let Some(cookie) = new_cookie {
+    // Only pages carry forms; JSON, CSS and health answers need no token cookie.
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if let Some(cookie) = new_cookie.filter(|_| is_page) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     Ok(response)

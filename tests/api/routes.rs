@@ -100,7 +100,9 @@ async fn every_route_requires_its_role_except_the_public_ones(app: TestApp) {
                 // demand for a session.
                 let demands_session = status == 401 && route.path != "/login";
                 assert!(
-                    ![403, 405].contains(&status) && !demands_session && !location.starts_with("/login"),
+                    ![403, 405].contains(&status)
+                        && !demands_session
+                        && !location.starts_with("/login"),
                     "{} {} is public but answered {status} {location}",
                     route.method,
                     route.path
