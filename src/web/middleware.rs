@@ -143,7 +143,7 @@ pub async fn render_error_pages(req: Request, next: Next) -> Response {
     if req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let ctx = PageCtx::from_extensions(req.extensions(), req.uri().path());
+    let ctx = PageCtx::from_extensions(req.extensions(), req.uri());
     let response = next.run(req).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;

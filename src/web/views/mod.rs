@@ -5,7 +5,7 @@ pub mod login;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{Extensions, StatusCode};
+use axum::http::{Extensions, StatusCode, Uri};
 use maud::{DOCTYPE, Markup, html};
 
 use super::auth::{CsrfToken, CurrentUser};
@@ -18,12 +18,12 @@ pub struct PageCtx {
     pub lang: Lang,
     pub user: Option<CurrentUser>,
     pub csrf: String,
-    /// The request path, for the language switch.
-    pub path: String,
+    /// This page's address with `lang=` last, for the language switch.
+    pub switch_lang_href: String,
 }
 
 impl PageCtx {
-    pub fn from_extensions(ext: &Extensions, path: &str) -> PageCtx {
+    pub fn from_extensions(ext: &Extensions, uri: &Uri) -> PageCtx {
         PageCtx {
             lang: ext.get::<Lang>().copied().unwrap_or_default(),
             user: ext.get::<CurrentUser>().cloned(),
@@ -31,7 +31,7 @@ impl PageCtx {
                 .get::<CsrfToken>()
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
-            path: path.to_owned(),
+            switch_lang_href: switch_href(uri),
         }
     }
 
@@ -40,14 +40,28 @@ impl PageCtx {
     }
 }
 
+/// This page again in the other language: the query kept (e.g. `next`), `lang` replaced.
+fn switch_href(uri: &Uri) -> String {
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
+        .collect();
+    let mut href = format!("{}?", uri.path());
+    for pair in kept {
+        href.push_str(pair);
+        href.push('&');
+    }
+    href.push_str("lang=");
+    href
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(PageCtx::from_extensions(
-            &parts.extensions,
-            parts.uri.path(),
-        ))
+        Ok(PageCtx::from_extensions(&parts.extensions, &parts.uri))
     }
 }
 
@@ -86,7 +100,7 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                                 }
                             }
                             li {
-                                a href={ (ctx.path) "?lang=" (other.code()) } lang=(other.code()) hreflang=(other.code()) {
+                                a href={ (ctx.switch_lang_href) (other.code()) } lang=(other.code()) hreflang=(other.code()) {
                                     (other.pick("Svenska", "English"))
                                 }
                             }
@@ -175,4 +189,19 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> Markup {
             p { a href="/" { (ctx.t("Till startsidan", "To the start page")) } }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_switch_keeps_the_query_and_replaces_lang() {
+        let href = |uri: &str| switch_href(&uri.parse::<Uri>().expect("uri"));
+        assert_eq!(
+            href("/login?next=/admin&lang=sv"),
+            "/login?next=/admin&lang="
+        );
+        assert_eq!(href("/"), "/?lang=");
+    }
 }
