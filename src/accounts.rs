@@ -148,6 +148,50 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     }
 }
 
+/// The service is hashing as many passwords as it may at once; try again shortly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashingBusy;
+
+/// Each argon2 run takes 19 MiB and tens of milliseconds of CPU. A flood of logins must not run
+/// thousands at once (memory exhaustion), so at most two per core run; others wait a little, then
+/// are turned away.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores * 2)
+    })
+}
+
+/// Runs CPU-heavy password work off the async executor, within the hashing limit.
+async fn limited<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<Option<T>, HashingBusy> {
+    let wait = std::time::Duration::from_secs(5);
+    let _permit = match tokio::time::timeout(wait, hashing_permits().acquire()).await {
+        Ok(Ok(permit)) => permit,
+        _ => return Err(HashingBusy),
+    };
+    Ok(tokio::task::spawn_blocking(work).await.ok())
+}
+
+/// [`verify_password`] off the executor, within the hashing limit.
+pub async fn verify_password_limited(
+    password: String,
+    stored: String,
+) -> Result<bool, HashingBusy> {
+    Ok(limited(move || verify_password(&password, &stored))
+        .await?
+        .unwrap_or(false))
+}
+
+/// [`hash_password`] off the executor, within the hashing limit; `None` if hashing failed.
+pub async fn hash_password_limited(password: String) -> Result<Option<String>, HashingBusy> {
+    Ok(limited(move || hash_password(&password).ok())
+        .await?
+        .flatten())
+}
+
 /// A hash of a password nobody knows, verified against when the account does not exist so that
 /// a wrong e-mail takes as long to refuse as a wrong password.
 pub fn decoy_hash() -> &'static str {

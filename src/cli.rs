@@ -11,10 +11,10 @@ use crate::{db, startup, store};
 pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 
-/// Logs to stderr with the configured filter (`TRYGG_LOG`, `log` in trygg.toml, or `RUST_LOG`).
+/// Logs to stderr with the configured filter (`log` in trygg.toml, `TRYGG_LOG`, else `RUST_LOG`).
 pub fn init_tracing(settings: &Settings) {
-    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| settings.log.clone());
-    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+    // The filter was checked when the settings were loaded.
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -86,7 +86,14 @@ pub fn check_surveys(settings: &Settings) -> i32 {
 }
 
 /// `trygg synth`: N valid random submissions as JSON lines.
+/// Largest `--count` of one `trygg synth` run (about 5 GB of JSON lines).
+pub const MAX_SYNTH_COUNT: usize = 10_000_000;
+
 pub fn synth(settings: &Settings, survey_id: &str, count: usize, seed: Option<u64>) -> i32 {
+    if count > MAX_SYNTH_COUNT {
+        eprintln!("--count: {count} is more than {MAX_SYNTH_COUNT} submissions at a time");
+        return FAILED;
+    }
     let catalog = match survey::load_dir(&settings.surveys_dir) {
         Ok(c) => c,
         Err(errors) => {
@@ -156,7 +163,10 @@ pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Opti
     let db = match db::connect_and_migrate(&settings.database_url).await {
         Ok(db) => db,
         Err(e) => {
-            eprintln!("database {}: {e}", startup::redact(&settings.database_url));
+            eprintln!(
+                "database {}: {e}",
+                crate::config::redact(&settings.database_url)
+            );
             return FAILED;
         }
     };

@@ -111,11 +111,19 @@ impl Settings {
             }
             None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()),
         };
+        let mut log_in_file = false;
         if let Some(path) = file {
-            settings.apply_file(&path)?;
+            log_in_file = settings.apply_file(&path)?;
         }
 
         settings.apply_env(&env)?;
+        // RUST_LOG, the ecosystem's convention, is used only when trygg's own settings say nothing.
+        if !log_in_file
+            && env("TRYGG_LOG").is_none()
+            && let Some(rust_log) = env("RUST_LOG")
+        {
+            settings.log = check_log_filter("RUST_LOG", &rust_log)?;
+        }
 
         if let Some(url) = &overrides.database_url {
             settings.database_url = check_database_url("--database", url)?;
@@ -129,7 +137,8 @@ impl Settings {
         Ok(settings)
     }
 
-    fn apply_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+    /// Applies the file's settings; true when it set the log filter.
+    fn apply_file(&mut self, path: &Path) -> Result<bool, ConfigError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::new(&name, format!("cannot read: {e}")))?;
@@ -156,10 +165,11 @@ impl Settings {
         if let Some(hours) = file.session_hours {
             self.session_hours = check_session_hours(&at("session_hours"), hours)?;
         }
+        let log_given = file.log.is_some();
         if let Some(log) = file.log {
-            self.log = log;
+            self.log = check_log_filter(&at("log"), &log)?;
         }
-        Ok(())
+        Ok(log_given)
     }
 
     fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -194,7 +204,7 @@ impl Settings {
             self.session_hours = check_session_hours("TRYGG_SESSION_HOURS", parsed)?;
         }
         if let Some(log) = env("TRYGG_LOG") {
-            self.log = log;
+            self.log = check_log_filter("TRYGG_LOG", &log)?;
         }
         Ok(())
     }
@@ -209,6 +219,20 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
 fn check_database_url(origin: &str, url: &str) -> Result<String, ConfigError> {
     let url = url.trim();
     if url.starts_with("sqlite:") || is_postgres_url(url) {
@@ -217,9 +241,20 @@ fn check_database_url(origin: &str, url: &str) -> Result<String, ConfigError> {
         Err(ConfigError::new(
             origin,
             format!(
-                "`{url}` is not a supported database; use sqlite://FILE?mode=rwc or postgres://USER@HOST/DB"
+                "`{}` is not a supported database; use sqlite://FILE?mode=rwc or postgres://USER@HOST/DB",
+                redact(url)
             ),
         ))
+    }
+}
+
+fn check_log_filter(origin: &str, filter: &str) -> Result<String, ConfigError> {
+    match tracing_subscriber::EnvFilter::try_new(filter) {
+        Ok(_) => Ok(filter.to_owned()),
+        Err(e) => Err(ConfigError::new(
+            origin,
+            format!("`{filter}` is not a log filter like `info` or `trygg=debug,info`: {e}"),
+        )),
     }
 }
 
@@ -331,6 +366,11 @@ mod tests {
             ),
             (
                 Overrides::default(),
+                vec![("TRYGG_LOG", "trygg=loud")],
+                "TRYGG_LOG: `trygg=loud` is not a log filter",
+            ),
+            (
+                Overrides::default(),
                 vec![("TRYGG_COOKIE_SECURE", "perhaps")],
                 "TRYGG_COOKIE_SECURE: `perhaps`",
             ),
@@ -360,6 +400,38 @@ mod tests {
             );
             assert!(!text.contains('\n'), "{text:?} is more than one line");
         }
+    }
+
+    #[test]
+    fn rust_log_is_used_only_when_trygg_sets_no_log_filter() {
+        let s =
+            Settings::load_with(&Overrides::default(), env(&[("RUST_LOG", "debug")])).expect("ok");
+        assert_eq!(s.log, "debug");
+        let s = Settings::load_with(
+            &Overrides::default(),
+            env(&[("RUST_LOG", "debug"), ("TRYGG_LOG", "warn")]),
+        )
+        .expect("ok");
+        assert_eq!(s.log, "warn");
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_database_urls() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            redact("sqlite://trygg.db?mode=rwc"),
+            "sqlite://trygg.db?mode=rwc"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        let err = Settings::load_with(
+            &Overrides::default(),
+            env(&[("TRYGG_DATABASE_URL", "mysql://root:hunter2@db/x")]),
+        )
+        .expect_err("mysql");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]

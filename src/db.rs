@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use trygg_migrations::{Migrator, MigratorTrait};
 
 /// Connects and applies every pending migration.
@@ -12,8 +12,52 @@ use trygg_migrations::{Migrator, MigratorTrait};
 /// foreign keys on and a busy timeout, so concurrent writers wait instead of failing.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = connect(url).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    let lock = StartupLock::acquire(url).await?;
+    let migrated = Migrator::up(&db, None).await;
+    lock.release().await;
+    migrated.map(|()| db)
+}
+
+/// Serialises start-up work (migrations, recording questionnaire versions) between several
+/// `trygg serve` processes sharing one PostgreSQL database: sea-orm's migrator checks, then
+/// creates, so two nodes starting together would both try to create the same tables.
+/// A session-level advisory lock on a dedicated connection; released on [`StartupLock::release`]
+/// or when the process dies. SQLite needs none (one process owns the file in practice, and
+/// SQLite serialises writers).
+pub struct StartupLock {
+    connection: Option<DatabaseConnection>,
+}
+
+/// An arbitrary constant naming trygg's start-up lock among advisory locks.
+const STARTUP_LOCK_KEY: i64 = 0x7472_7967_6700;
+
+impl StartupLock {
+    pub async fn acquire(url: &str) -> Result<StartupLock, DbErr> {
+        if !crate::config::is_postgres_url(url) {
+            return Ok(StartupLock { connection: None });
+        }
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .max_connections(1)
+            .min_connections(1);
+        let connection = Database::connect(options).await?;
+        connection
+            .execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})"))
+            .await?;
+        Ok(StartupLock {
+            connection: Some(connection),
+        })
+    }
+
+    pub async fn release(self) {
+        if let Some(connection) = self.connection {
+            let _ = connection
+                .execute_unprepared(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})"))
+                .await;
+            let _ = connection.close().await;
+        }
+    }
 }
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -28,7 +72,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
-    if url.starts_with("sqlite:") {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        // Each connection to an in-memory database is a database of its own.
+        options.max_connections(1).min_connections(1);
+    } else if url.starts_with("sqlite:") {
         // A handful of connections is plenty for SQLite: writes are serialised anyway.
         options.max_connections(8).min_connections(1);
     } else {

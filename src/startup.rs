@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+use trygg_migrations::MigratorTrait;
 
 use crate::config::Settings;
 use crate::survey::{self, SurveyError};
@@ -43,14 +44,26 @@ impl std::error::Error for StartupError {}
 /// touching the database.
 pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let surveys = survey::load_dir(&settings.surveys_dir).map_err(StartupError::Surveys)?;
-    let db = db::connect_and_migrate(&settings.database_url)
+    let db_error = |e: sea_orm::DbErr| {
+        StartupError::Database(format!(
+            "database {}: {e}",
+            crate::config::redact(&settings.database_url)
+        ))
+    };
+    let db = db::connect(&settings.database_url)
         .await
-        .map_err(|e| {
-            StartupError::Database(format!("database {}: {e}", redact(&settings.database_url)))
-        })?;
-    let problems = store::survey_versions::sync(&db, &surveys)
+        .map_err(db_error)?;
+    // Migrating and recording versions happen under one lock when several nodes start together.
+    let lock = db::StartupLock::acquire(&settings.database_url)
         .await
-        .map_err(|e| StartupError::Database(format!("recording questionnaire versions: {e}")))?;
+        .map_err(db_error)?;
+    let prepared = async {
+        trygg_migrations::Migrator::up(&db, None).await?;
+        store::survey_versions::sync(&db, &surveys).await
+    }
+    .await;
+    lock.release().await;
+    let problems = prepared.map_err(db_error)?;
     if !problems.is_empty() {
         return Err(StartupError::SurveyChanged(problems));
     }
@@ -76,6 +89,9 @@ pub async fn serve(
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+            }
+            if let Err(e) = store::logins::purge_old(&purge_db).await {
+                tracing::warn!(error = %e, "removing old login attempts failed");
             }
         }
     });
@@ -111,34 +127,4 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
-}
-
-/// A database URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_hidden_in_database_urls() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
-        assert_eq!(
-            super::redact("sqlite://trygg.db?mode=rwc"),
-            "sqlite://trygg.db?mode=rwc"
-        );
-        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
-    }
 }

@@ -78,7 +78,11 @@ impl MigrationTrait for Migration {
                             .string_len(100)
                             .not_null(),
                     )
-                    .col(ColumnDef::new(SurveyVersions::Version).integer().not_null())
+                    .col(
+                        ColumnDef::new(SurveyVersions::Version)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(SurveyVersions::ContentHash)
                             .string_len(64)

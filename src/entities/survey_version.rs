@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub survey_id: String,
-    pub version: i32,
+    pub version: i64,
     pub content_hash: String,
     /// Set once a wave of this version has responses: from then on the file may not change.
     pub locked: bool,

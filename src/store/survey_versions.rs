@@ -20,7 +20,7 @@ pub async fn sync(
     let mut changes = Vec::new();
     for loaded in catalog.iter() {
         let survey = &loaded.survey;
-        let version = i32::try_from(survey.version).unwrap_or(i32::MAX);
+        let version = i64::from(survey.version);
         let existing = survey_version::Entity::find()
             .filter(survey_version::Column::SurveyId.eq(survey.id.as_str()))
             .filter(survey_version::Column::Version.eq(version))
@@ -65,7 +65,7 @@ pub async fn lock(db: &impl ConnectionTrait, survey_id: &str, version: u32) -> R
     survey_version::Entity::update_many()
         .col_expr(survey_version::Column::Locked, true.into())
         .filter(survey_version::Column::SurveyId.eq(survey_id))
-        .filter(survey_version::Column::Version.eq(i32::try_from(version).unwrap_or(i32::MAX)))
+        .filter(survey_version::Column::Version.eq(i64::from(version)))
         .exec(db)
         .await?;
     Ok(())

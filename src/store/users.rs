@@ -24,10 +24,9 @@ pub async fn add(
     password_hash: String,
     actor: &str,
 ) -> Result<user::Model, AddUserError> {
+    // Insert first (no read before the write): on SQLite a transaction that reads and then
+    // writes can fail when another writer got in between; the unique e-mail index decides.
     let txn = db.begin().await?;
-    if find_by_email(&txn, &new.email).await?.is_some() {
-        return Err(AccountError::EmailTaken(new.email.clone()).into());
-    }
     let model = user::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         email: Set(new.email.clone()),
@@ -39,7 +38,6 @@ pub async fn add(
     .insert(&txn)
     .await
     .map_err(|e| match e.sql_err() {
-        // Two admins adding the same address at once.
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
             AddUserError::Invalid(AccountError::EmailTaken(new.email.clone()))
         }

@@ -161,23 +161,17 @@ const TEXTS_EN: &[&str] = &[
 
 /// `count` submissions (bodies of `POST /api/v1/waves/{slug}/responses`, without an access
 /// code); the same survey and seed give the same output.
-pub fn synth(survey: &Survey, count: usize, seed: u64) -> Vec<Value> {
+pub fn synth(survey: &Survey, count: usize, seed: u64) -> impl Iterator<Item = Value> + '_ {
     let mut rng = StdRng::seed_from_u64(seed);
     let rarely: HashSet<&str> = (survey.unreliable_if.as_ref())
         .map(|c| c.questions().into_iter().collect())
         .unwrap_or_default();
-    let mut used_ids = HashSet::new();
-    (0..count)
-        .map(|_| {
-            let id = loop {
-                let id = Builder::from_random_bytes(rng.random()).into_uuid();
-                if used_ids.insert(id) {
-                    break id;
-                }
-            };
-            respondent(survey, &rarely, id, &mut rng)
-        })
-        .collect()
+    // Generated one at a time so that any count streams in constant memory. Ids are 122 random
+    // bits: a repeat is as likely as guessing a random UUID, so none is tracked.
+    (0..count).map(move |_| {
+        let id = Builder::from_random_bytes(rng.random()).into_uuid();
+        respondent(survey, &rarely, id, &mut rng)
+    })
 }
 
 fn respondent(survey: &Survey, rarely: &HashSet<&str>, id: Uuid, rng: &mut StdRng) -> Value {

@@ -1,8 +1,9 @@
 //! Admin pages: the loaded questionnaires, users and the audit log.
 
+use super::extract::Form;
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -77,11 +78,12 @@ async fn add_user(
         Ok(new) => new,
         Err(message) => return rerender(&ctx, &state, &refill, &message).await,
     };
-    let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
+    let hash = accounts::hash_password_limited(form.password)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))?;
+        .map_err(|accounts::HashingBusy| {
+            AppError::Unavailable("the service is busy; try again in a moment".to_owned())
+        })?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("hashing a password failed")))?;
     match store::users::add(&state.db, &new, hash, &admin.email).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(store::users::AddUserError::Invalid(e)) => {

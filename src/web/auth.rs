@@ -1,10 +1,11 @@
 //! Signing in and out, the session cookie, the CSRF token, and the role check of protected routes.
 
+use super::extract::Form;
+use axum::Extension;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use serde::Deserialize;
 
 use super::views::{self, PageCtx};
@@ -143,9 +144,17 @@ pub fn home_of(role: Role) -> &'static str {
     }
 }
 
-/// Only local paths are followed after login, never another site.
+/// Only local paths are followed after login, never another site: a path of plain characters
+/// (no whitespace, control characters or backslashes, which browsers strip or turn into `/`), not
+/// starting with `//`.
 fn safe_next(next: Option<&str>) -> Option<&str> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.len() <= 2000
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-_.~?=&%+".contains(&b))
+    })
 }
 
 fn url_encode(text: &str) -> String {
@@ -195,7 +204,10 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    if let Some(wait) = store::logins::wait_before_attempt(&state.db, &form.email).await? {
+    // The attempt is counted before the password is checked, so parallel guesses are counted too.
+    if let store::logins::Attempt::Locked(wait) =
+        store::logins::begin_attempt(&state.db, &form.email).await?
+    {
         return Err(AppError::TooManyRequests(wait));
     }
     let email = accounts::normalize_email(&form.email).ok();
@@ -208,15 +220,16 @@ async fn login(
         || accounts::decoy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let password = form.password.clone();
-    let verified =
-        tokio::task::spawn_blocking(move || accounts::verify_password(&password, &stored))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+    let verified = accounts::verify_password_limited(form.password.clone(), stored)
+        .await
+        .map_err(|accounts::HashingBusy| {
+            AppError::Unavailable(
+                "the service is busy signing in other users; try again in a moment".to_owned(),
+            )
+        })?;
     let user = match user {
         Some(u) if verified => u,
         _ => {
-            store::logins::record_failure(&state.db, &form.email).await?;
             let message = lang.pick(
                 "Fel e-postadress eller lösenord.",
                 "Wrong e-mail address or password.",
@@ -266,6 +279,13 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(Some("/\t/evil.example")), None);
+        assert_eq!(safe_next(Some("/\n")), None);
+        assert_eq!(safe_next(Some("/ /evil.example")), None);
+        assert_eq!(
+            safe_next(Some("/admin?x=1&y=%20")),
+            Some("/admin?x=1&y=%20")
+        );
         assert_eq!(safe_next(None), None);
     }
 

@@ -101,8 +101,8 @@ pub async fn preferences(mut req: Request, next: Next) -> Response {
     response
 }
 
-/// Refuses a form that does not carry this visitor's CSRF token, in the query (`?_csrf=`, for
-/// file uploads) or as the `_csrf` field of a URL-encoded body.
+/// Refuses a form that does not carry this visitor's CSRF token: in an `X-CSRF-Token` header (JSON
+/// clients), the query (`?_csrf=`, for file uploads) or the `_csrf` field of a URL-encoded body.
 pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> {
     if req.method() == Method::GET || req.method() == Method::HEAD {
         return Ok(next.run(req).await);
@@ -118,7 +118,14 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
                 .to_owned(),
         )
     };
-    if let Some(sent) = req.uri().query().and_then(|q| query_value(q, "_csrf")) {
+    let from_header = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(sent) =
+        from_header.or_else(|| req.uri().query().and_then(|q| query_value(q, "_csrf")))
+    {
         return if !expected.is_empty() && constant_time_eq(&sent, &expected) {
             Ok(next.run(req).await)
         } else {

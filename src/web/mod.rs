@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod evaluate;
+pub mod extract;
 pub mod home;
 pub mod middleware;
 pub mod school;
@@ -108,7 +109,10 @@ impl Routes {
     ) -> Self {
         // Route layers run innermost first: the role check (outer) sees the request before the
         // CSRF check, so a visitor without a session is sent to the login page, not refused.
-        let route = if method == Method::GET || path.starts_with("/api/") {
+        // Only the public JSON API goes without a token: it uses no cookie, so a forged request
+        // from another site gains nothing a direct request would not.
+        let public_api = access == Access::Public && path.starts_with("/api/");
+        let route = if method == Method::GET || public_api {
             route
         } else {
             route.route_layer(axum::middleware::from_fn(middleware::check_csrf))

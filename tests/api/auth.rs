@@ -18,6 +18,9 @@ db_tests!(
     an_admin_creates_a_user_on_the_web_and_it_is_audited,
     a_bad_new_user_is_refused_with_a_message_and_nothing_is_stored,
     after_login_the_user_returns_to_the_page_they_asked_for,
+    parallel_guesses_are_counted_and_locked_out,
+    an_expired_session_no_longer_signs_in,
+    a_next_that_leads_off_site_is_ignored,
 );
 
 async fn an_admin_page_without_a_session_redirects_to_login(app: TestApp) {
@@ -373,4 +376,92 @@ async fn after_login_the_user_returns_to_the_page_they_asked_for(app: TestApp) {
         .await
         .expect("login");
     assert_eq!(response.headers()["location"], "/admin/audit");
+}
+
+async fn parallel_guesses_are_counted_and_locked_out(app: TestApp) {
+    app.add_user("anna@kommun.example", Role::Admin, None).await;
+    let token = app.csrf_token("/login").await;
+    let attempts = (0..20).map(|_| {
+        let request = app
+            .client
+            .post(app.url("/login"))
+            .form(&[
+                ("email", "anna@kommun.example"),
+                ("password", "guess guess guess"),
+                ("_csrf", &token),
+            ])
+            .send();
+        async move { request.await.expect("login").status().as_u16() }
+    });
+    let statuses = futures_join_all(attempts).await;
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    let refused = statuses.iter().filter(|&&s| s == 429).count();
+    assert_eq!(checked + refused, 20, "{statuses:?}");
+    assert!(
+        checked <= 5,
+        "{checked} passwords checked in parallel: {statuses:?}"
+    );
+}
+
+/// Runs futures concurrently on the test's runtime.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<u16>
+where
+    F: std::future::Future<Output = u16> + Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}
+
+async fn an_expired_session_no_longer_signs_in(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    app.sign_in_as(Role::Admin).await;
+    assert_eq!(app.get("/admin").await.status(), 200);
+    for session in trygg::entities::session::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("sessions")
+    {
+        let mut expired = session.into_active_model();
+        expired.expires_at = Set(trygg::util::now() - 1);
+        expired.update(&app.db).await.expect("expire");
+    }
+    assert_eq!(app.get("/admin").await.status(), 303);
+}
+
+async fn a_next_that_leads_off_site_is_ignored(app: TestApp) {
+    app.add_user("anna@kommun.example", Role::Admin, None).await;
+    for next in [
+        "//evil.example",
+        "/\t/evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
+        let browser = app.other_browser();
+        let page = browser
+            .get(app.url("/login"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        let token = crate::helpers::csrf_in(&page).expect("token");
+        let response = browser
+            .post(app.url("/login"))
+            .form(&[
+                ("email", "anna@kommun.example"),
+                ("password", PASSWORD),
+                ("next", next),
+                ("_csrf", &token),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(response.status(), 303, "{next:?}");
+        assert_eq!(response.headers()["location"], "/admin", "{next:?}");
+    }
 }

@@ -319,17 +319,17 @@ async fn serve_starts_with_one_command_and_answers_health(app: TestApp) {
         .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--surveys"])
         .arg(surveys_dir())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        .stderr(std::fs::File::create(dir.path().join("stderr.log")).expect("log file"));
     if app.is_postgres() {
         // A second, separate database so the server migrates it from scratch.
         let (url, _keep) = fresh_database(Backend::Postgres, dir.path())
             .await
             .expect("pg");
         command.args(["--database", &url]);
-        run_and_check_health(command, port, None).await;
+        run_and_check_health(command, port, None, dir.path()).await;
     } else {
         // No --database: the default SQLite file is created in the working directory.
-        run_and_check_health(command, port, Some(dir.path().join("trygg.db"))).await;
+        run_and_check_health(command, port, Some(dir.path().join("trygg.db")), dir.path()).await;
     }
 }
 
@@ -337,6 +337,7 @@ async fn run_and_check_health(
     mut command: Command,
     port: u16,
     db_file: Option<std::path::PathBuf>,
+    dir: &std::path::Path,
 ) {
     let mut child = command.spawn().expect("spawn trygg serve");
     let client = browser();
@@ -345,10 +346,7 @@ async fn run_and_check_health(
     let mut status = None;
     while started.elapsed() < Duration::from_secs(30) {
         if let Ok(Some(exit)) = child.try_wait() {
-            let mut stderr = String::new();
-            if let Some(mut err) = child.stderr.take() {
-                let _ = std::io::Read::read_to_string(&mut err, &mut stderr);
-            }
+            let stderr = std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default();
             panic!("trygg serve exited with {exit}: {stderr}");
         }
         if let Ok(response) = client.get(&url).send().await {

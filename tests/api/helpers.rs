@@ -145,9 +145,19 @@ pub fn test_settings(database_url: &str) -> Settings {
 /// The application on a random port with a fresh migrated database; `None` for PostgreSQL when
 /// `TEST_DATABASE_URL` is not set.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// [`spawn_app`] with settings changed by `configure`.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg) = fresh_database(backend, dir.path()).await?;
-    let state = trygg::startup::build_state(test_settings(&database_url))
+    let mut settings = test_settings(&database_url);
+    configure(&mut settings);
+    let state = trygg::startup::build_state(settings)
         .await
         .expect("application state");
     let db = state.db.clone();

@@ -1,13 +1,15 @@
 //! Public pages, the health check and the headers every response carries.
 
 use crate::db_tests;
-use crate::helpers::TestApp;
+use crate::helpers::{Backend, TestApp, spawn_app_with};
 
 db_tests!(
     health_answers_ok_once_the_database_answers,
     every_response_carries_the_security_headers,
     the_start_page_says_what_the_service_is_in_both_languages,
     an_unknown_page_is_a_404_page_in_the_visitors_language,
+    no_page_links_to_another_site_whatever_its_path,
+    cookies_are_secure_when_configured_for_https,
 );
 
 async fn health_answers_ok_once_the_database_answers(app: TestApp) {
@@ -80,4 +82,44 @@ async fn an_unknown_page_is_a_404_page_in_the_visitors_language(app: TestApp) {
             .expect("body")
             .contains("Sidan finns inte")
     );
+}
+
+async fn no_page_links_to_another_site_whatever_its_path(app: TestApp) {
+    for path in [
+        "//evil.example",
+        "//evil.example/x?lang=en",
+        "/login?next=//evil.example",
+    ] {
+        let body = app.get(path).await.text().await.expect("body");
+        assert!(!body.contains("href=\"//"), "{path}: {body}");
+        assert!(!body.contains("href=\"http"), "{path}");
+    }
+}
+
+async fn cookies_are_secure_when_configured_for_https(app: TestApp) {
+    // The fixture app is plain http; start a second one configured for https behind a proxy.
+    let backend = if app.is_postgres() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let secure = spawn_app_with(backend, |s| s.cookie_secure = true)
+        .await
+        .expect("app");
+    let response = secure.get("/login").await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("trygg_csrf="))
+        .expect("csrf cookie")
+        .to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let plain = app.get("/login").await;
+    let cookie = plain.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(!cookie.contains("Secure"), "{cookie}");
 }

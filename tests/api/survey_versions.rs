@@ -58,3 +58,24 @@ async fn a_changed_questionnaire_with_the_same_version_is_refused_once_locked(ap
     std::fs::write(&file, bumped).expect("write");
     build_state(settings).await.expect("new version accepted");
 }
+
+/// Several nodes starting at once on one fresh PostgreSQL database all come up (migrations and
+/// version records are serialised by an advisory lock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_nodes_start_together_on_one_postgresql_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let Some((url, _drop)) =
+        crate::helpers::fresh_database(crate::helpers::Backend::Postgres, dir.path()).await
+    else {
+        eprintln!("TEST_DATABASE_URL is not set: not run");
+        return;
+    };
+    let starts: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(build_state(test_settings(&url))))
+        .collect();
+    for start in starts {
+        if let Err(e) = start.await.expect("task") {
+            panic!("a node failed to start: {e}");
+        }
+    }
+}

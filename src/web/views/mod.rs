@@ -48,7 +48,9 @@ fn switch_href(uri: &Uri) -> String {
         .split('&')
         .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
         .collect();
-    let mut href = format!("{}?", uri.path());
+    // A query-only reference stays on this page whatever the path looks like (a path such as
+    // `//other.example` must not become a link to another site).
+    let mut href = String::from("?");
     for pair in kept {
         href.push_str(pair);
         href.push('&');
@@ -198,10 +200,8 @@ mod tests {
     #[test]
     fn the_language_switch_keeps_the_query_and_replaces_lang() {
         let href = |uri: &str| switch_href(&uri.parse::<Uri>().expect("uri"));
-        assert_eq!(
-            href("/login?next=/admin&lang=sv"),
-            "/login?next=/admin&lang="
-        );
-        assert_eq!(href("/"), "/?lang=");
+        assert_eq!(href("/login?next=/admin&lang=sv"), "?next=/admin&lang=");
+        assert_eq!(href("/"), "?lang=");
+        assert_eq!(href("//evil.example"), "?lang=");
     }
 }
