@@ -282,25 +282,9 @@ async fn an_admin_creates_a_user_on_the_web_and_it_is_audited(app: TestApp) {
     );
     // The new coordinator can sign in and lands on the school page.
     let school = app.other_browser();
-    let page = school
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
-    let token = crate::helpers::csrf_in(&page).expect("token");
-    let login = school
-        .post(app.url("/login"))
-        .form(&[
-            ("email", "skola@kommun.example"),
-            ("password", PASSWORD),
-            ("_csrf", &token),
-        ])
-        .send()
-        .await
-        .expect("login");
+    let login = app
+        .log_in(&school, "skola@kommun.example", PASSWORD, None)
+        .await;
     assert_eq!(login.headers()["location"], "/school");
 }
 
@@ -362,19 +346,14 @@ async fn after_login_the_user_returns_to_the_page_they_asked_for(app: TestApp) {
         page.contains("name=\"next\" value=\"/admin/audit\""),
         "{page}"
     );
-    let token = crate::helpers::csrf_in(&page).expect("token");
     let response = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", "anna@kommun.example"),
-            ("password", PASSWORD),
-            ("next", "/admin/audit"),
-            ("_csrf", &token),
-        ])
-        .send()
-        .await
-        .expect("login");
+        .log_in(
+            &app.client,
+            "anna@kommun.example",
+            PASSWORD,
+            Some("/admin/audit"),
+        )
+        .await;
     assert_eq!(response.headers()["location"], "/admin/audit");
 }
 
@@ -440,27 +419,14 @@ async fn a_next_that_leads_off_site_is_ignored(app: TestApp) {
         "https://evil.example",
         "/\\evil.example",
     ] {
-        let browser = app.other_browser();
-        let page = browser
-            .get(app.url("/login"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("body");
-        let token = crate::helpers::csrf_in(&page).expect("token");
-        let response = browser
-            .post(app.url("/login"))
-            .form(&[
-                ("email", "anna@kommun.example"),
-                ("password", PASSWORD),
-                ("next", next),
-                ("_csrf", &token),
-            ])
-            .send()
-            .await
-            .expect("login");
+        let response = app
+            .log_in(
+                &app.other_browser(),
+                "anna@kommun.example",
+                PASSWORD,
+                Some(next),
+            )
+            .await;
         assert_eq!(response.status(), 303, "{next:?}");
         assert_eq!(response.headers()["location"], "/admin", "{next:?}");
     }

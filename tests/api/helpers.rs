@@ -240,6 +240,39 @@ impl TestApp {
         email
     }
 
+    /// Signs `client` in through the login form (fetching its CSRF token first).
+    pub async fn log_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+        next: Option<&str>,
+    ) -> reqwest::Response {
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("GET /login")
+            .text()
+            .await
+            .expect("body");
+        let token = csrf_in(&page).expect("CSRF token on /login");
+        let mut fields = vec![
+            ("email", email),
+            ("password", password),
+            ("_csrf", token.as_str()),
+        ];
+        if let Some(next) = next {
+            fields.push(("next", next));
+        }
+        client
+            .post(self.url("/login"))
+            .form(&fields)
+            .send()
+            .await
+            .expect("POST /login")
+    }
+
     /// A second client (another browser) for the same app.
     pub fn other_browser(&self) -> reqwest::Client {
         browser()

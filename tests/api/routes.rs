@@ -137,25 +137,9 @@ async fn every_route_requires_its_role_except_the_public_ones(app: TestApp) {
         let email = format!("walker-{}@kommun.example", role.as_str());
         let school = (role == Role::School).then_some("skola-1");
         app.add_user(&email, role, school).await;
-        let page = user
-            .get(app.url("/login"))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body");
-        let token = csrf_in(&page).expect("token");
-        let login = user
-            .post(app.url("/login"))
-            .form(&[
-                ("email", email.as_str()),
-                ("password", crate::helpers::PASSWORD),
-                ("_csrf", &token),
-            ])
-            .send()
-            .await
-            .expect("login");
+        let login = app
+            .log_in(&user, &email, crate::helpers::PASSWORD, None)
+            .await;
         assert_eq!(login.status(), 303);
         for route in table.iter().filter(|r| r.path != "/logout") {
             let Access::Signed(roles) = route.access else {
