@@ -181,3 +181,45 @@ pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Opti
         }
     }
 }
+
+/// `trygg stats`: estimates for a CSV file and a request, as JSON on stdout.
+pub fn stats(data: &std::path::Path, request: &std::path::Path) -> i32 {
+    match run_stats(data, request) {
+        Ok(response) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let written = serde_json::to_writer_pretty(&mut out, &response)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+                .and_then(|()| out.flush());
+            if written.is_ok() { OK } else { FAILED }
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            FAILED
+        }
+    }
+}
+
+/// Reads both files and estimates; every error names the file and, where it can, the line.
+pub fn run_stats(
+    data: &std::path::Path,
+    request: &std::path::Path,
+) -> Result<crate::stats::Response, String> {
+    let request_name = request.display();
+    let text = std::fs::read_to_string(request)
+        .map_err(|e| format!("{request_name}: cannot read: {e}"))?;
+    let parsed: crate::stats::Request = serde_json::from_str(&text)
+        .map_err(|e| format!("{request_name}:{}:{}: {e}", e.line(), e.column()))?;
+    let data_name = data.display();
+    let bytes = std::fs::read(data).map_err(|e| format!("{data_name}: cannot read: {e}"))?;
+    let dataset =
+        crate::stats::data::Dataset::from_csv(bytes).map_err(|e| format!("{data_name}: {e}"))?;
+    crate::stats::estimate::run(&dataset, &parsed).map_err(|e| {
+        if e.0.starts_with("request") {
+            format!("{request_name}: {e}")
+        } else {
+            format!("{data_name}: {e}")
+        }
+    })
+}

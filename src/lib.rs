@@ -9,6 +9,7 @@ pub mod db;
 pub mod entities;
 pub mod i18n;
 pub mod startup;
+pub mod stats;
 pub mod store;
 pub mod survey;
 pub mod util;

@@ -38,6 +38,15 @@ enum Command {
     },
     /// Check every questionnaire file; print each problem as FILE:LINE: message
     CheckSurveys,
+    /// Estimates with confidence intervals for a CSV file, as JSON on stdout
+    Stats {
+        /// The data: one row per respondent, empty cells are missing values
+        #[arg(long, value_name = "FILE.csv")]
+        data: PathBuf,
+        /// The estimation request (design, calibration, estimates)
+        #[arg(long, value_name = "FILE.json")]
+        request: PathBuf,
+    },
     /// Print N valid random submissions of a questionnaire as JSON lines
     Synth {
         #[arg(long, value_name = "ID")]
@@ -72,6 +81,10 @@ enum UserCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve { bind: None });
+    // Estimation needs no settings: it reads two files and writes to stdout.
+    if let Command::Stats { data, request } = &command {
+        return ExitCode::from(u8::try_from(cli::stats(data, request)).unwrap_or(1));
+    }
     let bind = match &command {
         Command::Serve { bind } => bind.clone(),
         _ => None,
@@ -99,6 +112,7 @@ fn main() -> ExitCode {
     let code = match command {
         Command::Serve { .. } => runtime.block_on(cli::serve(settings)),
         Command::CheckSurveys => cli::check_surveys(&settings),
+        Command::Stats { data, request } => cli::stats(&data, &request),
         Command::Synth {
             survey,
             count,

@@ -7,4 +7,5 @@ mod auth;
 mod cli;
 mod pages;
 mod routes;
+mod stats;
 mod survey_versions;
