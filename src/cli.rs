@@ -213,8 +213,10 @@ pub fn run_stats(
         .map_err(|e| format!("{request_name}:{}:{}: {e}", e.line(), e.column()))?;
     let data_name = data.display();
     let bytes = std::fs::read(data).map_err(|e| format!("{data_name}: cannot read: {e}"))?;
-    let dataset =
-        crate::stats::data::Dataset::from_csv(bytes).map_err(|e| format!("{data_name}: {e}"))?;
+    // Only the columns the request uses are converted, while the file is read.
+    let (numeric, categorical) = crate::stats::estimate::columns_used(&parsed);
+    let dataset = crate::stats::data::Dataset::from_csv_columns(bytes, &numeric, &categorical)
+        .map_err(|e| format!("{data_name}: {e}"))?;
     crate::stats::estimate::run(&dataset, &parsed).map_err(|e| {
         if e.0.starts_with("request") {
             format!("{request_name}: {e}")
@@ -222,4 +224,36 @@ pub fn run_stats(
             format!("{data_name}: {e}")
         }
     })
+}
+
+/// `trygg synth-data`: a synthetic national school survey as CSV on stdout, for benchmarks.
+pub fn synth_data(pupils: usize, seed: u64, request: Option<&std::path::Path>) -> i32 {
+    if let Some(path) = request {
+        let text = match serde_json::to_string_pretty(&crate::stats::synthetic::national_request())
+        {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{e}");
+                return FAILED;
+            }
+        };
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            eprintln!("{}: {e}", path.display());
+            return FAILED;
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    match crate::stats::synthetic::write_school_sample(&mut out, pupils, seed)
+        .and_then(|rows| out.flush().map(|()| rows))
+    {
+        Ok(rows) => {
+            eprintln!("{rows} pupils written");
+            OK
+        }
+        Err(e) => {
+            eprintln!("writing the data: {e}");
+            FAILED
+        }
+    }
 }

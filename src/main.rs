@@ -47,6 +47,17 @@ enum Command {
         #[arg(long, value_name = "FILE.json")]
         request: PathBuf,
     },
+    /// Print a synthetic national school survey (CSV) for benchmarks of `trygg stats`
+    SynthData {
+        /// About this many pupils (7 schools and 40 classes per 1,000)
+        #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+        pupils: usize,
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Also write the benchmark's estimation request to this file
+        #[arg(long, value_name = "FILE.json")]
+        request: Option<PathBuf>,
+    },
     /// Print N valid random submissions of a questionnaire as JSON lines
     Synth {
         #[arg(long, value_name = "ID")]
@@ -82,8 +93,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve { bind: None });
     // Estimation needs no settings: it reads two files and writes to stdout.
-    if let Command::Stats { data, request } = &command {
-        return ExitCode::from(u8::try_from(cli::stats(data, request)).unwrap_or(1));
+    match &command {
+        Command::Stats { data, request } => {
+            return ExitCode::from(u8::try_from(cli::stats(data, request)).unwrap_or(1));
+        }
+        Command::SynthData {
+            pupils,
+            seed,
+            request,
+        } => {
+            let code = cli::synth_data(*pupils, *seed, request.as_deref());
+            return ExitCode::from(u8::try_from(code).unwrap_or(1));
+        }
+        _ => {}
     }
     let bind = match &command {
         Command::Serve { bind } => bind.clone(),
@@ -112,7 +134,7 @@ fn main() -> ExitCode {
     let code = match command {
         Command::Serve { .. } => runtime.block_on(cli::serve(settings)),
         Command::CheckSurveys => cli::check_surveys(&settings),
-        Command::Stats { data, request } => cli::stats(&data, &request),
+        Command::Stats { .. } | Command::SynthData { .. } => cli::FAILED,
         Command::Synth {
             survey,
             count,

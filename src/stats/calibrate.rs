@@ -70,7 +70,7 @@ pub fn calibrate(
         cells.push(cells_of_margin);
     }
     if margins.len() > 1 {
-        check_margin_totals(&margins, &cells)?;
+        check_margin_totals(&cells)?;
     }
     let m = margins.len();
     let mut row_columns = vec![0u32; rows * m];
@@ -229,7 +229,7 @@ fn cell_label(variables: &[String], cell: &PopulationCell) -> Result<String, Dat
 }
 
 /// Every margin must describe the same population size.
-fn check_margin_totals(margins: &[Margin], cells: &[MarginCells]) -> Result<(), DataError> {
+fn check_margin_totals(cells: &[MarginCells]) -> Result<(), DataError> {
     let sums: Vec<f64> = cells.iter().map(|c| c.totals.iter().sum()).collect();
     let first = sums[0];
     for (k, sum) in sums.iter().enumerate().skip(1) {
@@ -240,14 +240,13 @@ fn check_margin_totals(margins: &[Margin], cells: &[MarginCells]) -> Result<(), 
             )));
         }
     }
-    let _ = margins;
     Ok(())
 }
 
 /// Iterative proportional fitting; one margin is post-stratification (one sweep).
 fn rake(weights: &[f64], cells: &[MarginCells]) -> Result<Vec<f64>, DataError> {
     let mut w = weights.to_vec();
-    for sweep in 0..RAKE_MAX_SWEEPS {
+    for _ in 0..RAKE_MAX_SWEEPS {
         for margin in cells {
             let mut sums = vec![0.0; margin.totals.len()];
             for (row, &cell) in margin.row_cell.iter().enumerate() {
@@ -266,7 +265,6 @@ fn rake(weights: &[f64], cells: &[MarginCells]) -> Result<Vec<f64>, DataError> {
         if cells.len() == 1 || worst_margin_error(&w, cells) < RAKE_TOLERANCE {
             return Ok(w);
         }
-        let _ = sweep;
     }
     Err(DataError(format!(
         "calibration: raking did not converge within {RAKE_MAX_SWEEPS} sweeps (largest relative \

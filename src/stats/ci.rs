@@ -7,9 +7,12 @@
 //! Degenerate inputs, in one place:
 //! - `level` is clamped into [0, 1]: level 0 gives critical value 0, level 1 an infinite one
 //!   (the whole line, or [0, 1] for the logit, beta and Wilson intervals). NaN level → NaN interval.
-//! - `df` that is NaN or ≤ 0 is treated as 1 (the widest t with an integer df, so the fallback
-//!   errs on the side of wide intervals); the same holds for the `n − 1` of the Korn–Graubard ratio
-//!   when n ≤ 1. Fractional and infinite df are used as given (infinite df → normal quantile).
+//! - `df` below 1 (including ≤ 0 and NaN) is treated as 1: a design has at least one degree of
+//!   freedom when it has any, and t₁ is the widest t with an integer df, so the fallback errs on
+//!   the side of wide intervals. The same holds for the `n − 1` of the Korn–Graubard ratio when
+//!   n < 2 (a fractional 0 < n − 1 < 1 would give an absurdly large t and a near-zero-width
+//!   interval). Fractional df ≥ 1 and infinite df are used as given (∞ → normal quantile).
+//!   `t_quantile` itself follows R instead: any df > 0, NaN for df ≤ 0.
 //! - `se` = 0 (with 0 < p̂ < 1 for proportions) → zero-width interval at the estimate, every method.
 //! - `se` that is NaN or negative → NaN interval (an SE is never negative; this is a caller bug and
 //!   must stay visible). `se` = ∞ → the widest interval of the method.
@@ -109,8 +112,17 @@ pub fn proportion_interval(
         ),
     };
     ProportionInterval {
-        interval,
+        interval: covering(interval, p),
         boundary: false,
+    }
+}
+
+/// Every method's interval contains p̂ in exact arithmetic; this undoes rounding (logit and back,
+/// a quantile solved to the last bit) that can leave p̂ one ulp outside a near-zero-width interval.
+fn covering(interval: Interval, p: f64) -> Interval {
+    Interval {
+        low: if interval.low > p { p } else { interval.low },
+        high: if interval.high < p { p } else { interval.high },
     }
 }
 
@@ -272,8 +284,8 @@ fn plus_minus(estimate: f64, se: f64, t: f64) -> Interval {
     if se.is_nan() || se < 0.0 || estimate.is_nan() || t.is_nan() {
         return Interval::nan();
     }
-    if se == 0.0 {
-        // No sampling error: the interval is the estimate, whatever t is (avoids 0·∞).
+    if se == 0.0 || t == 0.0 {
+        // No sampling error (or level 0): the interval is the estimate (avoids 0·∞).
         return Interval::point(estimate);
     }
     let half_width = t * se;
@@ -291,9 +303,9 @@ fn tail_of_level(level: f64) -> Option<f64> {
     Some((1.0 - level.clamp(0.0, 1.0)) / 2.0)
 }
 
-/// df used for a t quantile: NaN or ≤ 0 → 1 (see the module comment).
+/// df used for an interval's t quantile: below 1 (or NaN) → 1 (see the module comment).
 fn usable_df(df: f64) -> f64 {
-    if df > 0.0 { df } else { 1.0 }
+    if df >= 1.0 { df } else { 1.0 }
 }
 
 fn is_proportion(p: f64) -> bool {
@@ -424,8 +436,8 @@ fn t_upper_quantile(df: f64, tail: f64) -> f64 {
         return z;
     }
     if df > HUGE_DF {
-        // Cornish–Fisher expansion (Abramowitz & Stegun 26.7.5); beyond HUGE_DF its next term
-        // is below 1e-40 relative and the continued fraction would need millions of terms.
+        // Cornish–Fisher expansion (Abramowitz & Stegun 26.7.5): beyond HUGE_DF its next term,
+        // O(z¹¹/df⁵), is below 1e-30 relative for any z a double can reach, so it is exact.
         return t_cornish_fisher(z, df);
     }
     let two_sided = 2.0 * tail;
@@ -433,10 +445,9 @@ fn t_upper_quantile(df: f64, tail: f64) -> f64 {
     let at_t_squared_equals_df = beta_tails(half, 0.5, 0.5).lower;
     if two_sided <= at_t_squared_equals_df {
         // Heavy tail: t² ≥ df, x = df/(df + t²) ≤ ½.
-        let log_x_far_out = far_lower_tail_log_quantile(half, 0.5, two_sided);
-        if log_x_far_out < LOG_FAR_OUT {
-            // x itself would underflow; t = √(df/x) in logarithms.
-            return (0.5 * (df.ln() - log_x_far_out)).exp();
+        if let Some(log_x) = far_out_log_quantile(half, 0.5, two_sided) {
+            // x may underflow; t = √(df/x) in logarithms.
+            return (0.5 * (df.ln() - log_x)).exp();
         }
         let x = beta_tail_inverse(half, 0.5, two_sided, Tail::Lower);
         (df * (1.0 - x) / x).sqrt()
@@ -447,23 +458,29 @@ fn t_upper_quantile(df: f64, tail: f64) -> f64 {
     }
 }
 
-/// ln x below which the leading term of the lower beta tail is exact to double precision (the
-/// next term is O(x) relative) and x itself is close to underflow.
+/// ln x below which a beta quantile comes from the leading term of its tail.
 const LOG_FAR_OUT: f64 = -600.0;
 
-/// ln x for I_x(a, b) = target from the leading term x^a/(a·B(a, b)) of the lower tail; valid
-/// (and used) only when the result is below LOG_FAR_OUT.
-fn far_lower_tail_log_quantile(a: f64, b: f64, target: f64) -> f64 {
-    (target.ln() + a.ln() + ln_beta(a, b)) / a
+/// ln x for I_x(a, b) = target from the leading term x^a/(a·B(a, b)) of the lower tail, when
+/// that x is below e^LOG_FAR_OUT and the next term, a(1−b)x/(a+1) relative, is negligible;
+/// None otherwise.
+fn far_out_log_quantile(a: f64, b: f64, target: f64) -> Option<f64> {
+    let log_x = (target.ln() + a.ln() + ln_beta(a, b)) / a;
+    let next_term_log = log_x + (b - 1.0).abs().max(1.0).ln();
+    (log_x < LOG_FAR_OUT && next_term_log < -40.0).then_some(log_x)
 }
 
-/// ln B(a, b) through Stirling's formula and its corrections (a, b > 0).
+/// ln B(a, b) through Stirling's formula and its corrections (a, b > 0), arranged so that the
+/// large (b − ½)·ln b and (a + b − ½)·ln(a + b) never meet: their difference is taken as
+/// −(b − ½)·ln(1 + a/b) − a·ln(a + b) with b the larger shape.
 fn ln_beta(a: f64, b: f64) -> f64 {
-    let total = a + b;
-    (a - 0.5) * a.ln() + (b - 0.5) * b.ln() - (total - 0.5) * total.ln()
-        + 0.5 * (2.0 * std::f64::consts::PI).ln()
-        + stirling_error(a)
-        + stirling_error(b)
+    let (small, large) = if a <= b { (a, b) } else { (b, a) };
+    let total = small + large;
+    (small - 0.5) * small.ln() + 0.5 * (2.0 * std::f64::consts::PI).ln()
+        - small * total.ln()
+        - (large - 0.5) * (small / large).ln_1p()
+        + stirling_error(small)
+        + stirling_error(large)
         - stirling_error(total)
 }
 
@@ -601,7 +618,7 @@ fn wide_ln(v: Wide) -> f64 {
 /// δ(z) = ln Γ(z) − [(z − ½)ln z − z + ½ ln 2π], the error of Stirling's formula (z > 0).
 fn stirling_error(z: f64) -> f64 {
     const SERIES_FROM: f64 = 10.0;
-    if !(z > 0.0) {
+    if z.is_nan() || z <= 0.0 {
         // Outside the domain; also keeps the shift loop below finite.
         return f64::NAN;
     }
@@ -807,14 +824,24 @@ fn beta_tail_inverse(a: f64, b: f64, target: f64, tail: Tail) -> f64 {
     if a.min(b) > HUGE_SHAPE {
         return beta_cornish_fisher(a, b, target, tail);
     }
+    // A quantile within ~1e-260 of 0 (or 1) is the leading term of the tail in closed form, and
+    // the only way to get it right where it underflows.
+    let (near_shape, far_shape) = match tail {
+        Tail::Lower => (a, b),
+        Tail::Upper => (b, a),
+    };
+    if let Some(log_distance) = far_out_log_quantile(near_shape, far_shape, target) {
+        return match tail {
+            Tail::Lower => log_distance.exp(),
+            Tail::Upper => 1.0 - log_distance.exp(),
+        };
+    }
     // Bracket [below, above] with tail(below) on the "too small v" side.
     let mut below = 0.0_f64;
     let mut above = 1.0_f64;
     let mut v = a / (a + b);
     let log_target = target.ln();
-    for _step in 0..MAX_STEPS {
-        #[cfg(debug_probe)]
-        eprintln!("step {_step} v {v:e}");
+    for _ in 0..MAX_STEPS {
         let tails = beta_tails(a, b, v);
         let value = tails.of(tail);
         if value == target {
@@ -835,12 +862,19 @@ fn beta_tail_inverse(a: f64, b: f64, target: f64, tail: Tail) -> f64 {
             Tail::Upper => -v * tails.density / value,
         };
         let newton = v * ((log_target - value.ln()) / slope).exp();
-        let next = if newton.is_finite() && newton > below && newton < above {
+        // (Subnormal v has too few bits for a relative test; the bracket decides there.)
+        if (newton - v).abs() <= 2.0 * f64::EPSILON * v && v >= f64::MIN_POSITIVE {
+            // Converged; checked before the bracket, since a step that rounds to v itself sits
+            // on the bracket end v has just become.
+            return newton.clamp(below, above);
+        }
+        let next = if newton > below && newton < above {
             newton
         } else {
             bisect(below, above)
         };
-        if (next - v).abs() <= 2.0 * f64::EPSILON * v || next == below || next == above {
+        if next == below || next == above {
+            // The bracket is down to adjacent doubles.
             return next;
         }
         v = next;
@@ -885,6 +919,10 @@ fn bisect(below: f64, above: f64) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn interval(low: f64, high: f64) -> Interval {
+        Interval { low, high }
+    }
 
     fn assert_close(got: f64, want: f64, tolerance: f64, what: &str) {
         let error = if want == 0.0 {
@@ -1013,6 +1051,35 @@ mod tests {
     }
 
     #[test]
+    fn beta_quantile_far_out_in_the_tail() {
+        // R: qbeta(0.001, 0.01, 1e8) = 5.6607381750830662e-309 (subnormal, still 15 digits);
+        // qbeta(1e-8, 0.01, 0.01) = 0 (the true 1e-770 underflows).
+        assert_close(
+            beta_quantile(0.001, 0.01, 1e8),
+            5.660738175083066e-309,
+            1e-12,
+            "subnormal",
+        );
+        assert_eq!(beta_quantile(1e-8, 0.01, 0.01), 0.0);
+        assert_eq!(beta_quantile(1.0 - 1e-8, 0.01, 0.01), 1.0);
+    }
+
+    #[test]
+    fn ln_beta_keeps_its_digits_for_unequal_shapes() {
+        // ln Γ(a) + ln Γ(b) − ln Γ(a+b) with mpmath at 40 digits.
+        let cases = [
+            (0.01, 1e8, 4.415273070651998),
+            (2.5, 3.5, -3.301835269962053),
+            (0.5, 5e8, -9.442694385018533),
+            (1e-5, 0.3, 11.512954717525792),
+        ];
+        for (a, b, want) in cases {
+            assert_close(ln_beta(a, b), want, 1e-14, &format!("lnB({a}, {b})"));
+            assert_close(ln_beta(b, a), want, 1e-14, &format!("lnB({b}, {a})"));
+        }
+    }
+
+    #[test]
     fn beta_quantile_degenerate_shapes_follow_r() {
         assert_eq!(beta_quantile(0.3, 0.0, 2.0), 0.0);
         assert_eq!(beta_quantile(0.3, 2.0, 0.0), 1.0);
@@ -1047,480 +1114,51 @@ mod tests {
     /// "calibrated" — svyciprop(method = "beta") takes n = nrow(design), and a domain of a
     /// calibrated design keeps every row; "NA rows" — svyciprop's beta and logit (svyglm) count
     /// the domain rows whose variable is missing in n and df.
+    #[rustfmt::skip]
     const R_INTERVALS: &[RInterval] = &[
-        (
-            "srs otrygg beta",
-            Method::Beta,
-            0.282648681790313,
-            0.0111531008775851,
-            1631.0,
-            1630.0,
-            0.95,
-            0.260889723796192,
-            0.305193085616683,
-        ),
-        (
-            "srs otrygg wald",
-            Method::Wald,
-            0.282648681790313,
-            0.0111531008775851,
-            1631.0,
-            1630.0,
-            0.95,
-            0.260772761886992,
-            0.304524601693634,
-        ),
-        (
-            "srs otrygg xlogit",
-            Method::Xlogit,
-            0.282648681790313,
-            0.0111531008775851,
-            1631.0,
-            1630.0,
-            0.95,
-            0.261294242274249,
-            0.305027693313481,
-        ),
-        (
-            "srs otrygg wilson",
-            Method::Wilson,
-            0.282648681790313,
-            0.0111531008775851,
-            1631.0,
-            1630.0,
-            0.95,
-            0.261304329918386,
-            0.305016614701404,
-        ),
-        (
-            "srs idx mean",
-            Method::Mean,
-            2.17498467198038,
-            0.0151249887788012,
-            1631.0,
-            1630.0,
-            0.95,
-            2.14531821000758,
-            2.20465113395318,
-        ),
-        (
-            "srs worry_na f logit (NA rows)",
-            Method::Logit,
-            0.284224250326347,
-            0.0162912553700509,
-            767.0,
-            817.0,
-            0.95,
-            0.253357037872861,
-            0.31725417915574,
-        ),
-        (
-            "stratified worry f/16-29 beta (NA rows)",
-            Method::Beta,
-            0.206694991308259,
-            0.0384807399196006,
-            147.0,
-            141.0,
-            0.95,
-            0.135589972622999,
-            0.294094429271392,
-        ),
-        (
-            "stratified worry m/65-84 beta (NA rows)",
-            Method::Beta,
-            0.206105504314822,
-            0.0395224204423466,
-            141.0,
-            135.0,
-            0.95,
-            0.133254147612151,
-            0.29623800776383,
-        ),
-        (
-            "stratified rare A logit",
-            Method::Logit,
-            0.00917431193153533,
-            0.00522040738607799,
-            327.0,
-            326.0,
-            0.95,
-            0.0029827585960851,
-            0.0278590491810632,
-        ),
-        (
-            "stratified rare A beta",
-            Method::Beta,
-            0.00917431192660551,
-            0.00522040738607799,
-            327.0,
-            326.0,
-            0.95,
-            0.00193709334432517,
-            0.0263253705276243,
-        ),
-        (
-            "stratified rare B logit (boundary)",
-            Method::Logit,
-            0.0,
-            0.0,
-            141.0,
-            140.0,
-            0.95,
-            0.0,
-            0.0258229986638656,
-        ),
-        (
-            "stratified rare E logit (boundary)",
-            Method::Logit,
-            0.0,
-            0.0,
-            380.0,
-            379.0,
-            0.95,
-            0.0,
-            0.00966061107988225,
-        ),
-        (
-            "stratified rare C beta (boundary)",
-            Method::Beta,
-            0.0,
-            0.0,
-            228.0,
-            227.0,
-            0.95,
-            0.0,
-            0.0160491140730012,
-        ),
-        (
-            "school alcohol beta",
-            Method::Beta,
-            0.454588437567161,
-            0.016822553931669,
-            770.0,
-            28.0,
-            0.95,
-            0.419782453642887,
-            0.489728273626733,
-        ),
-        (
-            "school alcohol wald",
-            Method::Wald,
-            0.454588437567161,
-            0.016822553931669,
-            770.0,
-            28.0,
-            0.95,
-            0.420128997950295,
-            0.489047877184027,
-        ),
-        (
-            "school alcohol xlogit",
-            Method::Xlogit,
-            0.454588437567161,
-            0.016822553931669,
-            770.0,
-            28.0,
-            0.95,
-            0.420399795590542,
-            0.489210681038684,
-        ),
-        (
-            "school alcohol wilson",
-            Method::Wilson,
-            0.454588437567161,
-            0.016822553931669,
-            770.0,
-            28.0,
-            0.95,
-            0.418958907026824,
-            0.490689140100934,
-        ),
-        (
-            "school wellbeing 9 mean",
-            Method::Mean,
-            6.88837729971771,
-            0.0519608535788559,
-            342.0,
-            8.0,
-            0.95,
-            6.76855535649613,
-            7.00819924293929,
-        ),
-        (
-            "cluster snus f logit",
-            Method::Logit,
-            0.147880043139215,
-            0.0244042938648878,
-            389.0,
-            35.0,
-            0.9,
-            0.111200128955021,
-            0.194017883047093,
-        ),
-        (
-            "cluster snus m logit",
-            Method::Logit,
-            0.265929165595739,
-            0.0305121513371121,
-            381.0,
-            35.0,
-            0.9,
-            0.217641859202271,
-            0.320540423292577,
-        ),
-        (
-            "cluster snus f beta",
-            Method::Beta,
-            0.147880041365047,
-            0.0244042938648878,
-            389.0,
-            35.0,
-            0.9,
-            0.108367006983545,
-            0.195375638089579,
-        ),
-        (
-            "cluster snus m beta",
-            Method::Beta,
-            0.265929165594717,
-            0.0305121513371121,
-            381.0,
-            35.0,
-            0.9,
-            0.214867697461557,
-            0.322273910407904,
-        ),
-        (
-            "cluster snus f wald",
-            Method::Wald,
-            0.147880041365047,
-            0.0244042938648878,
-            389.0,
-            35.0,
-            0.9,
-            0.106647218599356,
-            0.189112864130737,
-        ),
-        (
-            "cluster snus m wald",
-            Method::Wald,
-            0.265929165594717,
-            0.0305121513371121,
-            381.0,
-            35.0,
-            0.9,
-            0.21437667506791,
-            0.317481656121525,
-        ),
-        (
-            "cluster snus f xlogit",
-            Method::Xlogit,
-            0.147880041365047,
-            0.0244042938648878,
-            389.0,
-            35.0,
-            0.9,
-            0.111200127176424,
-            0.194017881457832,
-        ),
-        (
-            "cluster snus m xlogit",
-            Method::Xlogit,
-            0.265929165594717,
-            0.0305121513371121,
-            381.0,
-            35.0,
-            0.9,
-            0.217641859201261,
-            0.320540423291589,
-        ),
-        (
-            "cluster snus f wilson",
-            Method::Wilson,
-            0.147880041365047,
-            0.0244042938648878,
-            389.0,
-            35.0,
-            0.9,
-            0.110555168059308,
-            0.195042975256488,
-        ),
-        (
-            "cluster snus m wilson",
-            Method::Wilson,
-            0.265929165594717,
-            0.0305121513371121,
-            381.0,
-            35.0,
-            0.9,
-            0.216672943781896,
-            0.321783010985214,
-        ),
-        (
-            "cluster wellbeing 9/f mean",
-            Method::Mean,
-            6.98510803971189,
-            0.160271290876352,
-            175.0,
-            15.0,
-            0.9,
-            6.7041443962338,
-            7.26607168318999,
-        ),
-        (
-            "cluster binge 9 total",
-            Method::Total,
-            80.125,
-            21.7916575616843,
-            342.0,
-            15.0,
-            0.9,
-            41.9231269603585,
-            118.326873039641,
-        ),
-        (
-            "poststratified A beta (calibrated)",
-            Method::Beta,
-            0.113032458927643,
-            0.0193168892439033,
-            1248.0,
-            270.0,
-            0.95,
-            0.0776595410450448,
-            0.157284458231391,
-        ),
-        (
-            "poststratified D beta (calibrated)",
-            Method::Beta,
-            0.266848970441486,
-            0.0382691512954744,
-            1248.0,
-            132.0,
-            0.95,
-            0.193497360323367,
-            0.351014039257467,
-        ),
-        (
-            "raked otrygg beta (calibrated)",
-            Method::Beta,
-            0.358349792175401,
-            0.0123026991318918,
-            1616.0,
-            1610.0,
-            0.95,
-            0.334201153307235,
-            0.383047358545735,
-        ),
-        (
-            "raked otrygg wilson",
-            Method::Wilson,
-            0.358349792175401,
-            0.0123026991318918,
-            1616.0,
-            1610.0,
-            0.95,
-            0.334604410243675,
-            0.382810815575193,
-        ),
-        (
-            "raked victim 65-84 beta (calibrated)",
-            Method::Beta,
-            0.0942314633440323,
-            0.0163229490020848,
-            1616.0,
-            335.0,
-            0.95,
-            0.0644893553625109,
-            0.131775641240383,
-        ),
-        (
-            "raked victims total",
-            Method::Total,
-            10526.4687519929,
-            706.220881459398,
-            1616.0,
-            1610.0,
-            0.95,
-            9141.25990127991,
-            11911.6776027059,
-        ),
-        (
-            "lonely alcohol 9 beta",
-            Method::Beta,
-            0.35265646105358,
-            0.0175277219393369,
-            331.0,
-            10.0,
-            0.95,
-            0.313719410340645,
-            0.393105070533062,
-        ),
-        (
-            "lonely alcohol gy2 beta",
-            Method::Beta,
-            0.501523913723038,
-            0.028198388790335,
-            444.0,
-            13.0,
-            0.95,
-            0.439135269724637,
-            0.563877455442937,
-        ),
-        (
-            "lonely alcohol 9 wald",
-            Method::Wald,
-            0.35265646105358,
-            0.0175277219393369,
-            331.0,
-            10.0,
-            0.95,
-            0.313602262813731,
-            0.391710659293428,
-        ),
-        (
-            "lonely alcohol 9 xlogit",
-            Method::Xlogit,
-            0.35265646105358,
-            0.0175277219393369,
-            331.0,
-            10.0,
-            0.95,
-            0.31465283931095,
-            0.392620596292681,
-        ),
-        (
-            "lonely alcohol 9 wilson",
-            Method::Wilson,
-            0.35265646105358,
-            0.0175277219393369,
-            331.0,
-            10.0,
-            0.95,
-            0.309844206613169,
-            0.39797309518253,
-        ),
-        (
-            "lonely alcohol gy2 wilson",
-            Method::Wilson,
-            0.501523913723038,
-            0.028198388790335,
-            444.0,
-            13.0,
-            0.95,
-            0.435125296578579,
-            0.567868825084339,
-        ),
-        (
-            "lonely wellbeing mean",
-            Method::Mean,
-            6.87752536900369,
-            0.0814008811954709,
-            775.0,
-            30.0,
-            0.95,
-            6.71128259141953,
-            7.04376814658785,
-        ),
+        ("srs otrygg beta", Method::Beta, 0.282648681790313, 0.0111531008775851, 1631.0, 1630.0, 0.95, 0.260889723796192, 0.305193085616683),
+        ("srs otrygg wald", Method::Wald, 0.282648681790313, 0.0111531008775851, 1631.0, 1630.0, 0.95, 0.260772761886992, 0.304524601693634),
+        ("srs otrygg xlogit", Method::Xlogit, 0.282648681790313, 0.0111531008775851, 1631.0, 1630.0, 0.95, 0.261294242274249, 0.305027693313481),
+        ("srs otrygg wilson", Method::Wilson, 0.282648681790313, 0.0111531008775851, 1631.0, 1630.0, 0.95, 0.261304329918386, 0.305016614701404),
+        ("srs idx mean", Method::Mean, 2.17498467198038, 0.0151249887788012, 1631.0, 1630.0, 0.95, 2.14531821000758, 2.20465113395318),
+        ("srs worry_na f logit (NA rows)", Method::Logit, 0.284224250326347, 0.0162912553700509, 767.0, 817.0, 0.95, 0.253357037872861, 0.31725417915574),
+        ("stratified worry f/16-29 beta (NA rows)", Method::Beta, 0.206694991308259, 0.0384807399196006, 147.0, 141.0, 0.95, 0.135589972622999, 0.294094429271392),
+        ("stratified worry m/65-84 beta (NA rows)", Method::Beta, 0.206105504314822, 0.0395224204423466, 141.0, 135.0, 0.95, 0.133254147612151, 0.29623800776383),
+        ("stratified rare A logit", Method::Logit, 0.00917431193153533, 0.00522040738607799, 327.0, 326.0, 0.95, 0.0029827585960851, 0.0278590491810632),
+        ("stratified rare A beta", Method::Beta, 0.00917431192660551, 0.00522040738607799, 327.0, 326.0, 0.95, 0.00193709334432517, 0.0263253705276243),
+        ("stratified rare B logit (boundary)", Method::Logit, 0.0, 0.0, 141.0, 140.0, 0.95, 0.0, 0.0258229986638656),
+        ("stratified rare E logit (boundary)", Method::Logit, 0.0, 0.0, 380.0, 379.0, 0.95, 0.0, 0.00966061107988225),
+        ("stratified rare C beta (boundary)", Method::Beta, 0.0, 0.0, 228.0, 227.0, 0.95, 0.0, 0.0160491140730012),
+        ("school alcohol beta", Method::Beta, 0.454588437567161, 0.016822553931669, 770.0, 28.0, 0.95, 0.419782453642887, 0.489728273626733),
+        ("school alcohol wald", Method::Wald, 0.454588437567161, 0.016822553931669, 770.0, 28.0, 0.95, 0.420128997950295, 0.489047877184027),
+        ("school alcohol xlogit", Method::Xlogit, 0.454588437567161, 0.016822553931669, 770.0, 28.0, 0.95, 0.420399795590542, 0.489210681038684),
+        ("school alcohol wilson", Method::Wilson, 0.454588437567161, 0.016822553931669, 770.0, 28.0, 0.95, 0.418958907026824, 0.490689140100934),
+        ("school wellbeing 9 mean", Method::Mean, 6.88837729971771, 0.0519608535788559, 342.0, 8.0, 0.95, 6.76855535649613, 7.00819924293929),
+        ("cluster snus f logit", Method::Logit, 0.147880043139215, 0.0244042938648878, 389.0, 35.0, 0.9, 0.111200128955021, 0.194017883047093),
+        ("cluster snus m logit", Method::Logit, 0.265929165595739, 0.0305121513371121, 381.0, 35.0, 0.9, 0.217641859202271, 0.320540423292577),
+        ("cluster snus f beta", Method::Beta, 0.147880041365047, 0.0244042938648878, 389.0, 35.0, 0.9, 0.108367006983545, 0.195375638089579),
+        ("cluster snus m beta", Method::Beta, 0.265929165594717, 0.0305121513371121, 381.0, 35.0, 0.9, 0.214867697461557, 0.322273910407904),
+        ("cluster snus f wald", Method::Wald, 0.147880041365047, 0.0244042938648878, 389.0, 35.0, 0.9, 0.106647218599356, 0.189112864130737),
+        ("cluster snus m wald", Method::Wald, 0.265929165594717, 0.0305121513371121, 381.0, 35.0, 0.9, 0.21437667506791, 0.317481656121525),
+        ("cluster snus f xlogit", Method::Xlogit, 0.147880041365047, 0.0244042938648878, 389.0, 35.0, 0.9, 0.111200127176424, 0.194017881457832),
+        ("cluster snus m xlogit", Method::Xlogit, 0.265929165594717, 0.0305121513371121, 381.0, 35.0, 0.9, 0.217641859201261, 0.320540423291589),
+        ("cluster snus f wilson", Method::Wilson, 0.147880041365047, 0.0244042938648878, 389.0, 35.0, 0.9, 0.110555168059308, 0.195042975256488),
+        ("cluster snus m wilson", Method::Wilson, 0.265929165594717, 0.0305121513371121, 381.0, 35.0, 0.9, 0.216672943781896, 0.321783010985214),
+        ("cluster wellbeing 9/f mean", Method::Mean, 6.98510803971189, 0.160271290876352, 175.0, 15.0, 0.9, 6.7041443962338, 7.26607168318999),
+        ("cluster binge 9 total", Method::Total, 80.125, 21.7916575616843, 342.0, 15.0, 0.9, 41.9231269603585, 118.326873039641),
+        ("poststratified A beta (calibrated)", Method::Beta, 0.113032458927643, 0.0193168892439033, 1248.0, 270.0, 0.95, 0.0776595410450448, 0.157284458231391),
+        ("poststratified D beta (calibrated)", Method::Beta, 0.266848970441486, 0.0382691512954744, 1248.0, 132.0, 0.95, 0.193497360323367, 0.351014039257467),
+        ("raked otrygg beta (calibrated)", Method::Beta, 0.358349792175401, 0.0123026991318918, 1616.0, 1610.0, 0.95, 0.334201153307235, 0.383047358545735),
+        ("raked otrygg wilson", Method::Wilson, 0.358349792175401, 0.0123026991318918, 1616.0, 1610.0, 0.95, 0.334604410243675, 0.382810815575193),
+        ("raked victim 65-84 beta (calibrated)", Method::Beta, 0.0942314633440323, 0.0163229490020848, 1616.0, 335.0, 0.95, 0.0644893553625109, 0.131775641240383),
+        ("raked victims total", Method::Total, 10526.4687519929, 706.220881459398, 1616.0, 1610.0, 0.95, 9141.25990127991, 11911.6776027059),
+        ("lonely alcohol 9 beta", Method::Beta, 0.35265646105358, 0.0175277219393369, 331.0, 10.0, 0.95, 0.313719410340645, 0.393105070533062),
+        ("lonely alcohol gy2 beta", Method::Beta, 0.501523913723038, 0.028198388790335, 444.0, 13.0, 0.95, 0.439135269724637, 0.563877455442937),
+        ("lonely alcohol 9 wald", Method::Wald, 0.35265646105358, 0.0175277219393369, 331.0, 10.0, 0.95, 0.313602262813731, 0.391710659293428),
+        ("lonely alcohol 9 xlogit", Method::Xlogit, 0.35265646105358, 0.0175277219393369, 331.0, 10.0, 0.95, 0.31465283931095, 0.392620596292681),
+        ("lonely alcohol 9 wilson", Method::Wilson, 0.35265646105358, 0.0175277219393369, 331.0, 10.0, 0.95, 0.309844206613169, 0.39797309518253),
+        ("lonely alcohol gy2 wilson", Method::Wilson, 0.501523913723038, 0.028198388790335, 444.0, 13.0, 0.95, 0.435125296578579, 0.567868825084339),
+        ("lonely wellbeing mean", Method::Mean, 6.87752536900369, 0.0814008811954709, 775.0, 30.0, 0.95, 6.71128259141953, 7.04376814658785),
     ];
 
     /// (case, method, estimate, se, n, df, level, ci_low, ci_high)
@@ -1605,23 +1243,10 @@ mod tests {
             CiMethod::Wilson,
         ] {
             let result = proportion_interval(method, 0.3, 0.0, 100.0, 99.0, 0.95);
-            assert_eq!(
-                result.interval,
-                Interval {
-                    low: 0.3,
-                    high: 0.3
-                },
-                "{method:?}"
-            );
+            assert_eq!(result.interval, interval(0.3, 0.3), "{method:?}");
             assert!(!result.boundary);
         }
-        assert_eq!(
-            symmetric_interval(4.0, 0.0, 10.0, 1.0),
-            Interval {
-                low: 4.0,
-                high: 4.0
-            }
-        );
+        assert_eq!(symmetric_interval(4.0, 0.0, 10.0, 1.0), interval(4.0, 4.0));
     }
 
     #[test]
@@ -1636,13 +1261,7 @@ mod tests {
         let expected = beta_interval(0.3, effective_n(0.3, 0.05), 0.95);
         assert_eq!(beta.interval, expected);
         let boundary = proportion_interval(CiMethod::Beta, 0.0, 0.0, 0.0, 0.0, 0.95);
-        assert_eq!(
-            boundary.interval,
-            Interval {
-                low: 0.0,
-                high: 1.0
-            }
-        );
+        assert_eq!(boundary.interval, interval(0.0, 1.0));
     }
 
     #[test]
@@ -1694,10 +1313,7 @@ mod tests {
         )
         .interval));
         assert!(nan(symmetric_interval(1.0, -1.0, 10.0, 0.95)));
-        let unit = Interval {
-            low: 0.0,
-            high: 1.0,
-        };
+        let unit = interval(0.0, 1.0);
         for method in [CiMethod::Logit, CiMethod::Beta, CiMethod::Wilson] {
             let result = proportion_interval(method, 0.3, f64::INFINITY, 100.0, 99.0, 0.95);
             assert_eq!(result.interval, unit, "{method:?}");
@@ -1708,21 +1324,12 @@ mod tests {
         let all = proportion_interval(CiMethod::Logit, 0.3, 0.05, 100.0, 99.0, 1.5);
         assert_eq!(all.interval, unit);
         let none = symmetric_interval(2.0, 0.5, 10.0, -1.0);
-        assert_eq!(
-            none,
-            Interval {
-                low: 2.0,
-                high: 2.0
-            }
-        );
+        assert_eq!(none, interval(2.0, 2.0));
     }
 
     #[test]
     fn interval_helpers() {
-        let interval = Interval {
-            low: 0.2,
-            high: 0.5,
-        };
+        let interval = interval(0.2, 0.5);
         assert!((interval.width() - 0.3).abs() < 1e-15);
         assert!(interval.contains(0.2) && interval.contains(0.5) && !interval.contains(0.51));
         assert!(!interval.contains(f64::NAN));

@@ -1,27 +1,18 @@
-//! A data set for estimation: a CSV file read once into columns of text cells, converted on demand
-//! into numbers or category codes. Empty cells are missing values.
+//! A data set for estimation: a CSV file read once into cells, converted on demand into numbers
+//! or category codes (each column once, cached). Empty cells are missing values.
 //!
 //! The reader is our own because it is on the hot path (a million rows must parse in well under a
-//! second): one pass over the bytes recording where each cell is, no allocation per cell.
+//! second): SIMD search for separators, the two halves of a large file in parallel, and no
+//! allocation per cell.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex};
 
 /// A problem with the data, naming the line (1-based, the header is line 1) and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct DataError(pub String);
-
-/// The cells of a CSV file: a header and, per column, the byte range of each row's cell.
-#[derive(Debug)]
-pub struct Dataset {
-    /// The file's bytes (quoted cells are unescaped in place).
-    bytes: Vec<u8>,
-    headers: Vec<String>,
-    index: HashMap<String, usize>,
-    /// `cells[column][row]` = (start, end) into `bytes`.
-    cells: Vec<Vec<(u32, u32)>>,
-    rows: usize,
-}
 
 /// A numeric column: NaN marks a missing value.
 pub type Numbers = Vec<f64>;
@@ -34,75 +25,125 @@ pub struct Categories {
     pub values: Vec<String>,
 }
 
+/// The cells of a CSV file.
+#[derive(Debug)]
+pub struct Dataset {
+    /// The file's bytes (quoted cells are unescaped in place).
+    bytes: Vec<u8>,
+    headers: Vec<String>,
+    index: HashMap<String, usize>,
+    /// Row-major: the cell of row r, column c is `cells[r * width + c]`, a byte range.
+    cells: Vec<(u32, u32)>,
+    rows: usize,
+    numbers: Mutex<HashMap<String, Arc<Numbers>>>,
+    categories: Mutex<HashMap<String, Arc<Categories>>>,
+}
+
+/// Files larger than this are parsed in two halves at once.
+const PARALLEL_FROM: usize = 4 << 20;
+
 impl Dataset {
-    /// Parses CSV text (comma-separated, optional double quotes with `""` escapes, LF or CRLF).
+    /// Parses CSV text (comma-separated, optional double quotes with `""` escapes, LF or CRLF);
+    /// columns are converted when first asked for.
     pub fn from_csv(bytes: Vec<u8>) -> Result<Dataset, DataError> {
-        if bytes.len() >= u32::MAX as usize {
-            return Err(DataError("the data file is larger than 4 GiB".into()));
-        }
-        let mut bytes = bytes;
-        // A UTF-8 byte order mark is not part of the first column's name.
-        let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
-        };
-        let mut parser = Parser {
-            bytes: &mut bytes,
-            pos: start,
-            line: 1,
-        };
-        let header_cells = parser
-            .record()?
-            .ok_or_else(|| DataError("the data file is empty: it needs a header line".into()))?;
-        let mut headers = Vec::with_capacity(header_cells.len());
-        for (start, end) in &header_cells {
-            let name = std::str::from_utf8(&parser.bytes[*start as usize..*end as usize])
-                .map_err(|_| DataError("line 1: a column name is not valid UTF-8".into()))?;
-            headers.push(name.trim().to_owned());
-        }
-        let mut index = HashMap::new();
-        for (i, name) in headers.iter().enumerate() {
-            if name.is_empty() {
-                return Err(DataError(format!("line 1: column {} has no name", i + 1)));
-            }
-            if index.insert(name.clone(), i).is_some() {
-                return Err(DataError(format!("line 1: column `{name}` appears twice")));
-            }
-        }
+        let (mut bytes, headers, body_start) = read_header(bytes)?;
         let width = headers.len();
-        let estimated_rows = parser.bytes.len() / (width * 4).max(1);
-        let mut cells: Vec<Vec<(u32, u32)>> = (0..width)
-            .map(|_| Vec::with_capacity(estimated_rows))
-            .collect();
+        let (_, body) = bytes.split_at_mut(body_start);
+        let parts = parse_parallel(body, body_start, width, |_| CellSink(Vec::new()))?;
+        let mut cells = Vec::new();
         let mut rows = 0;
-        loop {
-            let line = parser.line;
-            let Some(record) = parser.record()? else {
-                break;
-            };
-            // A blank line (e.g. at the end) is no row.
-            if record.len() == 1 && record[0].0 == record[0].1 {
-                continue;
-            }
-            if record.len() != width {
-                return Err(DataError(format!(
-                    "line {line}: {} fields, but the header has {width}",
-                    record.len()
-                )));
-            }
-            for (column, cell) in cells.iter_mut().zip(record) {
-                column.push(cell);
-            }
-            rows += 1;
+        for (count, sink) in parts {
+            rows += count;
+            cells.extend(sink.0);
         }
-        Ok(Dataset {
+        Ok(Dataset::new(bytes, headers, cells, rows))
+    }
+
+    /// Parses CSV text converting only the named columns, as it reads: faster and smaller when
+    /// the columns needed are known (as for an estimation request). Other columns cannot be
+    /// asked for later.
+    pub fn from_csv_columns(
+        bytes: Vec<u8>,
+        numeric: &[&str],
+        categorical: &[&str],
+    ) -> Result<Dataset, DataError> {
+        let (mut bytes, headers, body_start) = read_header(bytes)?;
+        let dataset = Dataset::new(Vec::new(), headers, Vec::new(), 0);
+        let numeric: Vec<(&str, usize)> = numeric
+            .iter()
+            .map(|n| dataset.column_index(n).map(|i| (*n, i)))
+            .collect::<Result<_, _>>()?;
+        let categorical: Vec<(&str, usize)> = categorical
+            .iter()
+            .map(|n| dataset.column_index(n).map(|i| (*n, i)))
+            .collect::<Result<_, _>>()?;
+        let width = dataset.headers.len();
+        let (_, body) = bytes.split_at_mut(body_start);
+        let parts = parse_parallel(body, body_start, width, |rows| ConvertSink {
+            numeric: &numeric,
+            categorical: &categorical,
+            out: Converted {
+                numbers: numeric.iter().map(|_| Vec::with_capacity(rows)).collect(),
+                categories: categorical.iter().map(|_| Coder::new(rows)).collect(),
+            },
+        })?;
+        let mut rows = 0;
+        let mut whole: Option<Converted> = None;
+        for (count, sink) in parts {
+            rows += count;
+            match &mut whole {
+                None => whole = Some(sink.out),
+                Some(w) => w.append(sink.out),
+            }
+        }
+        let dataset = Dataset { rows, ..dataset };
+        if let Some(whole) = whole {
+            dataset.store(&numeric, &categorical, whole);
+        } else {
+            dataset.store(
+                &numeric,
+                &categorical,
+                Converted {
+                    numbers: numeric.iter().map(|_| Vec::new()).collect(),
+                    categories: categorical.iter().map(|_| Coder::new(0)).collect(),
+                },
+            );
+        }
+        Ok(dataset)
+    }
+
+    fn new(bytes: Vec<u8>, headers: Vec<String>, cells: Vec<(u32, u32)>, rows: usize) -> Dataset {
+        let index = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        Dataset {
             bytes,
             headers,
             index,
             cells,
             rows,
-        })
+            numbers: Mutex::new(HashMap::new()),
+            categories: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn store(
+        &self,
+        numeric: &[(&str, usize)],
+        categorical: &[(&str, usize)],
+        converted: Converted,
+    ) {
+        let mut numbers = lock(&self.numbers);
+        for ((name, _), values) in numeric.iter().zip(converted.numbers) {
+            numbers.insert((*name).to_owned(), Arc::new(values));
+        }
+        drop(numbers);
+        let mut categories = lock(&self.categories);
+        for ((name, _), column) in categorical.iter().zip(converted.categories) {
+            categories.insert((*name).to_owned(), Arc::new(column.finish()));
+        }
     }
 
     pub fn rows(&self) -> usize {
@@ -117,81 +158,608 @@ impl Dataset {
         self.index.contains_key(name)
     }
 
-    fn column(&self, name: &str) -> Result<&[(u32, u32)], DataError> {
-        self.index
-            .get(name)
-            .map(|&i| self.cells[i].as_slice())
-            .ok_or_else(|| {
-                DataError(format!(
-                    "unknown column `{name}`; the data has: {}",
-                    self.headers.join(", ")
-                ))
-            })
+    fn column_index(&self, name: &str) -> Result<usize, DataError> {
+        self.index.get(name).copied().ok_or_else(|| {
+            DataError(format!(
+                "unknown column `{name}`; the data has: {}",
+                self.headers.join(", ")
+            ))
+        })
     }
 
-    fn cell(&self, (start, end): (u32, u32)) -> &[u8] {
-        trim(&self.bytes[start as usize..end as usize])
+    fn column_cells(&self, column: usize) -> impl Iterator<Item = &[u8]> {
+        let width = self.headers.len();
+        self.cells
+            .iter()
+            .skip(column)
+            .step_by(width)
+            .map(|&(start, end)| trim(&self.bytes[start as usize..end as usize]))
     }
 
-    /// A column as numbers; an empty cell is NaN (missing); anything else that is not a number is
-    /// an error naming the line and column.
-    pub fn numbers(&self, name: &str) -> Result<Numbers, DataError> {
-        let column = self.column(name)?;
-        let mut out = Vec::with_capacity(column.len());
-        for (row, &range) in column.iter().enumerate() {
-            let cell = self.cell(range);
-            if cell.is_empty() || cell == b"NA" {
-                out.push(f64::NAN);
-                continue;
+    /// Converts the named columns at once, so later calls find them ready: one pass over the
+    /// rows (each row's cells and bytes are together in memory, a column's are not), the rows
+    /// split between the cores.
+    pub fn prepare(&self, numeric: &[&str], categorical: &[&str]) -> Result<(), DataError> {
+        let numeric: Vec<(&str, usize)> = numeric
+            .iter()
+            .filter(|n| !lock(&self.numbers).contains_key(**n))
+            .map(|n| self.column_index(n).map(|i| (*n, i)))
+            .collect::<Result<_, _>>()?;
+        let categorical: Vec<(&str, usize)> = categorical
+            .iter()
+            .filter(|n| !lock(&self.categories).contains_key(**n))
+            .map(|n| self.column_index(n).map(|i| (*n, i)))
+            .collect::<Result<_, _>>()?;
+        if numeric.is_empty() && categorical.is_empty() {
+            return Ok(());
+        }
+        if let Some((name, _)) = numeric.iter().chain(&categorical).next() {
+            self.cells_of(name)?;
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let per_thread = self.rows.div_ceil(threads).max(1);
+        let parts: Vec<Result<Converted, DataError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..self.rows)
+                .step_by(per_thread)
+                .map(|start| {
+                    let rows = start..(start + per_thread).min(self.rows);
+                    let (numeric, categorical) = (&numeric, &categorical);
+                    scope.spawn(move || self.convert(rows, numeric, categorical))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(DataError("a column conversion failed".into())))
+                })
+                .collect()
+        });
+        // The first error in row order wins; then the parts are joined in order.
+        let mut parts = parts
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter();
+        let Some(mut whole) = parts.next() else {
+            return Ok(());
+        };
+        for part in parts {
+            whole.append(part);
+        }
+        self.store(&numeric, &categorical, whole);
+        Ok(())
+    }
+
+    /// Converts some columns of a range of rows.
+    fn convert(
+        &self,
+        rows: std::ops::Range<usize>,
+        numeric: &[(&str, usize)],
+        categorical: &[(&str, usize)],
+    ) -> Result<Converted, DataError> {
+        let width = self.headers.len();
+        let count = rows.len();
+        let mut numbers: Vec<Vec<f64>> =
+            numeric.iter().map(|_| Vec::with_capacity(count)).collect();
+        let mut categories: Vec<Coder> = categorical.iter().map(|_| Coder::new(count)).collect();
+        for row in rows {
+            let cells = &self.cells[row * width..(row + 1) * width];
+            let cell = |column: usize| {
+                let (start, end) = cells[column];
+                trim(&self.bytes[start as usize..end as usize])
+            };
+            for ((name, column), out) in numeric.iter().zip(&mut numbers) {
+                out.push(number_cell(cell(*column), name, row)?);
             }
-            let value = std::str::from_utf8(cell)
-                .ok()
-                .and_then(|text| text.parse::<f64>().ok())
-                .filter(|v| v.is_finite());
-            match value {
-                Some(v) => out.push(v),
-                None => {
-                    return Err(DataError(format!(
-                        "line {}: column `{name}`: `{}` is not a number",
-                        row + 2,
-                        String::from_utf8_lossy(cell)
-                    )));
-                }
+            for ((name, column), coder) in categorical.iter().zip(&mut categories) {
+                coder.push(cell(*column), name, row)?;
             }
         }
+        Ok(Converted {
+            numbers,
+            categories,
+        })
+    }
+
+    /// The column's cells, unless the data was read for other columns only.
+    fn cells_of(&self, name: &str) -> Result<usize, DataError> {
+        let column = self.column_index(name)?;
+        if self.cells.is_empty() && self.rows > 0 {
+            return Err(DataError(format!(
+                "column `{name}` was not read: the data was loaded for other columns"
+            )));
+        }
+        Ok(column)
+    }
+
+    /// A column as numbers; an empty cell (or `NA`) is NaN (missing); anything else that is not a
+    /// finite number is an error naming the line and column.
+    pub fn numbers(&self, name: &str) -> Result<Arc<Numbers>, DataError> {
+        if let Some(done) = lock(&self.numbers).get(name) {
+            return Ok(done.clone());
+        }
+        let column = self.cells_of(name)?;
+        let mut out = Vec::with_capacity(self.rows);
+        for (row, cell) in self.column_cells(column).enumerate() {
+            out.push(number_cell(cell, name, row)?);
+        }
+        let out = Arc::new(out);
+        lock(&self.numbers).insert(name.to_owned(), out.clone());
         Ok(out)
     }
 
-    /// A column as categories (any text; an empty cell is missing).
-    pub fn categories(&self, name: &str) -> Result<Categories, DataError> {
-        let column = self.column(name)?;
-        let mut lookup: HashMap<&[u8], u32> = HashMap::new();
-        let mut values = Vec::new();
-        let mut codes = Vec::with_capacity(column.len());
-        for (row, &range) in column.iter().enumerate() {
-            let cell = self.cell(range);
-            if cell.is_empty() || cell == b"NA" {
-                codes.push(None);
-                continue;
+    /// A column as categories (any text; an empty cell or `NA` is missing).
+    pub fn categories(&self, name: &str) -> Result<Arc<Categories>, DataError> {
+        if let Some(done) = lock(&self.categories).get(name) {
+            return Ok(done.clone());
+        }
+        let column = self.cells_of(name)?;
+        let mut coder = Coder::new(self.rows);
+        for (row, cell) in self.column_cells(column).enumerate() {
+            coder.push(cell, name, row)?;
+        }
+        let out = Arc::new(coder.finish());
+        lock(&self.categories).insert(name.to_owned(), out.clone());
+        Ok(out)
+    }
+}
+
+/// One cell as a number: empty or `NA` is missing (NaN); anything else must be a finite number.
+fn number_cell(cell: &[u8], name: &str, row: usize) -> Result<f64, DataError> {
+    match cell {
+        [] => return Ok(f64::NAN),
+        // 0/1 answers are most cells.
+        [digit @ b'0'..=b'9'] => return Ok(f64::from(digit - b'0')),
+        b"NA" => return Ok(f64::NAN),
+        _ => {}
+    }
+    parse_number(cell).ok_or_else(|| {
+        DataError(format!(
+            "line {}: column `{name}`: `{}` is not a number",
+            row + 2,
+            String::from_utf8_lossy(cell)
+        ))
+    })
+}
+
+/// Columns converted from a range of rows.
+struct Converted {
+    numbers: Vec<Vec<f64>>,
+    categories: Vec<Coder>,
+}
+
+impl Converted {
+    /// Appends the rows that follow.
+    fn append(&mut self, next: Converted) {
+        for (mine, theirs) in self.numbers.iter_mut().zip(next.numbers) {
+            mine.extend(theirs);
+        }
+        for (mine, theirs) in self.categories.iter_mut().zip(next.categories) {
+            mine.append(theirs);
+        }
+    }
+}
+
+/// Builds a categorical column: codes in order of first appearance.
+struct Coder {
+    lookup: HashMap<Vec<u8>, u32, BuildHasherDefault<FxHasher>>,
+    values: Vec<String>,
+    codes: Vec<Option<u32>>,
+    /// Data sorted by school and class repeat the previous value most of the time.
+    last: Option<u32>,
+}
+
+impl Coder {
+    fn new(rows: usize) -> Coder {
+        Coder {
+            lookup: HashMap::default(),
+            values: Vec::new(),
+            codes: Vec::with_capacity(rows),
+            last: None,
+        }
+    }
+
+    fn push(&mut self, cell: &[u8], name: &str, row: usize) -> Result<(), DataError> {
+        if cell.is_empty() || cell == b"NA" {
+            self.codes.push(None);
+            return Ok(());
+        }
+        if let Some(code) = self.last
+            && self.values[code as usize].as_bytes() == cell
+        {
+            self.codes.push(Some(code));
+            return Ok(());
+        }
+        let code = match self.lookup.get(cell) {
+            Some(&code) => code,
+            None => {
+                let text = std::str::from_utf8(cell).map_err(|_| {
+                    DataError(format!(
+                        "line {}: column `{name}`: the value is not valid UTF-8",
+                        row + 2
+                    ))
+                })?;
+                let code = self.values.len() as u32;
+                self.values.push(text.to_owned());
+                self.lookup.insert(cell.to_vec(), code);
+                code
             }
-            let code = match lookup.get(cell) {
+        };
+        self.last = Some(code);
+        self.codes.push(Some(code));
+        Ok(())
+    }
+
+    /// Appends the codes of the rows that follow, renumbering their values into this dictionary
+    /// (new values keep their order of first appearance, as one pass would give).
+    fn append(&mut self, next: Coder) {
+        let renumber: Vec<u32> = next
+            .values
+            .iter()
+            .map(|value| match self.lookup.get(value.as_bytes()) {
                 Some(&code) => code,
                 None => {
-                    let text = std::str::from_utf8(cell).map_err(|_| {
-                        DataError(format!(
-                            "line {}: column `{name}`: the value is not valid UTF-8",
-                            row + 2
-                        ))
-                    })?;
-                    let code = values.len() as u32;
-                    values.push(text.to_owned());
-                    lookup.insert(cell, code);
+                    let code = self.values.len() as u32;
+                    self.values.push(value.clone());
+                    self.lookup.insert(value.as_bytes().to_vec(), code);
                     code
                 }
-            };
-            codes.push(Some(code));
+            })
+            .collect();
+        self.codes.extend(
+            next.codes
+                .into_iter()
+                .map(|c| c.map(|c| renumber[c as usize])),
+        );
+    }
+
+    fn finish(self) -> Categories {
+        Categories {
+            codes: self.codes,
+            values: self.values,
         }
-        Ok(Categories { codes, values })
+    }
+}
+
+/// A poisoned cache lock only means another conversion panicked; the map itself is intact.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn header_names(bytes: &[u8], cells: &[(usize, usize)]) -> Result<Vec<String>, DataError> {
+    cells
+        .iter()
+        .map(|&(start, end)| {
+            std::str::from_utf8(&bytes[start..end])
+                .map(|name| name.trim().to_owned())
+                .map_err(|_| DataError("line 1: a column name is not valid UTF-8".into()))
+        })
+        .collect()
+}
+
+/// The bytes (BOM skipped), the column names, and where the data rows start.
+fn read_header(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>, usize), DataError> {
+    if bytes.len() >= u32::MAX as usize {
+        return Err(DataError("the data file is larger than 4 GiB".into()));
+    }
+    // A UTF-8 byte order mark is not part of the first column's name.
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    if bom >= bytes.len() {
+        return Err(DataError(
+            "the data file is empty: it needs a header line".into(),
+        ));
+    }
+    let mut header = Vec::new();
+    let body_start = Chunk {
+        buf: &mut bytes[..],
+        line: 1,
+    }
+    .record(bom, &mut header)?;
+    let headers = header_names(&bytes, &header)?;
+    let mut seen = std::collections::HashSet::new();
+    for (i, name) in headers.iter().enumerate() {
+        if name.is_empty() {
+            return Err(DataError(format!("line 1: column {} has no name", i + 1)));
+        }
+        if !seen.insert(name.as_str()) {
+            return Err(DataError(format!("line 1: column `{name}` appears twice")));
+        }
+    }
+    Ok((bytes, headers, body_start))
+}
+
+/// Parses the body, in two halves at once when it is large; each half into its own sink.
+fn parse_parallel<S: RowSink + Send>(
+    body: &mut [u8],
+    body_start: usize,
+    width: usize,
+    make_sink: impl Fn(usize) -> S + Sync,
+) -> Result<Vec<(usize, S)>, DataError> {
+    let rows_guess = body.len() / (width * 3).max(1);
+    let split = if body.len() >= PARALLEL_FROM {
+        safe_split(body)
+    } else {
+        None
+    };
+    match split {
+        Some(at) => {
+            let second_line = 2 + memchr::memchr_iter(b'\n', &body[..at]).count();
+            let (first, second) = body.split_at_mut(at);
+            let make_sink = &make_sink;
+            let (a, b) = std::thread::scope(|scope| {
+                let a = scope.spawn(move || {
+                    let mut sink = make_sink(rows_guess / 2);
+                    parse_rows(first, body_start, 2, width, &mut sink).map(|n| (n, sink))
+                });
+                let mut sink = make_sink(rows_guess / 2);
+                let b = parse_rows(second, body_start + at, second_line, width, &mut sink)
+                    .map(|n| (n, sink));
+                (a.join(), b)
+            });
+            let a = a.map_err(|_| DataError("the CSV reader failed".into()))??;
+            Ok(vec![a, b?])
+        }
+        None => {
+            let mut sink = make_sink(rows_guess);
+            let n = parse_rows(body, body_start, 2, width, &mut sink)?;
+            Ok(vec![(n, sink)])
+        }
+    }
+}
+
+/// Converts the wanted columns of each row as it is read.
+struct ConvertSink<'a> {
+    numeric: &'a [(&'a str, usize)],
+    categorical: &'a [(&'a str, usize)],
+    out: Converted,
+}
+
+impl RowSink for ConvertSink<'_> {
+    fn row(
+        &mut self,
+        buf: &[u8],
+        _: usize,
+        cells: &[(usize, usize)],
+        line: usize,
+    ) -> Result<(), DataError> {
+        // Messages say "line N" as the lazy path does (row + 2 = line).
+        let row = line.saturating_sub(2);
+        for ((name, column), out) in self.numeric.iter().zip(&mut self.out.numbers) {
+            let (start, end) = cells[*column];
+            out.push(number_cell(trim(&buf[start..end]), name, row)?);
+        }
+        for ((name, column), coder) in self.categorical.iter().zip(&mut self.out.categories) {
+            let (start, end) = cells[*column];
+            coder.push(trim(&buf[start..end]), name, row)?;
+        }
+        Ok(())
+    }
+}
+
+/// A newline near the middle that is outside any quoted value: there, the number of quote
+/// characters before it is even (an escaped `""` counts two).
+fn safe_split(body: &[u8]) -> Option<usize> {
+    let middle = body.len() / 2;
+    let quotes_before = memchr::memchr_iter(b'"', &body[..middle]).count();
+    let mut quotes = quotes_before;
+    let mut from = middle;
+    while let Some(offset) = memchr::memchr2(b'\n', b'"', &body[from..]) {
+        let at = from + offset;
+        if body[at] == b'"' {
+            quotes += 1;
+        } else if quotes.is_multiple_of(2) {
+            return Some(at + 1).filter(|&s| s < body.len());
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// What the rows of a chunk are parsed into.
+trait RowSink {
+    /// One row: its cells as positions in `buf` (which starts at `base` in the file), and the
+    /// line it starts on.
+    fn row(
+        &mut self,
+        buf: &[u8],
+        base: usize,
+        cells: &[(usize, usize)],
+        line: usize,
+    ) -> Result<(), DataError>;
+}
+
+/// Keeps every cell's position, for columns converted later.
+struct CellSink(Vec<(u32, u32)>);
+
+impl RowSink for CellSink {
+    fn row(
+        &mut self,
+        _: &[u8],
+        base: usize,
+        cells: &[(usize, usize)],
+        _: usize,
+    ) -> Result<(), DataError> {
+        self.0.extend(
+            cells
+                .iter()
+                .map(|&(s, e)| ((s + base) as u32, (e + base) as u32)),
+        );
+        Ok(())
+    }
+}
+
+/// Parses the data rows of one chunk. A line without quotes (nearly all) is split at its commas
+/// directly; a line with a quote goes through the full field parser, which also handles quoted
+/// values that span lines.
+fn parse_rows(
+    buf: &mut [u8],
+    base: usize,
+    first_line: usize,
+    width: usize,
+    sink: &mut impl RowSink,
+) -> Result<usize, DataError> {
+    let mut chunk = Chunk {
+        buf,
+        line: first_line,
+    };
+    let len = chunk.buf.len();
+    let mut row: Vec<(usize, usize)> = Vec::with_capacity(width);
+    let mut rows = 0;
+    let mut pos = 0;
+    while pos < len {
+        let line = chunk.line;
+        row.clear();
+        let line_end = memchr::memchr(b'\n', &chunk.buf[pos..]).map_or(len, |o| pos + o);
+        if memchr::memchr(b'"', &chunk.buf[pos..line_end]).is_some() {
+            pos = chunk.record(pos, &mut row)?;
+        } else {
+            let content_end = if line_end > pos && chunk.buf[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
+            chunk.line += 1;
+            let next = line_end + 1;
+            // A blank line (e.g. at the end) is no row.
+            if content_end == pos {
+                pos = next;
+                continue;
+            }
+            let mut start = pos;
+            for (offset, &b) in chunk.buf[pos..content_end].iter().enumerate() {
+                if b == b',' {
+                    row.push((start, pos + offset));
+                    start = pos + offset + 1;
+                }
+            }
+            row.push((start, content_end));
+            pos = next;
+        }
+        if row.len() != width {
+            return Err(DataError(format!(
+                "line {line}: {} fields, but the header has {width}",
+                row.len()
+            )));
+        }
+        sink.row(chunk.buf, base, &row, line)?;
+        rows += 1;
+    }
+    Ok(rows)
+}
+
+/// A part of the file being parsed; positions are relative to `buf`.
+struct Chunk<'a> {
+    buf: &'a mut [u8],
+    line: usize,
+}
+
+impl Chunk<'_> {
+    /// Parses one record starting at `pos`, appending its cells (positions in `buf`); returns the
+    /// next position.
+    fn record(
+        &mut self,
+        mut pos: usize,
+        cells: &mut Vec<(usize, usize)>,
+    ) -> Result<usize, DataError> {
+        loop {
+            let (cell, next, last) = self.field(pos)?;
+            cells.push(cell);
+            pos = next;
+            if last {
+                self.line += 1;
+                return Ok(pos);
+            }
+        }
+    }
+
+    /// One field at `pos`: its range, where the next field starts, and whether it ends the record.
+    fn field(&mut self, pos: usize) -> Result<((usize, usize), usize, bool), DataError> {
+        let len = self.buf.len();
+        let mut q = pos;
+        while q < len && (self.buf[q] == b' ' || self.buf[q] == b'\t') {
+            q += 1;
+        }
+        if q < len && self.buf[q] == b'"' {
+            return self.quoted(q);
+        }
+        match memchr::memchr2(b',', b'\n', &self.buf[pos..]) {
+            Some(offset) => {
+                let end = pos + offset;
+                if self.buf[end] == b',' {
+                    Ok(((pos, end), end + 1, false))
+                } else {
+                    // CRLF: the CR belongs to the line end, not the cell.
+                    let cell_end = if end > pos && self.buf[end - 1] == b'\r' {
+                        end - 1
+                    } else {
+                        end
+                    };
+                    Ok(((pos, cell_end), end + 1, true))
+                }
+            }
+            None => {
+                let end = if len > pos && self.buf[len - 1] == b'\r' {
+                    len - 1
+                } else {
+                    len
+                };
+                Ok(((pos, end), len, true))
+            }
+        }
+    }
+
+    /// A quoted field starting at the quote `q`; `""` inside is unescaped in place.
+    fn quoted(&mut self, q: usize) -> Result<((usize, usize), usize, bool), DataError> {
+        let len = self.buf.len();
+        let opened_on = self.line;
+        let start = q + 1;
+        let (mut read, mut write) = (start, start);
+        loop {
+            if read >= len {
+                return Err(DataError(format!(
+                    "line {opened_on}: a quoted value is not closed"
+                )));
+            }
+            let b = self.buf[read];
+            if b == b'"' {
+                if read + 1 < len && self.buf[read + 1] == b'"' {
+                    self.buf[write] = b'"';
+                    write += 1;
+                    read += 2;
+                    continue;
+                }
+                read += 1;
+                break;
+            }
+            if b == b'\n' {
+                self.line += 1;
+            }
+            self.buf[write] = b;
+            write += 1;
+            read += 1;
+        }
+        let cell = (start, write);
+        while read < len && (self.buf[read] == b' ' || self.buf[read] == b'\t') {
+            read += 1;
+        }
+        match self.buf.get(read) {
+            None => Ok((cell, len, true)),
+            Some(b',') => Ok((cell, read + 1, false)),
+            Some(b'\n') => Ok((cell, read + 1, true)),
+            Some(b'\r') if self.buf.get(read + 1) == Some(&b'\n') => Ok((cell, read + 2, true)),
+            Some(_) => Err(DataError(format!(
+                "line {}: text after a closing quote",
+                self.line
+            ))),
+        }
     }
 }
 
@@ -205,114 +773,66 @@ fn trim(mut cell: &[u8]) -> &[u8] {
     cell
 }
 
-struct Parser<'a> {
-    bytes: &'a mut Vec<u8>,
-    pos: usize,
-    line: usize,
-}
-
-impl Parser<'_> {
-    /// The next record's cell ranges, or None at the end of the input.
-    fn record(&mut self) -> Result<Option<Vec<(u32, u32)>>, DataError> {
-        if self.pos >= self.bytes.len() {
-            return Ok(None);
-        }
-        let mut cells = Vec::new();
-        loop {
-            let (cell, end_of_record) = self.field()?;
-            cells.push(cell);
-            if end_of_record {
+/// Parses a decimal number. Plain decimals of up to 15 significant digits (nearly every survey
+/// value) take a fast exact path: the digits as an integer divided by a power of ten, both exact
+/// in f64, so the one rounding is the correct one. Everything else goes to the standard parser.
+pub fn parse_number(cell: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, digits) = match cell {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, cell),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut decimals = 0usize;
+    let mut seen_point = false;
+    let mut fast = !digits.is_empty() && digits.len() <= 17;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                if seen_point {
+                    decimals += 1;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => {
+                fast = false;
                 break;
             }
         }
-        self.line += 1;
-        Ok(Some(cells))
+    }
+    if fast && count > 0 && count <= 15 && decimals < POW10.len() {
+        let value = mantissa as f64 / POW10[decimals];
+        return Some(if negative { -value } else { value });
+    }
+    std::str::from_utf8(cell)
+        .ok()
+        .and_then(|text| text.parse::<f64>().ok())
+        .filter(|v| v.is_finite())
+}
+
+/// A small fast hash for short category values (not for untrusted keys in a long-lived map:
+/// these maps live for one conversion).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
     }
 
-    /// One field; true when it ends the record.
-    fn field(&mut self) -> Result<((u32, u32), bool), DataError> {
-        let bytes = &mut *self.bytes;
-        let len = bytes.len();
-        let mut pos = self.pos;
-        // Leading blanks before a quote are allowed.
-        while pos < len && (bytes[pos] == b' ' || bytes[pos] == b'\t') {
-            pos += 1;
-        }
-        if pos < len && bytes[pos] == b'"' {
-            let start = pos + 1;
-            let opened_on = self.line;
-            let mut read = start;
-            let mut write = start;
-            loop {
-                if read >= len {
-                    return Err(DataError(format!(
-                        "line {opened_on}: a quoted value is not closed"
-                    )));
-                }
-                let b = bytes[read];
-                if b == b'"' {
-                    if read + 1 < len && bytes[read + 1] == b'"' {
-                        bytes[write] = b'"';
-                        write += 1;
-                        read += 2;
-                        continue;
-                    }
-                    read += 1;
-                    break;
-                }
-                if b == b'\n' {
-                    self.line += 1;
-                }
-                bytes[write] = b;
-                write += 1;
-                read += 1;
-            }
-            let cell = (start as u32, write as u32);
-            // After the closing quote: blanks, then a separator or the end of the line.
-            while read < len && (bytes[read] == b' ' || bytes[read] == b'\t') {
-                read += 1;
-            }
-            return match bytes.get(read) {
-                None => {
-                    self.pos = len;
-                    Ok((cell, true))
-                }
-                Some(b',') => {
-                    self.pos = read + 1;
-                    Ok((cell, false))
-                }
-                Some(b'\n') => {
-                    self.pos = read + 1;
-                    Ok((cell, true))
-                }
-                Some(b'\r') if bytes.get(read + 1) == Some(&b'\n') => {
-                    self.pos = read + 2;
-                    Ok((cell, true))
-                }
-                Some(_) => Err(DataError(format!(
-                    "line {}: text after a closing quote",
-                    self.line
-                ))),
-            };
-        }
-        let start = self.pos;
-        let mut end = start;
-        while end < len && bytes[end] != b',' && bytes[end] != b'\n' {
-            end += 1;
-        }
-        let (cell_end, next, last) = match bytes.get(end) {
-            Some(b',') => (end, end + 1, false),
-            Some(_) => (end, end + 1, true),
-            None => (end, end, true),
-        };
-        // CRLF: the CR belongs to the line end, not the cell.
-        let cell_end = if last && cell_end > start && bytes[cell_end - 1] == b'\r' {
-            cell_end - 1
-        } else {
-            cell_end
-        };
-        self.pos = next;
-        Ok(((start as u32, cell_end as u32), last))
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -366,6 +886,52 @@ mod tests {
     #[test]
     fn a_file_without_a_final_newline_keeps_its_last_row() {
         let d = data("a\n1\n2");
-        assert_eq!(d.numbers("a").expect("a"), [1.0, 2.0]);
+        assert_eq!(*d.numbers("a").expect("a"), [1.0, 2.0]);
+    }
+
+    #[test]
+    fn the_fast_number_path_agrees_with_the_standard_parser() {
+        let cases = [
+            "0",
+            "1",
+            "-2.5",
+            "3.14159",
+            "1.66666666666667",
+            "53.8450184501845",
+            "0.1",
+            "+7",
+            "123456789012345",
+            "1234567890123456789",
+            "1e3",
+            "-0.000001",
+            ".5",
+            "5.",
+        ];
+        for case in cases {
+            let expected: f64 = case.parse().expect(case);
+            assert_eq!(parse_number(case.as_bytes()), Some(expected), "{case}");
+        }
+        for bad in ["", "-", ".", "1.2.3", "abc", "1,5", "inf", "NaN"] {
+            assert_eq!(parse_number(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_large_file_parses_the_same_in_two_halves_even_with_quoted_newlines() {
+        let mut text = String::from("id,note,v\n");
+        for i in 0..400_000 {
+            if i % 1000 == 7 {
+                text.push_str(&format!("{i},\"two\nlines, \"\"quoted\"\"\",{}\n", i % 3));
+            } else {
+                text.push_str(&format!("{i},plain,{}\n", i % 3));
+            }
+        }
+        assert!(text.len() >= PARALLEL_FROM);
+        let d = data(&text);
+        assert_eq!(d.rows(), 400_000);
+        let notes = d.categories("note").expect("notes");
+        assert_eq!(notes.values, ["plain", "two\nlines, \"quoted\""]);
+        let ids = d.numbers("id").expect("ids");
+        assert!(ids.iter().enumerate().all(|(i, &v)| v == i as f64));
     }
 }

@@ -51,7 +51,7 @@ impl Design {
         let rows = data.rows();
         let weights = match &spec.weights {
             Some(column) => {
-                let w = data.numbers(column)?;
+                let w = data.numbers(column)?.to_vec();
                 let bad = |v: f64| v.is_nan() || v < 0.0 || (v == 0.0 && !allow_zero_weights);
                 if let Some(row) = w.iter().position(|&v| bad(v)) {
                     let what = if w[row].is_nan() {
@@ -72,7 +72,7 @@ impl Design {
             Some(column) => {
                 let cats = data.categories(column)?;
                 let codes = required_codes(&cats.codes, column, "strata")?;
-                (codes, cats.values)
+                (codes, cats.values.clone())
             }
             None => (vec![0; rows], vec!["(all)".to_owned()]),
         };
@@ -84,14 +84,24 @@ impl Design {
             Some(column) => {
                 let cats = data.categories(column)?;
                 let codes = required_codes(&cats.codes, column, "clusters")?;
-                let mut ids: HashMap<(u32, u32), u32> = HashMap::new();
+                let mut ids: HashMap<u64, u32> = HashMap::new();
+                // Rows usually come class by class: the previous row's PSU is the likely one.
+                let mut last: Option<(u64, u32)> = None;
                 for (row, &cluster) in codes.iter().enumerate() {
                     let stratum = stratum_of_row[row];
-                    let next = psu_stratum.len() as u32;
-                    let psu = *ids.entry((stratum, cluster)).or_insert_with(|| {
-                        psu_stratum.push(stratum);
-                        next
-                    });
+                    let key = (u64::from(stratum) << 32) | u64::from(cluster);
+                    let psu = match last {
+                        Some((k, psu)) if k == key => psu,
+                        _ => {
+                            let next = psu_stratum.len() as u32;
+                            let psu = *ids.entry(key).or_insert_with(|| {
+                                psu_stratum.push(stratum);
+                                next
+                            });
+                            last = Some((key, psu));
+                            psu
+                        }
+                    };
                     psu_of_row.push(psu);
                 }
             }

@@ -12,9 +12,8 @@ use super::ci;
 use super::data::{DataError, Dataset};
 use super::design::Design;
 use super::reliability::reliability_flags;
-use super::types::{
-    CiMethod, Estimate, EstimateSpec, Flag, LonelyPsu, Request, Response, Statistic,
-};
+use super::types::{CiMethod, Estimate, EstimateSpec, Flag, Request, Response, Statistic};
+use super::variance::{self, Variance};
 
 /// Runs every estimate of a request on a data set whose weights are all above 0.
 pub fn run(data: &Dataset, request: &Request) -> Result<Response, DataError> {
@@ -29,6 +28,7 @@ pub fn run_with(
     allow_zero_weights: bool,
 ) -> Result<Response, DataError> {
     check_request(request)?;
+    prepare_columns(data, request)?;
     let design = Design::from_data(data, &request.design, allow_zero_weights)?;
     let calibrated = match &request.calibration {
         Some(spec) => Some(calibrate(data, &design.weights, spec)?),
@@ -40,7 +40,7 @@ pub fn run_with(
         calibrated: calibrated.as_ref(),
         level: request.confidence_level,
     };
-    let mut variables: HashMap<&str, Vec<f64>> = HashMap::new();
+    let mut variables: HashMap<&str, std::sync::Arc<Vec<f64>>> = HashMap::new();
     let mut domains: HashMap<&[String], Domains> = HashMap::new();
     for spec in &request.estimates {
         if !variables.contains_key(spec.variable.as_str()) {
@@ -97,6 +97,49 @@ pub fn run_with(
     Ok(Response {
         estimates: results.into_iter().flatten().collect(),
     })
+}
+
+/// The columns a request uses: (numeric, categorical), each sorted and without repeats.
+pub fn columns_used(request: &Request) -> (Vec<&str>, Vec<&str>) {
+    let design = &request.design;
+    let mut numeric: Vec<&str> = design
+        .weights
+        .iter()
+        .chain(&design.fpc)
+        .map(String::as_str)
+        .collect();
+    let mut categorical: Vec<&str> = design
+        .strata
+        .iter()
+        .chain(&design.clusters)
+        .map(String::as_str)
+        .collect();
+    for spec in &request.estimates {
+        numeric.push(&spec.variable);
+        categorical.extend(spec.by.iter().map(String::as_str));
+    }
+    match &request.calibration {
+        Some(super::types::Calibration::Poststratify { variables, .. }) => {
+            categorical.extend(variables.iter().map(String::as_str));
+        }
+        Some(super::types::Calibration::Rake { margins }) => {
+            for margin in margins {
+                categorical.extend(margin.variables.iter().map(String::as_str));
+            }
+        }
+        None => {}
+    }
+    numeric.sort_unstable();
+    numeric.dedup();
+    categorical.sort_unstable();
+    categorical.dedup();
+    (numeric, categorical)
+}
+
+/// Converts every column the request uses at once, on all cores.
+fn prepare_columns(data: &Dataset, request: &Request) -> Result<(), DataError> {
+    let (numeric, categorical) = columns_used(request);
+    data.prepare(&numeric, &categorical)
 }
 
 fn check_request(request: &Request) -> Result<(), DataError> {
@@ -180,29 +223,46 @@ impl Domains {
             .map(|v| data.categories(v))
             .collect::<Result<Vec<_>, _>>()?;
         // Combination → domain, numbered in order of appearance, then sorted by their values.
-        let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
+        // A combination is a mixed-radix number of its codes; up to a million combinations are
+        // looked up in a plain table, more in a hash map.
+        let radix: Vec<u64> = columns
+            .iter()
+            .map(|c| c.values.len().max(1) as u64)
+            .collect();
+        let space = radix.iter().try_fold(1u64, |acc, &r| acc.checked_mul(r));
+        let mut table: Vec<u32> = match space {
+            Some(size) if size <= 1 << 20 => vec![u32::MAX; size as usize],
+            _ => Vec::new(),
+        };
+        let mut map: HashMap<u64, u32> = HashMap::new();
         let mut combos: Vec<Vec<u32>> = Vec::new();
         let mut of_row = Vec::with_capacity(rows);
-        let mut key = Vec::with_capacity(columns.len());
         for row in 0..rows {
-            key.clear();
-            let complete = columns.iter().all(|c| match c.codes[row] {
-                Some(code) => {
-                    key.push(code);
-                    true
+            let mut key = 0u64;
+            let mut complete = true;
+            for (c, &r) in columns.iter().zip(&radix) {
+                match c.codes[row] {
+                    Some(code) => key = key.wrapping_mul(r).wrapping_add(u64::from(code)),
+                    None => {
+                        complete = false;
+                        break;
+                    }
                 }
-                None => false,
-            });
+            }
             if !complete {
                 of_row.push(None);
                 continue;
             }
-            let next = combos.len() as u32;
-            let d = *index.entry(key.clone()).or_insert_with(|| {
-                combos.push(key.clone());
-                next
-            });
-            of_row.push(Some(d));
+            let slot = if table.is_empty() {
+                map.entry(key).or_insert(u32::MAX)
+            } else {
+                &mut table[key as usize]
+            };
+            if *slot == u32::MAX {
+                *slot = combos.len() as u32;
+                combos.push(columns.iter().map(|c| c.codes[row].unwrap_or(0)).collect());
+            }
+            of_row.push(Some(*slot));
         }
         let values = |combo: &[u32]| -> Vec<&str> {
             combo
@@ -310,219 +370,20 @@ struct Context<'a> {
     level: f64,
 }
 
-/// Sums over one domain's rows.
-#[derive(Debug, Clone, Copy, Default)]
-struct DomainSums {
-    n: u64,
-    w: f64,
-    wy: f64,
-    wyy: f64,
-}
-
 impl Context<'_> {
     fn estimate(&self, spec: &EstimateSpec, y: &[f64], domains: &Domains) -> Vec<Estimate> {
-        let nd = domains.len();
-        let sums = self.domain_sums(y, domains);
-        let centre: Vec<f64> = sums
-            .iter()
-            .map(|s| if s.w > 0.0 { s.wy / s.w } else { 0.0 })
-            .collect();
-        let variance = self.variance(spec.statistic, y, domains, &sums, &centre);
-        (0..nd)
-            .map(|d| self.finish(spec, domains, &sums[d], centre[d], &variance, d))
+        let variance = variance::compute(&variance::Inputs {
+            design: self.design,
+            weights: self.weights,
+            calibrated: self.calibrated,
+            statistic: spec.statistic,
+            y,
+            domain_of_row: &domains.of_row,
+            domains: domains.len(),
+        });
+        (0..domains.len())
+            .map(|d| self.finish(spec, domains, &variance, d))
             .collect()
-    }
-
-    fn domain_sums(&self, y: &[f64], domains: &Domains) -> Vec<DomainSums> {
-        let mut sums = vec![DomainSums::default(); domains.len()];
-        for (row, (&value, domain)) in y.iter().zip(&domains.of_row).enumerate() {
-            if let Some(d) = domain
-                && !value.is_nan()
-            {
-                let w = self.weights[row];
-                let s = &mut sums[*d as usize];
-                s.n += 1;
-                s.w += w;
-                s.wy += w * value;
-                s.wyy += w * value * value;
-            }
-        }
-        sums
-    }
-
-    /// The score of a row in its domain, before dividing by the domain's weight total (means)
-    /// — kept as two sums per PSU so that one pass suffices.
-    fn variance(
-        &self,
-        statistic: Statistic,
-        y: &[f64],
-        domains: &Domains,
-        sums: &[DomainSums],
-        centre: &[f64],
-    ) -> Variance {
-        let design = self.design;
-        let nd = domains.len();
-        let strata = design.strata();
-        // Per stratum and domain: Σ z and Σ z² over PSUs.
-        let mut s1 = vec![0.0; strata * nd];
-        let mut s2 = vec![0.0; strata * nd];
-        let mut touched_psus = vec![0u64; nd];
-        let mut stratum_touched = vec![false; strata * nd];
-        let mut a = vec![0.0; nd];
-        let mut b = vec![0.0; nd];
-        let mut hit: Vec<u32> = Vec::new();
-        let mut marked = vec![false; nd];
-        // Calibration: β per domain and, per PSU, the calibrated weight in each cell.
-        let beta = self
-            .calibrated
-            .map(|cal| self.calibration_coefficients(cal, statistic, y, domains, sums, centre));
-        let mut cell_weights: Vec<(u32, f64)> = Vec::new();
-        for p in 0..design.psus() {
-            let h = design.psu_stratum[p] as usize;
-            let rows =
-                &design.order[design.psu_start[p] as usize..design.psu_start[p + 1] as usize];
-            for &row in rows {
-                let row = row as usize;
-                if let Some(cal) = self.calibrated {
-                    for &col in cal.columns_of(row) {
-                        match cell_weights.iter_mut().find(|(c, _)| *c == col) {
-                            Some(entry) => entry.1 += cal.weights[row],
-                            None => cell_weights.push((col, cal.weights[row])),
-                        }
-                    }
-                }
-                let (Some(d), value) = (domains.of_row[row], y[row]) else {
-                    continue;
-                };
-                if value.is_nan() {
-                    continue;
-                }
-                let d = d as usize;
-                let w = self.weights[row];
-                a[d] += w * value;
-                b[d] += w;
-                if !marked[d] {
-                    marked[d] = true;
-                    hit.push(d as u32);
-                }
-            }
-            let score = |d: usize, a: f64, b: f64| -> f64 {
-                match statistic {
-                    Statistic::Total => a,
-                    _ if sums[d].w > 0.0 => (a - centre[d] * b) / sums[d].w,
-                    _ => 0.0,
-                }
-            };
-            for &d in &hit {
-                let d = d as usize;
-                touched_psus[d] += 1;
-                stratum_touched[h * nd + d] = true;
-            }
-            match &beta {
-                None => {
-                    for &d in &hit {
-                        let d = d as usize;
-                        let z = score(d, a[d], b[d]);
-                        s1[h * nd + d] += z;
-                        s2[h * nd + d] += z * z;
-                    }
-                }
-                Some(beta) => {
-                    // Residuals are non-zero in every PSU, inside the domain or not.
-                    let columns = self.calibrated.map_or(0, |c| c.columns);
-                    for d in 0..nd {
-                        let fitted: f64 = cell_weights
-                            .iter()
-                            .map(|&(col, w)| beta[d * columns + col as usize] * w)
-                            .sum();
-                        let z = score(d, a[d], b[d]) - fitted;
-                        s1[h * nd + d] += z;
-                        s2[h * nd + d] += z * z;
-                    }
-                }
-            }
-            for &d in &hit {
-                a[d as usize] = 0.0;
-                b[d as usize] = 0.0;
-                marked[d as usize] = false;
-            }
-            hit.clear();
-            cell_weights.clear();
-        }
-        let mut v = vec![0.0; nd];
-        let mut df = vec![0u64; nd];
-        for d in 0..nd {
-            let touched_strata =
-                (0..strata).filter(|&h| stratum_touched[h * nd + d]).count() as u64;
-            df[d] = touched_psus[d].saturating_sub(touched_strata);
-            // R's "adjust": a lonely PSU is centred on the mean PSU total over the PSUs in use.
-            let psus_in_use = if self.calibrated.is_some() {
-                design.psus() as f64
-            } else {
-                touched_psus[d] as f64
-            };
-            let grand: f64 = (0..strata).map(|h| s1[h * nd + d]).sum();
-            let lonely_centre = if psus_in_use > 0.0 {
-                grand / psus_in_use
-            } else {
-                0.0
-            };
-            let mut total = 0.0;
-            for h in 0..strata {
-                let n_h = f64::from(design.stratum_psus[h]);
-                let f = design.stratum_f[h];
-                let (t1, t2) = (s1[h * nd + d], s2[h * nd + d]);
-                if n_h >= 2.0 {
-                    total += f * n_h / (n_h - 1.0) * (t2 - t1 * t1 / n_h).max(0.0);
-                } else if design.lonely_psu == LonelyPsu::Adjust
-                    && (self.calibrated.is_some() || stratum_touched[h * nd + d])
-                {
-                    total += f * (t1 - lonely_centre).powi(2);
-                }
-            }
-            v[d] = total;
-        }
-        Variance { v, df }
-    }
-
-    /// β of the regression of the domain's scores (divided by the calibrated weights) on the
-    /// calibration cells, weighted by the design weights — as R's `calibrate()` residuals.
-    fn calibration_coefficients(
-        &self,
-        cal: &Calibrated,
-        statistic: Statistic,
-        y: &[f64],
-        domains: &Domains,
-        sums: &[DomainSums],
-        centre: &[f64],
-    ) -> Vec<f64> {
-        let nd = domains.len();
-        let p = cal.columns;
-        let mut sy = vec![0.0; nd * p];
-        let mut s = vec![0.0; nd * p];
-        for (row, (&value, domain)) in y.iter().zip(&domains.of_row).enumerate() {
-            if let Some(d) = domain
-                && !value.is_nan()
-            {
-                let ww = cal.base_weights[row];
-                for &col in cal.columns_of(row) {
-                    sy[*d as usize * p + col as usize] += ww * value;
-                    s[*d as usize * p + col as usize] += ww;
-                }
-            }
-        }
-        let mut beta = vec![0.0; nd * p];
-        for d in 0..nd {
-            let rhs: Vec<f64> = (0..p)
-                .map(|j| match statistic {
-                    Statistic::Total => sy[d * p + j],
-                    _ if sums[d].w > 0.0 => (sy[d * p + j] - centre[d] * s[d * p + j]) / sums[d].w,
-                    _ => 0.0,
-                })
-                .collect();
-            beta[d * p..(d + 1) * p].copy_from_slice(&cal.solve(&rhs));
-        }
-        beta
     }
 
     /// The published row of domain `d`.
@@ -530,11 +391,10 @@ impl Context<'_> {
         &self,
         spec: &EstimateSpec,
         domains: &Domains,
-        sums: &DomainSums,
-        mean: f64,
         variance: &Variance,
         d: usize,
     ) -> Estimate {
+        let sums = &variance.sums[d];
         let subset = domains.subset.get(d).copied().unwrap_or_default();
         let mut out = Estimate {
             id: spec.id.clone(),
@@ -555,13 +415,13 @@ impl Context<'_> {
         let n = sums.n as f64;
         let df = variance.df[d] as f64;
         let estimate = match spec.statistic {
-            Statistic::Total => sums.wy,
-            _ => mean,
+            Statistic::Total => sums.total(),
+            _ => sums.mean(),
         };
         let se = variance.v[d].max(0.0).sqrt();
         // deff against simple random sampling with replacement (R's deff = "replace").
         let s2 = if sums.n > 1 {
-            ((sums.wyy - sums.w * mean * mean) / sums.w).max(0.0) * n / (n - 1.0)
+            sums.spread() * n / (n - 1.0)
         } else {
             f64::NAN
         };
@@ -612,9 +472,4 @@ impl Context<'_> {
         out.flags.dedup();
         out
     }
-}
-
-struct Variance {
-    v: Vec<f64>,
-    df: Vec<u64>,
 }

@@ -9,8 +9,10 @@ pub mod design;
 pub mod disclosure;
 pub mod estimate;
 pub mod reliability;
+pub mod synthetic;
 pub mod trend;
 pub mod types;
+pub mod variance;
 
 pub use types::*;
 
