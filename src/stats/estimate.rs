@@ -94,9 +94,26 @@ pub fn run_with(
             .map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    Ok(Response {
-        estimates: results.into_iter().flatten().collect(),
-    })
+    let mut estimates: Vec<Estimate> = results.into_iter().flatten().collect();
+    if let Some(disclosure) = request.disclosure {
+        // Each estimate's rows (one breakdown) are a table of their own; rows of one id are
+        // consecutive.
+        let mut start = 0;
+        for spec in &request.estimates {
+            let end = start
+                + estimates[start..]
+                    .iter()
+                    .take_while(|e| e.id == spec.id)
+                    .count();
+            super::disclosure::suppress(
+                &mut estimates[start..end],
+                &spec.by,
+                disclosure.min_cell_size,
+            );
+            start = end;
+        }
+    }
+    Ok(Response { estimates })
 }
 
 /// The columns a request uses: (numeric, categorical), each sorted and without repeats.

@@ -16,6 +16,18 @@ pub struct Request {
     #[serde(default = "default_confidence_level")]
     pub confidence_level: f64,
     pub estimates: Vec<EstimateSpec>,
+    /// Disclosure control for publication (an addition to the contract; without it every cell
+    /// is reported, as an analyst working on raw data expects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<Disclosure>,
+}
+
+/// Hide cells with fewer than `min_cell_size` respondents, and the cells from which a hidden one
+/// could be recovered by subtraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disclosure {
+    pub min_cell_size: u64,
 }
 
 pub fn default_confidence_level() -> f64 {

@@ -77,23 +77,11 @@ pub fn compute(inputs: &Inputs) -> Variance {
 fn one_pass(inputs: &Inputs) -> (Vec<DomainSums>, StratumSums) {
     let (design, nd) = (inputs.design, inputs.domains);
     let strata = design.strata();
-    let shift = match inputs.statistic {
-        Statistic::Total => 0.0,
-        _ => inputs
-            .y
-            .iter()
-            .copied()
-            .find(|v| !v.is_nan())
-            .unwrap_or(0.0),
-    };
-    let mut sums = vec![
-        DomainSums {
-            shift,
-            ..DomainSums::default()
-        };
-        nd
-    ];
-    // (stratum, domain, A, B) for every PSU and domain it touches.
+    // Each domain's sums are taken about its first value, so that a domain whose answers are
+    // all alike has exactly zero spread.
+    let mut sums = vec![DomainSums::default(); nd];
+    let mut started = vec![false; nd];
+    // (stratum, domain, A, B) for every PSU and domain it touches; A about the domain's shift.
     let mut touched: Vec<(u32, u32, f64, f64)> = Vec::new();
     let (mut a, mut b) = (vec![0.0; nd], vec![0.0; nd]);
     let mut marked = vec![false; nd];
@@ -109,8 +97,12 @@ fn one_pass(inputs: &Inputs) -> (Vec<DomainSums>, StratumSums) {
                 continue;
             }
             let d = d as usize;
+            if !started[d] {
+                started[d] = true;
+                sums[d].shift = value;
+            }
             let w = inputs.weights[row];
-            let centred = value - shift;
+            let centred = value - sums[d].shift;
             if !marked[d] {
                 marked[d] = true;
                 hit.push(d);
@@ -137,11 +129,11 @@ fn one_pass(inputs: &Inputs) -> (Vec<DomainSums>, StratumSums) {
     let mut stratum_touched = vec![false; strata * nd];
     for &(h, d, a, b) in &touched {
         let (h, d) = (h as usize, d as usize);
-        let total_w = sums[d].w;
+        let sums = &sums[d];
         let z = match inputs.statistic {
-            // Totals are not shifted: A is Σw·y itself.
-            Statistic::Total => a,
-            _ => (a - sums[d].wy / total_w * b) / total_w,
+            // A total's score is Σw·y itself.
+            Statistic::Total => a + sums.shift * b,
+            _ => (a - sums.wy / sums.w * b) / sums.w,
         };
         s1[h * nd + d] += z;
         s2[h * nd + d] += z * z;
@@ -177,10 +169,14 @@ fn calibrated(inputs: &Inputs, cal: &Calibrated) -> (Vec<DomainSums>, StratumSum
         let d = *d as usize;
         let w = inputs.weights[row];
         let sums = &mut sums[d];
+        if sums.n == 0 {
+            sums.shift = value;
+        }
+        let centred = value - sums.shift;
         sums.n += 1;
         sums.w += w;
-        sums.wy += w * value;
-        sums.wyy += w * value * value;
+        sums.wy += w * centred;
+        sums.wyy += w * centred * centred;
         let base = cal.base_weights[row];
         for &col in cal.columns_of(row) {
             sy[d * p + col as usize] += base * value;
@@ -190,11 +186,7 @@ fn calibrated(inputs: &Inputs, cal: &Calibrated) -> (Vec<DomainSums>, StratumSum
     // β per domain: the regression of z/w* on the cells, weighted by the design weights.
     let mut beta = vec![0.0; nd * p];
     for d in 0..nd {
-        let mean = if sums[d].w > 0.0 {
-            sums[d].wy / sums[d].w
-        } else {
-            0.0
-        };
+        let mean = if sums[d].w > 0.0 { sums[d].mean() } else { 0.0 };
         let rhs: Vec<f64> = (0..p)
             .map(|j| match inputs.statistic {
                 Statistic::Total => sy[d * p + j],
@@ -238,7 +230,7 @@ fn calibrated(inputs: &Inputs, cal: &Calibrated) -> (Vec<DomainSums>, StratumSum
         for d in 0..nd {
             let score = match inputs.statistic {
                 Statistic::Total => a[d],
-                _ if sums[d].w > 0.0 => (a[d] - sums[d].wy / sums[d].w * b[d]) / sums[d].w,
+                _ if sums[d].w > 0.0 => (a[d] - sums[d].mean() * b[d]) / sums[d].w,
                 _ => 0.0,
             };
             let fitted: f64 = cell_weights

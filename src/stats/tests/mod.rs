@@ -36,7 +36,8 @@ pub fn find<'a>(response: &'a Response, id: &str, group: Option<&str>) -> &'a Es
 /// Relative closeness for floating results.
 pub fn close(a: Option<f64>, b: Option<f64>, tolerance: f64) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() <= tolerance * a.abs().max(b.abs()).max(1e-12),
+        // Relative, with an absolute floor for values that are zero up to rounding.
+        (Some(a), Some(b)) => (a - b).abs() <= tolerance * a.abs().max(b.abs()) + 1e-12,
         (None, None) => true,
         _ => false,
     }
