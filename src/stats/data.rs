@@ -82,10 +82,7 @@ impl Dataset {
         let parts = parse_parallel(body, body_start, width, |rows| ConvertSink {
             numeric: &numeric,
             categorical: &categorical,
-            out: Converted {
-                numbers: numeric.iter().map(|_| Vec::with_capacity(rows)).collect(),
-                categories: categorical.iter().map(|_| Coder::new(rows)).collect(),
-            },
+            out: Converted::new(numeric.len(), categorical.len(), rows),
         })?;
         let mut rows = 0;
         let mut whole: Option<Converted> = None;
@@ -103,10 +100,7 @@ impl Dataset {
             dataset.store(
                 &numeric,
                 &categorical,
-                Converted {
-                    numbers: numeric.iter().map(|_| Vec::new()).collect(),
-                    categories: categorical.iter().map(|_| Coder::new(0)).collect(),
-                },
+                Converted::new(numeric.len(), categorical.len(), 0),
             );
         }
         Ok(dataset)
@@ -167,15 +161,6 @@ impl Dataset {
         })
     }
 
-    fn column_cells(&self, column: usize) -> impl Iterator<Item = &[u8]> {
-        let width = self.headers.len();
-        self.cells
-            .iter()
-            .skip(column)
-            .step_by(width)
-            .map(|&(start, end)| trim(&self.bytes[start as usize..end as usize]))
-    }
-
     /// Converts the named columns at once, so later calls find them ready: one pass over the
     /// rows (each row's cells and bytes are together in memory, a column's are not), the rows
     /// split between the cores.
@@ -222,9 +207,10 @@ impl Dataset {
             .into_iter()
             .collect::<Result<Vec<_>, _>>()?
             .into_iter();
-        let Some(mut whole) = parts.next() else {
-            return Ok(());
-        };
+        // No rows: empty columns.
+        let mut whole = parts
+            .next()
+            .unwrap_or_else(|| Converted::new(numeric.len(), categorical.len(), 0));
         for part in parts {
             whole.append(part);
         }
@@ -240,27 +226,15 @@ impl Dataset {
         categorical: &[(&str, usize)],
     ) -> Result<Converted, DataError> {
         let width = self.headers.len();
-        let count = rows.len();
-        let mut numbers: Vec<Vec<f64>> =
-            numeric.iter().map(|_| Vec::with_capacity(count)).collect();
-        let mut categories: Vec<Coder> = categorical.iter().map(|_| Coder::new(count)).collect();
+        let mut out = Converted::new(numeric.len(), categorical.len(), rows.len());
         for row in rows {
             let cells = &self.cells[row * width..(row + 1) * width];
-            let cell = |column: usize| {
+            out.push_row(numeric, categorical, row, |column| {
                 let (start, end) = cells[column];
-                trim(&self.bytes[start as usize..end as usize])
-            };
-            for ((name, column), out) in numeric.iter().zip(&mut numbers) {
-                out.push(number_cell(cell(*column), name, row)?);
-            }
-            for ((name, column), coder) in categorical.iter().zip(&mut categories) {
-                coder.push(cell(*column), name, row)?;
-            }
+                &self.bytes[start as usize..end as usize]
+            })?;
         }
-        Ok(Converted {
-            numbers,
-            categories,
-        })
+        Ok(out)
     }
 
     /// The column's cells, unless the data was read for other columns only.
@@ -277,32 +251,20 @@ impl Dataset {
     /// A column as numbers; an empty cell (or `NA`) is NaN (missing); anything else that is not a
     /// finite number is an error naming the line and column.
     pub fn numbers(&self, name: &str) -> Result<Arc<Numbers>, DataError> {
-        if let Some(done) = lock(&self.numbers).get(name) {
-            return Ok(done.clone());
-        }
-        let column = self.cells_of(name)?;
-        let mut out = Vec::with_capacity(self.rows);
-        for (row, cell) in self.column_cells(column).enumerate() {
-            out.push(number_cell(cell, name, row)?);
-        }
-        let out = Arc::new(out);
-        lock(&self.numbers).insert(name.to_owned(), out.clone());
-        Ok(out)
+        self.prepare(&[name], &[])?;
+        lock(&self.numbers)
+            .get(name)
+            .cloned()
+            .ok_or_else(|| DataError(format!("column `{name}` could not be read")))
     }
 
     /// A column as categories (any text; an empty cell or `NA` is missing).
     pub fn categories(&self, name: &str) -> Result<Arc<Categories>, DataError> {
-        if let Some(done) = lock(&self.categories).get(name) {
-            return Ok(done.clone());
-        }
-        let column = self.cells_of(name)?;
-        let mut coder = Coder::new(self.rows);
-        for (row, cell) in self.column_cells(column).enumerate() {
-            coder.push(cell, name, row)?;
-        }
-        let out = Arc::new(coder.finish());
-        lock(&self.categories).insert(name.to_owned(), out.clone());
-        Ok(out)
+        self.prepare(&[], &[name])?;
+        lock(&self.categories)
+            .get(name)
+            .cloned()
+            .ok_or_else(|| DataError(format!("column `{name}` could not be read")))
     }
 }
 
@@ -331,6 +293,30 @@ struct Converted {
 }
 
 impl Converted {
+    fn new(numeric: usize, categorical: usize, rows: usize) -> Converted {
+        Converted {
+            numbers: (0..numeric).map(|_| Vec::with_capacity(rows)).collect(),
+            categories: (0..categorical).map(|_| Coder::new(rows)).collect(),
+        }
+    }
+
+    /// Converts the wanted cells of one row; `cell` gives a column's untrimmed bytes.
+    fn push_row<'b>(
+        &mut self,
+        numeric: &[(&str, usize)],
+        categorical: &[(&str, usize)],
+        row: usize,
+        cell: impl Fn(usize) -> &'b [u8],
+    ) -> Result<(), DataError> {
+        for ((name, column), out) in numeric.iter().zip(&mut self.numbers) {
+            out.push(number_cell(trim(cell(*column)), name, row)?);
+        }
+        for ((name, column), coder) in categorical.iter().zip(&mut self.categories) {
+            coder.push(trim(cell(*column)), name, row)?;
+        }
+        Ok(())
+    }
+
     /// Appends the rows that follow.
     fn append(&mut self, next: Converted) {
         for (mine, theirs) in self.numbers.iter_mut().zip(next.numbers) {
@@ -532,15 +518,11 @@ impl RowSink for ConvertSink<'_> {
     ) -> Result<(), DataError> {
         // Messages say "line N" as the lazy path does (row + 2 = line).
         let row = line.saturating_sub(2);
-        for ((name, column), out) in self.numeric.iter().zip(&mut self.out.numbers) {
-            let (start, end) = cells[*column];
-            out.push(number_cell(trim(&buf[start..end]), name, row)?);
-        }
-        for ((name, column), coder) in self.categorical.iter().zip(&mut self.out.categories) {
-            let (start, end) = cells[*column];
-            coder.push(trim(&buf[start..end]), name, row)?;
-        }
-        Ok(())
+        self.out
+            .push_row(self.numeric, self.categorical, row, |column| {
+                let (start, end) = cells[column];
+                &buf[start..end]
+            })
     }
 }
 
@@ -881,6 +863,14 @@ mod tests {
                 .starts_with("unknown column `nope`; the data has: a, b"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_header_without_rows_gives_empty_columns() {
+        let d = data("a,b\n");
+        assert_eq!(d.rows(), 0);
+        assert!(d.numbers("a").expect("a").is_empty());
+        assert!(d.categories("b").expect("b").codes.is_empty());
     }
 
     #[test]
