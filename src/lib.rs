@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod db;
 pub mod entities;

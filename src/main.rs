@@ -67,10 +67,51 @@ enum Command {
         #[arg(long, value_name = "S")]
         seed: Option<u64>,
     },
+    /// Create and close waves (rounds of a survey)
+    Wave {
+        #[command(subcommand)]
+        command: WaveCommand,
+    },
+    /// Print a wave's responses (CSV or JSON lines) on stdout
+    Export {
+        /// The wave's slug
+        #[arg(long, value_name = "SLUG")]
+        wave: String,
+        /// csv or jsonl
+        #[arg(long, value_name = "FORMAT", default_value = "csv")]
+        format: String,
+    },
     /// Manage staff accounts
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WaveCommand {
+    /// Create a wave of a survey
+    Create {
+        /// The survey's id (see `trygg check-surveys`)
+        #[arg(long, value_name = "ID")]
+        survey: String,
+        /// Short name used in links, e.g. trygghet-2026
+        #[arg(long, value_name = "SLUG")]
+        slug: String,
+        /// open (a public link), invite (personal e-mail links) or class (pupil codes)
+        #[arg(long, value_name = "MODE")]
+        access: String,
+        /// First day answers are taken (YYYY-MM-DD, UTC) [default: now]
+        #[arg(long, value_name = "DATE")]
+        opens: Option<String>,
+        /// Last day answers are taken (YYYY-MM-DD, UTC) [default: until closed]
+        #[arg(long, value_name = "DATE")]
+        closes: Option<String>,
+    },
+    /// Close a wave now: answers get 410 from then on; e-mail addresses are deleted
+    Close {
+        /// The wave's slug
+        slug: String,
     },
 }
 
@@ -140,6 +181,29 @@ fn main() -> ExitCode {
             count,
             seed,
         } => cli::synth(&settings, &survey, count, seed),
+        Command::Wave {
+            command:
+                WaveCommand::Create {
+                    survey,
+                    slug,
+                    access,
+                    opens,
+                    closes,
+                },
+        } => runtime.block_on(cli::waves::create(
+            &settings,
+            &survey,
+            &slug,
+            &access,
+            opens.as_deref(),
+            closes.as_deref(),
+        )),
+        Command::Wave {
+            command: WaveCommand::Close { slug },
+        } => runtime.block_on(cli::waves::close(&settings, &slug)),
+        Command::Export { wave, format } => {
+            runtime.block_on(cli::waves::export(&settings, &wave, &format))
+        }
         Command::User {
             command:
                 UserCommand::Add {

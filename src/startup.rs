@@ -68,6 +68,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         return Err(StartupError::SurveyChanged(problems));
     }
     Ok(AppState {
+        collector: crate::collect::Collector::start(db.clone()),
         db,
         settings: Arc::new(settings),
         surveys: Arc::new(surveys),
@@ -92,6 +93,14 @@ pub async fn serve(
             }
             if let Err(e) = store::logins::purge_old(&purge_db).await {
                 tracing::warn!(error = %e, "removing old login attempts failed");
+            }
+            if let Err(e) = store::drafts::purge_expired(&purge_db).await {
+                tracing::warn!(error = %e, "removing expired drafts failed");
+            }
+            match store::waves::forget_contact_data_of_ended_waves(&purge_db).await {
+                Ok(n) if n > 0 => tracing::info!(waves = n, "contact data of ended waves deleted"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deleting contact data of ended waves failed"),
             }
         }
     });

@@ -1,7 +1,17 @@
 //! sea-orm entities, one per table. Times are Unix seconds; ids are text.
 
 pub mod audit_log;
+pub mod class_session;
+pub mod draft;
+pub mod invitation;
+pub mod invitation_token;
 pub mod login_failure;
+pub mod population_total;
+pub mod pupil_code;
+pub mod response;
+pub mod school_class;
 pub mod session;
+pub mod submission;
 pub mod survey_version;
 pub mod user;
+pub mod wave;

@@ -1,7 +1,19 @@
 //! Queries and mutations as plain async functions taking a connection.
 
 pub mod audit;
+pub mod drafts;
 pub mod logins;
+pub mod population;
+pub mod responses;
 pub mod sessions;
 pub mod survey_versions;
 pub mod users;
+pub mod waves;
+
+/// Whether an error is a unique-constraint violation (on either database).
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

@@ -30,6 +30,14 @@ impl SurveyCatalog {
         self.surveys.get(id)
     }
 
+    /// The survey when its loaded file has exactly this version: a wave answers the version it
+    /// was created with, never a later edit of the file.
+    pub fn version(&self, id: &str, version: u32) -> Option<Arc<Survey>> {
+        self.get(id)
+            .filter(|l| l.survey.version == version)
+            .map(|l| l.survey.clone())
+    }
+
     /// In id order.
     pub fn iter(&self) -> impl Iterator<Item = &LoadedSurvey> {
         self.surveys.values()

@@ -56,8 +56,9 @@ pub struct ErrorInfo {
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     error: &'a str,
-    #[serde(skip_serializing_if = "<[Detail]>::is_empty")]
-    details: &'a [Detail],
+    /// Always present on a 422, as the contract promises; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a [Detail]>,
 }
 
 impl AppError {
@@ -87,8 +88,8 @@ impl IntoResponse for AppError {
         }
         let message = self.to_string();
         let details = match &self {
-            AppError::Validation { details, .. } => details.as_slice(),
-            _ => &[],
+            AppError::Validation { details, .. } => Some(details.as_slice()),
+            _ => None,
         };
         let mut response = (
             status,

@@ -2,6 +2,7 @@
 //! who may use each one.
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod error;
 pub mod evaluate;
@@ -21,6 +22,7 @@ use axum::routing::{MethodRouter, on};
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::Role;
+use crate::collect::Collector;
 use crate::config::Settings;
 use crate::survey::SurveyCatalog;
 
@@ -32,6 +34,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub surveys: Arc<SurveyCatalog>,
+    /// Stores submissions (group commit); see `collect::submit`.
+    pub collector: Collector,
 }
 
 /// Who may use a route.
@@ -154,6 +158,7 @@ pub fn routes() -> Routes {
         .merge(admin::routes())
         .merge(evaluate::routes())
         .merge(school::routes())
+        .merge(api::routes())
 }
 
 /// The route table, without building a server.

@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod pages;
+mod responses;
 mod routes;
 mod stats;
 mod survey_versions;

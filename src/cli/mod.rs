@@ -1,6 +1,8 @@
 //! What each command of the `trygg` binary does, once its arguments are parsed.
 //! Each returns the process exit code; messages go to stdout (results) and stderr (problems).
 
+pub mod waves;
+
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::accounts::{self, NewUser, Role};
@@ -122,6 +124,20 @@ pub fn synth(settings: &Settings, survey_id: &str, count: usize, seed: Option<u6
     if out.flush().is_err() { FAILED } else { OK }
 }
 
+/// Connects and migrates, or says why not on stderr.
+pub(crate) async fn open_database(settings: &Settings) -> Option<sea_orm::DatabaseConnection> {
+    match db::connect_and_migrate(&settings.database_url).await {
+        Ok(db) => Some(db),
+        Err(e) => {
+            eprintln!(
+                "database {}: {e}",
+                crate::config::redact(&settings.database_url)
+            );
+            None
+        }
+    }
+}
+
 /// `trygg user add`: the password is read from stdin (one line).
 pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Option<&str>) -> i32 {
     let Some(role) = Role::parse(role) else {
@@ -160,15 +176,8 @@ pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Opti
             return FAILED;
         }
     };
-    let db = match db::connect_and_migrate(&settings.database_url).await {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!(
-                "database {}: {e}",
-                crate::config::redact(&settings.database_url)
-            );
-            return FAILED;
-        }
+    let Some(db) = open_database(settings).await else {
+        return FAILED;
     };
     match store::users::add(&db, &new, hash, "cli").await {
         Ok(user) => {

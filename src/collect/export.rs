@@ -1,0 +1,147 @@
+//! Exporting a wave's responses: CSV with one column per question (and one 0/1 column per choice
+//! of a multiple-choice question) plus the design variables, or JSON lines.
+//!
+//! Rows come in the order of their random ids, never in the order they arrived.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use crate::survey::{QuestionKind, Survey};
+
+/// One response as exported.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub id: String,
+    pub language: String,
+    pub answers: Map<String, Value>,
+    /// Class waves: school (stratum), class session (cluster), classes at the school (fpc).
+    pub school: Option<String>,
+    pub class: Option<String>,
+    pub school_classes: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Option<Format> {
+        match text {
+            "csv" => Some(Format::Csv),
+            "jsonl" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// The CSV header: design columns, then each question in file order.
+pub fn columns(survey: &Survey, with_design: bool) -> Vec<String> {
+    let mut columns = vec!["response_id".to_owned(), "language".to_owned()];
+    if with_design {
+        columns.extend(["school", "class", "school_classes"].map(str::to_owned));
+    }
+    for q in survey.questions() {
+        match &q.kind {
+            QuestionKind::Multi { choices } => {
+                columns.extend(choices.iter().map(|c| format!("{}_{}", q.id, c.code)));
+            }
+            _ => columns.push(q.id.clone()),
+        }
+    }
+    columns
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The cells of one row, matching [`columns`]. An unanswered question is empty; a multi choice is
+/// 1 when chosen, 0 when the question was answered without it, and empty when unanswered.
+pub fn csv_cells(survey: &Survey, row: &ExportRow, with_design: bool) -> Vec<String> {
+    let mut cells = vec![row.id.clone(), row.language.clone()];
+    if with_design {
+        cells.push(row.school.clone().unwrap_or_default());
+        cells.push(row.class.clone().unwrap_or_default());
+        cells.push(
+            row.school_classes
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        );
+    }
+    for q in survey.questions() {
+        let answer = row.answers.get(&q.id);
+        match &q.kind {
+            QuestionKind::Multi { choices } => {
+                let chosen: Option<Vec<&str>> = answer
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect());
+                for c in choices {
+                    cells.push(match &chosen {
+                        Some(chosen) if chosen.contains(&c.code.as_str()) => "1".to_owned(),
+                        Some(_) => "0".to_owned(),
+                        None => String::new(),
+                    });
+                }
+            }
+            _ => cells.push(answer.map(scalar).unwrap_or_default()),
+        }
+    }
+    cells
+}
+
+/// Writes the rows; `with_design` adds the class-wave design columns.
+pub fn write(
+    survey: &Survey,
+    rows: &[ExportRow],
+    with_design: bool,
+    format: Format,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        Format::Csv => {
+            let header: Vec<String> = columns(survey, with_design)
+                .iter()
+                .map(|c| csv_field(c))
+                .collect();
+            writeln!(out, "{}", header.join(","))?;
+            for row in rows {
+                let cells: Vec<String> = csv_cells(survey, row, with_design)
+                    .iter()
+                    .map(|c| csv_field(c))
+                    .collect();
+                writeln!(out, "{}", cells.join(","))?;
+            }
+        }
+        Format::Jsonl => {
+            for row in rows {
+                let mut object = json!({
+                    "response_id": row.id,
+                    "language": row.language,
+                    "answers": row.answers,
+                });
+                if with_design {
+                    object["school"] = json!(row.school);
+                    object["class"] = json!(row.class);
+                    object["school_classes"] = json!(row.school_classes);
+                }
+                writeln!(out, "{object}")?;
+            }
+        }
+    }
+    out.flush()
+}

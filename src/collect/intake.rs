@@ -1,0 +1,168 @@
+//! Turning a submission body (the JSON of the HTTP contract, or a finished form draft) into a
+//! [`Submission`] the writer can store, or into the reasons it cannot be.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::codes;
+use super::submit::{AccessProof, Submission};
+use super::wave::{Access, Wave};
+use crate::i18n::Lang;
+use crate::survey::{AnswerProblem, Survey, validate};
+
+/// The body of `POST /api/v1/waves/{slug}/responses`.
+#[derive(Debug, Deserialize)]
+pub struct ApiBody {
+    pub submission_id: String,
+    #[serde(default)]
+    pub language: Option<String>,
+    pub answers: Map<String, Value>,
+    #[serde(default)]
+    pub access_code: Option<String>,
+}
+
+/// Why a body was refused; nothing is stored for any of them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// Not the contract's shape (422 with a message, no question details).
+    Malformed(String),
+    /// Answers that do not fit the questionnaire (422 with one detail per question).
+    Answers(Vec<AnswerProblem>),
+    /// An invite or class wave without an access code, or a code that cannot be ours (403).
+    MissingCode,
+}
+
+/// Checks a JSON body against the wave and its questionnaire.
+pub fn from_json(wave: &Wave, survey: &Survey, body: &[u8]) -> Result<Submission, Refusal> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Refusal::Malformed(format!("the body is not valid JSON: {e}")))?;
+    let parsed: ApiBody = serde_json::from_value(value.clone())
+        .map_err(|e| Refusal::Malformed(format!("the body does not match the contract: {e}")))?;
+    let submission_id = parse_submission_id(&parsed.submission_id)?;
+    let language = match parsed.language.as_deref() {
+        None => Lang::Sv,
+        Some(code) => Lang::parse(code)
+            .ok_or_else(|| Refusal::Malformed(format!("language `{code}` is not one of sv, en")))?,
+    };
+    let access = access_proof(wave.access, parsed.access_code.as_deref())?;
+    let answers = validate(survey, &parsed.answers).map_err(Refusal::Answers)?;
+    // The hash covers the body as the client meant it: the id in its canonical form.
+    let mut value = value;
+    value["submission_id"] = Value::String(submission_id.clone());
+    Ok(Submission {
+        wave_id: wave.id.clone(),
+        survey_id: survey.id.clone(),
+        survey_version: survey.version,
+        submission_id,
+        body_hash: crate::util::sha256_hex(canonical_json(&value)),
+        language,
+        answers: Value::Object(answers.to_json()).to_string(),
+        access,
+        draft_id: None,
+    })
+}
+
+/// A submission id must be a UUID; it is stored in its canonical lower-case form so that the
+/// same id written in capitals is still the same submission.
+pub fn parse_submission_id(text: &str) -> Result<String, Refusal> {
+    uuid::Uuid::parse_str(text.trim())
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| Refusal::Malformed(format!("submission_id `{text}` is not a UUID")))
+}
+
+/// What the wave's access mode requires of the code.
+pub fn access_proof(access: Access, code: Option<&str>) -> Result<AccessProof, Refusal> {
+    let code = code.map(codes::normalize).filter(|c| !c.is_empty());
+    match (access, code) {
+        (Access::Open, _) => Ok(AccessProof::None),
+        (_, None) => Err(Refusal::MissingCode),
+        (_, Some(code)) if !codes::looks_valid(&code) => Err(Refusal::MissingCode),
+        (Access::Invite, Some(code)) => Ok(AccessProof::Invitation(codes::hash(&code))),
+        (Access::Class, Some(code)) => Ok(AccessProof::PupilCode(codes::hash(&code))),
+    }
+}
+
+/// JSON with object keys sorted at every level, whatever order the client wrote them in, so
+/// that a retry of the same body has the same hash.
+pub fn canonical_json(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, key) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(key.clone()).to_string());
+                    out.push(':');
+                    write(&map[key], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn key_order_does_not_change_the_body_hash() {
+        let a: Value =
+            serde_json::from_str(r#"{"b":1,"a":{"y":[1,{"q":2,"p":3}],"x":"å"}}"#).expect("json");
+        let b: Value =
+            serde_json::from_str(r#"{"a":{"x":"å","y":[1,{"p":3,"q":2}]},"b":1}"#).expect("json");
+        assert_eq!(canonical_json(&a), canonical_json(&b));
+        assert_ne!(canonical_json(&a), canonical_json(&json!({"b": 2})));
+    }
+
+    #[test]
+    fn submission_ids_are_canonical_uuids() {
+        let id = "9C5B94B1-35AD-49BB-B118-8E8FC24ABF80";
+        assert_eq!(
+            parse_submission_id(id),
+            Ok("9c5b94b1-35ad-49bb-b118-8e8fc24abf80".to_owned())
+        );
+        assert!(matches!(
+            parse_submission_id("42"),
+            Err(Refusal::Malformed(m)) if m.contains("42")
+        ));
+    }
+
+    #[test]
+    fn waves_that_need_a_code_refuse_a_missing_or_impossible_one() {
+        assert_eq!(access_proof(Access::Open, None), Ok(AccessProof::None));
+        assert_eq!(access_proof(Access::Class, None), Err(Refusal::MissingCode));
+        assert_eq!(
+            access_proof(Access::Class, Some("  ")),
+            Err(Refusal::MissingCode)
+        );
+        assert_eq!(
+            access_proof(Access::Invite, Some("abc")),
+            Err(Refusal::MissingCode)
+        );
+        let code = codes::new_pupil_code();
+        assert_eq!(
+            access_proof(Access::Class, Some(&code.to_lowercase())),
+            Ok(AccessProof::PupilCode(codes::hash(&code)))
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! Collecting responses: waves, the three ways in (open link, e-mail invitation, class session
+//! with pupil codes), idempotent storage of submissions, and the anonymity rules of DESIGN.md.
+//!
+//! The rules as they show in code: a response row is written by `submit` only, which gives it a
+//! random id and a date (never a time) and nothing from the access code except a class session's
+//! design variables; codes are consumed in the same transaction, so no row ever joins the two.
+
+pub mod codes;
+pub mod export;
+pub mod intake;
+pub mod population;
+pub mod submit;
+pub mod wave;
+
+pub use intake::Refusal;
+pub use submit::{AccessProof, Collector, Outcome, Submission, SubmitError};
+pub use wave::{Access, Wave, WaveState};

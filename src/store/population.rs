@@ -1,0 +1,106 @@
+//! A wave's population figures: totals per cell and classes per school.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
+};
+
+use crate::collect::population::PopulationCell;
+use crate::entities::{population_total, school_class};
+
+/// Replaces the wave's totals with these (all or nothing).
+pub async fn replace_totals(
+    db: &DatabaseConnection,
+    wave_id: &str,
+    cells: &[PopulationCell],
+    actor: &str,
+) -> Result<(), DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    population_total::Entity::delete_many()
+        .filter(population_total::Column::WaveId.eq(wave_id))
+        .exec(&txn)
+        .await?;
+    for chunk in cells.chunks(500) {
+        population_total::Entity::insert_many(chunk.iter().map(|c| {
+            population_total::ActiveModel {
+                wave_id: Set(wave_id.to_owned()),
+                cell: Set(c.key()),
+                total: Set(c.total),
+            }
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    crate::store::audit::record(
+        &txn,
+        actor,
+        "wave.population",
+        &format!("{} cells for wave {wave_id}", cells.len()),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Replaces the wave's classes per school.
+pub async fn replace_school_classes(
+    db: &DatabaseConnection,
+    wave_id: &str,
+    schools: &[(String, i32)],
+    actor: &str,
+) -> Result<(), DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    school_class::Entity::delete_many()
+        .filter(school_class::Column::WaveId.eq(wave_id))
+        .exec(&txn)
+        .await?;
+    for chunk in schools.chunks(500) {
+        school_class::Entity::insert_many(chunk.iter().map(|(school, classes)| {
+            school_class::ActiveModel {
+                wave_id: Set(wave_id.to_owned()),
+                school_id: Set(school.clone()),
+                classes: Set(*classes),
+            }
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    crate::store::audit::record(
+        &txn,
+        actor,
+        "wave.school_classes",
+        &format!("{} schools for wave {wave_id}", schools.len()),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// (cells, sum of totals) uploaded for a wave.
+pub async fn totals_summary(db: &impl ConnectionTrait, wave_id: &str) -> Result<(u64, i64), DbErr> {
+    let rows = population_total::Entity::find()
+        .filter(population_total::Column::WaveId.eq(wave_id))
+        .all(db)
+        .await?;
+    Ok((rows.len() as u64, rows.iter().map(|r| r.total).sum()))
+}
+
+/// Classes per school of a wave, by school id.
+pub async fn school_classes(
+    db: &impl ConnectionTrait,
+    wave_id: &str,
+) -> Result<Vec<(String, i32)>, DbErr> {
+    Ok(school_class::Entity::find()
+        .filter(school_class::Column::WaveId.eq(wave_id))
+        .order_by_asc(school_class::Column::SchoolId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.school_id, r.classes))
+        .collect())
+}
+
+pub async fn school_count(db: &impl ConnectionTrait, wave_id: &str) -> Result<u64, DbErr> {
+    school_class::Entity::find()
+        .filter(school_class::Column::WaveId.eq(wave_id))
+        .count(db)
+        .await
+}

@@ -1,0 +1,99 @@
+//! The JSON API for respondents' clients: `POST /api/v1/waves/{slug}/responses`.
+//!
+//! Status codes are the contract in DESIGN.md: 201 stored, 200 the same submission again, 409 the
+//! same submission id with another body, 422 answers that do not fit, 404 unknown wave, 403 a
+//! missing, used or wrong access code, 410 a wave that is closed or not open yet.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::error::Detail;
+use super::{AppError, AppState, PUBLIC, Routes};
+use crate::collect::{Outcome, Refusal, Wave, WaveState, intake};
+use crate::store;
+use crate::survey::Survey;
+
+pub fn routes() -> Routes {
+    Routes::default().post("/api/v1/waves/{slug}/responses", PUBLIC, submit)
+}
+
+/// The wave and its questionnaire, or the error a respondent gets: 404 for an unknown wave, 410
+/// for one that is not open.
+pub async fn open_wave(
+    state: &AppState,
+    slug: &str,
+) -> Result<(Wave, std::sync::Arc<Survey>), AppError> {
+    let wave = store::waves::find_by_slug(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match wave.state() {
+        WaveState::Open => {}
+        WaveState::Scheduled => return Err(AppError::Gone("this survey is not open yet".into())),
+        WaveState::Closed => return Err(AppError::Gone("this survey is closed".into())),
+    }
+    let survey = state.surveys.version(&wave.survey_id, wave.survey_version).ok_or_else(|| {
+        tracing::error!(wave = %wave.slug, survey = %wave.survey_id, version = wave.survey_version, "the questionnaire of an open wave is not loaded");
+        AppError::Unavailable("this survey is not available right now".into())
+    })?;
+    Ok((wave, survey))
+}
+
+/// The response for a refused body.
+pub fn refusal_error(refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::Malformed(message) => AppError::Validation {
+            message,
+            details: Vec::new(),
+        },
+        Refusal::Answers(problems) => AppError::Validation {
+            message: "some answers do not fit the questionnaire".into(),
+            details: problems
+                .into_iter()
+                .map(|p| Detail {
+                    question: p.question,
+                    message: p.message,
+                })
+                .collect(),
+        },
+        Refusal::MissingCode => {
+            AppError::Forbidden("this survey needs a valid personal code or link".into())
+        }
+    }
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (wave, survey) = open_wave(&state, &slug).await?;
+    let submission = intake::from_json(&wave, &survey, &body).map_err(refusal_error)?;
+    let outcome = state
+        .collector
+        .submit(submission)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(match outcome {
+        Outcome::Created => {
+            (StatusCode::CREATED, Json(json!({"status": "stored"}))).into_response()
+        }
+        Outcome::Repeated => {
+            (StatusCode::OK, Json(json!({"status": "stored before"}))).into_response()
+        }
+        Outcome::Conflict => {
+            return Err(AppError::Conflict(
+                "this submission_id was used before with other content".into(),
+            ));
+        }
+        Outcome::AccessDenied => {
+            return Err(AppError::Forbidden(
+                "this code is unknown or has already been used".into(),
+            ));
+        }
+        Outcome::NotOpen => return Err(AppError::Gone("this survey is closed".into())),
+    })
+}
