@@ -7,6 +7,7 @@
 
 pub mod codes;
 pub mod export;
+pub mod form;
 pub mod intake;
 pub mod population;
 pub mod submit;

@@ -43,6 +43,35 @@ impl Draft {
     }
 }
 
+/// The submission id of the draft started with this browser token. Derived from the token so
+/// that a second click on "submit", arriving after the first deleted the draft, can still be
+/// recognised as already submitted.
+pub fn submission_id_for(token: &str) -> String {
+    let digest = crate::util::sha256_hex(format!("trygg-submission:{token}"));
+    let mut bytes = [0u8; 16];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&digest[2 * i..2 * i + 2], 16).unwrap_or(0);
+    }
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+/// Whether the draft of this browser token was submitted (its submission id is stored).
+pub async fn was_submitted(
+    db: &impl ConnectionTrait,
+    wave_id: &str,
+    token: &str,
+) -> Result<bool, DbErr> {
+    Ok(crate::entities::submission::Entity::find_by_id((
+        wave_id.to_owned(),
+        submission_id_for(token),
+    ))
+    .one(db)
+    .await?
+    .is_some())
+}
+
 fn expiry(closes_at: Option<i64>) -> i64 {
     let later = crate::util::now() + DRAFT_HOURS * 3600;
     closes_at.map_or(later, |c| later.min(c))
@@ -61,7 +90,7 @@ pub async fn create(
         id: Set(crate::util::sha256_hex(&token)),
         wave_id: Set(wave_id.to_owned()),
         access_hash: Set(access_hash),
-        submission_id: Set(uuid::Uuid::new_v4().to_string()),
+        submission_id: Set(submission_id_for(&token)),
         language: Set(language.code().to_owned()),
         answers: Set("{}".to_owned()),
         expires_at: Set(expiry(closes_at)),
@@ -99,6 +128,21 @@ pub async fn find_by_access(
         .one(db)
         .await?
         .map(Draft::from_model))
+}
+
+/// Gives a draft a new browser token (the old one stops working) and returns it: a person who
+/// comes back with their personal code on another device continues where they left off.
+pub async fn rekey(db: &impl ConnectionTrait, id: &str) -> Result<String, DbErr> {
+    let token = crate::util::random_token();
+    draft::Entity::update_many()
+        .col_expr(
+            draft::Column::Id,
+            Expr::value(crate::util::sha256_hex(&token)),
+        )
+        .filter(draft::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(token)
 }
 
 /// Replaces a draft's answers and language and extends its life.

@@ -1,5 +1,6 @@
 //! Queries and mutations as plain async functions taking a connection.
 
+pub mod access;
 pub mod audit;
 pub mod drafts;
 pub mod logins;

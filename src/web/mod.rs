@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod extract;
 pub mod home;
 pub mod middleware;
+pub mod respond;
 pub mod school;
 pub mod views;
 
@@ -159,6 +160,7 @@ pub fn routes() -> Routes {
         .merge(evaluate::routes())
         .merge(school::routes())
         .merge(api::routes())
+        .merge(respond::routes())
 }
 
 /// The route table, without building a server.

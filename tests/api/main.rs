@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod form;
 mod pages;
 mod responses;
 mod routes;

@@ -20,6 +20,9 @@ fn may_be_public(path: &str) -> bool {
             | "/login"
             | "/static/trygg.css"
             | "/s/{slug}"
+            | "/s/{slug}/start"
+            | "/s/{slug}/sida/{page}"
+            | "/s/{slug}/tack"
             | "/k"
             | "/api/v1/waves/{slug}/responses"
     )

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod login;
+pub mod respond;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

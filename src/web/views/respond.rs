@@ -1,0 +1,348 @@
+//! The respondent's pages: start, one page per section of the questionnaire, the pupil code
+//! entry, and the thank-you page. Built for phones first and for screen readers: every group of
+//! choices is a fieldset with a legend, every input has a label, and errors follow the GOV.UK
+//! pattern (a summary linking to each field, the message again at the field, "Fel:" in the title).
+
+use maud::{Markup, html};
+use serde_json::{Map, Value};
+
+use super::{PageCtx, csrf_field, layout};
+use crate::collect::form::FieldError;
+use crate::survey::{Page, Question, QuestionKind, Survey};
+
+/// What the start page offers.
+pub enum StartMode<'a> {
+    /// A start button (open waves, or an invitation with its token).
+    Start { token: Option<&'a str> },
+    /// An invitation wave reached without a personal link.
+    NeedsInvitation,
+    /// A class wave: pupils begin at `/k`.
+    NeedsCode,
+}
+
+pub fn start(ctx: &PageCtx, slug: &str, survey: &Survey, mode: StartMode) -> Markup {
+    let title = survey.title.get(ctx.lang);
+    layout(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            @for paragraph in survey.intro.get(ctx.lang).split("\n\n") {
+                p class="lead" { (paragraph) }
+            }
+            p class="notice" { (ctx.t(
+                "Dina svar är anonyma. Vi sparar inte vem du är, din IP-adress eller när på dagen du svarade.",
+                "Your answers are anonymous. We do not store who you are, your IP address or the time of day you answered."
+            )) }
+            @match mode {
+                StartMode::Start { token } => {
+                    form method="post" action={ "/s/" (slug) "/start" } {
+                        (csrf_field(ctx))
+                        @if let Some(token) = token {
+                            input type="hidden" name="t" value=(token);
+                        }
+                        button type="submit" { (ctx.t("Starta enkäten", "Start the survey")) }
+                    }
+                }
+                StartMode::NeedsInvitation => {
+                    p { (ctx.t(
+                        "Den här enkäten besvaras via den personliga länk du fått i ditt e-postmeddelande.",
+                        "This survey is answered through the personal link in the e-mail you received."
+                    )) }
+                }
+                StartMode::NeedsCode => {
+                    p { a href="/k" { (ctx.t("Skriv in din kod för att börja", "Enter your code to begin")) } }
+                }
+            }
+        },
+    )
+}
+
+/// Where a page stands in the form.
+pub struct Position {
+    pub number: usize,
+    pub of: usize,
+}
+
+/// One page of the questionnaire.
+pub struct QuestionPage<'a> {
+    pub slug: &'a str,
+    pub survey: &'a Survey,
+    pub page: &'a Page,
+    /// The page's questions shown for the answers so far.
+    pub questions: Vec<&'a Question>,
+    pub position: Position,
+    pub answers: &'a Map<String, Value>,
+    /// What was typed, shown again when it could not be used.
+    pub raw: &'a Map<String, Value>,
+    pub errors: &'a [FieldError],
+    /// Follow-up questions appeared after the last answers.
+    pub revealed: bool,
+}
+
+pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
+    let page_title = p.page.title.get(ctx.lang);
+    let survey_title = p.survey.title.get(ctx.lang);
+    let title = if p.errors.is_empty() {
+        format!("{page_title} – {survey_title}")
+    } else {
+        format!("{} {page_title} – {survey_title}", ctx.t("Fel:", "Error:"))
+    };
+    let last = p.position.number == p.position.of;
+    let shown: Vec<&str> = p.questions.iter().map(|q| q.id.as_str()).collect();
+    layout(
+        ctx,
+        &title,
+        html! {
+            @if !p.errors.is_empty() {
+                (error_summary(ctx, p.errors))
+            }
+            p class="progress" {
+                span class="survey-name" { (survey_title) } " · "
+                (ctx.t("Sida", "Page")) " " (p.position.number) " " (ctx.t("av", "of")) " " (p.position.of)
+            }
+            h1 { (page_title) }
+            @if p.revealed {
+                p class="notice" role="status" { (ctx.t(
+                    "Efter dina svar har vi lagt till en eller flera följdfrågor på sidan.",
+                    "Based on your answers, one or more follow-up questions were added to this page."
+                )) }
+            }
+            form method="post" action={ "/s/" (p.slug) "/sida/" (p.page.id) } novalidate {
+                (csrf_field(ctx))
+                input type="hidden" name="_shown" value=(shown.join(","));
+                div class="stack" {
+                    @for q in &p.questions {
+                        (question_field(ctx, q, p.answers, p.raw, p.errors.iter().find(|e| e.question == q.id)))
+                    }
+                }
+                div class="actions" {
+                    // The first submit button is the one Enter triggers: forward.
+                    button type="submit" name="_action" value="next" {
+                        @if last { (ctx.t("Skicka in svaren", "Submit your answers")) } @else { (ctx.t("Nästa", "Next")) }
+                    }
+                    @if p.position.number > 1 {
+                        button type="submit" name="_action" value="back" class="secondary" { (ctx.t("Föregående", "Previous")) }
+                    }
+                }
+                @if last {
+                    p class="hint" { (ctx.t(
+                        "När du skickat in kan du inte ändra dina svar.",
+                        "Once submitted, your answers cannot be changed."
+                    )) }
+                }
+            }
+        },
+    )
+}
+
+fn error_summary(ctx: &PageCtx, errors: &[FieldError]) -> Markup {
+    html! {
+        div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
+            h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
+            ul {
+                @for e in errors {
+                    li { a href={ "#q-" (e.question) } { (e.message) } }
+                }
+            }
+        }
+    }
+}
+
+fn error_line(ctx: &PageCtx, qid: &str, error: Option<&FieldError>) -> Markup {
+    html! {
+        @if let Some(e) = error {
+            p class="error-message" id={ "q-" (qid) "-error" } {
+                span class="visually-hidden" { (ctx.t("Fel:", "Error:")) " " }
+                (e.message)
+            }
+        }
+    }
+}
+
+/// `aria-describedby` for a field: its hint and its error, when present.
+fn described_by(q: &Question, error: Option<&FieldError>) -> Option<String> {
+    let mut ids = Vec::new();
+    if q.help.is_some() {
+        ids.push(format!("q-{}-hint", q.id));
+    }
+    if error.is_some() {
+        ids.push(format!("q-{}-error", q.id));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn question_field(
+    ctx: &PageCtx,
+    q: &Question,
+    answers: &Map<String, Value>,
+    raw: &Map<String, Value>,
+    error: Option<&FieldError>,
+) -> Markup {
+    let class = if error.is_some() {
+        "field has-error"
+    } else {
+        "field"
+    };
+    let described = described_by(q, error);
+    let hint = html! {
+        @if let Some(help) = &q.help {
+            p class="hint" id={ "q-" (q.id) "-hint" } { (help.get(ctx.lang)) }
+        }
+    };
+    match &q.kind {
+        QuestionKind::Single { choices }
+        | QuestionKind::Ordinal { choices }
+        | QuestionKind::Multi { choices } => {
+            let multi = matches!(q.kind, QuestionKind::Multi { .. });
+            let chosen: Vec<&str> = match answers.get(&q.id) {
+                Some(Value::String(c)) => vec![c.as_str()],
+                Some(Value::Array(cs)) => cs.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            html! {
+                div class=(class) {
+                    fieldset aria-describedby=[described] {
+                        legend class="question" {
+                            (q.text.get(ctx.lang))
+                            @if !q.required { " " span class="optional" { (ctx.t("(frivillig)", "(optional)")) } }
+                        }
+                        (hint)
+                        @if multi { p class="hint" { (ctx.t("Välj alla som stämmer.", "Select all that apply.")) } }
+                        (error_line(ctx, &q.id, error))
+                        @for (i, c) in choices.iter().enumerate() {
+                            @let id = if i == 0 { format!("q-{}", q.id) } else { format!("q-{}-{}", q.id, i) };
+                            div class="choice" {
+                                input type=(if multi { "checkbox" } else { "radio" }) id=(id) name=(q.id) value=(c.code)
+                                    checked[chosen.contains(&c.code.as_str())];
+                                label for=(id) { (c.label.get(ctx.lang)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        QuestionKind::Number { min, max, unit, .. } => {
+            let value = match (raw.get(&q.id), answers.get(&q.id)) {
+                (Some(Value::String(typed)), _) => typed.clone(),
+                (_, Some(v)) => v.to_string(),
+                _ => String::new(),
+            };
+            let id = format!("q-{}", q.id);
+            html! {
+                div class=(class) {
+                    label class="question" for=(id) {
+                        (q.text.get(ctx.lang))
+                        @if !q.required { " " span class="optional" { (ctx.t("(frivillig)", "(optional)")) } }
+                    }
+                    (hint)
+                    (error_line(ctx, &q.id, error))
+                    div class="number" {
+                        input type="text" inputmode="decimal" id=(id) name=(q.id) value=(value)
+                            autocomplete="off" spellcheck="false" class="short"
+                            aria-describedby=[described] aria-invalid=[error.map(|_| "true")];
+                        @if let Some(unit) = unit { span class="unit" { (unit.get(ctx.lang)) } }
+                    }
+                    p class="hint" { (ctx.t("Mellan", "Between")) " " (number_text(*min)) " " (ctx.t("och", "and")) " " (number_text(*max)) }
+                }
+            }
+        }
+        QuestionKind::Text { max_length } => {
+            let value = match (raw.get(&q.id), answers.get(&q.id)) {
+                (Some(Value::String(typed)), _) => typed.clone(),
+                (_, Some(Value::String(v))) => v.clone(),
+                _ => String::new(),
+            };
+            let id = format!("q-{}", q.id);
+            html! {
+                div class=(class) {
+                    label class="question" for=(id) {
+                        (q.text.get(ctx.lang))
+                        @if !q.required { " " span class="optional" { (ctx.t("(frivillig)", "(optional)")) } }
+                    }
+                    (hint)
+                    (error_line(ctx, &q.id, error))
+                    textarea id=(id) name=(q.id) rows="5"
+                        aria-describedby=[described] aria-invalid=[error.map(|_| "true")] { (value) }
+                    p class="hint" { (ctx.t("Högst", "At most")) " " (max_length) " " (ctx.t("tecken", "characters")) }
+                }
+            }
+        }
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        (n as i64).to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+pub fn thanks(ctx: &PageCtx, survey: Option<&Survey>) -> Markup {
+    let title = ctx.t("Tack för dina svar!", "Thank you for your answers!");
+    layout(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            @if let Some(survey) = survey { p class="lead" { (survey.title.get(ctx.lang)) } }
+            p { (ctx.t(
+                "Dina svar är inskickade och sparade anonymt. De används tillsammans med andras svar för att göra kommunen tryggare.",
+                "Your answers have been submitted and stored anonymously. Together with others' answers they are used to make the municipality safer."
+            )) }
+            p { (ctx.t("Du kan nu stänga sidan.", "You can now close this page.")) }
+        },
+    )
+}
+
+/// The pupil code entry page, with the GOV.UK error pattern when the code did not work.
+pub fn code_entry(ctx: &PageCtx, typed: &str, error: Option<&str>) -> Markup {
+    let base = ctx.t("Skriv in din kod", "Enter your code");
+    let title = match error {
+        Some(_) => format!("{} {base}", ctx.t("Fel:", "Error:")),
+        None => base.to_owned(),
+    };
+    let class = if error.is_some() {
+        "field has-error"
+    } else {
+        "field"
+    };
+    layout(
+        ctx,
+        &title,
+        html! {
+            @if let Some(message) = error {
+                div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
+                    h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
+                    ul { li { a href="#code" { (message) } } }
+                }
+            }
+            h1 { (base) }
+            p class="lead" { (ctx.t(
+                "Koden står på lappen du fått av din lärare. Den fungerar en gång och säger inget om vem du är.",
+                "The code is on the slip you got from your teacher. It works once and says nothing about who you are."
+            )) }
+            form method="post" action="/k" novalidate {
+                (csrf_field(ctx))
+                div class=(class) {
+                    label for="code" { (ctx.t("Kod", "Code")) }
+                    p class="hint" id="code-hint" { (ctx.t("Till exempel ABCD-EFGH", "For example ABCD-EFGH")) }
+                    @if let Some(message) = error {
+                        p class="error-message" id="code-error" {
+                            span class="visually-hidden" { (ctx.t("Fel:", "Error:")) " " }
+                            (message)
+                        }
+                    }
+                    input type="text" id="code" name="code" value=(typed) class="code-input"
+                        autocomplete="off" autocapitalize="characters" spellcheck="false"
+                        aria-describedby=(if error.is_some() { "code-hint code-error" } else { "code-hint" })
+                        aria-invalid=[error.map(|_| "true")];
+                }
+                div class="actions" {
+                    button type="submit" { (ctx.t("Börja", "Begin")) }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,399 @@
+//! The respondent's form over real HTTP: pages with progress, errors in the GOV.UK pattern,
+//! back without losing answers, skip logic on the server, drafts, and the three ways in.
+
+use sea_orm::{EntityTrait, PaginatorTrait};
+use trygg::collect::{Access, codes};
+
+use crate::db_tests;
+use crate::helpers::{TestApp, csrf_in};
+use crate::responses::{class_codes, create_wave, stored_responses};
+
+/// The value of the hidden `_shown` field: the questions on the page.
+fn shown(html: &str) -> Vec<String> {
+    let marker = "name=\"_shown\" value=\"";
+    let start = html.find(marker).expect("a form page") + marker.len();
+    let end = html[start..].find('"').expect("end") + start;
+    html[start..end]
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The first offered value of a choice question, or None for a free-text field.
+fn first_choice(html: &str, question: &str) -> Option<String> {
+    let marker = format!("name=\"{question}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Posts one page's fields with the page's CSRF token and `_shown`.
+async fn post_page(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    html: &str,
+    fields: &[(&str, &str)],
+    action: &str,
+) -> reqwest::Response {
+    let csrf = csrf_in(html).expect("csrf");
+    let shown = shown(html).join(",");
+    let mut all: Vec<(&str, &str)> =
+        vec![("_csrf", &csrf), ("_shown", &shown), ("_action", action)];
+    all.extend_from_slice(fields);
+    client
+        .post(app.url(path))
+        .form(&all)
+        .send()
+        .await
+        .expect("POST page")
+}
+
+async fn get_text(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let r = client.get(app.url(path)).send().await.expect("GET");
+    (r.status().as_u16(), r.text().await.expect("body"))
+}
+
+/// Answers every shown choice question of every page with its first choice (numbers with 1)
+/// until the thank-you page; returns the number of pages passed.
+async fn answer_to_the_end(app: &TestApp, client: &reqwest::Client, mut path: String) -> usize {
+    let mut pages = 0;
+    while path.contains("/sida/") {
+        pages += 1;
+        assert!(pages < 40, "the form does not end");
+        let (status, html) = get_text(app, client, &path).await;
+        assert_eq!(status, 200, "{path}");
+        let questions = shown(&html);
+        let values: Vec<(String, String)> = questions
+            .iter()
+            .map(|q| {
+                (
+                    q.clone(),
+                    first_choice(&html, q).unwrap_or_else(|| "1".to_owned()),
+                )
+            })
+            .filter(|(q, _)| !q.contains("comment"))
+            .collect();
+        let fields: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(q, v)| (q.as_str(), v.as_str()))
+            .collect();
+        let response = post_page(app, client, &path, &html, &fields, "next").await;
+        if response.status() == 200 {
+            // Follow-up questions appeared on the same page: answer them too.
+            continue;
+        }
+        assert_eq!(
+            response.status(),
+            303,
+            "{path}: {}",
+            response.text().await.unwrap_or_default()
+        );
+        path = location(&response);
+    }
+    assert!(path.ends_with("/tack"), "ended at {path}");
+    pages
+}
+
+/// Starts an open wave's form in `client`; returns the first page's path.
+async fn start_open(app: &TestApp, client: &reqwest::Client, slug: &str) -> String {
+    let (status, html) = get_text(app, client, &format!("/s/{slug}")).await;
+    assert_eq!(status, 200);
+    let csrf = csrf_in(&html).expect("start form");
+    let r = client
+        .post(app.url(&format!("/s/{slug}/start")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("start");
+    assert_eq!(r.status(), 303);
+    location(&r)
+}
+
+async fn drafts(app: &TestApp) -> u64 {
+    trygg::entities::draft::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+db_tests!(
+    a_resident_answers_page_by_page_and_is_thanked,
+    errors_are_summarised_and_shown_at_their_fields,
+    going_back_keeps_the_answers,
+    a_follow_up_question_appears_on_the_same_page,
+    a_pupil_answers_with_a_class_code_once,
+    an_invited_person_can_leave_and_come_back_with_the_same_link,
+);
+
+async fn a_resident_answers_page_by_page_and_is_thanked(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    let first = start_open(&app, &app.client, "trygg-2026").await;
+    assert_eq!(first, "/s/trygg-2026/sida/p-about");
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    assert!(html.contains("Sida 1 av"), "progress is shown");
+    assert!(html.contains("<fieldset"), "choice groups are fieldsets");
+    assert!(html.contains("<legend"), "with legends");
+
+    let pages = answer_to_the_end(&app, &app.client, first.clone()).await;
+    assert!(pages >= 5, "{pages} pages");
+    assert_eq!(stored_responses(&app).await, 1);
+    assert_eq!(drafts(&app).await, 0, "the draft is deleted on submit");
+
+    let (status, html) = get_text(&app, &app.client, "/s/trygg-2026/tack").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Tack"));
+    // The form is gone for this browser: its pages lead back to the start.
+    let r = app.client.get(app.url(&first)).send().await.expect("GET");
+    assert_eq!(location(&r), "/s/trygg-2026");
+}
+
+async fn errors_are_summarised_and_shown_at_their_fields(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    let first = start_open(&app, &app.client, "trygg-2026").await;
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    let r = post_page(
+        &app,
+        &app.client,
+        &first,
+        &html,
+        &[("age_band", "25-34"), ("years_in_area", "tolv")],
+        "next",
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("<title>Fel: "), "the title is prefixed");
+    assert!(html.contains("class=\"error-summary\""));
+    for question in ["gender", "district", "years_in_area"] {
+        assert!(
+            html.contains(&format!("href=\"#q-{question}\"")),
+            "summary links to {question}"
+        );
+        assert!(
+            html.contains(&format!("id=\"q-{question}-error\"")),
+            "message at {question}"
+        );
+        assert!(
+            html.contains(&format!("id=\"q-{question}\"")),
+            "link target {question}"
+        );
+    }
+    assert!(
+        html.contains("value=\"tolv\""),
+        "what was typed is shown again"
+    );
+    assert!(html.contains("checked"), "the valid answer is kept");
+    // English errors in English.
+    let (_, html) = get_text(&app, &app.client, &format!("{first}?lang=en")).await;
+    let r = post_page(&app, &app.client, &first, &html, &[], "next").await;
+    let html = r.text().await.expect("body");
+    assert!(
+        html.contains("<title>Error: ") && html.contains("Select one of the options"),
+        "{html}"
+    );
+    assert_eq!(stored_responses(&app).await, 0);
+}
+
+async fn going_back_keeps_the_answers(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    let first = start_open(&app, &app.client, "trygg-2026").await;
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    let fields = [
+        ("age_band", "35-44"),
+        ("gender", "m"),
+        ("district", "ekdalen"),
+        ("years_in_area", "7"),
+    ];
+    let r = post_page(&app, &app.client, &first, &html, &fields, "next").await;
+    assert_eq!(r.status(), 303);
+    let second = location(&r);
+    let (_, html) = get_text(&app, &app.client, &second).await;
+    assert!(html.contains("Sida 2 av"));
+    // Back from page 2 with an answer given there: both pages keep their answers.
+    let r = post_page(
+        &app,
+        &app.client,
+        &second,
+        &html,
+        &[("out_evening", "2")],
+        "back",
+    )
+    .await;
+    assert_eq!(location(&r), first);
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    assert!(
+        html.contains("value=\"35-44\" checked"),
+        "page 1 answers are shown again"
+    );
+    assert!(html.contains("value=\"7\""));
+    let (_, html) = get_text(&app, &app.client, &second).await;
+    assert!(
+        html.contains("value=\"2\" checked"),
+        "page 2 answer is kept"
+    );
+}
+
+async fn a_follow_up_question_appears_on_the_same_page(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    let first = start_open(&app, &app.client, "trygg-2026").await;
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    let fields = [
+        ("age_band", "35-44"),
+        ("gender", "m"),
+        ("district", "ekdalen"),
+    ];
+    let second = location(&post_page(&app, &app.client, &first, &html, &fields, "next").await);
+    let (_, html) = get_text(&app, &app.client, &second).await;
+    assert!(
+        !shown(&html).contains(&"seldom_why".to_owned()),
+        "hidden until out_evening = 3"
+    );
+    let r = post_page(
+        &app,
+        &app.client,
+        &second,
+        &html,
+        &[("out_evening", "3")],
+        "next",
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        200,
+        "the page is shown again with the follow-up"
+    );
+    let html = r.text().await.expect("body");
+    assert!(shown(&html).contains(&"seldom_why".to_owned()));
+    assert!(
+        !shown(&html).contains(&"safe_night".to_owned()),
+        "safe_night is for those who go out"
+    );
+    assert!(html.contains("följdfrågor"));
+}
+
+async fn a_pupil_answers_with_a_class_code_once(app: TestApp) {
+    let wave = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    let codes = class_codes(&app, &wave, "skola-1", "9A", 1).await;
+    let (_, html) = get_text(&app, &app.client, "/k").await;
+    let csrf = csrf_in(&html).expect("csrf");
+    let r = app
+        .client
+        .post(app.url("/k"))
+        .form(&[("_csrf", csrf.as_str()), ("code", &codes[0].to_lowercase())])
+        .send()
+        .await
+        .expect("POST /k");
+    assert_eq!(r.status(), 303);
+    let first = location(&r);
+    assert!(first.starts_with("/s/drogvanor-2026/sida/"), "{first}");
+    answer_to_the_end(&app, &app.client, first).await;
+    assert_eq!(stored_responses(&app).await, 1);
+
+    // The same code again, in another browser: refused at the door.
+    let other = app.other_browser();
+    let (_, html) = get_text(&app, &other, "/k").await;
+    let csrf = csrf_in(&html).expect("csrf");
+    let r = other
+        .post(app.url("/k"))
+        .form(&[("_csrf", csrf.as_str()), ("code", codes[0].as_str())])
+        .send()
+        .await
+        .expect("POST /k");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("body");
+    assert!(
+        html.contains("redan använts") && html.contains("href=\"#code\""),
+        "{html}"
+    );
+}
+
+async fn an_invited_person_can_leave_and_come_back_with_the_same_link(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let wave = create_wave(&app, "staff-safety", "personal-2026", Access::Invite).await;
+    let invitation = uuid::Uuid::new_v4().to_string();
+    trygg::entities::invitation::ActiveModel {
+        id: Set(invitation.clone()),
+        wave_id: Set(wave.id.clone()),
+        email: Set(Some("anna@kommun.example".into())),
+        answered: Set(false),
+        status: Set("sent".into()),
+        attempts: Set(1),
+        next_attempt_at: Set(None),
+        last_error: Set(None),
+        reminders: Set(0),
+    }
+    .insert(&app.db)
+    .await
+    .expect("invitation");
+    let token = codes::new_token();
+    trygg::entities::invitation_token::ActiveModel {
+        token_hash: Set(codes::hash(&token)),
+        invitation_id: Set(invitation),
+    }
+    .insert(&app.db)
+    .await
+    .expect("token");
+
+    // Without the personal link there is no way in.
+    let (_, html) = get_text(&app, &app.client, "/s/personal-2026").await;
+    assert!(!html.contains("/start"), "no start button without a link");
+
+    let link = format!("/s/personal-2026?t={token}");
+    let begin = |client: reqwest::Client| {
+        let app = &app;
+        let link = link.clone();
+        async move {
+            let (_, html) = get_text(app, &client, &link).await;
+            let csrf = csrf_in(&html).expect("start form");
+            let t = token_field(&html);
+            client
+                .post(app.url("/s/personal-2026/start"))
+                .form(&[("_csrf", csrf.as_str()), ("t", t.as_str())])
+                .send()
+                .await
+                .expect("start")
+        }
+    };
+    let r = begin(app.client.clone()).await;
+    assert_eq!(r.status(), 303);
+    let first = location(&r);
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    let q = shown(&html)[0].clone();
+    let v = first_choice(&html, &q).expect("a choice");
+    let fields: Vec<(&str, &str)> = vec![(q.as_str(), v.as_str())];
+    post_page(&app, &app.client, &first, &html, &fields, "back").await;
+
+    // Later, on another device, the same link: the answer is still there.
+    let phone = app.other_browser();
+    let r = begin(phone.clone()).await;
+    assert_eq!(location(&r), first);
+    let (_, html) = get_text(&app, &phone, &first).await;
+    assert!(
+        html.contains(&format!("value=\"{v}\" checked")),
+        "the answer was kept"
+    );
+    answer_to_the_end(&app, &phone, first).await;
+    assert_eq!(stored_responses(&app).await, 1);
+
+    // After answering, the link no longer opens the form.
+    let r = begin(app.other_browser()).await;
+    assert_eq!(r.status(), 403);
+}
+
+fn token_field(html: &str) -> String {
+    let marker = "name=\"t\" value=\"";
+    let start = html.find(marker).expect("token field") + marker.len();
+    let end = html[start..].find('"').expect("end") + start;
+    html[start..end].to_owned()
+}
