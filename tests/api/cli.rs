@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::db_tests;
 use crate::helpers::{Backend, PASSWORD, TestApp, browser, fresh_database, surveys_dir};
 
-fn trygg() -> Command {
+pub fn trygg() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trygg"));
     // Settings from the developer's environment must not leak into the tests.
     for (key, _) in std::env::vars() {

@@ -3,8 +3,10 @@
 
 mod helpers;
 
+mod anonymity;
 mod auth;
 mod cli;
+mod cli_waves;
 mod form;
 mod pages;
 mod responses;

@@ -1,0 +1,273 @@
+//! The anonymity rules of DESIGN.md, proven against the database itself: every table and every
+//! column is read back after respondents answered.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde_json::json;
+use trygg::collect::{Access, codes};
+
+use crate::db_tests;
+use crate::helpers::{TestApp, surveys_dir};
+use crate::responses::{body, class_codes, create_wave, minimal_resident_answers, post};
+
+/// Every table's rows as text: table → rows → (column, value).
+type Dump = BTreeMap<String, Vec<Vec<(String, Option<String>)>>>;
+
+async fn columns(db: &DatabaseConnection, table: &str) -> Vec<String> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Sqlite => format!("SELECT name FROM pragma_table_info('{table}')"),
+        _ => format!(
+            "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}' ORDER BY ordinal_position"
+        ),
+    };
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("columns")
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").expect("name"))
+        .collect()
+}
+
+async fn dump(db: &DatabaseConnection) -> Dump {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                .to_owned()
+        }
+        _ => {
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+                .to_owned()
+        }
+    };
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("tables")
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").expect("name"))
+        .collect();
+    let mut out = Dump::new();
+    for table in tables {
+        let cols = columns(db, &table).await;
+        let select: Vec<String> = cols
+            .iter()
+            .map(|c| format!("CAST(\"{c}\" AS TEXT) AS \"{c}\""))
+            .collect();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT {} FROM \"{table}\"", select.join(", ")),
+            ))
+            .await
+            .expect("rows");
+        let rows = rows
+            .iter()
+            .map(|r| {
+                cols.iter()
+                    .map(|c| (c.clone(), r.try_get::<Option<String>>("", c).expect("text")))
+                    .collect()
+            })
+            .collect();
+        out.insert(table, rows);
+    }
+    out
+}
+
+/// (table, column) pairs whose value contains `needle`.
+fn places(dump: &Dump, needle: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (table, rows) in dump {
+        for row in rows {
+            for (column, value) in row {
+                if value.as_deref().is_some_and(|v| v.contains(needle)) {
+                    found.push((table.clone(), column.clone()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+db_tests!(
+    no_table_links_a_pupil_code_or_token_to_the_response,
+    a_response_holds_a_date_and_nothing_finer,
+    response_ids_are_random,
+    no_client_address_agent_or_referrer_is_stored,
+);
+
+async fn no_table_links_a_pupil_code_or_token_to_the_response(app: TestApp) {
+    let wave = create_wave(&app, "school-drug-habits", "skola-2026", Access::Class).await;
+    let codes_issued = class_codes(&app, &wave, "skola-1", "9A", 3).await;
+    let catalog = trygg::survey::load_dir(&surveys_dir()).expect("surveys");
+    let survey = catalog
+        .get("school-drug-habits")
+        .expect("survey")
+        .survey
+        .clone();
+    let mut submission = trygg::survey::synth(&survey, 1, 11).next().expect("body");
+    submission["access_code"] = json!(codes_issued[0]);
+    assert_eq!(post(&app, "skola-2026", &submission).await.0, 201);
+
+    let dump = dump(&app.db).await;
+    let responses = &dump["responses"];
+    assert_eq!(responses.len(), 1);
+    let response_id = responses[0]
+        .iter()
+        .find(|(c, _)| c == "id")
+        .and_then(|(_, v)| v.clone())
+        .expect("id");
+    assert_eq!(
+        places(&dump, &response_id),
+        [("responses".to_owned(), "id".to_owned())],
+        "the response id appears nowhere else"
+    );
+    let code = codes::normalize(&codes_issued[0]);
+    assert!(
+        places(&dump, &code).is_empty(),
+        "the plain code is stored nowhere"
+    );
+    assert!(places(&dump, &codes_issued[0]).is_empty());
+    let hash = codes::hash(&code);
+    assert_eq!(
+        places(&dump, &hash),
+        [("pupil_codes".to_owned(), "code_hash".to_owned())]
+    );
+    let submission_id = submission["submission_id"].as_str().expect("id");
+    assert_eq!(
+        places(&dump, submission_id),
+        [("submissions".to_owned(), "submission_id".to_owned())],
+        "the idempotency key does not point at the response"
+    );
+    // What the response row holds besides its answers: design variables only.
+    let row: BTreeMap<&str, Option<&str>> = responses[0]
+        .iter()
+        .map(|(c, v)| (c.as_str(), v.as_deref()))
+        .collect();
+    let keys: Vec<&str> = row.keys().copied().collect();
+    assert_eq!(
+        keys,
+        [
+            "answers",
+            "class_id",
+            "id",
+            "language",
+            "school_id",
+            "submitted_on",
+            "wave_id"
+        ]
+    );
+    for table in [
+        "pupil_codes",
+        "invitation_tokens",
+        "invitations",
+        "submissions",
+        "class_sessions",
+    ] {
+        let cols = columns(&app.db, table).await;
+        assert!(
+            !cols.iter().any(|c| c.contains("response")),
+            "{table} has {cols:?}"
+        );
+    }
+}
+
+async fn a_response_holds_a_date_and_nothing_finer(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    assert_eq!(
+        post(&app, "trygg-2026", &body(minimal_resident_answers()))
+            .await
+            .0,
+        201
+    );
+    let dump = dump(&app.db).await;
+    let row = &dump["responses"][0];
+    let date = row
+        .iter()
+        .find(|(c, _)| c == "submitted_on")
+        .and_then(|(_, v)| v.clone())
+        .expect("date");
+    assert!(
+        chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_ok(),
+        "{date}"
+    );
+    // No value of the row could be a time: no Unix seconds, no clock time.
+    let now = chrono::Utc::now().timestamp();
+    for (column, value) in row {
+        let value = value.clone().unwrap_or_default();
+        if let Ok(n) = value.parse::<i64>() {
+            assert!(
+                (n - now).abs() > 10 * 366 * 86_400,
+                "{column} = {value} looks like a time"
+            );
+        }
+        assert!(
+            !value.contains(':') || column == "answers",
+            "{column} = {value}"
+        );
+    }
+    // The submissions key has no time either.
+    assert_eq!(
+        columns(&app.db, "submissions").await,
+        ["wave_id", "submission_id", "body_hash"]
+    );
+}
+
+async fn response_ids_are_random(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    for _ in 0..10 {
+        assert_eq!(
+            post(&app, "trygg-2026", &body(minimal_resident_answers()))
+                .await
+                .0,
+            201
+        );
+    }
+    let dump = dump(&app.db).await;
+    for row in &dump["responses"] {
+        let id = row
+            .iter()
+            .find(|(c, _)| c == "id")
+            .and_then(|(_, v)| v.clone())
+            .expect("id");
+        let uuid = uuid::Uuid::parse_str(&id).expect("a UUID");
+        assert_eq!(uuid.get_version_num(), 4, "random, not time-based: {id}");
+    }
+}
+
+async fn no_client_address_agent_or_referrer_is_stored(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    let client = reqwest::Client::builder()
+        .user_agent("CanaryAgent/9.9 (agent-canary-4711)")
+        .build()
+        .expect("client");
+    let response = client
+        .post(app.url("/api/v1/waves/trygg-2026/responses"))
+        .header("Referer", "https://referrer-canary.example/page")
+        .header("X-Forwarded-For", "203.0.113.77")
+        .header("X-Real-IP", "203.0.113.78")
+        .json(&body(minimal_resident_answers()))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 201);
+    let dump = dump(&app.db).await;
+    for canary in [
+        "agent-canary-4711",
+        "CanaryAgent",
+        "referrer-canary",
+        "203.0.113.77",
+        "203.0.113.78",
+        "127.0.0.1",
+    ] {
+        assert!(
+            places(&dump, canary).is_empty(),
+            "{canary} is stored in {:?}",
+            places(&dump, canary)
+        );
+    }
+}
