@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod mail;
 mod pages;
 mod routes;
 mod stats;
