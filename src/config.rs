@@ -3,13 +3,15 @@
 //! Every bad setting is reported as one line naming where it came from and what is wrong, so an
 //! operator can fix it without reading code.
 
-use std::net::SocketAddr;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use lettre::message::Mailbox;
 use serde::Deserialize;
 
-/// The settings the service runs with.
-#[derive(Debug, Clone)]
+/// The settings the service runs with. `Debug` hides the passwords (database and mail).
+#[derive(Clone)]
 pub struct Settings {
     /// `sqlite://FILE?mode=rwc` or `postgres://…`.
     pub database_url: String,
@@ -22,12 +24,100 @@ pub struct Settings {
     pub session_hours: u32,
     /// Log filter in `tracing` syntax, e.g. `info` or `trygg=debug,info`.
     pub log: String,
+    /// The service's address as respondents reach it, put in invitation links: `http(s)://host[/path]`
+    /// without a trailing slash.
+    pub public_url: String,
+    /// Outgoing mail (invitations and reminders).
+    pub mail: MailSettings,
+}
+
+/// How trygg reaches its SMTP server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    /// Host name or IP address of the SMTP server.
+    pub host: String,
+    pub port: u16,
+    pub tls: MailTls,
+    /// SMTP login; a user name always comes with a password.
+    pub credentials: Option<MailCredentials>,
+    /// The sender of every message, e.g. `trygg <noreply@kommun.se>`.
+    pub from: Mailbox,
+}
+
+/// Encryption of the connection to the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailTls {
+    /// Plain SMTP: for a relay on this machine or on a trusted network.
+    None,
+    /// Connects in plain text and upgrades with STARTTLS; refuses to go on if the server cannot.
+    StartTls,
+    /// TLS from the first byte (implicit TLS, "SMTPS").
+    Tls,
+}
+
+impl MailTls {
+    /// The port that goes with the mode when none is configured.
+    pub fn default_port(self) -> u16 {
+        match self {
+            MailTls::None => 25,
+            MailTls::StartTls => 587,
+            MailTls::Tls => 465,
+        }
+    }
+}
+
+/// SMTP user name and password. `Debug` shows the user name only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MailCredentials {
+    pub username: String,
+    pub password: String,
+}
+
+impl fmt::Debug for MailCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailCredentials")
+            .field("username", &self.username)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Written out so that a settings dump in a log never carries the database password.
+        f.debug_struct("Settings")
+            .field("database_url", &redact(&self.database_url))
+            .field("surveys_dir", &self.surveys_dir)
+            .field("bind", &self.bind)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("session_hours", &self.session_hours)
+            .field("log", &self.log)
+            .field("public_url", &self.public_url)
+            .field("mail", &self.mail)
+            .finish()
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://trygg.db?mode=rwc";
 pub const DEFAULT_SURVEYS_DIR: &str = "surveys";
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
 pub const DEFAULT_CONFIG_FILE: &str = "trygg.toml";
+pub const DEFAULT_MAIL_HOST: &str = "127.0.0.1";
+pub const DEFAULT_MAIL_FROM: &str = "trygg <noreply@localhost>";
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            host: DEFAULT_MAIL_HOST.to_owned(),
+            port: MailTls::None.default_port(),
+            tls: MailTls::None,
+            credentials: None,
+            from: DEFAULT_MAIL_FROM
+                .parse()
+                .expect("the default sender is a valid mailbox"),
+        }
+    }
+}
 
 impl Default for Settings {
     fn default() -> Self {
@@ -38,6 +128,8 @@ impl Default for Settings {
             cookie_secure: false,
             session_hours: 8,
             log: "info".to_owned(),
+            public_url: format!("http://{DEFAULT_BIND}"),
+            mail: MailSettings::default(),
         }
     }
 }
@@ -60,7 +152,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(origin: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(origin: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigError {
             origin: origin.into(),
             message: message.into(),
@@ -68,8 +160,8 @@ impl ConfigError {
     }
 }
 
-/// The keys a `trygg.toml` may contain; every one is optional.
-#[derive(Debug, Default, Deserialize)]
+/// The keys a `trygg.toml` may contain; every one is optional. (No `Debug`: it holds passwords.)
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     database: Option<String>,
@@ -78,6 +170,38 @@ struct FileSettings {
     cookie_secure: Option<bool>,
     session_hours: Option<i64>,
     log: Option<String>,
+    public_url: Option<String>,
+    mail: Option<FileMail>,
+}
+
+/// The `[mail]` table of `trygg.toml`.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMail {
+    host: Option<String>,
+    port: Option<i64>,
+    tls: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    from: Option<String>,
+}
+
+/// What can only be settled once every source has been read: defaults that follow other settings,
+/// and the user name and password, which may come from different sources (the password often from
+/// the environment) but must come together.
+#[derive(Default)]
+struct Deferred {
+    log_given: bool,
+    public_url_given: bool,
+    mail_port_given: bool,
+    mail_username: Option<Given>,
+    mail_password: Option<Given>,
+}
+
+/// A value and where it came from.
+struct Given {
+    value: String,
+    origin: String,
 }
 
 impl Settings {
@@ -111,14 +235,14 @@ impl Settings {
             }
             None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()),
         };
-        let mut log_in_file = false;
+        let mut deferred = Deferred::default();
         if let Some(path) = file {
-            log_in_file = settings.apply_file(&path)?;
+            settings.apply_file(&path, &mut deferred)?;
         }
 
-        settings.apply_env(&env)?;
+        settings.apply_env(&env, &mut deferred)?;
         // RUST_LOG, the ecosystem's convention, is used only when trygg's own settings say nothing.
-        if !log_in_file
+        if !deferred.log_given
             && env("TRYGG_LOG").is_none()
             && let Some(rust_log) = env("RUST_LOG")
         {
@@ -134,11 +258,56 @@ impl Settings {
         if let Some(bind) = &overrides.bind {
             settings.bind = parse_bind("--bind", bind)?;
         }
+        settings.settle(deferred)?;
         Ok(settings)
     }
 
-    /// Applies the file's settings; true when it set the log filter.
-    fn apply_file(&mut self, path: &Path) -> Result<bool, ConfigError> {
+    /// Fills in the defaults that depend on other settings and checks the values given in pairs.
+    fn settle(&mut self, deferred: Deferred) -> Result<(), ConfigError> {
+        if !deferred.public_url_given {
+            self.public_url = format!("http://{}", self.bind);
+        }
+        if !deferred.mail_port_given {
+            self.mail.port = self.mail.tls.default_port();
+        }
+        // An empty value (e.g. `TRYGG_MAIL_PASSWORD=`) takes away one given by an earlier source.
+        let username = deferred.mail_username.filter(|u| !u.value.is_empty());
+        let password = deferred.mail_password.filter(|p| !p.value.is_empty());
+        self.mail.credentials = match (username, password) {
+            (None, None) => None,
+            (Some(username), None) => {
+                return Err(ConfigError::new(
+                    username.origin,
+                    "a mail user name needs a password too (`mail.password` or TRYGG_MAIL_PASSWORD)",
+                ));
+            }
+            (None, Some(password)) => {
+                return Err(ConfigError::new(
+                    password.origin,
+                    "a mail password needs a user name too (`mail.username` or TRYGG_MAIL_USERNAME)",
+                ));
+            }
+            (Some(username), Some(password)) => {
+                if self.mail.tls == MailTls::None && !is_loopback_host(&self.mail.host) {
+                    return Err(ConfigError::new(
+                        password.origin,
+                        format!(
+                            "the mail password would travel unencrypted to `{}`; set tls to \"starttls\" or \"tls\"",
+                            self.mail.host
+                        ),
+                    ));
+                }
+                Some(MailCredentials {
+                    username: username.value,
+                    password: password.value,
+                })
+            }
+        };
+        Ok(())
+    }
+
+    /// Applies the file's settings.
+    fn apply_file(&mut self, path: &Path, deferred: &mut Deferred) -> Result<(), ConfigError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::new(&name, format!("cannot read: {e}")))?;
@@ -165,14 +334,49 @@ impl Settings {
         if let Some(hours) = file.session_hours {
             self.session_hours = check_session_hours(&at("session_hours"), hours)?;
         }
-        let log_given = file.log.is_some();
         if let Some(log) = file.log {
             self.log = check_log_filter(&at("log"), &log)?;
+            deferred.log_given = true;
         }
-        Ok(log_given)
+        if let Some(url) = file.public_url {
+            self.public_url = check_public_url(&at("public_url"), &url)?;
+            deferred.public_url_given = true;
+        }
+        if let Some(mail) = file.mail {
+            if let Some(host) = mail.host {
+                self.mail.host = check_mail_host(&at("mail.host"), &host)?;
+            }
+            if let Some(port) = mail.port {
+                self.mail.port = check_port(&at("mail.port"), port)?;
+                deferred.mail_port_given = true;
+            }
+            if let Some(tls) = mail.tls {
+                self.mail.tls = parse_mail_tls(&at("mail.tls"), &tls)?;
+            }
+            if let Some(username) = mail.username {
+                deferred.mail_username = Some(Given {
+                    value: username.trim().to_owned(),
+                    origin: at("mail.username"),
+                });
+            }
+            if let Some(password) = mail.password {
+                deferred.mail_password = Some(Given {
+                    value: password,
+                    origin: at("mail.password"),
+                });
+            }
+            if let Some(from) = mail.from {
+                self.mail.from = parse_mail_from(&at("mail.from"), &from)?;
+            }
+        }
+        Ok(())
     }
 
-    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+    fn apply_env(
+        &mut self,
+        env: &impl Fn(&str) -> Option<String>,
+        deferred: &mut Deferred,
+    ) -> Result<(), ConfigError> {
         if let Some(url) = env("TRYGG_DATABASE_URL") {
             self.database_url = check_database_url("TRYGG_DATABASE_URL", &url)?;
         }
@@ -205,6 +409,38 @@ impl Settings {
         }
         if let Some(log) = env("TRYGG_LOG") {
             self.log = check_log_filter("TRYGG_LOG", &log)?;
+        }
+        if let Some(url) = env("TRYGG_PUBLIC_URL") {
+            self.public_url = check_public_url("TRYGG_PUBLIC_URL", &url)?;
+            deferred.public_url_given = true;
+        }
+        if let Some(host) = env("TRYGG_MAIL_HOST") {
+            self.mail.host = check_mail_host("TRYGG_MAIL_HOST", &host)?;
+        }
+        if let Some(port) = env("TRYGG_MAIL_PORT") {
+            let parsed = port.trim().parse::<i64>().map_err(|_| {
+                ConfigError::new("TRYGG_MAIL_PORT", format!("`{port}` is not a whole number"))
+            })?;
+            self.mail.port = check_port("TRYGG_MAIL_PORT", parsed)?;
+            deferred.mail_port_given = true;
+        }
+        if let Some(tls) = env("TRYGG_MAIL_TLS") {
+            self.mail.tls = parse_mail_tls("TRYGG_MAIL_TLS", &tls)?;
+        }
+        if let Some(username) = env("TRYGG_MAIL_USERNAME") {
+            deferred.mail_username = Some(Given {
+                value: username.trim().to_owned(),
+                origin: "TRYGG_MAIL_USERNAME".to_owned(),
+            });
+        }
+        if let Some(password) = env("TRYGG_MAIL_PASSWORD") {
+            deferred.mail_password = Some(Given {
+                value: password,
+                origin: "TRYGG_MAIL_PASSWORD".to_owned(),
+            });
+        }
+        if let Some(from) = env("TRYGG_MAIL_FROM") {
+            self.mail.from = parse_mail_from("TRYGG_MAIL_FROM", &from)?;
         }
         Ok(())
     }
@@ -276,6 +512,88 @@ fn check_session_hours(origin: &str, hours: i64) -> Result<u32, ConfigError> {
             format!("{hours} is not between 1 and 720 hours"),
         ))
     }
+}
+
+/// The base of invitation links: http(s), a host, maybe a path; no query, no trailing slash.
+fn check_public_url(origin: &str, value: &str) -> Result<String, ConfigError> {
+    let url = value.trim().trim_end_matches('/');
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let scheme = url[..scheme_end].to_ascii_lowercase();
+    let authority = url[scheme_end..].split('/').next().unwrap_or_default();
+    // Credentials in a link sent to thousands of people would be a leak; not repeated here either.
+    if authority.contains('@') {
+        return Err(ConfigError::new(
+            origin,
+            "a base URL must not hold a user name or password",
+        ));
+    }
+    let fine = (scheme == "http://" || scheme == "https://")
+        && !authority.is_empty()
+        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
+    if fine {
+        Ok(format!("{scheme}{}", &url[scheme_end..]))
+    } else {
+        Err(ConfigError::new(
+            origin,
+            format!(
+                "`{value}` is not a base URL like https://trygg.example.se (http or https, no query)"
+            ),
+        ))
+    }
+}
+
+fn check_mail_host(origin: &str, value: &str) -> Result<String, ConfigError> {
+    let host = value.trim();
+    let is_name = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if is_name || host.parse::<IpAddr>().is_ok() {
+        Ok(host.to_owned())
+    } else {
+        Err(ConfigError::new(
+            origin,
+            format!("`{value}` is not a host name or IP address"),
+        ))
+    }
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn check_port(origin: &str, port: i64) -> Result<u16, ConfigError> {
+    u16::try_from(port)
+        .ok()
+        .filter(|&p| p > 0)
+        .ok_or_else(|| ConfigError::new(origin, format!("{port} is not a port (1–65535)")))
+}
+
+fn parse_mail_tls(origin: &str, value: &str) -> Result<MailTls, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "none" => Ok(MailTls::None),
+        "starttls" => Ok(MailTls::StartTls),
+        "tls" => Ok(MailTls::Tls),
+        _ => Err(ConfigError::new(
+            origin,
+            format!("`{value}` is not one of none, starttls, tls"),
+        )),
+    }
+}
+
+fn parse_mail_from(origin: &str, value: &str) -> Result<Mailbox, ConfigError> {
+    value.trim().parse().map_err(|_| {
+        ConfigError::new(
+            origin,
+            format!("`{value}` is not a sender like `trygg <noreply@kommun.se>`"),
+        )
+    })
 }
 
 /// 1-based line of a byte offset.
@@ -442,6 +760,249 @@ mod tests {
         assert!(text.contains(":2: "), "{text}");
         assert!(text.contains("databse"), "{text}");
         assert!(!text.contains('\n'), "{text}");
+    }
+
+    #[test]
+    fn mail_defaults_to_plain_smtp_on_this_machine() {
+        let s = Settings::load_with(&Overrides::default(), env(&[])).expect("defaults");
+        assert_eq!(s.mail.host, "127.0.0.1");
+        assert_eq!(s.mail.port, 25);
+        assert_eq!(s.mail.tls, MailTls::None);
+        assert_eq!(s.mail.credentials, None);
+        assert_eq!(s.mail.from.to_string(), "trygg <noreply@localhost>");
+        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert_eq!(Settings::default().mail, s.mail);
+    }
+
+    #[test]
+    fn mail_settings_come_from_the_file_and_the_environment_wins() {
+        let file = config_file(
+            "public_url = \"https://trygg.example.se/\"\n\
+             [mail]\nhost = \"smtp.kommun.example\"\nport = 2525\ntls = \"starttls\"\n\
+             username = \"trygg\"\npassword = \"from-file\"\nfrom = \"Trygg i Exempelby <trygg@kommun.example>\"\n",
+        );
+        let s = Settings::load_with(&with_file(&file), env(&[])).expect("file");
+        assert_eq!(s.public_url, "https://trygg.example.se");
+        assert_eq!(s.mail.host, "smtp.kommun.example");
+        assert_eq!(s.mail.port, 2525);
+        assert_eq!(s.mail.tls, MailTls::StartTls);
+        assert_eq!(
+            s.mail.credentials,
+            Some(MailCredentials {
+                username: "trygg".into(),
+                password: "from-file".into()
+            })
+        );
+        assert_eq!(s.mail.from.email.to_string(), "trygg@kommun.example");
+
+        let s = Settings::load_with(
+            &with_file(&file),
+            env(&[
+                ("TRYGG_MAIL_HOST", "relay.example"),
+                ("TRYGG_MAIL_PORT", "465"),
+                ("TRYGG_MAIL_TLS", "tls"),
+                ("TRYGG_MAIL_PASSWORD", "from-env"),
+                ("TRYGG_MAIL_FROM", "noreply@relay.example"),
+                ("TRYGG_PUBLIC_URL", "https://enkat.kommun.example/trygg"),
+            ]),
+        )
+        .expect("env");
+        assert_eq!(s.mail.host, "relay.example");
+        assert_eq!(s.mail.port, 465);
+        assert_eq!(s.mail.tls, MailTls::Tls);
+        let credentials = s.mail.credentials.expect("credentials");
+        assert_eq!(credentials.username, "trygg");
+        assert_eq!(credentials.password, "from-env");
+        assert_eq!(s.mail.from.to_string(), "noreply@relay.example");
+        assert_eq!(s.public_url, "https://enkat.kommun.example/trygg");
+    }
+
+    #[test]
+    fn the_mail_port_follows_the_tls_mode_unless_given() {
+        for (tls, port) in [("none", 25), ("starttls", 587), ("tls", 465)] {
+            let s = Settings::load_with(
+                &Overrides::default(),
+                env(&[("TRYGG_MAIL_TLS", tls), ("TRYGG_MAIL_HOST", "smtp.example")]),
+            )
+            .expect(tls);
+            assert_eq!(s.mail.port, port, "{tls}");
+        }
+        let file = config_file("[mail]\nport = 2525\n");
+        let s = Settings::load_with(&with_file(&file), env(&[("TRYGG_MAIL_TLS", "tls")]))
+            .expect("port from file");
+        assert_eq!(s.mail.port, 2525);
+    }
+
+    #[test]
+    fn the_public_url_follows_the_bind_address_unless_given() {
+        let flags = Overrides {
+            bind: Some("0.0.0.0:8080".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::load_with(&flags, env(&[])).expect("bind flag");
+        assert_eq!(s.public_url, "http://0.0.0.0:8080");
+        let s = Settings::load_with(&flags, env(&[("TRYGG_PUBLIC_URL", "HTTPS://x.example//")]))
+            .expect("given");
+        assert_eq!(s.public_url, "https://x.example");
+    }
+
+    #[test]
+    fn a_mail_user_name_and_password_come_together() {
+        let cases: [(&[(&str, &str)], &str); 3] = [
+            (
+                &[("TRYGG_MAIL_USERNAME", "trygg"), ("TRYGG_MAIL_TLS", "tls")],
+                "TRYGG_MAIL_USERNAME: a mail user name needs a password too",
+            ),
+            (
+                &[
+                    ("TRYGG_MAIL_PASSWORD", "hunter2"),
+                    ("TRYGG_MAIL_TLS", "tls"),
+                ],
+                "TRYGG_MAIL_PASSWORD: a mail password needs a user name too",
+            ),
+            (
+                &[
+                    ("TRYGG_MAIL_USERNAME", "trygg"),
+                    ("TRYGG_MAIL_PASSWORD", "hunter2"),
+                    ("TRYGG_MAIL_HOST", "smtp.example"),
+                ],
+                "TRYGG_MAIL_PASSWORD: the mail password would travel unencrypted",
+            ),
+        ];
+        for (vars, expected) in cases {
+            let err = Settings::load_with(&Overrides::default(), env(vars)).expect_err(expected);
+            let text = err.to_string();
+            assert!(
+                text.starts_with(expected),
+                "{text:?} should start with {expected:?}"
+            );
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+        // An empty variable takes away what the file gave.
+        let file =
+            config_file("[mail]\ntls = \"tls\"\nusername = \"trygg\"\npassword = \"hunter2\"\n");
+        let err = Settings::load_with(&with_file(&file), env(&[("TRYGG_MAIL_USERNAME", "")]))
+            .expect_err("user name taken away");
+        assert!(
+            err.to_string()
+                .contains("`mail.password`: a mail password needs a user name too"),
+            "{err}"
+        );
+        let s = Settings::load_with(
+            &with_file(&file),
+            env(&[("TRYGG_MAIL_USERNAME", ""), ("TRYGG_MAIL_PASSWORD", "")]),
+        )
+        .expect("both taken away");
+        assert_eq!(s.mail.credentials, None);
+        // A relay on this machine may take a password over plain SMTP.
+        let s = Settings::load_with(
+            &Overrides::default(),
+            env(&[
+                ("TRYGG_MAIL_USERNAME", "trygg"),
+                ("TRYGG_MAIL_PASSWORD", "hunter2"),
+                ("TRYGG_MAIL_HOST", "localhost"),
+            ]),
+        )
+        .expect("loopback");
+        assert!(s.mail.credentials.is_some());
+    }
+
+    #[test]
+    fn a_bad_mail_setting_is_one_line_naming_it() {
+        let cases = [
+            (
+                "TRYGG_MAIL_PORT",
+                "smtp",
+                "TRYGG_MAIL_PORT: `smtp` is not a whole number",
+            ),
+            ("TRYGG_MAIL_PORT", "0", "TRYGG_MAIL_PORT: 0 is not a port"),
+            (
+                "TRYGG_MAIL_PORT",
+                "70000",
+                "TRYGG_MAIL_PORT: 70000 is not a port",
+            ),
+            (
+                "TRYGG_MAIL_TLS",
+                "ssl",
+                "TRYGG_MAIL_TLS: `ssl` is not one of none, starttls, tls",
+            ),
+            (
+                "TRYGG_MAIL_HOST",
+                "smtp server",
+                "TRYGG_MAIL_HOST: `smtp server` is not a host name",
+            ),
+            (
+                "TRYGG_MAIL_HOST",
+                "",
+                "TRYGG_MAIL_HOST: `` is not a host name",
+            ),
+            (
+                "TRYGG_MAIL_FROM",
+                "trygg",
+                "TRYGG_MAIL_FROM: `trygg` is not a sender",
+            ),
+            (
+                "TRYGG_PUBLIC_URL",
+                "trygg.example.se",
+                "TRYGG_PUBLIC_URL: `trygg.example.se` is not a base URL",
+            ),
+            (
+                "TRYGG_PUBLIC_URL",
+                "ftp://x.example",
+                "TRYGG_PUBLIC_URL: `ftp://x.example` is not a base URL",
+            ),
+            (
+                "TRYGG_PUBLIC_URL",
+                "https://x.example/?a=1",
+                "TRYGG_PUBLIC_URL: `https://x.example/?a=1` is not a base URL",
+            ),
+            (
+                "TRYGG_PUBLIC_URL",
+                "https://",
+                "TRYGG_PUBLIC_URL: `https://` is not a base URL",
+            ),
+            (
+                "TRYGG_PUBLIC_URL",
+                "https://admin:hunter2@x.example",
+                "TRYGG_PUBLIC_URL: a base URL must not hold a user name or password",
+            ),
+        ];
+        for (key, value, expected) in cases {
+            let err = Settings::load_with(&Overrides::default(), env(&[(key, value)]))
+                .expect_err(expected);
+            let text = err.to_string();
+            assert!(
+                text.starts_with(expected),
+                "{text:?} should start with {expected:?}"
+            );
+            assert!(!text.contains('\n'), "{text:?} is more than one line");
+        }
+
+        let file = config_file("[mail]\nhost = \"smtp.example\"\ntls = \"ssl\"\n");
+        let err = Settings::load_with(&with_file(&file), env(&[])).expect_err("bad tls");
+        assert!(
+            err.to_string()
+                .contains(": `mail.tls`: `ssl` is not one of"),
+            "{err}"
+        );
+
+        let file = config_file("[mail]\nhost = \"smtp.example\"\nprot = 25\n");
+        let err = Settings::load_with(&with_file(&file), env(&[])).expect_err("unknown key");
+        let text = err.to_string();
+        assert!(text.contains(":3: ") && text.contains("prot"), "{text}");
+    }
+
+    #[test]
+    fn passwords_are_hidden_when_settings_are_printed() {
+        let file = config_file(
+            "database = \"postgres://trygg:db-secret@db/trygg\"\n\
+             [mail]\ntls = \"tls\"\nusername = \"u\"\npassword = \"mail-secret\"\n",
+        );
+        let s = Settings::load_with(&with_file(&file), env(&[])).expect("file");
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("db-secret"), "{printed}");
+        assert!(!printed.contains("mail-secret"), "{printed}");
+        assert!(printed.contains("username: \"u\""), "{printed}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod i18n;
+pub mod mail;
 pub mod startup;
 pub mod stats;
 pub mod store;

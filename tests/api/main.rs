@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod cli_waves;
 mod form;
+mod mail;
 mod pages;
 mod responses;
 mod routes;
