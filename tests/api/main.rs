@@ -1,8 +1,12 @@
 //! Integration tests: the real application over real HTTP, on SQLite and (when
-//! `TEST_DATABASE_URL` is set) on PostgreSQL, each test in a fresh database.
+//! `TEST_DATABASE_URL` is set) on PostgreSQL, each test in a fresh database; pages also in headless
+//! Chromium (`browser`), with axe-core accessibility checks (`axe`).
 
+mod axe;
+mod browser;
 mod helpers;
 
+mod accessibility;
 mod anonymity;
 mod auth;
 mod cli;
