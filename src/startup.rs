@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use trygg_migrations::MigratorTrait;
 
+use crate::collect::sender::Outbox;
 use crate::config::Settings;
 use crate::survey::{self, SurveyError};
 use crate::web::{self, AppState};
@@ -22,6 +23,8 @@ pub enum StartupError {
     /// A questionnaire changed in place after responses were collected with it.
     SurveyChanged(Vec<String>),
     Database(String),
+    /// A setting that cannot be used.
+    Settings(String),
 }
 
 impl fmt::Display for StartupError {
@@ -32,7 +35,9 @@ impl fmt::Display for StartupError {
                 f.write_str(&lines.join("\n"))
             }
             StartupError::SurveyChanged(lines) => f.write_str(&lines.join("\n")),
-            StartupError::Database(message) => f.write_str(message),
+            StartupError::Database(message) | StartupError::Settings(message) => {
+                f.write_str(message)
+            }
         }
     }
 }
@@ -67,11 +72,22 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     if !problems.is_empty() {
         return Err(StartupError::SurveyChanged(problems));
     }
+    let mailer = crate::mail::Mailer::from_settings(&settings.mail)
+        .map_err(|e| StartupError::Settings(e.to_string()))?;
+    let surveys = Arc::new(surveys);
+    let outbox = Outbox {
+        db: db.clone(),
+        mailer,
+        surveys: surveys.clone(),
+        public_url: settings.public_url.clone(),
+        wake: Arc::new(tokio::sync::Notify::new()),
+    };
     Ok(AppState {
         collector: crate::collect::Collector::start(db.clone()),
+        outbox,
         db,
         settings: Arc::new(settings),
-        surveys: Arc::new(surveys),
+        surveys,
     })
 }
 
@@ -104,11 +120,13 @@ pub async fn serve(
             }
         }
     });
+    let sender = tokio::spawn(state.outbox.clone().run());
     let app = web::app(state);
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     purger.abort();
+    sender.abort();
     result
 }
 

@@ -9,7 +9,9 @@ pub mod codes;
 pub mod export;
 pub mod form;
 pub mod intake;
+pub mod invitations;
 pub mod population;
+pub mod sender;
 pub mod submit;
 pub mod wave;
 

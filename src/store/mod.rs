@@ -3,6 +3,7 @@
 pub mod access;
 pub mod audit;
 pub mod drafts;
+pub mod invitations;
 pub mod logins;
 pub mod population;
 pub mod responses;

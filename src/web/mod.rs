@@ -8,6 +8,7 @@ pub mod error;
 pub mod evaluate;
 pub mod extract;
 pub mod home;
+pub mod invitations;
 pub mod middleware;
 pub mod respond;
 pub mod school;
@@ -24,6 +25,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::Role;
 use crate::collect::Collector;
+use crate::collect::sender::Outbox;
 use crate::config::Settings;
 use crate::survey::SurveyCatalog;
 
@@ -37,6 +39,8 @@ pub struct AppState {
     pub surveys: Arc<SurveyCatalog>,
     /// Stores submissions (group commit); see `collect::submit`.
     pub collector: Collector,
+    /// Sends invitations and reminders; wake it after queueing messages.
+    pub outbox: Outbox,
 }
 
 /// Who may use a route.
@@ -161,6 +165,7 @@ pub fn routes() -> Routes {
         .merge(school::routes())
         .merge(api::routes())
         .merge(respond::routes())
+        .merge(invitations::routes())
 }
 
 /// The route table, without building a server.

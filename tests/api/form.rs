@@ -105,6 +105,25 @@ async fn answer_to_the_end(app: &TestApp, client: &reqwest::Client, mut path: St
     pages
 }
 
+/// From a start page with a personal token, starts the form and answers it to the end.
+pub async fn answer_via_start(
+    app: &TestApp,
+    client: &reqwest::Client,
+    start_html: &str,
+    slug: &str,
+) {
+    let csrf = csrf_in(start_html).expect("start form");
+    let t = token_field(start_html);
+    let r = client
+        .post(app.url(&format!("/s/{slug}/start")))
+        .form(&[("_csrf", csrf.as_str()), ("t", t.as_str())])
+        .send()
+        .await
+        .expect("start");
+    assert_eq!(r.status(), 303);
+    answer_to_the_end(app, client, location(&r)).await;
+}
+
 /// Starts an open wave's form in `client`; returns the first page's path.
 async fn start_open(app: &TestApp, client: &reqwest::Client, slug: &str) -> String {
     let (status, html) = get_text(app, client, &format!("/s/{slug}")).await;

@@ -12,6 +12,7 @@ mod auth;
 mod cli;
 mod cli_waves;
 mod form;
+mod invitations;
 mod mail;
 mod pages;
 mod responses;

@@ -1,6 +1,7 @@
 //! Server-rendered pages (maud). `layout` frames every page; page families have their own modules.
 
 pub mod admin;
+pub mod invitations;
 pub mod login;
 pub mod respond;
 

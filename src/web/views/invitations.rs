@@ -1,0 +1,98 @@
+//! The admin's invitation page of a wave: where sending stands, the address upload, reminders
+//! and retries. Addresses are never shown once uploaded.
+
+use maud::{Markup, html};
+
+use super::{PageCtx, csrf_field, layout};
+use crate::collect::{Wave, WaveState};
+use crate::store::invitations::Summary;
+
+pub fn page(
+    ctx: &PageCtx,
+    wave: &Wave,
+    summary: &Summary,
+    typed: &str,
+    errors: &[String],
+) -> Markup {
+    let base = format!("{} – {}", ctx.t("Inbjudningar", "Invitations"), wave.slug);
+    let title = if errors.is_empty() {
+        base.clone()
+    } else {
+        format!("{} {base}", ctx.t("Fel:", "Error:"))
+    };
+    let open = wave.state() != WaveState::Closed;
+    let unanswered = summary.sent.saturating_sub(summary.answered);
+    layout(
+        ctx,
+        &title,
+        html! {
+            @if !errors.is_empty() {
+                div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
+                    h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
+                    ul { @for e in errors { li { a href="#addresses" { (e) } } } }
+                }
+            }
+            p { a href={ "/admin/waves/" (wave.slug) } { "← " (ctx.t("Till omgången", "Back to the wave")) } }
+            h1 { (base) }
+            div class="table-wrap" { table {
+                tbody {
+                    tr { th scope="row" { (ctx.t("Inbjudna", "Invited")) } td { (summary.invited) } }
+                    tr { th scope="row" { (ctx.t("Skickade", "Sent")) } td { (summary.sent) } }
+                    tr { th scope="row" { (ctx.t("Väntar på att skickas", "Waiting to be sent")) } td {
+                        (summary.waiting)
+                        @if summary.retrying > 0 { " (" (summary.retrying) " " (ctx.t("försöks igen", "being retried")) ")" }
+                    } }
+                    tr { th scope="row" { (ctx.t("Kunde inte skickas", "Could not be sent")) } td { (summary.failed) } }
+                    tr { th scope="row" { (ctx.t("Har svarat", "Have answered")) } td { (summary.answered) } }
+                    tr { th scope="row" { (ctx.t("Har fått påminnelse", "Have been reminded")) } td { (summary.reminded) } }
+                }
+            } }
+            @if !summary.errors.is_empty() {
+                h2 { (ctx.t("Fel vid utskick", "Sending errors")) }
+                p class="hint" { (ctx.t(
+                    "Felen visas utan adresser. Tillfälliga fel försöks igen automatiskt; rätta inställningarna och försök igen för dem som gett upp.",
+                    "Errors are shown without addresses. Temporary errors are retried automatically; fix the settings and retry those given up."
+                )) }
+                ul { @for (message, count) in &summary.errors { li { (message) " – " (count) } } }
+                @if summary.failed > 0 && open {
+                    form method="post" action={ "/admin/waves/" (wave.slug) "/invitations/retry" } {
+                        (csrf_field(ctx))
+                        button type="submit" class="secondary" { (ctx.t("Försök igen med dem som inte kunde skickas", "Retry those that could not be sent")) }
+                    }
+                }
+            }
+            @if open {
+                h2 { (ctx.t("Påminnelse", "Reminder")) }
+                p { (ctx.t(
+                    "En påminnelse går bara till dem som fått inbjudan och inte svarat.",
+                    "A reminder goes only to those who were invited and have not answered."
+                )) }
+                form method="post" action={ "/admin/waves/" (wave.slug) "/reminders" } {
+                    (csrf_field(ctx))
+                    button type="submit" disabled[unanswered == 0] {
+                        (ctx.t("Skicka påminnelse", "Send a reminder")) " (" (unanswered) ")"
+                    }
+                }
+                h2 { (ctx.t("Lägg till adresser", "Add addresses")) }
+                form method="post" action={ "/admin/waves/" (wave.slug) "/invitations" } novalidate {
+                    (csrf_field(ctx))
+                    div class=(if errors.is_empty() { "field" } else { "field has-error" }) {
+                        label for="addresses" { (ctx.t("E-postadresser", "E-mail addresses")) }
+                        p class="hint" id="addresses-hint" { (ctx.t(
+                            "En adress per rad, eller en CSV-fil där första kolumnen är adressen. Adresser som redan bjudits in hoppas över. Inbjudan skickas direkt; adresserna raderas när omgången stänger.",
+                            "One address per line, or a CSV file whose first column is the address. Addresses already invited are skipped. Invitations go out at once; addresses are deleted when the wave closes."
+                        )) }
+                        @for e in errors { p class="error-message" { span class="visually-hidden" { (ctx.t("Fel:", "Error:")) " " } (e) } }
+                        textarea id="addresses" name="addresses" rows="10" aria-describedby="addresses-hint" { (typed) }
+                    }
+                    div class="actions" { button type="submit" { (ctx.t("Bjud in", "Invite")) } }
+                }
+            } @else {
+                p class="notice" { (ctx.t(
+                    "Omgången är stängd. E-postadresserna är raderade.",
+                    "The wave is closed. The e-mail addresses have been deleted."
+                )) }
+            }
+        },
+    )
+}
