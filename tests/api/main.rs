@@ -15,6 +15,7 @@ mod form;
 mod invitations;
 mod mail;
 mod pages;
+mod respondent_browser;
 mod responses;
 mod routes;
 mod stats;
