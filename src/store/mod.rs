@@ -1,6 +1,7 @@
 //! Queries and mutations as plain async functions taking a connection.
 
 pub mod audit;
+pub mod class_sessions;
 pub mod drafts;
 pub mod logins;
 pub mod population;

@@ -11,6 +11,7 @@ pub mod home;
 pub mod middleware;
 pub mod school;
 pub mod views;
+pub mod waves;
 
 use std::sync::Arc;
 
@@ -156,6 +157,7 @@ pub fn routes() -> Routes {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(waves::routes())
         .merge(evaluate::routes())
         .merge(school::routes())
         .merge(api::routes())

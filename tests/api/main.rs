@@ -4,9 +4,11 @@
 mod helpers;
 
 mod auth;
+mod class_sessions;
 mod cli;
 mod pages;
 mod responses;
 mod routes;
+mod staff_waves;
 mod stats;
 mod survey_versions;
