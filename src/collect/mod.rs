@@ -5,6 +5,7 @@
 //! random id and a date (never a time) and nothing from the access code except a class session's
 //! design variables; codes are consumed in the same transaction, so no row ever joins the two.
 
+pub mod class_session;
 pub mod codes;
 pub mod export;
 pub mod form;

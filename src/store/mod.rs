@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod class_sessions;
 pub mod drafts;
 pub mod invitations;
 pub mod logins;

@@ -3,7 +3,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::collect::Wave;
@@ -98,6 +98,29 @@ pub async fn response_count(db: &impl ConnectionTrait, wave_id: &str) -> Result<
         .filter(response::Column::WaveId.eq(wave_id))
         .count(db)
         .await
+}
+
+/// Responses per wave id, for the list of waves (one query instead of one per wave).
+pub async fn response_counts(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<String, u64>, DbErr> {
+    let rows = response::Entity::find()
+        .select_only()
+        .column(response::Column::WaveId)
+        .column_as(
+            Expr::from(sea_orm::sea_query::Func::count(Expr::col(
+                response::Column::Id,
+            ))),
+            "n",
+        )
+        .group_by(response::Column::WaveId)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(wave, n)| (wave, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// Opens a scheduled wave now (an open or closed wave is left as it is).

@@ -13,6 +13,7 @@ pub mod middleware;
 pub mod respond;
 pub mod school;
 pub mod views;
+pub mod waves;
 
 use std::sync::Arc;
 
@@ -161,6 +162,7 @@ pub fn routes() -> Routes {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(waves::routes())
         .merge(evaluate::routes())
         .merge(school::routes())
         .merge(api::routes())

@@ -45,6 +45,8 @@ pub fn overview(ctx: &PageCtx, surveys: &SurveyCatalog, user_count: usize) -> Ma
                     }
                 }
             } }
+            h2 { (ctx.t("Omgångar", "Waves")) }
+            p { a href="/admin/waves" { (ctx.t("Omgångar, befolkningstal och klasser per skola", "Waves, population totals and classes per school")) } }
             h2 { (ctx.t("Konton", "Accounts")) }
             p { (user_count) " " (ctx.t("konton.", "accounts.")) " " a href="/admin/users" { (ctx.t("Hantera konton", "Manage accounts")) } }
             h2 { (ctx.t("Logg", "Log")) }

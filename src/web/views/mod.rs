@@ -1,9 +1,13 @@
 //! Server-rendered pages (maud). `layout` frames every page; page families have their own modules.
 
 pub mod admin;
+pub mod forms;
 pub mod invitations;
 pub mod login;
 pub mod respond;
+pub mod school;
+pub mod wave;
+pub mod waves;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -1,0 +1,326 @@
+//! Markup of the school coordinators' pages: class sessions per wave, the form that opens one,
+//! a session's page, and the printable slips with pupil codes.
+
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::forms::FormErrors;
+use super::waves::{period, state_name};
+use super::{PageCtx, csrf_field, layout};
+use crate::collect::Wave;
+use crate::collect::class_session::{GRADES, MAX_LABEL_CHARS, MAX_PUPILS, SessionProblem};
+use crate::store::class_sessions::SessionSummary;
+use crate::survey::Text;
+
+/// What the coordinator typed into the session form; shown again when it is refused.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct SessionForm {
+    #[serde(default)]
+    pub wave: String,
+    #[serde(default)]
+    pub class_label: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub pupils: String,
+}
+
+/// An open class wave with its questionnaire's title and this school's sessions in it.
+pub struct WaveSessions {
+    pub wave: Wave,
+    pub title: Option<Text>,
+    pub sessions: Vec<SessionSummary>,
+}
+
+pub fn session_problem(ctx: &PageCtx, problem: SessionProblem) -> String {
+    match problem {
+        SessionProblem::ClassLabel => format!(
+            "{} {MAX_LABEL_CHARS} {}",
+            ctx.t(
+                "Skriv klassens namn, t.ex. 9B, högst",
+                "Enter the class name, e.g. 9B, at most"
+            ),
+            ctx.t("tecken.", "characters.")
+        ),
+        SessionProblem::Grade => format!(
+            "{} {} {} {}.",
+            ctx.t(
+                "Årskursen ska vara ett heltal från",
+                "The grade must be a whole number from"
+            ),
+            GRADES.start(),
+            ctx.t("till", "to"),
+            GRADES.end()
+        ),
+        SessionProblem::Pupils => format!(
+            "{} {MAX_PUPILS}.",
+            ctx.t(
+                "Antalet elever ska vara ett heltal från 1 till",
+                "The number of pupils must be a whole number from 1 to"
+            )
+        ),
+    }
+}
+
+fn wave_title(ctx: &PageCtx, w: &WaveSessions) -> String {
+    match &w.title {
+        Some(t) => format!("{} ({})", t.get(ctx.lang), w.wave.slug),
+        None => w.wave.slug.clone(),
+    }
+}
+
+pub fn overview(
+    ctx: &PageCtx,
+    school: &str,
+    waves: &[WaveSessions],
+    form: &SessionForm,
+    errors: &FormErrors,
+) -> Markup {
+    let title = ctx.t("Skolsamordnare", "School coordinator");
+    layout(
+        ctx,
+        &errors.title(ctx, title),
+        html! {
+            (errors.summary(ctx))
+            h1 { (title) }
+            p { (ctx.t("Din skola:", "Your school:")) " " strong { (school) } }
+            p { (ctx.t(
+                "Här öppnar du klasstillfällen och skriver ut engångskoder till eleverna när en drogvaneundersökning pågår.",
+                "Here you open class sessions and print one-time codes for the pupils while a drug-habit survey is running."
+            )) }
+            @if waves.is_empty() {
+                p class="notice" { (ctx.t(
+                    "Ingen undersökning med klasskoder pågår just nu.",
+                    "No survey with class codes is running at the moment."
+                )) }
+            }
+            @for w in waves {
+                @let heading = format!("wave-{}", w.wave.slug);
+                section aria-labelledby=(heading) {
+                    h2 id=(heading) { (wave_title(ctx, w)) }
+                    p class="muted" { (state_name(ctx, w.wave.state())) ", " (period(ctx, &w.wave)) }
+                    @if w.sessions.is_empty() {
+                        p { (ctx.t("Inga klasstillfällen från din skola än.", "No class sessions from your school yet.")) }
+                    } @else {
+                        div class="table-wrap" { table {
+                            thead { tr {
+                                th scope="col" { (ctx.t("Klass", "Class")) }
+                                th scope="col" { (ctx.t("Årskurs", "Grade")) }
+                                th scope="col" { (ctx.t("Elever", "Pupils")) }
+                                th scope="col" { (ctx.t("Använda koder", "Codes used")) }
+                                th scope="col" { (ctx.t("Status", "State")) }
+                            } }
+                            tbody {
+                                @for s in &w.sessions {
+                                    tr {
+                                        td { a href={ "/school/sessions/" (s.session.id) } { (s.session.class_label) } }
+                                        td { (s.session.grade) }
+                                        td { (s.session.pupils) }
+                                        td { (s.used) " " (ctx.t("av", "of")) " " (s.issued) }
+                                        td { (session_state(ctx, s)) }
+                                    }
+                                }
+                            }
+                        } }
+                    }
+                }
+            }
+            @if !waves.is_empty() {
+                h2 id="new-session" { (ctx.t("Öppna ett klasstillfälle", "Open a class session")) }
+                (session_form(ctx, waves, form, errors))
+            }
+        },
+    )
+}
+
+fn session_state(ctx: &PageCtx, s: &SessionSummary) -> &'static str {
+    if s.is_ended() {
+        ctx.lang.pick("Avslutat", "Ended")
+    } else {
+        ctx.lang.pick("Pågår", "Open")
+    }
+}
+
+fn session_form(
+    ctx: &PageCtx,
+    waves: &[WaveSessions],
+    form: &SessionForm,
+    errors: &FormErrors,
+) -> Markup {
+    let number = |id: &'static str, label: &str, hint: &str, min: i32, max: i32, value: &str| {
+        let hint_id = format!("{id}-hint");
+        html! {
+            div class=(errors.field_class(id)) {
+                label for=(id) { (label) }
+                span class="hint" id=(hint_id) { (hint) }
+                (errors.at_field(ctx, id))
+                input id=(id) name=(id) type="number" inputmode="numeric" min=(min) max=(max) value=(value) class="narrow"
+                    aria-describedby=[errors.described_by(id, Some(&hint_id))] aria-invalid=[errors.has(id).then_some("true")];
+            }
+        }
+    };
+    html! {
+        form method="post" action="/school/sessions" class="stack" aria-labelledby="new-session" novalidate {
+            (csrf_field(ctx))
+            div class=(errors.field_class("wave")) {
+                label for="wave" { (ctx.t("Undersökning", "Survey")) }
+                (errors.at_field(ctx, "wave"))
+                select id="wave" name="wave" aria-describedby=[errors.described_by("wave", None)] {
+                    @for w in waves {
+                        option value=(w.wave.slug) selected[form.wave == w.wave.slug] { (wave_title(ctx, w)) }
+                    }
+                }
+            }
+            div class=(errors.field_class("class_label")) {
+                label for="class_label" { (ctx.t("Klass", "Class")) }
+                span class="hint" id="class_label-hint" { (ctx.t("T.ex. 9B eller NA24b.", "E.g. 9B or NA24b.")) }
+                (errors.at_field(ctx, "class_label"))
+                input id="class_label" name="class_label" type="text" autocomplete="off" maxlength=(MAX_LABEL_CHARS) value=(form.class_label) class="narrow"
+                    aria-describedby=[errors.described_by("class_label", Some("class_label-hint"))] aria-invalid=[errors.has("class_label").then_some("true")];
+            }
+            (number("grade", ctx.t("Årskurs", "Grade"),
+                ctx.t("Årskurs 9 = 9, gymnasiet år 2 = 11.", "Year 9 = 9, upper-secondary year 2 = 11."),
+                *GRADES.start(), *GRADES.end(), &form.grade))
+            (number("pupils", ctx.t("Antal elever", "Number of pupils"),
+                ctx.t("En kod per elev i klassen, även de som är frånvarande.", "One code per pupil in the class, absent ones included."),
+                1, MAX_PUPILS, &form.pupils))
+            button type="submit" { (ctx.t("Öppna och skriv ut koder", "Open and print codes")) }
+        }
+    }
+}
+
+/// The slips to print, shown once: the codes are stored only as hashes.
+pub struct CodesPage<'a> {
+    pub session_id: &'a str,
+    pub class_label: &'a str,
+    pub title: Option<&'a Text>,
+    /// Where pupils type their code, e.g. `trygg.kommun.se/k`.
+    pub address: &'a str,
+    pub codes: &'a [String],
+    /// New codes for a lost printout rather than a new session.
+    pub replaced: bool,
+}
+
+pub fn codes_page(ctx: &PageCtx, page: &CodesPage) -> Markup {
+    let title = format!(
+        "{} {}",
+        ctx.t("Elevkoder för", "Pupil codes for"),
+        page.class_label
+    );
+    layout(
+        ctx,
+        &title,
+        html! {
+            div class="no-print" {
+                h1 { (title) }
+                div class="notice warning" role="status" {
+                    p { strong { (ctx.t("Koderna visas bara nu.", "The codes are shown only now.")) } " "
+                        (ctx.t(
+                            "De sparas bara i oläsbar (hashad) form och kan inte visas igen. Skriv ut sidan innan du lämnar den.",
+                            "They are stored only in unreadable (hashed) form and cannot be shown again. Print this page before you leave it."
+                        )) }
+                    @if page.replaced {
+                        p { (ctx.t(
+                            "De tidigare oanvända koderna fungerar inte längre. Ladda inte om sidan: då byts koderna ut igen och de här slutar fungera.",
+                            "The earlier unused codes no longer work. Do not reload this page: that would replace the codes again and these would stop working."
+                        )) }
+                    } @else {
+                        p { (ctx.t(
+                            "Ladda inte om sidan: då öppnas ett klasstillfälle till.",
+                            "Do not reload this page: that would open another class session."
+                        )) }
+                    }
+                }
+                p { (ctx.t(
+                    "Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P eller Cmd+P) och klipp längs de streckade linjerna. En lapp per elev.",
+                    "Print with the browser's print function (Ctrl+P or Cmd+P) and cut along the dashed lines. One slip per pupil."
+                )) }
+                p { (page.codes.len()) " " (ctx.t("koder.", "codes.")) " "
+                    a href={ "/school/sessions/" (page.session_id) } { (ctx.t("Till klasstillfället", "To the class session")) } }
+            }
+            div class="slips" {
+                @for code in page.codes {
+                    (slip(page, code))
+                }
+            }
+        },
+    )
+}
+
+/// One slip, in Swedish and English whatever the coordinator's language: pupils read it.
+fn slip(page: &CodesPage, code: &str) -> Markup {
+    html! {
+        div class="slip" {
+            @if let Some(t) = page.title {
+                p class="slip-title" { (t.sv) " · " span lang="en" { (t.en) } " · " (page.class_label) }
+            }
+            p { "Gå till " span lang="en" { "/ Go to" } " " strong class="address" { (page.address) } }
+            p { "Din kod " span lang="en" { "/ Your code" } }
+            p class="pupil-code" { (code) }
+            p class="slip-help" {
+                "Koden fungerar en gång. Dina svar är anonyma – koden kopplas aldrig till dig."
+                br;
+                span lang="en" { "The code works once. Your answers are anonymous – the code is never linked to you." }
+            }
+        }
+    }
+}
+
+pub fn session_page(
+    ctx: &PageCtx,
+    s: &SessionSummary,
+    wave: &Wave,
+    notice: Option<&str>,
+) -> Markup {
+    let title = format!("{} {}", ctx.t("Klass", "Class"), s.session.class_label);
+    let wave_open = wave.state() == crate::collect::WaveState::Open;
+    layout(
+        ctx,
+        &title,
+        html! {
+            p { a href="/school" { (ctx.t("Alla klasstillfällen", "All class sessions")) } }
+            h1 { (title) }
+            @if let Some(notice) = notice {
+                p class="notice" role="status" { (notice) }
+            }
+            dl class="facts" {
+                dt { (ctx.t("Undersökning", "Survey")) } dd { (wave.slug) " – " (state_name(ctx, wave.state())) }
+                dt { (ctx.t("Årskurs", "Grade")) } dd { (s.session.grade) }
+                dt { (ctx.t("Elever", "Pupils")) } dd { (s.session.pupils) }
+                dt { (ctx.t("Använda koder", "Codes used")) } dd { (s.used) }
+                dt { (ctx.t("Oanvända koder", "Unused codes")) } dd { (s.unused()) }
+                dt { (ctx.t("Status", "State")) } dd { (session_state(ctx, s)) }
+            }
+            p class="muted" { (ctx.t(
+                "Vilken kod som har använts går inte att se: svaren är anonyma.",
+                "Which code was used cannot be seen: the answers are anonymous."
+            )) }
+            @if !s.is_ended() {
+                @if wave_open && s.unused() > 0 {
+                    section aria-labelledby="new-codes-title" {
+                        h2 id="new-codes-title" { (ctx.t("Nya koder", "New codes")) }
+                        p { (ctx.t(
+                            "Har utskriften kommit bort? Då kan du ta fram nya koder för de elever som inte har svarat. De gamla oanvända koderna slutar då att fungera.",
+                            "Has the printout been lost? Then you can make new codes for the pupils who have not answered. The old unused codes then stop working."
+                        )) }
+                        form method="post" action={ "/school/sessions/" (s.session.id) "/codes" } {
+                            (csrf_field(ctx))
+                            button type="submit" class="secondary" { (ctx.t("Nya koder för elever som inte svarat", "New codes for pupils who have not answered")) }
+                        }
+                    }
+                }
+                section aria-labelledby="end-title" {
+                    h2 id="end-title" { (ctx.t("Avsluta", "End")) }
+                    p { (ctx.t(
+                        "När klassen är klar avslutar du tillfället. Oanvända koder slutar då att fungera.",
+                        "When the class is done, end the session. Unused codes then stop working."
+                    )) }
+                    form method="post" action={ "/school/sessions/" (s.session.id) "/end" } {
+                        (csrf_field(ctx))
+                        button type="submit" { (ctx.t("Avsluta klasstillfället", "End the class session")) }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,255 @@
+//! Markup of one wave's admin page: its state with the open/close buttons, and its population
+//! figures. Each part is a `<section>` of its own, so further parts (invitations) slot in.
+
+use std::sync::Arc;
+
+use maud::{Markup, html};
+
+use super::forms::FormErrors;
+use super::waves::{access_name, period, state_name};
+use super::{PageCtx, csrf_field, layout};
+use crate::collect::{Access, Wave, WaveState};
+use crate::survey::Survey;
+
+pub const POPULATION_FIELD: &str = "population-csv";
+pub const SCHOOLS_FIELD: &str = "schools-csv";
+
+/// What the page shows about a wave.
+pub struct WavePage {
+    pub wave: Wave,
+    /// The questionnaire version the wave answers; `None` when that version is not loaded.
+    pub survey: Option<Arc<Survey>>,
+    pub responses: u64,
+    /// (cells, sum of totals) stored.
+    pub totals: (u64, i64),
+    pub schools: Vec<(String, i32)>,
+}
+
+/// The pasted CSV texts (kept when refused) and their problems.
+#[derive(Debug, Default)]
+pub struct CsvForms {
+    pub population: String,
+    pub schools: String,
+    pub errors: FormErrors,
+}
+
+/// The confirmation after a redirect (`?done=`), in the visitor's language.
+pub fn notice(ctx: &PageCtx, done: &str) -> Option<&'static str> {
+    Some(match done {
+        "created" => ctx
+            .lang
+            .pick("Omgången är skapad.", "The wave has been created."),
+        "opened" => ctx.lang.pick("Omgången är öppen.", "The wave is open."),
+        "closed" => ctx.lang.pick("Omgången är stängd.", "The wave is closed."),
+        "population" => ctx.lang.pick(
+            "Befolkningstalen är sparade.",
+            "The population totals are saved.",
+        ),
+        "schools" => ctx.lang.pick(
+            "Klasserna per skola är sparade.",
+            "The classes per school are saved.",
+        ),
+        _ => return None,
+    })
+}
+
+pub fn page(ctx: &PageCtx, page: &WavePage, forms: &CsvForms, notice: Option<&str>) -> Markup {
+    let wave = &page.wave;
+    let title = format!("{} {}", ctx.t("Omgång", "Wave"), wave.slug);
+    layout(
+        ctx,
+        &forms.errors.title(ctx, &title),
+        html! {
+            (forms.errors.summary(ctx))
+            p { a href="/admin/waves" { (ctx.t("Alla omgångar", "All waves")) } }
+            h1 { (title) }
+            @if let Some(notice) = notice {
+                p class="notice" role="status" { (notice) }
+            }
+            (status_section(ctx, page))
+            (population_section(ctx, page, forms))
+            @if wave.access == Access::Class {
+                (schools_section(ctx, page, forms))
+            }
+            // Invitations (access `invite`): the upload and sending section goes here, as a
+            // `<section>` of its own.
+        },
+    )
+}
+
+fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
+    let wave = &page.wave;
+    let state = wave.state();
+    html! {
+        section aria-labelledby="status-title" {
+            h2 id="status-title" { (ctx.t("Status", "State")) }
+            dl class="facts" {
+                dt { (ctx.t("Enkät", "Questionnaire")) }
+                dd {
+                    @if let Some(s) = &page.survey { (s.title.get(ctx.lang)) " " }
+                    code { (wave.survey_id) } " v" (wave.survey_version)
+                }
+                dt { (ctx.t("Åtkomst", "Access")) }
+                dd { (access_name(ctx, wave.access)) }
+                dt { (ctx.t("Status", "State")) }
+                dd { strong { (state_name(ctx, state)) } }
+                dt { (ctx.t("Period", "Period")) }
+                dd { (period(ctx, wave)) }
+                dt { (ctx.t("Svar", "Responses")) }
+                dd { (page.responses) }
+                dt { (ctx.t("Hur man svarar", "How to answer")) }
+                dd { @match wave.access {
+                    Access::Open => {
+                        (ctx.t("Länk till enkäten:", "Link to the questionnaire:")) " "
+                        a href={ "/s/" (wave.slug) } { "/s/" (wave.slug) }
+                    }
+                    Access::Invite => (ctx.t("Personliga länkar skickas med e-post.", "Personal links are sent by e-mail.")),
+                    Access::Class => {
+                        (ctx.t("Eleverna skriver in sin kod på", "Pupils type their code at")) " " code { "/k" } ". "
+                        (ctx.t("Skolsamordnarna öppnar klasstillfällen under Skola.", "School coordinators open class sessions under School."))
+                    }
+                } }
+            }
+            @if state == WaveState::Scheduled {
+                form method="post" action={ "/admin/waves/" (wave.slug) "/open" } {
+                    (csrf_field(ctx))
+                    button type="submit" class="secondary" { (ctx.t("Öppna nu", "Open now")) }
+                }
+            }
+            @if state != WaveState::Closed {
+                details class="confirm" {
+                    summary { (ctx.t("Stäng omgången", "Close the wave")) }
+                    form method="post" action={ "/admin/waves/" (wave.slug) "/close" } class="stack" {
+                        (csrf_field(ctx))
+                        p class="warning" { (ctx.t(
+                            "När omgången stängs tas inga fler svar emot, och alla inbjudnas e-postadresser raderas. Det går inte att ångra.",
+                            "Once the wave is closed no more answers are accepted, and every invited person's e-mail address is deleted. This cannot be undone."
+                        )) }
+                        button type="submit" class="danger" { (ctx.t("Stäng nu", "Close now")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn csv_field(
+    ctx: &PageCtx,
+    id: &str,
+    label: &str,
+    hint: Markup,
+    text: &str,
+    errors: &FormErrors,
+) -> Markup {
+    let hint_id = format!("{id}-hint");
+    html! {
+        div class=(errors.field_class(id)) {
+            label for=(id) { (label) }
+            div class="hint" id=(hint_id) { (hint) }
+            @if errors.has(id) {
+                p class="error-message" { (ctx.t(
+                    "Inget sparades. Rätta raderna och klistra in igen:",
+                    "Nothing was saved. Correct the lines and paste again:"
+                )) }
+            }
+            (errors.at_field(ctx, id))
+            textarea id=(id) name="csv" rows="10" spellcheck="false" class="code"
+                aria-describedby=[errors.described_by(id, Some(&hint_id))] aria-invalid=[errors.has(id).then_some("true")] { (text) }
+        }
+    }
+}
+
+fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Markup {
+    let (cells, sum) = page.totals;
+    let hint = html! {
+        p { (ctx.t(
+            "Klistra in en CSV-fil: första raden är id:n för bakgrundsfrågor och sist total, sedan en rad per cell med svarskoder och antalet personer i befolkningen. Uppladdningen ersätter tidigare siffror.",
+            "Paste a CSV file: the first line holds background question ids and last total, then one line per cell with answer codes and the number of people in the population. An upload replaces earlier figures."
+        )) }
+        @if let Some(survey) = &page.survey {
+            @let questions: Vec<_> = survey.background_questions().collect();
+            @if !questions.is_empty() {
+                @let header: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+                @let row: Vec<&str> = questions.iter()
+                    .filter_map(|q| q.choices().iter().find(|c| !c.missing).map(|c| c.code.as_str()))
+                    .collect();
+                p { (ctx.t("Exempel (alla bakgrundsfrågor, men färre går också):", "Example (every background question, but fewer will do):")) }
+                pre { code { (header.join(",")) ",total\n" (row.join(",")) ",412" } }
+            }
+            dl class="codes" {
+                @for q in &questions {
+                    dt { code { (q.id) } " – " (q.text.get(ctx.lang)) }
+                    dd { @for (i, c) in q.choices().iter().filter(|c| !c.missing).enumerate() {
+                        @if i > 0 { ", " }
+                        code { (c.code) } " " (c.label.get(ctx.lang))
+                    } }
+                }
+            }
+        }
+    };
+    html! {
+        section aria-labelledby="population-title" {
+            h2 id="population-title" { (ctx.t("Befolkningstal", "Population totals")) }
+            p { (ctx.t(
+                "Används för att vikta svaren så att de motsvarar befolkningen.",
+                "Used to weight the answers so that they match the population."
+            )) }
+            p {
+                @if cells == 0 {
+                    (ctx.t("Inga befolkningstal är sparade.", "No population totals are stored."))
+                } @else {
+                    (ctx.t("Sparat:", "Stored:")) " " (cells) " " (ctx.t("celler, sammanlagt", "cells, in total")) " "
+                    (sum) " " (ctx.t("personer.", "people."))
+                }
+            }
+            @if page.survey.is_some() {
+                form method="post" action={ "/admin/waves/" (page.wave.slug) "/population" } class="stack" {
+                    (csrf_field(ctx))
+                    (csv_field(ctx, POPULATION_FIELD, ctx.t("Befolkningstal (CSV)", "Population totals (CSV)"), hint, &forms.population, &forms.errors))
+                    button type="submit" { (ctx.t("Spara befolkningstal", "Save population totals")) }
+                }
+            } @else {
+                p class="warning" { (ctx.t(
+                    "Enkätversionen som omgången använder är inte inläst, så befolkningstal kan inte kontrolleras just nu.",
+                    "The questionnaire version this wave uses is not loaded, so population totals cannot be checked right now."
+                )) }
+            }
+        }
+    }
+}
+
+fn schools_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Markup {
+    let hint = html! {
+        p { (ctx.t(
+            "Första raden är school,classes, sedan en rad per skola: skolans id (samma som i skolsamordnarens konto) och antalet klasser i årskursen. Uppladdningen ersätter tidigare siffror.",
+            "The first line is school,classes, then one line per school: the school id (as in the coordinator's account) and the number of classes in the year group. An upload replaces earlier figures."
+        )) }
+    };
+    let total: i64 = page.schools.iter().map(|(_, n)| i64::from(*n)).sum();
+    html! {
+        section aria-labelledby="schools-title" {
+            h2 id="schools-title" { (ctx.t("Klasser per skola", "Classes per school")) }
+            @if page.schools.is_empty() {
+                p { (ctx.t("Inga skolor är sparade.", "No schools are stored.")) }
+            } @else {
+                div class="table-wrap" { table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("Skola", "School")) }
+                        th scope="col" { (ctx.t("Klasser", "Classes")) }
+                    } }
+                    tbody {
+                        @for (school, classes) in &page.schools {
+                            tr { td { (school) } td { (classes) } }
+                        }
+                    }
+                    tfoot { tr { th scope="row" { (ctx.t("Totalt", "Total")) } td { (total) } } }
+                } }
+            }
+            form method="post" action={ "/admin/waves/" (page.wave.slug) "/schools" } class="stack" {
+                (csrf_field(ctx))
+                (csv_field(ctx, SCHOOLS_FIELD, ctx.t("Klasser per skola (CSV)", "Classes per school (CSV)"), hint, &forms.schools, &forms.errors))
+                button type="submit" { (ctx.t("Spara klasser per skola", "Save classes per school")) }
+            }
+        }
+    }
+}

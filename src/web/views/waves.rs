@@ -1,0 +1,292 @@
+//! Markup of the admin's list of waves and the form that creates one; words for a wave's access
+//! mode, state and period shared by the staff pages.
+
+use chrono::{DateTime, Timelike};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::forms::FormErrors;
+use super::{PageCtx, csrf_field, layout};
+use crate::collect::wave::{DayEnd, format_time, parse_time};
+use crate::collect::{Access, Wave, WaveState};
+use crate::survey::{Audience, SurveyCatalog};
+
+/// What the admin typed into the create form; shown again when it is refused.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct WaveForm {
+    #[serde(default)]
+    pub survey: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub access: String,
+    #[serde(default)]
+    pub opens: String,
+    #[serde(default)]
+    pub closes: String,
+}
+
+/// The id an access-mode problem links to: the first radio button, as GOV.UK does.
+pub fn access_field() -> String {
+    format!("access-{}", Access::ALL[0].id())
+}
+
+pub fn access_name(ctx: &PageCtx, access: Access) -> &'static str {
+    match access {
+        Access::Open => ctx.lang.pick("Öppen länk", "Open link"),
+        Access::Invite => ctx.lang.pick("Inbjudan via e-post", "E-mail invitation"),
+        Access::Class => ctx.lang.pick("Klasskoder", "Class codes"),
+    }
+}
+
+fn access_hint(ctx: &PageCtx, access: Access) -> &'static str {
+    match access {
+        Access::Open => ctx.lang.pick(
+            "Alla som har länken kan svara, t.ex. en trygghetsundersökning.",
+            "Anyone with the link can answer, e.g. a resident safety survey.",
+        ),
+        Access::Invite => ctx.lang.pick(
+            "Personliga engångslänkar skickas med e-post, t.ex. till anställda.",
+            "Personal one-time links are sent by e-mail, e.g. to staff.",
+        ),
+        Access::Class => ctx.lang.pick(
+            "Skolsamordnare delar ut engångskoder i klassen. Bara för elevenkäter.",
+            "School coordinators hand out one-time codes in class. Pupil surveys only.",
+        ),
+    }
+}
+
+pub fn state_name(ctx: &PageCtx, state: WaveState) -> &'static str {
+    match state {
+        WaveState::Scheduled => ctx.lang.pick("Planerad", "Scheduled"),
+        WaveState::Open => ctx.lang.pick("Öppen", "Open"),
+        WaveState::Closed => ctx.lang.pick("Stängd", "Closed"),
+    }
+}
+
+/// A stored time as the admin typed it: a date when it is midnight UTC (which a date input
+/// gives), else date and time.
+fn as_date_or_time(seconds: i64) -> String {
+    match DateTime::from_timestamp(seconds, 0) {
+        Some(t) if t.num_seconds_from_midnight() == 0 => t.format("%Y-%m-%d").to_string(),
+        _ => format_time(seconds),
+    }
+}
+
+/// The period in words. A closing date is stored as the first second after that day, so it is
+/// shown as the day itself ("to and including").
+pub fn period(ctx: &PageCtx, wave: &Wave) -> String {
+    let from = as_date_or_time(wave.opens_at.unwrap_or(wave.created_at));
+    let until = match wave.closes_at {
+        Some(c) => match DateTime::from_timestamp(c - 1, 0) {
+            Some(last) if last.num_seconds_from_midnight() == 86_399 => {
+                format!("{} {}", ctx.t("t.o.m.", "to"), last.format("%Y-%m-%d"))
+            }
+            _ => format!("{} {}", ctx.t("till", "until"), format_time(c)),
+        },
+        None => ctx.t("tills den stängs", "until closed").to_owned(),
+    };
+    let mut text = format!("{} {from} {until}", ctx.t("från", "from"));
+    if let Some(closed) = wave.closed_at {
+        text.push_str(&format!(
+            " ({} {})",
+            ctx.t("stängd", "closed"),
+            format_time(closed)
+        ));
+    }
+    text
+}
+
+/// A message for one problem `NewWave::parse` found, in the visitor's language. The parser's
+/// own texts are for the command line; the form says what to do, as GOV.UK advises.
+pub fn wave_problem(
+    ctx: &PageCtx,
+    field: &str,
+    form: &WaveForm,
+    catalog: &SurveyCatalog,
+) -> String {
+    let text = match field {
+        "survey" => ctx.t("Välj en enkät.", "Choose a questionnaire."),
+        "slug" => ctx.t(
+            "Kortnamnet ska vara 3–60 tecken: a–z, 0–9 och bindestreck (inte först eller sist), t.ex. trygghet-2026.",
+            "The short name must be 3–60 characters: a–z, 0–9 and hyphens (not first or last), e.g. trygghet-2026.",
+        ),
+        "access" => match Access::parse(&form.access) {
+            Some(Access::Class) => {
+                let title = catalog
+                    .get(form.survey.trim())
+                    .map(|l| l.survey.title.get(ctx.lang).to_owned())
+                    .unwrap_or_default();
+                return format!(
+                    "{} {title}",
+                    ctx.t(
+                        "Klasskoder går bara att använda för elevenkäter, inte för",
+                        "Class codes are for pupil surveys only, not for"
+                    )
+                );
+            }
+            _ => ctx.t(
+                "Välj hur de svarande kommer åt enkäten.",
+                "Choose how respondents reach the questionnaire.",
+            ),
+        },
+        "opens" => ctx.t(
+            "Öppningsdatumet ska vara ett datum, t.ex. 2026-03-01.",
+            "The opening date must be a date, e.g. 2026-03-01.",
+        ),
+        "closes" if parse_time(&form.closes, DayEnd::End).is_ok() => ctx.t(
+            "Sista svarsdagen ska komma efter öppningsdatumet.",
+            "The last day for answers must come after the opening date.",
+        ),
+        "closes" => ctx.t(
+            "Sista svarsdagen ska vara ett datum, t.ex. 2026-03-31.",
+            "The last day for answers must be a date, e.g. 2026-03-31.",
+        ),
+        _ => ctx.t("Kontrollera fältet.", "Check this field."),
+    };
+    text.to_owned()
+}
+
+/// The id of the input a `NewWave::parse` field name belongs to.
+pub fn wave_field_id(field: &str) -> String {
+    match field {
+        "access" => access_field(),
+        other => other.to_owned(),
+    }
+}
+
+pub fn slug_taken(ctx: &PageCtx, slug: &str) -> String {
+    format!(
+        "{} {slug}. {}",
+        ctx.t(
+            "Det finns redan en omgång med kortnamnet",
+            "There is already a wave with the short name"
+        ),
+        ctx.t("Välj ett annat.", "Choose another one.")
+    )
+}
+
+/// The list of waves and the create form.
+pub fn list(
+    ctx: &PageCtx,
+    waves: &[(Wave, u64)],
+    catalog: &SurveyCatalog,
+    form: &WaveForm,
+    errors: &FormErrors,
+) -> Markup {
+    let title = ctx.t("Omgångar", "Waves");
+    let now = crate::util::now();
+    layout(
+        ctx,
+        &errors.title(ctx, title),
+        html! {
+            (errors.summary(ctx))
+            h1 { (title) }
+            p { (ctx.t(
+                "En omgång är ett tillfälle då en enkät samlar in svar: en period och ett sätt för de svarande att komma in.",
+                "A wave is one round of a questionnaire collecting answers: a period and a way in for respondents."
+            )) }
+            @if waves.is_empty() {
+                p class="notice" { (ctx.t("Det finns inga omgångar än.", "There are no waves yet.")) }
+            } @else {
+                div class="table-wrap" { table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("Omgång", "Wave")) }
+                        th scope="col" { (ctx.t("Enkät", "Questionnaire")) }
+                        th scope="col" { (ctx.t("Åtkomst", "Access")) }
+                        th scope="col" { (ctx.t("Status", "State")) }
+                        th scope="col" { (ctx.t("Period", "Period")) }
+                        th scope="col" { (ctx.t("Svar", "Responses")) }
+                    } }
+                    tbody {
+                        @for (wave, responses) in waves {
+                            tr {
+                                td { a href={ "/admin/waves/" (wave.slug) } { (wave.slug) } }
+                                td { (wave.survey_id) " v" (wave.survey_version) }
+                                td { (access_name(ctx, wave.access)) }
+                                td { (state_name(ctx, wave.state_at(now))) }
+                                td { (period(ctx, wave)) }
+                                td { (responses) }
+                            }
+                        }
+                    }
+                } }
+            }
+            h2 id="new-wave" { (ctx.t("Ny omgång", "New wave")) }
+            (create_form(ctx, catalog, form, errors))
+        },
+    )
+}
+
+fn create_form(
+    ctx: &PageCtx,
+    catalog: &SurveyCatalog,
+    form: &WaveForm,
+    errors: &FormErrors,
+) -> Markup {
+    let access_id = access_field();
+    html! {
+        form method="post" action="/admin/waves" class="stack" aria-labelledby="new-wave" novalidate {
+            (csrf_field(ctx))
+            div class=(errors.field_class("survey")) {
+                label for="survey" { (ctx.t("Enkät", "Questionnaire")) }
+                (errors.at_field(ctx, "survey"))
+                select id="survey" name="survey" aria-describedby=[errors.described_by("survey", None)] {
+                    option value="" { (ctx.t("Välj enkät", "Choose a questionnaire")) }
+                    @for loaded in catalog.iter() {
+                        @let s = &loaded.survey;
+                        option value=(s.id) selected[form.survey.trim() == s.id] {
+                            (s.title.get(ctx.lang)) " (" (s.id) ", v" (s.version)
+                            @if s.audience == Audience::Pupils { ", " (ctx.t("elever", "pupils")) }
+                            ")"
+                        }
+                    }
+                }
+            }
+            div class=(errors.field_class("slug")) {
+                label for="slug" { (ctx.t("Kortnamn", "Short name")) }
+                span class="hint" id="slug-hint" { (ctx.t(
+                    "Blir en del av länken, t.ex. trygghet-2026. 3–60 tecken: a–z, 0–9 och bindestreck.",
+                    "Becomes part of the link, e.g. trygghet-2026. 3–60 characters: a–z, 0–9 and hyphens."
+                )) }
+                (errors.at_field(ctx, "slug"))
+                input id="slug" name="slug" type="text" autocomplete="off" spellcheck="false" value=(form.slug)
+                    aria-describedby=[errors.described_by("slug", Some("slug-hint"))] aria-invalid=[errors.has("slug").then_some("true")];
+            }
+            div class=(errors.field_class(&access_id)) {
+                fieldset aria-describedby=[errors.described_by(&access_id, None)] {
+                    legend { (ctx.t("Hur kommer de svarande in?", "How do respondents get in?")) }
+                    (errors.at_field(ctx, &access_id))
+                    @for access in Access::ALL {
+                        @let id = format!("access-{}", access.id());
+                        @let hint = format!("{id}-hint");
+                        div class="choice" {
+                            input type="radio" id=(id) name="access" value=(access.id())
+                                checked[Access::parse(&form.access) == Some(access)] aria-describedby=(hint);
+                            label for=(id) { (access_name(ctx, access)) }
+                        }
+                        p class="hint choice-hint" id=(hint) { (access_hint(ctx, access)) }
+                    }
+                }
+            }
+            div class=(errors.field_class("opens")) {
+                label for="opens" { (ctx.t("Öppnar (valfritt)", "Opens (optional)")) }
+                span class="hint" id="opens-hint" { (ctx.t("Lämna tomt för att öppna direkt.", "Leave empty to open at once.")) }
+                (errors.at_field(ctx, "opens"))
+                input id="opens" name="opens" type="date" value=(form.opens)
+                    aria-describedby=[errors.described_by("opens", Some("opens-hint"))] aria-invalid=[errors.has("opens").then_some("true")];
+            }
+            div class=(errors.field_class("closes")) {
+                label for="closes" { (ctx.t("Sista svarsdag (valfritt)", "Last day for answers (optional)")) }
+                span class="hint" id="closes-hint" { (ctx.t(
+                    "Svar tas emot hela den dagen (UTC). Lämna tomt för att stänga för hand.",
+                    "Answers are accepted all of that day (UTC). Leave empty to close by hand."
+                )) }
+                (errors.at_field(ctx, "closes"))
+                input id="closes" name="closes" type="date" value=(form.closes)
+                    aria-describedby=[errors.described_by("closes", Some("closes-hint"))] aria-invalid=[errors.has("closes").then_some("true")];
+            }
+            button type="submit" { (ctx.t("Skapa omgång", "Create wave")) }
+        }
+    }
+}

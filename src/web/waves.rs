@@ -1,0 +1,256 @@
+//! Admin pages for waves: list and create, open and close, and upload population figures.
+
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::Markup;
+use serde::Deserialize;
+
+use super::auth::CurrentUser;
+use super::extract::Form;
+use super::views::forms::FormErrors;
+use super::views::wave::{self as wave_view, CsvForms, POPULATION_FIELD, SCHOOLS_FIELD, WavePage};
+use super::views::{PageCtx, waves as view};
+use super::{ADMIN, AppError, AppState, Routes};
+use crate::collect::wave::NewWave;
+use crate::collect::{Access, Wave, population};
+use crate::store::{self, waves::WaveError};
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/admin/waves", ADMIN, list)
+        .post("/admin/waves", ADMIN, create)
+        .get("/admin/waves/{slug}", ADMIN, show)
+        .post("/admin/waves/{slug}/open", ADMIN, open_now)
+        .post("/admin/waves/{slug}/close", ADMIN, close_now)
+        .post("/admin/waves/{slug}/population", ADMIN, upload_totals)
+        .post("/admin/waves/{slug}/schools", ADMIN, upload_schools)
+}
+
+async fn list(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
+    list_page(&ctx, &state, &view::WaveForm::default(), &FormErrors::new()).await
+}
+
+async fn list_page(
+    ctx: &PageCtx,
+    state: &AppState,
+    form: &view::WaveForm,
+    errors: &FormErrors,
+) -> Result<Markup, AppError> {
+    let waves = store::waves::list(&state.db).await?;
+    let counts = store::waves::response_counts(&state.db).await?;
+    let rows: Vec<(Wave, u64)> = waves
+        .into_iter()
+        .map(|w| {
+            let n = counts.get(&w.id).copied().unwrap_or(0);
+            (w, n)
+        })
+        .collect();
+    Ok(view::list(ctx, &rows, &state.surveys, form, errors))
+}
+
+async fn create(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(admin): Extension<CurrentUser>,
+    Form(form): Form<view::WaveForm>,
+) -> Result<Response, AppError> {
+    let parsed = NewWave::parse(
+        &state.surveys,
+        &form.survey,
+        &form.slug,
+        &form.access,
+        Some(&form.opens),
+        Some(&form.closes),
+    );
+    let mut errors = FormErrors::new();
+    match parsed {
+        Ok(new) => match store::waves::create(&state.db, &new, &admin.email).await {
+            Ok(wave) => {
+                return Ok(
+                    Redirect::to(&format!("/admin/waves/{}?done=created", wave.slug))
+                        .into_response(),
+                );
+            }
+            Err(WaveError::SlugTaken(slug)) => errors.add("slug", view::slug_taken(&ctx, &slug)),
+            Err(WaveError::Database(e)) => return Err(e.into()),
+            Err(e @ WaveError::Unknown(_)) => return Err(AppError::Internal(e.into())),
+        },
+        Err(problems) => {
+            for (field, _) in problems {
+                let message = view::wave_problem(&ctx, field, &form, &state.surveys);
+                errors.add(view::wave_field_id(field), message);
+            }
+        }
+    }
+    let page = list_page(&ctx, &state, &form, &errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn show(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<Done>,
+) -> Result<Markup, AppError> {
+    let page = load(&state, &slug).await?;
+    let notice = query
+        .done
+        .as_deref()
+        .and_then(|d| wave_view::notice(&ctx, d));
+    Ok(wave_view::page(&ctx, &page, &CsvForms::default(), notice))
+}
+
+/// Everything the wave page shows; 404 for an unknown slug.
+async fn load(state: &AppState, slug: &str) -> Result<WavePage, AppError> {
+    let wave = store::waves::find_by_slug(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let survey = state.surveys.version(&wave.survey_id, wave.survey_version);
+    let responses = store::waves::response_count(&state.db, &wave.id).await?;
+    let totals = store::population::totals_summary(&state.db, &wave.id).await?;
+    let schools = match wave.access {
+        Access::Class => store::population::school_classes(&state.db, &wave.id).await?,
+        Access::Open | Access::Invite => Vec::new(),
+    };
+    Ok(WavePage {
+        wave,
+        survey,
+        responses,
+        totals,
+        schools,
+    })
+}
+
+fn wave_error(e: WaveError) -> AppError {
+    match e {
+        WaveError::Unknown(_) => AppError::NotFound,
+        WaveError::Database(e) => e.into(),
+        e @ WaveError::SlugTaken(_) => AppError::Internal(e.into()),
+    }
+}
+
+async fn open_now(
+    State(state): State<AppState>,
+    Extension(admin): Extension<CurrentUser>,
+    Path(slug): Path<String>,
+) -> Result<Redirect, AppError> {
+    let wave = store::waves::open_now(&state.db, &slug, &admin.email)
+        .await
+        .map_err(wave_error)?;
+    Ok(Redirect::to(&format!(
+        "/admin/waves/{}?done=opened",
+        wave.slug
+    )))
+}
+
+async fn close_now(
+    State(state): State<AppState>,
+    Extension(admin): Extension<CurrentUser>,
+    Path(slug): Path<String>,
+) -> Result<Redirect, AppError> {
+    let wave = store::waves::close(&state.db, &slug, &admin.email)
+        .await
+        .map_err(wave_error)?;
+    Ok(Redirect::to(&format!(
+        "/admin/waves/{}?done=closed",
+        wave.slug
+    )))
+}
+
+#[derive(Deserialize)]
+struct CsvForm {
+    #[serde(default)]
+    csv: String,
+}
+
+/// The wave page again with the pasted text and its problems (422): nothing was stored.
+fn refused(ctx: &PageCtx, page: &WavePage, forms: CsvForms) -> Response {
+    let markup = wave_view::page(ctx, page, &forms, None);
+    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+async fn upload_totals(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(admin): Extension<CurrentUser>,
+    Path(slug): Path<String>,
+    Form(form): Form<CsvForm>,
+) -> Result<Response, AppError> {
+    let page = load(&state, &slug).await?;
+    let mut forms = CsvForms {
+        population: form.csv,
+        ..CsvForms::default()
+    };
+    let Some(survey) = &page.survey else {
+        forms.errors.add(
+            POPULATION_FIELD,
+            ctx.t(
+                "Enkätversionen som omgången använder är inte inläst.",
+                "The questionnaire version this wave uses is not loaded.",
+            ),
+        );
+        return Ok(refused(&ctx, &page, forms));
+    };
+    match population::parse_totals(survey, &forms.population) {
+        Ok(cells) => {
+            store::population::replace_totals(&state.db, &page.wave.id, &cells, &admin.email)
+                .await?;
+            Ok(
+                Redirect::to(&format!("/admin/waves/{}?done=population", page.wave.slug))
+                    .into_response(),
+            )
+        }
+        Err(problems) => {
+            for problem in problems {
+                forms.errors.add(POPULATION_FIELD, problem);
+            }
+            Ok(refused(&ctx, &page, forms))
+        }
+    }
+}
+
+async fn upload_schools(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(admin): Extension<CurrentUser>,
+    Path(slug): Path<String>,
+    Form(form): Form<CsvForm>,
+) -> Result<Response, AppError> {
+    let page = load(&state, &slug).await?;
+    if page.wave.access != Access::Class {
+        // The form is only offered for class waves; a hand-made post gets nothing to fix.
+        return Err(AppError::NotFound);
+    }
+    let mut forms = CsvForms {
+        schools: form.csv,
+        ..CsvForms::default()
+    };
+    match population::parse_school_classes(&forms.schools) {
+        Ok(schools) => {
+            store::population::replace_school_classes(
+                &state.db,
+                &page.wave.id,
+                &schools,
+                &admin.email,
+            )
+            .await?;
+            Ok(
+                Redirect::to(&format!("/admin/waves/{}?done=schools", page.wave.slug))
+                    .into_response(),
+            )
+        }
+        Err(problems) => {
+            for problem in problems {
+                forms.errors.add(SCHOOLS_FIELD, problem);
+            }
+            Ok(refused(&ctx, &page, forms))
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! School coordinators' class sessions: codes printed once, used by pupils through the API,
+//! stopped by ending the session, replaced when a printout is lost, and kept within one school.
+
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use trygg::accounts::Role;
+use trygg::collect::{Access, codes};
+use trygg::entities::class_session;
+
+use crate::db_tests;
+use crate::helpers::{PASSWORD, TestApp, csrf_in};
+use crate::responses::{create_wave, post};
+
+db_tests!(
+    a_coordinator_prints_codes_and_a_pupil_answers_with_one,
+    ending_a_session_stops_its_unused_codes,
+    new_codes_replace_the_unused_ones,
+    a_coordinator_of_another_school_does_not_find_the_session,
+    sessions_open_only_in_running_class_waves,
+);
+
+/// Pupil codes on a printable page.
+fn codes_on(page: &str) -> Vec<String> {
+    let marker = "class=\"pupil-code\">";
+    page.match_indices(marker)
+        .filter_map(|(at, _)| {
+            let start = at + marker.len();
+            page[start..]
+                .find('<')
+                .map(|end| page[start..start + end].to_owned())
+        })
+        .collect()
+}
+
+/// The session id a printable page links back to.
+fn session_id_on(page: &str) -> String {
+    let marker = "href=\"/school/sessions/";
+    let start = page.find(marker).expect("link to the session") + marker.len();
+    let end = page[start..].find('"').expect("end of link") + start;
+    page[start..end].to_owned()
+}
+
+async fn open_session(app: &TestApp, wave: &str, class: &str, pupils: &str) -> reqwest::Response {
+    app.post_form(
+        "/school",
+        "/school/sessions",
+        &[
+            ("wave", wave),
+            ("class_label", class),
+            ("grade", "9"),
+            ("pupils", pupils),
+        ],
+    )
+    .await
+}
+
+/// A pupil's submission with a code, through the public API.
+async fn answer(app: &TestApp, seed: u64, code: &str) -> u16 {
+    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
+    let survey = catalog
+        .get("school-drug-habits")
+        .expect("survey")
+        .survey
+        .clone();
+    let mut body: Value = trygg::survey::synth(&survey, 1, seed).next().expect("body");
+    body["access_code"] = json!(code);
+    post(app, "drogvanor-2026", &body).await.0
+}
+
+/// A coordinator set up with a class session of `pupils`: (session id, codes).
+async fn coordinator_with_session(app: &TestApp, pupils: usize) -> (String, Vec<String>) {
+    create_wave(app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    app.sign_in_as(Role::School).await;
+    let response = open_session(app, "drogvanor-2026", "9B", &pupils.to_string()).await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.expect("body");
+    (session_id_on(&page), codes_on(&page))
+}
+
+async fn a_coordinator_prints_codes_and_a_pupil_answers_with_one(app: TestApp) {
+    let wave = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    app.sign_in_as(Role::School).await;
+    let overview = app.get("/school").await.text().await.expect("body");
+    assert!(
+        overview.contains("option value=\"drogvanor-2026\""),
+        "{overview}"
+    );
+
+    let response = open_session(&app, "drogvanor-2026", "9B", "4").await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.expect("body");
+    let printed = codes_on(&page);
+    assert_eq!(printed.len(), 4, "{page}");
+    let distinct: std::collections::HashSet<_> = printed.iter().collect();
+    assert_eq!(distinct.len(), 4);
+    assert!(
+        printed
+            .iter()
+            .all(|c| codes::looks_valid(&codes::normalize(c)))
+    );
+    assert!(page.contains("Koderna visas bara nu."), "{page}");
+    assert!(page.contains("/k</strong>"), "{page}");
+
+    assert_eq!(answer(&app, 1, &printed[0]).await, 201);
+    let rows = trygg::store::responses::export_rows(&app.db, &wave.id)
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].school.as_deref(), Some("skola-1"));
+
+    let overview = app.get("/school").await.text().await.expect("body");
+    assert!(overview.contains("1 av 4"), "{overview}");
+
+    // The audit log knows a session was opened, never its codes.
+    let log = trygg::store::audit::recent(&app.db, 50).await.expect("log");
+    assert!(log.iter().any(|e| e.action == "class_session.open"));
+    for entry in &log {
+        for code in &printed {
+            assert!(!entry.detail.contains(code.as_str()), "{}", entry.detail);
+            assert!(
+                !entry.detail.contains(&codes::normalize(code)),
+                "{}",
+                entry.detail
+            );
+        }
+    }
+}
+
+async fn ending_a_session_stops_its_unused_codes(app: TestApp) {
+    let (id, printed) = coordinator_with_session(&app, 2).await;
+    let session_path = format!("/school/sessions/{id}");
+    let page = app.get(&session_path).await.text().await.expect("body");
+    assert!(page.contains("Pågår"), "{page}");
+
+    let ended = app
+        .post_form(&session_path, &format!("{session_path}/end"), &[])
+        .await;
+    assert_eq!(ended.status(), 303);
+    assert_eq!(answer(&app, 2, &printed[0]).await, 403);
+    let page = app.get(&session_path).await.text().await.expect("body");
+    assert!(page.contains("Avslutat"), "{page}");
+    assert!(!page.contains("/end\""), "no second end button: {page}");
+}
+
+async fn new_codes_replace_the_unused_ones(app: TestApp) {
+    let (id, printed) = coordinator_with_session(&app, 3).await;
+    assert_eq!(answer(&app, 3, &printed[0]).await, 201);
+
+    let session_path = format!("/school/sessions/{id}");
+    let response = app
+        .post_form(&session_path, &format!("{session_path}/codes"), &[])
+        .await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.expect("body");
+    let fresh = codes_on(&page);
+    assert_eq!(fresh.len(), 2, "one for each pupil who has not answered");
+    assert!(fresh.iter().all(|c| !printed.contains(c)));
+
+    assert_eq!(
+        answer(&app, 4, &printed[1]).await,
+        403,
+        "an old unused code"
+    );
+    assert_eq!(answer(&app, 5, &fresh[0]).await, 201);
+    let page = app.get(&session_path).await.text().await.expect("body");
+    assert!(page.contains("<dd>2</dd>"), "two used: {page}");
+}
+
+async fn a_coordinator_of_another_school_does_not_find_the_session(app: TestApp) {
+    let (id, printed) = coordinator_with_session(&app, 2).await;
+    let other = app.other_browser();
+    app.add_user("rektor@skola2.example", Role::School, Some("skola-2"))
+        .await;
+    let login = app
+        .log_in(&other, "rektor@skola2.example", PASSWORD, None)
+        .await;
+    assert_eq!(login.status(), 303);
+
+    let session_path = format!("/school/sessions/{id}");
+    let seen = other.get(app.url(&session_path)).send().await.expect("GET");
+    assert_eq!(seen.status(), 404);
+    let overview = other
+        .get(app.url("/school"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(!overview.contains(&id), "{overview}");
+    let token = csrf_in(&overview).expect("token");
+    for action in ["end", "codes"] {
+        let response = other
+            .post(app.url(&format!("{session_path}/{action}")))
+            .form(&[("_csrf", token.as_str())])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 404, "{action}");
+    }
+    // Nothing changed: the first school's codes still work.
+    assert_eq!(answer(&app, 6, &printed[0]).await, 201);
+}
+
+async fn sessions_open_only_in_running_class_waves(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    create_wave(&app, "school-drug-habits", "drogvanor-2025", Access::Class).await;
+    trygg::store::waves::close(&app.db, "drogvanor-2025", "test")
+        .await
+        .expect("close");
+    create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    app.sign_in_as(Role::School).await;
+    let overview = app.get("/school").await.text().await.expect("body");
+    assert!(!overview.contains("value=\"trygg-2026\""), "{overview}");
+    assert!(!overview.contains("value=\"drogvanor-2025\""), "{overview}");
+
+    for wave in ["trygg-2026", "drogvanor-2025", "no-such-wave"] {
+        let response = open_session(&app, wave, "9B", "20").await;
+        assert_eq!(response.status(), 422, "{wave}");
+        let page = response.text().await.expect("body");
+        assert!(page.contains("href=\"#wave\""), "{wave}: {page}");
+        assert!(page.contains("id=\"wave-error\""), "{wave}: {page}");
+    }
+
+    let bad = app
+        .post_form(
+            "/school",
+            "/school/sessions",
+            &[
+                ("wave", "drogvanor-2026"),
+                ("class_label", ""),
+                ("grade", "14"),
+                ("pupils", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.expect("body");
+    assert!(page.contains("<title>Fel: "), "{page}");
+    for field in ["class_label", "grade", "pupils"] {
+        assert!(
+            page.contains(&format!("href=\"#{field}\"")),
+            "{field}: {page}"
+        );
+        assert!(page.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    assert!(page.contains("value=\"14\""), "the typed grade is kept");
+    let sessions = class_session::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(sessions, 0);
+}
