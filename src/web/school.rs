@@ -3,7 +3,7 @@
 
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::Deserialize;
@@ -85,29 +85,19 @@ async fn overview_page(
     Ok(view::overview(ctx, school, &waves, form, errors))
 }
 
-/// Where pupils type their code, as the coordinator reached this site: the printed address must
-/// be one pupils can type. A Host header that is not a plain host name is not printed.
-fn code_address(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 253
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        });
-    match host {
-        Some(host) => format!("{host}/k"),
-        None => "/k".to_owned(),
-    }
+/// Where pupils type their code: the service's public address without its scheme, short enough
+/// to type from a slip (`trygg.kommun.se/k`).
+fn code_address(public_url: &str) -> String {
+    let host = public_url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    format!("{host}/k")
 }
 
 async fn open_session(
     ctx: PageCtx,
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
-    headers: HeaderMap,
     Form(form): Form<view::SessionForm>,
 ) -> Result<Response, AppError> {
     let school = school_of(&user)?;
@@ -144,7 +134,7 @@ async fn open_session(
                     session_id: &session.id,
                     class_label: &session.class_label,
                     title: title.as_ref(),
-                    address: &code_address(&headers),
+                    address: &code_address(&state.settings.public_url),
                     codes: &codes,
                     replaced: false,
                 };
@@ -214,7 +204,6 @@ async fn new_codes(
     ctx: PageCtx,
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let school = school_of(&user)?;
@@ -234,7 +223,7 @@ async fn new_codes(
         session_id: &session.id,
         class_label: &session.class_label,
         title: title.as_ref(),
-        address: &code_address(&headers),
+        address: &code_address(&state.settings.public_url),
         codes: &codes,
         replaced: true,
     };

@@ -119,12 +119,17 @@ async fn load(state: &AppState, slug: &str) -> Result<WavePage, AppError> {
         Access::Class => store::population::school_classes(&state.db, &wave.id).await?,
         Access::Open | Access::Invite => Vec::new(),
     };
+    let invitations = match wave.access {
+        Access::Invite => Some(store::invitations::summary(&state.db, &wave.id).await?),
+        Access::Open | Access::Class => None,
+    };
     Ok(WavePage {
         wave,
         survey,
         responses,
         totals,
         schools,
+        invitations,
     })
 }
 

@@ -9,6 +9,7 @@ use super::forms::FormErrors;
 use super::waves::{access_name, period, state_name};
 use super::{PageCtx, csrf_field, layout};
 use crate::collect::{Access, Wave, WaveState};
+use crate::store::invitations::Summary;
 use crate::survey::Survey;
 
 pub const POPULATION_FIELD: &str = "population-csv";
@@ -23,6 +24,8 @@ pub struct WavePage {
     /// (cells, sum of totals) stored.
     pub totals: (u64, i64),
     pub schools: Vec<(String, i32)>,
+    /// Invitation waves: where sending stands.
+    pub invitations: Option<Summary>,
 }
 
 /// The pasted CSV texts (kept when refused) and their problems.
@@ -71,10 +74,34 @@ pub fn page(ctx: &PageCtx, page: &WavePage, forms: &CsvForms, notice: Option<&st
             @if wave.access == Access::Class {
                 (schools_section(ctx, page, forms))
             }
-            // Invitations (access `invite`): the upload and sending section goes here, as a
-            // `<section>` of its own.
+            @if let Some(summary) = &page.invitations {
+                (invitations_section(ctx, wave, summary))
+            }
         },
     )
+}
+
+/// Where sending stands, without addresses; the invitation page has the upload and reminders.
+fn invitations_section(ctx: &PageCtx, wave: &Wave, summary: &Summary) -> Markup {
+    html! {
+        section aria-labelledby="invitations-title" id="invitations" {
+            h2 id="invitations-title" { (ctx.t("Inbjudningar", "Invitations")) }
+            dl class="facts" {
+                dt { (ctx.t("Inbjudna", "Invited")) } dd { (summary.invited) }
+                dt { (ctx.t("Skickade", "Sent")) } dd { (summary.sent) }
+                dt { (ctx.t("Väntar", "Waiting")) } dd { (summary.waiting) }
+                dt { (ctx.t("Kunde inte skickas", "Could not be sent")) } dd { (summary.failed) }
+                dt { (ctx.t("Har svarat", "Have answered")) } dd { (summary.answered) }
+            }
+            @if !summary.errors.is_empty() {
+                p class="error-message" { (ctx.t("Fel vid utskick:", "Sending errors:")) }
+                ul { @for (message, count) in &summary.errors { li { (message) " – " (count) } } }
+            }
+            p { a href={ "/admin/waves/" (wave.slug) "/invitations" } {
+                (ctx.t("Lägg till adresser, skicka påminnelse", "Add addresses, send a reminder"))
+            } }
+        }
+    }
 }
 
 fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
