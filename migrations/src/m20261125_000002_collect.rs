@@ -4,6 +4,11 @@
 //! What is *not* here is as deliberate as what is: responses have no time finer than a date and
 //! no column that could point at an invitation, token or pupil code; tokens and codes are stored
 //! only as SHA-256 hashes; "has answered" is a flag without a time.
+//!
+//! Storing a response never *updates* a row that stays readable: on PostgreSQL every row a
+//! transaction writes carries its id (`xmin`), so an updated invitation or code row would name
+//! the response. A used code or token is deleted instead (deleted rows cannot be read), and the
+//! "answered" flag is set for a whole wave at once when it closes.
 
 use sea_orm_migration::prelude::*;
 
@@ -51,6 +56,7 @@ enum Invitations {
     WaveId,
     Email,
     Answered,
+    Delivered,
     Status,
     Attempts,
     NextAttemptAt,
@@ -83,7 +89,6 @@ enum PupilCodes {
     Table,
     CodeHash,
     ClassSessionId,
-    Used,
 }
 
 #[derive(DeriveIden)]
@@ -151,8 +156,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
+        // On SQLite, a rowid table keeps rows in arrival order (rowid), which would date each
+        // response against the request logs; WITHOUT ROWID stores them in key order, and keys are
+        // random.
+        let sqlite = manager.get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
+        let without_rowid = |mut t: TableCreateStatement| {
+            if sqlite {
+                t.extra("WITHOUT ROWID");
+            }
+            t
+        };
         manager
-            .create_table(
+            .create_table(without_rowid(
                 Table::create()
                     .table(Responses::Table)
                     .col(text_key(Responses::Id, 36).primary_key())
@@ -168,7 +183,7 @@ impl MigrationTrait for Migration {
                         Responses::WaveId,
                     ))
                     .to_owned(),
-            )
+            ))
             .await?;
         manager
             .create_index(
@@ -182,7 +197,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         manager
-            .create_table(
+            .create_table(without_rowid(
                 Table::create()
                     .table(Submissions::Table)
                     .col(text_key(Submissions::WaveId, 36))
@@ -199,7 +214,7 @@ impl MigrationTrait for Migration {
                         Submissions::WaveId,
                     ))
                     .to_owned(),
-            )
+            ))
             .await?;
 
         manager
@@ -211,6 +226,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Invitations::Email).string_len(320).null())
                     .col(
                         ColumnDef::new(Invitations::Answered)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .col(
+                        ColumnDef::new(Invitations::Delivered)
                             .boolean()
                             .not_null()
                             .default(false),
@@ -301,12 +322,6 @@ impl MigrationTrait for Migration {
                     .table(PupilCodes::Table)
                     .col(text_key(PupilCodes::CodeHash, 64).primary_key())
                     .col(text_key(PupilCodes::ClassSessionId, 36))
-                    .col(
-                        ColumnDef::new(PupilCodes::Used)
-                            .boolean()
-                            .not_null()
-                            .default(false),
-                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_pupil_codes_session")

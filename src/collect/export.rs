@@ -55,6 +55,16 @@ pub fn columns(survey: &Survey, with_design: bool) -> Vec<String> {
 }
 
 fn csv_field(text: &str) -> String {
+    // A free-text answer must not become a formula in a spreadsheet (=, +, @, or - before
+    // something that is not a number).
+    let formula = text.starts_with(['=', '+', '@', '\t', '\r'])
+        || (text.starts_with('-') && text[1..].parse::<f64>().is_err());
+    let text = if formula {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    let text = text.as_str();
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -144,4 +154,19 @@ pub fn write(
         }
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn free_text_cannot_become_a_spreadsheet_formula() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("-x"), "'-x");
+        assert_eq!(csv_field("-1.5"), "-1.5");
+        assert_eq!(csv_field("vanlig text"), "vanlig text");
+    }
 }

@@ -46,9 +46,13 @@ pub fn from_json(wave: &Wave, survey: &Survey, body: &[u8]) -> Result<Submission
     };
     let access = access_proof(wave.access, parsed.access_code.as_deref())?;
     let answers = validate(survey, &parsed.answers).map_err(Refusal::Answers)?;
-    // The hash covers the body as the client meant it: the id in its canonical form.
+    // The hash covers the body as the client meant it: the id in its canonical form, and not the
+    // access code — whoever holds printed codes must not be able to test stored hashes.
     let mut value = value;
     value["submission_id"] = Value::String(submission_id.clone());
+    if let Value::Object(map) = &mut value {
+        map.remove("access_code");
+    }
     Ok(Submission {
         wave_id: wave.id.clone(),
         survey_id: survey.id.clone(),

@@ -17,7 +17,7 @@ use crate::survey::SurveyCatalog;
 /// How often due messages (retries above all) are looked for without being woken.
 const POLL: Duration = Duration::from_secs(30);
 /// Messages claimed at a time.
-const CLAIM_BATCH: u64 = 20;
+const CLAIM_BATCH: u64 = 5;
 
 /// What one round sent.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -71,10 +71,14 @@ impl Outbox {
                     report.failed += 1;
                     continue;
                 };
-                store::invitations::add_token(&self.db, &message.id, &hash).await?;
+                if !store::invitations::add_token(&self.db, &message.id, &hash).await? {
+                    continue; // the wave closed meanwhile
+                }
                 let link = format!("{}/s/{}?t={token}", self.public_url, wave.slug);
                 // The closing date shown is the last day answers are taken.
-                let closes = wave.closes_at.map(|c| format_time(c - 1)[..10].to_owned());
+                let closes = wave
+                    .closes_at
+                    .map(|c| format_time(c - 1).chars().take(10).collect::<String>());
                 let (subject, body) =
                     invitations::message(&survey, &link, closes.as_deref(), message.reminder);
                 let mail = OutgoingMail {

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QuerySelect, TryInsertResult,
@@ -152,7 +152,11 @@ async fn write_batch(
             }
         };
         let outcome = if state != WaveState::Open {
-            Outcome::NotOpen
+            // A retry of a submission stored before the close still learns it was stored.
+            match earlier_outcome(&txn, s).await? {
+                Some(outcome) => outcome,
+                None => Outcome::NotOpen,
+            }
         } else {
             write_one(&txn, s, &date, &mut rows).await?
         };
@@ -175,7 +179,11 @@ async fn write_batch(
 
 /// The wave's state as the transaction sees it, so a wave closed a moment ago takes nothing more.
 async fn wave_state(txn: &impl ConnectionTrait, wave_id: &str) -> Result<WaveState, DbErr> {
+    // FOR SHARE on PostgreSQL (SQLite has one writer anyway): a concurrent close, an UPDATE of
+    // this row, waits for this transaction or makes it wait, so nothing is accepted after
+    // `close` returns.
     let row = wave::Entity::find_by_id(wave_id.to_owned())
+        .lock_shared()
         .one(txn)
         .await?;
     Ok(match row {
@@ -206,13 +214,7 @@ async fn write_one(
         TryInsertResult::Conflicted | TryInsertResult::Empty => false,
     };
     if !inserted {
-        let earlier = submission::Entity::find_by_id((s.wave_id.clone(), s.submission_id.clone()))
-            .one(txn)
-            .await?;
-        return Ok(match earlier {
-            Some(e) if e.body_hash == s.body_hash => Outcome::Repeated,
-            _ => Outcome::Conflict,
-        });
+        return Ok(earlier_outcome(txn, s).await?.unwrap_or(Outcome::Conflict));
     }
 
     let design = match consume_access(txn, s).await? {
@@ -241,6 +243,23 @@ async fn write_one(
     Ok(Outcome::Created)
 }
 
+/// Repeated or Conflict when this submission id was stored before; `None` when it was not.
+async fn earlier_outcome(
+    txn: &impl ConnectionTrait,
+    s: &Submission,
+) -> Result<Option<Outcome>, DbErr> {
+    let earlier = submission::Entity::find_by_id((s.wave_id.clone(), s.submission_id.clone()))
+        .one(txn)
+        .await?;
+    Ok(earlier.map(|e| {
+        if e.body_hash == s.body_hash {
+            Outcome::Repeated
+        } else {
+            Outcome::Conflict
+        }
+    }))
+}
+
 /// Design variables a response gets from its way in.
 struct DesignVars {
     school_id: Option<String>,
@@ -260,19 +279,25 @@ async fn consume_access(
             class_id: None,
         })),
         AccessProof::Invitation(hash) => {
+            // The person's tokens (all of them: first message and reminders) are deleted, which
+            // both uses the link up and marks the invitation answered. No readable row is
+            // updated, so nothing written here shares the response's transaction id.
             let holder = Query::select()
                 .column(invitation_token::Column::InvitationId)
                 .from(invitation_token::Entity)
                 .and_where(invitation_token::Column::TokenHash.eq(hash.as_str()))
                 .to_owned();
-            let updated = invitation::Entity::update_many()
-                .col_expr(invitation::Column::Answered, Expr::value(true))
-                .filter(invitation::Column::WaveId.eq(s.wave_id.as_str()))
-                .filter(invitation::Column::Answered.eq(false))
-                .filter(invitation::Column::Id.in_subquery(holder))
+            let of_wave = Query::select()
+                .column(invitation::Column::Id)
+                .from(invitation::Entity)
+                .and_where(invitation::Column::WaveId.eq(s.wave_id.as_str()))
+                .to_owned();
+            let deleted = invitation_token::Entity::delete_many()
+                .filter(invitation_token::Column::InvitationId.in_subquery(holder))
+                .filter(invitation_token::Column::InvitationId.in_subquery(of_wave))
                 .exec(txn)
                 .await?;
-            Ok((updated.rows_affected == 1).then_some(DesignVars {
+            Ok((deleted.rows_affected > 0).then_some(DesignVars {
                 school_id: None,
                 class_id: None,
             }))
@@ -295,13 +320,11 @@ async fn consume_access(
             let Some((class_id, school_id)) = session else {
                 return Ok(None);
             };
-            let updated = pupil_code::Entity::update_many()
-                .col_expr(pupil_code::Column::Used, Expr::value(true))
-                .filter(pupil_code::Column::CodeHash.eq(hash.as_str()))
-                .filter(pupil_code::Column::Used.eq(false))
+            // Used up by deleting it: of two submissions racing with one code, one deletes it.
+            let deleted = pupil_code::Entity::delete_by_id(hash.clone())
                 .exec(txn)
                 .await?;
-            Ok((updated.rows_affected == 1).then_some(DesignVars {
+            Ok((deleted.rows_affected == 1).then_some(DesignVars {
                 school_id: Some(school_id),
                 class_id: Some(class_id),
             }))

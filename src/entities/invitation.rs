@@ -9,7 +9,11 @@ pub struct Model {
     pub id: String,
     pub wave_id: String,
     pub email: Option<String>,
+    /// Set for the whole wave when it closes (see `store::invitations::answered`): setting it at
+    /// the moment of answering would share the response's transaction.
     pub answered: bool,
+    /// At least one message reached the server.
+    pub delivered: bool,
     /// `pending`, `sent` or `failed` (given up; see `last_error`).
     pub status: String,
     pub attempts: i32,

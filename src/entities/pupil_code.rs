@@ -1,4 +1,4 @@
-//! A hashed one-time pupil code of a class session.
+//! A hashed one-time pupil code of a class session; deleted when used.
 
 use sea_orm::entity::prelude::*;
 
@@ -8,7 +8,6 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub code_hash: String,
     pub class_session_id: String,
-    pub used: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,13 +5,13 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::entities::{class_session, invitation, invitation_token, pupil_code};
 
-/// The wave a pupil code opens, when the code is unused and its class session still runs.
+/// The wave a pupil code opens, when the code is unused (used codes are deleted) and its class
+/// session still runs.
 pub async fn wave_of_pupil_code(
     db: &impl ConnectionTrait,
     code_hash: &str,
 ) -> Result<Option<String>, DbErr> {
     let Some(code) = pupil_code::Entity::find_by_id(code_hash.to_owned())
-        .filter(pupil_code::Column::Used.eq(false))
         .one(db)
         .await?
     else {
@@ -24,7 +24,8 @@ pub async fn wave_of_pupil_code(
         .map(|s| s.wave_id))
 }
 
-/// Whether an invitation token of this wave may still be used (its holder has not answered).
+/// Whether an invitation token of this wave may still be used: tokens are deleted when their
+/// holder answers and when the wave closes.
 pub async fn invitation_usable(
     db: &impl ConnectionTrait,
     wave_id: &str,
@@ -38,7 +39,7 @@ pub async fn invitation_usable(
     };
     Ok(invitation::Entity::find_by_id(token.invitation_id)
         .filter(invitation::Column::WaveId.eq(wave_id))
-        .filter(invitation::Column::Answered.eq(false))
+        .filter(invitation::Column::Email.is_not_null())
         .one(db)
         .await?
         .is_some())

@@ -14,7 +14,7 @@ use sea_orm::{
 use crate::collect::class_session::NewClassSession;
 use crate::collect::codes;
 use crate::collect::wave::{Access, WaveState, state_at};
-use crate::entities::{class_session, pupil_code, wave};
+use crate::entities::{class_session, draft, pupil_code, wave};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -134,7 +134,6 @@ async fn issue_codes(
         pupil_code::Entity::insert_many(codes.iter().map(|code| pupil_code::ActiveModel {
             code_hash: Set(codes::hash(code)),
             class_session_id: Set(session_id.to_owned()),
-            used: Set(false),
         }))
         .exec_without_returning(txn)
         .await?;
@@ -142,38 +141,30 @@ async fn issue_codes(
     Ok(codes)
 }
 
-/// Issued and used codes per session.
-async fn code_counts(
+/// Codes not yet used per session (a used code is deleted, so the rest were used).
+async fn unused_counts(
     db: &impl ConnectionTrait,
     session_ids: &[String],
-) -> Result<HashMap<String, (u64, u64)>, DbErr> {
-    let mut counts: HashMap<String, (u64, u64)> = HashMap::new();
+) -> Result<HashMap<String, u64>, DbErr> {
     if session_ids.is_empty() {
-        return Ok(counts);
+        return Ok(HashMap::new());
     }
     let rows = pupil_code::Entity::find()
         .select_only()
         .column(pupil_code::Column::ClassSessionId)
-        .column(pupil_code::Column::Used)
         .column_as(
             Expr::from(Func::count(Expr::col(pupil_code::Column::CodeHash))),
             "n",
         )
         .filter(pupil_code::Column::ClassSessionId.is_in(session_ids.iter().cloned()))
         .group_by(pupil_code::Column::ClassSessionId)
-        .group_by(pupil_code::Column::Used)
-        .into_tuple::<(String, bool, i64)>()
+        .into_tuple::<(String, i64)>()
         .all(db)
         .await?;
-    for (session, used, n) in rows {
-        let entry = counts.entry(session).or_default();
-        let n = u64::try_from(n).unwrap_or(0);
-        entry.0 += n;
-        if used {
-            entry.1 += n;
-        }
-    }
-    Ok(counts)
+    Ok(rows
+        .into_iter()
+        .map(|(session, n)| (session, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 async fn summarise(
@@ -181,11 +172,13 @@ async fn summarise(
     sessions: Vec<class_session::Model>,
 ) -> Result<Vec<SessionSummary>, DbErr> {
     let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
-    let counts = code_counts(db, &ids).await?;
+    let unused = unused_counts(db, &ids).await?;
     Ok(sessions
         .into_iter()
         .map(|session| {
-            let (issued, used) = counts.get(&session.id).copied().unwrap_or_default();
+            // One code per pupil is issued, and replacing codes keeps that number.
+            let issued = u64::try_from(session.pupils).unwrap_or(0);
+            let used = issued.saturating_sub(unused.get(&session.id).copied().unwrap_or(0));
             SessionSummary {
                 session,
                 issued,
@@ -289,10 +282,17 @@ pub async fn replace_unused_codes(
     }
     class_wave(&txn, &session.wave_id).await?;
     // Deleted and counted in one statement, so a code used meanwhile is neither deleted nor
-    // replaced.
+    // replaced. A code a pupil is answering with right now (a live draft) is kept, or their
+    // answers would be refused on the last page.
+    let in_use = sea_orm::sea_query::Query::select()
+        .column(draft::Column::AccessHash)
+        .from(draft::Entity)
+        .and_where(draft::Column::AccessHash.is_not_null())
+        .and_where(draft::Column::ExpiresAt.gt(crate::util::now()))
+        .to_owned();
     let deleted = pupil_code::Entity::delete_many()
         .filter(pupil_code::Column::ClassSessionId.eq(id))
-        .filter(pupil_code::Column::Used.eq(false))
+        .filter(pupil_code::Column::CodeHash.not_in_subquery(in_use))
         .exec(&txn)
         .await?
         .rows_affected;

@@ -22,7 +22,17 @@ pub const FAILED: &str = "failed";
 /// Tries per message before it is given up.
 pub const MAX_ATTEMPTS: i32 = 5;
 /// How long a claim holds; a sender that died releases its claims after this.
-const CLAIM_SECONDS: i64 = 300;
+/// Longer than a claimed batch can take (5 messages × 10 s SMTP timeout, plus database waits).
+const CLAIM_SECONDS: i64 = 600;
+
+/// Invitations whose holder can still answer: they hold a token (tokens are deleted when the
+/// holder answers).
+fn holding_a_token() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(invitation_token::Column::InvitationId)
+        .from(invitation_token::Entity)
+        .to_owned()
+}
 
 /// Adds the addresses not yet invited to the wave; returns how many were added.
 pub async fn add(
@@ -52,6 +62,7 @@ pub async fn add(
             wave_id: Set(wave_id.to_owned()),
             email: Set(Some(a.clone())),
             answered: Set(false),
+            delivered: Set(false),
             status: Set(PENDING.to_owned()),
             attempts: Set(0),
             next_attempt_at: Set(None),
@@ -92,7 +103,7 @@ pub async fn queue_reminders(
         )
         .filter(invitation::Column::WaveId.eq(wave_id))
         .filter(invitation::Column::Status.eq(SENT))
-        .filter(invitation::Column::Answered.eq(false))
+        .filter(invitation::Column::Id.in_subquery(holding_a_token()))
         .filter(invitation::Column::Email.is_not_null())
         .exec(&txn)
         .await?
@@ -118,10 +129,7 @@ pub async fn retry_failed(
     let retried = invitation::Entity::update_many()
         .col_expr(
             invitation::Column::Status,
-            Expr::cust_with_values(
-                "CASE WHEN reminders > 0 THEN ? ELSE ? END",
-                [REMIND, PENDING],
-            ),
+            Expr::cust_with_values("CASE WHEN delivered THEN ? ELSE ? END", [REMIND, PENDING]),
         )
         .col_expr(invitation::Column::Attempts, Expr::value(0))
         .col_expr(
@@ -130,7 +138,11 @@ pub async fn retry_failed(
         )
         .filter(invitation::Column::WaveId.eq(wave_id))
         .filter(invitation::Column::Status.eq(FAILED))
-        .filter(invitation::Column::Answered.eq(false))
+        .filter(
+            invitation::Column::Delivered
+                .eq(false)
+                .or(invitation::Column::Id.in_subquery(holding_a_token())),
+        )
         .filter(invitation::Column::Email.is_not_null())
         .exec(&txn)
         .await?
@@ -175,7 +187,12 @@ pub async fn claim_due(
     let candidates = invitation::Entity::find()
         .filter(invitation::Column::WaveId.is_in(wave_ids.iter().cloned()))
         .filter(invitation::Column::Status.is_in([PENDING, REMIND, SENDING, REMINDING]))
-        .filter(invitation::Column::Answered.eq(false))
+        // A reminder only while the person has not answered.
+        .filter(
+            invitation::Column::Status
+                .is_in([PENDING, SENDING])
+                .or(invitation::Column::Id.in_subquery(holding_a_token())),
+        )
         .filter(invitation::Column::Email.is_not_null())
         .filter(due_at())
         .limit(limit)
@@ -213,23 +230,36 @@ pub async fn claim_due(
 }
 
 /// Stores the hash of a token before its message goes out, so the link works on arrival.
+/// Returns false (and stores nothing) when the wave closed meanwhile (its addresses are gone):
+/// then no message may go out either.
 pub async fn add_token(
     db: &impl ConnectionTrait,
     invitation_id: &str,
     token_hash: &str,
-) -> Result<(), DbErr> {
-    invitation_token::Entity::insert(invitation_token::ActiveModel {
-        token_hash: Set(token_hash.to_owned()),
-        invitation_id: Set(invitation_id.to_owned()),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+) -> Result<bool, DbErr> {
+    let still_invited = sea_orm::sea_query::Query::select()
+        .expr(Expr::val(token_hash))
+        .column(invitation::Column::Id)
+        .from(invitation::Entity)
+        .and_where(invitation::Column::Id.eq(invitation_id))
+        .and_where(invitation::Column::Email.is_not_null())
+        .to_owned();
+    let insert = sea_orm::sea_query::Query::insert()
+        .into_table(invitation_token::Entity)
+        .columns([
+            invitation_token::Column::TokenHash,
+            invitation_token::Column::InvitationId,
+        ])
+        .select_from(still_invited)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .to_owned();
+    Ok(db.execute(&insert).await?.rows_affected() == 1)
 }
 
 pub async fn record_sent(db: &DatabaseConnection, claimed: &Claimed) -> Result<(), DbErr> {
     let mut update = invitation::Entity::update_many()
         .col_expr(invitation::Column::Status, Expr::value(SENT))
+        .col_expr(invitation::Column::Delivered, Expr::value(true))
         .col_expr(
             invitation::Column::Attempts,
             Expr::value(claimed.attempts + 1),
@@ -307,23 +337,44 @@ pub struct Summary {
 }
 
 pub async fn summary(db: &impl ConnectionTrait, wave_id: &str) -> Result<Summary, DbErr> {
-    let rows: Vec<(String, bool, i32, i32, Option<String>)> = invitation::Entity::find()
-        .filter(invitation::Column::WaveId.eq(wave_id))
+    let rows: Vec<(String, String, bool, bool, i32, i32, Option<String>)> =
+        invitation::Entity::find()
+            .filter(invitation::Column::WaveId.eq(wave_id))
+            .select_only()
+            .columns([
+                invitation::Column::Id,
+                invitation::Column::Status,
+                invitation::Column::Answered,
+                invitation::Column::Delivered,
+                invitation::Column::Attempts,
+                invitation::Column::Reminders,
+                invitation::Column::LastError,
+            ])
+            .into_tuple()
+            .all(db)
+            .await?;
+    let holders: HashSet<String> = invitation_token::Entity::find()
+        .filter(
+            invitation_token::Column::InvitationId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(invitation::Column::Id)
+                    .from(invitation::Entity)
+                    .and_where(invitation::Column::WaveId.eq(wave_id))
+                    .to_owned(),
+            ),
+        )
         .select_only()
-        .columns([
-            invitation::Column::Status,
-            invitation::Column::Answered,
-            invitation::Column::Attempts,
-            invitation::Column::Reminders,
-            invitation::Column::LastError,
-        ])
-        .into_tuple()
+        .column(invitation_token::Column::InvitationId)
+        .into_tuple::<String>()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .collect();
     let mut s = Summary::default();
-    for (status, answered, attempts, reminders, error) in rows {
+    for (id, status, answered, delivered, attempts, reminders, error) in rows {
         s.invited += 1;
-        s.answered += u64::from(answered);
+        // Open wave: a delivered invitation without tokens was answered. Closed: the flag.
+        s.answered += u64::from(answered || (delivered && !holders.contains(&id)));
         s.reminded += u64::from(reminders > 0);
         match status.as_str() {
             SENT => s.sent += 1,

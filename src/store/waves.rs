@@ -8,7 +8,7 @@ use sea_orm::{
 
 use crate::collect::Wave;
 use crate::collect::wave::NewWave;
-use crate::entities::{draft, invitation, invitation_token, response, wave};
+use crate::entities::{draft, invitation, invitation_token, response, submission, wave};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WaveError {
@@ -161,8 +161,26 @@ pub async fn close(db: &DatabaseConnection, slug: &str, actor: &str) -> Result<W
     Ok(wave)
 }
 
-/// What a closed wave no longer needs and must not keep: addresses, tokens, drafts.
+/// What a closed wave no longer needs and must not keep: addresses, tokens, drafts, and the
+/// idempotency keys (every submission gets 410 from now on). Before the tokens go, the
+/// "answered" flag is set for everyone at once: a delivered invitation without tokens was
+/// answered.
 async fn forget_contact_data(txn: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbErr> {
+    let holders = sea_orm::sea_query::Query::select()
+        .column(invitation_token::Column::InvitationId)
+        .from(invitation_token::Entity)
+        .to_owned();
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::Answered, Expr::value(true))
+        .filter(invitation::Column::WaveId.eq(wave_id))
+        .filter(invitation::Column::Delivered.eq(true))
+        .filter(invitation::Column::Id.not_in_subquery(holders))
+        .exec(txn)
+        .await?;
+    submission::Entity::delete_many()
+        .filter(submission::Column::WaveId.eq(wave_id))
+        .exec(txn)
+        .await?;
     invitation::Entity::update_many()
         .col_expr(
             invitation::Column::Email,

@@ -148,27 +148,38 @@ async fn start_draft(
     survey: &Survey,
     access_hash: Option<String>,
 ) -> Result<Response, AppError> {
+    let resumable = wave.access == Access::Invite;
     let token = match &access_hash {
-        // Resuming with a personal code: a new browser token for the existing draft is not
-        // possible (only its hash is stored), so the draft moves to a fresh token.
-        Some(hash) => match store::drafts::find_by_access(&state.db, &wave.id, hash).await? {
-            Some(existing) => store::drafts::rekey(&state.db, &existing.id).await?,
-            None => {
-                store::drafts::create(
-                    &state.db,
-                    &wave.id,
-                    wave.closes_at,
-                    access_hash.clone(),
-                    ctx.lang,
-                )
-                .await?
-                .0
+        // Resuming with a personal link (from the person's own mailbox): a new browser token for
+        // the existing draft is not possible (only its hash is stored), so the draft moves to a
+        // fresh token. Pupil codes are never resumed: a slip is easily read by a classmate, who
+        // must not see the answers (`enter_code` refuses a code in use).
+        Some(hash) if resumable => {
+            match store::drafts::find_by_access(&state.db, &wave.id, hash).await? {
+                Some(existing) => store::drafts::rekey(&state.db, &existing.id).await?,
+                None => {
+                    store::drafts::create(
+                        &state.db,
+                        &wave.id,
+                        wave.closes_at,
+                        access_hash.clone(),
+                        ctx.lang,
+                    )
+                    .await?
+                    .0
+                }
             }
-        },
-        None => {
-            store::drafts::create(&state.db, &wave.id, wave.closes_at, None, ctx.lang)
-                .await?
-                .0
+        }
+        Some(_) | None => {
+            store::drafts::create(
+                &state.db,
+                &wave.id,
+                wave.closes_at,
+                access_hash.clone(),
+                ctx.lang,
+            )
+            .await?
+            .0
         }
     };
     let first = form::shown_pages(survey, &Map::new())
@@ -278,11 +289,15 @@ async fn save_page(
     store::drafts::save(&state.db, &draft, wave.closes_at).await?;
 
     let pages = form::shown_pages(&survey, &draft.answers);
-    let index = pages.iter().position(|p| p.id == page_id);
+    let Some(index) = pages.iter().position(|p| p.id == page_id) else {
+        // A page the answers hide (a stale tab): back to the form's first page.
+        let first = pages
+            .first()
+            .map_or(String::new(), |p| format!("/sida/{}", p.id));
+        return Ok(Redirect::to(&format!("/s/{slug}{first}")).into_response());
+    };
     if going_back {
-        let previous = index
-            .and_then(|i| i.checked_sub(1))
-            .and_then(|i| pages.get(i));
+        let previous = index.checked_sub(1).and_then(|i| pages.get(i));
         return Ok(match previous {
             Some(p) => Redirect::to(&format!("/s/{slug}/sida/{}", p.id)),
             None => Redirect::to(&format!("/s/{slug}")),
@@ -315,7 +330,7 @@ async fn save_page(
             revealed,
         );
     }
-    match index.and_then(|i| pages.get(i + 1)) {
+    match pages.get(index + 1) {
         Some(next) => Ok(Redirect::to(&format!("/s/{slug}/sida/{}", next.id)).into_response()),
         None => submit_draft(&ctx, &state, &wave, &survey, draft).await,
     }
@@ -403,9 +418,12 @@ async fn submit_draft(
     };
     let answers_json = Value::Object(answers.to_json());
     let access = match (&draft.access_hash, wave.access) {
-        (None, _) | (_, Access::Open) => AccessProof::None,
+        (_, Access::Open) => AccessProof::None,
         (Some(h), Access::Invite) => AccessProof::Invitation(h.clone()),
         (Some(h), Access::Class) => AccessProof::PupilCode(h.clone()),
+        (None, Access::Invite | Access::Class) => {
+            return Err(refusal_error(intake::Refusal::MissingCode));
+        }
     };
     let submission = Submission {
         wave_id: wave.id.clone(),
@@ -452,6 +470,33 @@ async fn thanks(
     Ok(view::thanks(&ctx, survey.as_deref()).into_response())
 }
 
+/// Wrong codes tolerated per window, for the whole service: codes have 40 bits, and this keeps
+/// guessing one that is live (someone else's, mid-lesson) out of reach. Counted globally because
+/// respondents' addresses are not looked at.
+const MAX_FAILED_CODES: u32 = 200;
+const CODE_WINDOW_SECONDS: i64 = 60;
+static FAILED_CODES: std::sync::Mutex<(i64, u32)> = std::sync::Mutex::new((0, 0));
+
+fn failed_codes_now(add: u32) -> u32 {
+    let now = crate::util::now();
+    let mut window = FAILED_CODES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if now - window.0 >= CODE_WINDOW_SECONDS {
+        *window = (now, 0);
+    }
+    window.1 = window.1.saturating_add(add);
+    window.1
+}
+
+fn note_failed_code() {
+    failed_codes_now(1);
+}
+
+fn too_many_failed_codes() -> bool {
+    failed_codes_now(0) >= MAX_FAILED_CODES
+}
+
 async fn code_form(ctx: PageCtx) -> Response {
     view::code_entry(&ctx, "", None).into_response()
 }
@@ -467,6 +512,9 @@ async fn enter_code(
     State(state): State<AppState>,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
+    if too_many_failed_codes() {
+        return Err(AppError::TooManyRequests(CODE_WINDOW_SECONDS));
+    }
     let typed = form.code.trim().chars().take(40).collect::<String>();
     let normalized = codes::normalize(&typed);
     let refuse = |message: &str| {
@@ -494,11 +542,21 @@ async fn enter_code(
         None => None,
     };
     let Some(wave) = wave.filter(|w| w.access == Access::Class) else {
+        note_failed_code();
         return Ok(refuse(ctx.t(
             "Koden finns inte eller har redan använts. Kontrollera att du skrivit rätt.",
             "The code does not exist or has already been used. Check that you typed it correctly.",
         )));
     };
     let (wave, survey) = open_wave(&state, &wave.slug).await?;
+    if store::drafts::find_by_access(&state.db, &wave.id, &hash)
+        .await?
+        .is_some()
+    {
+        return Ok(refuse(ctx.t(
+            "Koden används redan på en annan enhet. Be din lärare om en ny kod.",
+            "The code is already in use on another device. Ask your teacher for a new code.",
+        )));
+    }
     start_draft(&state, &ctx, &wave, &survey, Some(hash)).await
 }

@@ -94,6 +94,7 @@ fn places(dump: &Dump, needle: &str) -> Vec<(String, String)> {
 }
 
 db_tests!(
+    no_row_written_with_a_response_names_its_code_or_invitation,
     no_table_links_a_pupil_code_or_token_to_the_response,
     a_response_holds_a_date_and_nothing_finer,
     response_ids_are_random,
@@ -133,10 +134,7 @@ async fn no_table_links_a_pupil_code_or_token_to_the_response(app: TestApp) {
     );
     assert!(places(&dump, &codes_issued[0]).is_empty());
     let hash = codes::hash(&code);
-    assert_eq!(
-        places(&dump, &hash),
-        [("pupil_codes".to_owned(), "code_hash".to_owned())]
-    );
+    assert!(places(&dump, &hash).is_empty(), "a used code is deleted");
     let submission_id = submission["submission_id"].as_str().expect("id");
     assert_eq!(
         places(&dump, submission_id),
@@ -268,6 +266,86 @@ async fn no_client_address_agent_or_referrer_is_stored(app: TestApp) {
             places(&dump, canary).is_empty(),
             "{canary} is stored in {:?}",
             places(&dump, canary)
+        );
+    }
+}
+
+/// On PostgreSQL every row a transaction writes carries its id (`xmin`): storing a response must
+/// not write (update) any row that stays readable and names the person — their invitation, its
+/// tokens, or a pupil code. (SQLite keeps no such id; the check is for PostgreSQL.)
+async fn no_row_written_with_a_response_names_its_code_or_invitation(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let wave = create_wave(&app, "staff-safety", "personal-2026", Access::Invite).await;
+    let mut tokens = Vec::new();
+    for name in ["anna", "bo"] {
+        let id = uuid::Uuid::new_v4().to_string();
+        trygg::entities::invitation::ActiveModel {
+            id: Set(id.clone()),
+            wave_id: Set(wave.id.clone()),
+            email: Set(Some(format!("{name}@kommun.example"))),
+            answered: Set(false),
+            delivered: Set(true),
+            status: Set("sent".into()),
+            attempts: Set(1),
+            next_attempt_at: Set(None),
+            last_error: Set(None),
+            reminders: Set(0),
+        }
+        .insert(&app.db)
+        .await
+        .expect("invitation");
+        let token = codes::new_token();
+        trygg::store::invitations::add_token(&app.db, &id, &codes::hash(&token))
+            .await
+            .expect("token");
+        tokens.push(token);
+    }
+    let catalog = trygg::survey::load_dir(&surveys_dir()).expect("surveys");
+    let staff = catalog.get("staff-safety").expect("survey").survey.clone();
+    let mut submission = trygg::survey::synth(&staff, 1, 5).next().expect("body");
+    submission["access_code"] = json!(tokens[0]);
+    assert_eq!(post(&app, "personal-2026", &submission).await.0, 201);
+
+    let class_wave = create_wave(&app, "school-drug-habits", "skola-2026", Access::Class).await;
+    let pupil_codes = class_codes(&app, &class_wave, "skola-1", "9A", 2).await;
+    let school = catalog
+        .get("school-drug-habits")
+        .expect("survey")
+        .survey
+        .clone();
+    let mut submission = trygg::survey::synth(&school, 1, 6).next().expect("body");
+    submission["access_code"] = json!(pupil_codes[0]);
+    assert_eq!(post(&app, "skola-2026", &submission).await.0, 201);
+
+    // The used token and code are gone; the unused ones are still there.
+    let dump = dump(&app.db).await;
+    assert!(places(&dump, &codes::hash(&tokens[0])).is_empty());
+    assert!(!places(&dump, &codes::hash(&tokens[1])).is_empty());
+    assert!(places(&dump, &codes::hash(&pupil_codes[0])).is_empty());
+    assert!(!places(&dump, &codes::hash(&pupil_codes[1])).is_empty());
+
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let xmins = |table: &str| {
+        let sql = format!("SELECT xmin::text AS x FROM \"{table}\"");
+        let db = app.db.clone();
+        async move {
+            db.query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
+                .await
+                .expect("xmin")
+                .iter()
+                .map(|r| r.try_get::<String>("", "x").expect("text"))
+                .collect::<Vec<String>>()
+        }
+    };
+    let responses = xmins("responses").await;
+    assert_eq!(responses.len(), 2);
+    for table in ["invitations", "invitation_tokens", "pupil_codes"] {
+        let written = xmins(table).await;
+        assert!(
+            !written.iter().any(|x| responses.contains(x)),
+            "a row of {table} was written in a response's transaction"
         );
     }
 }

@@ -152,6 +152,7 @@ db_tests!(
     going_back_keeps_the_answers,
     a_follow_up_question_appears_on_the_same_page,
     a_pupil_answers_with_a_class_code_once,
+    a_pupil_code_in_use_cannot_be_taken_over,
     an_invited_person_can_leave_and_come_back_with_the_same_link,
 );
 
@@ -346,6 +347,7 @@ async fn an_invited_person_can_leave_and_come_back_with_the_same_link(app: TestA
         wave_id: Set(wave.id.clone()),
         email: Set(Some("anna@kommun.example".into())),
         answered: Set(false),
+        delivered: Set(true),
         status: Set("sent".into()),
         attempts: Set(1),
         next_attempt_at: Set(None),
@@ -415,4 +417,61 @@ fn token_field(html: &str) -> String {
     let start = html.find(marker).expect("token field") + marker.len();
     let end = html[start..].find('"').expect("end") + start;
     html[start..end].to_owned()
+}
+
+async fn enter_code(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
+    let (_, html) = get_text(app, client, "/k").await;
+    let csrf = csrf_in(&html).expect("csrf");
+    client
+        .post(app.url("/k"))
+        .form(&[("_csrf", csrf.as_str()), ("code", code)])
+        .send()
+        .await
+        .expect("POST /k")
+}
+
+/// A classmate who reads a slip while its pupil is answering must not get in, and must never see
+/// the answers given so far; new codes for a lost printout leave the code in use working.
+async fn a_pupil_code_in_use_cannot_be_taken_over(app: TestApp) {
+    let wave = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    let codes = class_codes(&app, &wave, "skola-1", "9A", 2).await;
+    let r = enter_code(&app, &app.client, &codes[0]).await;
+    assert_eq!(r.status(), 303);
+    let first = location(&r);
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    let q = shown(&html)[0].clone();
+    let v = first_choice(&html, &q).expect("a choice");
+    let fields: Vec<(&str, &str)> = vec![(q.as_str(), v.as_str())];
+    post_page(&app, &app.client, &first, &html, &fields, "back").await;
+
+    let classmate = app.other_browser();
+    let r = enter_code(&app, &classmate, &codes[0]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.expect("body").contains("används redan"));
+
+    // The printout is lost; new codes replace the unused one but not the one in use.
+    let replaced = trygg::store::class_sessions::replace_unused_codes(
+        &app.db,
+        &class_session_of(&app).await,
+        "skola-1",
+        "test",
+    )
+    .await
+    .expect("replace");
+    assert_eq!(replaced.1.len(), 1, "only the code not in use is replaced");
+    answer_to_the_end(&app, &app.client, first).await;
+    assert_eq!(
+        stored_responses(&app).await,
+        1,
+        "the pupil's answers are accepted"
+    );
+}
+
+async fn class_session_of(app: &TestApp) -> String {
+    trygg::entities::class_session::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a session")
+        .id
 }

@@ -178,6 +178,7 @@ async fn a_scheduled_wave_is_opened_and_closing_forgets_the_addresses(app: TestA
         wave_id: Set(wave.id.clone()),
         email: Set(Some("anna@kommun.example".to_owned())),
         answered: Set(false),
+        delivered: Set(true),
         status: Set("sent".to_owned()),
         attempts: Set(1),
         next_attempt_at: Set(None),
