@@ -336,8 +336,11 @@ pub struct Summary {
     pub errors: BTreeMap<String, u64>,
 }
 
+/// id, status, answered, delivered, attempts, reminders, last error.
+type SummaryRow = (String, String, bool, bool, i32, i32, Option<String>);
+
 pub async fn summary(db: &impl ConnectionTrait, wave_id: &str) -> Result<Summary, DbErr> {
-    let rows: Vec<(String, String, bool, bool, i32, i32, Option<String>)> =
+    let rows: Vec<SummaryRow> =
         invitation::Entity::find()
             .filter(invitation::Column::WaveId.eq(wave_id))
             .select_only()
