@@ -67,8 +67,11 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     if !problems.is_empty() {
         return Err(StartupError::SurveyChanged(problems));
     }
+    let writer = db::connect_writer(&settings.database_url, &db)
+        .await
+        .map_err(db_error)?;
     Ok(AppState {
-        collector: crate::collect::Collector::start(db.clone()),
+        collector: crate::collect::Collector::start(writer),
         db,
         settings: Arc::new(settings),
         surveys: Arc::new(surveys),

@@ -5,8 +5,11 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod durability;
 mod pages;
 mod responses;
 mod routes;
+mod server;
 mod stats;
 mod survey_versions;
+mod two_nodes;
