@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use trygg_migrations::{Migrator, MigratorTrait};
 
@@ -61,18 +61,8 @@ impl StartupLock {
 }
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-        });
-    if url.contains(":memory:") || url.contains("mode=memory") {
+    let mut options = options(url);
+    if is_sqlite_memory(url) {
         // Each connection to an in-memory database is a database of its own.
         options.max_connections(1).min_connections(1);
     } else if url.starts_with("sqlite:") {
@@ -82,6 +72,71 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16);
     }
     Database::connect(options).await
+}
+
+/// The connection the submission writer (`collect::submit`) uses; `shared` is the pool from
+/// [`connect`] for the same URL.
+///
+/// On a SQLite file the writer gets a connection of its own with a larger page cache. A pool
+/// hands its connections out in turn, and in WAL mode a connection drops its whole page cache
+/// when it finds that another one has written since its last transaction: the writer would
+/// start each batch with a cold cache and read the indexes it inserts into again. Its own
+/// connection keeps them in memory. Its statement journals (the undo of one multi-row insert
+/// should it fail halfway, discarded at the end of the statement) stay in memory too instead
+/// of spilling to a temporary file past 64 KiB: a batch's inserts are larger than that.
+/// Elsewhere (PostgreSQL, in-memory SQLite) the writer uses `shared`.
+pub async fn connect_writer(
+    url: &str,
+    shared: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    if !url.starts_with("sqlite:") || is_sqlite_memory(url) {
+        return Ok(shared.clone());
+    }
+    let mut options = options(url);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .map_sqlx_sqlite_opts(|opts| {
+            sqlite_settings(opts)
+                .pragma("cache_size", WRITER_CACHE_KIB.to_string())
+                .pragma("temp_store", "MEMORY")
+        });
+    Database::connect(options).await
+}
+
+/// Page cache of the writer's SQLite connection, as SQLite takes it: negative means KiB (64 MiB).
+const WRITER_CACHE_KIB: i64 = -64 * 1024;
+
+fn is_sqlite_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// What every connection gets; the pool sizes are set by the callers.
+fn options(url: &str) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .map_sqlx_sqlite_opts(sqlite_settings)
+        // A commit is acknowledged only once it is flushed to disk (on synchronous standbys
+        // too, if the server has any), whatever the server's default for `synchronous_commit`.
+        .map_sqlx_postgres_opts(|opts| opts.options([("synchronous_commit", "on")]));
+    if url.starts_with("sqlite:") {
+        // A connection to a local file does not drop like a network one: no ping before each
+        // use (a round trip to the connection's worker thread on every query).
+        options.test_before_acquire(false);
+    }
+    options
+}
+
+/// WAL with `synchronous = FULL`: a commit returns once the log is synced, so an acknowledged
+/// write survives a crash of the process or of the machine.
+fn sqlite_settings(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    opts.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`

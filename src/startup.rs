@@ -72,6 +72,9 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     if !problems.is_empty() {
         return Err(StartupError::SurveyChanged(problems));
     }
+    let writer = db::connect_writer(&settings.database_url, &db)
+        .await
+        .map_err(db_error)?;
     let mailer = crate::mail::Mailer::from_settings(&settings.mail)
         .map_err(|e| StartupError::Settings(e.to_string()))?;
     let surveys = Arc::new(surveys);
@@ -83,7 +86,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         wake: Arc::new(tokio::sync::Notify::new()),
     };
     Ok(AppState {
-        collector: crate::collect::Collector::start(db.clone()),
+        collector: crate::collect::Collector::start(writer),
         outbox,
         db,
         settings: Arc::new(settings),

@@ -7,7 +7,9 @@
 //! committed, so an acknowledged submission is on disk. Under light load a batch is a single
 //! submission and nothing waits for company; under heavy load batches grow by themselves.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -16,7 +18,7 @@ use sea_orm::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use super::wave::{WaveState, state_at, today};
+use super::wave::{Wave, WaveState, state_at, today};
 use crate::entities::{
     class_session, draft, invitation, invitation_token, pupil_code, response, submission, wave,
 };
@@ -24,6 +26,11 @@ use crate::i18n::Lang;
 
 /// Submissions written per transaction at most.
 pub const MAX_BATCH: usize = 256;
+
+/// How long a wave found open is taken to be open without reading it again. Only the early
+/// answer depends on it: the writer reads the wave's state again in the transaction that would
+/// store a submission, so a wave closed a moment ago takes nothing more all the same.
+const OPEN_WAVE_MEMORY: Duration = Duration::from_secs(1);
 
 /// What proves a respondent may answer a wave that is not open to all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +89,8 @@ type Job = (Submission, oneshot::Sender<Result<Outcome, SubmitError>>);
 #[derive(Clone)]
 pub struct Collector {
     jobs: mpsc::Sender<Job>,
+    /// Waves found open lately, by slug, with when they were read.
+    open_waves: Arc<Mutex<HashMap<String, (Wave, Instant)>>>,
 }
 
 impl Collector {
@@ -89,7 +98,41 @@ impl Collector {
     pub fn start(db: DatabaseConnection) -> Collector {
         let (jobs, queue) = mpsc::channel(MAX_BATCH * 8);
         tokio::spawn(writer(db, queue));
-        Collector { jobs }
+        Collector {
+            jobs,
+            open_waves: Arc::default(),
+        }
+    }
+
+    /// The wave a submission is for, by slug. A wave found open is remembered for a moment
+    /// (`OPEN_WAVE_MEMORY`), which spares a database read per submission under load; any other
+    /// answer, an unknown slug included, is read anew each time.
+    pub async fn wave(&self, db: &DatabaseConnection, slug: &str) -> Result<Option<Wave>, DbErr> {
+        let now = Instant::now();
+        {
+            let open = self
+                .open_waves
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some((wave, read_at)) = open.get(slug)
+                && now.duration_since(*read_at) < OPEN_WAVE_MEMORY
+                && wave.state() == WaveState::Open
+            {
+                return Ok(Some(wave.clone()));
+            }
+        }
+        let found = crate::store::waves::find_by_slug(db, slug).await?;
+        let mut open = self
+            .open_waves
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        open.retain(|_, (_, read_at)| now.duration_since(*read_at) < OPEN_WAVE_MEMORY);
+        if let Some(wave) = &found
+            && wave.state() == WaveState::Open
+        {
+            open.insert(slug.to_owned(), (wave.clone(), now));
+        }
+        Ok(found)
     }
 
     /// Stores a submission; returns once it is committed (or refused).
@@ -131,34 +174,41 @@ async fn writer(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
 }
 
 /// Writes a batch in one transaction; one outcome per submission, in order.
+///
+/// The outcomes are exactly those of writing the submissions one after the other, but the
+/// statements are per batch, not per submission: the state of each wave once, every new
+/// submission key in one insert, the keys stored before in one look-up per wave, every response
+/// in one insert. Per submission remain only what is rare or needs its own row: access codes,
+/// drafts, and an id that comes twice in one batch after its first submission was refused.
 async fn write_batch(
     db: &DatabaseConnection,
     locked: &mut HashSet<(String, u32)>,
     batch: &[Submission],
 ) -> Result<Vec<Outcome>, DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let mut states: HashMap<&str, WaveState> = HashMap::new();
+    let mut open = HashSet::new();
+    let mut checked = HashSet::new();
+    for s in batch {
+        if checked.insert(s.wave_id.as_str())
+            && wave_state(&txn, &s.wave_id).await? == WaveState::Open
+        {
+            open.insert(s.wave_id.as_str());
+        }
+    }
+    let admitted: Vec<&Submission> = (batch.iter())
+        .filter(|s| open.contains(s.wave_id.as_str()))
+        .collect();
+    let mut keys = claim_keys(&txn, &admitted).await?;
+    let date = today();
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut rows = Vec::new();
     let mut to_lock = HashSet::new();
-    let date = today();
     for s in batch {
-        let state = match states.get(s.wave_id.as_str()) {
-            Some(state) => *state,
-            None => {
-                let state = wave_state(&txn, &s.wave_id).await?;
-                states.insert(&s.wave_id, state);
-                state
-            }
-        };
-        let outcome = if state != WaveState::Open {
-            // A retry of a submission stored before the close still learns it was stored.
-            match earlier_outcome(&txn, s).await? {
-                Some(outcome) => outcome,
-                None => Outcome::NotOpen,
-            }
+        let outcome = if open.contains(s.wave_id.as_str()) {
+            write_one(&txn, s, &mut keys, &date, &mut rows).await?
         } else {
-            write_one(&txn, s, &date, &mut rows).await?
+            // A retry of a submission stored before the close still learns it was stored.
+            earlier_outcome(&txn, s).await?.unwrap_or(Outcome::NotOpen)
         };
         if outcome == Outcome::Created && !locked.contains(&(s.survey_id.clone(), s.survey_version))
         {
@@ -167,7 +217,9 @@ async fn write_batch(
         outcomes.push(outcome);
     }
     if !rows.is_empty() {
-        response::Entity::insert_many(rows).exec(&txn).await?;
+        response::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
     }
     for (survey_id, version) in &to_lock {
         crate::store::survey_versions::lock(&txn, survey_id, *version).await?;
@@ -179,52 +231,140 @@ async fn write_batch(
 
 /// The wave's state as the transaction sees it, so a wave closed a moment ago takes nothing more.
 async fn wave_state(txn: &impl ConnectionTrait, wave_id: &str) -> Result<WaveState, DbErr> {
+    // `all`, not `one`: SQLite plans a statement with a bound LIMIT anew each time it runs.
     // FOR SHARE on PostgreSQL (SQLite has one writer anyway): a concurrent close, an UPDATE of
     // this row, waits for this transaction or makes it wait, so nothing is accepted after
     // `close` returns.
-    let row = wave::Entity::find_by_id(wave_id.to_owned())
+    let row = wave::Entity::find()
+        .filter(wave::Column::Id.eq(wave_id))
         .lock_shared()
-        .one(txn)
-        .await?;
+        .all(txn)
+        .await?
+        .pop();
     Ok(match row {
         Some(w) => state_at(w.opens_at, w.closes_at, w.closed_at, crate::util::now()),
         None => WaveState::Closed,
     })
 }
 
-async fn write_one(
+/// What the transaction knows of a submission key (wave, submission id) as it walks the batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    /// Inserted by this batch for the first submission with this id, not yet looked at.
+    Reserved,
+    /// Stored with this body hash: before this batch, or by a submission earlier in it.
+    Taken(String),
+    /// Inserted by this batch and deleted again: the submission it was for had no valid code.
+    Freed,
+}
+
+type KeyMap<'a> = HashMap<(&'a str, &'a str), Key>;
+
+/// Inserts the key of every submission of the batch in one statement (an id that comes twice
+/// with the hash of its first submission), and looks up the hashes of the keys stored before.
+///
+/// The keys go in sorted: two nodes inserting overlapping batches then take their row locks in
+/// the same order, so they wait for each other instead of deadlocking. A key inserted by another
+/// node's open transaction makes the insert wait for that transaction, then find the key taken.
+async fn claim_keys<'a>(
     txn: &impl ConnectionTrait,
-    s: &Submission,
+    batch: &[&'a Submission],
+) -> Result<KeyMap<'a>, DbErr> {
+    let mut first: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    for s in batch {
+        first
+            .entry((s.wave_id.as_str(), s.submission_id.as_str()))
+            .or_insert(s.body_hash.as_str());
+    }
+    let mut keys = KeyMap::with_capacity(first.len());
+    if first.is_empty() {
+        return Ok(keys);
+    }
+    let new_keys = first
+        .iter()
+        .map(|(&(wave_id, id), &hash)| submission::ActiveModel {
+            wave_id: Set(wave_id.to_owned()),
+            submission_id: Set(id.to_owned()),
+            body_hash: Set(hash.to_owned()),
+        });
+    let inserted = match submission::Entity::insert_many(new_keys)
+        .on_conflict_do_nothing()
+        .exec_with_returning_keys(txn)
+        .await?
+    {
+        TryInsertResult::Inserted(inserted) => inserted,
+        TryInsertResult::Conflicted | TryInsertResult::Empty => Vec::new(),
+    };
+    let inserted: HashSet<(&str, &str)> = (inserted.iter())
+        .map(|(wave_id, id)| (wave_id.as_str(), id.as_str()))
+        .collect();
+    // The others were stored before: their hashes tell a retry (200) from a conflict (409).
+    let mut before: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for &(wave_id, id) in first.keys() {
+        if inserted.contains(&(wave_id, id)) {
+            keys.insert((wave_id, id), Key::Reserved);
+        } else {
+            before.entry(wave_id).or_default().push(id);
+        }
+    }
+    for (wave_id, ids) in before {
+        let stored: Vec<(String, String)> = submission::Entity::find()
+            .filter(submission::Column::WaveId.eq(wave_id))
+            .filter(submission::Column::SubmissionId.is_in(ids.iter().copied()))
+            .select_only()
+            .columns([
+                submission::Column::SubmissionId,
+                submission::Column::BodyHash,
+            ])
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let stored: HashMap<String, String> = stored.into_iter().collect();
+        for id in ids {
+            if let Some(hash) = stored.get(id) {
+                keys.insert((wave_id, id), Key::Taken(hash.clone()));
+            }
+        }
+    }
+    Ok(keys)
+}
+
+/// One submission of the batch, its key already claimed (or found taken) by [`claim_keys`].
+async fn write_one<'a>(
+    txn: &impl ConnectionTrait,
+    s: &'a Submission,
+    keys: &mut KeyMap<'a>,
     date: &str,
     rows: &mut Vec<response::ActiveModel>,
 ) -> Result<Outcome, DbErr> {
-    // The key first: with two nodes, the second insert of the same key waits for the first
-    // transaction and then finds the row, so the same submission is stored once.
-    let key = submission::ActiveModel {
-        wave_id: Set(s.wave_id.clone()),
-        submission_id: Set(s.submission_id.clone()),
-        body_hash: Set(s.body_hash.clone()),
+    let key = (s.wave_id.as_str(), s.submission_id.as_str());
+    let repeated_or_conflict = |hash: &str| {
+        if hash == s.body_hash {
+            Outcome::Repeated
+        } else {
+            Outcome::Conflict
+        }
     };
-    let inserted = match submission::Entity::insert(key)
-        .on_conflict_do_nothing()
-        .exec_without_returning(txn)
-        .await?
-    {
-        TryInsertResult::Inserted(n) => n > 0,
-        TryInsertResult::Conflicted | TryInsertResult::Empty => false,
-    };
-    if !inserted {
-        return Ok(earlier_outcome(txn, s).await?.unwrap_or(Outcome::Conflict));
+    match keys.get(&key) {
+        Some(Key::Taken(hash)) => return Ok(repeated_or_conflict(hash)),
+        Some(Key::Reserved) => {}
+        // Freed by a refused submission earlier in the batch (or, should the batch insert ever
+        // miss a key, unknown): claimed on its own, as if it came alone.
+        Some(Key::Freed) | None => {
+            if let Some(hash) = claim_one(txn, s).await? {
+                let outcome = repeated_or_conflict(&hash);
+                keys.insert(key, Key::Taken(hash));
+                return Ok(outcome);
+            }
+        }
     }
 
-    let design = match consume_access(txn, s).await? {
-        Some(design) => design,
-        None => {
-            submission::Entity::delete_by_id((s.wave_id.clone(), s.submission_id.clone()))
-                .exec(txn)
-                .await?;
-            return Ok(Outcome::AccessDenied);
-        }
+    let Some(design) = consume_access(txn, s).await? else {
+        submission::Entity::delete_by_id((s.wave_id.clone(), s.submission_id.clone()))
+            .exec(txn)
+            .await?;
+        keys.insert(key, Key::Freed);
+        return Ok(Outcome::AccessDenied);
     };
     if let Some(draft_id) = &s.draft_id {
         draft::Entity::delete_by_id(draft_id.clone())
@@ -240,6 +380,7 @@ async fn write_one(
         school_id: Set(design.school_id),
         class_id: Set(design.class_id),
     });
+    keys.insert(key, Key::Taken(s.body_hash.clone()));
     Ok(Outcome::Created)
 }
 
@@ -258,6 +399,32 @@ async fn earlier_outcome(
             Outcome::Conflict
         }
     }))
+}
+
+/// Inserts one submission's key; `None` when it was free (now it is this submission's), else the
+/// body hash stored with it before.
+async fn claim_one(txn: &impl ConnectionTrait, s: &Submission) -> Result<Option<String>, DbErr> {
+    let key = submission::ActiveModel {
+        wave_id: Set(s.wave_id.clone()),
+        submission_id: Set(s.submission_id.clone()),
+        body_hash: Set(s.body_hash.clone()),
+    };
+    let inserted = match submission::Entity::insert(key)
+        .on_conflict_do_nothing()
+        .exec_without_returning(txn)
+        .await?
+    {
+        TryInsertResult::Inserted(n) => n > 0,
+        TryInsertResult::Conflicted | TryInsertResult::Empty => false,
+    };
+    if inserted {
+        return Ok(None);
+    }
+    let earlier = submission::Entity::find_by_id((s.wave_id.clone(), s.submission_id.clone()))
+        .one(txn)
+        .await?;
+    // A key that is taken yet cannot be read back matches no body: a conflict, as before.
+    Ok(Some(earlier.map(|e| e.body_hash).unwrap_or_default()))
 }
 
 /// Design variables a response gets from its way in.
@@ -329,5 +496,170 @@ async fn consume_access(
                 class_id: Some(class_id),
             }))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The batch writer decides each submission as if it had come alone, in order.
+
+    use sea_orm::{ActiveModelTrait, PaginatorTrait};
+
+    use super::*;
+    use crate::collect::codes;
+    use crate::collect::wave::NewWave;
+
+    async fn database_with_wave(slug: &str, access: &str) -> (DatabaseConnection, String) {
+        let db = crate::db::connect_and_migrate("sqlite::memory:")
+            .await
+            .expect("in-memory database");
+        let catalog = crate::survey::load_dir(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
+        )
+        .expect("surveys");
+        let survey = if access == "class" {
+            "school-drug-habits"
+        } else {
+            "resident-safety"
+        };
+        let new = NewWave::parse(&catalog, survey, slug, access, None, None).expect("wave");
+        let wave = crate::store::waves::create(&db, &new, "test")
+            .await
+            .expect("create wave");
+        (db, wave.id)
+    }
+
+    fn submission(wave_id: &str, id: &str, hash: &str, access: AccessProof) -> Submission {
+        Submission {
+            wave_id: wave_id.to_owned(),
+            survey_id: "resident-safety".to_owned(),
+            survey_version: 1,
+            submission_id: id.to_owned(),
+            body_hash: hash.to_owned(),
+            language: Lang::Sv,
+            answers: "{}".to_owned(),
+            access,
+            draft_id: None,
+        }
+    }
+
+    async fn responses(db: &DatabaseConnection) -> u64 {
+        response::Entity::find().count(db).await.expect("count")
+    }
+
+    #[tokio::test]
+    async fn repeats_and_conflicts_within_a_batch_and_with_earlier_ones() {
+        let (db, wave) = database_with_wave("batch-wave", "open").await;
+        let open = |id: &str, hash: &str| submission(&wave, id, hash, AccessProof::None);
+        let mut locked = HashSet::new();
+        let earlier = write_batch(&db, &mut locked, &[open("x", "h1")]).await;
+        assert_eq!(earlier.expect("write"), [Outcome::Created]);
+
+        let batch = [
+            open("a", "ha"),
+            open("a", "ha"),
+            open("b", "hb"),
+            open("b", "other"),
+            open("x", "h1"),
+            open("x", "other"),
+            open("c", "hc"),
+        ];
+        let outcomes = write_batch(&db, &mut locked, &batch).await.expect("write");
+        use Outcome::{Conflict, Created, Repeated};
+        assert_eq!(
+            outcomes,
+            [
+                Created, Repeated, Created, Conflict, Repeated, Conflict, Created
+            ]
+        );
+        assert_eq!(responses(&db).await, 4);
+        let b = submission::Entity::find_by_id((wave.clone(), "b".to_owned()))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("key");
+        assert_eq!(
+            b.body_hash, "hb",
+            "the first submission's body is the stored one"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_code_leaves_its_id_to_a_later_submission_of_the_batch() {
+        let (db, wave) = database_with_wave("class-wave", "class").await;
+        let session = class_session::ActiveModel {
+            id: Set("session".to_owned()),
+            wave_id: Set(wave.clone()),
+            school_id: Set("skola-1".to_owned()),
+            class_label: Set("9A".to_owned()),
+            grade: Set(9),
+            pupils: Set(1),
+            opened_at: Set(0),
+            ended_at: Set(None),
+        };
+        session.insert(&db).await.expect("session");
+        let code = codes::hash("ABCDEFGH");
+        pupil_code::ActiveModel {
+            code_hash: Set(code.clone()),
+            class_session_id: Set("session".to_owned()),
+            used: Set(false),
+        }
+        .insert(&db)
+        .await
+        .expect("code");
+        let with = |id: &str, hash: &str, code: &str| {
+            submission(&wave, id, hash, AccessProof::PupilCode(code.to_owned()))
+        };
+        let unknown = codes::hash("ZZZZZZZZ");
+
+        let batch = [
+            with("p", "h1", &unknown),
+            with("p", "h2", &code),
+            with("p", "h2", &code),
+            with("q", "h3", &code),
+        ];
+        let outcomes = write_batch(&db, &mut HashSet::new(), &batch)
+            .await
+            .expect("write");
+        use Outcome::{AccessDenied, Created, Repeated};
+        assert_eq!(outcomes, [AccessDenied, Created, Repeated, AccessDenied]);
+        assert_eq!(responses(&db).await, 1);
+        let stored: Vec<(String, String)> = submission::Entity::find()
+            .select_only()
+            .columns([
+                submission::Column::SubmissionId,
+                submission::Column::BodyHash,
+            ])
+            .into_tuple()
+            .all(&db)
+            .await
+            .expect("keys");
+        assert_eq!(stored, [("p".to_owned(), "h2".to_owned())]);
+    }
+
+    #[tokio::test]
+    async fn a_closed_wave_takes_nothing_while_an_open_one_in_the_same_batch_does() {
+        let (db, open_wave) = database_with_wave("open", "open").await;
+        let catalog = crate::survey::load_dir(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
+        )
+        .expect("surveys");
+        let new =
+            NewWave::parse(&catalog, "resident-safety", "shut", "open", None, None).expect("wave");
+        let shut = crate::store::waves::create(&db, &new, "test")
+            .await
+            .expect("create");
+        crate::store::waves::close(&db, "shut", "test")
+            .await
+            .expect("close");
+        let batch = [
+            submission(&shut.id, "a", "h", AccessProof::None),
+            submission(&open_wave, "a", "h", AccessProof::None),
+        ];
+        let outcomes = write_batch(&db, &mut HashSet::new(), &batch)
+            .await
+            .expect("write");
+        assert_eq!(outcomes, [Outcome::NotOpen, Outcome::Created]);
+        assert_eq!(responses(&db).await, 1);
     }
 }

@@ -340,22 +340,21 @@ pub struct Summary {
 type SummaryRow = (String, String, bool, bool, i32, i32, Option<String>);
 
 pub async fn summary(db: &impl ConnectionTrait, wave_id: &str) -> Result<Summary, DbErr> {
-    let rows: Vec<SummaryRow> =
-        invitation::Entity::find()
-            .filter(invitation::Column::WaveId.eq(wave_id))
-            .select_only()
-            .columns([
-                invitation::Column::Id,
-                invitation::Column::Status,
-                invitation::Column::Answered,
-                invitation::Column::Delivered,
-                invitation::Column::Attempts,
-                invitation::Column::Reminders,
-                invitation::Column::LastError,
-            ])
-            .into_tuple()
-            .all(db)
-            .await?;
+    let rows: Vec<SummaryRow> = invitation::Entity::find()
+        .filter(invitation::Column::WaveId.eq(wave_id))
+        .select_only()
+        .columns([
+            invitation::Column::Id,
+            invitation::Column::Status,
+            invitation::Column::Answered,
+            invitation::Column::Delivered,
+            invitation::Column::Attempts,
+            invitation::Column::Reminders,
+            invitation::Column::LastError,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
     let holders: HashSet<String> = invitation_token::Entity::find()
         .filter(
             invitation_token::Column::InvitationId.in_subquery(

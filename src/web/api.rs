@@ -14,7 +14,6 @@ use serde_json::json;
 use super::error::Detail;
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::collect::{Outcome, Refusal, Wave, WaveState, intake};
-use crate::store;
 use crate::survey::Survey;
 
 pub fn routes() -> Routes {
@@ -27,7 +26,9 @@ pub async fn open_wave(
     state: &AppState,
     slug: &str,
 ) -> Result<(Wave, std::sync::Arc<Survey>), AppError> {
-    let wave = store::waves::find_by_slug(&state.db, slug)
+    let wave = state
+        .collector
+        .wave(&state.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
     match wave.state() {

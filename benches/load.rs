@@ -1,0 +1,376 @@
+//! Load test of `POST /api/v1/waves/{slug}/responses` on SQLite (see README, "Throughput and
+//! durability").
+//!
+//! `cargo bench --bench load [-- --seconds 10 --connections 64]` builds the release `trygg`
+//! binary, starts `trygg serve` on a fresh SQLite file on loopback, creates an open wave of
+//! `resident-safety` with `trygg wave create`, and posts `trygg synth` bodies (each with a fresh
+//! submission id) over N keep-alive connections for T seconds. Afterwards it stops the server
+//! with SIGTERM, opens the database afresh and counts the stored rows: every acknowledged (201)
+//! submission must be there. Exit status 1 when they are not, or when a request got no answer.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+#[derive(Parser)]
+#[command(about = "Throughput and latency of the responses API on SQLite")]
+struct Args {
+    /// How long to send, in seconds
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Keep-alive connections, each sending one request after the other
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// The server's log filter (TRYGG_LOG); `info` logs one line per request, as deployed
+    #[arg(long, default_value = "info")]
+    log: String,
+    /// Keep the database and the server log, and print where they are
+    #[arg(long)]
+    keep: bool,
+    /// Passed by `cargo bench`; ignored
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+const SLUG: &str = "load";
+const SURVEY: &str = "resident-safety";
+/// Distinct answer sets cycled through; each request gets a fresh submission id.
+const TEMPLATES: usize = 4096;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("load: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn surveys_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys")
+}
+
+/// The `trygg` binary cargo built for this benchmark (release), without the caller's settings.
+fn trygg() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trygg"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TRYGG_") {
+            command.env_remove(key);
+        }
+    }
+    command.arg("--surveys").arg(surveys_dir());
+    command
+}
+
+/// Stops the server with SIGTERM (graceful shutdown) when dropped early.
+struct Server(Child);
+
+impl Server {
+    fn stop(&mut self) -> Result<(), String> {
+        let pid = self.0.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        if !sent.is_ok_and(|s| s.success()) {
+            let _ = self.0.kill();
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Some(status) = self.0.try_wait().map_err(|e| e.to_string())? {
+                return if status.success() {
+                    Ok(())
+                } else {
+                    Err(format!("trygg serve exited with {status}"))
+                };
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        Err("trygg serve did not stop within 30 s of SIGTERM".into())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<bool, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("load.db").display());
+    let created = trygg()
+        .args([
+            "--database",
+            &database,
+            "wave",
+            "create",
+            "--survey",
+            SURVEY,
+        ])
+        .args(["--slug", SLUG, "--access", "open"])
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run trygg: {e}"))?;
+    if !created.success() {
+        return Err("trygg wave create failed".into());
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+    let mut server = Server(
+        trygg()
+            .args(["--database", &database, "serve", "--bind"])
+            .arg(format!("127.0.0.1:{port}"))
+            .env("TRYGG_LOG", &args.log)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start trygg serve: {e}"))?,
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let base = format!("http://127.0.0.1:{port}");
+    runtime.block_on(wait_for_health(&base, &mut server.0))?;
+
+    let templates = templates()?;
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "{} connections for {} s on {} cores (load average before: {})",
+        args.connections,
+        args.seconds,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let url = format!("{base}/api/v1/waves/{SLUG}/responses");
+    let tally = runtime.block_on(drive(
+        &url,
+        templates,
+        args.connections,
+        Duration::from_secs(args.seconds),
+    ));
+    server.stop()?;
+    let (responses, submissions) = runtime.block_on(stored(&database))?;
+
+    let ok = report(&tally, responses, submissions);
+    if args.keep {
+        let kept = dir.keep();
+        println!("database and server log kept in {}", kept.display());
+    }
+    Ok(ok)
+}
+
+async fn wait_for_health(base: &str, server: &mut Child) -> Result<(), String> {
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        if let Ok(Some(status)) = server.try_wait() {
+            return Err(format!("trygg serve exited with {status}"));
+        }
+        if let Ok(r) = client.get(format!("{base}/health")).send().await
+            && r.status() == 200
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err("trygg serve did not answer /health within 30 s".into())
+}
+
+/// Each body as the text after its submission id, so a request costs one copy, not a
+/// serialisation: `{"submission_id":"` + id + tail.
+fn templates() -> Result<Vec<String>, String> {
+    let catalog = trygg::survey::load_dir(&surveys_dir()).map_err(|e| format!("{e:?}"))?;
+    let survey = &catalog
+        .get(SURVEY)
+        .ok_or("no resident-safety survey")?
+        .survey;
+    Ok(trygg::survey::synth(survey, TEMPLATES, 1)
+        .map(|body| {
+            format!(
+                "\",\"language\":{},\"answers\":{}}}",
+                body["language"], body["answers"]
+            )
+        })
+        .collect())
+}
+
+#[derive(Default)]
+struct Tally {
+    /// Microseconds of every answered request.
+    latencies: Vec<u32>,
+    created: u64,
+    /// Answers other than 201, by status.
+    refused: BTreeMap<u16, u64>,
+    /// Requests that got no answer (the submission may or may not be stored).
+    unanswered: u64,
+    elapsed: Duration,
+}
+
+/// One task per connection (each its own client, so its own keep-alive connection), all on
+/// this thread: the load generator should take as little of the two cores as it can.
+async fn drive(url: &str, templates: Vec<String>, connections: usize, time: Duration) -> Tally {
+    let templates = Rc::new(templates);
+    let started = Instant::now();
+    let deadline = started + time;
+    let tasks = tokio::task::LocalSet::new();
+    let mut handles = Vec::new();
+    for worker in 0..connections {
+        let url = url.to_owned();
+        let templates = Rc::clone(&templates);
+        handles.push(tasks.spawn_local(async move {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .tcp_nodelay(true)
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("HTTP client");
+            let mut tally = Tally::default();
+            let mut next = worker;
+            while Instant::now() < deadline {
+                let tail = &templates[next % templates.len()];
+                next += connections;
+                let mut body = Vec::with_capacity(20 + 36 + tail.len());
+                body.extend_from_slice(b"{\"submission_id\":\"");
+                let mut id = [0u8; 36];
+                body.extend_from_slice(
+                    uuid::Uuid::new_v4()
+                        .hyphenated()
+                        .encode_lower(&mut id)
+                        .as_bytes(),
+                );
+                body.extend_from_slice(tail.as_bytes());
+                let sent = Instant::now();
+                let answer = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await;
+                match answer {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        let _ = response.bytes().await;
+                        let micros = sent.elapsed().as_micros();
+                        tally
+                            .latencies
+                            .push(u32::try_from(micros).unwrap_or(u32::MAX));
+                        if status == 201 {
+                            tally.created += 1;
+                        } else {
+                            *tally.refused.entry(status).or_default() += 1;
+                        }
+                    }
+                    Err(_) => tally.unanswered += 1,
+                }
+            }
+            tally
+        }));
+    }
+    let mut total = Tally::default();
+    tasks
+        .run_until(async {
+            for handle in handles {
+                let part = handle.await.expect("worker");
+                total.latencies.extend(part.latencies);
+                total.created += part.created;
+                total.unanswered += part.unanswered;
+                for (status, n) in part.refused {
+                    *total.refused.entry(status).or_default() += n;
+                }
+            }
+        })
+        .await;
+    total.elapsed = started.elapsed();
+    total
+}
+
+/// Rows in `responses` and `submissions`, read through a new connection after the server stopped.
+async fn stored(database: &str) -> Result<(u64, u64), String> {
+    let db = trygg::db::connect(database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let responses = trygg::entities::response::Entity::find()
+        .count(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let submissions = trygg::entities::submission::Entity::find()
+        .count(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = db.close().await;
+    Ok((responses, submissions))
+}
+
+fn report(tally: &Tally, responses: u64, submissions: u64) -> bool {
+    let mut latencies = tally.latencies.clone();
+    latencies.sort_unstable();
+    let at = |q: f64| {
+        if latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1;
+        f64::from(latencies[i]) / 1000.0
+    };
+    let seconds = tally.elapsed.as_secs_f64();
+    let rate = tally.created as f64 / seconds;
+    println!(
+        "accepted {} in {seconds:.2} s: {rate:.0} accepted/s",
+        tally.created
+    );
+    println!(
+        "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+        at(0.50),
+        at(0.90),
+        at(0.99),
+        at(1.0)
+    );
+    let refused: Vec<String> = (tally.refused.iter())
+        .map(|(status, n)| format!("{status}: {n}"))
+        .collect();
+    println!(
+        "other answers: {}; no answer: {}",
+        if refused.is_empty() {
+            "none".to_owned()
+        } else {
+            refused.join(", ")
+        },
+        tally.unanswered
+    );
+    println!(
+        "stored after shutdown: {responses} responses, {submissions} submission keys; acknowledged {}",
+        tally.created
+    );
+    let all_stored = responses == tally.created && submissions == tally.created;
+    let all_answered = tally.unanswered == 0;
+    println!(
+        "every acknowledged submission stored, nothing else: {}",
+        if all_stored { "yes" } else { "NO" }
+    );
+    println!(
+        "target (>= 5000 accepted/s, p99 < 50 ms): {}",
+        if rate >= 5000.0 && at(0.99) < 50.0 {
+            "met"
+        } else {
+            "not met"
+        }
+    );
+    all_stored && all_answered
+}
