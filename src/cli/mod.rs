@@ -13,11 +13,21 @@ use crate::{db, startup, store};
 pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 
+/// Log targets that would write clients' addresses.
+const CLIENT_REVEALING_TARGETS: [&str; 3] = ["axum::serve", "hyper", "hyper_util"];
+
 /// Logs to stderr with the configured filter (`log` in trygg.toml, `TRYGG_LOG`, else `RUST_LOG`).
 pub fn init_tracing(settings: &Settings) {
     // The filter was checked when the settings were loaded.
-    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
+    let mut filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Whatever the filter asks for, these never log: axum's server names each client's address
+    // when it accepts a connection (at trace level), and respondents' addresses must not be kept.
+    for silent in CLIENT_REVEALING_TARGETS {
+        if let Ok(directive) = format!("{silent}=off").parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -349,3 +349,100 @@ async fn no_row_written_with_a_response_names_its_code_or_invitation(app: TestAp
         );
     }
 }
+
+/// The log a real `trygg serve` writes while people answer, at the most talkative level, holds no
+/// client address, user agent, referrer or access code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_written_while_answering_names_no_client() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("log.db").display());
+    crate::server::create_open_wave(&url, "resident-safety", "trygg-2026");
+    let server = crate::server::Server::start_logging(&url, dir.path(), "trace").await;
+    let before = server.log_text().len();
+
+    let client = reqwest::Client::builder()
+        .user_agent("CanaryAgent/9.9 (agent-canary-4711)")
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let canaries = [
+        ("Referer", "https://referrer-canary.example/page"),
+        ("X-Forwarded-For", "203.0.113.77"),
+        ("X-Real-IP", "203.0.113.78"),
+        ("Forwarded", "for=203.0.113.79"),
+    ];
+    let with_canaries = |request: reqwest::RequestBuilder| {
+        canaries
+            .iter()
+            .fold(request, |r, (name, value)| r.header(*name, *value))
+    };
+    // Through the API …
+    let response = with_canaries(client.post(server.responses_url("trygg-2026")))
+        .json(&body(minimal_resident_answers()))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 201);
+    // … and through the form's pages.
+    let start = with_canaries(client.get(format!("{}/s/trygg-2026", server.base)))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let csrf = crate::helpers::csrf_in(&start).expect("csrf");
+    let r = with_canaries(client.post(format!("{}/s/trygg-2026/start", server.base)))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("start");
+    assert_eq!(r.status(), 303);
+    let page = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let r = with_canaries(client.get(format!("{}{page}", server.base)))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(r.status(), 200);
+    let code_page = with_canaries(client.get(format!("{}/k", server.base)))
+        .send()
+        .await
+        .expect("GET /k")
+        .text()
+        .await
+        .expect("body");
+    let csrf = crate::helpers::csrf_in(&code_page).expect("csrf");
+    let r = with_canaries(client.post(format!("{}/k", server.base)))
+        .form(&[("_csrf", csrf.as_str()), ("code", "QRST-UVWX")])
+        .send()
+        .await
+        .expect("POST /k");
+    assert_eq!(r.status(), 422);
+
+    let log = server.log_text();
+    let written = &log[before..];
+    assert!(
+        written.contains("handled"),
+        "the requests were logged: {written}"
+    );
+    for canary in [
+        "agent-canary",
+        "CanaryAgent",
+        "referrer-canary",
+        "203.0.113.",
+        "127.0.0.1",
+        "QRST",
+        "UVWX",
+    ] {
+        assert!(
+            !written.contains(canary),
+            "`{canary}` is in the log:\n{written}"
+        );
+    }
+}

@@ -47,6 +47,11 @@ pub struct Server {
 impl Server {
     /// Starts `trygg serve` and returns once `/health` answers 200. `log_dir` receives its stderr.
     pub async fn start(database_url: &str, log_dir: &Path) -> Server {
+        Server::start_logging(database_url, log_dir, "warn").await
+    }
+
+    /// [`Server::start`] with this log filter (`TRYGG_LOG`).
+    pub async fn start_logging(database_url: &str, log_dir: &Path, filter: &str) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -54,7 +59,7 @@ impl Server {
         let log = log_dir.join(format!("serve-{port}.log"));
         let child = trygg(database_url)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .env("TRYGG_LOG", "warn")
+            .env("TRYGG_LOG", filter)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("log file"))
             .spawn()
