@@ -602,7 +602,6 @@ mod tests {
         pupil_code::ActiveModel {
             code_hash: Set(code.clone()),
             class_session_id: Set("session".to_owned()),
-            used: Set(false),
         }
         .insert(&db)
         .await
