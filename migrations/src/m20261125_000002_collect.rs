@@ -156,18 +156,8 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        // On SQLite, a rowid table keeps rows in arrival order (rowid), which would date each
-        // response against the request logs; WITHOUT ROWID stores them in key order, and keys are
-        // random.
-        let sqlite = manager.get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
-        let without_rowid = |mut t: TableCreateStatement| {
-            if sqlite {
-                t.extra("WITHOUT ROWID");
-            }
-            t
-        };
         manager
-            .create_table(without_rowid(
+            .create_table(
                 Table::create()
                     .table(Responses::Table)
                     .col(text_key(Responses::Id, 36).primary_key())
@@ -183,7 +173,7 @@ impl MigrationTrait for Migration {
                         Responses::WaveId,
                     ))
                     .to_owned(),
-            ))
+            )
             .await?;
         manager
             .create_index(
@@ -197,7 +187,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         manager
-            .create_table(without_rowid(
+            .create_table(
                 Table::create()
                     .table(Submissions::Table)
                     .col(text_key(Submissions::WaveId, 36))
@@ -214,7 +204,7 @@ impl MigrationTrait for Migration {
                         Submissions::WaveId,
                     ))
                     .to_owned(),
-            ))
+            )
             .await?;
 
         manager

@@ -28,19 +28,29 @@ pub async fn trace_request(req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or("(unmatched)", MatchedPath::as_str)
         .to_owned();
+    // A respondent's requests are logged at debug level only: a timestamped line per submission
+    // next to the order in which rows are stored would tell when each response arrived.
+    let respondent = is_respondent_route(&route);
     let span = tracing::info_span!("request", method = %req.method(), route = %route);
     async move {
         let started = Instant::now();
         let response = next.run(req).await;
-        tracing::info!(
-            status = response.status().as_u16(),
-            ms = started.elapsed().as_millis() as u64,
-            "handled"
-        );
+        let status = response.status().as_u16();
+        let ms = started.elapsed().as_millis() as u64;
+        if respondent && status < 500 {
+            tracing::debug!(status, ms, "handled");
+        } else {
+            tracing::info!(status, ms, "handled");
+        }
         response
     }
     .instrument(span)
     .await
+}
+
+/// The routes respondents use: the form, the code entry and the submission API.
+fn is_respondent_route(route: &str) -> bool {
+    route.starts_with("/s/") || route == "/k" || route.starts_with("/api/v1/waves/")
 }
 
 /// Headers that keep pages from being framed, sniffed, leaking referrers or running injected
