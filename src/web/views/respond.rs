@@ -95,7 +95,7 @@ pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
         &title,
         html! {
             @if !p.errors.is_empty() {
-                (error_summary(ctx, p.errors))
+                (error_summary(ctx, p.survey, p.errors))
             }
             p class="progress" {
                 span class="survey-name" { (survey_title) } " · "
@@ -136,13 +136,17 @@ pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
     )
 }
 
-fn error_summary(ctx: &PageCtx, errors: &[FieldError]) -> Markup {
+/// Each entry names its question, so that several "select one of the options" can be told apart.
+fn error_summary(ctx: &PageCtx, survey: &Survey, errors: &[FieldError]) -> Markup {
     html! {
         div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
             h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
             ul {
                 @for e in errors {
-                    li { a href={ "#q-" (e.question) } { (e.message) } }
+                    li { a href={ "#q-" (e.question) } {
+                        @if let Some(q) = survey.question(&e.question) { (q.text.get(ctx.lang)) " – " }
+                        (e.message)
+                    } }
                 }
             }
         }
