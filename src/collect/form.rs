@@ -150,7 +150,7 @@ fn number_message(q: &Question, lang: Lang) -> String {
         QuestionKind::Number {
             min, max, integer, ..
         } => {
-            let (min, max) = (fmt_number(*min), fmt_number(*max));
+            let (min, max) = (number_text(*min), number_text(*max));
             match (lang, integer) {
                 (Lang::Sv, true) => format!("Skriv ett heltal mellan {min} och {max}"),
                 (Lang::Sv, false) => format!("Skriv ett tal mellan {min} och {max}"),
@@ -191,7 +191,8 @@ fn invalid_message(q: &Question, lang: Lang) -> String {
     }
 }
 
-fn fmt_number(n: f64) -> String {
+/// A bound as people write it: whole numbers without a fraction.
+pub fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

@@ -9,7 +9,16 @@ use super::PageCtx;
 /// Problems of a submitted form, each tied to the id of the input it concerns.
 #[derive(Debug, Default, Clone)]
 pub struct FormErrors {
-    problems: Vec<(String, String)>,
+    problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone)]
+struct Problem {
+    field: String,
+    /// Shown before the message in the summary only, where several fields' messages stand
+    /// together (e.g. the question, when many say "select one of the options").
+    label: Option<String>,
+    message: String,
 }
 
 impl FormErrors {
@@ -19,7 +28,25 @@ impl FormErrors {
 
     /// Adds a problem for the input with this id (the summary links to `#id`).
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.problems.push((field.into(), message.into()));
+        self.problems.push(Problem {
+            field: field.into(),
+            label: None,
+            message: message.into(),
+        });
+    }
+
+    /// [`FormErrors::add`], with a label that names the field in the summary.
+    pub fn add_labelled(
+        &mut self,
+        field: impl Into<String>,
+        label: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            field: field.into(),
+            label: Some(label.into()),
+            message: message.into(),
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -30,8 +57,8 @@ impl FormErrors {
     pub fn at<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.problems
             .iter()
-            .filter(move |(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+            .filter(move |p| p.field == field)
+            .map(|p| p.message.as_str())
     }
 
     pub fn has(&self, field: &str) -> bool {
@@ -54,8 +81,11 @@ impl FormErrors {
                 div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
                     h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
                     ul {
-                        @for (field, message) in &self.problems {
-                            li { a href={ "#" (field) } { (message) } }
+                        @for p in &self.problems {
+                            li { a href={ "#" (p.field) } {
+                                @if let Some(label) = &p.label { (label) " – " }
+                                (p.message)
+                            } }
                         }
                     }
                 }

@@ -3,6 +3,7 @@
 
 use maud::{Markup, html};
 
+use super::forms::FormErrors;
 use super::{PageCtx, csrf_field, layout};
 use crate::collect::{Wave, WaveState};
 use crate::store::invitations::Summary;
@@ -15,23 +16,18 @@ pub fn page(
     errors: &[String],
 ) -> Markup {
     let base = format!("{} – {}", ctx.t("Inbjudningar", "Invitations"), wave.slug);
-    let title = if errors.is_empty() {
-        base.clone()
-    } else {
-        format!("{} {base}", ctx.t("Fel:", "Error:"))
-    };
+    let mut form_errors = FormErrors::new();
+    for e in errors {
+        form_errors.add("addresses", e);
+    }
+    let title = form_errors.title(ctx, &base);
     let open = wave.state() != WaveState::Closed;
     let unanswered = summary.sent.saturating_sub(summary.answered);
     layout(
         ctx,
         &title,
         html! {
-            @if !errors.is_empty() {
-                div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
-                    h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
-                    ul { @for e in errors { li { a href="#addresses" { (e) } } } }
-                }
-            }
+            (form_errors.summary(ctx))
             p { a href={ "/admin/waves/" (wave.slug) } { "← " (ctx.t("Till omgången", "Back to the wave")) } }
             h1 { (base) }
             div class="table-wrap" { table {
@@ -76,14 +72,15 @@ pub fn page(
                 h2 { (ctx.t("Lägg till adresser", "Add addresses")) }
                 form method="post" action={ "/admin/waves/" (wave.slug) "/invitations" } novalidate {
                     (csrf_field(ctx))
-                    div class=(if errors.is_empty() { "field" } else { "field has-error" }) {
+                    div class=(form_errors.field_class("addresses")) {
                         label for="addresses" { (ctx.t("E-postadresser", "E-mail addresses")) }
                         p class="hint" id="addresses-hint" { (ctx.t(
                             "En adress per rad, eller en CSV-fil där första kolumnen är adressen. Adresser som redan bjudits in hoppas över. Inbjudan skickas direkt; adresserna raderas när omgången stänger.",
                             "One address per line, or a CSV file whose first column is the address. Addresses already invited are skipped. Invitations go out at once; addresses are deleted when the wave closes."
                         )) }
-                        @for e in errors { p class="error-message" { span class="visually-hidden" { (ctx.t("Fel:", "Error:")) " " } (e) } }
-                        textarea id="addresses" name="addresses" rows="10" aria-describedby="addresses-hint" { (typed) }
+                        (form_errors.at_field(ctx, "addresses"))
+                        textarea id="addresses" name="addresses" rows="10"
+                            aria-describedby=[form_errors.described_by("addresses", Some("addresses-hint"))] { (typed) }
                     }
                     div class="actions" { button type="submit" { (ctx.t("Bjud in", "Invite")) } }
                 }

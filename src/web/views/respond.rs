@@ -6,8 +6,9 @@
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 
+use super::forms::FormErrors;
 use super::{PageCtx, csrf_field, layout};
-use crate::collect::form::FieldError;
+use crate::collect::form::{FieldError, number_text};
 use crate::survey::{Page, Question, QuestionKind, Survey};
 
 /// What the start page offers.
@@ -83,20 +84,22 @@ pub struct QuestionPage<'a> {
 pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
     let page_title = p.page.title.get(ctx.lang);
     let survey_title = p.survey.title.get(ctx.lang);
-    let title = if p.errors.is_empty() {
-        format!("{page_title} – {survey_title}")
-    } else {
-        format!("{} {page_title} – {survey_title}", ctx.t("Fel:", "Error:"))
-    };
+    let mut errors = FormErrors::new();
+    for e in p.errors {
+        let field = format!("q-{}", e.question);
+        match p.survey.question(&e.question) {
+            Some(q) => errors.add_labelled(field, q.text.get(ctx.lang), &e.message),
+            None => errors.add(field, &e.message),
+        }
+    }
+    let title = errors.title(ctx, &format!("{page_title} – {survey_title}"));
     let last = p.position.number == p.position.of;
     let shown: Vec<&str> = p.questions.iter().map(|q| q.id.as_str()).collect();
     layout(
         ctx,
         &title,
         html! {
-            @if !p.errors.is_empty() {
-                (error_summary(ctx, p.survey, p.errors))
-            }
+            (errors.summary(ctx))
             p class="progress" {
                 span class="survey-name" { (survey_title) } " · "
                 (ctx.t("Sida", "Page")) " " (p.position.number) " " (ctx.t("av", "of")) " " (p.position.of)
@@ -113,7 +116,7 @@ pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
                 input type="hidden" name="_shown" value=(shown.join(","));
                 div class="stack" {
                     @for q in &p.questions {
-                        (question_field(ctx, q, p.answers, p.raw, p.errors.iter().find(|e| e.question == q.id)))
+                        (question_field(ctx, q, p.answers, p.raw, &errors))
                     }
                 }
                 div class="actions" {
@@ -136,59 +139,18 @@ pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
     )
 }
 
-/// Each entry names its question, so that several "select one of the options" can be told apart.
-fn error_summary(ctx: &PageCtx, survey: &Survey, errors: &[FieldError]) -> Markup {
-    html! {
-        div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
-            h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
-            ul {
-                @for e in errors {
-                    li { a href={ "#q-" (e.question) } {
-                        @if let Some(q) = survey.question(&e.question) { (q.text.get(ctx.lang)) " – " }
-                        (e.message)
-                    } }
-                }
-            }
-        }
-    }
-}
-
-fn error_line(ctx: &PageCtx, qid: &str, error: Option<&FieldError>) -> Markup {
-    html! {
-        @if let Some(e) = error {
-            p class="error-message" id={ "q-" (qid) "-error" } {
-                span class="visually-hidden" { (ctx.t("Fel:", "Error:")) " " }
-                (e.message)
-            }
-        }
-    }
-}
-
-/// `aria-describedby` for a field: its hint and its error, when present.
-fn described_by(q: &Question, error: Option<&FieldError>) -> Option<String> {
-    let mut ids = Vec::new();
-    if q.help.is_some() {
-        ids.push(format!("q-{}-hint", q.id));
-    }
-    if error.is_some() {
-        ids.push(format!("q-{}-error", q.id));
-    }
-    (!ids.is_empty()).then(|| ids.join(" "))
-}
-
 fn question_field(
     ctx: &PageCtx,
     q: &Question,
     answers: &Map<String, Value>,
     raw: &Map<String, Value>,
-    error: Option<&FieldError>,
+    errors: &FormErrors,
 ) -> Markup {
-    let class = if error.is_some() {
-        "field has-error"
-    } else {
-        "field"
-    };
-    let described = described_by(q, error);
+    let field = format!("q-{}", q.id);
+    let class = errors.field_class(&field);
+    let hint_id = q.help.as_ref().map(|_| format!("q-{}-hint", q.id));
+    let described = errors.described_by(&field, hint_id.as_deref());
+    let invalid = errors.has(&field).then_some("true");
     let hint = html! {
         @if let Some(help) = &q.help {
             p class="hint" id={ "q-" (q.id) "-hint" } { (help.get(ctx.lang)) }
@@ -213,7 +175,7 @@ fn question_field(
                         }
                         (hint)
                         @if multi { p class="hint" { (ctx.t("Välj alla som stämmer.", "Select all that apply.")) } }
-                        (error_line(ctx, &q.id, error))
+                        (errors.at_field(ctx, &field))
                         @for (i, c) in choices.iter().enumerate() {
                             @let id = if i == 0 { format!("q-{}", q.id) } else { format!("q-{}-{}", q.id, i) };
                             div class="choice" {
@@ -240,11 +202,11 @@ fn question_field(
                         @if !q.required { " " span class="optional" { (ctx.t("(frivillig)", "(optional)")) } }
                     }
                     (hint)
-                    (error_line(ctx, &q.id, error))
+                    (errors.at_field(ctx, &field))
                     div class="number" {
                         input type="text" inputmode="decimal" id=(id) name=(q.id) value=(value)
                             autocomplete="off" spellcheck="false" class="short"
-                            aria-describedby=[described] aria-invalid=[error.map(|_| "true")];
+                            aria-describedby=[described] aria-invalid=[invalid];
                         @if let Some(unit) = unit { span class="unit" { (unit.get(ctx.lang)) } }
                     }
                     p class="hint" { (ctx.t("Mellan", "Between")) " " (number_text(*min)) " " (ctx.t("och", "and")) " " (number_text(*max)) }
@@ -265,21 +227,13 @@ fn question_field(
                         @if !q.required { " " span class="optional" { (ctx.t("(frivillig)", "(optional)")) } }
                     }
                     (hint)
-                    (error_line(ctx, &q.id, error))
+                    (errors.at_field(ctx, &field))
                     textarea id=(id) name=(q.id) rows="5"
-                        aria-describedby=[described] aria-invalid=[error.map(|_| "true")] { (value) }
+                        aria-describedby=[described] aria-invalid=[invalid] { (value) }
                     p class="hint" { (ctx.t("Högst", "At most")) " " (max_length) " " (ctx.t("tecken", "characters")) }
                 }
             }
         }
-    }
-}
-
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        (n as i64).to_string()
-    } else {
-        n.to_string()
     }
 }
 
@@ -303,25 +257,16 @@ pub fn thanks(ctx: &PageCtx, survey: Option<&Survey>) -> Markup {
 /// The pupil code entry page, with the GOV.UK error pattern when the code did not work.
 pub fn code_entry(ctx: &PageCtx, typed: &str, error: Option<&str>) -> Markup {
     let base = ctx.t("Skriv in din kod", "Enter your code");
-    let title = match error {
-        Some(_) => format!("{} {base}", ctx.t("Fel:", "Error:")),
-        None => base.to_owned(),
-    };
-    let class = if error.is_some() {
-        "field has-error"
-    } else {
-        "field"
-    };
+    let mut errors = FormErrors::new();
+    if let Some(message) = error {
+        errors.add("code", message);
+    }
+    let title = errors.title(ctx, base);
     layout(
         ctx,
         &title,
         html! {
-            @if let Some(message) = error {
-                div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
-                    h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
-                    ul { li { a href="#code" { (message) } } }
-                }
-            }
+            (errors.summary(ctx))
             h1 { (base) }
             p class="lead" { (ctx.t(
                 "Koden står på lappen du fått av din lärare. Den fungerar en gång och säger inget om vem du är.",
@@ -329,19 +274,14 @@ pub fn code_entry(ctx: &PageCtx, typed: &str, error: Option<&str>) -> Markup {
             )) }
             form method="post" action="/k" novalidate {
                 (csrf_field(ctx))
-                div class=(class) {
+                div class=(errors.field_class("code")) {
                     label for="code" { (ctx.t("Kod", "Code")) }
                     p class="hint" id="code-hint" { (ctx.t("Till exempel ABCD-EFGH", "For example ABCD-EFGH")) }
-                    @if let Some(message) = error {
-                        p class="error-message" id="code-error" {
-                            span class="visually-hidden" { (ctx.t("Fel:", "Error:")) " " }
-                            (message)
-                        }
-                    }
+                    (errors.at_field(ctx, "code"))
                     input type="text" id="code" name="code" value=(typed) class="code-input"
                         autocomplete="off" autocapitalize="characters" spellcheck="false"
-                        aria-describedby=(if error.is_some() { "code-hint code-error" } else { "code-hint" })
-                        aria-invalid=[error.map(|_| "true")];
+                        aria-describedby=[errors.described_by("code", Some("code-hint"))]
+                        aria-invalid=[errors.has("code").then_some("true")];
                 }
                 div class="actions" {
                     button type="submit" { (ctx.t("Börja", "Begin")) }
