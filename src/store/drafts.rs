@@ -47,11 +47,10 @@ impl Draft {
 /// that a second click on "submit", arriving after the first deleted the draft, can still be
 /// recognised as already submitted.
 pub fn submission_id_for(token: &str) -> String {
-    let digest = crate::util::sha256_hex(format!("trygg-submission:{token}"));
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("trygg-submission:{token}"));
     let mut bytes = [0u8; 16];
-    for (i, b) in bytes.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&digest[2 * i..2 * i + 2], 16).unwrap_or(0);
-    }
+    bytes.copy_from_slice(&digest[..16]);
     uuid::Builder::from_random_bytes(bytes)
         .into_uuid()
         .to_string()

@@ -51,13 +51,24 @@ fn cookie_header(
     value: &str,
     max_age: i64,
 ) -> Option<HeaderValue> {
+    cookie_header_for_path(settings, name, value, "/", max_age)
+}
+
+/// An `HttpOnly`, `SameSite=Strict` cookie for `path`, `Secure` when configured.
+pub fn cookie_header_for_path(
+    settings: &crate::config::Settings,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: i64,
+) -> Option<HeaderValue> {
     let secure = if settings.cookie_secure {
         "; Secure"
     } else {
         ""
     };
     HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     ))
     .ok()
 }

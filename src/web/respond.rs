@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::api::{open_wave, refusal_error};
-use super::auth::cookie_value;
+use super::auth::{cookie_header_for_path, cookie_value};
 use super::extract::Form;
 use super::views::PageCtx;
 use super::views::respond::{self as view, Position, QuestionPage, StartMode};
@@ -45,16 +45,13 @@ fn set_draft_cookie(
     token: &str,
     max_age: i64,
 ) -> Option<HeaderValue> {
-    let secure = if state.settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{}={token}; Path=/s/{slug}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}",
-        draft_cookie(slug)
-    ))
-    .ok()
+    cookie_header_for_path(
+        &state.settings,
+        &draft_cookie(slug),
+        token,
+        &format!("/s/{slug}"),
+        max_age,
+    )
 }
 
 fn redirect_with_cookie(to: &str, cookie: Option<HeaderValue>) -> Response {
