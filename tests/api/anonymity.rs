@@ -9,7 +9,7 @@ use trygg::collect::{Access, codes};
 
 use crate::db_tests;
 use crate::helpers::{TestApp, surveys_dir};
-use crate::responses::{body, class_codes, create_wave, minimal_resident_answers, post};
+use crate::responses::{body, class_codes, create_wave, invite, minimal_resident_answers, post};
 
 /// Every table's rows as text: table → rows → (column, value).
 type Dump = BTreeMap<String, Vec<Vec<(String, Option<String>)>>>;
@@ -274,31 +274,10 @@ async fn no_client_address_agent_or_referrer_is_stored(app: TestApp) {
 /// not write (update) any row that stays readable and names the person — their invitation, its
 /// tokens, or a pupil code. (SQLite keeps no such id; the check is for PostgreSQL.)
 async fn no_row_written_with_a_response_names_its_code_or_invitation(app: TestApp) {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let wave = create_wave(&app, "staff-safety", "personal-2026", Access::Invite).await;
     let mut tokens = Vec::new();
     for name in ["anna", "bo"] {
-        let id = uuid::Uuid::new_v4().to_string();
-        trygg::entities::invitation::ActiveModel {
-            id: Set(id.clone()),
-            wave_id: Set(wave.id.clone()),
-            email: Set(Some(format!("{name}@kommun.example"))),
-            answered: Set(false),
-            delivered: Set(true),
-            status: Set("sent".into()),
-            attempts: Set(1),
-            next_attempt_at: Set(None),
-            last_error: Set(None),
-            reminders: Set(0),
-        }
-        .insert(&app.db)
-        .await
-        .expect("invitation");
-        let token = codes::new_token();
-        trygg::store::invitations::add_token(&app.db, &id, &codes::hash(&token))
-            .await
-            .expect("token");
-        tokens.push(token);
+        tokens.push(invite(&app, &wave, &format!("{name}@kommun.example")).await);
     }
     let catalog = trygg::survey::load_dir(&surveys_dir()).expect("surveys");
     let staff = catalog.get("staff-safety").expect("survey").survey.clone();

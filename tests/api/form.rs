@@ -2,11 +2,11 @@
 //! back without losing answers, skip logic on the server, drafts, and the three ways in.
 
 use sea_orm::{EntityTrait, PaginatorTrait};
-use trygg::collect::{Access, codes};
+use trygg::collect::Access;
 
 use crate::db_tests;
 use crate::helpers::{TestApp, csrf_in};
-use crate::responses::{class_codes, create_wave, stored_responses};
+use crate::responses::{class_codes, create_wave, invite, stored_responses};
 
 /// The value of the hidden `_shown` field: the questions on the page.
 fn shown(html: &str) -> Vec<String> {
@@ -339,32 +339,8 @@ async fn a_pupil_answers_with_a_class_code_once(app: TestApp) {
 }
 
 async fn an_invited_person_can_leave_and_come_back_with_the_same_link(app: TestApp) {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let wave = create_wave(&app, "staff-safety", "personal-2026", Access::Invite).await;
-    let invitation = uuid::Uuid::new_v4().to_string();
-    trygg::entities::invitation::ActiveModel {
-        id: Set(invitation.clone()),
-        wave_id: Set(wave.id.clone()),
-        email: Set(Some("anna@kommun.example".into())),
-        answered: Set(false),
-        delivered: Set(true),
-        status: Set("sent".into()),
-        attempts: Set(1),
-        next_attempt_at: Set(None),
-        last_error: Set(None),
-        reminders: Set(0),
-    }
-    .insert(&app.db)
-    .await
-    .expect("invitation");
-    let token = codes::new_token();
-    trygg::entities::invitation_token::ActiveModel {
-        token_hash: Set(codes::hash(&token)),
-        invitation_id: Set(invitation),
-    }
-    .insert(&app.db)
-    .await
-    .expect("token");
+    let token = invite(&app, &wave, "anna@kommun.example").await;
 
     // Without the personal link there is no way in.
     let (_, html) = get_text(&app, &app.client, "/s/personal-2026").await;

@@ -177,6 +177,34 @@ async fn unknown_closed_and_unopened_waves_are_told_apart(app: TestApp) {
     assert_eq!(stored_responses(&app).await, 0);
 }
 
+/// Invites `email` to a wave directly in the database, as if the first message had gone out;
+/// returns the personal token.
+pub async fn invite(app: &TestApp, wave: &Wave, email: &str) -> String {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let id = uuid::Uuid::new_v4().to_string();
+    trygg::entities::invitation::ActiveModel {
+        id: Set(id.clone()),
+        wave_id: Set(wave.id.clone()),
+        email: Set(Some(email.to_owned())),
+        answered: Set(false),
+        delivered: Set(true),
+        status: Set("sent".to_owned()),
+        attempts: Set(1),
+        next_attempt_at: Set(None),
+        last_error: Set(None),
+        reminders: Set(0),
+    }
+    .insert(&app.db)
+    .await
+    .expect("invitation");
+    let token = codes::new_token();
+    let added = trygg::store::invitations::add_token(&app.db, &id, &codes::hash(&token))
+        .await
+        .expect("token");
+    assert!(added, "the token is stored");
+    token
+}
+
 /// Opens a class session directly in the database and returns its pupil codes.
 pub async fn class_codes(
     app: &TestApp,

@@ -11,12 +11,7 @@ use crate::helpers::surveys_dir;
 
 /// The binary cargo built for these tests, without the developer's `TRYGG_*` settings.
 pub fn trygg(database_url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_trygg"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("TRYGG_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = crate::cli::trygg();
     command
         .args(["--database", database_url, "--surveys"])
         .arg(surveys_dir());

@@ -1,7 +1,7 @@
 //! The admin's wave pages: creating a wave through the form, refusals shown at their fields,
 //! opening and closing by hand, and uploading population figures.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use trygg::accounts::Role;
 use trygg::collect::{Access, WaveState};
 use trygg::entities::{invitation, wave};
@@ -173,21 +173,7 @@ async fn a_scheduled_wave_is_opened_and_closing_forgets_the_addresses(app: TestA
     let page = app.get(page_path).await.text().await.expect("body");
     assert!(!page.contains("Öppna nu"), "{page}");
 
-    invitation::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        wave_id: Set(wave.id.clone()),
-        email: Set(Some("anna@kommun.example".to_owned())),
-        answered: Set(false),
-        delivered: Set(true),
-        status: Set("sent".to_owned()),
-        attempts: Set(1),
-        next_attempt_at: Set(None),
-        last_error: Set(None),
-        reminders: Set(0),
-    }
-    .insert(&app.db)
-    .await
-    .expect("invitation");
+    crate::responses::invite(&app, &wave, "anna@kommun.example").await;
 
     assert!(page.contains("e-postadresser raderas"), "{page}");
     let closed = app
