@@ -131,12 +131,56 @@ fn options(url: &str) -> ConnectOptions {
 }
 
 /// WAL with `synchronous = FULL`: a commit returns once the log is synced, so an acknowledged
-/// write survives a crash of the process or of the machine.
+/// write survives a crash of the process or of the machine. `secure_delete`: a deleted row (an
+/// address, a used token or code, a submitted draft) is overwritten with zeros, in its page and
+/// in a page that falls free, instead of staying readable in the file.
 fn sqlite_settings(opts: SqliteConnectOptions) -> SqliteConnectOptions {
     opts.journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
+        .pragma("secure_delete", "ON")
+}
+
+/// Removes what deleted rows left behind outside the live tables, so that a copy of the
+/// database files taken afterwards holds none of it.
+///
+/// SQLite: the write-ahead log still holds the pages as they were before a deletion (with the
+/// address, token or code in them) until a checkpoint copies the newer pages into the database
+/// file (where `secure_delete` zeroed the rows) and the log is truncated to nothing.
+/// PostgreSQL: a deleted or updated row stays in its table's file as a dead tuple until the
+/// table is rewritten; `VACUUM FULL` rewrites the tables that hold addresses, tokens and codes
+/// into new files. Cheap on those small tables; they are locked for the moment it takes.
+///
+/// Returns `false` when SQLite could not finish (a long reader held on to old pages): a later
+/// call finishes the work.
+pub async fn scrub(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    use sea_orm::DatabaseBackend;
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    DatabaseBackend::Sqlite,
+                    "PRAGMA wal_checkpoint(TRUNCATE)",
+                ))
+                .await?;
+            // One row: (busy, pages in the log, pages checkpointed); busy = 1 when it could not
+            // finish.
+            let busy = row
+                .map(|r| r.try_get_by_index::<i32>(0))
+                .transpose()?
+                .unwrap_or(0);
+            Ok(busy == 0)
+        }
+        DatabaseBackend::Postgres => {
+            db.execute_unprepared(
+                "VACUUM FULL invitations, invitation_tokens, pupil_codes, drafts",
+            )
+            .await?;
+            Ok(true)
+        }
+        _ => Ok(true),
+    }
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
@@ -149,4 +193,84 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
         ..Default::default()
     })
     .await
+}
+
+/// [`scrub`] until it finishes (a few tries, a moment apart); logs when it could not.
+pub async fn scrub_now(db: &DatabaseConnection) {
+    for attempt in 0..5 {
+        match scrub(db).await {
+            Ok(true) => return,
+            Ok(false) => tracing::debug!(attempt, "scrub postponed by a reader"),
+            Err(e) => {
+                tracing::warn!(error = %e, "scrubbing deleted rows failed");
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tracing::warn!("deleted rows not yet scrubbed from the write-ahead log; the next scrub will");
+}
+
+/// Scrubs a SQLite file's write-ahead log in the background a few seconds after a used token
+/// or code, or a submitted draft, was deleted (requests in between fold into one), so the log
+/// does not keep their old pages until the wave closes.
+///
+/// It has a connection of its own with a short busy timeout: a checkpoint that waits for a
+/// reader holds up writers while it waits, so it gives up quickly and tries again later rather
+/// than stall the submission writer. On PostgreSQL it does nothing (dead rows there are
+/// rewritten away when a wave closes; see README).
+#[derive(Clone, Default)]
+pub struct Scrubber {
+    wake: Option<std::sync::Arc<tokio::sync::Notify>>,
+}
+
+/// How long after a deletion the log is scrubbed; deletions meanwhile share the scrub.
+pub const SCRUB_DELAY: Duration = Duration::from_secs(2);
+
+impl Scrubber {
+    /// Starts the background task on the current runtime (SQLite files only).
+    pub async fn start(url: &str) -> Result<Scrubber, DbErr> {
+        if !url.starts_with("sqlite:") || is_sqlite_memory(url) {
+            return Ok(Scrubber::default());
+        }
+        let mut options = options(url);
+        options
+            .max_connections(1)
+            .min_connections(0)
+            .map_sqlx_sqlite_opts(|opts| {
+                sqlite_settings(opts).busy_timeout(Duration::from_millis(100))
+            });
+        let db = Database::connect(options).await?;
+        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+        let woken = wake.clone();
+        tokio::spawn(async move {
+            loop {
+                woken.notified().await;
+                tokio::time::sleep(SCRUB_DELAY).await;
+                let mut done = false;
+                for _ in 0..30 {
+                    match scrub(&db).await {
+                        Ok(true) => {
+                            done = true;
+                            break;
+                        }
+                        Ok(false) => {}
+                        Err(e) => tracing::debug!(error = %e, "scrub postponed"),
+                    }
+                    tokio::time::sleep(SCRUB_DELAY).await;
+                }
+                if !done {
+                    tracing::warn!("the write-ahead log could not be scrubbed for a minute");
+                }
+            }
+        });
+        Ok(Scrubber { wake: Some(wake) })
+    }
+
+    /// Asks for a scrub soon.
+    pub fn request(&self) {
+        if let Some(wake) = &self.wake {
+            wake.notify_one();
+        }
+    }
 }

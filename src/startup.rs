@@ -75,6 +75,9 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let writer = db::connect_writer(&settings.database_url, &db)
         .await
         .map_err(db_error)?;
+    let scrubber = db::Scrubber::start(&settings.database_url)
+        .await
+        .map_err(db_error)?;
     let mailer = crate::mail::Mailer::from_settings(&settings.mail)
         .map_err(|e| StartupError::Settings(e.to_string()))?;
     let surveys = Arc::new(surveys);
@@ -86,7 +89,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         wake: Arc::new(tokio::sync::Notify::new()),
     };
     Ok(AppState {
-        collector: crate::collect::Collector::start(writer),
+        collector: crate::collect::Collector::start(writer, scrubber),
         outbox,
         db,
         settings: Arc::new(settings),
@@ -102,7 +105,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let purge_db = state.db.clone();
     let purger = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        // Every minute: a wave whose closing time has passed keeps its addresses no longer than that.
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             match store::sessions::purge_expired(&purge_db).await {

@@ -7,6 +7,10 @@ pub const MAX_PUPILS: i32 = 60;
 pub const GRADES: std::ops::RangeInclusive<i32> = 1..=13;
 /// Characters of a class label such as "9B" or "NA22b".
 pub const MAX_LABEL_CHARS: usize = 60;
+/// How long a pupil who had started answering when the session ended may still submit: the
+/// rest of the lesson and a break, or the next lesson. Codes nobody had started with stop at
+/// once.
+pub const FINISH_AFTER_END_SECONDS: i64 = 2 * 3600;
 
 /// A checked class session, not yet stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

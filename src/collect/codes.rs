@@ -6,9 +6,11 @@ use rand::Rng;
 /// No I, O, 0 or 1: a pupil copying a code from a slip cannot confuse them.
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-/// Characters of a pupil code: 8 × 5 bits = 40 bits. With a few thousand live codes a guess
-/// succeeds about once in 10⁸–10⁹ tries, and a code only lets its holder answer once.
-pub const PUPIL_CODE_LEN: usize = 8;
+/// Characters of a pupil code: 12 × 5 bits = 60 bits, typed as three groups of four. Wrong codes
+/// are not limited (a limit would let one client lock a whole class out), so the length alone
+/// keeps guessing hopeless: at 100,000 guesses a second for two weeks against 10,000 open
+/// codes, the chance of one hit is 1.2·10¹¹ × 10⁴ / 2⁶⁰ ≈ 0.1 % (README, "Guessing codes").
+pub const PUPIL_CODE_LEN: usize = 12;
 
 /// Characters of an invitation token: 26 × 5 = 130 bits, unguessable.
 pub const TOKEN_LEN: usize = 26;
@@ -20,10 +22,10 @@ fn random_code(len: usize) -> String {
         .collect()
 }
 
-/// A new pupil code, grouped for reading: `ABCD-EFGH`.
+/// A new pupil code, grouped for reading: `ABCD-EFGH-JKLM`.
 pub fn new_pupil_code() -> String {
     let code = random_code(PUPIL_CODE_LEN);
-    format!("{}-{}", &code[..4], &code[4..])
+    format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..])
 }
 
 /// A new invitation token (goes into the personal link).
@@ -57,7 +59,8 @@ mod tests {
     #[test]
     fn a_code_is_found_however_it_is_typed() {
         let code = new_pupil_code();
-        assert_eq!(code.len(), 9);
+        assert_eq!(code.len(), 14);
+        assert_eq!(code.matches('-').count(), 2);
         let typed = code.to_lowercase().replace('-', " ");
         assert_eq!(hash(&typed), hash(&code));
         assert!(looks_valid(&normalize(&typed)));
@@ -70,7 +73,8 @@ mod tests {
             assert_eq!(token.len(), TOKEN_LEN);
             assert!(!token.contains(['I', 'O', '0', '1']), "{token}");
         }
-        assert!(!looks_valid("ABCD0FGH"));
+        assert!(!looks_valid("ABCD0FGHJKLM"));
+        assert!(!looks_valid("ABCDEFGH"), "the old, shorter pupil codes");
         assert!(!looks_valid("ABC"));
     }
 

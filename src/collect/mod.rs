@@ -12,6 +12,7 @@ pub mod form;
 pub mod intake;
 pub mod invitations;
 pub mod population;
+pub mod seal;
 pub mod sender;
 pub mod submit;
 pub mod wave;

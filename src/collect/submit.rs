@@ -13,11 +13,12 @@ use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, TryInsertResult,
 };
 use tokio::sync::{mpsc, oneshot};
 
+use super::class_session::FINISH_AFTER_END_SECONDS;
 use super::wave::{Wave, WaveState, state_at, today};
 use crate::entities::{
     class_session, draft, invitation, invitation_token, pupil_code, response, submission, wave,
@@ -95,9 +96,11 @@ pub struct Collector {
 
 impl Collector {
     /// Starts the writer task on the current tokio runtime.
-    pub fn start(db: DatabaseConnection) -> Collector {
+    /// Starts the writer task on the current tokio runtime; `scrubber` is asked to clear the
+    /// deleted codes, tokens and drafts out of the database files after each batch.
+    pub fn start(db: DatabaseConnection, scrubber: crate::db::Scrubber) -> Collector {
         let (jobs, queue) = mpsc::channel(MAX_BATCH * 8);
-        tokio::spawn(writer(db, queue));
+        tokio::spawn(writer(db, queue, scrubber));
         Collector {
             jobs,
             open_waves: Arc::default(),
@@ -146,11 +149,19 @@ impl Collector {
     }
 }
 
-async fn writer(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
+async fn writer(
+    db: DatabaseConnection,
+    mut queue: mpsc::Receiver<Job>,
+    scrubber: crate::db::Scrubber,
+) {
     let mut locked = HashSet::new();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (submissions, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
+        // A batch that may have deleted a code, token or draft gets the old pages that still
+        // hold them scrubbed soon after.
+        let deletes =
+            (submissions.iter()).any(|s| s.access != AccessProof::None || s.draft_id.is_some());
         let results = match write_batch(&db, &mut locked, &submissions).await {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect::<Vec<_>>(),
             Err(e) if submissions.len() > 1 => {
@@ -169,6 +180,9 @@ async fn writer(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
         for (reply, result) in replies.into_iter().zip(results) {
             // The caller may have gone (client disconnected); the result stands regardless.
             let _ = reply.send(result);
+        }
+        if deletes {
+            scrubber.request();
         }
     }
 }
@@ -476,9 +490,16 @@ async fn consume_access(
             else {
                 return Ok(None);
             };
+            // A session that ended a while ago still takes the answers of pupils who had
+            // started before the end (its other codes were deleted at the end).
+            let ended_since = crate::util::now() - FINISH_AFTER_END_SECONDS;
             let session = class_session::Entity::find_by_id(code.class_session_id.clone())
                 .filter(class_session::Column::WaveId.eq(s.wave_id.as_str()))
-                .filter(class_session::Column::EndedAt.is_null())
+                .filter(
+                    Condition::any()
+                        .add(class_session::Column::EndedAt.is_null())
+                        .add(class_session::Column::EndedAt.gt(ended_since)),
+                )
                 .select_only()
                 .columns([class_session::Column::Id, class_session::Column::SchoolId])
                 .into_tuple::<(String, String)>()
@@ -596,12 +617,14 @@ mod tests {
             pupils: Set(1),
             opened_at: Set(0),
             ended_at: Set(None),
+            stopped_codes: Set(None),
         };
         session.insert(&db).await.expect("session");
         let code = codes::hash("ABCDEFGH");
         pupil_code::ActiveModel {
             code_hash: Set(code.clone()),
             class_session_id: Set("session".to_owned()),
+            started: Set(false),
         }
         .insert(&db)
         .await

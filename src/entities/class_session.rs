@@ -14,6 +14,8 @@ pub struct Model {
     pub pupils: i32,
     pub opened_at: i64,
     pub ended_at: Option<i64>,
+    /// Codes nobody had started with when the session ended (they were deleted then).
+    pub stopped_codes: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

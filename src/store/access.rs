@@ -1,27 +1,65 @@
 //! Checking an access code before a respondent starts (the code is consumed only when the
 //! answers are stored, in `collect::submit`).
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::entities::{class_session, invitation, invitation_token, pupil_code};
 
-/// The wave a pupil code opens, when the code is unused (used codes are deleted) and its class
-/// session still runs.
-pub async fn wave_of_pupil_code(
-    db: &impl ConnectionTrait,
-    code_hash: &str,
-) -> Result<Option<String>, DbErr> {
+/// What a typed pupil code opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PupilCode {
+    /// No such code: never issued, used, replaced, or stopped when its session ended.
+    Unknown,
+    /// A pupil is already answering with it (on another device).
+    Started,
+    /// Its class session has ended.
+    SessionEnded,
+    /// Free to start with, in this wave.
+    Free { wave_id: String },
+}
+
+/// What a pupil code opens now.
+pub async fn pupil_code(db: &impl ConnectionTrait, code_hash: &str) -> Result<PupilCode, DbErr> {
     let Some(code) = pupil_code::Entity::find_by_id(code_hash.to_owned())
         .one(db)
         .await?
     else {
-        return Ok(None);
+        return Ok(PupilCode::Unknown);
     };
-    Ok(class_session::Entity::find_by_id(code.class_session_id)
-        .filter(class_session::Column::EndedAt.is_null())
+    let Some(session) = class_session::Entity::find_by_id(code.class_session_id)
         .one(db)
         .await?
-        .map(|s| s.wave_id))
+    else {
+        return Ok(PupilCode::Unknown);
+    };
+    Ok(if session.ended_at.is_some() {
+        PupilCode::SessionEnded
+    } else if code.started {
+        PupilCode::Started
+    } else {
+        PupilCode::Free {
+            wave_id: session.wave_id,
+        }
+    })
+}
+
+/// Marks a free pupil code as started; false when it was not free any more (another device
+/// took it a moment ago, or it was used). Run in the transaction that creates the draft.
+pub async fn start_pupil_code(db: &impl ConnectionTrait, code_hash: &str) -> Result<bool, DbErr> {
+    let running = sea_orm::sea_query::Query::select()
+        .column(class_session::Column::Id)
+        .from(class_session::Entity)
+        .and_where(class_session::Column::EndedAt.is_null())
+        .to_owned();
+    let taken = pupil_code::Entity::update_many()
+        .col_expr(pupil_code::Column::Started, Expr::value(true))
+        .filter(pupil_code::Column::CodeHash.eq(code_hash))
+        .filter(pupil_code::Column::Started.eq(false))
+        .filter(pupil_code::Column::ClassSessionId.in_subquery(running))
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
 }
 
 /// Whether an invitation token of this wave may still be used: tokens are deleted when their
@@ -43,4 +81,23 @@ pub async fn invitation_usable(
         .one(db)
         .await?
         .is_some())
+}
+
+/// For a pupil code whose class session has ended: until when (Unix seconds) answers started
+/// with it are taken. `None` while the session runs, or when the code is gone.
+pub async fn finish_until(
+    db: &impl ConnectionTrait,
+    code_hash: &str,
+) -> Result<Option<i64>, DbErr> {
+    let Some(code) = pupil_code::Entity::find_by_id(code_hash.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(class_session::Entity::find_by_id(code.class_session_id)
+        .one(db)
+        .await?
+        .and_then(|s| s.ended_at)
+        .map(|ended| ended + crate::collect::class_session::FINISH_AFTER_END_SECONDS))
 }

@@ -11,10 +11,10 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::collect::class_session::NewClassSession;
+use crate::collect::class_session::{FINISH_AFTER_END_SECONDS, NewClassSession};
 use crate::collect::codes;
 use crate::collect::wave::{Access, WaveState, state_at};
-use crate::entities::{class_session, draft, pupil_code, wave};
+use crate::entities::{class_session, pupil_code, wave};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -32,21 +32,45 @@ pub enum SessionError {
     Database(#[from] DbErr),
 }
 
-/// A session with how many of its codes exist and how many were used (never which).
+/// A session with how many of its codes were used, are being answered with, or are unused
+/// (never which).
 #[derive(Debug, Clone)]
 pub struct SessionSummary {
     pub session: class_session::Model,
+    /// One per pupil; replacing lost codes keeps the number.
     pub issued: u64,
-    pub used: u64,
+    /// Codes answers were submitted with.
+    pub answered: u64,
+    /// Codes a pupil has started answering with and not yet submitted.
+    pub started: u64,
+    /// Codes nobody has started with; they work while the session runs.
+    pub unused: u64,
+    /// Codes that were unused when the session ended, and stopped working then.
+    pub stopped: u64,
 }
 
 impl SessionSummary {
-    pub fn unused(&self) -> u64 {
-        self.issued.saturating_sub(self.used)
-    }
-
     pub fn is_ended(&self) -> bool {
         self.session.ended_at.is_some()
+    }
+
+    /// For an ended session: until when (Unix seconds) pupils who had started may submit.
+    pub fn finish_until(&self) -> Option<i64> {
+        (self.session.ended_at).map(|ended| ended + FINISH_AFTER_END_SECONDS)
+    }
+
+    /// Pupils answering right now: started, and the session runs or its time to finish has
+    /// not run out.
+    pub fn answering_at(&self, now: i64) -> u64 {
+        match self.finish_until() {
+            Some(until) if until <= now => 0,
+            _ => self.started,
+        }
+    }
+
+    /// Pupils who started but did not submit before their time to finish ran out.
+    pub fn unfinished_at(&self, now: i64) -> u64 {
+        self.started - self.answering_at(now)
     }
 }
 
@@ -71,6 +95,7 @@ pub async fn open(
         pupils: new.pupils,
         opened_at: crate::util::now(),
         ended_at: None,
+        stopped_codes: None,
     };
     class_session::Entity::insert(class_session::ActiveModel::from(session.clone()))
         .exec_without_returning(&txn)
@@ -134,6 +159,7 @@ async fn issue_codes(
         pupil_code::Entity::insert_many(codes.iter().map(|code| pupil_code::ActiveModel {
             code_hash: Set(codes::hash(code)),
             class_session_id: Set(session_id.to_owned()),
+            started: Set(false),
         }))
         .exec_without_returning(txn)
         .await?;
@@ -141,30 +167,40 @@ async fn issue_codes(
     Ok(codes)
 }
 
-/// Codes not yet used per session (a used code is deleted, so the rest were used).
-async fn unused_counts(
+/// Codes left per session, (not started, started): a used code is deleted, so the rest of
+/// those issued were used (or stopped when the session ended).
+async fn remaining_codes(
     db: &impl ConnectionTrait,
     session_ids: &[String],
-) -> Result<HashMap<String, u64>, DbErr> {
+) -> Result<HashMap<String, (u64, u64)>, DbErr> {
     if session_ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows = pupil_code::Entity::find()
         .select_only()
         .column(pupil_code::Column::ClassSessionId)
+        .column(pupil_code::Column::Started)
         .column_as(
             Expr::from(Func::count(Expr::col(pupil_code::Column::CodeHash))),
             "n",
         )
         .filter(pupil_code::Column::ClassSessionId.is_in(session_ids.iter().cloned()))
         .group_by(pupil_code::Column::ClassSessionId)
-        .into_tuple::<(String, i64)>()
+        .group_by(pupil_code::Column::Started)
+        .into_tuple::<(String, bool, i64)>()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(session, n)| (session, u64::try_from(n).unwrap_or(0)))
-        .collect())
+    let mut remaining: HashMap<String, (u64, u64)> = HashMap::new();
+    for (session, started, n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        let entry = remaining.entry(session).or_default();
+        if started {
+            entry.1 += n;
+        } else {
+            entry.0 += n;
+        }
+    }
+    Ok(remaining)
 }
 
 async fn summarise(
@@ -172,17 +208,27 @@ async fn summarise(
     sessions: Vec<class_session::Model>,
 ) -> Result<Vec<SessionSummary>, DbErr> {
     let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
-    let unused = unused_counts(db, &ids).await?;
+    let remaining = remaining_codes(db, &ids).await?;
     Ok(sessions
         .into_iter()
         .map(|session| {
-            // One code per pupil is issued, and replacing codes keeps that number.
             let issued = u64::try_from(session.pupils).unwrap_or(0);
-            let used = issued.saturating_sub(unused.get(&session.id).copied().unwrap_or(0));
+            let (unused, started) = remaining.get(&session.id).copied().unwrap_or_default();
+            let stopped = session
+                .stopped_codes
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0);
+            let answered = issued
+                .saturating_sub(unused)
+                .saturating_sub(started)
+                .saturating_sub(stopped);
             SessionSummary {
                 session,
                 issued,
-                used,
+                answered,
+                started,
+                unused,
+                stopped,
             }
         })
         .collect())
@@ -224,8 +270,10 @@ pub async fn find_for_school(
     Ok(summarise(db, vec![session]).await?.pop())
 }
 
-/// Ends a session: its unused codes stop working at once (the submission writer only accepts
-/// codes of sessions without `ended_at`). Ending an ended session changes nothing.
+/// Ends a session: codes nobody has started with stop working at once (they are deleted and
+/// counted), and no code can be entered any more; a pupil who had started may still submit for
+/// [`FINISH_AFTER_END_SECONDS`] (the submission writer checks). Ending an ended session changes
+/// nothing.
 pub async fn end(
     db: &DatabaseConnection,
     id: &str,
@@ -239,10 +287,20 @@ pub async fn end(
         .await?
         .ok_or(SessionError::Unknown)?;
     if session.ended_at.is_none() {
+        let stopped = pupil_code::Entity::delete_many()
+            .filter(pupil_code::Column::ClassSessionId.eq(id))
+            .filter(pupil_code::Column::Started.eq(false))
+            .exec(&txn)
+            .await?
+            .rows_affected;
         class_session::Entity::update_many()
             .col_expr(
                 class_session::Column::EndedAt,
                 Expr::value(crate::util::now()),
+            )
+            .col_expr(
+                class_session::Column::StoppedCodes,
+                Expr::value(i32::try_from(stopped).unwrap_or(i32::MAX)),
             )
             .filter(class_session::Column::Id.eq(id))
             .filter(class_session::Column::EndedAt.is_null())
@@ -253,7 +311,7 @@ pub async fn end(
             actor,
             "class_session.end",
             &format!(
-                "school {school_id}, class {}, session {id}",
+                "school {school_id}, class {}, session {id}: {stopped} unused codes stopped",
                 session.class_label
             ),
         )
@@ -282,17 +340,11 @@ pub async fn replace_unused_codes(
     }
     class_wave(&txn, &session.wave_id).await?;
     // Deleted and counted in one statement, so a code used meanwhile is neither deleted nor
-    // replaced. A code a pupil is answering with right now (a live draft) is kept, or their
-    // answers would be refused on the last page.
-    let in_use = sea_orm::sea_query::Query::select()
-        .column(draft::Column::AccessHash)
-        .from(draft::Entity)
-        .and_where(draft::Column::AccessHash.is_not_null())
-        .and_where(draft::Column::ExpiresAt.gt(crate::util::now()))
-        .to_owned();
+    // replaced. A code a pupil is answering with right now is kept, or their answers would be
+    // refused on the last page.
     let deleted = pupil_code::Entity::delete_many()
         .filter(pupil_code::Column::ClassSessionId.eq(id))
-        .filter(pupil_code::Column::CodeHash.not_in_subquery(in_use))
+        .filter(pupil_code::Column::Started.eq(false))
         .exec(&txn)
         .await?
         .rows_affected;

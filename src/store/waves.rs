@@ -143,7 +143,8 @@ pub async fn open_now(db: &DatabaseConnection, slug: &str, actor: &str) -> Resul
 }
 
 /// Closes a wave now: from this transaction on it takes no answers, and its e-mail addresses,
-/// tokens and drafts are deleted with it. Closing a closed wave changes nothing more.
+/// tokens and drafts are deleted with it, and then scrubbed out of the database files
+/// (`db::scrub`). Closing a closed wave changes nothing more.
 pub async fn close(db: &DatabaseConnection, slug: &str, actor: &str) -> Result<Wave, WaveError> {
     let txn = crate::db::begin_write(db).await?;
     wave::Entity::update_many()
@@ -158,6 +159,7 @@ pub async fn close(db: &DatabaseConnection, slug: &str, actor: &str) -> Result<W
     forget_contact_data(&txn, &wave.id).await?;
     crate::store::audit::record(&txn, actor, "wave.close", slug).await?;
     txn.commit().await?;
+    crate::db::scrub_now(db).await;
     Ok(wave)
 }
 
@@ -232,6 +234,9 @@ pub async fn forget_contact_data_of_ended_waves(db: &DatabaseConnection) -> Resu
             txn.commit().await?;
             cleaned += 1;
         }
+    }
+    if cleaned > 0 {
+        crate::db::scrub_now(db).await;
     }
     Ok(cleaned)
 }

@@ -17,11 +17,11 @@ use super::api::{open_wave, refusal_error};
 use super::auth::{cookie_header_for_path, cookie_value};
 use super::extract::Form;
 use super::views::PageCtx;
-use super::views::respond::{self as view, Position, QuestionPage, StartMode};
+use super::views::respond::{self as view, Deadline, Position, QuestionPage, StartMode};
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::collect::form::{self, FieldError};
 use crate::collect::{Access, AccessProof, Outcome, Submission, Wave, codes, intake};
-use crate::store::{self, drafts::Draft};
+use crate::store::{self, access::PupilCode, drafts::Draft, drafts::Holder};
 use crate::survey::{Question, Survey, validate};
 
 pub fn routes() -> Routes {
@@ -78,9 +78,80 @@ async fn current_draft(
         .map(|d| (token.to_owned(), d)))
 }
 
+/// The wave of a form in progress. When it has closed under a respondent who was still
+/// answering (the browser holds a draft token), they are told plainly that their answers were
+/// not kept, rather than only that the survey is closed.
+async fn wave_of_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    slug: &str,
+    headers: &HeaderMap,
+) -> Result<(Wave, Arc<Survey>), AppError> {
+    match open_wave(state, slug).await {
+        Err(AppError::Gone(_))
+            if cookie_value(headers, &draft_cookie(slug)).is_some_and(|t| !t.is_empty()) =>
+        {
+            Err(closed_mid_form(ctx))
+        }
+        other => other,
+    }
+}
+
+/// The start page, telling a browser that held a draft token that its draft is gone.
+fn start_again(slug: &str, headers: &HeaderMap) -> String {
+    if cookie_value(headers, &draft_cookie(slug)).is_some_and(|t| !t.is_empty()) {
+        format!("/s/{slug}?borta=1")
+    } else {
+        format!("/s/{slug}")
+    }
+}
+
+fn closed_mid_form(ctx: &PageCtx) -> AppError {
+    AppError::Gone(
+        ctx.t(
+            "Enkäten stängde innan dina svar skickades in. Svaren har inte sparats, och det du hade fyllt i är raderat.",
+            "The survey closed before your answers were submitted. They have not been stored, and what you had filled in has been deleted.",
+        )
+        .to_owned(),
+    )
+}
+
+/// The time limit a respondent should see on the form: the end of a pupil's time to finish
+/// after their lesson ended, or the survey's close within a day. A pupil whose time has run
+/// out is told so at once instead of answering on in vain.
+async fn deadline(
+    state: &AppState,
+    ctx: &PageCtx,
+    wave: &Wave,
+    draft: &Draft,
+) -> Result<Option<Deadline>, AppError> {
+    let now = crate::util::now();
+    if let (Access::Class, Some(code)) = (wave.access, &draft.proof)
+        && let Some(until) = store::access::finish_until(&state.db, code).await?
+    {
+        if until <= now {
+            return Err(AppError::Forbidden(
+                ctx.t(
+                    "Lektionen avslutades och tiden för att skicka in svaren har gått ut. Svaren kunde inte tas emot.",
+                    "The lesson has ended and the time to submit the answers has run out. The answers could not be accepted.",
+                )
+                .to_owned(),
+            ));
+        }
+        return Ok(Some(Deadline::LessonEnded(until - now)));
+    }
+    Ok(wave
+        .closes_at
+        .map(|closes| closes - now)
+        .filter(|left| *left <= 24 * 3600)
+        .map(Deadline::SurveyCloses))
+}
+
 #[derive(Deserialize)]
 struct StartQuery {
     t: Option<String>,
+    /// Set when the browser came back to a draft that no longer exists.
+    borta: Option<String>,
 }
 
 async fn start(
@@ -97,7 +168,8 @@ async fn start(
         (Access::Invite, _) => StartMode::NeedsInvitation,
         (Access::Class, _) => StartMode::NeedsCode,
     };
-    Ok(view::start(&ctx, &slug, &survey, mode).into_response())
+    let draft_gone = query.borta.is_some();
+    Ok(view::start(&ctx, &slug, &survey, mode, draft_gone).into_response())
 }
 
 #[derive(Deserialize)]
@@ -114,14 +186,24 @@ async fn begin(
     Form(form): Form<BeginForm>,
 ) -> Result<Response, AppError> {
     let (wave, survey) = open_wave(&state, &slug).await?;
-    let access_hash = match wave.access {
-        Access::Open => None,
+    let token = match wave.access {
+        Access::Open => {
+            let (token, _) = store::drafts::create(
+                &state.db,
+                &wave.id,
+                wave.closes_at,
+                Holder::Anyone,
+                ctx.lang,
+            )
+            .await?;
+            token
+        }
         Access::Class => return Ok(Redirect::to("/k").into_response()),
         Access::Invite => {
-            let token = form.t.as_deref().map(codes::normalize).unwrap_or_default();
-            let hash = codes::hash(&token);
-            if !codes::looks_valid(&token)
-                || !store::access::invitation_usable(&state.db, &wave.id, &hash).await?
+            let link = form.t.as_deref().map(codes::normalize).unwrap_or_default();
+            if !codes::looks_valid(&link)
+                || !store::access::invitation_usable(&state.db, &wave.id, &codes::hash(&link))
+                    .await?
             {
                 return Err(AppError::Forbidden(
                     ctx.t(
@@ -131,59 +213,34 @@ async fn begin(
                     .to_owned(),
                 ));
             }
-            Some(hash)
-        }
-    };
-    start_draft(&state, &ctx, &wave, &survey, access_hash).await
-}
-
-/// A new draft (or the one already started with this code) and a redirect to its first page.
-async fn start_draft(
-    state: &AppState,
-    ctx: &PageCtx,
-    wave: &Wave,
-    survey: &Survey,
-    access_hash: Option<String>,
-) -> Result<Response, AppError> {
-    let resumable = wave.access == Access::Invite;
-    let token = match &access_hash {
-        // Resuming with a personal link (from the person's own mailbox): a new browser token for
-        // the existing draft is not possible (only its hash is stored), so the draft moves to a
-        // fresh token. Pupil codes are never resumed: a slip is easily read by a classmate, who
-        // must not see the answers (`enter_code` refuses a code in use).
-        Some(hash) if resumable => {
-            match store::drafts::find_by_access(&state.db, &wave.id, hash).await? {
-                Some(existing) => store::drafts::rekey(&state.db, &existing.id).await?,
+            // Coming back with the personal link (from the person's own mailbox, on this or
+            // another device): the draft it started moves to a new browser token.
+            match store::drafts::resume(&state.db, &wave.id, &link).await? {
+                Some(token) => token,
                 None => {
-                    store::drafts::create(
-                        &state.db,
-                        &wave.id,
-                        wave.closes_at,
-                        access_hash.clone(),
-                        ctx.lang,
-                    )
-                    .await?
-                    .0
+                    let holder = Holder::Invitation(&link);
+                    store::drafts::create(&state.db, &wave.id, wave.closes_at, holder, ctx.lang)
+                        .await?
+                        .0
                 }
             }
         }
-        Some(_) | None => {
-            store::drafts::create(
-                &state.db,
-                &wave.id,
-                wave.closes_at,
-                access_hash.clone(),
-                ctx.lang,
-            )
-            .await?
-            .0
-        }
     };
+    to_first_page(&state, &wave, &survey, &token)
+}
+
+/// A redirect to the form's first page that gives the browser its draft token.
+fn to_first_page(
+    state: &AppState,
+    wave: &Wave,
+    survey: &Survey,
+    token: &str,
+) -> Result<Response, AppError> {
     let first = form::shown_pages(survey, &Map::new())
         .first()
         .map(|p| p.id.clone())
         .ok_or(AppError::NotFound)?;
-    let cookie = set_draft_cookie(state, &wave.slug, &token, store::drafts::DRAFT_HOURS * 3600);
+    let cookie = set_draft_cookie(state, &wave.slug, token, store::drafts::DRAFT_HOURS * 3600);
     Ok(redirect_with_cookie(
         &format!("/s/{}/sida/{first}", wave.slug),
         cookie,
@@ -221,10 +278,11 @@ async fn show_page(
     Path((slug, page_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (wave, survey) = open_wave(&state, &slug).await?;
+    let (wave, survey) = wave_of_form(&state, &ctx, &slug, &headers).await?;
     let Some((_, draft)) = current_draft(&state, &wave, &headers).await? else {
-        return Ok(Redirect::to(&format!("/s/{slug}")).into_response());
+        return Ok(Redirect::to(&start_again(&slug, &headers)).into_response());
     };
+    let deadline = deadline(&state, &ctx, &wave, &draft).await?;
     let Some((page, questions, position)) = layout_of(&survey, &page_id, &draft.answers) else {
         return Err(AppError::NotFound);
     };
@@ -238,6 +296,7 @@ async fn show_page(
         raw: &Map::new(),
         errors: &[],
         revealed: false,
+        deadline,
     };
     Ok(view::question_page(&ctx, &view).into_response())
 }
@@ -249,7 +308,7 @@ async fn save_page(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (wave, survey) = open_wave(&state, &slug).await?;
+    let (wave, survey) = wave_of_form(&state, &ctx, &slug, &headers).await?;
     let Some((_, mut draft)) = current_draft(&state, &wave, &headers).await? else {
         // No draft: either it was just submitted (a second click) or it expired.
         let token = cookie_value(&headers, &draft_cookie(&slug)).unwrap_or_default();
@@ -258,10 +317,11 @@ async fn save_page(
         let to = if done {
             format!("/s/{slug}/tack")
         } else {
-            format!("/s/{slug}")
+            start_again(&slug, &headers)
         };
         return Ok(Redirect::to(&to).into_response());
     };
+    let deadline = deadline(&state, &ctx, &wave, &draft).await?;
     let field = |name: &str| {
         fields
             .iter()
@@ -325,11 +385,12 @@ async fn save_page(
             &input.raw,
             &errors,
             revealed,
+            deadline,
         );
     }
     match pages.get(index + 1) {
         Some(next) => Ok(Redirect::to(&format!("/s/{slug}/sida/{}", next.id)).into_response()),
-        None => submit_draft(&ctx, &state, &wave, &survey, draft).await,
+        None => submit_draft(&ctx, &state, &wave, &survey, draft, deadline).await,
     }
 }
 
@@ -347,6 +408,7 @@ fn render_page(
     raw: &Map<String, Value>,
     errors: &[FieldError],
     revealed: bool,
+    deadline: Option<Deadline>,
 ) -> Result<Response, AppError> {
     let Some((page, questions, position)) = layout_of(survey, page_id, answers) else {
         return Err(AppError::NotFound);
@@ -361,6 +423,7 @@ fn render_page(
         raw,
         errors,
         revealed,
+        deadline,
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -377,6 +440,7 @@ async fn submit_draft(
     wave: &Wave,
     survey: &Arc<Survey>,
     draft: Draft,
+    deadline: Option<Deadline>,
 ) -> Result<Response, AppError> {
     let answers = match validate(survey, &draft.answers) {
         Ok(a) => a,
@@ -410,11 +474,12 @@ async fn submit_draft(
                 &Map::new(),
                 &errors,
                 false,
+                deadline,
             );
         }
     };
     let answers_json = Value::Object(answers.to_json());
-    let access = match (&draft.access_hash, wave.access) {
+    let access = match (&draft.proof, wave.access) {
         (_, Access::Open) => AccessProof::None,
         (Some(h), Access::Invite) => AccessProof::Invitation(h.clone()),
         (Some(h), Access::Class) => AccessProof::PupilCode(h.clone()),
@@ -445,12 +510,12 @@ async fn submit_draft(
         }
         Outcome::AccessDenied => Err(AppError::Forbidden(
             ctx.t(
-                "Koden har redan använts, eller så har lektionen avslutats. Svaren kunde inte skickas in.",
-                "The code has already been used, or the session has ended. The answers could not be submitted.",
+                "Koden har redan använts, eller så tog tiden för att skicka in slut efter att lektionen avslutades. Svaren kunde inte skickas in.",
+                "The code has already been used, or the time to submit ran out after the lesson ended. The answers could not be submitted.",
             )
             .to_owned(),
         )),
-        Outcome::NotOpen => Err(AppError::Gone(ctx.t("Undersökningen har stängt.", "The survey has closed.").to_owned())),
+        Outcome::NotOpen => Err(closed_mid_form(ctx)),
     }
 }
 
@@ -465,33 +530,6 @@ async fn thanks(
         .ok_or(AppError::NotFound)?;
     let survey = state.surveys.version(&wave.survey_id, wave.survey_version);
     Ok(view::thanks(&ctx, survey.as_deref()).into_response())
-}
-
-/// Wrong codes tolerated per window, for the whole service: codes have 40 bits, and this keeps
-/// guessing one that is live (someone else's, mid-lesson) out of reach. Counted globally because
-/// respondents' addresses are not looked at.
-const MAX_FAILED_CODES: u32 = 200;
-const CODE_WINDOW_SECONDS: i64 = 60;
-static FAILED_CODES: std::sync::Mutex<(i64, u32)> = std::sync::Mutex::new((0, 0));
-
-fn failed_codes_now(add: u32) -> u32 {
-    let now = crate::util::now();
-    let mut window = FAILED_CODES
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if now - window.0 >= CODE_WINDOW_SECONDS {
-        *window = (now, 0);
-    }
-    window.1 = window.1.saturating_add(add);
-    window.1
-}
-
-fn note_failed_code() {
-    failed_codes_now(1);
-}
-
-fn too_many_failed_codes() -> bool {
-    failed_codes_now(0) >= MAX_FAILED_CODES
 }
 
 async fn code_form(ctx: PageCtx) -> Response {
@@ -509,9 +547,9 @@ async fn enter_code(
     State(state): State<AppState>,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
-    if too_many_failed_codes() {
-        return Err(AppError::TooManyRequests(CODE_WINDOW_SECONDS));
-    }
+    // No limit on wrong codes: a limit that counted them would let one pupil lock the whole
+    // class (or every school) out. Guessing is kept hopeless by the length of the codes instead
+    // (README, "Guessing codes").
     let typed = form.code.trim().chars().take(40).collect::<String>();
     let normalized = codes::normalize(&typed);
     let refuse = |message: &str| {
@@ -529,31 +567,52 @@ async fn enter_code(
     }
     if normalized.len() != codes::PUPIL_CODE_LEN || !codes::looks_valid(&normalized) {
         return Ok(refuse(ctx.t(
-            "Koden ska vara 8 tecken, till exempel ABCD-EFGH",
-            "The code must be 8 characters, for example ABCD-EFGH",
+            "Koden ska vara 12 tecken, till exempel ABCD-EFGH-JKLM",
+            "The code must be 12 characters, for example ABCD-EFGH-JKLM",
         )));
     }
     let hash = codes::hash(&normalized);
-    let wave = match store::access::wave_of_pupil_code(&state.db, &hash).await? {
-        Some(wave_id) => store::waves::find_by_id(&state.db, &wave_id).await?,
-        None => None,
+    let wave_id = match store::access::pupil_code(&state.db, &hash).await? {
+        PupilCode::Free { wave_id } => wave_id,
+        PupilCode::Unknown => {
+            return Ok(refuse(ctx.t(
+                "Koden finns inte eller har redan använts. Kontrollera att du skrivit rätt.",
+                "The code does not exist or has already been used. Check that you typed it correctly.",
+            )));
+        }
+        PupilCode::Started => return Ok(refuse(in_use_message(&ctx))),
+        PupilCode::SessionEnded => {
+            return Ok(refuse(ctx.t(
+                "Lektionen för den här koden är avslutad. Be din lärare om hjälp.",
+                "The lesson for this code has ended. Ask your teacher for help.",
+            )));
+        }
     };
-    let Some(wave) = wave.filter(|w| w.access == Access::Class) else {
-        note_failed_code();
-        return Ok(refuse(ctx.t(
-            "Koden finns inte eller har redan använts. Kontrollera att du skrivit rätt.",
-            "The code does not exist or has already been used. Check that you typed it correctly.",
-        )));
+    let Some(wave) = store::waves::find_by_id(&state.db, &wave_id)
+        .await?
+        .filter(|w| w.access == Access::Class)
+    else {
+        return Err(AppError::NotFound);
     };
     let (wave, survey) = open_wave(&state, &wave.slug).await?;
-    if store::drafts::find_by_access(&state.db, &wave.id, &hash)
-        .await?
-        .is_some()
-    {
-        return Ok(refuse(ctx.t(
-            "Koden används redan på en annan enhet. Be din lärare om en ny kod.",
-            "The code is already in use on another device. Ask your teacher for a new code.",
-        )));
+    // The code is marked started in the transaction that creates the draft: of two devices
+    // entering one code at once, one gets the draft and the other is told the code is in use.
+    let txn = crate::db::begin_write(&state.db).await?;
+    if !store::access::start_pupil_code(&txn, &hash).await? {
+        return Ok(refuse(in_use_message(&ctx)));
     }
-    start_draft(&state, &ctx, &wave, &survey, Some(hash)).await
+    let holder = Holder::Pupil(&normalized);
+    let (token, _) =
+        store::drafts::create(&txn, &wave.id, wave.closes_at, holder, ctx.lang).await?;
+    txn.commit().await?;
+    to_first_page(&state, &wave, &survey, &token)
+}
+
+/// A pupil code is never resumed: a slip is easily read by a classmate, who must not see the
+/// answers given so far.
+fn in_use_message(ctx: &PageCtx) -> &'static str {
+    ctx.t(
+        "Koden används redan på en annan enhet. Be din lärare om en ny kod.",
+        "The code is already in use on another device. Ask your teacher for a new code.",
+    )
 }

@@ -22,6 +22,7 @@ pub fn routes() -> Routes {
         .get("/school", SCHOOLS, overview)
         .post("/school/sessions", SCHOOLS, open_session)
         .get("/school/sessions/{id}", SCHOOLS, session)
+        .get("/school/sessions/{id}/end", SCHOOLS, confirm_end)
         .post("/school/sessions/{id}/end", SCHOOLS, end_session)
         .post("/school/sessions/{id}/codes", SCHOOLS, new_codes)
 }
@@ -169,8 +170,8 @@ async fn session(
         .ok_or(AppError::NotFound)?;
     let notice = match query.done.as_deref() {
         Some("ended") => Some(ctx.t(
-            "Klasstillfället är avslutat.",
-            "The class session has ended.",
+            "Klasstillfället är avslutat. Elever som hade börjat svara kan fortfarande skicka in.",
+            "The class session has ended. Pupils who had started answering can still submit.",
         )),
         _ => None,
     };
@@ -188,16 +189,45 @@ fn session_error(e: SessionError) -> AppError {
     }
 }
 
-async fn end_session(
+/// Asks before a session ends, showing how many pupils are answering right now.
+async fn confirm_end(
+    ctx: PageCtx,
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
+    let school = school_of(&user)?;
+    let summary = store::class_sessions::find_for_school(&state.db, &id, school)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if summary.is_ended() {
+        return Ok(Redirect::to(&format!("/school/sessions/{id}")).into_response());
+    }
+    Ok(view::end_confirmation(&ctx, &summary).into_response())
+}
+
+#[derive(Deserialize)]
+struct EndForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Ends a session once the coordinator has confirmed; without the confirmation, asks.
+async fn end_session(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    Form(form): Form<EndForm>,
+) -> Result<Response, AppError> {
+    if form.confirm != "yes" {
+        return confirm_end(ctx, State(state), Extension(user), Path(id)).await;
+    }
     let school = school_of(&user)?;
     store::class_sessions::end(&state.db, &id, school, &user.email)
         .await
         .map_err(session_error)?;
-    Ok(Redirect::to(&format!("/school/sessions/{id}?done=ended")))
+    Ok(Redirect::to(&format!("/school/sessions/{id}?done=ended")).into_response())
 }
 
 async fn new_codes(

@@ -132,8 +132,22 @@ async fn ending_a_session_stops_its_unused_codes(app: TestApp) {
     let page = app.get(&session_path).await.text().await.expect("body");
     assert!(page.contains("Pågår"), "{page}");
 
-    let ended = app
+    // The end button leads to a question first; a POST without the answer only asks again.
+    let asked = app.get(&format!("{session_path}/end")).await;
+    assert_eq!(asked.status(), 200);
+    assert!(asked.text().await.expect("body").contains("Ja, avsluta"));
+    let unconfirmed = app
         .post_form(&session_path, &format!("{session_path}/end"), &[])
+        .await;
+    assert_eq!(unconfirmed.status(), 200, "asks instead of ending");
+    assert_eq!(answer(&app, 1, &printed[1]).await, 201, "still running");
+
+    let ended = app
+        .post_form(
+            &session_path,
+            &format!("{session_path}/end"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(ended.status(), 303);
     assert_eq!(answer(&app, 2, &printed[0]).await, 403);
@@ -163,7 +177,7 @@ async fn new_codes_replace_the_unused_ones(app: TestApp) {
     );
     assert_eq!(answer(&app, 5, &fresh[0]).await, 201);
     let page = app.get(&session_path).await.text().await.expect("body");
-    assert!(page.contains("<dd>2</dd>"), "two used: {page}");
+    assert!(page.contains("<dd>2 av 3</dd>"), "two answered: {page}");
 }
 
 async fn a_coordinator_of_another_school_does_not_find_the_session(app: TestApp) {

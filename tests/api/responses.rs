@@ -224,6 +224,7 @@ pub async fn class_codes(
         pupils: Set(n as i32),
         opened_at: Set(0),
         ended_at: Set(None),
+        stopped_codes: Set(None),
     }
     .insert(&app.db)
     .await
@@ -234,6 +235,7 @@ pub async fn class_codes(
         trygg::entities::pupil_code::ActiveModel {
             code_hash: Set(codes::hash(&code)),
             class_session_id: Set(session_id.clone()),
+            started: Set(false),
         }
         .insert(&app.db)
         .await

@@ -21,13 +21,25 @@ pub enum StartMode<'a> {
     NeedsCode,
 }
 
-pub fn start(ctx: &PageCtx, slug: &str, survey: &Survey, mode: StartMode) -> Markup {
+pub fn start(
+    ctx: &PageCtx,
+    slug: &str,
+    survey: &Survey,
+    mode: StartMode,
+    draft_gone: bool,
+) -> Markup {
     let title = survey.title.get(ctx.lang);
     layout(
         ctx,
         title,
         html! {
             h1 { (title) }
+            @if draft_gone {
+                p class="notice warning" role="status" { (ctx.t(
+                    "Det du hade börjat fylla i finns inte kvar: påbörjade svar raderas 24 timmar efter den senaste sidan, eller när enkäten stänger. Du kan börja om.",
+                    "What you had started to fill in is no longer there: answers in progress are deleted 24 hours after the last page, or when the survey closes. You can start again."
+                )) }
+            }
             @for paragraph in survey.intro.get(ctx.lang).split("\n\n") {
                 p class="lead" { (paragraph) }
             }
@@ -79,6 +91,61 @@ pub struct QuestionPage<'a> {
     pub errors: &'a [FieldError],
     /// Follow-up questions appeared after the last answers.
     pub revealed: bool,
+    /// A time limit the respondent should know about.
+    pub deadline: Option<Deadline>,
+}
+
+/// A time limit on a form in progress, in seconds from now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// The survey closes within a day.
+    SurveyCloses(i64),
+    /// The class session has ended; a pupil who had started may still submit for this long.
+    LessonEnded(i64),
+}
+
+/// "2 timmar och 5 minuter": a time span as words, rounded up to whole minutes.
+pub fn duration_words(ctx: &PageCtx, seconds: i64) -> String {
+    let minutes = (seconds.max(0) + 59) / 60;
+    let (hours, minutes) = (minutes / 60, minutes % 60);
+    let unit = |n: i64, one: (&str, &str), many: (&str, &str)| {
+        let (sv, en) = if n == 1 { one } else { many };
+        format!("{n} {}", ctx.t(sv, en))
+    };
+    let hours_text = unit(hours, ("timme", "hour"), ("timmar", "hours"));
+    let minutes_text = unit(minutes, ("minut", "minute"), ("minuter", "minutes"));
+    match (hours, minutes) {
+        (0, 0) => ctx.t("mindre än en minut", "less than a minute").to_owned(),
+        (0, _) => minutes_text,
+        (_, 0) => hours_text,
+        _ => format!("{hours_text} {} {minutes_text}", ctx.t("och", "and")),
+    }
+}
+
+fn deadline_notice(ctx: &PageCtx, deadline: Deadline) -> Markup {
+    match deadline {
+        Deadline::SurveyCloses(seconds) => html! {
+            p class="notice warning" role="status" {
+                (ctx.t("Enkäten stänger om", "The survey closes in")) " " (duration_words(ctx, seconds)) ". "
+                (ctx.t(
+                    "Svar som inte har skickats in då sparas inte.",
+                    "Answers not submitted by then are not kept."
+                ))
+            }
+        },
+        Deadline::LessonEnded(seconds) => {
+            let left = duration_words(ctx, seconds);
+            let text = match ctx.lang {
+                crate::i18n::Lang::Sv => format!(
+                    "Lektionen är avslutad, men du hann börja: du kan skicka in dina svar i {left} till."
+                ),
+                crate::i18n::Lang::En => format!(
+                    "The lesson has ended, but you had started: you can still submit your answers for {left}."
+                ),
+            };
+            html! { p class="notice warning" role="status" { (text) } }
+        }
+    }
 }
 
 pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
@@ -105,6 +172,9 @@ pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
                 (ctx.t("Sida", "Page")) " " (p.position.number) " " (ctx.t("av", "of")) " " (p.position.of)
             }
             h1 { (page_title) }
+            @if let Some(deadline) = p.deadline {
+                (deadline_notice(ctx, deadline))
+            }
             @if p.revealed {
                 p class="notice" role="status" { (ctx.t(
                     "Efter dina svar har vi lagt till en eller flera följdfrågor på sidan.",
@@ -276,7 +346,7 @@ pub fn code_entry(ctx: &PageCtx, typed: &str, error: Option<&str>) -> Markup {
                 (csrf_field(ctx))
                 div class=(errors.field_class("code")) {
                     label for="code" { (ctx.t("Kod", "Code")) }
-                    p class="hint" id="code-hint" { (ctx.t("Till exempel ABCD-EFGH", "For example ABCD-EFGH")) }
+                    p class="hint" id="code-hint" { (ctx.t("12 tecken, till exempel ABCD-EFGH-JKLM. Stora eller små bokstäver, med eller utan bindestreck.", "12 characters, for example ABCD-EFGH-JKLM. Upper or lower case, with or without hyphens.")) }
                     (errors.at_field(ctx, "code"))
                     input type="text" id="code" name="code" value=(typed) class="code-input"
                         autocomplete="off" autocapitalize="characters" spellcheck="false"

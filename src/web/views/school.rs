@@ -5,10 +5,13 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::forms::FormErrors;
+use super::respond::duration_words;
 use super::waves::{period, state_name};
 use super::{PageCtx, csrf_field, layout};
 use crate::collect::Wave;
-use crate::collect::class_session::{GRADES, MAX_LABEL_CHARS, MAX_PUPILS, SessionProblem};
+use crate::collect::class_session::{
+    FINISH_AFTER_END_SECONDS, GRADES, MAX_LABEL_CHARS, MAX_PUPILS, SessionProblem,
+};
 use crate::store::class_sessions::SessionSummary;
 use crate::survey::Text;
 
@@ -77,6 +80,7 @@ pub fn overview(
     errors: &FormErrors,
 ) -> Markup {
     let title = ctx.t("Skolsamordnare", "School coordinator");
+    let now = crate::util::now();
     layout(
         ctx,
         &errors.title(ctx, title),
@@ -107,7 +111,8 @@ pub fn overview(
                                 th scope="col" { (ctx.t("Klass", "Class")) }
                                 th scope="col" { (ctx.t("Årskurs", "Grade")) }
                                 th scope="col" { (ctx.t("Elever", "Pupils")) }
-                                th scope="col" { (ctx.t("Använda koder", "Codes used")) }
+                                th scope="col" { (ctx.t("Har svarat", "Answered")) }
+                                th scope="col" { (ctx.t("Svarar nu", "Answering now")) }
                                 th scope="col" { (ctx.t("Status", "State")) }
                             } }
                             tbody {
@@ -116,7 +121,8 @@ pub fn overview(
                                         td { a href={ "/school/sessions/" (s.session.id) } { (s.session.class_label) } }
                                         td { (s.session.grade) }
                                         td { (s.session.pupils) }
-                                        td { (s.used) " " (ctx.t("av", "of")) " " (s.issued) }
+                                        td { (s.answered) " " (ctx.t("av", "of")) " " (s.issued) }
+                                        td { (s.answering_at(now)) }
                                         td { (session_state(ctx, s)) }
                                     }
                                 }
@@ -266,6 +272,34 @@ fn slip(page: &CodesPage, code: &str) -> Markup {
     }
 }
 
+/// What a session's codes are doing, as the coordinator's facts list shows it.
+fn code_facts(ctx: &PageCtx, s: &SessionSummary, now: i64) -> Markup {
+    let answering = s.answering_at(now);
+    let unfinished = s.unfinished_at(now);
+    html! {
+        dt { (ctx.t("Har svarat", "Answered")) } dd { (s.answered) " " (ctx.t("av", "of")) " " (s.issued) }
+        dt { (ctx.t("Svarar just nu", "Answering right now")) }
+        dd {
+            (answering)
+            @if answering > 0 {
+                @if let Some(until) = s.finish_until() {
+                    " " span class="muted" { "(" (ctx.t("kan skicka in i", "can submit for another")) " " (duration_words(ctx, until - now)) (ctx.t(" till", "")) ")" }
+                } @else {
+                    " " span class="muted" { (ctx.t("(har börjat men inte skickat in)", "(started, not yet submitted)")) }
+                }
+            }
+        }
+        @if s.is_ended() {
+            dt { (ctx.t("Oanvända koder som stoppades", "Unused codes stopped")) } dd { (s.stopped) }
+            @if unfinished > 0 {
+                dt { (ctx.t("Påbörjade men inte inskickade", "Started but not submitted")) } dd { (unfinished) }
+            }
+        } @else {
+            dt { (ctx.t("Oanvända koder", "Unused codes")) } dd { (s.unused) }
+        }
+    }
+}
+
 pub fn session_page(
     ctx: &PageCtx,
     s: &SessionSummary,
@@ -274,6 +308,7 @@ pub fn session_page(
 ) -> Markup {
     let title = format!("{} {}", ctx.t("Klass", "Class"), s.session.class_label);
     let wave_open = wave.state() == crate::collect::WaveState::Open;
+    let now = crate::util::now();
     layout(
         ctx,
         &title,
@@ -287,8 +322,7 @@ pub fn session_page(
                 dt { (ctx.t("Undersökning", "Survey")) } dd { (wave.slug) " – " (state_name(ctx, wave.state())) }
                 dt { (ctx.t("Årskurs", "Grade")) } dd { (s.session.grade) }
                 dt { (ctx.t("Elever", "Pupils")) } dd { (s.session.pupils) }
-                dt { (ctx.t("Använda koder", "Codes used")) } dd { (s.used) }
-                dt { (ctx.t("Oanvända koder", "Unused codes")) } dd { (s.unused()) }
+                (code_facts(ctx, s, now))
                 dt { (ctx.t("Status", "State")) } dd { (session_state(ctx, s)) }
             }
             p class="muted" { (ctx.t(
@@ -296,30 +330,73 @@ pub fn session_page(
                 "Which code was used cannot be seen: the answers are anonymous."
             )) }
             @if !s.is_ended() {
-                @if wave_open && s.unused() > 0 {
+                @if wave_open && s.unused > 0 {
                     section aria-labelledby="new-codes-title" {
                         h2 id="new-codes-title" { (ctx.t("Nya koder", "New codes")) }
                         p { (ctx.t(
-                            "Har utskriften kommit bort? Då kan du ta fram nya koder för de elever som inte har svarat. De gamla oanvända koderna slutar då att fungera.",
-                            "Has the printout been lost? Then you can make new codes for the pupils who have not answered. The old unused codes then stop working."
+                            "Har utskriften kommit bort? Då kan du ta fram nya koder för de elever som inte har börjat svara. De gamla oanvända koderna slutar då att fungera; koder som elever svarar med just nu fortsätter att fungera.",
+                            "Has the printout been lost? Then you can make new codes for the pupils who have not started answering. The old unused codes then stop working; codes pupils are answering with right now keep working."
                         )) }
                         form method="post" action={ "/school/sessions/" (s.session.id) "/codes" } {
                             (csrf_field(ctx))
-                            button type="submit" class="secondary" { (ctx.t("Nya koder för elever som inte svarat", "New codes for pupils who have not answered")) }
+                            button type="submit" class="secondary" { (ctx.t("Nya koder för elever som inte börjat", "New codes for pupils who have not started")) }
                         }
                     }
                 }
                 section aria-labelledby="end-title" {
                     h2 id="end-title" { (ctx.t("Avsluta", "End")) }
                     p { (ctx.t(
-                        "När klassen är klar avslutar du tillfället. Oanvända koder slutar då att fungera.",
-                        "When the class is done, end the session. Unused codes then stop working."
+                        "När klassen är klar avslutar du tillfället. Du får bekräfta innan det avslutas.",
+                        "When the class is done, end the session. You will be asked to confirm first."
                     )) }
-                    form method="post" action={ "/school/sessions/" (s.session.id) "/end" } {
-                        (csrf_field(ctx))
-                        button type="submit" { (ctx.t("Avsluta klasstillfället", "End the class session")) }
-                    }
+                    p { a class="button" href={ "/school/sessions/" (s.session.id) "/end" } { (ctx.t("Avsluta klasstillfället …", "End the class session …")) } }
                 }
+            }
+        },
+    )
+}
+
+/// The question before a session ends, with what ending it does to the codes right now.
+pub fn end_confirmation(ctx: &PageCtx, s: &SessionSummary) -> Markup {
+    let title = format!(
+        "{} {}?",
+        ctx.t("Avsluta klasstillfället för", "End the class session of"),
+        s.session.class_label
+    );
+    let now = crate::util::now();
+    let answering = s.answering_at(now);
+    let grace = duration_words(ctx, FINISH_AFTER_END_SECONDS);
+    layout(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            dl class="facts" { (code_facts(ctx, s, now)) }
+            ul {
+                @if answering > 0 {
+                    li { strong { (answering) " " (ctx.t(
+                        if answering == 1 { "elev svarar just nu" } else { "elever svarar just nu" },
+                        if answering == 1 { "pupil is answering right now" } else { "pupils are answering right now" }
+                    )) } " – "
+                        (match ctx.lang {
+                            crate::i18n::Lang::Sv => format!("de kan skicka in sina svar i {grace} efter att du avslutat."),
+                            crate::i18n::Lang::En => format!("they can submit their answers for {grace} after you end the session."),
+                        }) }
+                }
+                li { (ctx.t(
+                    "Koder som ingen har börjat svara med slutar fungera direkt.",
+                    "Codes nobody has started answering with stop working at once."
+                )) " (" (s.unused) ")" }
+                li { (ctx.t(
+                    "Klasstillfället kan inte öppnas igen. Behöver fler elever svara öppnar du ett nytt.",
+                    "The session cannot be reopened. If more pupils need to answer, open a new one."
+                )) }
+            }
+            form method="post" action={ "/school/sessions/" (s.session.id) "/end" } class="actions" {
+                (csrf_field(ctx))
+                input type="hidden" name="confirm" value="yes";
+                button type="submit" class="danger" { (ctx.t("Ja, avsluta klasstillfället", "Yes, end the class session")) }
+                a href={ "/school/sessions/" (s.session.id) } { (ctx.t("Nej, tillbaka", "No, go back")) }
             }
         },
     )
