@@ -8,8 +8,9 @@ use trygg::collect::{Access, codes};
 use trygg::entities::class_session;
 
 use crate::db_tests;
+use crate::form::{answer_to_the_end, enter_code, get_text, location};
 use crate::helpers::{PASSWORD, TestApp, csrf_in};
-use crate::responses::{create_wave, post};
+use crate::responses::{create_wave, post, stored_responses};
 
 db_tests!(
     a_coordinator_prints_codes_and_a_pupil_answers_with_one,
@@ -17,6 +18,8 @@ db_tests!(
     new_codes_replace_the_unused_ones,
     a_coordinator_of_another_school_does_not_find_the_session,
     sessions_open_only_in_running_class_waves,
+    a_pupil_who_started_before_the_end_can_still_submit,
+    a_pupil_whose_time_to_finish_ran_out_is_told_at_once,
 );
 
 /// Pupil codes on a printable page.
@@ -264,4 +267,88 @@ async fn sessions_open_only_in_running_class_waves(app: TestApp) {
         .await
         .expect("count");
     assert_eq!(sessions, 0);
+}
+
+/// The coordinator ends the session while one pupil is still answering: the coordinator saw that
+/// pupil counted and was asked first; the pupil's answers are accepted after the end, with a
+/// notice of the time left; an unused code stops at once.
+async fn a_pupil_who_started_before_the_end_can_still_submit(app: TestApp) {
+    let (id, printed) = coordinator_with_session(&app, 3).await;
+    let session_path = format!("/school/sessions/{id}");
+    let pupil = app.other_browser();
+    let r = enter_code(&app, &pupil, &printed[0]).await;
+    assert_eq!(r.status(), 303);
+    let first = location(&r);
+
+    let page = app.get(&session_path).await.text().await.expect("body");
+    assert!(
+        page.contains("Svarar just nu</dt><dd>1"),
+        "the coordinator sees the pupil answering: {page}"
+    );
+    let question = app.get(&format!("{session_path}/end")).await;
+    let question = question.text().await.expect("body");
+    assert!(
+        question.contains("1 elev svarar just nu") && question.contains("2 timmar"),
+        "the question says who is answering and for how long they may go on: {question}"
+    );
+    let ended = app
+        .post_form(
+            &format!("{session_path}/end"),
+            &format!("{session_path}/end"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(ended.status(), 303);
+
+    let classmate = app.other_browser();
+    let r = enter_code(&app, &classmate, &printed[1]).await;
+    assert_eq!(r.status(), 422, "an unused code no longer opens the form");
+    assert!(r.text().await.expect("body").contains("finns inte"));
+
+    let (status, html) = get_text(&app, &pupil, &first).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Lektionen är avslutad") && html.contains("i 2 timmar till"),
+        "the pupil is told how long they have: {html}"
+    );
+    answer_to_the_end(&app, &pupil, first).await;
+    assert_eq!(stored_responses(&app).await, 1, "the answers are kept");
+
+    let page = app.get(&session_path).await.text().await.expect("body");
+    assert!(page.contains("Har svarat</dt><dd>1 av 3"), "{page}");
+    assert!(
+        page.contains("Oanvända koder som stoppades</dt><dd>2"),
+        "{page}"
+    );
+}
+
+async fn a_pupil_whose_time_to_finish_ran_out_is_told_at_once(app: TestApp) {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let (id, printed) = coordinator_with_session(&app, 1).await;
+    let pupil = app.other_browser();
+    let r = enter_code(&app, &pupil, &printed[0]).await;
+    let first = location(&r);
+    trygg::store::class_sessions::end(&app.db, &id, "skola-1", "test")
+        .await
+        .expect("end");
+    // The session ended longer ago than a pupil may go on for.
+    let long_ago =
+        trygg::util::now() - trygg::collect::class_session::FINISH_AFTER_END_SECONDS - 60;
+    class_session::Entity::update_many()
+        .col_expr(class_session::Column::EndedAt, Expr::value(long_ago))
+        .filter(class_session::Column::Id.eq(id.as_str()))
+        .exec(&app.db)
+        .await
+        .expect("update");
+    let (status, html) = get_text(&app, &pupil, &first).await;
+    assert_eq!(status, 403);
+    assert!(
+        html.contains("tiden för att skicka in svaren har gått ut"),
+        "{html}"
+    );
+    assert_eq!(
+        answer(&app, 9, &printed[0]).await,
+        403,
+        "nor through the API"
+    );
 }

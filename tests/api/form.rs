@@ -9,7 +9,7 @@ use crate::helpers::{TestApp, csrf_in};
 use crate::responses::{class_codes, create_wave, invite, stored_responses};
 
 /// The value of the hidden `_shown` field: the questions on the page.
-fn shown(html: &str) -> Vec<String> {
+pub fn shown(html: &str) -> Vec<String> {
     let marker = "name=\"_shown\" value=\"";
     let start = html.find(marker).expect("a form page") + marker.len();
     let end = html[start..].find('"').expect("end") + start;
@@ -21,14 +21,14 @@ fn shown(html: &str) -> Vec<String> {
 }
 
 /// The first offered value of a choice question, or None for a free-text field.
-fn first_choice(html: &str, question: &str) -> Option<String> {
+pub fn first_choice(html: &str, question: &str) -> Option<String> {
     let marker = format!("name=\"{question}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_owned())
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get("location")
@@ -38,7 +38,7 @@ fn location(response: &reqwest::Response) -> String {
 }
 
 /// Posts one page's fields with the page's CSRF token and `_shown`.
-async fn post_page(
+pub async fn post_page(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -59,14 +59,14 @@ async fn post_page(
         .expect("POST page")
 }
 
-async fn get_text(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+pub async fn get_text(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
     let r = client.get(app.url(path)).send().await.expect("GET");
     (r.status().as_u16(), r.text().await.expect("body"))
 }
 
 /// Answers every shown choice question of every page with its first choice (numbers with 1)
 /// until the thank-you page; returns the number of pages passed.
-async fn answer_to_the_end(app: &TestApp, client: &reqwest::Client, mut path: String) -> usize {
+pub async fn answer_to_the_end(app: &TestApp, client: &reqwest::Client, mut path: String) -> usize {
     let mut pages = 0;
     while path.contains("/sida/") {
         pages += 1;
@@ -388,14 +388,14 @@ async fn an_invited_person_can_leave_and_come_back_with_the_same_link(app: TestA
     assert_eq!(r.status(), 403);
 }
 
-fn token_field(html: &str) -> String {
+pub fn token_field(html: &str) -> String {
     let marker = "name=\"t\" value=\"";
     let start = html.find(marker).expect("token field") + marker.len();
     let end = html[start..].find('"').expect("end") + start;
     html[start..end].to_owned()
 }
 
-async fn enter_code(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
+pub async fn enter_code(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
     let (_, html) = get_text(app, client, "/k").await;
     let csrf = csrf_in(&html).expect("csrf");
     client

@@ -8,12 +8,14 @@ mod helpers;
 
 mod accessibility;
 mod anonymity;
+mod at_rest;
 mod auth;
 mod class_sessions;
 mod cli;
 mod cli_waves;
 mod durability;
 mod form;
+mod guessing;
 mod invitations;
 mod mail;
 mod pages;
