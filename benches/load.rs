@@ -7,6 +7,12 @@
 //! submission id) over N keep-alive connections for T seconds. Afterwards it stops the server
 //! with SIGTERM, opens the database afresh and counts the stored rows: every acknowledged (201)
 //! submission must be there. Exit status 1 when they are not, or when a request got no answer.
+//!
+//! `cargo bench --bench load -- --guess api` (or `--guess page`) measures instead how fast one
+//! can guess pupil codes: a class wave, and every request carries a fresh random code, through
+//! the API or typed at `/k`. It prints the wrong codes answered per second and what that rate
+//! means for the chance of hitting one of 10,000 open codes in two weeks (README, "Guessing
+//! codes"); nothing may be stored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,13 +38,23 @@ struct Args {
     /// Keep the database and the server log, and print where they are
     #[arg(long)]
     keep: bool,
+    /// Guess pupil codes instead of answering: through the API, or typed at /k
+    #[arg(long, value_enum)]
+    guess: Option<Guess>,
     /// Passed by `cargo bench`; ignored
     #[arg(long, hide = true)]
     bench: bool,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Guess {
+    Api,
+    Page,
+}
+
 const SLUG: &str = "load";
 const SURVEY: &str = "resident-safety";
+const CLASS_SURVEY: &str = "school-drug-habits";
 /// Distinct answer sets cycled through; each request gets a fresh submission id.
 const TEMPLATES: usize = 4096;
 
@@ -115,9 +131,18 @@ fn run(args: &Args) -> Result<bool, String> {
             "wave",
             "create",
             "--survey",
-            SURVEY,
+            if args.guess.is_some() {
+                CLASS_SURVEY
+            } else {
+                SURVEY
+            },
         ])
-        .args(["--slug", SLUG, "--access", "open"])
+        .args(["--slug", SLUG, "--access"])
+        .arg(if args.guess.is_some() {
+            "class"
+        } else {
+            "open"
+        })
         .stdout(Stdio::null())
         .status()
         .map_err(|e| format!("cannot run trygg: {e}"))?;
@@ -147,7 +172,7 @@ fn run(args: &Args) -> Result<bool, String> {
     let base = format!("http://127.0.0.1:{port}");
     runtime.block_on(wait_for_health(&base, &mut server.0))?;
 
-    let templates = templates()?;
+    let templates = templates(args.guess.is_some())?;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "{} connections for {} s on {} cores (load average before: {})",
@@ -159,17 +184,21 @@ fn run(args: &Args) -> Result<bool, String> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let url = format!("{base}/api/v1/waves/{SLUG}/responses");
-    let tally = runtime.block_on(drive(
-        &url,
-        templates,
-        args.connections,
-        Duration::from_secs(args.seconds),
-    ));
+    let time = Duration::from_secs(args.seconds);
+    let tally = if args.guess == Some(Guess::Page) {
+        runtime.block_on(drive_code_page(&base, args.connections, time))
+    } else {
+        let url = format!("{base}/api/v1/waves/{SLUG}/responses");
+        runtime.block_on(drive(&url, templates, args.connections, time))
+    };
     server.stop()?;
     let (responses, submissions) = runtime.block_on(stored(&database))?;
 
-    let ok = report(&tally, responses, submissions);
+    let ok = if args.guess.is_some() {
+        report_guesses(&tally, responses)
+    } else {
+        report(&tally, responses, submissions)
+    };
     if args.keep {
         let kept = dir.keep();
         println!("database and server log kept in {}", kept.display());
@@ -195,17 +224,23 @@ async fn wait_for_health(base: &str, server: &mut Child) -> Result<(), String> {
 }
 
 /// Each body as the text after its submission id, so a request costs one copy, not a
-/// serialisation: `{"submission_id":"` + id + tail.
-fn templates() -> Result<Vec<String>, String> {
+/// serialisation: `{"submission_id":"` + id + tail. Guessing, each carries a random pupil code.
+fn templates(guessing: bool) -> Result<Vec<String>, String> {
     let catalog = trygg::survey::load_dir(&surveys_dir()).map_err(|e| format!("{e:?}"))?;
-    let survey = &catalog
-        .get(SURVEY)
-        .ok_or("no resident-safety survey")?
-        .survey;
+    let name = if guessing { CLASS_SURVEY } else { SURVEY };
+    let survey = &catalog.get(name).ok_or("no such survey")?.survey;
     Ok(trygg::survey::synth(survey, TEMPLATES, 1)
         .map(|body| {
+            let code = if guessing {
+                format!(
+                    ",\"access_code\":\"{}\"",
+                    trygg::collect::codes::new_pupil_code()
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "\",\"language\":{},\"answers\":{}}}",
+                "\",\"language\":{},\"answers\":{}{code}}}",
                 body["language"], body["answers"]
             )
         })
@@ -373,4 +408,112 @@ fn report(tally: &Tally, responses: u64, submissions: u64) -> bool {
         }
     );
     all_stored && all_answered
+}
+
+/// Wrong codes typed at `/k`: each connection is a browser that fetches the page once (for its
+/// CSRF cookie and token) and then posts a fresh random code after the other.
+async fn drive_code_page(base: &str, connections: usize, time: Duration) -> Tally {
+    let started = Instant::now();
+    let deadline = started + time;
+    let tasks = tokio::task::LocalSet::new();
+    let mut handles = Vec::new();
+    for _ in 0..connections {
+        let base = base.to_owned();
+        handles.push(tasks.spawn_local(async move {
+            let mut tally = Tally::default();
+            let Ok(client) = reqwest::Client::builder()
+                .cookie_store(true)
+                .pool_max_idle_per_host(1)
+                .tcp_nodelay(true)
+                .timeout(Duration::from_secs(30))
+                .build()
+            else {
+                tally.unanswered += 1;
+                return tally;
+            };
+            let page = match client.get(format!("{base}/k")).send().await {
+                Ok(r) => r.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            let marker = "name=\"_csrf\" value=\"";
+            let csrf = page
+                .find(marker)
+                .map(|at| &page[at + marker.len()..])
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_default()
+                .to_owned();
+            while Instant::now() < deadline {
+                let code = trygg::collect::codes::new_pupil_code();
+                let sent = Instant::now();
+                let answer = client
+                    .post(format!("{base}/k"))
+                    .form(&[("_csrf", csrf.as_str()), ("code", code.as_str())])
+                    .send()
+                    .await;
+                match answer {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        let _ = response.bytes().await;
+                        let micros = sent.elapsed().as_micros();
+                        tally
+                            .latencies
+                            .push(u32::try_from(micros).unwrap_or(u32::MAX));
+                        *tally.refused.entry(status).or_default() += 1;
+                    }
+                    Err(_) => tally.unanswered += 1,
+                }
+            }
+            tally
+        }));
+    }
+    let mut total = Tally::default();
+    tasks
+        .run_until(async {
+            for handle in handles {
+                let part = handle.await.expect("worker");
+                total.latencies.extend(part.latencies);
+                total.unanswered += part.unanswered;
+                for (status, n) in part.refused {
+                    *total.refused.entry(status).or_default() += n;
+                }
+            }
+        })
+        .await;
+    total.elapsed = started.elapsed();
+    total
+}
+
+/// Wrong codes answered per second, and the chance that guessing at that rate for two weeks
+/// hits one of 10,000 open codes: each guess hits with probability 10,000 / 32¹².
+fn report_guesses(tally: &Tally, responses: u64) -> bool {
+    let seconds = tally.elapsed.as_secs_f64();
+    let wrong: u64 = tally
+        .refused
+        .iter()
+        .filter(|(status, _)| matches!(status, 403 | 422))
+        .map(|(_, n)| n)
+        .sum();
+    let rate = wrong as f64 / seconds;
+    let answers: Vec<String> = (tally.refused.iter())
+        .map(|(status, n)| format!("{status}: {n}"))
+        .collect();
+    println!(
+        "answers: {}; no answer: {}",
+        answers.join(", "),
+        tally.unanswered
+    );
+    let space = 32f64.powi(trygg::collect::codes::PUPIL_CODE_LEN as i32);
+    let guesses = rate * 14.0 * 24.0 * 3600.0;
+    let chance = -(-guesses * 10_000.0 / space).exp_m1();
+    println!("wrong codes answered: {rate:.0}/s");
+    println!(
+        "two weeks at this rate: {guesses:.3e} guesses, chance of one hit among 10,000 open codes: {:.4} %",
+        chance * 100.0
+    );
+    let nothing_stored = responses == 0 && tally.created == 0;
+    println!(
+        "nothing stored: {}",
+        if nothing_stored { "yes" } else { "NO" }
+    );
+    nothing_stored && tally.unanswered == 0 && chance < 0.01
 }

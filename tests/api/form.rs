@@ -154,6 +154,7 @@ db_tests!(
     a_pupil_answers_with_a_class_code_once,
     a_pupil_code_in_use_cannot_be_taken_over,
     an_invited_person_can_leave_and_come_back_with_the_same_link,
+    a_respondent_is_told_when_the_survey_closes_under_them,
 );
 
 async fn a_resident_answers_page_by_page_and_is_thanked(app: TestApp) {
@@ -450,4 +451,42 @@ async fn class_session_of(app: &TestApp) -> String {
         .expect("query")
         .expect("a session")
         .id
+}
+
+/// The last day the form says how long is left; once the survey has closed, a respondent in the
+/// middle of it is told that the answers were not stored, not only that the survey is closed.
+async fn a_respondent_is_told_when_the_survey_closes_under_them(app: TestApp) {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    let closes = trygg::util::now() + 3 * 3600;
+    trygg::entities::wave::Entity::update_many()
+        .col_expr(trygg::entities::wave::Column::ClosesAt, Expr::value(closes))
+        .filter(trygg::entities::wave::Column::Slug.eq("trygg-2026"))
+        .exec(&app.db)
+        .await
+        .expect("closing time");
+    // The collector remembers an open wave for a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let first = start_open(&app, &app.client, "trygg-2026").await;
+    let (_, html) = get_text(&app, &app.client, &first).await;
+    assert!(
+        html.contains("Enkäten stänger om 3 timmar") && html.contains("sparas inte"),
+        "{html}"
+    );
+
+    trygg::store::waves::close(&app.db, "trygg-2026", "test")
+        .await
+        .expect("close");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, html) = get_text(&app, &app.client, &first).await;
+    assert_eq!(status, 410);
+    assert!(
+        html.contains("stängde innan dina svar skickades in") && html.contains("inte sparats"),
+        "{html}"
+    );
+    assert_eq!(drafts(&app).await, 0, "the draft went with the wave");
+    // Someone who was not answering only learns that the survey is closed.
+    let (status, html) = get_text(&app, &app.other_browser(), "/s/trygg-2026").await;
+    assert_eq!(status, 410);
+    assert!(!html.contains("inte sparats"), "{html}");
 }

@@ -36,8 +36,8 @@ pub fn start(
             h1 { (title) }
             @if draft_gone {
                 p class="notice warning" role="status" { (ctx.t(
-                    "Det du hade börjat fylla i finns inte kvar: påbörjade svar raderas 24 timmar efter den senaste sidan, eller när enkäten stänger. Du kan börja om.",
-                    "What you had started to fill in is no longer there: answers in progress are deleted 24 hours after the last page, or when the survey closes. You can start again."
+                    "Det du hade börjat fylla i finns inte längre i den här webbläsaren. Påbörjade svar raderas 24 timmar efter den senaste sidan, och har du fortsatt med din personliga länk på en annan enhet finns de där. Du kan börja om här.",
+                    "What you had started to fill in is no longer in this browser. Answers in progress are deleted 24 hours after the last page, and if you went on with your personal link on another device, they are there. You can start again here."
                 )) }
             }
             @for paragraph in survey.intro.get(ctx.lang).split("\n\n") {
