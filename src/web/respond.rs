@@ -78,23 +78,43 @@ async fn current_draft(
         .map(|d| (token.to_owned(), d)))
 }
 
-/// The wave of a form in progress. When it has closed under a respondent who was still
-/// answering (the browser holds a draft token), they are told plainly that their answers were
-/// not kept, rather than only that the survey is closed.
+/// The wave of a form in progress, or the page to answer with instead. When the wave has
+/// closed under a respondent who was still answering (the browser holds a draft token), they
+/// are told plainly that their answers were not kept, rather than only that it is closed.
 async fn wave_of_form(
     state: &AppState,
     ctx: &PageCtx,
     slug: &str,
     headers: &HeaderMap,
-) -> Result<(Wave, Arc<Survey>), AppError> {
+) -> Result<(Wave, Arc<Survey>), Response> {
     match open_wave(state, slug).await {
         Err(AppError::Gone(_))
             if cookie_value(headers, &draft_cookie(slug)).is_some_and(|t| !t.is_empty()) =>
         {
-            Err(closed_mid_form(ctx))
+            let wave = store::waves::find_by_slug(&state.db, slug)
+                .await
+                .ok()
+                .flatten();
+            let survey = wave.and_then(|w| state.surveys.version(&w.survey_id, w.survey_version));
+            Err(closed_mid_form(state, ctx, slug, survey.as_deref()))
         }
-        other => other,
+        Err(e) => Err(e.into_response()),
+        Ok(found) => Ok(found),
     }
+}
+
+/// 410 with the page that says the answers were not kept; the draft cookie is cleared.
+fn closed_mid_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    slug: &str,
+    survey: Option<&Survey>,
+) -> Response {
+    let mut response = (StatusCode::GONE, view::closed_mid_form(ctx, survey)).into_response();
+    if let Some(cookie) = set_draft_cookie(state, slug, "", 0) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// The start page, telling a browser that held a draft token that its draft is gone.
@@ -104,16 +124,6 @@ fn start_again(slug: &str, headers: &HeaderMap) -> String {
     } else {
         format!("/s/{slug}")
     }
-}
-
-fn closed_mid_form(ctx: &PageCtx) -> AppError {
-    AppError::Gone(
-        ctx.t(
-            "Enkäten stängde innan dina svar skickades in. Svaren har inte sparats, och det du hade fyllt i är raderat.",
-            "The survey closed before your answers were submitted. They have not been stored, and what you had filled in has been deleted.",
-        )
-        .to_owned(),
-    )
 }
 
 /// The time limit a respondent should see on the form: the end of a pupil's time to finish
@@ -278,7 +288,10 @@ async fn show_page(
     Path((slug, page_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (wave, survey) = wave_of_form(&state, &ctx, &slug, &headers).await?;
+    let (wave, survey) = match wave_of_form(&state, &ctx, &slug, &headers).await {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
     let Some((_, draft)) = current_draft(&state, &wave, &headers).await? else {
         return Ok(Redirect::to(&start_again(&slug, &headers)).into_response());
     };
@@ -308,7 +321,10 @@ async fn save_page(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (wave, survey) = wave_of_form(&state, &ctx, &slug, &headers).await?;
+    let (wave, survey) = match wave_of_form(&state, &ctx, &slug, &headers).await {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
     let Some((_, mut draft)) = current_draft(&state, &wave, &headers).await? else {
         // No draft: either it was just submitted (a second click) or it expired.
         let token = cookie_value(&headers, &draft_cookie(&slug)).unwrap_or_default();
@@ -515,7 +531,7 @@ async fn submit_draft(
             )
             .to_owned(),
         )),
-        Outcome::NotOpen => Err(closed_mid_form(ctx)),
+        Outcome::NotOpen => Ok(closed_mid_form(state, ctx, &wave.slug, Some(survey))),
     }
 }
 
@@ -576,8 +592,8 @@ async fn enter_code(
         PupilCode::Free { wave_id } => wave_id,
         PupilCode::Unknown => {
             return Ok(refuse(ctx.t(
-                "Koden finns inte eller har redan använts. Kontrollera att du skrivit rätt.",
-                "The code does not exist or has already been used. Check that you typed it correctly.",
+                "Koden finns inte, har redan använts eller slutade gälla när lektionen avslutades. Kontrollera att du skrivit rätt, eller fråga din lärare.",
+                "The code does not exist, has already been used, or stopped working when the lesson ended. Check that you typed it correctly, or ask your teacher.",
             )));
         }
         PupilCode::Started => return Ok(refuse(in_use_message(&ctx))),

@@ -324,6 +324,27 @@ pub fn thanks(ctx: &PageCtx, survey: Option<&Survey>) -> Markup {
     )
 }
 
+/// A survey closed while the respondent was still answering: what became of the answers.
+pub fn closed_mid_form(ctx: &PageCtx, survey: Option<&Survey>) -> Markup {
+    let title = ctx.t(
+        "Enkäten stängde innan dina svar skickades in",
+        "The survey closed before your answers were submitted",
+    );
+    layout(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            @if let Some(survey) = survey { p class="lead" { (survey.title.get(ctx.lang)) } }
+            p { (ctx.t(
+                "Dina svar har inte sparats, och det du hade fyllt i är raderat: svar som inte har skickats in sparas inte när enkäten har stängt.",
+                "Your answers have not been stored, and what you had filled in has been deleted: answers not submitted are not kept once the survey has closed."
+            )) }
+            p { (ctx.t("Tack för att du ville svara.", "Thank you for wanting to answer.")) }
+        },
+    )
+}
+
 /// The pupil code entry page, with the GOV.UK error pattern when the code did not work.
 pub fn code_entry(ctx: &PageCtx, typed: &str, error: Option<&str>) -> Markup {
     let base = ctx.t("Skriv in din kod", "Enter your code");

@@ -383,10 +383,10 @@ pub fn end_confirmation(ctx: &PageCtx, s: &SessionSummary) -> Markup {
                             crate::i18n::Lang::En => format!("they can submit their answers for {grace} after you end the session."),
                         }) }
                 }
-                li { (ctx.t(
-                    "Koder som ingen har börjat svara med slutar fungera direkt.",
-                    "Codes nobody has started answering with stop working at once."
-                )) " (" (s.unused) ")" }
+                li { (match ctx.lang {
+                    crate::i18n::Lang::Sv => format!("De {} koder som ingen har börjat svara med slutar fungera direkt.", s.unused),
+                    crate::i18n::Lang::En => format!("The {} codes nobody has started answering with stop working at once.", s.unused),
+                }) }
                 li { (ctx.t(
                     "Klasstillfället kan inte öppnas igen. Behöver fler elever svara öppnar du ett nytt.",
                     "The session cannot be reopened. If more pupils need to answer, open a new one."
