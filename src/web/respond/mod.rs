@@ -21,8 +21,10 @@ use super::views::respond::{self as view, Deadline, Position, QuestionPage, Star
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::collect::form::{self, FieldError};
 use crate::collect::{Access, AccessProof, Outcome, Submission, Wave, codes, intake};
-use crate::store::{self, access::PupilCode, drafts::Draft, drafts::Holder};
+use crate::store::{self, drafts::Draft, drafts::Holder};
 use crate::survey::{Question, Survey, validate};
+
+mod code;
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -31,8 +33,8 @@ pub fn routes() -> Routes {
         .get("/s/{slug}/sida/{page}", PUBLIC, show_page)
         .post("/s/{slug}/sida/{page}", PUBLIC, save_page)
         .get("/s/{slug}/tack", PUBLIC, thanks)
-        .get("/k", PUBLIC, code_form)
-        .post("/k", PUBLIC, enter_code)
+        .get("/k", PUBLIC, code::code_form)
+        .post("/k", PUBLIC, code::enter_code)
 }
 
 fn draft_cookie(slug: &str) -> String {
@@ -240,7 +242,7 @@ async fn begin(
 }
 
 /// A redirect to the form's first page that gives the browser its draft token.
-fn to_first_page(
+pub(super) fn to_first_page(
     state: &AppState,
     wave: &Wave,
     survey: &Survey,
@@ -546,89 +548,4 @@ async fn thanks(
         .ok_or(AppError::NotFound)?;
     let survey = state.surveys.version(&wave.survey_id, wave.survey_version);
     Ok(view::thanks(&ctx, survey.as_deref()).into_response())
-}
-
-async fn code_form(ctx: PageCtx) -> Response {
-    view::code_entry(&ctx, "", None).into_response()
-}
-
-#[derive(Deserialize)]
-struct CodeForm {
-    #[serde(default)]
-    code: String,
-}
-
-async fn enter_code(
-    ctx: PageCtx,
-    State(state): State<AppState>,
-    Form(form): Form<CodeForm>,
-) -> Result<Response, AppError> {
-    // No limit on wrong codes: a limit that counted them would let one pupil lock the whole
-    // class (or every school) out. Guessing is kept hopeless by the length of the codes instead
-    // (README, "Guessing codes").
-    let typed = form.code.trim().chars().take(40).collect::<String>();
-    let normalized = codes::normalize(&typed);
-    let refuse = |message: &str| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::code_entry(&ctx, &typed, Some(message)),
-        )
-            .into_response()
-    };
-    if normalized.is_empty() {
-        return Ok(refuse(ctx.t(
-            "Skriv in koden från din lapp",
-            "Enter the code from your slip",
-        )));
-    }
-    if normalized.len() != codes::PUPIL_CODE_LEN || !codes::looks_valid(&normalized) {
-        return Ok(refuse(ctx.t(
-            "Koden ska vara 12 tecken, till exempel ABCD-EFGH-JKLM",
-            "The code must be 12 characters, for example ABCD-EFGH-JKLM",
-        )));
-    }
-    let hash = codes::hash(&normalized);
-    let wave_id = match store::access::pupil_code(&state.db, &hash).await? {
-        PupilCode::Free { wave_id } => wave_id,
-        PupilCode::Unknown => {
-            return Ok(refuse(ctx.t(
-                "Koden finns inte, har redan använts eller slutade gälla när lektionen avslutades. Kontrollera att du skrivit rätt, eller fråga din lärare.",
-                "The code does not exist, has already been used, or stopped working when the lesson ended. Check that you typed it correctly, or ask your teacher.",
-            )));
-        }
-        PupilCode::Started => return Ok(refuse(in_use_message(&ctx))),
-        PupilCode::SessionEnded => {
-            return Ok(refuse(ctx.t(
-                "Lektionen för den här koden är avslutad. Be din lärare om hjälp.",
-                "The lesson for this code has ended. Ask your teacher for help.",
-            )));
-        }
-    };
-    let Some(wave) = store::waves::find_by_id(&state.db, &wave_id)
-        .await?
-        .filter(|w| w.access == Access::Class)
-    else {
-        return Err(AppError::NotFound);
-    };
-    let (wave, survey) = open_wave(&state, &wave.slug).await?;
-    // The code is marked started in the transaction that creates the draft: of two devices
-    // entering one code at once, one gets the draft and the other is told the code is in use.
-    let txn = crate::db::begin_write(&state.db).await?;
-    if !store::access::start_pupil_code(&txn, &hash).await? {
-        return Ok(refuse(in_use_message(&ctx)));
-    }
-    let holder = Holder::Pupil(&normalized);
-    let (token, _) =
-        store::drafts::create(&txn, &wave.id, wave.closes_at, holder, ctx.lang).await?;
-    txn.commit().await?;
-    to_first_page(&state, &wave, &survey, &token)
-}
-
-/// A pupil code is never resumed: a slip is easily read by a classmate, who must not see the
-/// answers given so far.
-fn in_use_message(ctx: &PageCtx) -> &'static str {
-    ctx.t(
-        "Koden används redan på en annan enhet. Be din lärare om en ny kod.",
-        "The code is already in use on another device. Ask your teacher for a new code.",
-    )
 }
