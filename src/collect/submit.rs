@@ -92,19 +92,26 @@ pub struct Collector {
     jobs: mpsc::Sender<Job>,
     /// Waves found open lately, by slug, with when they were read.
     open_waves: Arc<Mutex<HashMap<String, (Wave, Instant)>>>,
+    scrubber: crate::db::Scrubber,
 }
 
 impl Collector {
-    /// Starts the writer task on the current tokio runtime.
     /// Starts the writer task on the current tokio runtime; `scrubber` is asked to clear the
     /// deleted codes, tokens and drafts out of the database files after each batch.
     pub fn start(db: DatabaseConnection, scrubber: crate::db::Scrubber) -> Collector {
         let (jobs, queue) = mpsc::channel(MAX_BATCH * 8);
-        tokio::spawn(writer(db, queue, scrubber));
+        tokio::spawn(writer(db, queue, scrubber.clone()));
         Collector {
             jobs,
             open_waves: Arc::default(),
+            scrubber,
         }
+    }
+
+    /// Asks for the database files to be scrubbed of rows deleted elsewhere (codes stopped or
+    /// replaced by a school coordinator).
+    pub fn scrub_soon(&self) {
+        self.scrubber.request();
     }
 
     /// The wave a submission is for, by slug. A wave found open is remembered for a moment

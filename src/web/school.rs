@@ -227,6 +227,7 @@ async fn end_session(
     store::class_sessions::end(&state.db, &id, school, &user.email)
         .await
         .map_err(session_error)?;
+    state.collector.scrub_soon();
     Ok(Redirect::to(&format!("/school/sessions/{id}?done=ended")).into_response())
 }
 
@@ -241,6 +242,7 @@ async fn new_codes(
         store::class_sessions::replace_unused_codes(&state.db, &id, school, &user.email)
             .await
             .map_err(session_error)?;
+    state.collector.scrub_soon();
     if codes.is_empty() {
         // Every pupil has answered: there is nothing to print.
         return Ok(Redirect::to(&format!("/school/sessions/{}", session.id)).into_response());
