@@ -165,10 +165,6 @@ async fn writer(
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (submissions, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
-        // A batch that may have deleted a code, token or draft gets the old pages that still
-        // hold them scrubbed soon after.
-        let deletes =
-            (submissions.iter()).any(|s| s.access != AccessProof::None || s.draft_id.is_some());
         let results = match write_batch(&db, &mut locked, &submissions).await {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect::<Vec<_>>(),
             Err(e) if submissions.len() > 1 => {
@@ -184,11 +180,18 @@ async fn writer(
             }
             Err(e) => vec![Err(SubmitError::from(e))],
         };
+        // A response stored with a code, token or draft deleted that code, token or draft: the
+        // old pages that still hold them are scrubbed soon after. (A refused code deletes
+        // nothing, so guessing does not set off scrubs.)
+        let deleted = (submissions.iter().zip(&results)).any(|(s, result)| {
+            matches!(result, Ok(Outcome::Created))
+                && (s.access != AccessProof::None || s.draft_id.is_some())
+        });
         for (reply, result) in replies.into_iter().zip(results) {
             // The caller may have gone (client disconnected); the result stands regardless.
             let _ = reply.send(result);
         }
-        if deletes {
+        if deleted {
             scrubber.request();
         }
     }
