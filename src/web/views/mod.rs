@@ -163,6 +163,27 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> Markup {
                 "Wait a while and try again.",
             ),
         ),
+        StatusCode::BAD_REQUEST => (
+            ctx.t("Begäran kunde inte läsas", "The request could not be read"),
+            ctx.t(
+                "Det som skickades har inte det format som sidan tar emot. Gå tillbaka, ladda om sidan och försök igen.",
+                "What was sent is not in the form this page takes. Go back, reload the page and try again.",
+            ),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ctx.t("För mycket på en gång", "Too much at once"),
+            ctx.t(
+                "Det som skickades är större än vad sidan tar emot. Dela upp det och skicka delarna var för sig.",
+                "What was sent is larger than this page takes. Split it and send the parts one at a time.",
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            ctx.t("Fel sorts innehåll", "The wrong kind of content"),
+            ctx.t(
+                "Sidan tar bara emot innehåll av den sort som anges nedan.",
+                "This page takes only the kind of content named below.",
+            ),
+        ),
         StatusCode::GONE => (
             ctx.t("Undersökningen är stängd", "The survey is closed"),
             ctx.t(
