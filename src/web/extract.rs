@@ -2,6 +2,7 @@
 //! form or JSON body that is too large (413), of the wrong Content-Type (415) or malformed (400)
 //! gets trygg's error page in the visitor's language, or the API's JSON error.
 
+use axum::body::HttpBody;
 use axum::extract::{FromRequest, Request};
 use axum::http::{Extensions, StatusCode};
 use serde::de::DeserializeOwned;
@@ -24,6 +25,48 @@ pub fn body_limit(extensions: &Extensions) -> usize {
         .map_or(DEFAULT_BODY_BYTES, |l| l.0)
 }
 
+/// How much of a body over the limit is still read (and thrown away) before the refusal is
+/// sent. A server that answers while the client is still sending and then closes the
+/// connection makes the client's network stack drop the answer (a reset); reading on lets the
+/// client see its 413. Beyond this the connection is simply closed.
+const DRAIN_BYTES: usize = 8 * 1024 * 1024;
+
+/// The request with its whole body read into memory, or 413 for a body over `limit` bytes.
+pub async fn buffered(req: Request, limit: usize) -> Result<Request, AppError> {
+    let (parts, mut body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit.saturating_add(DRAIN_BYTES)) {
+        return Err(too_large(limit));
+    }
+    let mut data = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|e| AppError::Unreadable {
+            status: StatusCode::BAD_REQUEST,
+            sv: format!("Innehållet kunde inte tas emot: {e}"),
+            en: format!("The body could not be received: {e}"),
+        })?;
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(chunk.len());
+        if seen <= limit {
+            data.extend_from_slice(&chunk);
+        } else if seen > limit.saturating_add(DRAIN_BYTES) {
+            break;
+        }
+    }
+    if seen > limit {
+        return Err(too_large(limit));
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(data)))
+}
+
 /// `axum::Form`, but refused through [`AppError`].
 pub struct Form<T>(pub T);
 
@@ -32,6 +75,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let limit = body_limit(req.extensions());
+        let req = buffered(req, limit).await?;
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(value)) => Ok(Form(value)),
             Err(rejection) => Err(refused(
@@ -52,6 +96,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let limit = body_limit(req.extensions());
+        let req = buffered(req, limit).await?;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(rejection) => Err(refused(

@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use super::auth::{CsrfToken, cookie_value};
 use super::error::{AppError, ErrorInfo};
-use super::extract::{Body as FormBody, body_limit, too_large, wrong_content_type};
+use super::extract::{Body as FormBody, body_limit, buffered, wrong_content_type};
 use super::views::{self, PageCtx};
 use crate::i18n::Lang;
 use crate::util::constant_time_eq;
@@ -157,8 +157,9 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
         return Err(wrong_content_type(FormBody::Form));
     }
     let limit = body_limit(req.extensions());
-    let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, limit).await.map_err(|_| too_large(limit))?;
+    let (parts, body) = buffered(req, limit).await?.into_parts();
+    // The body is in memory now: collecting it again copies no bytes.
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let sent = form_urlencoded_value(&bytes, "_csrf");
     match sent {
         Some(sent) if !expected.is_empty() && constant_time_eq(&sent, &expected) => Ok(next
