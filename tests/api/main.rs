@@ -14,6 +14,7 @@ mod cli;
 mod cli_waves;
 mod durability;
 mod form;
+mod inputs;
 mod invitations;
 mod mail;
 mod pages;
