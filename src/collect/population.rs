@@ -244,29 +244,29 @@ mod tests {
         crate::survey::load_str(&path, &text).expect("valid survey")
     }
 
-    #[test]
-    fn totals_are_read_per_cell_of_background_codes() {
-        let survey = resident_survey();
+    /// The first background question's id and its codes that are not missing-value codes.
+    fn background(survey: &Survey) -> (&str, Vec<&str>) {
         let q = survey
             .background_questions()
             .next()
             .expect("a background question");
-        let codes: Vec<&str> = q
-            .choices()
-            .iter()
-            .filter(|c| !c.missing)
-            .map(|c| c.code.as_str())
-            .collect();
+        let codes = q.choices().iter().filter(|c| !c.missing);
+        (&q.id, codes.map(|c| c.code.as_str()).collect())
+    }
+
+    #[test]
+    fn totals_are_read_per_cell_of_background_codes() {
+        let survey = resident_survey();
+        let (id, codes) = background(&survey);
         let text = format!(
             "{id},total\n{a},120\n\"{b}\",80\n",
-            id = q.id,
             a = codes[0],
             b = codes[1]
         );
         let cells = parse_totals(&survey, &text).expect("valid");
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[1].total, 80);
-        assert_eq!(cells[0].key(), format!("{{\"{}\":\"{}\"}}", q.id, codes[0]));
+        assert_eq!(cells[0].key(), format!("{{\"{id}\":\"{}\"}}", codes[0]));
     }
 
     /// The English texts of the shown problems, one per line.
@@ -281,14 +281,10 @@ mod tests {
     #[test]
     fn every_bad_line_is_named() {
         let survey = resident_survey();
-        let q = survey
-            .background_questions()
-            .next()
-            .expect("a background question");
-        let good = &q.choices()[0].code;
+        let (id, codes) = background(&survey);
+        let good = codes[0];
         let text = format!(
-            "{id},total\n{good},12\nnope,3\n{good},-1\n{good}\n{good},5\n{good},9223372036854775807\n",
-            id = q.id
+            "{id},total\n{good},12\nnope,3\n{good},-1\n{good}\n{good},5\n{good},9223372036854775807\n"
         );
         let problems = parse_totals(&survey, &text).expect_err("invalid");
         let all = english(&problems);
@@ -318,19 +314,9 @@ mod tests {
     #[test]
     fn swedish_excel_files_with_semicolons_and_quotes_are_read() {
         let survey = resident_survey();
-        let q = survey
-            .background_questions()
-            .next()
-            .expect("a background question");
-        let codes: Vec<&str> = q
-            .choices()
-            .iter()
-            .filter(|c| !c.missing)
-            .map(|c| c.code.as_str())
-            .collect();
+        let (id, codes) = background(&survey);
         let text = format!(
             "\u{feff}\"{id}\";\"total\"\r\n\"{a}\";\"1 200\"\r\n{b};80\r\n",
-            id = q.id,
             a = codes[0],
             b = codes[1]
         );
@@ -339,7 +325,7 @@ mod tests {
             cells.iter().map(|c| c.total).collect::<Vec<_>>(),
             [1200, 80]
         );
-        let one_column = parse_totals(&survey, &format!("{} total\n", q.id)).expect_err("bad");
+        let one_column = parse_totals(&survey, &format!("{id} total\n")).expect_err("bad");
         assert!(
             english(&one_column).contains("commas (,) or semicolons (;)"),
             "{one_column:?}"
@@ -349,13 +335,10 @@ mod tests {
     #[test]
     fn a_file_of_duplicates_gives_a_hundred_problems_and_a_count() {
         let survey = resident_survey();
-        let q = survey
-            .background_questions()
-            .next()
-            .expect("a background question");
-        let mut text = format!("{},total\n", q.id);
+        let (id, codes) = background(&survey);
+        let mut text = format!("{id},total\n");
         for _ in 0..100_001 {
-            text.push_str(&format!("{},5\n", q.choices()[0].code));
+            text.push_str(&format!("{},5\n", codes[0]));
         }
         let problems = parse_totals(&survey, &text).expect_err("duplicates");
         assert_eq!(problems.len(), crate::problems::SHOWN);

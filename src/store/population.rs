@@ -93,19 +93,6 @@ pub fn sum_totals(totals: impl IntoIterator<Item = i64>) -> i128 {
     totals.into_iter().map(i128::from).sum()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_largest_totals_are_summed_without_wrapping() {
-        assert_eq!(
-            sum_totals([i64::MAX, i64::MAX, 1]),
-            2 * i128::from(i64::MAX) + 1
-        );
-    }
-}
-
 /// Classes per school of a wave, by school id.
 pub async fn school_classes(
     db: &impl ConnectionTrait,
@@ -126,4 +113,17 @@ pub async fn school_count(db: &impl ConnectionTrait, wave_id: &str) -> Result<u6
         .filter(school_class::Column::WaveId.eq(wave_id))
         .count(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_totals_are_summed_without_wrapping() {
+        assert_eq!(
+            sum_totals([i64::MAX, i64::MAX, 1]),
+            2 * i128::from(i64::MAX) + 1
+        );
+    }
 }

@@ -5,6 +5,7 @@
 use axum::body::HttpBody;
 use axum::extract::{FromRequest, Request};
 use axum::http::{Extensions, StatusCode};
+use axum::response::IntoResponse;
 use serde::de::DeserializeOwned;
 
 use super::AppError;
@@ -67,6 +68,22 @@ pub async fn buffered(req: Request, limit: usize) -> Result<Request, AppError> {
     Ok(Request::from_parts(parts, axum::body::Body::from(data)))
 }
 
+/// Reads the body within the route's limit, then runs axum's extractor `X` on it; its
+/// rejection becomes trygg's error.
+async fn extract<S, X>(req: Request, state: &S, body: Body) -> Result<X, AppError>
+where
+    S: Send + Sync,
+    X: FromRequest<S>,
+    X::Rejection: IntoResponse + std::fmt::Display,
+{
+    let limit = body_limit(req.extensions());
+    let req = buffered(req, limit).await?;
+    X::from_request(req, state).await.map_err(|rejection| {
+        let detail = rejection.to_string();
+        refused(body, rejection.into_response().status(), &detail, limit)
+    })
+}
+
 /// `axum::Form`, but refused through [`AppError`].
 pub struct Form<T>(pub T);
 
@@ -74,17 +91,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let limit = body_limit(req.extensions());
-        let req = buffered(req, limit).await?;
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(value)) => Ok(Form(value)),
-            Err(rejection) => Err(refused(
-                Body::Form,
-                rejection.status(),
-                &rejection.body_text(),
-                limit,
-            )),
-        }
+        let axum::Form(value) = extract(req, state, Body::Form).await?;
+        Ok(Form(value))
     }
 }
 
@@ -95,17 +103,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let limit = body_limit(req.extensions());
-        let req = buffered(req, limit).await?;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) => Err(refused(
-                Body::Json,
-                rejection.status(),
-                &rejection.body_text(),
-                limit,
-            )),
-        }
+        let axum::Json(value) = extract(req, state, Body::Json).await?;
+        Ok(Json(value))
     }
 }
 

@@ -14,7 +14,7 @@ use trygg::entities::{invitation, user};
 
 use crate::db_tests;
 use crate::helpers::{TestApp, csrf_in};
-use crate::responses::create_wave;
+use crate::responses::{create_wave, create_wave_opening};
 
 db_tests!(
     weak_passwords_are_refused_with_advice_in_the_visitors_language,
@@ -411,19 +411,20 @@ async fn unreadable_bodies_get_trygg_errors_with_the_security_headers(app: TestA
 async fn fifty_thousand_pasted_addresses_are_invited_and_one_more_is_refused(app: TestApp) {
     app.sign_in_as(Role::Admin).await;
     // Opening in the future: nothing is sent while the test runs.
-    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
-    let new = trygg::collect::wave::NewWave::parse(
-        &catalog,
+    create_wave_opening(
+        &app,
         "staff-safety",
         "personal-2099",
-        "invite",
+        Access::Invite,
         Some("2099-01-01"),
-        None,
     )
-    .expect("valid wave");
-    trygg::store::waves::create(&app.db, &new, "test")
-        .await
-        .expect("create");
+    .await;
+    let invited = || async {
+        invitation::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count")
+    };
     let list = |n: usize| {
         (0..n)
             .map(|i| format!("fornamn.efternamn{i}@forvaltning.kommun.se"))
@@ -442,35 +443,17 @@ async fn fifty_thousand_pasted_addresses_are_invited_and_one_more_is_refused(app
         "{}",
         &html[..3000.min(html.len())]
     );
-    assert_eq!(
-        invitation::Entity::find()
-            .count(&app.db)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(invited().await, 0);
 
     let accepted = app
         .post_form(page, page, &[("addresses", &list(50_000))])
         .await;
     assert_eq!(accepted.status(), 303);
-    assert_eq!(
-        invitation::Entity::find()
-            .count(&app.db)
-            .await
-            .expect("count"),
-        50_000
-    );
+    assert_eq!(invited().await, 50_000);
 
     // Outlook's way, with a name holding a comma.
     let outlook = "\"Svensson, Anna\" <anna@kommun.example>; Bo Ek <bo@kommun.example>";
     let response = app.post_form(page, page, &[("addresses", outlook)]).await;
     assert_eq!(response.status(), 303);
-    assert_eq!(
-        invitation::Entity::find()
-            .count(&app.db)
-            .await
-            .expect("count"),
-        50_002
-    );
+    assert_eq!(invited().await, 50_002);
 }
