@@ -44,4 +44,43 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// A whole number with its digits grouped by thousands, as each language writes it:
+    /// `99 900` (a no-break space) in Swedish, `99,900` in English.
+    pub fn number(self, n: i128) -> String {
+        let separator = match self {
+            Lang::Sv => '\u{a0}',
+            Lang::En => ',',
+        };
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() * 2);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(separator);
+            }
+            out.push(digit);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands_in_each_language() {
+        assert_eq!(Lang::Sv.number(99_900), "99\u{a0}900");
+        assert_eq!(Lang::En.number(1_234_567), "1,234,567");
+        assert_eq!(Lang::En.number(-1_000), "-1,000");
+        assert_eq!(Lang::Sv.number(999), "999");
+        assert_eq!(Lang::En.number(0), "0");
+        assert_eq!(
+            Lang::En.number(i128::from(i64::MAX) * 2),
+            "18,446,744,073,709,551,614"
+        );
+    }
 }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod entities;
 pub mod i18n;
 pub mod mail;
+pub mod problems;
 pub mod startup;
 pub mod stats;
 pub mod store;

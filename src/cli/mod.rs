@@ -175,8 +175,8 @@ pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Opti
         return FAILED;
     }
     let password = password.trim_end_matches(['\r', '\n']);
-    if let Err(e) = accounts::check_password(password) {
-        eprintln!("{e}");
+    if let Err(problem) = accounts::check_password(password, &new.email) {
+        eprintln!("{}", problem.message(crate::i18n::Lang::En));
         return FAILED;
     }
     let hash = match accounts::hash_password(password) {

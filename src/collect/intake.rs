@@ -8,6 +8,7 @@ use super::codes;
 use super::submit::{AccessProof, Submission};
 use super::wave::{Access, Wave};
 use crate::i18n::Lang;
+use crate::problems::Problems;
 use crate::survey::{AnswerProblem, Survey, validate};
 
 /// The body of `POST /api/v1/waves/{slug}/responses`.
@@ -26,8 +27,9 @@ pub struct ApiBody {
 pub enum Refusal {
     /// Not the contract's shape (422 with a message, no question details).
     Malformed(String),
-    /// Answers that do not fit the questionnaire (422 with one detail per question).
-    Answers(Vec<AnswerProblem>),
+    /// Answers that do not fit the questionnaire (422 with one detail per question, at most
+    /// [`crate::problems::SHOWN`] of them, and the count of all).
+    Answers(Problems<AnswerProblem>),
     /// An invite or class wave without an access code, or a code that cannot be ours (403).
     MissingCode,
 }
@@ -36,7 +38,12 @@ pub enum Refusal {
 pub fn from_json(wave: &Wave, survey: &Survey, body: &[u8]) -> Result<Submission, Refusal> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| Refusal::Malformed(format!("the body is not valid JSON: {e}")))?;
-    let parsed: ApiBody = serde_json::from_value(value.clone())
+    from_value(wave, survey, value)
+}
+
+/// [`from_json`] for a body already read as JSON (the API's extractor does that).
+pub fn from_value(wave: &Wave, survey: &Survey, value: Value) -> Result<Submission, Refusal> {
+    let parsed = ApiBody::deserialize(&value)
         .map_err(|e| Refusal::Malformed(format!("the body does not match the contract: {e}")))?;
     let submission_id = parse_submission_id(&parsed.submission_id)?;
     let language = match parsed.language.as_deref() {

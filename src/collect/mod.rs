@@ -7,6 +7,7 @@
 
 pub mod class_session;
 pub mod codes;
+pub mod csv_text;
 pub mod export;
 pub mod form;
 pub mod intake;

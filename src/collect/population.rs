@@ -2,11 +2,14 @@
 //! calibration later) and, for school waves, the number of classes per school (the population
 //! count of clusters in each stratum, i.e. the fpc).
 //!
-//! Every problem is reported with its line, and a file with any problem changes nothing.
+//! Every problem is reported with its line (the first hundred of them, and a count of the rest),
+//! and a file with any problem changes nothing. The CSV is read by `csv_text`: `,` or `;`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::survey::Survey;
+use super::csv_text::{self, at, quoted};
+use crate::problems::Problems;
+use crate::survey::{Survey, Text};
 
 /// One population cell: background variable → choice code, and how many people it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,201 +25,211 @@ impl PopulationCell {
     }
 }
 
-/// Splits one CSV line; quotes may enclose commas, `""` is a quote.
-fn split_line(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            (',', false) => fields.push(std::mem::take(&mut field).trim().to_owned()),
-            (c, _) => field.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed".to_owned());
-    }
-    fields.push(field.trim().to_owned());
-    Ok(fields)
-}
-
-/// Non-empty lines with their 1-based line numbers; a byte-order mark and `\r` are ignored.
-fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty())
-}
-
-fn parse_count(text: &str, what: &str) -> Result<i64, String> {
-    match text.parse::<i64>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("{what} `{text}` is not a whole number above 0")),
-    }
-}
+/// The most people one population cell may hold. Sweden has about 10.5 million inhabitants, so
+/// a larger figure is a typing or export mistake; it also keeps every sum far from overflowing.
+pub const MAX_CELL_TOTAL: i64 = 100_000_000;
+/// The most classes one school may have in the surveyed year group (a large upper-secondary
+/// school has a few dozen).
+pub const MAX_SCHOOL_CLASSES: i64 = 1_000;
 
 /// Parses population totals: a header of background question ids and `total`, then one row
-/// per cell with choice codes. Problems are `line N: message`.
-pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut rows = lines(text);
-    let Some((_, header)) = rows.next() else {
-        return Err(vec![
-            "the file is empty; the first line must name the columns, e.g. `age_band,gender,total`"
-                .to_owned(),
-        ]);
-    };
-    let header = split_line(header).map_err(|e| vec![format!("line 1: {e}")])?;
-    let Some(total_at) = header.iter().position(|h| h == "total") else {
-        return Err(vec!["line 1: there is no `total` column".to_owned()]);
+/// per cell with choice codes. Every problem names its line; the first hundred are kept.
+pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, Problems<Text>> {
+    let example = survey
+        .background_questions()
+        .take(2)
+        .map(|q| q.id.as_str())
+        .chain(["total"])
+        .collect::<Vec<_>>()
+        .join(",");
+    let table = csv_text::read(text, &example).map_err(one)?;
+    let mut problems = Problems::new();
+    let line = table.header_line;
+    let Some(total_at) = table.header.iter().position(|h| h == "total") else {
+        return Err(one(at(
+            line,
+            format!("det finns ingen kolumn `total`, t.ex. `{example}`"),
+            format!("there is no `total` column, e.g. `{example}`"),
+        )));
     };
     let mut variables = Vec::new();
-    for (i, name) in header.iter().enumerate() {
+    let mut named = HashSet::new();
+    for (i, name) in table.header.iter().enumerate() {
         if i == total_at {
             continue;
         }
+        let shown = quoted(name);
         match survey.question(name) {
-            Some(q) if q.background => variables.push((i, q)),
-            Some(_) => problems.push(format!(
-                "line 1: question `{name}` is not a background variable of survey `{}`",
-                survey.id
+            _ if !named.insert(name.as_str()) => problems.push(at(
+                line,
+                format!("kolumnen {shown} finns två gånger"),
+                format!("column {shown} appears twice"),
             )),
-            None => problems.push(format!(
-                "line 1: `{name}` is not a question of survey `{}`",
-                survey.id
+            Some(q) if q.background => variables.push((i, q)),
+            Some(_) => problems.push(at(
+                line,
+                format!(
+                    "frågan {shown} är inte en bakgrundsvariabel i enkäten `{}`",
+                    survey.id
+                ),
+                format!(
+                    "question {shown} is not a background variable of survey `{}`",
+                    survey.id
+                ),
+            )),
+            None => problems.push(at(
+                line,
+                format!("{shown} är inte en fråga i enkäten `{}`", survey.id),
+                format!("{shown} is not a question of survey `{}`", survey.id),
             )),
         }
     }
     if variables.is_empty() && problems.is_empty() {
-        problems.push("line 1: name at least one background variable besides `total`".to_owned());
+        problems.push(at(
+            line,
+            "ange minst en bakgrundsvariabel utöver `total`",
+            "name at least one background variable besides `total`",
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut cells = Vec::new();
-    let mut seen = HashSet::new();
-    for (line_no, line) in rows {
-        let fields = match split_line(line) {
-            Ok(f) if f.len() == header.len() => f,
-            Ok(f) => {
-                problems.push(format!(
-                    "line {line_no}: {} fields, the header has {}",
-                    f.len(),
-                    header.len()
-                ));
-                continue;
-            }
-            Err(e) => {
-                problems.push(format!("line {line_no}: {e}"));
-                continue;
-            }
-        };
+    let mut first_line_of = HashMap::new();
+    for row in &table.rows {
+        if let Some(problem) = table.width_problem(row) {
+            problems.push(problem);
+            continue;
+        }
+        let line = row.line;
         let mut cell = BTreeMap::new();
         for (i, q) in &variables {
-            let code = &fields[*i];
+            let code = &row.fields[*i];
             match q.choice(code) {
                 Some(choice) if !choice.missing => {
                     cell.insert(q.id.clone(), code.clone());
                 }
-                Some(_) => problems.push(format!(
-                    "line {line_no}: `{code}` of `{}` is a missing-value code, which has no population",
-                    q.id
+                Some(_) => problems.push(at(
+                    line,
+                    format!(
+                        "{} i `{}` är en kod för saknat svar, som inte har någon befolkning",
+                        quoted(code),
+                        q.id
+                    ),
+                    format!(
+                        "{} of `{}` is a missing-value code, which has no population",
+                        quoted(code),
+                        q.id
+                    ),
                 )),
-                None => problems.push(format!(
-                    "line {line_no}: `{code}` is not a choice of question `{}`",
-                    q.id
+                None => problems.push(at(
+                    line,
+                    format!(
+                        "{} är inte ett svarsalternativ i frågan `{}`",
+                        quoted(code),
+                        q.id
+                    ),
+                    format!("{} is not a choice of question `{}`", quoted(code), q.id),
                 )),
             }
         }
-        match parse_count(&fields[total_at], "total") {
+        match csv_text::count(&row.fields[total_at], "total", MAX_CELL_TOTAL, line) {
             Ok(total) if cell.len() == variables.len() => {
                 let row = PopulationCell { cell, total };
-                if !seen.insert(row.key()) {
-                    problems.push(format!("line {line_no}: the same cell appears twice"));
+                if let Some(first) = first_line_of.insert(row.key(), line) {
+                    problems.push(at(
+                        line,
+                        format!("samma cell finns redan på rad {first}"),
+                        format!("the same cell is already on line {first}"),
+                    ));
                 }
                 cells.push(row);
             }
             Ok(_) => {}
-            Err(e) => problems.push(format!("line {line_no}: {e}")),
+            Err(problem) => problems.push(problem),
         }
     }
     if cells.is_empty() && problems.is_empty() {
-        problems.push("the file has a header but no rows".to_owned());
+        problems.push(no_rows());
     }
-    if problems.is_empty() {
-        Ok(cells)
-    } else {
-        Err(problems)
-    }
+    problems.or_ok(cells)
 }
 
 /// Parses classes per school: header `school,classes`, one row per school.
-pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut rows = lines(text);
-    match rows.next().map(|(_, h)| split_line(h)) {
-        Some(Ok(h)) if h == ["school", "classes"] => {}
-        Some(_) => {
-            return Err(vec![
-                "line 1: the header must be `school,classes`".to_owned(),
-            ]);
-        }
-        None => {
-            return Err(vec![
-                "the file is empty; the first line must be `school,classes`".to_owned(),
-            ]);
-        }
+pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Problems<Text>> {
+    const HEADER: &str = "school,classes";
+    let table = csv_text::read(text, HEADER).map_err(one)?;
+    if !table
+        .header
+        .iter()
+        .map(|h| h.to_lowercase())
+        .eq(["school", "classes"])
+    {
+        let sep = table.delimiter.to_string();
+        return Err(one(at(
+            table.header_line,
+            format!(
+                "rubrikraden ska vara `{HEADER}`, inte {}",
+                quoted(&table.header.join(&sep))
+            ),
+            format!(
+                "the header must be `{HEADER}`, not {}",
+                quoted(&table.header.join(&sep))
+            ),
+        )));
     }
+    let mut problems = Problems::new();
     let mut schools = Vec::new();
-    let mut seen = HashSet::new();
-    for (line_no, line) in rows {
-        let fields = match split_line(line) {
-            Ok(f) if f.len() == 2 => f,
-            Ok(f) => {
-                problems.push(format!("line {line_no}: {} fields, expected 2", f.len()));
-                continue;
-            }
-            Err(e) => {
-                problems.push(format!("line {line_no}: {e}"));
-                continue;
-            }
-        };
-        let school = fields[0].clone();
-        if school.is_empty() || school.len() > 100 {
-            problems.push(format!(
-                "line {line_no}: the school id must be 1–100 characters"
+    let mut first_line_of = HashMap::new();
+    for row in &table.rows {
+        if let Some(problem) = table.width_problem(row) {
+            problems.push(problem);
+            continue;
+        }
+        let (school, line) = (&row.fields[0], row.line);
+        if school.chars().count() > 100 {
+            problems.push(at(
+                line,
+                "skolans id får ha högst 100 tecken",
+                "the school id may have at most 100 characters",
             ));
             continue;
         }
-        match parse_count(&fields[1], "classes").map(i32::try_from) {
-            Ok(Ok(n)) => {
-                if !seen.insert(school.clone()) {
-                    problems.push(format!("line {line_no}: school `{school}` appears twice"));
+        if school.is_empty() {
+            problems.push(at(line, "skolans id saknas", "the school id is missing"));
+            continue;
+        }
+        match csv_text::count(&row.fields[1], "classes", MAX_SCHOOL_CLASSES, line) {
+            Ok(n) => {
+                if let Some(first) = first_line_of.insert(school.clone(), line) {
+                    problems.push(at(
+                        line,
+                        format!("skolan {} finns redan på rad {first}", quoted(school)),
+                        format!("school {} is already on line {first}", quoted(school)),
+                    ));
                 }
-                schools.push((school, n));
+                // MAX_SCHOOL_CLASSES fits an i32.
+                schools.push((school.clone(), i32::try_from(n).unwrap_or(i32::MAX)));
             }
-            Ok(Err(_)) => problems.push(format!("line {line_no}: too many classes")),
-            Err(e) => problems.push(format!("line {line_no}: {e}")),
+            Err(problem) => problems.push(problem),
         }
     }
     if schools.is_empty() && problems.is_empty() {
-        problems.push("the file has a header but no rows".to_owned());
+        problems.push(no_rows());
     }
-    if problems.is_empty() {
-        Ok(schools)
-    } else {
-        Err(problems)
+    problems.or_ok(schools)
+}
+
+fn one(problem: Text) -> Problems<Text> {
+    let mut problems = Problems::new();
+    problems.push(problem);
+    problems
+}
+
+fn no_rows() -> Text {
+    Text {
+        sv: "filen har en rubrikrad men inga rader".to_owned(),
+        en: "the file has a header but no rows".to_owned(),
     }
 }
 
@@ -231,59 +244,125 @@ mod tests {
         crate::survey::load_str(&path, &text).expect("valid survey")
     }
 
-    #[test]
-    fn totals_are_read_per_cell_of_background_codes() {
-        let survey = resident_survey();
+    /// The first background question's id and its codes that are not missing-value codes.
+    fn background(survey: &Survey) -> (&str, Vec<&str>) {
         let q = survey
             .background_questions()
             .next()
             .expect("a background question");
-        let codes: Vec<&str> = q
-            .choices()
-            .iter()
-            .filter(|c| !c.missing)
-            .map(|c| c.code.as_str())
-            .collect();
+        let codes = q.choices().iter().filter(|c| !c.missing);
+        (&q.id, codes.map(|c| c.code.as_str()).collect())
+    }
+
+    #[test]
+    fn totals_are_read_per_cell_of_background_codes() {
+        let survey = resident_survey();
+        let (id, codes) = background(&survey);
         let text = format!(
             "{id},total\n{a},120\n\"{b}\",80\n",
-            id = q.id,
             a = codes[0],
             b = codes[1]
         );
         let cells = parse_totals(&survey, &text).expect("valid");
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[1].total, 80);
-        assert_eq!(cells[0].key(), format!("{{\"{}\":\"{}\"}}", q.id, codes[0]));
+        assert_eq!(cells[0].key(), format!("{{\"{id}\":\"{}\"}}", codes[0]));
+    }
+
+    /// The English texts of the shown problems, one per line.
+    fn english(problems: &Problems<Text>) -> String {
+        problems
+            .iter()
+            .map(|p| p.en.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
     fn every_bad_line_is_named() {
         let survey = resident_survey();
-        let q = survey
-            .background_questions()
-            .next()
-            .expect("a background question");
-        let good = &q.choices()[0].code;
+        let (id, codes) = background(&survey);
+        let good = codes[0];
         let text = format!(
-            "{id},total\n{good},12\nnope,3\n{good},-1\n{good}\n{good},5\n",
-            id = q.id
+            "{id},total\n{good},12\nnope,3\n{good},-1\n{good}\n{good},5\n{good},9223372036854775807\n"
         );
         let problems = parse_totals(&survey, &text).expect_err("invalid");
-        let all = problems.join("\n");
+        let all = english(&problems);
         assert!(all.contains("line 3: `nope` is not a choice"), "{all}");
         assert!(all.contains("line 4: total `-1`"), "{all}");
-        assert!(all.contains("line 5: 1 fields"), "{all}");
-        assert!(all.contains("line 6: the same cell appears twice"), "{all}");
+        assert!(
+            all.contains("line 5: 1 fields, but the header has 2"),
+            "{all}"
+        );
+        assert!(
+            all.contains("line 6: the same cell is already on line 2"),
+            "{all}"
+        );
+        assert!(
+            all.contains("line 7: total `9223372036854775807` is more than 100,000,000"),
+            "{all}"
+        );
+        assert!(
+            problems[0].sv.starts_with("rad 3: `nope` är inte"),
+            "{:?}",
+            problems[0]
+        );
         let header = parse_totals(&survey, "safe_night,total\nx,1\n").expect_err("not background");
-        assert!(header[0].starts_with("line 1:"), "{header:?}");
+        assert!(header[0].en.starts_with("line 1:"), "{header:?}");
+    }
+
+    #[test]
+    fn swedish_excel_files_with_semicolons_and_quotes_are_read() {
+        let survey = resident_survey();
+        let (id, codes) = background(&survey);
+        let text = format!(
+            "\u{feff}\"{id}\";\"total\"\r\n\"{a}\";\"1 200\"\r\n{b};80\r\n",
+            a = codes[0],
+            b = codes[1]
+        );
+        let cells = parse_totals(&survey, &text).expect("valid");
+        assert_eq!(
+            cells.iter().map(|c| c.total).collect::<Vec<_>>(),
+            [1200, 80]
+        );
+        let one_column = parse_totals(&survey, &format!("{id} total\n")).expect_err("bad");
+        assert!(
+            english(&one_column).contains("commas (,) or semicolons (;)"),
+            "{one_column:?}"
+        );
+    }
+
+    #[test]
+    fn a_file_of_duplicates_gives_a_hundred_problems_and_a_count() {
+        let survey = resident_survey();
+        let (id, codes) = background(&survey);
+        let mut text = format!("{id},total\n");
+        for _ in 0..100_001 {
+            text.push_str(&format!("{},5\n", codes[0]));
+        }
+        let problems = parse_totals(&survey, &text).expect_err("duplicates");
+        assert_eq!(problems.len(), crate::problems::SHOWN);
+        assert_eq!(problems.total(), 100_000);
+        assert_eq!(
+            problems.more_line(crate::i18n::Lang::Sv).as_deref(),
+            Some("… och 99\u{a0}900 fel till")
+        );
     }
 
     #[test]
     fn classes_per_school_are_read_and_checked() {
         let rows = parse_school_classes("school,classes\r\nS1,4\nS2,2\n").expect("valid");
         assert_eq!(rows, vec![("S1".to_owned(), 4), ("S2".to_owned(), 2)]);
-        let problems = parse_school_classes("school,classes\nS1,0\nS1,2\nS1,2\n").expect_err("bad");
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(parse_school_classes("skola,klasser\n").is_err());
+        let rows = parse_school_classes("School;Classes\n\"S;1\";4\n").expect("semicolons");
+        assert_eq!(rows, vec![("S;1".to_owned(), 4)]);
+        let problems =
+            parse_school_classes("school,classes\nS1,0\nS1,2\nS1,2\nS2,5000\n").expect_err("bad");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(english(&problems).contains("line 5: classes `5000` is more than 1,000"));
+        let header = parse_school_classes("skola,klasser\n").expect_err("header");
+        assert!(
+            header[0].en.contains("must be `school,classes`"),
+            "{header:?}"
+        );
     }
 }

@@ -74,13 +74,23 @@ pub async fn replace_school_classes(
     txn.commit().await
 }
 
-/// (cells, sum of totals) uploaded for a wave.
-pub async fn totals_summary(db: &impl ConnectionTrait, wave_id: &str) -> Result<(u64, i64), DbErr> {
+/// (cells, sum of totals) uploaded for a wave. The sum is taken in i128: each total is an i64
+/// (and rows stored before totals were bounded may be as large as i64 allows), so no number of
+/// cells can make it wrap.
+pub async fn totals_summary(
+    db: &impl ConnectionTrait,
+    wave_id: &str,
+) -> Result<(u64, i128), DbErr> {
     let rows = population_total::Entity::find()
         .filter(population_total::Column::WaveId.eq(wave_id))
         .all(db)
         .await?;
-    Ok((rows.len() as u64, rows.iter().map(|r| r.total).sum()))
+    Ok((rows.len() as u64, sum_totals(rows.iter().map(|r| r.total))))
+}
+
+/// The sum of population totals, without overflow.
+pub fn sum_totals(totals: impl IntoIterator<Item = i64>) -> i128 {
+    totals.into_iter().map(i128::from).sum()
 }
 
 /// Classes per school of a wave, by school id.
@@ -103,4 +113,17 @@ pub async fn school_count(db: &impl ConnectionTrait, wave_id: &str) -> Result<u6
         .filter(school_class::Column::WaveId.eq(wave_id))
         .count(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_totals_are_summed_without_wrapping() {
+        assert_eq!(
+            sum_totals([i64::MAX, i64::MAX, 1]),
+            2 * i128::from(i64::MAX) + 1
+        );
+    }
 }

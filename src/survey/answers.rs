@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::model::{Question, QuestionKind, Survey};
+use crate::problems::{Problems, SHOWN};
 
 /// One answer, typed by its question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,15 +95,30 @@ impl AnswerProblem {
 /// are visited in file order; visibility comes from the answers accepted so far, so a hidden
 /// question counts as unanswered downstream. When an answer is invalid, the visibility of
 /// questions depending on it is unknown, and they get no "required"/"hidden" complaints.
+///
+/// Problems are capped (see [`Problems`]): a body with 100,000 unknown keys names the first
+/// hundred and counts the rest, which costs one lookup per question, not per key.
 pub fn validate(
     survey: &Survey,
     answers: &Map<String, Value>,
-) -> Result<ValidatedAnswers, Vec<AnswerProblem>> {
-    let mut problems: Vec<AnswerProblem> = answers
+) -> Result<ValidatedAnswers, Problems<AnswerProblem>> {
+    let mut problems = Problems::new();
+    let known = survey
+        .questions()
+        .filter(|q| answers.contains_key(&q.id))
+        .count();
+    let unknown = answers.len() - known;
+    for id in answers
         .keys()
         .filter(|id| survey.question(id).is_none())
-        .map(|id| AnswerProblem::new(id, "there is no such question in this survey"))
-        .collect();
+        .take(unknown.min(SHOWN))
+    {
+        problems.push(AnswerProblem::new(
+            id,
+            "there is no such question in this survey",
+        ));
+    }
+    problems.count_more(unknown - problems.total());
     let mut accepted = ValidatedAnswers::default();
     // Questions whose answer (or visibility) could not be established.
     let mut uncertain: HashSet<&str> = HashSet::new();
@@ -138,11 +154,7 @@ pub fn validate(
             (true, None) | (false, None) => {}
         }
     }
-    if problems.is_empty() {
-        Ok(accepted)
-    } else {
-        Err(problems)
-    }
+    problems.or_ok(accepted)
 }
 
 impl Question {

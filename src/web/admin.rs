@@ -8,9 +8,11 @@ use maud::Markup;
 use serde::Deserialize;
 
 use super::auth::CurrentUser;
+use super::views::forms::FormErrors;
 use super::views::{PageCtx, admin as view};
 use super::{ADMIN, AppError, AppState, Routes};
-use crate::accounts::{self, NewUser, Role};
+use crate::accounts::{self, AccountError, NewUser, Role};
+use crate::i18n::Lang;
 use crate::store;
 
 pub fn routes() -> Routes {
@@ -38,7 +40,12 @@ async fn survey(
 
 async fn users(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
     let users = store::users::list(&state.db).await?;
-    Ok(view::users(&ctx, &users, &view::UserForm::default(), None))
+    Ok(view::users(
+        &ctx,
+        &users,
+        &view::UserForm::default(),
+        &FormErrors::new(),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -53,6 +60,16 @@ pub struct AddUserForm {
     password: String,
 }
 
+/// The field an account problem belongs to.
+fn account_field(e: &AccountError) -> &'static str {
+    match e {
+        AccountError::BadEmail(_) | AccountError::EmailTaken(_) => "email",
+        AccountError::SchoolMissing
+        | AccountError::SchoolNotAllowed(_)
+        | AccountError::BadSchool(_) => "school",
+    }
+}
+
 async fn add_user(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -64,19 +81,26 @@ async fn add_user(
         role: form.role.clone(),
         school: form.school.clone(),
     };
-    let checked = Role::parse(&form.role)
-        .ok_or_else(|| format!("`{}` is not a role", form.role))
-        .and_then(|role| {
-            NewUser::parse(&form.email, role, Some(&form.school)).map_err(|e| e.to_string())
-        })
-        .and_then(|new| {
-            accounts::check_password(&form.password)
-                .map(|()| new)
-                .map_err(|e| e.to_string())
-        });
-    let new = match checked {
-        Ok(new) => new,
-        Err(message) => return rerender(&ctx, &state, &refill, &message).await,
+    let mut errors = FormErrors::new();
+    let new = match Role::parse(&form.role) {
+        None => {
+            let message = match ctx.lang {
+                Lang::Sv => format!("`{}` är inte en roll", form.role),
+                Lang::En => format!("`{}` is not a role", form.role),
+            };
+            errors.add("role", message);
+            None
+        }
+        Some(role) => NewUser::parse(&form.email, role, Some(&form.school))
+            .map_err(|e| errors.add(account_field(&e), e.message(ctx.lang)))
+            .ok(),
+    };
+    // The password is checked against the address as typed, also when the address was refused.
+    if let Err(problem) = accounts::check_password(&form.password, &form.email) {
+        errors.add("password", problem.message(ctx.lang));
+    }
+    let Some(new) = new.filter(|_| errors.is_empty()) else {
+        return rerender(&ctx, &state, &refill, &errors).await;
     };
     let hash = accounts::hash_password_limited(form.password)
         .await
@@ -87,7 +111,8 @@ async fn add_user(
     match store::users::add(&state.db, &new, hash, &admin.email).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(store::users::AddUserError::Invalid(e)) => {
-            rerender(&ctx, &state, &refill, &e.to_string()).await
+            errors.add(account_field(&e), e.message(ctx.lang));
+            rerender(&ctx, &state, &refill, &errors).await
         }
         Err(store::users::AddUserError::Db(e)) => Err(e.into()),
     }
@@ -97,10 +122,10 @@ async fn rerender(
     ctx: &PageCtx,
     state: &AppState,
     form: &view::UserForm,
-    message: &str,
+    errors: &FormErrors,
 ) -> Result<Response, AppError> {
     let users = store::users::list(&state.db).await?;
-    let page = view::users(ctx, &users, form, Some(message));
+    let page = view::users(ctx, &users, form, errors);
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

@@ -4,17 +4,18 @@
 //! same submission id with another body, 422 answers that do not fit, 404 unknown wave, 403 a
 //! missing, used or wrong access code, 410 a wave that is closed or not open yet.
 
-use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::error::Detail;
+use super::extract::Json;
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::collect::{Outcome, Refusal, Wave, WaveState, intake};
-use crate::survey::Survey;
+use crate::i18n::Lang;
+use crate::problems::Problems;
+use crate::survey::{AnswerProblem, Survey};
 
 pub fn routes() -> Routes {
     Routes::default().post("/api/v1/waves/{slug}/responses", PUBLIC, submit)
@@ -51,12 +52,12 @@ pub fn refusal_error(refusal: Refusal) -> AppError {
             details: Vec::new(),
         },
         Refusal::Answers(problems) => AppError::Validation {
-            message: "some answers do not fit the questionnaire".into(),
+            message: answers_message(&problems),
             details: problems
-                .into_iter()
+                .iter()
                 .map(|p| Detail {
-                    question: p.question,
-                    message: p.message,
+                    question: p.question.clone(),
+                    message: p.message.clone(),
                 })
                 .collect(),
         },
@@ -66,13 +67,26 @@ pub fn refusal_error(refusal: Refusal) -> AppError {
     }
 }
 
+/// The 422's `error`: how many answers do not fit, and how many of them `details` lists.
+fn answers_message(problems: &Problems<AnswerProblem>) -> String {
+    match (problems.total(), problems.hidden()) {
+        (1, _) => "1 answer does not fit the questionnaire".to_owned(),
+        (n, 0) => format!("{n} answers do not fit the questionnaire"),
+        (n, _) => format!(
+            "{} answers do not fit the questionnaire; details lists the first {}",
+            Lang::En.number(n as i128),
+            problems.len()
+        ),
+    }
+}
+
 async fn submit(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    body: Bytes,
+    Json(body): Json<Value>,
 ) -> Result<Response, AppError> {
     let (wave, survey) = open_wave(&state, &slug).await?;
-    let submission = intake::from_json(&wave, &survey, &body).map_err(refusal_error)?;
+    let submission = intake::from_value(&wave, &survey, body).map_err(refusal_error)?;
     let outcome = state
         .collector
         .submit(submission)
@@ -80,11 +94,13 @@ async fn submit(
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(match outcome {
         Outcome::Created => {
-            (StatusCode::CREATED, Json(json!({"status": "stored"}))).into_response()
+            (StatusCode::CREATED, axum::Json(json!({"status": "stored"}))).into_response()
         }
-        Outcome::Repeated => {
-            (StatusCode::OK, Json(json!({"status": "stored before"}))).into_response()
-        }
+        Outcome::Repeated => (
+            StatusCode::OK,
+            axum::Json(json!({"status": "stored before"})),
+        )
+            .into_response(),
         Outcome::Conflict => {
             return Err(AppError::Conflict(
                 "this submission_id was used before with other content".into(),

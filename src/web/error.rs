@@ -1,8 +1,8 @@
 //! The one error type of the web layer.
 //!
 //! Handlers return `Result<_, AppError>`. An error becomes a status and a JSON body; for pages (any
-//! path outside `/api/`) the `render_error_pages` middleware in `web::middleware` turns that into an
-//! HTML page in the visitor's language. Database and unexpected errors are logged with their cause
+//! path outside `/api/`) the `render_errors` middleware in `web::middleware` turns that into an
+//! HTML page in the visitor's language (and gives axum's own plain-text refusals the same shapes). Database and unexpected errors are logged with their cause
 //! chain and answered with a plain 500 that reveals nothing.
 
 use axum::Json;
@@ -27,6 +27,15 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     BadRequest(String),
+    /// A request that cannot be read at all: malformed JSON or form data (400), a body over the
+    /// route's limit (413), a Content-Type the route does not take (415). Said in both
+    /// languages, since the page shows it as it is; the API's `error` is the English text.
+    #[error("{en}")]
+    Unreadable {
+        status: StatusCode,
+        sv: String,
+        en: String,
+    },
     #[error("{message}")]
     Validation {
         message: String,
@@ -51,6 +60,8 @@ pub enum AppError {
 pub struct ErrorInfo {
     pub status: StatusCode,
     pub message: String,
+    /// The message in Swedish, where the error has one (else pages show `message`).
+    pub message_sv: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -68,12 +79,57 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unreadable { status, .. } => *status,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl AppError {
+    /// axum's own plain-text error answer (`text`, possibly empty) as trygg's error.
+    pub fn from_plain(status: StatusCode, text: &str) -> AppError {
+        let text = text.trim();
+        if status.is_server_error() {
+            // A bug (a missing extension, say): logged, and answered with nothing of its text.
+            return AppError::Internal(anyhow::anyhow!("{status} from axum: {text}"));
+        }
+        let (sv, en) = match status {
+            StatusCode::BAD_REQUEST => {
+                ("Begäran kunde inte läsas", "The request could not be read")
+            }
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "Den här adressen tar inte emot den metoden",
+                "This address does not take that method",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "Det som skickades är för stort",
+                "What was sent is too large",
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "Innehållstypen (Content-Type) tas inte emot här",
+                "That Content-Type is not accepted here",
+            ),
+            _ => (
+                "Begäran kunde inte utföras",
+                "The request could not be carried out",
+            ),
+        };
+        let detail = |lead: &str| {
+            if text.is_empty() {
+                format!("{lead}.")
+            } else {
+                format!("{lead}: {text}")
+            }
+        };
+        AppError::Unreadable {
+            status,
+            sv: detail(sv),
+            en: detail(en),
         }
     }
 }
@@ -99,14 +155,20 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
-        if let AppError::TooManyRequests(secs) = self
-            && let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string())
+        if let AppError::TooManyRequests(secs) = &self
+            && let Ok(value) = HeaderValue::from_str(&(*secs).max(1).to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        response
-            .extensions_mut()
-            .insert(ErrorInfo { status, message });
+        let message_sv = match self {
+            AppError::Unreadable { sv, .. } => Some(sv),
+            _ => None,
+        };
+        response.extensions_mut().insert(ErrorInfo {
+            status,
+            message,
+            message_sv,
+        });
         response
     }
 }

@@ -1,20 +1,203 @@
-//! Extractors whose rejections are answered through [`AppError`], like every other error.
+//! Extractors whose rejections are answered through [`AppError`], like every other error: a
+//! form or JSON body that is too large (413), of the wrong Content-Type (415) or malformed (400)
+//! gets trygg's error page in the visitor's language, or the API's JSON error.
 
-use axum::extract::FromRequest;
-use axum::extract::rejection::FormRejection;
+use axum::body::HttpBody;
+use axum::extract::{FromRequest, Request};
+use axum::http::{Extensions, StatusCode};
+use axum::response::IntoResponse;
+use serde::de::DeserializeOwned;
 
 use super::AppError;
 
-/// `axum::Form`, but a malformed body gets trygg's error page (or JSON) instead of plain text.
-#[derive(FromRequest)]
-#[from_request(via(axum::Form), rejection(AppError))]
+/// The largest body a route reads unless it sets its own limit ([`BodyLimit`]).
+pub const DEFAULT_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest body of a route, in bytes: the app sets [`DEFAULT_BODY_BYTES`], a route may set
+/// more (with axum's `DefaultBodyLimit` to the same number, which the extractors obey). The
+/// CSRF check reads forms up to it, and a refusal names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
+
+/// The body limit of this request.
+pub fn body_limit(extensions: &Extensions) -> usize {
+    extensions
+        .get::<BodyLimit>()
+        .map_or(DEFAULT_BODY_BYTES, |l| l.0)
+}
+
+/// How much of a body over the limit is still read (and thrown away) before the refusal is
+/// sent. A server that answers while the client is still sending and then closes the
+/// connection makes the client's network stack drop the answer (a reset); reading on lets the
+/// client see its 413. Beyond this the connection is simply closed.
+const DRAIN_BYTES: usize = 8 * 1024 * 1024;
+
+/// The request with its whole body read into memory, or 413 for a body over `limit` bytes.
+pub async fn buffered(req: Request, limit: usize) -> Result<Request, AppError> {
+    let (parts, mut body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit.saturating_add(DRAIN_BYTES)) {
+        return Err(too_large(limit));
+    }
+    let mut data = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|e| AppError::Unreadable {
+            status: StatusCode::BAD_REQUEST,
+            sv: format!("Innehållet kunde inte tas emot: {e}"),
+            en: format!("The body could not be received: {e}"),
+        })?;
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(chunk.len());
+        if seen <= limit {
+            data.extend_from_slice(&chunk);
+        } else if seen > limit.saturating_add(DRAIN_BYTES) {
+            break;
+        }
+    }
+    if seen > limit {
+        return Err(too_large(limit));
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(data)))
+}
+
+/// Reads the body within the route's limit, then runs axum's extractor `X` on it; its
+/// rejection becomes trygg's error.
+async fn extract<S, X>(req: Request, state: &S, body: Body) -> Result<X, AppError>
+where
+    S: Send + Sync,
+    X: FromRequest<S>,
+    X::Rejection: IntoResponse + std::fmt::Display,
+{
+    let limit = body_limit(req.extensions());
+    let req = buffered(req, limit).await?;
+    X::from_request(req, state).await.map_err(|rejection| {
+        let detail = rejection.to_string();
+        refused(body, rejection.into_response().status(), &detail, limit)
+    })
+}
+
+/// `axum::Form`, but refused through [`AppError`].
 pub struct Form<T>(pub T);
 
-impl From<FormRejection> for AppError {
-    fn from(rejection: FormRejection) -> Self {
-        AppError::BadRequest(format!(
-            "the form could not be read: {}",
-            rejection.body_text()
-        ))
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let axum::Form(value) = extract(req, state, Body::Form).await?;
+        Ok(Form(value))
+    }
+}
+
+/// `axum::Json`, but refused through [`AppError`].
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(value) = extract(req, state, Body::Json).await?;
+        Ok(Json(value))
+    }
+}
+
+/// What kind of body a route expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    Form,
+    Json,
+}
+
+/// The error for a body an extractor refused with `status` (axum's `detail` says why).
+pub fn refused(body: Body, status: StatusCode, detail: &str, limit: usize) -> AppError {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(limit),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => wrong_content_type(body),
+        _ => {
+            let (sv, en) = match body {
+                Body::Form => ("Formuläret kunde inte läsas", "The form could not be read"),
+                Body::Json => (
+                    "Innehållet är inte giltig JSON",
+                    "The body is not valid JSON",
+                ),
+            };
+            // axum's text ends with the parser's own words (line and column for JSON).
+            AppError::Unreadable {
+                status: StatusCode::BAD_REQUEST,
+                sv: format!("{sv}: {detail}"),
+                en: format!("{en}: {detail}"),
+            }
+        }
+    }
+}
+
+/// 413, naming the limit.
+pub fn too_large(limit: usize) -> AppError {
+    let size = size_text(limit);
+    AppError::Unreadable {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        sv: format!("Det som skickades är för stort: här tas högst {size} emot."),
+        en: format!("What was sent is too large: at most {size} is accepted here."),
+    }
+}
+
+/// 415, naming the Content-Type the route takes.
+pub fn wrong_content_type(body: Body) -> AppError {
+    let expected = match body {
+        Body::Form => "application/x-www-form-urlencoded",
+        Body::Json => "application/json",
+    };
+    AppError::Unreadable {
+        status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        sv: format!("Innehållet måste skickas med Content-Type: {expected}."),
+        en: format!("The body must be sent with Content-Type: {expected}."),
+    }
+}
+
+/// A size in whole kB below a megabyte, else in whole MB (1 MB = 1,048,576 bytes).
+fn size_text(bytes: usize) -> String {
+    const KB: usize = 1024;
+    if bytes < KB * KB {
+        format!("{} kB", bytes.div_ceil(KB))
+    } else {
+        format!("{} MB", bytes.div_ceil(KB * KB))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_keep_their_status_and_name_what_is_expected() {
+        let e = refused(
+            Body::Json,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "",
+            2 * 1024 * 1024,
+        );
+        assert_eq!(e.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            e.to_string(),
+            "What was sent is too large: at most 2 MB is accepted here."
+        );
+        let e = refused(Body::Form, StatusCode::UNSUPPORTED_MEDIA_TYPE, "", 0);
+        assert!(e.to_string().contains("application/x-www-form-urlencoded"));
+        let e = refused(
+            Body::Form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "duplicate field",
+            0,
+        );
+        assert_eq!(e.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(size_text(1000), "1 kB");
+        assert_eq!(size_text(40_000_000), "39 MB");
     }
 }

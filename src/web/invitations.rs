@@ -12,12 +12,18 @@ use super::views::PageCtx;
 use super::views::invitations as view;
 use super::{ADMIN, AppError, AppState, Routes};
 use crate::collect::{Access, Wave, WaveState, invitations};
+use crate::problems::Problems;
 use crate::store;
 
 pub fn routes() -> Routes {
     Routes::default()
         .get("/admin/waves/{slug}/invitations", ADMIN, show)
-        .post("/admin/waves/{slug}/invitations", ADMIN, upload)
+        .post_limited(
+            "/admin/waves/{slug}/invitations",
+            ADMIN,
+            invitations::MAX_FORM_BYTES,
+            upload,
+        )
         .post("/admin/waves/{slug}/reminders", ADMIN, remind)
         .post("/admin/waves/{slug}/invitations/retry", ADMIN, retry)
 }
@@ -37,7 +43,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let wave = invite_wave(&state, &slug).await?;
     let summary = store::invitations::summary(&state.db, &wave.id).await?;
-    Ok(view::page(&ctx, &wave, &summary, "", &[]).into_response())
+    Ok(view::page(&ctx, &wave, &summary, "", &Problems::new()).into_response())
 }
 
 #[derive(Deserialize)]

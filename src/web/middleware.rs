@@ -5,19 +5,18 @@ use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 use super::auth::{CsrfToken, cookie_value};
 use super::error::{AppError, ErrorInfo};
+use super::extract::{Body as FormBody, body_limit, buffered, wrong_content_type};
 use super::views::{self, PageCtx};
 use crate::i18n::Lang;
 use crate::util::constant_time_eq;
 
-/// Largest form body the CSRF check reads.
-const MAX_FORM_BYTES: usize = 1024 * 1024;
 pub const LANG_COOKIE: &str = "trygg_lang";
 
 /// One span per request with the method and the route *pattern* (never the raw path, which may
@@ -142,10 +141,25 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
             Err(refused())
         };
     }
-    let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| AppError::BadRequest("the form is too large".to_owned()))?;
+    // Only a form can carry the token in its body: anything else is refused for its type, which
+    // says more than "the form has expired".
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';').next().is_some_and(|t| {
+                t.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        });
+    if !is_form {
+        return Err(wrong_content_type(FormBody::Form));
+    }
+    let limit = body_limit(req.extensions());
+    let (parts, body) = buffered(req, limit).await?.into_parts();
+    // The body is in memory now: collecting it again copies no bytes.
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let sent = form_urlencoded_value(&bytes, "_csrf");
     match sent {
         Some(sent) if !expected.is_empty() && constant_time_eq(&sent, &expected) => Ok(next
@@ -155,28 +169,62 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
     }
 }
 
-/// Turns an error response outside `/api/` into a page in the visitor's language.
-pub async fn render_error_pages(req: Request, next: Next) -> Response {
-    if req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
+/// Gives every error answer trygg's shape: outside `/api/` a page in the visitor's language,
+/// under `/api/` the JSON `{"error": …}`. Errors of trygg's handlers say what they are in an
+/// [`ErrorInfo`]; axum's own plain-text refusals (an unreadable query or path, a method the
+/// route does not have, …) are read (their text is short) and said again the same way.
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
     let ctx = PageCtx::from_extensions(req.extensions(), req.uri());
     let response = next.run(req).await;
-    let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
-        return response;
+    let info = match response.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        None if is_plain_error(&response) => {
+            let (parts, body) = response.into_parts();
+            let text = to_bytes(body, 4096).await.unwrap_or_default();
+            let error = AppError::from_plain(parts.status, &String::from_utf8_lossy(&text));
+            let mut rewritten = error.into_response();
+            if let Some(allow) = parts.headers.get(header::ALLOW) {
+                rewritten.headers_mut().insert(header::ALLOW, allow.clone());
+            }
+            if api {
+                return rewritten;
+            }
+            let Some(info) = rewritten.extensions().get::<ErrorInfo>().cloned() else {
+                return rewritten;
+            };
+            return page_for(&ctx, &info, &rewritten);
+        }
+        None => return response,
     };
-    let mut page = (
-        info.status,
-        views::error_page(&ctx, info.status, &info.message),
-    )
-        .into_response();
-    for name in [header::RETRY_AFTER, header::SET_COOKIE] {
+    if api {
+        return response;
+    }
+    page_for(&ctx, &info, &response)
+}
+
+/// An error answer that is not trygg's own: no [`ErrorInfo`], and plain text or no body type.
+fn is_plain_error(response: &Response) -> bool {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    (status.is_client_error() || status.is_server_error()) && plain
+}
+
+/// The error page for `info`, keeping the headers of the original answer that still matter.
+fn page_for(ctx: &PageCtx, info: &ErrorInfo, response: &Response) -> Response {
+    let message = match (ctx.lang, &info.message_sv) {
+        (Lang::Sv, Some(sv)) => sv,
+        _ => &info.message,
+    };
+    let mut page = (info.status, views::error_page(ctx, info.status, message)).into_response();
+    for name in [header::RETRY_AFTER, header::SET_COOKIE, header::ALLOW] {
         for value in response.headers().get_all(&name) {
             page.headers_mut().append(name.clone(), value.clone());
         }
-    }
-    if info.status == StatusCode::UNAUTHORIZED {
-        page.headers_mut().remove(header::WWW_AUTHENTICATE);
     }
     page
 }

@@ -15,6 +15,7 @@ pub mod school;
 pub mod views;
 pub mod waves;
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::Router;
@@ -31,6 +32,7 @@ use crate::config::Settings;
 use crate::survey::SurveyCatalog;
 
 pub use error::AppError;
+pub use extract::{BodyLimit, DEFAULT_BODY_BYTES};
 
 /// Everything a handler may need; handlers take only the part they use.
 #[derive(Clone, FromRef)]
@@ -110,12 +112,46 @@ impl Routes {
         )
     }
 
+    /// [`Routes::post`] for a form that may be larger than [`DEFAULT_BODY_BYTES`]: the route
+    /// reads bodies up to `max_bytes` (the CSRF check and the extractors alike).
+    pub fn post_limited<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        max_bytes: usize,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        // Layers added after the access and CSRF layers run before them: the limit is known
+        // when the CSRF check reads the body, and nobody without the role gets to send one.
+        let route = on(axum::routing::MethodFilter::POST, handler);
+        self.add_with(Method::POST, path, access, route, |route| {
+            route
+                .layer::<_, Infallible>(axum::Extension(BodyLimit(max_bytes)))
+                .layer::<_, Infallible>(axum::extract::DefaultBodyLimit::max(max_bytes))
+        })
+    }
+
     fn add(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        self.add_with(method, path, access, route, |route| route)
+    }
+
+    fn add_with(
         mut self,
         method: Method,
         path: &'static str,
         access: Access,
         route: MethodRouter<AppState>,
+        outer: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>,
     ) -> Self {
         // Route layers run innermost first: the role check (outer) sees the request before the
         // CSRF check, so a visitor without a session is sent to the login page, not refused.
@@ -135,7 +171,7 @@ impl Routes {
                 }))
             }
         };
-        self.router = self.router.route(path, route);
+        self.router = self.router.route(path, outer(route));
         self.table.push(RouteInfo {
             method,
             path,
@@ -180,7 +216,7 @@ pub fn app(state: AppState) -> Router {
     let router = routes()
         .router
         .fallback(|| async { AppError::NotFound })
-        .layer(axum::middleware::from_fn(middleware::render_error_pages))
+        .layer(axum::middleware::from_fn(middleware::render_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::load_session,
@@ -188,6 +224,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::preferences))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::trace_request))
-        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024));
+        .layer(axum::Extension(BodyLimit(DEFAULT_BODY_BYTES)))
+        .layer(axum::extract::DefaultBodyLimit::max(DEFAULT_BODY_BYTES));
     router.with_state(state)
 }

@@ -213,9 +213,7 @@ async fn upload_totals(
             )
         }
         Err(problems) => {
-            for problem in problems {
-                forms.errors.add(POPULATION_FIELD, problem);
-            }
+            forms.errors.add_problems(&ctx, POPULATION_FIELD, &problems);
             Ok(refused(&ctx, &page, forms))
         }
     }
@@ -252,9 +250,7 @@ async fn upload_schools(
             )
         }
         Err(problems) => {
-            for problem in problems {
-                forms.errors.add(SCHOOLS_FIELD, problem);
-            }
+            forms.errors.add_problems(&ctx, SCHOOLS_FIELD, &problems);
             Ok(refused(&ctx, &page, forms))
         }
     }

@@ -297,7 +297,7 @@ async fn a_bad_new_user_is_refused_with_a_message_and_nothing_is_stored(app: Tes
                 ("role", "evaluator"),
                 ("password", PASSWORD),
             ],
-            "is not an e-mail address",
+            "är inte en e-postadress",
         ),
         (
             &[
@@ -305,7 +305,7 @@ async fn a_bad_new_user_is_refused_with_a_message_and_nothing_is_stored(app: Tes
                 ("role", "evaluator"),
                 ("password", "short"),
             ],
-            "at least 12 characters",
+            "minst 12 tecken",
         ),
         (
             &[
@@ -313,7 +313,7 @@ async fn a_bad_new_user_is_refused_with_a_message_and_nothing_is_stored(app: Tes
                 ("role", "school"),
                 ("password", PASSWORD),
             ],
-            "needs --school",
+            "behöver en skola",
         ),
         (
             &[
@@ -321,7 +321,7 @@ async fn a_bad_new_user_is_refused_with_a_message_and_nothing_is_stored(app: Tes
                 ("role", "evaluator"),
                 ("password", PASSWORD),
             ],
-            "already a user",
+            "finns redan ett konto",
         ),
     ];
     for (fields, message) in cases {

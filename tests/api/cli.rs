@@ -235,7 +235,8 @@ db_tests!(
     serve_starts_with_one_command_and_answers_health,
 );
 
-fn user_add(database_url: &str, args: &[&str], password: &str) -> std::process::Output {
+/// Runs `trygg user add` with `password` on stdin.
+pub fn user_add(database_url: &str, args: &[&str], password: &str) -> std::process::Output {
     let mut child = trygg()
         .args(["user", "add", "--database", database_url])
         .args(args)

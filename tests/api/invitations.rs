@@ -73,7 +73,7 @@ async fn invitations_reach_each_person(backend: Backend) {
     app.sign_in_as(Role::Admin).await;
     let wave = create_wave(&app, "staff-safety", "personal-2026", Access::Invite).await;
 
-    // A list with a bad line is refused whole, naming the line but not repeating it.
+    // A list with a bad line is refused whole, naming the line and what is wrong.
     let r = upload(
         &app,
         "personal-2026",
@@ -83,7 +83,8 @@ async fn invitations_reach_each_person(backend: Backend) {
     assert_eq!(r.status(), 422);
     let html = r.text().await.expect("body");
     assert!(
-        html.contains("line 2: not an e-mail address") && html.contains("error-summary"),
+        html.contains("rad 2: `anna.kommun.example` är inte en e-postadress")
+            && html.contains("error-summary"),
         "{html}"
     );
     let none = invitation::Entity::find().all(&app.db).await.expect("rows");

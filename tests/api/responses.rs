@@ -10,8 +10,19 @@ use crate::helpers::TestApp;
 
 /// Creates a wave directly in the database.
 pub async fn create_wave(app: &TestApp, survey: &str, slug: &str, access: Access) -> Wave {
+    create_wave_opening(app, survey, slug, access, None).await
+}
+
+/// [`create_wave`] opening on the day `opens` (e.g. `2099-01-01`), or now.
+pub async fn create_wave_opening(
+    app: &TestApp,
+    survey: &str,
+    slug: &str,
+    access: Access,
+    opens: Option<&str>,
+) -> Wave {
     let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
-    let new = NewWave::parse(&catalog, survey, slug, access.id(), None, None).expect("valid wave");
+    let new = NewWave::parse(&catalog, survey, slug, access.id(), opens, None).expect("valid wave");
     trygg::store::waves::create(&app.db, &new, "test")
         .await
         .expect("create wave")
@@ -160,19 +171,14 @@ async fn unknown_closed_and_unopened_waves_are_told_apart(app: TestApp) {
         .expect("close");
     assert_eq!(post(&app, "trygg-2026", &answers).await.0, 410);
 
-    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
-    let later = NewWave::parse(
-        &catalog,
+    create_wave_opening(
+        &app,
         "resident-safety",
         "trygg-2099",
-        "open",
+        Access::Open,
         Some("2099-01-01"),
-        None,
     )
-    .expect("valid");
-    trygg::store::waves::create(&app.db, &later, "test")
-        .await
-        .expect("create");
+    .await;
     assert_eq!(post(&app, "trygg-2099", &answers).await.0, 410);
     assert_eq!(stored_responses(&app).await, 0);
 }

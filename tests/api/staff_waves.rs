@@ -254,8 +254,11 @@ async fn population_totals_are_stored_and_a_bad_file_changes_nothing(app: TestAp
     assert!(page.contains("<title>Fel: "), "{page}");
     assert!(page.contains("href=\"#population-csv\""), "{page}");
     assert!(page.contains("id=\"population-csv-error\""), "{page}");
-    assert!(page.contains("line 3: `nope` is not a choice"), "{page}");
-    assert!(page.contains("line 4: total `-1`"), "{page}");
+    assert!(
+        page.contains("rad 3: `nope` är inte ett svarsalternativ"),
+        "{page}"
+    );
+    assert!(page.contains("rad 4: total `-1`"), "{page}");
     assert!(page.contains("nope,3"), "the pasted text is kept");
     assert_eq!(
         store::population::totals_summary(&app.db, &wave.id)
@@ -291,7 +294,7 @@ async fn classes_per_school_are_stored_for_class_waves(app: TestApp) {
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("href=\"#schools-csv\""), "{page}");
-    assert!(page.contains("line 2: classes `0`"), "{page}");
+    assert!(page.contains("rad 2: classes `0`"), "{page}");
     assert_eq!(
         store::population::school_classes(&app.db, &wave.id)
             .await

@@ -183,7 +183,7 @@ fn an_invalid_upstream_answer_does_not_cause_follow_up_complaints() {
     let survey = base();
     let problems = validate(&survey, &answers(json!({"went_out": 3, "safe": "1"}))).unwrap_err();
     assert_eq!(
-        problems,
+        problems.to_vec(),
         vec![AnswerProblem {
             question: "went_out".to_string(),
             message: "expected one choice code as a string, got a number".to_string()
@@ -274,4 +274,24 @@ fn a_respondent_contributes_to_indicators_as_the_file_format_says() {
     all["prob_drugs"] = json!("9");
     let dont_know = validate(&resident, &answers(all)).unwrap();
     assert_eq!(index.value(&resident, &dont_know), None);
+}
+
+#[test]
+fn a_hundred_thousand_unknown_keys_are_named_a_hundred_times_and_counted() {
+    let survey = base();
+    let mut given = answers(json!({"went_out": "2"}));
+    for i in 0..100_000 {
+        given.insert(format!("k{i:06}"), json!(1));
+    }
+    let started = std::time::Instant::now();
+    let problems = validate(&survey, &given).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(problems.len(), crate::problems::SHOWN);
+    assert_eq!(problems.total(), 100_000);
+    assert_eq!(problems[0].question, "k000000");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.message.contains("no such question"))
+    );
 }

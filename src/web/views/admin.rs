@@ -3,9 +3,11 @@
 use chrono::DateTime;
 use maud::{Markup, html};
 
+use super::forms::FormErrors;
 use super::{PageCtx, csrf_field, layout};
 use crate::accounts::{MIN_PASSWORD_CHARS, Role};
 use crate::entities::{audit_log, user};
+use crate::i18n::Lang;
 use crate::survey::{LoadedSurvey, SurveyCatalog};
 
 fn when(ts: i64) -> String {
@@ -96,16 +98,13 @@ pub struct UserForm {
     pub school: String,
 }
 
-pub fn users(ctx: &PageCtx, users: &[user::Model], form: &UserForm, error: Option<&str>) -> Markup {
+pub fn users(ctx: &PageCtx, users: &[user::Model], form: &UserForm, errors: &FormErrors) -> Markup {
     let title = ctx.t("Konton", "Accounts");
-    let full_title = match error {
-        Some(_) => format!("{}: {}", ctx.t("Fel", "Error"), title),
-        None => title.to_owned(),
-    };
     layout(
         ctx,
-        &full_title,
+        &errors.title(ctx, title),
         html! {
+            (errors.summary(ctx))
             h1 { (title) }
             div class="table-wrap" { table {
                 thead { tr {
@@ -126,39 +125,51 @@ pub fn users(ctx: &PageCtx, users: &[user::Model], form: &UserForm, error: Optio
                 }
             } }
             h2 id="new-user" { (ctx.t("Nytt konto", "New account")) }
-            @if let Some(error) = error {
-                div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                    h2 id="error-summary-title" { (ctx.t("Det finns ett problem", "There is a problem")) }
-                    ul { li { a href="#email" { (error) } } }
-                }
-            }
             form method="post" action="/admin/users" class="stack" aria-labelledby="new-user" {
                 (csrf_field(ctx))
-                div class="field" {
+                div class=(errors.field_class("email")) {
                     label for="email" { (ctx.t("E-postadress", "E-mail address")) }
-                    input id="email" name="email" type="email" autocomplete="off" required value=(form.email);
+                    (errors.at_field(ctx, "email"))
+                    input id="email" name="email" type="email" autocomplete="off" required value=(form.email)
+                        aria-describedby=[errors.described_by("email", None)] aria-invalid=[errors.has("email").then_some("true")];
                 }
-                div class="field" {
+                div class=(errors.field_class("role")) {
                     label for="role" { (ctx.t("Roll", "Role")) }
-                    select id="role" name="role" {
+                    (errors.at_field(ctx, "role"))
+                    select id="role" name="role" aria-describedby=[errors.described_by("role", None)] {
                         @for role in Role::ALL {
                             option value=(role.as_str()) selected[form.role == role.as_str()] { (role_name(ctx, role)) }
                         }
                     }
                 }
-                div class="field" {
+                div class=(errors.field_class("school")) {
                     label for="school" { (ctx.t("Skola (bara för skolsamordnare)", "School (school coordinators only)")) }
-                    input id="school" name="school" type="text" value=(form.school);
+                    (errors.at_field(ctx, "school"))
+                    input id="school" name="school" type="text" value=(form.school)
+                        aria-describedby=[errors.described_by("school", None)] aria-invalid=[errors.has("school").then_some("true")];
                 }
-                div class="field" {
+                div class=(errors.field_class("password")) {
                     label for="password" { (ctx.t("Startlösenord", "Initial password")) }
-                    span class="hint" id="password-hint" { (ctx.t("Minst", "At least")) " " (MIN_PASSWORD_CHARS) " " (ctx.t("tecken.", "characters.")) }
-                    input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint";
+                    span class="hint" id="password-hint" { (password_hint(ctx)) }
+                    (errors.at_field(ctx, "password"))
+                    input id="password" name="password" type="password" autocomplete="new-password" required
+                        aria-describedby=[errors.described_by("password", Some("password-hint"))] aria-invalid=[errors.has("password").then_some("true")];
                 }
                 button type="submit" { (ctx.t("Skapa konto", "Create account")) }
             }
         },
     )
+}
+
+fn password_hint(ctx: &PageCtx) -> String {
+    match ctx.lang {
+        Lang::Sv => format!(
+            "Minst {MIN_PASSWORD_CHARS} tecken och svårt att gissa: några ovanliga ord fungerar bra. Inte e-postadressen."
+        ),
+        Lang::En => format!(
+            "At least {MIN_PASSWORD_CHARS} characters and hard to guess: a few uncommon words work well. Not the e-mail address."
+        ),
+    }
 }
 
 fn role_name(ctx: &PageCtx, role: Role) -> &'static str {

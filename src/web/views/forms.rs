@@ -5,6 +5,8 @@
 use maud::{Markup, html};
 
 use super::PageCtx;
+use crate::problems::Problems;
+use crate::survey::Text;
 
 /// Problems of a submitted form, each tied to the id of the input it concerns.
 #[derive(Debug, Default, Clone)]
@@ -47,6 +49,17 @@ impl FormErrors {
             label: Some(label.into()),
             message: message.into(),
         });
+    }
+
+    /// Adds each shown problem of a capped list in the visitor's language, then "… och 99 900
+    /// fel till" when some are not shown.
+    pub fn add_problems(&mut self, ctx: &PageCtx, field: &str, problems: &Problems<Text>) {
+        for problem in problems {
+            self.add(field, problem.get(ctx.lang));
+        }
+        if let Some(more) = problems.more_line(ctx.lang) {
+            self.add(field, more);
+        }
     }
 
     pub fn is_empty(&self) -> bool {

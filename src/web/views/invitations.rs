@@ -6,20 +6,20 @@ use maud::{Markup, html};
 use super::forms::FormErrors;
 use super::{PageCtx, csrf_field, layout};
 use crate::collect::{Wave, WaveState};
+use crate::problems::Problems;
 use crate::store::invitations::Summary;
+use crate::survey::Text;
 
 pub fn page(
     ctx: &PageCtx,
     wave: &Wave,
     summary: &Summary,
     typed: &str,
-    errors: &[String],
+    problems: &Problems<Text>,
 ) -> Markup {
     let base = format!("{} – {}", ctx.t("Inbjudningar", "Invitations"), wave.slug);
     let mut form_errors = FormErrors::new();
-    for e in errors {
-        form_errors.add("addresses", e);
-    }
+    form_errors.add_problems(ctx, "addresses", problems);
     let title = form_errors.title(ctx, &base);
     let open = wave.state() != WaveState::Closed;
     let unanswered = summary.sent.saturating_sub(summary.answered);
@@ -75,8 +75,8 @@ pub fn page(
                     div class=(form_errors.field_class("addresses")) {
                         label for="addresses" { (ctx.t("E-postadresser", "E-mail addresses")) }
                         p class="hint" id="addresses-hint" { (ctx.t(
-                            "En adress per rad, eller en CSV-fil där första kolumnen är adressen. Adresser som redan bjudits in hoppas över. Inbjudan skickas direkt; adresserna raderas när omgången stänger.",
-                            "One address per line, or a CSV file whose first column is the address. Addresses already invited are skipped. Invitations go out at once; addresses are deleted when the wave closes."
+                            "En adress per rad, eller åtskilda med komma eller semikolon, som Outlook och Excel klistrar in dem (även Namn <adress>). Högst 50 000 per gång. Adresser som redan bjudits in hoppas över. Inbjudan skickas direkt; adresserna raderas när omgången stänger.",
+                            "One address per line, or separated by commas or semicolons, as Outlook and Excel paste them (Name <address> too). At most 50,000 at a time. Addresses already invited are skipped. Invitations go out at once; addresses are deleted when the wave closes."
                         )) }
                         (form_errors.at_field(ctx, "addresses"))
                         textarea id="addresses" name="addresses" rows="10"

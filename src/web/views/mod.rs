@@ -141,50 +141,11 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
 
 /// A page for an error status, in the visitor's language.
 pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> Markup {
-    let (title, explanation) = match status {
-        StatusCode::NOT_FOUND => (
-            ctx.t("Sidan finns inte", "Page not found"),
-            ctx.t(
-                "Kontrollera adressen. Om du följde en länk kan den vara gammal.",
-                "Check the address. If you followed a link, it may be out of date.",
-            ),
-        ),
-        StatusCode::FORBIDDEN => (
-            ctx.t("Åtkomst nekad", "Access denied"),
-            ctx.t(
-                "Du har inte behörighet till den här sidan, eller så har formuläret gått ut.",
-                "You do not have access to this page, or the form has expired.",
-            ),
-        ),
-        StatusCode::TOO_MANY_REQUESTS => (
-            ctx.t("För många försök", "Too many attempts"),
-            ctx.t(
-                "Vänta en stund och försök igen.",
-                "Wait a while and try again.",
-            ),
-        ),
-        StatusCode::GONE => (
-            ctx.t("Undersökningen är stängd", "The survey is closed"),
-            ctx.t(
-                "Den här undersökningen tar inte emot svar just nu.",
-                "This survey is not accepting answers at the moment.",
-            ),
-        ),
-        s if s.is_server_error() => (
-            ctx.t("Något gick fel", "Something went wrong"),
-            ctx.t(
-                "Ett fel uppstod hos oss. Försök igen om en stund.",
-                "An error occurred on our side. Please try again shortly.",
-            ),
-        ),
-        _ => (
-            ctx.t("Det gick inte", "That did not work"),
-            ctx.t(
-                "Begäran kunde inte utföras.",
-                "The request could not be carried out.",
-            ),
-        ),
-    };
+    let [title_sv, title_en, explanation_sv, explanation_en] = error_texts(status);
+    let (title, explanation) = (
+        ctx.t(title_sv, title_en),
+        ctx.t(explanation_sv, explanation_en),
+    );
     layout(
         ctx,
         title,
@@ -197,6 +158,66 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> Markup {
             p { a href="/" { (ctx.t("Till startsidan", "To the start page")) } }
         },
     )
+}
+
+/// Title and explanation of an error page, each in Swedish and English.
+fn error_texts(status: StatusCode) -> [&'static str; 4] {
+    match status {
+        StatusCode::NOT_FOUND => [
+            "Sidan finns inte",
+            "Page not found",
+            "Kontrollera adressen. Om du följde en länk kan den vara gammal.",
+            "Check the address. If you followed a link, it may be out of date.",
+        ],
+        StatusCode::FORBIDDEN => [
+            "Åtkomst nekad",
+            "Access denied",
+            "Du har inte behörighet till den här sidan, eller så har formuläret gått ut.",
+            "You do not have access to this page, or the form has expired.",
+        ],
+        StatusCode::TOO_MANY_REQUESTS => [
+            "För många försök",
+            "Too many attempts",
+            "Vänta en stund och försök igen.",
+            "Wait a while and try again.",
+        ],
+        StatusCode::BAD_REQUEST => [
+            "Begäran kunde inte läsas",
+            "The request could not be read",
+            "Det som skickades har inte det format som sidan tar emot. Gå tillbaka, ladda om sidan och försök igen.",
+            "What was sent is not in the form this page takes. Go back, reload the page and try again.",
+        ],
+        StatusCode::PAYLOAD_TOO_LARGE => [
+            "För mycket på en gång",
+            "Too much at once",
+            "Det som skickades är större än vad sidan tar emot. Dela upp det och skicka delarna var för sig.",
+            "What was sent is larger than this page takes. Split it and send the parts one at a time.",
+        ],
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => [
+            "Fel sorts innehåll",
+            "The wrong kind of content",
+            "Sidan tar bara emot innehåll av den sort som anges nedan.",
+            "This page takes only the kind of content named below.",
+        ],
+        StatusCode::GONE => [
+            "Undersökningen är stängd",
+            "The survey is closed",
+            "Den här undersökningen tar inte emot svar just nu.",
+            "This survey is not accepting answers at the moment.",
+        ],
+        s if s.is_server_error() => [
+            "Något gick fel",
+            "Something went wrong",
+            "Ett fel uppstod hos oss. Försök igen om en stund.",
+            "An error occurred on our side. Please try again shortly.",
+        ],
+        _ => [
+            "Det gick inte",
+            "That did not work",
+            "Begäran kunde inte utföras.",
+            "The request could not be carried out.",
+        ],
+    }
 }
 
 #[cfg(test)]

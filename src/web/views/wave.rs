@@ -8,7 +8,9 @@ use maud::{Markup, html};
 use super::forms::FormErrors;
 use super::waves::{access_name, period, state_name};
 use super::{PageCtx, csrf_field, layout};
+use crate::collect::population::MAX_CELL_TOTAL;
 use crate::collect::{Access, Wave, WaveState};
+use crate::i18n::Lang;
 use crate::store::invitations::Summary;
 use crate::survey::Survey;
 
@@ -22,7 +24,7 @@ pub struct WavePage {
     pub survey: Option<Arc<Survey>>,
     pub responses: u64,
     /// (cells, sum of totals) stored.
-    pub totals: (u64, i64),
+    pub totals: (u64, i128),
     pub schools: Vec<(String, i32)>,
     /// Invitation waves: where sending stands.
     pub invitations: Option<Summary>,
@@ -186,6 +188,14 @@ fn csv_field(
     }
 }
 
+/// What CSV the two uploads read.
+fn csv_format_hint(ctx: &PageCtx) -> &'static str {
+    ctx.t(
+        "Kolumnerna skiljs åt med komma eller semikolon (som Excel sparar CSV på svenska); citattecken runt fält går bra.",
+        "Columns are separated by commas or semicolons (as a Swedish Excel saves CSV); quotes around fields are fine.",
+    )
+}
+
 fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Markup {
     let (cells, sum) = page.totals;
     let hint = html! {
@@ -193,6 +203,10 @@ fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Marku
             "Klistra in en CSV-fil: första raden är id:n för bakgrundsfrågor och sist total, sedan en rad per cell med svarskoder och antalet personer i befolkningen. Uppladdningen ersätter tidigare siffror.",
             "Paste a CSV file: the first line holds background question ids and last total, then one line per cell with answer codes and the number of people in the population. An upload replaces earlier figures."
         )) }
+        p { (csv_format_hint(ctx)) " " (match ctx.lang {
+            Lang::Sv => format!("En cell får ha högst {} personer.", ctx.lang.number(MAX_CELL_TOTAL.into())),
+            Lang::En => format!("A cell may hold at most {} people.", ctx.lang.number(MAX_CELL_TOTAL.into())),
+        }) }
         @if let Some(survey) = &page.survey {
             @let questions: Vec<_> = survey.background_questions().collect();
             @if !questions.is_empty() {
@@ -225,8 +239,8 @@ fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Marku
                 @if cells == 0 {
                     (ctx.t("Inga befolkningstal är sparade.", "No population totals are stored."))
                 } @else {
-                    (ctx.t("Sparat:", "Stored:")) " " (cells) " " (ctx.t("celler, sammanlagt", "cells, in total")) " "
-                    (sum) " " (ctx.t("personer.", "people."))
+                    (ctx.t("Sparat:", "Stored:")) " " (ctx.lang.number(cells.into())) " " (ctx.t("celler, sammanlagt", "cells, in total")) " "
+                    (ctx.lang.number(sum)) " " (ctx.t("personer.", "people."))
                 }
             }
             @if page.survey.is_some() {
@@ -251,8 +265,9 @@ fn schools_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Markup {
             "Första raden är school,classes, sedan en rad per skola: skolans id (samma som i skolsamordnarens konto) och antalet klasser i årskursen. Uppladdningen ersätter tidigare siffror.",
             "The first line is school,classes, then one line per school: the school id (as in the coordinator's account) and the number of classes in the year group. An upload replaces earlier figures."
         )) }
+        p { (csv_format_hint(ctx)) }
     };
-    let total: i64 = page.schools.iter().map(|(_, n)| i64::from(*n)).sum();
+    let total: i128 = page.schools.iter().map(|(_, n)| i128::from(*n)).sum();
     html! {
         section aria-labelledby="schools-title" {
             h2 id="schools-title" { (ctx.t("Klasser per skola", "Classes per school")) }
@@ -269,7 +284,7 @@ fn schools_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Markup {
                             tr { td { (school) } td { (classes) } }
                         }
                     }
-                    tfoot { tr { th scope="row" { (ctx.t("Totalt", "Total")) } td { (total) } } }
+                    tfoot { tr { th scope="row" { (ctx.t("Totalt", "Total")) } td { (ctx.lang.number(total)) } } }
                 } }
             }
             form method="post" action={ "/admin/waves/" (page.wave.slug) "/schools" } class="stack" {
