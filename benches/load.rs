@@ -259,24 +259,79 @@ struct Tally {
     elapsed: Duration,
 }
 
+impl Tally {
+    /// Counts one request's answer: 201 as stored, any other status as refused.
+    async fn count(&mut self, sent: Instant, answer: reqwest::Result<reqwest::Response>) {
+        match answer {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let _ = response.bytes().await;
+                let micros = sent.elapsed().as_micros();
+                self.latencies
+                    .push(u32::try_from(micros).unwrap_or(u32::MAX));
+                if status == 201 {
+                    self.created += 1;
+                } else {
+                    *self.refused.entry(status).or_default() += 1;
+                }
+            }
+            Err(_) => self.unanswered += 1,
+        }
+    }
+
+    fn absorb(&mut self, part: Tally) {
+        self.latencies.extend(part.latencies);
+        self.created += part.created;
+        self.unanswered += part.unanswered;
+        for (status, n) in part.refused {
+            *self.refused.entry(status).or_default() += n;
+        }
+    }
+}
+
 /// One task per connection (each its own client, so its own keep-alive connection), all on
 /// this thread: the load generator should take as little of the two cores as it can.
+async fn run_workers<F, Fut>(connections: usize, worker: F) -> Tally
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Tally> + 'static,
+{
+    let started = Instant::now();
+    let tasks = tokio::task::LocalSet::new();
+    let handles: Vec<_> = (0..connections)
+        .map(|i| tasks.spawn_local(worker(i)))
+        .collect();
+    let mut total = Tally::default();
+    tasks
+        .run_until(async {
+            for handle in handles {
+                total.absorb(handle.await.expect("worker"));
+            }
+        })
+        .await;
+    total.elapsed = started.elapsed();
+    total
+}
+
+fn client(cookies: bool) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(cookies)
+        .pool_max_idle_per_host(1)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("HTTP client")
+}
+
+/// Submissions, each with a fresh id, over `connections` keep-alive connections.
 async fn drive(url: &str, templates: Vec<String>, connections: usize, time: Duration) -> Tally {
     let templates = Rc::new(templates);
-    let started = Instant::now();
-    let deadline = started + time;
-    let tasks = tokio::task::LocalSet::new();
-    let mut handles = Vec::new();
-    for worker in 0..connections {
+    let deadline = Instant::now() + time;
+    run_workers(connections, |worker| {
         let url = url.to_owned();
         let templates = Rc::clone(&templates);
-        handles.push(tasks.spawn_local(async move {
-            let client = reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .tcp_nodelay(true)
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("HTTP client");
+        async move {
+            let client = client(false);
             let mut tally = Tally::default();
             let mut next = worker;
             while Instant::now() < deadline {
@@ -299,42 +354,12 @@ async fn drive(url: &str, templates: Vec<String>, connections: usize, time: Dura
                     .body(body)
                     .send()
                     .await;
-                match answer {
-                    Ok(response) => {
-                        let status = response.status().as_u16();
-                        let _ = response.bytes().await;
-                        let micros = sent.elapsed().as_micros();
-                        tally
-                            .latencies
-                            .push(u32::try_from(micros).unwrap_or(u32::MAX));
-                        if status == 201 {
-                            tally.created += 1;
-                        } else {
-                            *tally.refused.entry(status).or_default() += 1;
-                        }
-                    }
-                    Err(_) => tally.unanswered += 1,
-                }
+                tally.count(sent, answer).await;
             }
             tally
-        }));
-    }
-    let mut total = Tally::default();
-    tasks
-        .run_until(async {
-            for handle in handles {
-                let part = handle.await.expect("worker");
-                total.latencies.extend(part.latencies);
-                total.created += part.created;
-                total.unanswered += part.unanswered;
-                for (status, n) in part.refused {
-                    *total.refused.entry(status).or_default() += n;
-                }
-            }
-        })
-        .await;
-    total.elapsed = started.elapsed();
-    total
+        }
+    })
+    .await
 }
 
 /// Rows in `responses` and `submissions`, read through a new connection after the server stopped.
@@ -413,24 +438,12 @@ fn report(tally: &Tally, responses: u64, submissions: u64) -> bool {
 /// Wrong codes typed at `/k`: each connection is a browser that fetches the page once (for its
 /// CSRF cookie and token) and then posts a fresh random code after the other.
 async fn drive_code_page(base: &str, connections: usize, time: Duration) -> Tally {
-    let started = Instant::now();
-    let deadline = started + time;
-    let tasks = tokio::task::LocalSet::new();
-    let mut handles = Vec::new();
-    for _ in 0..connections {
+    let deadline = Instant::now() + time;
+    run_workers(connections, |_| {
         let base = base.to_owned();
-        handles.push(tasks.spawn_local(async move {
+        async move {
+            let client = client(true);
             let mut tally = Tally::default();
-            let Ok(client) = reqwest::Client::builder()
-                .cookie_store(true)
-                .pool_max_idle_per_host(1)
-                .tcp_nodelay(true)
-                .timeout(Duration::from_secs(30))
-                .build()
-            else {
-                tally.unanswered += 1;
-                return tally;
-            };
             let page = match client.get(format!("{base}/k")).send().await {
                 Ok(r) => r.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
@@ -450,37 +463,12 @@ async fn drive_code_page(base: &str, connections: usize, time: Duration) -> Tall
                     .form(&[("_csrf", csrf.as_str()), ("code", code.as_str())])
                     .send()
                     .await;
-                match answer {
-                    Ok(response) => {
-                        let status = response.status().as_u16();
-                        let _ = response.bytes().await;
-                        let micros = sent.elapsed().as_micros();
-                        tally
-                            .latencies
-                            .push(u32::try_from(micros).unwrap_or(u32::MAX));
-                        *tally.refused.entry(status).or_default() += 1;
-                    }
-                    Err(_) => tally.unanswered += 1,
-                }
+                tally.count(sent, answer).await;
             }
             tally
-        }));
-    }
-    let mut total = Tally::default();
-    tasks
-        .run_until(async {
-            for handle in handles {
-                let part = handle.await.expect("worker");
-                total.latencies.extend(part.latencies);
-                total.unanswered += part.unanswered;
-                for (status, n) in part.refused {
-                    *total.refused.entry(status).or_default() += n;
-                }
-            }
-        })
-        .await;
-    total.elapsed = started.elapsed();
-    total
+        }
+    })
+    .await
 }
 
 /// Wrong codes answered per second, and the chance that guessing at that rate for two weeks

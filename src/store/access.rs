@@ -19,28 +19,32 @@ pub enum PupilCode {
     Free { wave_id: String },
 }
 
-/// What a pupil code opens now.
-pub async fn pupil_code(db: &impl ConnectionTrait, code_hash: &str) -> Result<PupilCode, DbErr> {
+/// A pupil code with its class session, when both exist.
+async fn code_and_session(
+    db: &impl ConnectionTrait,
+    code_hash: &str,
+) -> Result<Option<(pupil_code::Model, class_session::Model)>, DbErr> {
     let Some(code) = pupil_code::Entity::find_by_id(code_hash.to_owned())
         .one(db)
         .await?
     else {
-        return Ok(PupilCode::Unknown);
+        return Ok(None);
     };
-    let Some(session) = class_session::Entity::find_by_id(code.class_session_id)
+    let session = class_session::Entity::find_by_id(code.class_session_id.clone())
         .one(db)
-        .await?
-    else {
-        return Ok(PupilCode::Unknown);
-    };
-    Ok(if session.ended_at.is_some() {
-        PupilCode::SessionEnded
-    } else if code.started {
-        PupilCode::Started
-    } else {
-        PupilCode::Free {
+        .await?;
+    Ok(session.map(|s| (code, s)))
+}
+
+/// What a pupil code opens now.
+pub async fn pupil_code(db: &impl ConnectionTrait, code_hash: &str) -> Result<PupilCode, DbErr> {
+    Ok(match code_and_session(db, code_hash).await? {
+        None => PupilCode::Unknown,
+        Some((_, session)) if session.ended_at.is_some() => PupilCode::SessionEnded,
+        Some((code, _)) if code.started => PupilCode::Started,
+        Some((_, session)) => PupilCode::Free {
             wave_id: session.wave_id,
-        }
+        },
     })
 }
 
@@ -89,15 +93,8 @@ pub async fn finish_until(
     db: &impl ConnectionTrait,
     code_hash: &str,
 ) -> Result<Option<i64>, DbErr> {
-    let Some(code) = pupil_code::Entity::find_by_id(code_hash.to_owned())
-        .one(db)
+    Ok(code_and_session(db, code_hash)
         .await?
-    else {
-        return Ok(None);
-    };
-    Ok(class_session::Entity::find_by_id(code.class_session_id)
-        .one(db)
-        .await?
-        .and_then(|s| s.ended_at)
+        .and_then(|(_, session)| session.ended_at)
         .map(|ended| ended + crate::collect::class_session::FINISH_AFTER_END_SECONDS))
 }

@@ -149,6 +149,18 @@ async fn open_session(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// A session of the coordinator's own school; another school's does not exist for them.
+async fn session_of(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<store::class_sessions::SessionSummary, AppError> {
+    let school = school_of(user)?;
+    store::class_sessions::find_for_school(&state.db, id, school)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 #[derive(Deserialize)]
 struct Done {
     done: Option<String>,
@@ -161,10 +173,7 @@ async fn session(
     Path(id): Path<String>,
     Query(query): Query<Done>,
 ) -> Result<Markup, AppError> {
-    let school = school_of(&user)?;
-    let summary = store::class_sessions::find_for_school(&state.db, &id, school)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let summary = session_of(&state, &user, &id).await?;
     let wave = store::waves::find_by_id(&state.db, &summary.session.wave_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -196,10 +205,7 @@ async fn confirm_end(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let school = school_of(&user)?;
-    let summary = store::class_sessions::find_for_school(&state.db, &id, school)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let summary = session_of(&state, &user, &id).await?;
     if summary.is_ended() {
         return Ok(Redirect::to(&format!("/school/sessions/{id}")).into_response());
     }

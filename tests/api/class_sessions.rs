@@ -2,7 +2,7 @@
 //! stopped by ending the session, replaced when a printout is lost, and kept within one school.
 
 use sea_orm::{EntityTrait, PaginatorTrait};
-use serde_json::{Value, json};
+use serde_json::json;
 use trygg::accounts::Role;
 use trygg::collect::{Access, codes};
 use trygg::entities::class_session;
@@ -10,7 +10,7 @@ use trygg::entities::class_session;
 use crate::db_tests;
 use crate::form::{answer_to_the_end, enter_code, get_text, location};
 use crate::helpers::{PASSWORD, TestApp, csrf_in};
-use crate::responses::{create_wave, post, stored_responses};
+use crate::responses::{create_wave, post, stored_responses, synth_bodies};
 
 db_tests!(
     a_coordinator_prints_codes_and_a_pupil_answers_with_one,
@@ -59,13 +59,7 @@ async fn open_session(app: &TestApp, wave: &str, class: &str, pupils: &str) -> r
 
 /// A pupil's submission with a code, through the public API.
 async fn answer(app: &TestApp, seed: u64, code: &str) -> u16 {
-    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
-    let survey = catalog
-        .get("school-drug-habits")
-        .expect("survey")
-        .survey
-        .clone();
-    let mut body: Value = trygg::survey::synth(&survey, 1, seed).next().expect("body");
+    let mut body = synth_bodies("school-drug-habits", 1, seed).remove(0);
     body["access_code"] = json!(code);
     post(app, "drogvanor-2026", &body).await.0
 }

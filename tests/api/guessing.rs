@@ -7,7 +7,7 @@ use trygg::collect::{Access, codes};
 use crate::db_tests;
 use crate::form::{enter_code, get_text, location};
 use crate::helpers::{TestApp, csrf_in};
-use crate::responses::{class_codes, create_wave, post};
+use crate::responses::{class_codes, create_wave, post, synth_bodies};
 
 db_tests!(wrong_codes_from_one_client_never_stop_a_valid_code);
 
@@ -39,13 +39,7 @@ async fn wrong_codes_from_one_client_never_stop_a_valid_code(app: TestApp) {
         "every guess is simply wrong"
     );
     // And through the API.
-    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
-    let survey = catalog
-        .get("school-drug-habits")
-        .expect("survey")
-        .survey
-        .clone();
-    let mut bodies = trygg::survey::synth(&survey, GUESSES + 1, 3);
+    let mut bodies = synth_bodies("school-drug-habits", GUESSES + 1, 3).into_iter();
     for _ in 0..GUESSES {
         let mut body = bodies.next().expect("body");
         body["access_code"] = json!(codes::new_pupil_code());

@@ -251,15 +251,17 @@ pub async fn class_codes(
     codes_out
 }
 
+/// `n` valid random submissions of a questionnaire (the same for the same seed), as the API
+/// takes them.
+pub fn synth_bodies(survey: &str, n: usize, seed: u64) -> Vec<Value> {
+    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
+    let survey = &catalog.get(survey).expect("survey").survey;
+    trygg::survey::synth(survey, n, seed).collect()
+}
+
 async fn a_pupil_code_admits_one_response(app: TestApp) {
     let wave = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
-    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
-    let survey = catalog
-        .get("school-drug-habits")
-        .expect("survey")
-        .survey
-        .clone();
-    let mut bodies = trygg::survey::synth(&survey, 3, 7);
+    let mut bodies = synth_bodies("school-drug-habits", 3, 7).into_iter();
     let codes = class_codes(&app, &wave, "skola-1", "9A", 2).await;
 
     let mut first = bodies.next().expect("body");

@@ -308,39 +308,53 @@ fn question_field(
 }
 
 pub fn thanks(ctx: &PageCtx, survey: Option<&Survey>) -> Markup {
-    let title = ctx.t("Tack för dina svar!", "Thank you for your answers!");
-    layout(
+    message_page(
         ctx,
-        title,
-        html! {
-            h1 { (title) }
-            @if let Some(survey) = survey { p class="lead" { (survey.title.get(ctx.lang)) } }
-            p { (ctx.t(
+        ctx.t("Tack för dina svar!", "Thank you for your answers!"),
+        survey,
+        &[
+            ctx.t(
                 "Dina svar är inskickade och sparade anonymt. De används tillsammans med andras svar för att göra kommunen tryggare.",
-                "Your answers have been submitted and stored anonymously. Together with others' answers they are used to make the municipality safer."
-            )) }
-            p { (ctx.t("Du kan nu stänga sidan.", "You can now close this page.")) }
-        },
+                "Your answers have been submitted and stored anonymously. Together with others' answers they are used to make the municipality safer.",
+            ),
+            ctx.t("Du kan nu stänga sidan.", "You can now close this page."),
+        ],
     )
 }
 
 /// A survey closed while the respondent was still answering: what became of the answers.
 pub fn closed_mid_form(ctx: &PageCtx, survey: Option<&Survey>) -> Markup {
-    let title = ctx.t(
-        "Enkäten stängde innan dina svar skickades in",
-        "The survey closed before your answers were submitted",
-    );
+    message_page(
+        ctx,
+        ctx.t(
+            "Enkäten stängde innan dina svar skickades in",
+            "The survey closed before your answers were submitted",
+        ),
+        survey,
+        &[
+            ctx.t(
+                "Dina svar har inte sparats, och det du hade fyllt i är raderat: svar som inte har skickats in sparas inte när enkäten har stängt.",
+                "Your answers have not been stored, and what you had filled in has been deleted: answers not submitted are not kept once the survey has closed.",
+            ),
+            ctx.t("Tack för att du ville svara.", "Thank you for wanting to answer."),
+        ],
+    )
+}
+
+/// A page that ends a respondent's visit: a heading, the survey's title, a few paragraphs.
+fn message_page(
+    ctx: &PageCtx,
+    title: &str,
+    survey: Option<&Survey>,
+    paragraphs: &[&str],
+) -> Markup {
     layout(
         ctx,
         title,
         html! {
             h1 { (title) }
             @if let Some(survey) = survey { p class="lead" { (survey.title.get(ctx.lang)) } }
-            p { (ctx.t(
-                "Dina svar har inte sparats, och det du hade fyllt i är raderat: svar som inte har skickats in sparas inte när enkäten har stängt.",
-                "Your answers have not been stored, and what you had filled in has been deleted: answers not submitted are not kept once the survey has closed."
-            )) }
-            p { (ctx.t("Tack för att du ville svara.", "Thank you for wanting to answer.")) }
+            @for paragraph in paragraphs { p { (paragraph) } }
         },
     )
 }
