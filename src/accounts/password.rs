@@ -28,6 +28,66 @@ pub enum PasswordProblem {
     },
 }
 
+/// Words common in Swedish passwords (seasons, greetings, places, family, pets, sport and the
+/// words of this service) that zxcvbn's English dictionaries do not know, most common first.
+const SWEDISH_WORDS: &[&str] = &[
+    "lösenord",
+    "losenord",
+    "sommar",
+    "vinter",
+    "hösten",
+    "hosten",
+    "våren",
+    "varen",
+    "välkommen",
+    "valkommen",
+    "hemligt",
+    "hemlig",
+    "hejsan",
+    "hejhej",
+    "kärlek",
+    "karlek",
+    "älskling",
+    "alskling",
+    "mamma",
+    "pappa",
+    "sverige",
+    "svensk",
+    "stockholm",
+    "göteborg",
+    "goteborg",
+    "malmö",
+    "malmo",
+    "uppsala",
+    "kommun",
+    "kommunen",
+    "polisen",
+    "trygg",
+    "trygghet",
+    "skola",
+    "skolan",
+    "fotboll",
+    "hockey",
+    "katten",
+    "hunden",
+    "prinsessa",
+    "solsken",
+    "blomma",
+    "jultomte",
+    "midsommar",
+    "måndag",
+    "fredag",
+    "lördag",
+    "kalle",
+    "anka",
+    "glass",
+    "godis",
+    "bilen",
+    "jobbet",
+    "arbete",
+    "nyckel",
+];
+
 /// Checks a new password for the account `email`.
 pub fn check_password(password: &str, email: &str) -> Result<(), PasswordProblem> {
     let chars = password.chars().count();
@@ -51,8 +111,10 @@ pub fn check_password(password: &str, email: &str) -> Result<(), PasswordProblem
     {
         return Err(PasswordProblem::ContainsEmail);
     }
-    // The address and its parts count as words an attacker would try first.
+    // The address and its parts count as words an attacker would try first, and so do the
+    // Swedish words that Swedish passwords are made of (zxcvbn's own lists are English).
     let mut inputs: Vec<&str> = vec![&email, local];
+    inputs.extend_from_slice(SWEDISH_WORDS);
     inputs.extend(local.split(['.', '_', '-', '+']).filter(|p| p.len() >= 3));
     inputs.extend(email.split('@').nth(1).and_then(|d| d.split('.').next()));
     let estimate = zxcvbn::zxcvbn(password, &inputs);
@@ -287,6 +349,8 @@ mod tests {
             "123456789012",
             "qwertyuiopasdf",
             "Password2024!",
+            "Välkommen2026!",
+            "Lösenord123456",
         ] {
             assert!(
                 matches!(
