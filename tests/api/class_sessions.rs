@@ -20,6 +20,7 @@ db_tests!(
     sessions_open_only_in_running_class_waves,
     a_pupil_who_started_before_the_end_can_still_submit,
     a_pupil_whose_time_to_finish_ran_out_is_told_at_once,
+    a_pupil_is_shown_the_survey_close_when_it_comes_first,
 );
 
 /// Pupil codes on a printable page.
@@ -344,5 +345,34 @@ async fn a_pupil_whose_time_to_finish_ran_out_is_told_at_once(app: TestApp) {
         answer(&app, 9, &printed[0]).await,
         403,
         "nor through the API"
+    );
+}
+
+/// A pupil after the lesson ended, in a survey that closes before their time to finish runs out:
+/// the survey's close is the limit they are shown.
+async fn a_pupil_is_shown_the_survey_close_when_it_comes_first(app: TestApp) {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let (id, printed) = coordinator_with_session(&app, 1).await;
+    let pupil = app.other_browser();
+    let first = location(&enter_code(&app, &pupil, &printed[0]).await);
+    trygg::store::class_sessions::end(&app.db, &id, "skola-1", "test")
+        .await
+        .expect("end");
+    trygg::entities::wave::Entity::update_many()
+        .col_expr(
+            trygg::entities::wave::Column::ClosesAt,
+            Expr::value(trygg::util::now() + 30 * 60),
+        )
+        .filter(trygg::entities::wave::Column::Slug.eq("drogvanor-2026"))
+        .exec(&app.db)
+        .await
+        .expect("closing time");
+    // The collector remembers an open wave for a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, html) = get_text(&app, &pupil, &first).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Enkäten stänger om 30 minuter") && !html.contains("Lektionen är avslutad"),
+        "{html}"
     );
 }

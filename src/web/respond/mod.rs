@@ -138,8 +138,10 @@ async fn deadline(
     draft: &Draft,
 ) -> Result<Option<Deadline>, AppError> {
     let now = crate::util::now();
+    let closes_in = wave.closes_at.map(|closes| closes - now);
     if let (Access::Class, Some(code)) = (wave.access, &draft.proof)
         && let Some(until) = store::access::finish_until(&state.db, code).await?
+        && closes_in.is_none_or(|left| left > until - now)
     {
         if until <= now {
             return Err(AppError::Forbidden(
@@ -152,9 +154,8 @@ async fn deadline(
         }
         return Ok(Some(Deadline::LessonEnded(until - now)));
     }
-    Ok(wave
-        .closes_at
-        .map(|closes| closes - now)
+    // The survey's close, when it comes within a day (and before a pupil's own limit).
+    Ok(closes_in
         .filter(|left| *left <= 24 * 3600)
         .map(Deadline::SurveyCloses))
 }
