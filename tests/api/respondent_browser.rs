@@ -182,3 +182,72 @@ async fn a_pupil_enters_a_class_code_and_answers_with_the_keyboard_alone() {
         .expect("rows");
     assert_eq!(rows[0].school.as_deref(), Some("skola-1"));
 }
+
+/// When access ends mid-form, what the respondent and the coordinator are told passes axe: the
+/// pupil's notice of the time left after the lesson ended, the coordinator's question before
+/// ending, and the page after the survey closed under the pupil.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_limits_and_a_close_are_told_accessibly() {
+    use sea_orm::EntityTrait;
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    let wave = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    let codes = class_codes(&app, &wave, "skola-1", "9A", 2).await;
+    browser.goto(&app.url("/k")).await;
+    browser.find("#code").await.send_keys(&codes[0]).await;
+    let begin = browser.find("main button[type=submit]").await;
+    browser.navigate_by(begin.click()).await;
+    let page = browser.current_url().await;
+    assert!(page.contains("/sida/"), "on the first page: {page}");
+
+    // The coordinator's question before ending, in the same browser (signed in as well).
+    app.add_user(
+        "skola@kommun.example",
+        trygg::accounts::Role::School,
+        Some("skola-1"),
+    )
+    .await;
+    browser.goto(&app.url("/login")).await;
+    browser
+        .find("#email")
+        .await
+        .send_keys("skola@kommun.example")
+        .await;
+    browser
+        .find("#password")
+        .await
+        .send_keys(crate::helpers::PASSWORD)
+        .await;
+    let sign_in = browser.find("main button[type=submit]").await;
+    browser.navigate_by(sign_in.click()).await;
+    let session = trygg::entities::class_session::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a session");
+    browser
+        .goto(&app.url(&format!("/school/sessions/{}/end", session.id)))
+        .await;
+    let question = browser.find("main").await.text().await;
+    assert!(question.contains("1 elev svarar just nu"), "{question}");
+    assert_no_violations(&browser, "question before ending a class session").await;
+    let confirm = browser.find("main button.danger").await;
+    browser.navigate_by(confirm.click()).await;
+    assert_no_violations(&browser, "class session after it ended").await;
+
+    browser.goto(&page).await;
+    let notice = browser.find("main .notice.warning").await.text().await;
+    assert!(notice.contains("Lektionen är avslutad"), "{notice}");
+    assert_no_violations(&browser, "question page after the lesson ended").await;
+
+    trygg::store::waves::close(&app.db, "drogvanor-2026", "test")
+        .await
+        .expect("close");
+    // The collector remembers an open wave for a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    browser.goto(&page).await;
+    let title = browser.title().await;
+    assert!(title.contains("Enkäten stängde"), "{title}");
+    assert_no_violations(&browser, "page after the survey closed mid-form").await;
+}
