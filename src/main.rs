@@ -113,6 +113,22 @@ enum WaveCommand {
         /// The wave's slug
         slug: String,
     },
+    /// Store a wave's population totals (CSV: background questions…,total), replacing earlier ones
+    Population {
+        /// The wave's slug
+        slug: String,
+        /// CSV file, `,` or `;` separated, as on the wave page
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+    /// Store the number of classes per school of a class wave (CSV: school,classes)
+    Schools {
+        /// The wave's slug
+        slug: String,
+        /// CSV file, `,` or `;` separated, as on the wave page
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -201,6 +217,12 @@ fn main() -> ExitCode {
         Command::Wave {
             command: WaveCommand::Close { slug },
         } => runtime.block_on(cli::waves::close(&settings, &slug)),
+        Command::Wave {
+            command: WaveCommand::Population { slug, file },
+        } => runtime.block_on(cli::waves::population(&settings, &slug, &file)),
+        Command::Wave {
+            command: WaveCommand::Schools { slug, file },
+        } => runtime.block_on(cli::waves::schools(&settings, &slug, &file)),
         Command::Export { wave, format } => {
             runtime.block_on(cli::waves::export(&settings, &wave, &format))
         }

@@ -1,12 +1,16 @@
-//! `trygg wave create|close` and `trygg export`.
+//! `trygg wave create|close|population|schools` and `trygg export`.
 
 use std::io::Write;
+use std::path::Path;
 
 use crate::collect::export::{self, Format};
 use crate::collect::wave::{NewWave, format_time};
-use crate::collect::{Access, Wave};
+use crate::collect::{Access, Wave, population};
 use crate::config::Settings;
+use crate::i18n::Lang;
+use crate::problems::Problems;
 use crate::store;
+use crate::survey::Text;
 
 use super::{FAILED, OK, open_database};
 
@@ -107,28 +111,8 @@ pub async fn export(settings: &Settings, slug: &str, format: &str) -> i32 {
         eprintln!("--format: `{format}` is not one of csv, jsonl");
         return FAILED;
     };
-    let catalog = match crate::survey::load_dir(&settings.surveys_dir) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            return FAILED;
-        }
-    };
-    let Some(db) = open_database(settings).await else {
+    let Some((db, catalog, wave)) = wave_from_cli(settings, slug, "--wave").await else {
         return FAILED;
-    };
-    let wave = match store::waves::find_by_slug(&db, slug).await {
-        Ok(Some(w)) => w,
-        Ok(None) => {
-            eprintln!("--wave: no wave with slug `{slug}`");
-            return FAILED;
-        }
-        Err(e) => {
-            eprintln!("database: {e}");
-            return FAILED;
-        }
     };
     let Some(survey) = catalog.version(&wave.survey_id, wave.survey_version) else {
         eprintln!(
@@ -156,4 +140,140 @@ pub async fn export(settings: &Settings, slug: &str, format: &str) -> i32 {
             FAILED
         }
     }
+}
+
+/// The questionnaires, the database and the wave named on the command line; `None` after
+/// printing why not (`flag` names the argument the slug came from).
+async fn wave_from_cli(
+    settings: &Settings,
+    slug: &str,
+    flag: &str,
+) -> Option<(
+    sea_orm::DatabaseConnection,
+    crate::survey::SurveyCatalog,
+    Wave,
+)> {
+    let catalog = match crate::survey::load_dir(&settings.surveys_dir) {
+        Ok(c) => c,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{e}");
+            }
+            return None;
+        }
+    };
+    let db = open_database(settings).await?;
+    match store::waves::find_by_slug(&db, slug).await {
+        Ok(Some(wave)) => Some((db, catalog, wave)),
+        Ok(None) => {
+            eprintln!("{flag}: no wave with slug `{slug}`");
+            None
+        }
+        Err(e) => {
+            eprintln!("database: {e}");
+            None
+        }
+    }
+}
+
+/// A CSV file named by `--file`, or `None` after printing why it cannot be read.
+fn read_csv_file(file: &Path) -> Option<String> {
+    match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                eprintln!("{}: not UTF-8 text; save the CSV as UTF-8", file.display());
+                None
+            }
+        },
+        Err(e) => {
+            eprintln!("{}: cannot read: {e}", file.display());
+            None
+        }
+    }
+}
+
+/// Each problem of a refused file as `FILE: rad 3: …` in English, and the count of the rest.
+fn print_problems(file: &Path, problems: &Problems<Text>) {
+    for problem in problems {
+        eprintln!("{}: {}", file.display(), problem.en);
+    }
+    if let Some(more) = problems.more_line(Lang::En) {
+        eprintln!("{}: {more}", file.display());
+    }
+    eprintln!("{}: nothing was stored", file.display());
+}
+
+/// `trygg wave population SLUG --file F.csv`: the population totals of the wave page (totals
+/// per cell of the survey's background questions), replacing those stored before.
+pub async fn population(settings: &Settings, slug: &str, file: &Path) -> i32 {
+    let Some(text) = read_csv_file(file) else {
+        return FAILED;
+    };
+    let Some((db, catalog, wave)) = wave_from_cli(settings, slug, "SLUG").await else {
+        return FAILED;
+    };
+    let Some(survey) = catalog.version(&wave.survey_id, wave.survey_version) else {
+        eprintln!(
+            "wave {slug} uses survey {} version {}, which is not in {}",
+            wave.survey_id,
+            wave.survey_version,
+            settings.surveys_dir.display()
+        );
+        return FAILED;
+    };
+    let cells = match population::parse_totals(&survey, &text) {
+        Ok(cells) => cells,
+        Err(problems) => {
+            print_problems(file, &problems);
+            return FAILED;
+        }
+    };
+    if let Err(e) = store::population::replace_totals(&db, &wave.id, &cells, "cli").await {
+        eprintln!("database: {e}");
+        return FAILED;
+    }
+    let persons: i128 = cells.iter().map(|c| i128::from(c.total)).sum();
+    println!(
+        "stored {} population cells ({persons} persons) for wave {}",
+        cells.len(),
+        wave.slug
+    );
+    OK
+}
+
+/// `trygg wave schools SLUG --file F.csv`: the number of classes per school of a class wave
+/// (`school,classes`), replacing those stored before.
+pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> i32 {
+    let Some(text) = read_csv_file(file) else {
+        return FAILED;
+    };
+    let Some((db, _, wave)) = wave_from_cli(settings, slug, "SLUG").await else {
+        return FAILED;
+    };
+    if wave.access != Access::Class {
+        eprintln!(
+            "wave {slug} is not answered in class sessions ({} access); classes per school are for class waves",
+            wave.access.id()
+        );
+        return FAILED;
+    }
+    let schools = match population::parse_school_classes(&text) {
+        Ok(schools) => schools,
+        Err(problems) => {
+            print_problems(file, &problems);
+            return FAILED;
+        }
+    };
+    if let Err(e) = store::population::replace_school_classes(&db, &wave.id, &schools, "cli").await
+    {
+        eprintln!("database: {e}");
+        return FAILED;
+    }
+    println!(
+        "stored the number of classes of {} schools for wave {}",
+        schools.len(),
+        wave.slug
+    );
+    OK
 }

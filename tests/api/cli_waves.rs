@@ -1,11 +1,12 @@
-//! `trygg wave create|close` and `trygg export` as an operator runs them.
+//! `trygg wave create|close|population|schools` and `trygg export` as an operator runs them.
 
 use serde_json::{Value, json};
 
 use crate::cli::trygg;
 use crate::db_tests;
 use crate::helpers::{TestApp, surveys_dir};
-use crate::responses::{body, class_codes, minimal_resident_answers, post};
+use crate::responses::{body, class_codes, create_wave, minimal_resident_answers, post};
+use trygg::collect::Access;
 
 fn run(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let output = trygg()
@@ -27,6 +28,7 @@ db_tests!(
     a_wave_is_created_answered_and_closed_from_the_command_line,
     bad_wave_arguments_name_the_flag_and_change_nothing,
     the_export_has_a_column_per_question_and_choice_and_no_arrival_order,
+    population_figures_are_scripted_with_the_checks_of_the_wave_page,
 );
 
 async fn a_wave_is_created_answered_and_closed_from_the_command_line(app: TestApp) {
@@ -309,4 +311,67 @@ async fn the_export_has_a_column_per_question_and_choice_and_no_arrival_order(ap
             .iter()
             .all(|o| o["school"] == "skola-1" && o["answers"].is_object())
     );
+}
+
+/// `trygg wave population` and `trygg wave schools` read the wave page's CSV (a Swedish Excel
+/// file with `;` too), refuse a bad file naming each line and store nothing, and replace what
+/// was stored before.
+async fn population_figures_are_scripted_with_the_checks_of_the_wave_page(app: TestApp) {
+    let resident = create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
+    let school = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    let totals = file(
+        "befolkning.csv",
+        "age_band;gender;district;total\n16-24;f;centrum;1 200\n16-24;m;centrum;900\n",
+    );
+    let (ok, out, err) = run(
+        &app,
+        &["wave", "population", "trygg-2026", "--file", &totals],
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("2 population cells (2100 persons)"), "{out}");
+    let stored = trygg::store::population::totals_summary(&app.db, &resident.id)
+        .await
+        .expect("totals");
+    assert_eq!(stored, (2, 2100));
+
+    let bad = file(
+        "fel.csv",
+        "age_band,gender,total\n16-24,x,12\n16-24,f,9223372036854775807\n",
+    );
+    let (ok, _, err) = run(&app, &["wave", "population", "trygg-2026", "--file", &bad]);
+    assert!(!ok);
+    assert!(
+        err.contains("fel.csv: line 2: `x` is not a choice of question `gender`")
+            && err.contains("fel.csv: line 3: total")
+            && err.contains("nothing was stored"),
+        "{err}"
+    );
+    let stored = trygg::store::population::totals_summary(&app.db, &resident.id)
+        .await
+        .expect("totals");
+    assert_eq!(stored, (2, 2100), "the earlier figures stay");
+
+    let classes = file("klasser.csv", "school;classes\nskola-1;4\nskola-2;3\n");
+    let (ok, _, err) = run(&app, &["wave", "schools", "trygg-2026", "--file", &classes]);
+    assert!(!ok && err.contains("class waves"), "{err}");
+    let (ok, out, err) = run(
+        &app,
+        &["wave", "schools", "drogvanor-2026", "--file", &classes],
+    );
+    assert!(ok, "{out}{err}");
+    let stored = trygg::store::population::school_classes(&app.db, &school.id)
+        .await
+        .expect("classes");
+    assert_eq!(
+        stored,
+        vec![("skola-1".to_owned(), 4), ("skola-2".to_owned(), 3)]
+    );
+    let (ok, _, err) = run(&app, &["wave", "schools", "nej-2026", "--file", &classes]);
+    assert!(!ok && err.contains("no wave with slug `nej-2026`"), "{err}");
 }
