@@ -107,6 +107,9 @@ enum WaveCommand {
         /// Last day answers are taken (YYYY-MM-DD, UTC) [default: until closed]
         #[arg(long, value_name = "DATE")]
         closes: Option<String>,
+        /// The year the wave belongs to, for series over the years [default: the year it opens]
+        #[arg(long, value_name = "YEAR")]
+        period: Option<String>,
     },
     /// Close a wave now: answers get 410 from then on; e-mail addresses are deleted
     Close {
@@ -205,14 +208,18 @@ fn main() -> ExitCode {
                     access,
                     opens,
                     closes,
+                    period,
                 },
         } => runtime.block_on(cli::waves::create(
             &settings,
             &survey,
             &slug,
             &access,
-            opens.as_deref(),
-            closes.as_deref(),
+            cli::waves::When {
+                opens: opens.as_deref(),
+                closes: closes.as_deref(),
+                period: period.as_deref(),
+            },
         )),
         Command::Wave {
             command: WaveCommand::Close { slug },

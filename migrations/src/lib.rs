@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_collect;
 mod m20261201_000001_trust;
+mod m20261201_000002_wave_period;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_collect::Migration),
             Box::new(m20261201_000001_trust::Migration),
+            Box::new(m20261201_000002_wave_period::Migration),
         ]
     }
 }

@@ -26,14 +26,20 @@ fn period(wave: &Wave) -> String {
     format!("from {from} until {until}")
 }
 
+/// When a wave to create runs and which year it belongs to, as typed.
+pub struct When<'a> {
+    pub opens: Option<&'a str>,
+    pub closes: Option<&'a str>,
+    pub period: Option<&'a str>,
+}
+
 /// `trygg wave create`.
 pub async fn create(
     settings: &Settings,
     survey: &str,
     slug: &str,
     access: &str,
-    opens: Option<&str>,
-    closes: Option<&str>,
+    when: When<'_>,
 ) -> i32 {
     let catalog = match crate::survey::load_dir(&settings.surveys_dir) {
         Ok(c) => c,
@@ -44,9 +50,17 @@ pub async fn create(
             return FAILED;
         }
     };
-    let new = match NewWave::parse(&catalog, survey, slug, access, opens, closes) {
-        Ok(n) => n,
-        Err(problems) => {
+    let parsed = NewWave::parse(&catalog, survey, slug, access, when.opens, when.closes);
+    let new = match (parsed, when.period) {
+        (Ok(new), Some(period)) => match new.with_period(period) {
+            Ok(new) => new,
+            Err(message) => {
+                eprintln!("--period: {message}");
+                return FAILED;
+            }
+        },
+        (Ok(new), None) => new,
+        (Err(problems), _) => {
             for (field, message) in problems {
                 eprintln!("--{field}: {message}");
             }
@@ -59,11 +73,12 @@ pub async fn create(
     match store::waves::create(&db, &new, "cli").await {
         Ok(wave) => {
             println!(
-                "created wave {} of {} v{} ({} access), open {}",
+                "created wave {} of {} v{} ({} access) for {}, open {}",
                 wave.slug,
                 wave.survey_id,
                 wave.survey_version,
                 wave.access.id(),
+                wave.period,
                 period(&wave)
             );
             match wave.access {

@@ -72,6 +72,8 @@ pub struct Wave {
     pub closes_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub created_at: i64,
+    /// The year the wave belongs to.
+    pub period: i32,
 }
 
 impl Wave {
@@ -88,6 +90,9 @@ impl Wave {
             closes_at: m.closes_at,
             closed_at: m.closed_at,
             created_at: m.created_at,
+            period: m
+                .period
+                .unwrap_or_else(|| year_of(m.opens_at.unwrap_or(m.created_at))),
         })
     }
 
@@ -109,9 +114,40 @@ pub struct NewWave {
     pub access: Access,
     pub opens_at: Option<i64>,
     pub closes_at: Option<i64>,
+    /// The year the wave belongs to: the year it opens unless [`NewWave::with_period`] says.
+    pub period: i32,
+}
+
+/// Years a wave may belong to.
+pub const PERIODS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// The calendar year (UTC) of a time in Unix seconds.
+pub fn year_of(seconds: i64) -> i32 {
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp(seconds, 0).map_or(1970, |t| t.year())
 }
 
 impl NewWave {
+    /// The wave with the year it belongs to given (`--period`, the wave form's year field):
+    /// a whole year within [`PERIODS`].
+    pub fn with_period(mut self, text: &str) -> Result<NewWave, String> {
+        let year = text
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| PERIODS.contains(y))
+            .ok_or_else(|| {
+                format!(
+                    "`{}` is not a year from {} to {}",
+                    text.trim(),
+                    PERIODS.start(),
+                    PERIODS.end()
+                )
+            })?;
+        self.period = year;
+        Ok(self)
+    }
+
     /// Checks what an admin typed (web form or CLI); every problem, each naming its field.
     pub fn parse(
         catalog: &SurveyCatalog,
@@ -187,6 +223,7 @@ impl NewWave {
                 access,
                 opens_at,
                 closes_at,
+                period: year_of(opens_at.unwrap_or_else(crate::util::now)),
             }),
             _ => Err(problems),
         }

@@ -19,6 +19,8 @@ pub struct Model {
     /// Set when the wave is closed by hand.
     pub closed_at: Option<i64>,
     pub created_at: i64,
+    /// The year the wave belongs to (series are ordered by it).
+    pub period: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

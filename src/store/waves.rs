@@ -35,6 +35,7 @@ pub async fn create(
         closes_at: new.closes_at,
         closed_at: None,
         created_at: crate::util::now(),
+        period: Some(new.period),
     };
     let txn = crate::db::begin_write(db).await?;
     // Insert first and let the unique index decide, so two admins racing for a slug get a clear
@@ -54,11 +55,12 @@ pub async fn create(
         actor,
         "wave.create",
         &format!(
-            "{} (survey {} v{}, access {})",
+            "{} (survey {} v{}, access {}, period {})",
             new.slug,
             new.survey_id,
             new.survey_version,
-            new.access.id()
+            new.access.id(),
+            new.period
         ),
     )
     .await?;

@@ -29,6 +29,7 @@ db_tests!(
     bad_wave_arguments_name_the_flag_and_change_nothing,
     the_export_has_a_column_per_question_and_choice_and_no_arrival_order,
     population_figures_are_scripted_with_the_checks_of_the_wave_page,
+    a_wave_belongs_to_the_year_given_or_the_year_it_opens,
 );
 
 async fn a_wave_is_created_answered_and_closed_from_the_command_line(app: TestApp) {
@@ -374,4 +375,44 @@ async fn population_figures_are_scripted_with_the_checks_of_the_wave_page(app: T
     );
     let (ok, _, err) = run(&app, &["wave", "schools", "nej-2026", "--file", &classes]);
     assert!(!ok && err.contains("no wave with slug `nej-2026`"), "{err}");
+}
+
+async fn a_wave_belongs_to_the_year_given_or_the_year_it_opens(app: TestApp) {
+    let create = |slug: &'static str, extra: &'static [&'static str]| {
+        let mut args = vec![
+            "wave",
+            "create",
+            "--survey",
+            "resident-safety",
+            "--slug",
+            slug,
+            "--access",
+            "open",
+        ];
+        args.extend_from_slice(extra);
+        run(&app, &args)
+    };
+    let (ok, out, err) = create("trygg-2025", &["--period", "2025"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("for 2025"), "{out}");
+    let (ok, out, err) = create("trygg-2031", &["--opens", "2031-02-01"]);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = create("trygg-fel", &["--period", "tjugotjugo"]);
+    assert!(
+        !ok && err.contains("--period: `tjugotjugo` is not a year"),
+        "{err}"
+    );
+
+    let period = |slug: &'static str| {
+        let db = app.db.clone();
+        async move {
+            trygg::store::waves::find_by_slug(&db, slug)
+                .await
+                .expect("query")
+                .map(|w| w.period)
+        }
+    };
+    assert_eq!(period("trygg-2025").await, Some(2025));
+    assert_eq!(period("trygg-2031").await, Some(2031), "the year it opens");
+    assert_eq!(period("trygg-fel").await, None, "nothing created");
 }

@@ -74,6 +74,51 @@ async fn an_admin_creates_a_wave_through_the_form_and_sees_it_listed(app: TestAp
         .expect("stored");
     assert_eq!(stored.access, Access::Open);
     assert_eq!(stored.state(), WaveState::Open);
+    assert_eq!(
+        stored.period,
+        trygg::collect::wave::year_of(trygg::util::now()),
+        "the year it opens"
+    );
+
+    // A wave counted for another year than it opens in; a year out of range is refused.
+    let refused = app
+        .post_form(
+            "/admin/waves",
+            "/admin/waves",
+            &[
+                ("survey", "resident-safety"),
+                ("slug", "trygghet-2025"),
+                ("access", "open"),
+                ("period", "1850"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(
+        page.contains("href=\"#period\"") && page.contains("från 1990 till 2100"),
+        "{page}"
+    );
+    let created = app
+        .post_form(
+            "/admin/waves",
+            "/admin/waves",
+            &[
+                ("survey", "resident-safety"),
+                ("slug", "trygghet-2025"),
+                ("access", "open"),
+                ("period", "2025"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let page = app
+        .get("/admin/waves/trygghet-2025")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Undersökningsår</dt><dd>2025"), "{page}");
 }
 
 async fn a_refused_wave_form_names_each_field_and_stores_nothing(app: TestApp) {

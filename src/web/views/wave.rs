@@ -122,6 +122,8 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                 dd { (access_name(ctx, wave.access)) }
                 dt { (ctx.t("Status", "State")) }
                 dd { strong { (state_name(ctx, state)) } }
+                dt { (ctx.t("Undersökningsår", "Survey year")) }
+                dd { (wave.period) }
                 dt { (ctx.t("Period", "Period")) }
                 dd { (period(ctx, wave)) }
                 dt { (ctx.t("Svar", "Responses")) }

@@ -24,6 +24,9 @@ pub struct WaveForm {
     pub opens: String,
     #[serde(default)]
     pub closes: String,
+    /// The year the wave belongs to; empty: the year it opens.
+    #[serde(default)]
+    pub period: String,
 }
 
 /// The id an access-mode problem links to: the first radio button, as GOV.UK does.
@@ -142,6 +145,10 @@ pub fn wave_problem(
             "Sista svarsdagen ska vara ett datum, t.ex. 2026-03-31.",
             "The last day for answers must be a date, e.g. 2026-03-31.",
         ),
+        "period" => ctx.t(
+            "Året ska vara ett årtal från 1990 till 2100, t.ex. 2026.",
+            "The year must be a year from 1990 to 2100, e.g. 2026.",
+        ),
         _ => ctx.t("Kontrollera fältet.", "Check this field."),
     };
     text.to_owned()
@@ -195,6 +202,7 @@ pub fn list(
                         th scope="col" { (ctx.t("Enkät", "Questionnaire")) }
                         th scope="col" { (ctx.t("Åtkomst", "Access")) }
                         th scope="col" { (ctx.t("Status", "State")) }
+                        th scope="col" { (ctx.t("År", "Year")) }
                         th scope="col" { (ctx.t("Period", "Period")) }
                         th scope="col" { (ctx.t("Svar", "Responses")) }
                     } }
@@ -205,6 +213,7 @@ pub fn list(
                                 td { (wave.survey_id) " v" (wave.survey_version) }
                                 td { (access_name(ctx, wave.access)) }
                                 td { (state_name(ctx, wave.state_at(now))) }
+                                td { (wave.period) }
                                 td { (period(ctx, wave)) }
                                 td { (responses) }
                             }
@@ -285,6 +294,16 @@ fn create_form(
                 (errors.at_field(ctx, "closes"))
                 input id="closes" name="closes" type="date" value=(form.closes)
                     aria-describedby=[errors.described_by("closes", Some("closes-hint"))] aria-invalid=[errors.has("closes").then_some("true")];
+            }
+            div class=(errors.field_class("period")) {
+                label for="period" { (ctx.t("Undersökningsår (valfritt)", "Survey year (optional)")) }
+                span class="hint" id="period-hint" { (ctx.t(
+                    "Året omgången räknas till i jämförelser över åren. Lämna tomt för året den öppnar.",
+                    "The year the wave counts for in comparisons over the years. Leave empty for the year it opens."
+                )) }
+                (errors.at_field(ctx, "period"))
+                input id="period" name="period" type="text" inputmode="numeric" maxlength="4" class="narrow" value=(form.period)
+                    aria-describedby=[errors.described_by("period", Some("period-hint"))] aria-invalid=[errors.has("period").then_some("true")];
             }
             button type="submit" { (ctx.t("Skapa omgång", "Create wave")) }
         }
