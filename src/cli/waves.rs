@@ -51,16 +51,9 @@ pub async fn create(
         }
     };
     let parsed = NewWave::parse(&catalog, survey, slug, access, when.opens, when.closes);
-    let new = match (parsed, when.period) {
-        (Ok(new), Some(period)) => match new.with_period(period) {
-            Ok(new) => new,
-            Err(message) => {
-                eprintln!("--period: {message}");
-                return FAILED;
-            }
-        },
-        (Ok(new), None) => new,
-        (Err(problems), _) => {
+    let new = match NewWave::with_period(parsed, when.period) {
+        Ok(new) => new,
+        Err(problems) => {
             for (field, message) in problems {
                 eprintln!("--{field}: {message}");
             }

@@ -128,24 +128,39 @@ pub fn year_of(seconds: i64) -> i32 {
 }
 
 impl NewWave {
-    /// The wave with the year it belongs to given (`--period`, the wave form's year field):
-    /// a whole year within [`PERIODS`].
-    pub fn with_period(mut self, text: &str) -> Result<NewWave, String> {
-        let year = text
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| PERIODS.contains(y))
-            .ok_or_else(|| {
-                format!(
-                    "`{}` is not a year from {} to {}",
-                    text.trim(),
-                    PERIODS.start(),
-                    PERIODS.end()
-                )
-            })?;
-        self.period = year;
-        Ok(self)
+    /// [`NewWave::parse`]'s result with the year the wave belongs to (`--period`, the wave
+    /// form's year field) applied when one is typed: a whole year within [`PERIODS`]. A wrong
+    /// year is one more problem beside the others, under the field `period`.
+    pub fn with_period(
+        parsed: Result<NewWave, Vec<(&'static str, String)>>,
+        period: Option<&str>,
+    ) -> Result<NewWave, Vec<(&'static str, String)>> {
+        let typed = period.map(str::trim).filter(|p| !p.is_empty());
+        let year = typed.map(|text| {
+            text.parse::<i32>()
+                .ok()
+                .filter(|y| PERIODS.contains(y))
+                .ok_or_else(|| {
+                    format!(
+                        "`{text}` is not a year from {} to {}",
+                        PERIODS.start(),
+                        PERIODS.end()
+                    )
+                })
+        });
+        match (parsed, year) {
+            (Ok(mut new), Some(Ok(year))) => {
+                new.period = year;
+                Ok(new)
+            }
+            (Ok(new), None) => Ok(new),
+            (Ok(_), Some(Err(e))) => Err(vec![("period", e)]),
+            (Err(mut problems), Some(Err(e))) => {
+                problems.push(("period", e));
+                Err(problems)
+            }
+            (Err(problems), _) => Err(problems),
+        }
     }
 
     /// Checks what an admin typed (web form or CLI); every problem, each naming its field.

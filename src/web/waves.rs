@@ -64,12 +64,7 @@ async fn create(
         Some(&form.opens),
         Some(&form.closes),
     );
-    let parsed = match parsed {
-        Ok(new) if !form.period.trim().is_empty() => new
-            .with_period(&form.period)
-            .map_err(|e| vec![("period", e)]),
-        other => other,
-    };
+    let parsed = NewWave::with_period(parsed, Some(&form.period));
     let mut errors = FormErrors::new();
     match parsed {
         Ok(new) => match store::waves::create(&state.db, &new, &admin.email).await {

@@ -86,7 +86,7 @@ async fn an_admin_creates_a_wave_through_the_form_and_sees_it_listed(app: TestAp
             "/admin/waves",
             "/admin/waves",
             &[
-                ("survey", "resident-safety"),
+                ("survey", ""),
                 ("slug", "trygghet-2025"),
                 ("access", "open"),
                 ("period", "1850"),
@@ -96,7 +96,9 @@ async fn an_admin_creates_a_wave_through_the_form_and_sees_it_listed(app: TestAp
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(
-        page.contains("href=\"#period\"") && page.contains("från 1990 till 2100"),
+        page.contains("href=\"#period\"")
+            && page.contains("från 1990 till 2100")
+            && page.contains("href=\"#survey\""),
         "{page}"
     );
     let created = app
