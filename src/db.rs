@@ -195,20 +195,26 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     .await
 }
 
-/// [`scrub`] until it finishes (a few tries, a moment apart); logs when it could not.
-pub async fn scrub_now(db: &DatabaseConnection) {
-    for attempt in 0..5 {
+/// [`scrub`] until it finishes, at most `tries` times, `pause` apart; whether it finished.
+async fn scrub_until_done(db: &DatabaseConnection, tries: u32, pause: Duration) -> bool {
+    for attempt in 0..tries {
         match scrub(db).await {
-            Ok(true) => return,
+            Ok(true) => return true,
             Ok(false) => tracing::debug!(attempt, "scrub postponed by a reader"),
-            Err(e) => {
-                tracing::warn!(error = %e, "scrubbing deleted rows failed");
-                return;
-            }
+            Err(e) => tracing::debug!(attempt, error = %e, "scrub postponed"),
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(pause).await;
     }
-    tracing::warn!("deleted rows not yet scrubbed from the write-ahead log; the next scrub will");
+    false
+}
+
+/// [`scrub`] now (a few tries, a moment apart); logs when it could not finish.
+pub async fn scrub_now(db: &DatabaseConnection) {
+    if !scrub_until_done(db, 5, Duration::from_millis(200)).await {
+        tracing::warn!(
+            "deleted rows not yet scrubbed from the database files; the next scrub will"
+        );
+    }
 }
 
 /// Scrubs a SQLite file's write-ahead log in the background a few seconds after a used token
@@ -247,19 +253,7 @@ impl Scrubber {
             loop {
                 woken.notified().await;
                 tokio::time::sleep(SCRUB_DELAY).await;
-                let mut done = false;
-                for _ in 0..30 {
-                    match scrub(&db).await {
-                        Ok(true) => {
-                            done = true;
-                            break;
-                        }
-                        Ok(false) => {}
-                        Err(e) => tracing::debug!(error = %e, "scrub postponed"),
-                    }
-                    tokio::time::sleep(SCRUB_DELAY).await;
-                }
-                if !done {
+                if !scrub_until_done(&db, 30, SCRUB_DELAY).await {
                     tracing::warn!("the write-ahead log could not be scrubbed for a minute");
                 }
             }

@@ -12,6 +12,11 @@ pub const MAX_LABEL_CHARS: usize = 60;
 /// once.
 pub const FINISH_AFTER_END_SECONDS: i64 = 2 * 3600;
 
+/// Until when (Unix seconds) a pupil who had started may submit after a session ended then.
+pub fn finish_until(ended_at: i64) -> i64 {
+    ended_at + FINISH_AFTER_END_SECONDS
+}
+
 /// A checked class session, not yet stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewClassSession {

@@ -96,5 +96,5 @@ pub async fn finish_until(
     Ok(code_and_session(db, code_hash)
         .await?
         .and_then(|(_, session)| session.ended_at)
-        .map(|ended| ended + crate::collect::class_session::FINISH_AFTER_END_SECONDS))
+        .map(crate::collect::class_session::finish_until))
 }

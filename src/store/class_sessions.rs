@@ -11,7 +11,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::collect::class_session::{FINISH_AFTER_END_SECONDS, NewClassSession};
+use crate::collect::class_session::{NewClassSession, finish_until};
 use crate::collect::codes;
 use crate::collect::wave::{Access, WaveState, state_at};
 use crate::entities::{class_session, pupil_code, wave};
@@ -56,7 +56,7 @@ impl SessionSummary {
 
     /// For an ended session: until when (Unix seconds) pupils who had started may submit.
     pub fn finish_until(&self) -> Option<i64> {
-        (self.session.ended_at).map(|ended| ended + FINISH_AFTER_END_SECONDS)
+        self.session.ended_at.map(finish_until)
     }
 
     /// Pupils answering right now: started, and the session runs or its time to finish has
@@ -272,7 +272,7 @@ pub async fn find_for_school(
 
 /// Ends a session: codes nobody has started with stop working at once (they are deleted and
 /// counted), and no code can be entered any more; a pupil who had started may still submit for
-/// [`FINISH_AFTER_END_SECONDS`] (the submission writer checks). Ending an ended session changes
+/// `class_session::FINISH_AFTER_END_SECONDS` (the submission writer checks). Ending an ended session changes
 /// nothing.
 pub async fn end(
     db: &DatabaseConnection,

@@ -115,6 +115,24 @@ pub enum Body {
     Json,
 }
 
+impl Body {
+    /// The Content-Type a body of this kind is sent with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Body::Form => "application/x-www-form-urlencoded",
+            Body::Json => "application/json",
+        }
+    }
+
+    /// Whether a Content-Type header value (parameters such as `charset` aside) is this kind's.
+    pub fn is_sent_as(self, header: &str) -> bool {
+        header
+            .split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case(self.content_type()))
+    }
+}
+
 /// The error for a body an extractor refused with `status` (axum's `detail` says why).
 pub fn refused(body: Body, status: StatusCode, detail: &str, limit: usize) -> AppError {
     match status {
@@ -150,10 +168,7 @@ pub fn too_large(limit: usize) -> AppError {
 
 /// 415, naming the Content-Type the route takes.
 pub fn wrong_content_type(body: Body) -> AppError {
-    let expected = match body {
-        Body::Form => "application/x-www-form-urlencoded",
-        Body::Json => "application/json",
-    };
+    let expected = body.content_type();
     AppError::Unreadable {
         status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
         sv: format!("Innehållet måste skickas med Content-Type: {expected}."),

@@ -147,12 +147,7 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';').next().is_some_and(|t| {
-                t.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-        });
+        .is_some_and(|v| FormBody::Form.is_sent_as(v));
     if !is_form {
         return Err(wrong_content_type(FormBody::Form));
     }
