@@ -8,6 +8,7 @@ pub mod collect;
 pub mod config;
 pub mod db;
 pub mod entities;
+pub mod evaluate;
 pub mod i18n;
 pub mod mail;
 pub mod problems;

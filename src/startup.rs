@@ -128,12 +128,17 @@ pub async fn serve(
         }
     });
     let sender = tokio::spawn(state.outbox.clone().run());
+    let indicators = tokio::spawn(crate::evaluate::refresh::run(
+        state.db.clone(),
+        state.surveys.clone(),
+    ));
     let app = web::app(state);
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     purger.abort();
     sender.abort();
+    indicators.abort();
     result
 }
 

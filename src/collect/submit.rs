@@ -248,6 +248,14 @@ async fn write_batch(
     for (survey_id, version) in &to_lock {
         crate::store::survey_versions::lock(&txn, survey_id, *version).await?;
     }
+    // The waves that took answers: their indicators are due for recomputation.
+    let changed: HashSet<&str> = (batch.iter().zip(&outcomes))
+        .filter(|(_, o)| **o == Outcome::Created)
+        .map(|(s, _)| s.wave_id.as_str())
+        .collect();
+    for wave_id in changed {
+        crate::store::indicators::mark_stale(&txn, wave_id).await?;
+    }
     txn.commit().await?;
     locked.extend(to_lock);
     Ok(outcomes)

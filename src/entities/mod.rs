@@ -3,6 +3,7 @@
 pub mod audit_log;
 pub mod class_session;
 pub mod draft;
+pub mod indicator_result;
 pub mod invitation;
 pub mod invitation_token;
 pub mod login_failure;

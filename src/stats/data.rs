@@ -106,6 +106,40 @@ impl Dataset {
         Ok(dataset)
     }
 
+    /// A data set from columns already converted (as trygg builds one from stored responses).
+    /// Every column must have `rows` entries.
+    pub fn from_columns(
+        rows: usize,
+        numeric: Vec<(String, Numbers)>,
+        categorical: Vec<(String, Categories)>,
+    ) -> Result<Dataset, DataError> {
+        let headers: Vec<String> = (numeric.iter().map(|(n, _)| n.clone()))
+            .chain(categorical.iter().map(|(n, _)| n.clone()))
+            .collect();
+        let dataset = Dataset::new(Vec::new(), headers, Vec::new(), rows);
+        if let Some((name, _)) = numeric.iter().find(|(_, v)| v.len() != rows) {
+            return Err(DataError(format!(
+                "column `{name}` does not have {rows} rows"
+            )));
+        }
+        if let Some((name, _)) = categorical.iter().find(|(_, c)| c.codes.len() != rows) {
+            return Err(DataError(format!(
+                "column `{name}` does not have {rows} rows"
+            )));
+        }
+        let mut numbers = lock(&dataset.numbers);
+        for (name, values) in numeric {
+            numbers.insert(name, Arc::new(values));
+        }
+        drop(numbers);
+        let mut categories = lock(&dataset.categories);
+        for (name, column) in categorical {
+            categories.insert(name, Arc::new(column));
+        }
+        drop(categories);
+        Ok(dataset)
+    }
+
     fn new(bytes: Vec<u8>, headers: Vec<String>, cells: Vec<(u32, u32)>, rows: usize) -> Dataset {
         let index = headers
             .iter()

@@ -449,9 +449,10 @@ impl Context<'_> {
         let deff = (srs_variance > 0.0)
             .then(|| variance.v[d] / srs_variance)
             .filter(|d| d.is_finite());
-        // Intervals use the size and degrees of freedom of the domain's subset design, as R's
-        // svyciprop does (rows with a missing answer included); Wilson, which R lacks, uses the
-        // estimate's own n and df.
+        // Proportion intervals use the size and degrees of freedom of the domain's subset design,
+        // as R's svyciprop does (rows with a missing answer included); Wilson, which R lacks,
+        // uses the estimate's own n and df, and so do means and totals (± t·SE with the `df`
+        // reported, as DESIGN.md says and R's indicator reference waves compute them).
         let (ci_n, ci_df) = match spec.ci {
             CiMethod::Wilson => (n, df),
             _ => (subset.rows as f64, subset.df as f64),
@@ -462,10 +463,7 @@ impl Context<'_> {
                     ci::proportion_interval(spec.ci, estimate, se, ci_n, ci_df, self.level);
                 (result.interval, result.boundary)
             }
-            _ => (
-                ci::symmetric_interval(estimate, se, subset.df as f64, self.level),
-                false,
-            ),
+            _ => (ci::symmetric_interval(estimate, se, df, self.level), false),
         };
         out.estimate = Some(estimate);
         if boundary {

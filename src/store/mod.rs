@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod class_sessions;
 pub mod drafts;
+pub mod indicators;
 pub mod invitations;
 pub mod logins;
 pub mod population;

@@ -31,6 +31,7 @@ pub async fn replace_totals(
         .exec_without_returning(&txn)
         .await?;
     }
+    crate::store::indicators::mark_stale(&txn, wave_id).await?;
     crate::store::audit::record(
         &txn,
         actor,
@@ -64,6 +65,7 @@ pub async fn replace_school_classes(
         .exec_without_returning(&txn)
         .await?;
     }
+    crate::store::indicators::mark_stale(&txn, wave_id).await?;
     crate::store::audit::record(
         &txn,
         actor,
@@ -91,6 +93,31 @@ pub async fn totals_summary(
 /// The sum of population totals, without overflow.
 pub fn sum_totals(totals: impl IntoIterator<Item = i64>) -> i128 {
     totals.into_iter().map(i128::from).sum()
+}
+
+/// The wave's population totals, one per cell.
+pub async fn totals(
+    db: &impl ConnectionTrait,
+    wave_id: &str,
+) -> Result<Vec<PopulationCell>, DbErr> {
+    let rows = population_total::Entity::find()
+        .filter(population_total::Column::WaveId.eq(wave_id))
+        .order_by_asc(population_total::Column::Cell)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| match serde_json::from_str(&r.cell) {
+            Ok(cell) => Some(PopulationCell {
+                cell,
+                total: r.total,
+            }),
+            Err(e) => {
+                tracing::error!(wave = wave_id, cell = %r.cell, error = %e, "a stored population cell cannot be read");
+                None
+            }
+        })
+        .collect())
 }
 
 /// Classes per school of a wave, by school id.

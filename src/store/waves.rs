@@ -50,6 +50,7 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     }
+    crate::store::indicators::create(&txn, &model.id).await?;
     crate::store::audit::record(
         &txn,
         actor,
@@ -159,6 +160,7 @@ pub async fn close(db: &DatabaseConnection, slug: &str, actor: &str) -> Result<W
         .await?
         .ok_or_else(|| WaveError::Unknown(slug.to_owned()))?;
     forget_contact_data(&txn, &wave.id).await?;
+    crate::store::indicators::mark_stale(&txn, &wave.id).await?;
     crate::store::audit::record(&txn, actor, "wave.close", slug).await?;
     txn.commit().await?;
     crate::db::scrub_now(db).await;

@@ -45,6 +45,20 @@ pub struct ValidatedAnswers {
 }
 
 impl ValidatedAnswers {
+    /// Answers read back from storage, where only answers that passed [`validate`] are written:
+    /// the second way to get a `ValidatedAnswers`, for estimation, which needs only some
+    /// questions (`pairs` in any order). A value that no longer parses (it cannot, unless the
+    /// stored text was edited by hand) is left out, as an unanswered question.
+    pub fn from_stored<'a>(
+        pairs: impl IntoIterator<Item = (&'a Question, &'a Value)>,
+    ) -> ValidatedAnswers {
+        let answers = pairs
+            .into_iter()
+            .filter_map(|(q, v)| Some((q.id.clone(), q.parse_answer(v).ok()??)))
+            .collect();
+        ValidatedAnswers { answers }
+    }
+
     pub fn get(&self, question: &str) -> Option<&Answer> {
         self.answers
             .iter()

@@ -197,6 +197,7 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
         let indicators = indicator::check_all(ctx, &raw.indicators, &index);
         (show_ifs, unreliable_if, indicators)
     };
+    let breakdowns = breakdowns(ctx, raw, &pages);
     let questions = pages.iter_mut().flat_map(|p| p.questions.iter_mut());
     for (q, show_if) in questions.zip(show_ifs) {
         q.show_if = show_if;
@@ -212,7 +213,59 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
         pages,
         indicators,
         unreliable_if,
+        breakdowns,
     }
+}
+
+/// `breakdowns`: each a list of two or more different background questions, no list twice.
+fn breakdowns(ctx: &mut Ctx, raw: &RawSurvey, pages: &[Page]) -> Vec<Vec<String>> {
+    let Some(lists) = &raw.breakdowns else {
+        return Vec::new();
+    };
+    let question = |id: &str| pages.iter().flat_map(|p| &p.questions).find(|q| q.id == id);
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for list in lists.get_ref() {
+        let ids: Vec<String> = list.get_ref().iter().map(|v| v.get_ref().clone()).collect();
+        let mut ok = true;
+        if ids.len() < 2 {
+            ctx.error(
+                list.span(),
+                "a breakdown in `breakdowns` crosses two or more background questions, e.g. [\"grade\", \"gender\"]",
+            );
+            ok = false;
+        }
+        for (i, id) in list.get_ref().iter().enumerate() {
+            let name = id.get_ref();
+            let msg = match question(name) {
+                None => format!("`breakdowns`: there is no question `{name}`"),
+                Some(q) if !q.background => format!(
+                    "`breakdowns`: question `{name}` is not a background question (`background = true`)"
+                ),
+                Some(_) if ids[..i].contains(name) => {
+                    format!("`breakdowns`: question `{name}` appears twice in one breakdown")
+                }
+                Some(_) => continue,
+            };
+            ctx.error(id.span(), msg);
+            ok = false;
+        }
+        let mut sorted = ids.clone();
+        sorted.sort();
+        if ok
+            && out.iter().any(|o| {
+                let mut other = o.clone();
+                other.sort();
+                other == sorted
+            })
+        {
+            ctx.error(list.span(), "`breakdowns`: this breakdown is listed twice");
+            ok = false;
+        }
+        if ok {
+            out.push(ids);
+        }
+    }
+    out
 }
 
 /// Pages and their questions, without conditions (those need every question first). Also says,

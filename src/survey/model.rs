@@ -75,6 +75,9 @@ pub struct Survey {
     pub indicators: Vec<Indicator>,
     /// Respondents for whom this holds are left out of estimates (see `Survey::is_unreliable`).
     pub unreliable_if: Option<Condition>,
+    /// Crossed breakdowns of the published indicators (each two or more background questions),
+    /// besides the overall figure and each background question alone.
+    pub breakdowns: Vec<Vec<String>>,
 }
 
 impl Survey {

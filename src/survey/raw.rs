@@ -20,6 +20,8 @@ pub(super) struct RawSurvey {
     pub title: S<RawText>,
     pub intro: S<RawText>,
     pub unreliable_if: Option<S<RawCondition>>,
+    /// Crossed breakdowns for published indicators, e.g. `[["grade", "gender"]]`.
+    pub breakdowns: Option<S<Vec<S<Vec<S<String>>>>>>,
     #[serde(default)]
     pub pages: Vec<S<RawPage>>,
     #[serde(default)]

@@ -1,0 +1,453 @@
+//! Every indicator of a wave, estimated the one way DESIGN.md ("Evaluation") defines: the design
+//! by access mode, post-stratification to the wave's population totals, overall and per
+//! breakdown, logit intervals for proportions, and disclosure control with the survey's k.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::rows::Rows;
+use crate::collect::Access;
+use crate::collect::population::PopulationCell;
+use crate::stats::data::{Categories, Dataset};
+use crate::stats::{
+    self, Calibration, CiMethod, DesignSpec, Disclosure, EstimateSpec, Flag, LonelyPsu, Request,
+};
+use crate::survey::{Statistic, Survey};
+
+/// A wave's population figures, as uploaded on the wave page.
+#[derive(Debug, Clone, Default)]
+pub struct Population {
+    /// Totals per cell of background variables (post-stratification).
+    pub totals: Vec<PopulationCell>,
+    /// Class waves: the number of classes per school (the fpc).
+    pub school_classes: HashMap<String, i32>,
+}
+
+/// One published estimate of an indicator for one domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorEstimate {
+    pub indicator: String,
+    pub priority_area: String,
+    pub statistic: String,
+    pub domain: BTreeMap<String, String>,
+    pub n: Option<u64>,
+    pub estimate: Option<f64>,
+    pub se: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub df: Option<u64>,
+    pub deff: Option<f64>,
+    pub flags: Vec<Flag>,
+}
+
+/// What went into a wave's estimates, besides the estimates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Method {
+    /// Every stored response of the wave.
+    pub responses: u64,
+    /// Left out because `unreliable_if` holds for them.
+    pub unreliable: u64,
+    /// Left out of calibrated estimates: a missing code in a calibration variable.
+    pub uncalibrated: u64,
+    /// `poststratify` or `none`.
+    pub calibration: String,
+    /// Why the wave's population totals were not used, when it has some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_note: Option<String>,
+    /// `simple` (each response its own PSU) or `stratified_cluster` (schools, classes).
+    pub design: String,
+    /// Class waves: why the number of classes per school was not used as fpc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fpc_note: Option<String>,
+}
+
+/// A wave's indicators as computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Computed {
+    pub method: Method,
+    pub estimates: Vec<IndicatorEstimate>,
+}
+
+/// The breakdowns of every indicator: overall, each background question alone, each crossed
+/// breakdown of the survey file.
+pub fn breakdowns(survey: &Survey) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new()];
+    out.extend(survey.background_questions().map(|q| vec![q.id.clone()]));
+    out.extend(survey.breakdowns.iter().cloned());
+    out
+}
+
+/// Estimates every indicator of `survey` from a wave's rows.
+pub fn compute(
+    survey: &Survey,
+    access: Access,
+    rows: &Rows,
+    population: &Population,
+) -> Result<Computed, String> {
+    let responses = rows.len() as u64 + rows.unreliable + rows.unreadable;
+    let all = vec![true; rows.len()];
+    let mut method = Method {
+        responses,
+        unreliable: rows.unreliable,
+        uncalibrated: 0,
+        calibration: "none".into(),
+        calibration_note: None,
+        design: match access {
+            Access::Class => "stratified_cluster",
+            Access::Open | Access::Invite => "simple",
+        }
+        .into(),
+        fpc_note: None,
+    };
+    let calibration = match plan_calibration(survey, rows, &population.totals) {
+        Ok(plan) => plan,
+        Err(note) => {
+            method.calibration_note = Some(note);
+            None
+        }
+    };
+    if let Some((keep, spec)) = calibration {
+        let uncalibrated = keep.iter().filter(|k| !**k).count() as u64;
+        match estimate(survey, access, rows, &keep, population, Some(spec)) {
+            Ok((estimates, fpc_note)) => {
+                method.calibration = "poststratify".into();
+                method.uncalibrated = uncalibrated;
+                method.fpc_note = fpc_note;
+                return Ok(Computed { method, estimates });
+            }
+            Err(e) => method.calibration_note = Some(e),
+        }
+    }
+    let (estimates, fpc_note) = estimate(survey, access, rows, &all, population, None)?;
+    method.fpc_note = fpc_note;
+    Ok(Computed { method, estimates })
+}
+
+/// Rows that can be placed in a population cell, and the post-stratification; `Ok(None)` without
+/// totals; `Err` (why) when the totals cannot be used.
+fn plan_calibration(
+    survey: &Survey,
+    rows: &Rows,
+    totals: &[PopulationCell],
+) -> Result<Option<(Vec<bool>, Calibration)>, String> {
+    if totals.is_empty() {
+        return Ok(None);
+    }
+    let mut variables: Vec<String> = totals.iter().flat_map(|c| c.cell.keys().cloned()).collect();
+    variables.sort();
+    variables.dedup();
+    let background: Vec<&str> = survey
+        .background_questions()
+        .map(|q| q.id.as_str())
+        .collect();
+    let mut columns = Vec::new();
+    for var in &variables {
+        let Some(at) = background.iter().position(|b| b == var) else {
+            return Err(format!(
+                "the population totals use `{var}`, which is not a background question of the survey"
+            ));
+        };
+        columns.push(at);
+    }
+    if let Some(cell) = totals.iter().find(|c| c.cell.len() != variables.len()) {
+        return Err(format!(
+            "population cell {} does not give every variable ({})",
+            cell_text(&cell.cell),
+            variables.join(", ")
+        ));
+    }
+    let code_of = |column: usize, row: usize| -> Option<&str> {
+        let q = survey.background_questions().nth(column)?;
+        let choice = rows.categories[column][row]?;
+        Some(q.choices().get(choice as usize)?.code.as_str())
+    };
+    let mut keep = vec![false; rows.len()];
+    let mut counts: HashMap<Vec<&str>, u64> = HashMap::new();
+    for (row, kept) in keep.iter_mut().enumerate() {
+        let cell: Option<Vec<&str>> = columns.iter().map(|&c| code_of(c, row)).collect();
+        if let Some(cell) = cell {
+            *kept = true;
+            *counts.entry(cell).or_default() += 1;
+        }
+    }
+    let keys: Vec<Vec<&str>> = totals
+        .iter()
+        .map(|c| {
+            variables
+                .iter()
+                .map(|v| c.cell.get(v).map_or("", String::as_str))
+                .collect()
+        })
+        .collect();
+    if let Some((cell, _)) = totals
+        .iter()
+        .zip(&keys)
+        .find(|(_, key)| !counts.contains_key(*key))
+    {
+        return Err(format!(
+            "population cell {} has no respondents, so the totals cannot be used",
+            cell_text(&cell.cell)
+        ));
+    }
+    if let Some(key) = counts.keys().find(|k| !keys.contains(k)) {
+        let cell: BTreeMap<String, String> = variables
+            .iter()
+            .cloned()
+            .zip(key.iter().map(|s| (*s).to_owned()))
+            .collect();
+        return Err(format!(
+            "respondents with {} have no population total",
+            cell_text(&cell)
+        ));
+    }
+    let population = totals
+        .iter()
+        .map(|c| stats::PopulationCell {
+            total: c.total as f64,
+            values: c
+                .cell
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect(),
+        })
+        .collect();
+    Ok(Some((
+        keep,
+        Calibration::Poststratify {
+            variables,
+            population,
+        },
+    )))
+}
+
+fn cell_text(cell: &BTreeMap<String, String>) -> String {
+    cell.iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const SCHOOL: &str = ".school";
+const CLASS: &str = ".class";
+const WEIGHT: &str = ".weight";
+const FPC: &str = ".fpc";
+
+fn value_column(indicator: usize) -> String {
+    format!(".value{indicator}")
+}
+
+/// Estimates on the kept rows; also says why the fpc was not used, when it was not.
+fn estimate(
+    survey: &Survey,
+    access: Access,
+    rows: &Rows,
+    keep: &[bool],
+    population: &Population,
+    calibration: Option<Calibration>,
+) -> Result<(Vec<IndicatorEstimate>, Option<String>), String> {
+    let kept: Vec<usize> = (0..rows.len()).filter(|&r| keep[r]).collect();
+    let n = kept.len();
+    let background: Vec<&crate::survey::Question> = survey.background_questions().collect();
+    let mut numeric = Vec::new();
+    let mut categorical = Vec::new();
+    for (i, values) in rows.values.iter().enumerate() {
+        numeric.push((value_column(i), kept.iter().map(|&r| values[r]).collect()));
+    }
+    for (q, codes) in background.iter().zip(&rows.categories) {
+        categorical.push((
+            q.id.clone(),
+            Categories {
+                codes: kept.iter().map(|&r| codes[r]).collect(),
+                values: q.choices().iter().map(|c| c.code.clone()).collect(),
+            },
+        ));
+    }
+    let mut design = DesignSpec {
+        lonely_psu: LonelyPsu::Adjust,
+        ..DesignSpec::default()
+    };
+    let mut fpc_note = None;
+    if access == Access::Class {
+        categorical.push((
+            SCHOOL.to_owned(),
+            Categories {
+                codes: kept.iter().map(|&r| Some(rows.school[r])).collect(),
+                values: rows.schools.names.clone(),
+            },
+        ));
+        categorical.push((
+            CLASS.to_owned(),
+            Categories {
+                codes: kept.iter().map(|&r| Some(rows.class[r])).collect(),
+                values: (0..=rows.class.iter().copied().max().unwrap_or(0))
+                    .map(|c| c.to_string())
+                    .collect(),
+            },
+        ));
+        design.strata = Some(SCHOOL.to_owned());
+        design.clusters = Some(CLASS.to_owned());
+        // fpc (and the weights N_h / n_h it implies, as R's svydesign derives them) only when
+        // every school in the data has its number of classes.
+        let sampled = rows.classes_per_school(keep);
+        let missing: Vec<&str> = (rows.schools.names.iter().enumerate())
+            .filter(|(s, name)| {
+                sampled[*s] > 0 && !population.school_classes.contains_key(name.as_str())
+            })
+            .map(|(_, name)| name.as_str())
+            .collect();
+        if population.school_classes.is_empty() {
+            fpc_note =
+                Some("no classes per school uploaded: no finite population correction".into());
+        } else if !missing.is_empty() {
+            fpc_note = Some(format!(
+                "no number of classes for {}: no finite population correction",
+                missing.join(", ")
+            ));
+        } else {
+            let factor: Vec<(f64, f64)> = rows
+                .schools
+                .names
+                .iter()
+                .enumerate()
+                .map(|(s, name)| {
+                    let big_n = population.school_classes.get(name).copied().unwrap_or(0) as f64;
+                    (big_n, big_n / f64::from(sampled[s].max(1)))
+                })
+                .collect();
+            numeric.push((
+                FPC.to_owned(),
+                kept.iter()
+                    .map(|&r| factor[rows.school[r] as usize].0)
+                    .collect(),
+            ));
+            numeric.push((
+                WEIGHT.to_owned(),
+                kept.iter()
+                    .map(|&r| factor[rows.school[r] as usize].1)
+                    .collect(),
+            ));
+            design.fpc = Some(FPC.to_owned());
+            design.weights = Some(WEIGHT.to_owned());
+        }
+    }
+    let by_sets = breakdowns(survey);
+    let mut specs = Vec::new();
+    for (i, indicator) in survey.indicators.iter().enumerate() {
+        for (b, by) in by_sets.iter().enumerate() {
+            specs.push(EstimateSpec {
+                id: format!("{i}:{b}"),
+                statistic: match indicator.statistic {
+                    Statistic::Proportion => stats::Statistic::Proportion,
+                    Statistic::Mean => stats::Statistic::Mean,
+                },
+                variable: value_column(i),
+                by: by.clone(),
+                ci: CiMethod::Logit,
+            });
+        }
+    }
+    let request = Request {
+        design,
+        calibration,
+        confidence_level: 0.95,
+        estimates: specs,
+        disclosure: Some(Disclosure {
+            min_cell_size: u64::from(survey.min_cell_size),
+        }),
+    };
+    let result = if n == 0 {
+        Vec::new()
+    } else {
+        let data = Dataset::from_columns(n, numeric, categorical).map_err(|e| e.0)?;
+        let response = match stats::estimate::run(&data, &request) {
+            Err(e) if request.design.fpc.is_some() => {
+                // An fpc that does not fit the data (fewer classes than sampled): estimate
+                // without it and say so.
+                fpc_note = Some(format!("{e}: no finite population correction"));
+                let mut request = request.clone();
+                request.design.fpc = None;
+                request.design.weights = None;
+                stats::estimate::run(&data, &request).map_err(|e| e.0)?
+            }
+            other => other.map_err(|e| e.0)?,
+        };
+        response.estimates
+    };
+    let mut out = Vec::with_capacity(result.len());
+    for e in result {
+        let Some((i, b)) =
+            e.id.split_once(':')
+                .and_then(|(i, b)| Some((i.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
+        else {
+            continue;
+        };
+        let Some(indicator) = survey.indicators.get(i) else {
+            continue;
+        };
+        let mut row = IndicatorEstimate {
+            indicator: indicator.id.clone(),
+            priority_area: indicator.priority_area.id().to_owned(),
+            statistic: indicator.statistic.id().to_owned(),
+            domain: e.domain,
+            n: e.n,
+            estimate: e.estimate,
+            se: e.se,
+            ci_low: e.ci_low,
+            ci_high: e.ci_high,
+            df: e.df,
+            deff: e.deff,
+            flags: e.flags,
+        };
+        // Nobody in the domain answered: published as suppressed, as DESIGN.md says.
+        if row.n == Some(0) {
+            suppress_row(&mut row);
+        }
+        out.push((i, b, row));
+    }
+    if n == 0 {
+        for (i, indicator) in survey.indicators.iter().enumerate() {
+            let mut row = IndicatorEstimate {
+                indicator: indicator.id.clone(),
+                priority_area: indicator.priority_area.id().to_owned(),
+                statistic: indicator.statistic.id().to_owned(),
+                domain: BTreeMap::new(),
+                n: None,
+                estimate: None,
+                se: None,
+                ci_low: None,
+                ci_high: None,
+                df: None,
+                deff: None,
+                flags: Vec::new(),
+            };
+            suppress_row(&mut row);
+            out.push((i, 0, row));
+        }
+    }
+    // Indicators in file order, breakdowns in order, categories in the order of their choices.
+    let position = |row: &IndicatorEstimate| -> Vec<usize> {
+        row.domain
+            .iter()
+            .map(|(var, code)| {
+                survey
+                    .question(var)
+                    .and_then(|q| q.choices().iter().position(|c| &c.code == code))
+                    .unwrap_or(usize::MAX)
+            })
+            .collect()
+    };
+    out.sort_by_cached_key(|(i, b, row)| (*i, *b, position(row)));
+    Ok((out.into_iter().map(|(_, _, row)| row).collect(), fpc_note))
+}
+
+fn suppress_row(row: &mut IndicatorEstimate) {
+    row.n = None;
+    row.estimate = None;
+    row.se = None;
+    row.ci_low = None;
+    row.ci_high = None;
+    row.df = None;
+    row.deff = None;
+    row.flags = vec![Flag::Suppressed];
+}

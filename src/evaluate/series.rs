@@ -1,0 +1,294 @@
+//! An indicator over a survey's waves: each wave's estimate in period order, the change from the
+//! previous wave, the linear trend, the verdict and the target status (built on `stats::trend`).
+//!
+//! Which waves: every wave that has opened, in period order (then by opening time). Closed waves
+//! carry the series; an open wave is shown marked preliminary, with its change from the wave
+//! before, but it enters neither the trend nor the verdict until it closes.
+//!
+//! A wave whose estimate is suppressed (too few respondents) is shown without numbers and skipped
+//! by changes and the trend: the change is then from the last wave with numbers.
+//!
+//! A boundary proportion (0 or 1, SE 0) is shown as it is. In changes and the trend it takes
+//! the SE implied by its Korn–Graubard interval, (ci_high − ci_low) / (2 · z₀.₉₇₅): an SE of 0
+//! would give it infinite weight in the trend and make any change from it "significant", and
+//! dropping it would hide a real observation. The interval is the honest statement of what such a
+//! wave knows, so its width stands in for the missing SE.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{IndicatorEstimate, WaveIndicators};
+use crate::stats::ci::normal_quantile;
+use crate::stats::trend::{self, Direction, Point, TargetStatus, Verdict};
+use crate::survey::{Better, Indicator};
+
+const LEVEL: f64 = 0.95;
+
+/// One wave of a series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesWave {
+    pub slug: String,
+    pub period: String,
+    pub state: String,
+    pub preliminary: bool,
+    pub responses: u64,
+    pub computed_at: String,
+    pub n: Option<u64>,
+    pub estimate: Option<f64>,
+    pub se: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub df: Option<u64>,
+    pub deff: Option<f64>,
+    pub flags: Vec<crate::stats::Flag>,
+}
+
+/// A change between two waves with numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesChange {
+    pub from: String,
+    pub to: String,
+    pub from_period: String,
+    pub to_period: String,
+    /// True when the later wave is still open.
+    pub preliminary: bool,
+    pub difference: f64,
+    pub se: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub p: f64,
+    pub significant: bool,
+    pub verdict: Verdict,
+}
+
+/// The weighted linear trend over the closed waves with numbers (three or more).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesTrend {
+    /// Change per year.
+    pub slope: f64,
+    pub se: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub p: f64,
+    pub significant: bool,
+    pub waves: usize,
+    pub verdict: Verdict,
+}
+
+/// The series of one domain (`{}` overall).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainSeries {
+    pub domain: BTreeMap<String, String>,
+    pub waves: Vec<SeriesWave>,
+    pub changes: Vec<SeriesChange>,
+    /// The latest change between closed waves (`None` with fewer than two).
+    pub change: Option<SeriesChange>,
+    pub trend: Option<SeriesTrend>,
+    /// Why there is no trend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend_note: Option<String>,
+    /// From the trend when there is one, else from the latest change between closed waves.
+    pub verdict: Option<Verdict>,
+    /// The latest closed wave's interval against the indicator's target.
+    pub target_status: Option<TargetStatus>,
+}
+
+/// An indicator's series, overall or by one breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub survey: String,
+    pub indicator: String,
+    pub priority_area: String,
+    pub statistic: String,
+    pub better: String,
+    pub target: Option<f64>,
+    /// The breakdown (`?by=`), if any.
+    pub by: Option<String>,
+    pub series: Vec<DomainSeries>,
+}
+
+pub fn direction(better: Better) -> Direction {
+    match better {
+        Better::Lower => Direction::LowerIsBetter,
+        Better::Higher => Direction::HigherIsBetter,
+    }
+}
+
+/// The series of `indicator` over `waves` (each wave's published indicators, any order),
+/// overall or by the background question `by`.
+pub fn build(
+    survey: &str,
+    indicator: &Indicator,
+    waves: &[WaveIndicators],
+    by: Option<&str>,
+) -> Series {
+    let mut ordered: Vec<&WaveIndicators> = waves
+        .iter()
+        .filter(|w| w.wave.state != "scheduled")
+        .collect();
+    ordered.sort_by(|a, b| {
+        let key = |w: &WaveIndicators| {
+            (
+                w.wave.period.parse::<i32>().unwrap_or(0),
+                w.wave.computed_at.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let wanted = |e: &IndicatorEstimate| {
+        e.indicator == indicator.id
+            && match by {
+                None => e.domain.is_empty(),
+                Some(var) => e.domain.len() == 1 && e.domain.contains_key(var),
+            }
+    };
+    // Domains in order of first appearance (each wave lists categories in choice order).
+    let mut domains: Vec<BTreeMap<String, String>> = Vec::new();
+    for w in &ordered {
+        for e in w.estimates.iter().filter(|e| wanted(e)) {
+            if !domains.contains(&e.domain) {
+                domains.push(e.domain.clone());
+            }
+        }
+    }
+    if by.is_none() && domains.is_empty() {
+        domains.push(BTreeMap::new());
+    }
+    let series = domains
+        .into_iter()
+        .map(|domain| {
+            let rows: Vec<SeriesWave> = ordered
+                .iter()
+                .map(|w| {
+                    let e = w.estimates.iter().find(|e| wanted(e) && e.domain == domain);
+                    series_wave(w, e)
+                })
+                .collect();
+            domain_series(indicator, domain, rows)
+        })
+        .collect();
+    Series {
+        survey: survey.to_owned(),
+        indicator: indicator.id.clone(),
+        priority_area: indicator.priority_area.id().to_owned(),
+        statistic: indicator.statistic.id().to_owned(),
+        better: indicator.better.id().to_owned(),
+        target: indicator.target,
+        by: by.map(str::to_owned),
+        series,
+    }
+}
+
+fn series_wave(w: &WaveIndicators, e: Option<&IndicatorEstimate>) -> SeriesWave {
+    SeriesWave {
+        slug: w.wave.slug.clone(),
+        period: w.wave.period.clone(),
+        state: w.wave.state.clone(),
+        preliminary: w.wave.preliminary,
+        responses: w.wave.method.responses,
+        computed_at: w.wave.computed_at.clone(),
+        n: e.and_then(|e| e.n),
+        estimate: e.and_then(|e| e.estimate),
+        se: e.and_then(|e| e.se),
+        ci_low: e.and_then(|e| e.ci_low),
+        ci_high: e.and_then(|e| e.ci_high),
+        df: e.and_then(|e| e.df),
+        deff: e.and_then(|e| e.deff),
+        flags: e.map(|e| e.flags.clone()).unwrap_or_default(),
+    }
+}
+
+/// The point a wave contributes to changes and trends, if it has numbers: a boundary estimate
+/// (SE 0) takes the SE its interval implies (see the module docs).
+pub fn point(w: &SeriesWave) -> Option<Point> {
+    let estimate = w.estimate?;
+    let se = w.se?;
+    if se > 0.0 {
+        return Some(Point { estimate, se });
+    }
+    let width = w.ci_high? - w.ci_low?;
+    let implied = width / (2.0 * normal_quantile(0.5 + LEVEL / 2.0));
+    (implied > 0.0 && implied.is_finite()).then_some(Point {
+        estimate,
+        se: implied,
+    })
+}
+
+fn domain_series(
+    indicator: &Indicator,
+    domain: BTreeMap<String, String>,
+    waves: Vec<SeriesWave>,
+) -> DomainSeries {
+    let dir = direction(indicator.better);
+    let mut changes = Vec::new();
+    let mut previous: Option<(&SeriesWave, Point)> = None;
+    for w in &waves {
+        let Some(p) = point(w) else { continue };
+        if let Some((before, q)) = previous {
+            let c = trend::change(q, p, LEVEL);
+            changes.push(SeriesChange {
+                from: before.slug.clone(),
+                to: w.slug.clone(),
+                from_period: before.period.clone(),
+                to_period: w.period.clone(),
+                preliminary: w.preliminary || before.preliminary,
+                difference: c.difference,
+                se: c.se,
+                ci_low: c.interval.low,
+                ci_high: c.interval.high,
+                p: c.p_value,
+                significant: c.significant,
+                verdict: trend::verdict(dir, c.difference, c.significant),
+            });
+        }
+        previous = Some((w, p));
+    }
+    let change = changes.iter().rev().find(|c| !c.preliminary).cloned();
+    let closed: Vec<(f64, Point)> = waves
+        .iter()
+        .filter(|w| !w.preliminary)
+        .filter_map(|w| Some((w.period.parse::<f64>().ok()?, point(w)?)))
+        .collect();
+    let (trend, trend_note) = match trend::linear_trend(&closed, LEVEL) {
+        Ok(t) => (
+            Some(SeriesTrend {
+                slope: t.slope,
+                se: t.se,
+                ci_low: t.interval.low,
+                ci_high: t.interval.high,
+                p: t.p_value,
+                significant: t.significant,
+                waves: t.points,
+                verdict: trend::verdict(dir, t.slope, t.significant),
+            }),
+            None,
+        ),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let verdict = trend
+        .as_ref()
+        .map(|t| t.verdict)
+        .or(change.as_ref().map(|c| c.verdict));
+    let target_status = indicator.target.and_then(|target| {
+        let latest = waves
+            .iter()
+            .rev()
+            .find(|w| !w.preliminary && w.estimate.is_some())?;
+        let interval = crate::stats::ci::Interval {
+            low: latest.ci_low?,
+            high: latest.ci_high?,
+        };
+        Some(trend::target_status(dir, interval, target))
+    });
+    DomainSeries {
+        domain,
+        waves,
+        changes,
+        change,
+        trend,
+        trend_note,
+        verdict,
+        target_status,
+    }
+}

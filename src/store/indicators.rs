@@ -1,0 +1,158 @@
+//! Computed indicators per wave: marking a wave's result stale when its answers or population
+//! figures change, claiming a stale wave for recomputation (a lease, so that of several nodes
+//! sharing a database one does the work), and storing the result.
+//!
+//! Every wave has a row from its creation (and, for waves from before, from the migration), so
+//! marking stale is one conditional UPDATE that changes nothing, and locks nothing, while the
+//! result is already stale: cheap on the path of every stored batch of answers.
+
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QuerySelect,
+};
+
+use crate::entities::indicator_result::{self, Column, Entity};
+
+/// A new wave's row: stale, nothing computed yet.
+pub async fn create(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbErr> {
+    Entity::insert(indicator_result::ActiveModel {
+        wave_id: Set(wave_id.to_owned()),
+        result: Set(None),
+        error: Set(None),
+        computed_at: Set(None),
+        responses: Set(0),
+        stale: Set(true),
+        claim: Set(None),
+        claimed_until: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(Column::WaveId)
+            .update_column(Column::Stale)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The wave's answers or population figures changed: its result must be recomputed.
+pub async fn mark_stale(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbErr> {
+    let updated = Entity::update_many()
+        .col_expr(Column::Stale, Expr::value(true))
+        .filter(Column::WaveId.eq(wave_id))
+        .filter(Column::Stale.eq(false))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        // Either already stale, or a wave without a row (created by a version that did not
+        // know results): make sure a row exists.
+        let exists = Entity::find_by_id(wave_id.to_owned())
+            .one(db)
+            .await?
+            .is_some();
+        if !exists {
+            create(db, wave_id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The stored row of a wave.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    wave_id: &str,
+) -> Result<Option<indicator_result::Model>, DbErr> {
+    Entity::find_by_id(wave_id.to_owned()).one(db).await
+}
+
+/// Waves due for recomputation at `now`: stale, nobody's lease running, and last computed at
+/// least `debounce` seconds ago (so a wave taking answers all the time is recomputed every
+/// `debounce` seconds, not on every answer).
+pub async fn due(db: &impl ConnectionTrait, now: i64, debounce: i64) -> Result<Vec<String>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::WaveId)
+        .filter(Column::Stale.eq(true))
+        .filter(
+            Condition::any()
+                .add(Column::ClaimedUntil.is_null())
+                .add(Column::ClaimedUntil.lt(now)),
+        )
+        .filter(
+            Condition::any()
+                .add(Column::ComputedAt.is_null())
+                .add(Column::ComputedAt.lte(now - debounce)),
+        )
+        .into_tuple::<String>()
+        .all(db)
+        .await
+}
+
+/// Takes the lease on a wave's recomputation until `until`; false when another node holds it.
+/// With `only_stale`, only a stale result is claimed. Claiming clears `stale`: answers stored
+/// while the computation runs set it again, and are counted by the next one.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    wave_id: &str,
+    token: &str,
+    now: i64,
+    until: i64,
+    only_stale: bool,
+) -> Result<bool, DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::Stale, Expr::value(false))
+        .col_expr(Column::Claim, Expr::value(token))
+        .col_expr(Column::ClaimedUntil, Expr::value(until))
+        .filter(Column::WaveId.eq(wave_id))
+        .filter(
+            Condition::any()
+                .add(Column::ClaimedUntil.is_null())
+                .add(Column::ClaimedUntil.lt(now)),
+        );
+    if only_stale {
+        update = update.filter(Column::Stale.eq(true));
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
+/// Stores a result computed under the lease `token`; false (nothing stored) when the lease was
+/// lost to another node meanwhile.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    wave_id: &str,
+    token: &str,
+    outcome: Result<(&str, i64), &str>,
+    computed_at: i64,
+) -> Result<bool, DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::Claim, Expr::value(Option::<String>::None))
+        .col_expr(Column::ClaimedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(Column::ComputedAt, Expr::value(computed_at));
+    update = match outcome {
+        Ok((result, responses)) => update
+            .col_expr(Column::Result, Expr::value(result))
+            .col_expr(Column::Responses, Expr::value(responses))
+            .col_expr(Column::Error, Expr::value(Option::<String>::None)),
+        Err(error) => update.col_expr(Column::Error, Expr::value(error)),
+    };
+    let done = update
+        .filter(Column::WaveId.eq(wave_id))
+        .filter(Column::Claim.eq(token))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Gives a lease back without a result (the computation could not run): the wave stays due.
+pub async fn release(db: &impl ConnectionTrait, wave_id: &str, token: &str) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Stale, Expr::value(true))
+        .col_expr(Column::Claim, Expr::value(Option::<String>::None))
+        .col_expr(Column::ClaimedUntil, Expr::value(Option::<i64>::None))
+        .filter(Column::WaveId.eq(wave_id))
+        .filter(Column::Claim.eq(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
