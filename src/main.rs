@@ -81,6 +81,18 @@ enum Command {
         #[arg(long, value_name = "FORMAT", default_value = "csv")]
         format: String,
     },
+    /// Print a wave's published indicators (estimates with intervals) on stdout
+    Indicators {
+        /// The wave's slug
+        #[arg(long, value_name = "SLUG")]
+        wave: String,
+        /// json or csv
+        #[arg(long, value_name = "FORMAT", default_value = "json")]
+        format: String,
+        /// Estimate afresh from the stored responses (and store the result)
+        #[arg(long)]
+        recompute: bool,
+    },
     /// Manage staff accounts
     User {
         #[command(subcommand)]
@@ -233,6 +245,11 @@ fn main() -> ExitCode {
         Command::Export { wave, format } => {
             runtime.block_on(cli::waves::export(&settings, &wave, &format))
         }
+        Command::Indicators {
+            wave,
+            format,
+            recompute,
+        } => runtime.block_on(cli::waves::indicators(&settings, &wave, &format, recompute)),
         Command::User {
             command:
                 UserCommand::Add {

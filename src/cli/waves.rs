@@ -90,9 +90,9 @@ pub async fn create(
     }
 }
 
-/// `trygg wave close`.
+/// `trygg wave close`: closes the wave and computes its final indicators.
 pub async fn close(settings: &Settings, slug: &str) -> i32 {
-    let Some(db) = open_database(settings).await else {
+    let Some((db, catalog, _)) = wave_from_cli(settings, slug, "wave close").await else {
         return FAILED;
     };
     match store::waves::close(&db, slug, "cli").await {
@@ -104,10 +104,56 @@ pub async fn close(settings: &Settings, slug: &str) -> i32 {
                 "closed wave {} with {responses} responses; its e-mail addresses and drafts are deleted",
                 wave.slug
             );
+            if let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await {
+                eprintln!("the wave is closed, but its indicators could not be computed: {e}");
+                return FAILED;
+            }
             OK
         }
         Err(e) => {
             eprintln!("{e}");
+            FAILED
+        }
+    }
+}
+
+/// `trygg indicators`: the wave's published indicators, as `GET /api/v1/waves/{slug}/indicators`
+/// gives them; with `recompute`, estimated afresh from the stored responses and stored.
+pub async fn indicators(settings: &Settings, slug: &str, format: &str, recompute: bool) -> i32 {
+    if !matches!(format, "json" | "csv") {
+        eprintln!("--format: `{format}` is not one of json, csv");
+        return FAILED;
+    }
+    let Some((db, catalog, wave)) = wave_from_cli(settings, slug, "--wave").await else {
+        return FAILED;
+    };
+    if recompute && let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await {
+        eprintln!("wave {slug}: {e}");
+        return FAILED;
+    }
+    let result = match crate::evaluate::wave_indicators(&db, &catalog, &wave).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wave {slug}: {e}");
+            return FAILED;
+        }
+    };
+    let text = if format == "csv" {
+        crate::evaluate::csv_out::wave(&result)
+    } else {
+        match serde_json::to_string_pretty(&result) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                eprintln!("cannot write the indicators: {e}");
+                return FAILED;
+            }
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("cannot write the indicators: {e}");
             FAILED
         }
     }

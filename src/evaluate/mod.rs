@@ -8,6 +8,7 @@
 
 pub mod areas;
 pub mod compute;
+pub mod csv_out;
 pub mod refresh;
 pub mod rows;
 pub mod series;

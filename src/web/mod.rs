@@ -8,6 +8,7 @@ pub mod error;
 pub mod evaluate;
 pub mod extract;
 pub mod home;
+pub mod indicators;
 pub mod invitations;
 pub mod middleware;
 pub mod respond;
@@ -202,6 +203,7 @@ pub fn routes() -> Routes {
         .merge(evaluate::routes())
         .merge(school::routes())
         .merge(api::routes())
+        .merge(indicators::routes())
         .merge(respond::routes())
         .merge(invitations::routes())
 }

@@ -164,6 +164,10 @@ async fn close_now(
     let wave = store::waves::close(&state.db, &slug, &admin.email)
         .await
         .map_err(wave_error)?;
+    // The final figures, computed now rather than by the next background round.
+    if let Err(e) = crate::evaluate::refresh::recompute(&state.db, &state.surveys, &wave).await {
+        tracing::warn!(wave = %wave.slug, error = %e, "indicators of a closed wave could not be computed");
+    }
     Ok(Redirect::to(&format!(
         "/admin/waves/{}?done=closed",
         wave.slug

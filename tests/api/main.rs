@@ -16,6 +16,7 @@ mod cli_waves;
 mod durability;
 mod form;
 mod guessing;
+mod indicators;
 mod inputs;
 mod invitations;
 mod mail;

@@ -1,0 +1,224 @@
+//! The evaluator API's CSV: the same rows as its JSON, one column per field, domain variables as
+//! columns (empty where a row has no such variable). Shared by the API and the command line.
+
+use std::collections::BTreeMap;
+
+use super::WaveIndicators;
+use super::areas::Areas;
+use super::series::Series;
+
+fn number(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn count(value: Option<u64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn flags(flags: &[crate::stats::Flag]) -> String {
+    flags
+        .iter()
+        .filter_map(|f| serde_json::to_value(f).ok())
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Domain variables in order of first appearance.
+fn domain_columns<'a>(domains: impl Iterator<Item = &'a BTreeMap<String, String>>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in domains {
+        for k in d.keys() {
+            if !out.contains(k) {
+                out.push(k.clone());
+            }
+        }
+    }
+    out
+}
+
+fn write(rows: Vec<Vec<String>>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(&row);
+    }
+    writer
+        .into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+/// `GET /api/v1/waves/{slug}/indicators?format=csv`.
+pub fn wave(result: &WaveIndicators) -> String {
+    let vars = domain_columns(result.estimates.iter().map(|e| &e.domain));
+    let mut header: Vec<String> = ["wave", "period", "indicator", "priority_area", "statistic"]
+        .map(str::to_owned)
+        .to_vec();
+    header.extend(vars.iter().cloned());
+    header.extend(
+        [
+            "n", "estimate", "se", "ci_low", "ci_high", "df", "deff", "flags",
+        ]
+        .map(str::to_owned),
+    );
+    let mut rows = vec![header];
+    for e in &result.estimates {
+        let mut row = vec![
+            result.wave.slug.clone(),
+            result.wave.period.clone(),
+            e.indicator.clone(),
+            e.priority_area.clone(),
+            e.statistic.clone(),
+        ];
+        row.extend(
+            vars.iter()
+                .map(|v| e.domain.get(v).cloned().unwrap_or_default()),
+        );
+        row.extend([
+            count(e.n),
+            number(e.estimate),
+            number(e.se),
+            number(e.ci_low),
+            number(e.ci_high),
+            count(e.df),
+            number(e.deff),
+            flags(&e.flags),
+        ]);
+        rows.push(row);
+    }
+    write(rows)
+}
+
+/// `GET /api/v1/surveys/{survey}/indicators/{id}/series?format=csv`: a row per domain and wave,
+/// with the change from the wave before where there is one.
+pub fn series(s: &Series) -> String {
+    let vars = domain_columns(s.series.iter().map(|d| &d.domain));
+    let mut header: Vec<String> = ["survey", "indicator"].map(str::to_owned).to_vec();
+    header.extend(vars.iter().cloned());
+    header.extend(
+        [
+            "wave",
+            "period",
+            "state",
+            "preliminary",
+            "responses",
+            "n",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "df",
+            "deff",
+            "flags",
+            "change",
+            "change_se",
+            "change_ci_low",
+            "change_ci_high",
+            "change_p",
+            "change_verdict",
+        ]
+        .map(str::to_owned),
+    );
+    let mut rows = vec![header];
+    for d in &s.series {
+        for w in &d.waves {
+            let mut row = vec![s.survey.clone(), s.indicator.clone()];
+            row.extend(
+                vars.iter()
+                    .map(|v| d.domain.get(v).cloned().unwrap_or_default()),
+            );
+            let change = d.changes.iter().find(|c| c.to == w.slug);
+            row.extend([
+                w.slug.clone(),
+                w.period.clone(),
+                w.state.clone(),
+                w.preliminary.to_string(),
+                w.responses.to_string(),
+                count(w.n),
+                number(w.estimate),
+                number(w.se),
+                number(w.ci_low),
+                number(w.ci_high),
+                count(w.df),
+                number(w.deff),
+                flags(&w.flags),
+                number(change.map(|c| c.difference)),
+                number(change.map(|c| c.se)),
+                number(change.map(|c| c.ci_low)),
+                number(change.map(|c| c.ci_high)),
+                number(change.map(|c| c.p)),
+                change.map(|c| json_text(&c.verdict)).unwrap_or_default(),
+            ]);
+            rows.push(row);
+        }
+    }
+    write(rows)
+}
+
+/// `GET /api/v1/areas?format=csv`: a row per indicator.
+pub fn areas(a: &Areas) -> String {
+    let header = [
+        "priority_area",
+        "survey",
+        "indicator",
+        "title",
+        "statistic",
+        "better",
+        "target",
+        "latest_wave",
+        "latest_period",
+        "preliminary",
+        "n",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "change",
+        "change_p",
+        "trend_per_year",
+        "trend_p",
+        "verdict",
+        "target_status",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut rows = vec![header];
+    for area in &a.areas {
+        for i in &area.indicators {
+            let latest = i.latest.as_ref();
+            rows.push(vec![
+                area.id.clone(),
+                i.survey.clone(),
+                i.indicator.clone(),
+                i.title.sv.clone(),
+                i.statistic.clone(),
+                i.better.clone(),
+                number(i.target),
+                latest.map(|w| w.slug.clone()).unwrap_or_default(),
+                latest.map(|w| w.period.clone()).unwrap_or_default(),
+                latest
+                    .map(|w| w.preliminary.to_string())
+                    .unwrap_or_default(),
+                count(latest.and_then(|w| w.n)),
+                number(latest.and_then(|w| w.estimate)),
+                number(latest.and_then(|w| w.ci_low)),
+                number(latest.and_then(|w| w.ci_high)),
+                number(i.change.as_ref().map(|c| c.difference)),
+                number(i.change.as_ref().map(|c| c.p)),
+                number(i.trend.as_ref().map(|t| t.slope)),
+                number(i.trend.as_ref().map(|t| t.p)),
+                i.verdict.map(|v| json_text(&v)).unwrap_or_default(),
+                i.target_status.map(|t| json_text(&t)).unwrap_or_default(),
+            ]);
+        }
+    }
+    write(rows)
+}

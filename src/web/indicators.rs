@@ -1,0 +1,169 @@
+//! The evaluator API: a wave's indicators, an indicator's series over waves, and the priority
+//! areas, as JSON or CSV (`?format=csv`, or `Accept: text/csv`). Evaluators and admins only.
+//!
+//! Every read comes from the stored results of `evaluate` (computed in the background); only a
+//! wave that has never been computed is estimated on the request.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{AppError, AppState, EVALUATORS, Routes};
+use crate::evaluate::{self, EvalError, csv_out};
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .get(
+            "/api/v1/waves/{slug}/indicators",
+            EVALUATORS,
+            wave_indicators,
+        )
+        .get(
+            "/api/v1/surveys/{survey}/indicators/{indicator}/series",
+            EVALUATORS,
+            series,
+        )
+        .get("/api/v1/areas", EVALUATORS, areas)
+}
+
+/// `?format=json|csv`.
+#[derive(Debug, Deserialize)]
+pub struct FormatQuery {
+    pub format: Option<String>,
+}
+
+/// `?by=VAR&format=…`.
+#[derive(Debug, Deserialize)]
+pub struct SeriesQuery {
+    pub by: Option<String>,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn format(asked: Option<&str>, headers: &HeaderMap) -> Result<Format, AppError> {
+    match asked {
+        Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some(other) => Err(AppError::BadRequest(format!(
+            "format `{other}` is not known; use json or csv"
+        ))),
+        None => {
+            let accept = headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            Ok(if accept.contains("text/csv") {
+                Format::Csv
+            } else {
+                Format::Json
+            })
+        }
+    }
+}
+
+fn respond<T: serde::Serialize>(
+    format: Format,
+    value: &T,
+    csv: impl FnOnce(&T) -> String,
+    file: &str,
+) -> Response {
+    match format {
+        Format::Json => axum::Json(value).into_response(),
+        Format::Csv => {
+            let mut response = csv(value).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}.csv\"")) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
+    }
+}
+
+fn eval_error(e: EvalError) -> AppError {
+    match e {
+        EvalError::Database(e) => AppError::Db(e),
+        EvalError::SurveyMissing(..) => AppError::Unavailable(e.to_string()),
+        EvalError::Estimation(message) => {
+            AppError::Internal(anyhow::anyhow!("estimation failed: {message}"))
+        }
+    }
+}
+
+async fn wave_indicators(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<FormatQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let format = format(query.format.as_deref(), &headers)?;
+    let wave = crate::store::waves::find_by_slug(&state.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let result = evaluate::wave_indicators(&state.db, &state.surveys, &wave)
+        .await
+        .map_err(eval_error)?;
+    Ok(respond(
+        format,
+        &result,
+        csv_out::wave,
+        &format!("{slug}-indicators"),
+    ))
+}
+
+async fn series(
+    State(state): State<AppState>,
+    Path((survey_id, indicator_id)): Path<(String, String)>,
+    Query(query): Query<SeriesQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let format = format(query.format.as_deref(), &headers)?;
+    let loaded = state.surveys.get(&survey_id).ok_or(AppError::NotFound)?;
+    let survey = &loaded.survey;
+    let indicator = survey.indicator(&indicator_id).ok_or(AppError::NotFound)?;
+    let by = query.by.as_deref().filter(|b| !b.is_empty());
+    if let Some(by) = by
+        && !survey.background_questions().any(|q| q.id == by)
+    {
+        let known: Vec<&str> = survey
+            .background_questions()
+            .map(|q| q.id.as_str())
+            .collect();
+        return Err(AppError::BadRequest(format!(
+            "`by` must be a background question of the survey: {}",
+            known.join(", ")
+        )));
+    }
+    let waves = evaluate::areas::survey_waves(&state.db, &state.surveys, &survey_id)
+        .await
+        .map_err(eval_error)?;
+    let series = evaluate::series::build(&survey_id, indicator, &waves, by);
+    Ok(respond(
+        format,
+        &series,
+        csv_out::series,
+        &format!("{survey_id}-{indicator_id}-series"),
+    ))
+}
+
+async fn areas(
+    State(state): State<AppState>,
+    Query(query): Query<FormatQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let format = format(query.format.as_deref(), &headers)?;
+    let areas = evaluate::areas::areas(&state.db, &state.surveys)
+        .await
+        .map_err(eval_error)?;
+    Ok(respond(format, &areas, csv_out::areas, "areas"))
+}
