@@ -425,6 +425,11 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
         assert_eq!(post(&app, "r-open", &b).await.0, 201);
     }
     app.sign_in_as(Role::Evaluator).await;
+    // The open wave's figures follow its answers (computed while they came, possibly on a few).
+    wait_for(&app.client, &app.url("/api/v1/waves/r-open/indicators"), |v| {
+        v["wave"]["responses"] == 60 && v["wave"]["up_to_date"] == true
+    })
+    .await;
     let url = app.url("/api/v1/surveys/resident-safety/indicators/unsafe_night/series");
     let (status, s) = get_json(&app.client, &url).await;
     assert_eq!(status, 200, "{s}");
