@@ -75,7 +75,10 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<bool, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let database = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    let database = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -104,7 +107,10 @@ fn run(args: &Args) -> Result<bool, String> {
         times.push(t.elapsed().as_secs_f64());
         rows = computed.estimates.len();
         if computed.method.calibration != "poststratify" {
-            println!("note: not post-stratified: {:?}", computed.method.calibration_note);
+            println!(
+                "note: not post-stratified: {:?}",
+                computed.method.calibration_note
+            );
         }
     }
     times.sort_by(f64::total_cmp);
@@ -148,7 +154,14 @@ fn run(args: &Args) -> Result<bool, String> {
 
     // 3. Reads through the API.
     let mut add = trygg(&database)
-        .args(["user", "add", "--email", "eva@kommun.example", "--role", "evaluator"])
+        .args([
+            "user",
+            "add",
+            "--email",
+            "eva@kommun.example",
+            "--role",
+            "evaluator",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -257,7 +270,12 @@ async fn fill(
     let mut csv = String::from("age_band,gender,total\n");
     for a in ages.iter().flatten().filter(|c| !c.missing) {
         for g in genders.iter().flatten().filter(|c| !c.missing) {
-            csv.push_str(&format!("{},{},{}\n", a.code, g.code, 1000 + 37 * csv.len() % 5000));
+            csv.push_str(&format!(
+                "{},{},{}\n",
+                a.code,
+                g.code,
+                1000 + 37 * csv.len() % 5000
+            ));
         }
     }
     let cells = trygg::collect::population::parse_totals(&survey, &csv)
@@ -278,7 +296,12 @@ async fn reads(base: &str, count: usize) -> Result<Vec<f64>, String> {
         .map_err(|e| e.to_string())?;
     let started = Instant::now();
     loop {
-        if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
+        if client
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             break;
         }
         if started.elapsed() > Duration::from_secs(30) {
@@ -303,7 +326,11 @@ async fn reads(base: &str, count: usize) -> Result<Vec<f64>, String> {
         .to_owned();
     let login = client
         .post(format!("{base}/login"))
-        .form(&[("email", "eva@kommun.example"), ("password", PASSWORD), ("_csrf", &token)])
+        .form(&[
+            ("email", "eva@kommun.example"),
+            ("password", PASSWORD),
+            ("_csrf", &token),
+        ])
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -55,11 +55,74 @@ pub struct Method {
     /// Why the wave's population totals were not used, when it has some.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_note: Option<String>,
+    /// The same, for the wave page to say in the visitor's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_issue: Option<CalibrationIssue>,
     /// `simple` (each response its own PSU) or `stratified_cluster` (schools, classes).
     pub design: String,
     /// Class waves: why the number of classes per school was not used as fpc.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fpc_note: Option<String>,
+}
+
+/// Why population totals could not be used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CalibrationIssue {
+    /// A variable of the totals is not a background question of the survey.
+    UnknownVariable { variable: String },
+    /// A cell of the totals does not name every variable.
+    IncompleteCell { cell: BTreeMap<String, String> },
+    /// A population cell in which nobody answered.
+    EmptyCell { cell: BTreeMap<String, String> },
+    /// Respondents in a cell the totals do not have.
+    MissingTotal { cell: BTreeMap<String, String> },
+    /// The calibration itself failed.
+    Failed { message: String },
+}
+
+impl CalibrationIssue {
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (CalibrationIssue::UnknownVariable { variable }, Lang::Sv) => format!(
+                "befolkningstalen använder {variable}, som inte är en bakgrundsfråga i enkäten"
+            ),
+            (CalibrationIssue::UnknownVariable { variable }, Lang::En) => format!(
+                "the population totals use {variable}, which is not a background question of the survey"
+            ),
+            (CalibrationIssue::IncompleteCell { cell }, Lang::Sv) => format!(
+                "befolkningscellen {} anger inte alla variabler",
+                cell_text(cell)
+            ),
+            (CalibrationIssue::IncompleteCell { cell }, Lang::En) => format!(
+                "population cell {} does not give every variable",
+                cell_text(cell)
+            ),
+            (CalibrationIssue::EmptyCell { cell }, Lang::Sv) => format!(
+                "ingen har svarat i befolkningscellen {}, så befolkningstalen kan inte användas",
+                cell_text(cell)
+            ),
+            (CalibrationIssue::EmptyCell { cell }, Lang::En) => format!(
+                "population cell {} has no respondents, so the totals cannot be used",
+                cell_text(cell)
+            ),
+            (CalibrationIssue::MissingTotal { cell }, Lang::Sv) => format!(
+                "det finns svarande med {} men inget befolkningstal för dem",
+                cell_text(cell)
+            ),
+            (CalibrationIssue::MissingTotal { cell }, Lang::En) => format!(
+                "respondents with {} have no population total",
+                cell_text(cell)
+            ),
+            (CalibrationIssue::Failed { message }, Lang::Sv) => {
+                format!("kalibreringen misslyckades: {message}")
+            }
+            (CalibrationIssue::Failed { message }, Lang::En) => {
+                format!("the calibration failed: {message}")
+            }
+        }
+    }
 }
 
 /// A wave's indicators as computed.
@@ -93,6 +156,7 @@ pub fn compute(
         uncalibrated: 0,
         calibration: "none".into(),
         calibration_note: None,
+        calibration_issue: None,
         design: match access {
             Access::Class => "stratified_cluster",
             Access::Open | Access::Invite => "simple",
@@ -102,8 +166,9 @@ pub fn compute(
     };
     let calibration = match plan_calibration(survey, rows, &population.totals) {
         Ok(plan) => plan,
-        Err(note) => {
-            method.calibration_note = Some(note);
+        Err(issue) => {
+            method.calibration_note = Some(issue.text(crate::i18n::Lang::En));
+            method.calibration_issue = Some(issue);
             None
         }
     };
@@ -116,7 +181,11 @@ pub fn compute(
                 method.fpc_note = fpc_note;
                 return Ok(Computed { method, estimates });
             }
-            Err(e) => method.calibration_note = Some(e),
+            Err(message) => {
+                let issue = CalibrationIssue::Failed { message };
+                method.calibration_note = Some(issue.text(crate::i18n::Lang::En));
+                method.calibration_issue = Some(issue);
+            }
         }
     }
     let (estimates, fpc_note) = estimate(survey, access, rows, &all, population, None)?;
@@ -130,7 +199,7 @@ fn plan_calibration(
     survey: &Survey,
     rows: &Rows,
     totals: &[PopulationCell],
-) -> Result<Option<(Vec<bool>, Calibration)>, String> {
+) -> Result<Option<(Vec<bool>, Calibration)>, CalibrationIssue> {
     if totals.is_empty() {
         return Ok(None);
     }
@@ -144,18 +213,16 @@ fn plan_calibration(
     let mut columns = Vec::new();
     for var in &variables {
         let Some(at) = background.iter().position(|b| b == var) else {
-            return Err(format!(
-                "the population totals use `{var}`, which is not a background question of the survey"
-            ));
+            return Err(CalibrationIssue::UnknownVariable {
+                variable: var.clone(),
+            });
         };
         columns.push(at);
     }
     if let Some(cell) = totals.iter().find(|c| c.cell.len() != variables.len()) {
-        return Err(format!(
-            "population cell {} does not give every variable ({})",
-            cell_text(&cell.cell),
-            variables.join(", ")
-        ));
+        return Err(CalibrationIssue::IncompleteCell {
+            cell: cell.cell.clone(),
+        });
     }
     let code_of = |column: usize, row: usize| -> Option<&str> {
         let q = survey.background_questions().nth(column)?;
@@ -185,10 +252,9 @@ fn plan_calibration(
         .zip(&keys)
         .find(|(_, key)| !counts.contains_key(*key))
     {
-        return Err(format!(
-            "population cell {} has no respondents, so the totals cannot be used",
-            cell_text(&cell.cell)
-        ));
+        return Err(CalibrationIssue::EmptyCell {
+            cell: cell.cell.clone(),
+        });
     }
     if let Some(key) = counts.keys().find(|k| !keys.contains(k)) {
         let cell: BTreeMap<String, String> = variables
@@ -196,10 +262,7 @@ fn plan_calibration(
             .cloned()
             .zip(key.iter().map(|s| (*s).to_owned()))
             .collect();
-        return Err(format!(
-            "respondents with {} have no population total",
-            cell_text(&cell)
-        ));
+        return Err(CalibrationIssue::MissingTotal { cell });
     }
     let population = totals
         .iter()

@@ -124,6 +124,7 @@ async fn load(state: &AppState, slug: &str) -> Result<WavePage, AppError> {
         Access::Invite => Some(store::invitations::summary(&state.db, &wave.id).await?),
         Access::Open | Access::Class => None,
     };
+    let indicators = store::indicators::find(&state.db, &wave.id).await?;
     Ok(WavePage {
         wave,
         survey,
@@ -131,6 +132,7 @@ async fn load(state: &AppState, slug: &str) -> Result<WavePage, AppError> {
         totals,
         schools,
         invitations,
+        indicators,
     })
 }
 

@@ -426,9 +426,11 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
     }
     app.sign_in_as(Role::Evaluator).await;
     // The open wave's figures follow its answers (computed while they came, possibly on a few).
-    wait_for(&app.client, &app.url("/api/v1/waves/r-open/indicators"), |v| {
-        v["wave"]["responses"] == 60 && v["wave"]["up_to_date"] == true
-    })
+    wait_for(
+        &app.client,
+        &app.url("/api/v1/waves/r-open/indicators"),
+        |v| v["wave"]["responses"] == 60 && v["wave"]["up_to_date"] == true,
+    )
     .await;
     let url = app.url("/api/v1/surveys/resident-safety/indicators/unsafe_night/series");
     let (status, s) = get_json(&app.client, &url).await;
@@ -515,7 +517,84 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
     );
 }
 
+async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalibrated(
+    app: TestApp,
+) {
+    create_wave(&app, "resident-safety", "gap", Access::Open).await;
+    let mut answers = crate::responses::minimal_resident_answers();
+    for _ in 0..12 {
+        assert_eq!(post(&app, "gap", &body(answers.clone())).await.0, 201);
+    }
+    answers["gender"] = "m".into();
+    for _ in 0..12 {
+        assert_eq!(post(&app, "gap", &body(answers.clone())).await.0, 201);
+    }
+    // Women and men aged 25-34 answered; the totals also have women aged 16-24.
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("totals.csv");
+    std::fs::write(
+        &file,
+        "age_band,gender,total\n25-34,f,400\n25-34,m,420\n16-24,f,300\n",
+    )
+    .expect("write");
+    run(
+        &app.database_url,
+        &[
+            "wave",
+            "population",
+            "gap",
+            "--file",
+            file.to_str().expect("path"),
+        ],
+    );
+    let result: Value = serde_json::from_str(&run(
+        &app.database_url,
+        &["indicators", "--wave", "gap", "--recompute"],
+    ))
+    .expect("JSON");
+    assert_eq!(result["wave"]["calibration"], "none");
+    assert_eq!(result["wave"]["uncalibrated"], 0);
+    let note = result["wave"]["calibration_note"].as_str().unwrap_or("");
+    assert!(
+        note.contains("age_band = 16-24, gender = f") && note.contains("no respondents"),
+        "{note}"
+    );
+    assert_eq!(result["wave"]["responses"], 24);
+    app.sign_in_as(Role::Admin).await;
+    let page = app
+        .get("/admin/waves/gap")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Befolkningstalen används inte"), "{page}");
+    assert!(
+        page.contains("ingen har svarat i befolkningscellen age_band = 16-24, gender = f"),
+        "{page}"
+    );
+    // Corrected totals are used from the next computation on.
+    std::fs::write(&file, "age_band,gender,total\n25-34,f,400\n25-34,m,420\n").expect("write");
+    run(
+        &app.database_url,
+        &[
+            "wave",
+            "population",
+            "gap",
+            "--file",
+            file.to_str().expect("path"),
+        ],
+    );
+    let result: Value = serde_json::from_str(&run(
+        &app.database_url,
+        &["indicators", "--wave", "gap", "--recompute"],
+    ))
+    .expect("JSON");
+    assert_eq!(result["wave"]["calibration"], "poststratify");
+    assert!(result["wave"].get("calibration_note").is_none());
+}
+
 db_tests!(
+    a_population_cell_without_respondents_is_shown_and_estimates_go_uncalibrated,
     the_resident_reference_wave_gives_rs_numbers_through_the_api_and_the_cli,
     new_answers_are_counted_by_the_background_recomputation,
     only_evaluators_and_admins_read_indicators,

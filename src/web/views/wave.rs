@@ -28,6 +28,8 @@ pub struct WavePage {
     pub schools: Vec<(String, i32)>,
     /// Invitation waves: where sending stands.
     pub invitations: Option<Summary>,
+    /// The stored result of the wave's indicators.
+    pub indicators: Option<crate::entities::indicator_result::Model>,
 }
 
 /// The pasted CSV texts (kept when refused) and their problems.
@@ -72,6 +74,7 @@ pub fn page(ctx: &PageCtx, page: &WavePage, forms: &CsvForms, notice: Option<&st
                 p class="notice" role="status" { (notice) }
             }
             (status_section(ctx, page))
+            (indicators_section(ctx, page))
             (population_section(ctx, page, forms))
             @if wave.access == Access::Class {
                 (schools_section(ctx, page, forms))
@@ -159,6 +162,69 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                         button type="submit" class="danger" { (ctx.t("Stäng nu", "Close now")) }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// What went into the wave's published indicators, and what stopped the population totals from
+/// being used.
+fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
+    let wave = &page.wave;
+    let row = page.indicators.as_ref();
+    let computed: Option<crate::evaluate::Computed> = row
+        .and_then(|r| r.result.as_deref())
+        .and_then(|text| serde_json::from_str(text).ok());
+    let when = row
+        .and_then(|r| r.computed_at)
+        .map(|t| crate::collect::wave::format_time(t));
+    html! {
+        section aria-labelledby="indicators-title" id="indicators" {
+            h2 id="indicators-title" { (ctx.t("Indikatorer", "Indicators")) }
+            @match &computed {
+                None => p { (ctx.t(
+                    "Indikatorerna har inte beräknats ännu. De beräknas när omgången får svar.",
+                    "The indicators have not been computed yet. They are computed once the wave has responses."
+                )) }
+                Some(c) => {
+                    @if let Some(issue) = &c.method.calibration_issue {
+                        div class="error-summary" role="alert" {
+                            h3 { (ctx.t("Befolkningstalen används inte", "The population totals are not used")) }
+                            p { (issue.text(ctx.lang)) "." }
+                            p { (ctx.t(
+                                "Skattningarna är därför inte kalibrerade. Rätta befolkningstalen nedan så räknas de om.",
+                                "The estimates are therefore not calibrated. Correct the population totals below and they are computed again."
+                            )) }
+                        }
+                    }
+                    dl class="facts" {
+                        dt { (ctx.t("Beräknade", "Computed")) }
+                        dd {
+                            (when.clone().unwrap_or_default())
+                            @if row.is_some_and(|r| r.stale) {
+                                " " (ctx.t("(nya svar räknas in inom några sekunder)", "(new answers are counted within seconds)"))
+                            }
+                        }
+                        dt { (ctx.t("Svar", "Responses")) }
+                        dd { (c.method.responses) }
+                        dt { (ctx.t("Utelämnade som opålitliga", "Left out as unreliable")) }
+                        dd { (c.method.unreliable) }
+                        dt { (ctx.t("Kalibrering", "Calibration")) }
+                        dd { @if c.method.calibration == "poststratify" {
+                            (ctx.t("efterstratifierad till befolkningstalen", "post-stratified to the population totals"))
+                            " (" (c.method.uncalibrated) " " (ctx.t("svarande utan kod i en kalibreringsvariabel utelämnade", "respondents without a code in a calibration variable left out")) ")"
+                        } @else {
+                            (ctx.t("ingen", "none"))
+                        } }
+                    }
+                }
+            }
+            @if let Some(error) = row.and_then(|r| r.error.as_deref()) {
+                p class="error-message" { (ctx.t("Senaste beräkningen misslyckades:", "The last computation failed:")) " " (error) }
+            }
+            p { (ctx.t("Hämta:", "Download:")) " "
+                a href={ "/api/v1/waves/" (wave.slug) "/indicators" } { "JSON" } " · "
+                a href={ "/api/v1/waves/" (wave.slug) "/indicators?format=csv" } { "CSV" }
             }
         }
     }
