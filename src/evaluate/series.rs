@@ -292,3 +292,78 @@ fn domain_series(
         target_status,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wave(slug: &str, estimate: Option<f64>, se: f64, ci: (f64, f64)) -> SeriesWave {
+        SeriesWave {
+            slug: slug.into(),
+            period: slug.into(),
+            state: "closed".into(),
+            preliminary: false,
+            responses: 100,
+            computed_at: String::new(),
+            n: estimate.map(|_| 100),
+            estimate,
+            se: estimate.map(|_| se),
+            ci_low: estimate.map(|_| ci.0),
+            ci_high: estimate.map(|_| ci.1),
+            df: estimate.map(|_| 99),
+            deff: None,
+            flags: Vec::new(),
+        }
+    }
+
+    fn indicator() -> Indicator {
+        Indicator {
+            id: "x".into(),
+            title: crate::survey::Text {
+                sv: "x".into(),
+                en: "x".into(),
+            },
+            priority_area: crate::survey::PriorityArea::YouthAtRisk,
+            statistic: crate::survey::Statistic::Proportion,
+            better: Better::Lower,
+            target: Some(0.2),
+            questions: Vec::new(),
+            codes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_boundary_wave_enters_changes_and_trend_with_the_se_of_its_interval() {
+        let boundary = wave("2024", Some(0.0), 0.0, (0.0, 0.036));
+        let p = point(&boundary).expect("a point");
+        assert!((p.se - 0.036 / (2.0 * 1.959_963_984_540_054)).abs() < 1e-12);
+        let waves = vec![
+            wave("2022", Some(0.10), 0.02, (0.07, 0.14)),
+            wave("2023", Some(0.06), 0.015, (0.04, 0.09)),
+            boundary,
+        ];
+        let s = domain_series(&indicator(), BTreeMap::new(), waves);
+        assert_eq!(s.changes.len(), 2);
+        assert!(s.changes.iter().all(|c| c.se.is_finite() && c.se > 0.0));
+        let trend = s.trend.expect("a trend over three waves");
+        assert!(trend.se.is_finite() && trend.se > 0.0 && trend.slope < 0.0);
+        // The latest interval lies below the target of 0.2: met.
+        assert_eq!(s.target_status, Some(TargetStatus::Met));
+    }
+
+    #[test]
+    fn a_suppressed_wave_is_shown_and_skipped() {
+        let waves = vec![
+            wave("2022", Some(0.30), 0.02, (0.26, 0.34)),
+            wave("2023", None, 0.0, (0.0, 0.0)),
+            wave("2024", Some(0.20), 0.02, (0.16, 0.24)),
+        ];
+        let s = domain_series(&indicator(), BTreeMap::new(), waves);
+        assert_eq!(s.waves.len(), 3);
+        assert_eq!(s.changes.len(), 1);
+        assert_eq!(s.changes[0].from, "2022");
+        assert_eq!(s.changes[0].verdict, Verdict::Improved);
+        assert!(s.trend.is_none() && s.trend_note.is_some());
+        assert_eq!(s.verdict, Some(Verdict::Improved));
+    }
+}
