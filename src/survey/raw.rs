@@ -10,6 +10,9 @@ use toml::Spanned;
 
 pub(super) type S<T> = Spanned<T>;
 
+/// One crossed breakdown: background question ids.
+pub(super) type RawBreakdown = S<Vec<S<String>>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSurvey {
@@ -21,7 +24,7 @@ pub(super) struct RawSurvey {
     pub intro: S<RawText>,
     pub unreliable_if: Option<S<RawCondition>>,
     /// Crossed breakdowns for published indicators, e.g. `[["grade", "gender"]]`.
-    pub breakdowns: Option<S<Vec<S<Vec<S<String>>>>>>,
+    pub breakdowns: Option<S<Vec<RawBreakdown>>>,
     #[serde(default)]
     pub pages: Vec<S<RawPage>>,
     #[serde(default)]

@@ -177,7 +177,7 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
         .and_then(|text| serde_json::from_str(text).ok());
     let when = row
         .and_then(|r| r.computed_at)
-        .map(|t| crate::collect::wave::format_time(t));
+        .map(crate::collect::wave::format_time);
     html! {
         section aria-labelledby="indicators-title" id="indicators" {
             h2 id="indicators-title" { (ctx.t("Indikatorer", "Indicators")) }
