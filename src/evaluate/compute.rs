@@ -82,8 +82,30 @@ pub enum CalibrationIssue {
 }
 
 impl CalibrationIssue {
+    /// The reason in `lang`; with the questionnaire, cells are named by their answers' labels
+    /// ("25–34 år, Annat") rather than codes.
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        self.text_with(lang, None)
+    }
+
+    pub fn text_with(&self, lang: crate::i18n::Lang, survey: Option<&Survey>) -> String {
         use crate::i18n::Lang;
+        let cell = |c: &BTreeMap<String, String>| match survey {
+            Some(survey) => c
+                .iter()
+                .map(|(var, code)| {
+                    survey
+                        .question(var)
+                        .and_then(|q| q.choice(code))
+                        .map_or_else(
+                            || format!("{var} = {code}"),
+                            |ch| ch.label.get(lang).to_owned(),
+                        )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => cell_text(c),
+        };
         match (self, lang) {
             (CalibrationIssue::UnknownVariable { variable }, Lang::Sv) => format!(
                 "befolkningstalen använder {variable}, som inte är en bakgrundsfråga i enkäten"
@@ -91,30 +113,27 @@ impl CalibrationIssue {
             (CalibrationIssue::UnknownVariable { variable }, Lang::En) => format!(
                 "the population totals use {variable}, which is not a background question of the survey"
             ),
-            (CalibrationIssue::IncompleteCell { cell }, Lang::Sv) => format!(
-                "befolkningscellen {} anger inte alla variabler",
-                cell_text(cell)
-            ),
-            (CalibrationIssue::IncompleteCell { cell }, Lang::En) => format!(
-                "population cell {} does not give every variable",
-                cell_text(cell)
-            ),
-            (CalibrationIssue::EmptyCell { cell }, Lang::Sv) => format!(
+            (CalibrationIssue::IncompleteCell { cell: c }, Lang::Sv) => {
+                format!("befolkningscellen {} anger inte alla variabler", cell(c))
+            }
+            (CalibrationIssue::IncompleteCell { cell: c }, Lang::En) => {
+                format!("population cell {} does not give every variable", cell(c))
+            }
+            (CalibrationIssue::EmptyCell { cell: c }, Lang::Sv) => format!(
                 "ingen har svarat i befolkningscellen {}, så befolkningstalen kan inte användas",
-                cell_text(cell)
+                cell(c)
             ),
-            (CalibrationIssue::EmptyCell { cell }, Lang::En) => format!(
+            (CalibrationIssue::EmptyCell { cell: c }, Lang::En) => format!(
                 "population cell {} has no respondents, so the totals cannot be used",
-                cell_text(cell)
+                cell(c)
             ),
-            (CalibrationIssue::MissingTotal { cell }, Lang::Sv) => format!(
+            (CalibrationIssue::MissingTotal { cell: c }, Lang::Sv) => format!(
                 "det finns svarande med {} men inget befolkningstal för dem",
-                cell_text(cell)
+                cell(c)
             ),
-            (CalibrationIssue::MissingTotal { cell }, Lang::En) => format!(
-                "respondents with {} have no population total",
-                cell_text(cell)
-            ),
+            (CalibrationIssue::MissingTotal { cell: c }, Lang::En) => {
+                format!("respondents with {} have no population total", cell(c))
+            }
             (CalibrationIssue::Failed { message }, Lang::Sv) => {
                 format!("kalibreringen misslyckades: {message}")
             }

@@ -190,10 +190,10 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                     @if let Some(issue) = &c.method.calibration_issue {
                         div class="error-summary" role="alert" {
                             h3 { (ctx.t("Befolkningstalen används inte", "The population totals are not used")) }
-                            p { (issue.text(ctx.lang)) "." }
+                            p { (issue.text_with(ctx.lang, page.survey.as_deref())) "." }
                             p { (ctx.t(
-                                "Skattningarna är därför inte kalibrerade. Rätta befolkningstalen nedan så räknas de om.",
-                                "The estimates are therefore not calibrated. Correct the population totals below and they are computed again."
+                                "Skattningarna är därför inte kalibrerade. Slå ihop eller ta bort den cellen i befolkningstalen nedan så räknas de om.",
+                                "The estimates are therefore not calibrated. Merge or remove that cell in the population totals below and they are computed again."
                             )) }
                         }
                     }
