@@ -569,7 +569,7 @@ async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalib
         .expect("page");
     assert!(page.contains("Befolkningstalen används inte"), "{page}");
     assert!(
-        page.contains("ingen har svarat i befolkningscellen 16–24 år, Kvinna"),
+        page.contains("Ingen har svarat i befolkningscellen 16–24 år, Kvinna"),
         "{page}"
     );
     // Corrected totals are used from the next computation on.

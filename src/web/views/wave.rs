@@ -190,7 +190,7 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                     @if let Some(issue) = &c.method.calibration_issue {
                         div class="error-summary" role="alert" {
                             h3 { (ctx.t("Befolkningstalen används inte", "The population totals are not used")) }
-                            p { (issue.text_with(ctx.lang, page.survey.as_deref())) "." }
+                            p { (sentence(&issue.text_with(ctx.lang, page.survey.as_deref()))) }
                             p { (ctx.t(
                                 "Skattningarna är därför inte kalibrerade. Slå ihop eller ta bort den cellen i befolkningstalen nedan så räknas de om.",
                                 "The estimates are therefore not calibrated. Merge or remove that cell in the population totals below and they are computed again."
@@ -227,6 +227,15 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                 a href={ "/api/v1/waves/" (wave.slug) "/indicators?format=csv" } { "CSV" }
             }
         }
+    }
+}
+
+/// A reason as a sentence: capital first letter, full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
     }
 }
 
