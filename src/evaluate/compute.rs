@@ -481,6 +481,19 @@ fn estimate(
             deff: e.deff,
             flags: e.flags,
         };
+        // No degrees of freedom (the whole domain in one class): the design says nothing about
+        // the estimate's uncertainty, so no interval is published (as R, whose t has no
+        // quantile at 0 df); the engine's `low_df` flag says why.
+        // A boundary proportion keeps the end it sits on (0 or 1), which is certain.
+        if row.df == Some(0) {
+            let boundary = row.flags.contains(&Flag::Boundary);
+            if !(boundary && row.estimate == Some(0.0)) {
+                row.ci_low = None;
+            }
+            if !(boundary && row.estimate == Some(1.0)) {
+                row.ci_high = None;
+            }
+        }
         // Nobody in the domain answered: published as suppressed, as DESIGN.md says.
         if row.n == Some(0) {
             suppress_row(&mut row);

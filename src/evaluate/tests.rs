@@ -114,11 +114,11 @@ fn close(a: f64, b: f64) -> bool {
 
 /// Every expected row is published: suppressed when R's n is below k (or hidden as a complement),
 /// otherwise with R's numbers to a relative 1e-6 and n and df exactly.
-fn check(case: &str, file: &str, access: Access) {
+fn check(case: &str, expected_file: &str, file: &str, access: Access) {
     let survey = survey(file);
     let rows = rows(&survey, case);
     let computed = compute(&survey, access, &rows, &population(case)).expect("computed");
-    let expected: Value = serde_json::from_str(&fixture(case, "expected.json")).expect("JSON");
+    let expected: Value = serde_json::from_str(&fixture(case, expected_file)).expect("JSON");
     let k = u64::from(survey.min_cell_size);
     let mut matched = 0;
     let mut suppressed = 0;
@@ -204,10 +204,32 @@ fn check(case: &str, file: &str, access: Access) {
 
 #[test]
 fn the_resident_reference_wave_matches_r() {
-    check("resident_0", "resident-safety.toml", Access::Open);
+    check(
+        "resident_0",
+        "expected.json",
+        "resident-safety.toml",
+        Access::Open,
+    );
 }
 
 #[test]
 fn the_school_reference_wave_matches_r() {
-    check("school_0", "school-drug-habits.toml", Access::Class);
+    check(
+        "school_0",
+        "expected.json",
+        "school-drug-habits.toml",
+        Access::Class,
+    );
+}
+
+/// The same wave with the school survey's crossed breakdown (grade × gender), computed by the R
+/// oracle (`../shared/tools/r-oracle/wave_request.py` reads `breakdowns` from the survey file).
+#[test]
+fn the_school_reference_wave_by_grade_and_gender_matches_r() {
+    check(
+        "school_0",
+        "expected_breakdowns.json",
+        "school-drug-habits.toml",
+        Access::Class,
+    );
 }
