@@ -358,13 +358,12 @@ fn estimate(
                 values: rows.schools.names.clone(),
             },
         ));
+        let (clusters, count) = rows.clusters(&kept);
         categorical.push((
             CLASS.to_owned(),
             Categories {
-                codes: kept.iter().map(|&r| Some(rows.class[r])).collect(),
-                values: (0..=rows.class.iter().copied().max().unwrap_or(0))
-                    .map(|c| c.to_string())
-                    .collect(),
+                codes: clusters.into_iter().map(Some).collect(),
+                values: (0..count).map(|c| c.to_string()).collect(),
             },
         ));
         design.strata = Some(SCHOOL.to_owned());

@@ -9,6 +9,7 @@
 pub mod areas;
 pub mod compute;
 pub mod csv_out;
+pub mod plan;
 pub mod refresh;
 pub mod rows;
 pub mod series;

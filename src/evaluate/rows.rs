@@ -54,9 +54,14 @@ pub struct Rows {
     pub unreadable: u64,
 }
 
+/// The class of a row without one.
+const NO_CLASS: u32 = u32::MAX;
+
 /// Builds [`Rows`] one stored response at a time.
 pub struct RowBuilder<'s> {
     survey: &'s Survey,
+    plan: Option<super::plan::Plan<'s>>,
+    read: super::plan::Read,
     needed: HashMap<&'s str, &'s Question>,
     background: Vec<&'s Question>,
     rows: Rows,
@@ -82,6 +87,11 @@ impl<'s> RowBuilder<'s> {
         }
         RowBuilder {
             survey,
+            plan: super::plan::Plan::new(survey),
+            read: super::plan::Read {
+                slots: Vec::new(),
+                condition_values: Vec::new(),
+            },
             needed,
             rows: Rows {
                 values: vec![Vec::new(); survey.indicators.len()],
@@ -97,9 +107,37 @@ impl<'s> RowBuilder<'s> {
         }
     }
 
+    /// The general reader only (no compiled plan), to check the plan against.
+    #[cfg(test)]
+    pub fn general(survey: &'s Survey) -> RowBuilder<'s> {
+        RowBuilder {
+            plan: None,
+            ..RowBuilder::new(survey)
+        }
+    }
+
     /// One stored response: its answers as stored (the JSON object of the HTTP contract) and,
     /// in class waves, its school and class.
     pub fn push_stored(&mut self, answers: &str, school: Option<&str>, class: Option<&str>) {
+        if let Some(plan) = &self.plan {
+            if let Err(e) = plan.read(answers, &mut self.read) {
+                tracing::error!(error = %e, "stored answers could not be read; left out of estimates");
+                self.rows.unreadable += 1;
+                return;
+            }
+            if plan.unreliable(&self.read) {
+                self.rows.unreliable += 1;
+                return;
+            }
+            for (i, column) in self.rows.values.iter_mut().enumerate() {
+                column.push(plan.value(i, &self.read.slots));
+            }
+            for (b, column) in self.rows.categories.iter_mut().enumerate() {
+                column.push(plan.category(b, &self.read.slots));
+            }
+            self.push_design(school, class);
+            return;
+        }
         let mut de = serde_json::Deserializer::from_str(answers);
         match (Needed(&self.needed)).deserialize(&mut de) {
             Ok(pairs) => {
@@ -133,15 +171,17 @@ impl<'s> RowBuilder<'s> {
             };
             column.push(code);
         }
+        self.push_design(school, class);
+    }
+
+    fn push_design(&mut self, school: Option<&str>, class: Option<&str>) {
         let school = school.unwrap_or("");
         let school_code = self.rows.schools.code(school);
         // Classes are clusters within their school: the same label at two schools is two classes.
         let class_code = match class {
             Some(class) => self.rows.classes.code(&format!("{school}\u{1f}{class}")),
-            None => {
-                let unique = format!("\u{1f}{}", self.rows.classes.names.len());
-                self.rows.classes.code(&unique)
-            }
+            // Open and invitation waves: no classes; each row is its own cluster when asked.
+            None => NO_CLASS,
         };
         self.rows.school.push(school_code);
         self.rows.class.push(class_code);
@@ -162,18 +202,37 @@ impl Rows {
         self.school.is_empty()
     }
 
-    /// Classes that occur among the given rows, per school.
+    /// Classes that occur among the given rows, per school (a row without a class is a class of
+    /// its own).
     pub fn classes_per_school(&self, keep: &[bool]) -> Vec<u32> {
         let mut seen = vec![false; self.classes.names.len()];
         let mut count = vec![0u32; self.schools.names.len()];
         for row in (0..self.len()).filter(|&r| keep[r]) {
-            let class = self.class[row] as usize;
-            if !seen[class] {
-                seen[class] = true;
+            let class = self.class[row];
+            if class == NO_CLASS {
+                count[self.school[row] as usize] += 1;
+            } else if !seen[class as usize] {
+                seen[class as usize] = true;
                 count[self.school[row] as usize] += 1;
             }
         }
         count
+    }
+
+    /// The cluster of each of the given rows, numbered, and how many numbers there are.
+    pub fn clusters(&self, rows: &[usize]) -> (Vec<u32>, usize) {
+        let mut next = self.classes.names.len() as u32;
+        let codes = rows
+            .iter()
+            .map(|&r| match self.class[r] {
+                NO_CLASS => {
+                    next += 1;
+                    next - 1
+                }
+                class => class,
+            })
+            .collect();
+        (codes, next as usize)
     }
 }
 
@@ -210,7 +269,7 @@ impl<'de, 's> Visitor<'de> for Needed<'_, 's> {
 }
 
 /// A key, borrowed from the text unless it has escapes.
-struct Key<'de>(Cow<'de, str>);
+pub(super) struct Key<'de>(pub Cow<'de, str>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

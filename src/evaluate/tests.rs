@@ -233,3 +233,44 @@ fn the_school_reference_wave_by_grade_and_gender_matches_r() {
         Access::Class,
     );
 }
+
+/// The compiled reader gives what `Indicator::value` gives on validated answers, for every
+/// indicator and background question of every questionnaire.
+#[test]
+fn the_fast_reader_agrees_with_the_indicator_definitions() {
+    for file in [
+        "resident-safety.toml",
+        "staff-safety.toml",
+        "school-drug-habits.toml",
+    ] {
+        let survey = survey(file);
+        let mut fast = RowBuilder::new(&survey);
+        let mut general = RowBuilder::general(&survey);
+        for body in crate::survey::synth(&survey, 3000, 5) {
+            let answers = body["answers"].as_object().expect("answers").clone();
+            let valid = crate::survey::validate(&survey, &answers).expect("valid");
+            let stored = serde_json::to_string(&valid.to_json()).expect("JSON");
+            fast.push_stored(&stored, Some("s"), Some("c"));
+            general.push_stored(&stored, Some("s"), Some("c"));
+        }
+        let (fast, general) = (fast.finish(), general.finish());
+        assert_eq!(fast.unreliable, general.unreliable, "{file}");
+        assert_eq!(fast.categories, general.categories, "{file}");
+        for (i, (a, b)) in fast.values.iter().zip(&general.values).enumerate() {
+            let same = a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()));
+            assert!(
+                same,
+                "{file}: indicator {} differs",
+                survey.indicators[i].id
+            );
+            assert!(
+                a.iter().any(|x| !x.is_nan()),
+                "{file}: {} never counted",
+                survey.indicators[i].id
+            );
+        }
+    }
+}
