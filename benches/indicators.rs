@@ -114,6 +114,22 @@ fn run(args: &Args) -> Result<bool, String> {
         }
     }
     times.sort_by(f64::total_cmp);
+    // Where the time goes: reading the rows, and estimating.
+    let survey = catalog
+        .version(&wave.survey_id, wave.survey_version)
+        .ok_or("survey")?;
+    let t = Instant::now();
+    let (rows_read, population) = runtime
+        .block_on(trygg::evaluate::load(&db, survey.clone(), &wave))
+        .map_err(|e| e.to_string())?;
+    let read_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    trygg::evaluate::compute::compute(&survey, wave.access, &rows_read, &population)?;
+    println!(
+        "of which reading {} rows from SQLite {read_seconds:.3} s, estimating {:.3} s",
+        rows_read.len(),
+        t.elapsed().as_secs_f64()
+    );
     println!(
         "estimate_wave: {} published rows; fastest {:.3} s, median {:.3} s",
         rows, times[0], times[1]

@@ -15,6 +15,7 @@ pub mod rows;
 pub mod series;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use futures_util::StreamExt;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
@@ -64,27 +65,58 @@ pub struct WaveInfo {
     pub up_to_date: bool,
 }
 
+/// Rows handed from the database reader to the parser at a time.
+const BATCH: usize = 2048;
+
 /// Reads a wave's responses (streamed, never all in memory as text) into estimation columns.
+/// The database is read on this task while another thread turns the answers into columns.
 pub async fn load(
     db: &DatabaseConnection,
-    survey: &Survey,
+    survey: Arc<Survey>,
     wave: &Wave,
 ) -> Result<(rows::Rows, Population), DbErr> {
-    let mut builder = rows::RowBuilder::new(survey);
-    let mut stream = response::Entity::find()
-        .select_only()
-        .column(response::Column::Answers)
-        .column(response::Column::SchoolId)
-        .column(response::Column::ClassId)
-        .filter(response::Column::WaveId.eq(wave.id.as_str()))
-        .into_tuple::<(String, Option<String>, Option<String>)>()
-        .stream(db)
-        .await?;
-    while let Some(row) = stream.next().await {
-        let (answers, school, class) = row?;
-        builder.push_stored(&answers, school.as_deref(), class.as_deref());
+    type Row = (String, Option<String>, Option<String>);
+    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<Row>>(4);
+    let parser = tokio::task::spawn_blocking(move || {
+        let mut builder = rows::RowBuilder::new(&survey);
+        while let Some(batch) = incoming.blocking_recv() {
+            for (answers, school, class) in &batch {
+                builder.push_stored(answers, school.as_deref(), class.as_deref());
+            }
+        }
+        builder.finish()
+    });
+    let read = async {
+        let mut stream = response::Entity::find()
+            .select_only()
+            .column(response::Column::Answers)
+            .column(response::Column::SchoolId)
+            .column(response::Column::ClassId)
+            .filter(response::Column::WaveId.eq(wave.id.as_str()))
+            .into_tuple::<Row>()
+            .stream(db)
+            .await?;
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(row) = stream.next().await {
+            batch.push(row?);
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if batches.send(full).await.is_err() {
+                    break;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = batches.send(batch).await;
+        }
+        Ok::<(), DbErr>(())
     }
-    drop(stream);
+    .await;
+    drop(batches);
+    let rows = parser
+        .await
+        .map_err(|e| DbErr::Custom(format!("reading responses: {e}")))?;
+    read?;
     let totals = crate::store::population::totals(db, &wave.id).await?;
     let school_classes: HashMap<String, i32> =
         crate::store::population::school_classes(db, &wave.id)
@@ -92,7 +124,7 @@ pub async fn load(
             .into_iter()
             .collect();
     Ok((
-        builder.finish(),
+        rows,
         Population {
             totals,
             school_classes,
@@ -109,7 +141,7 @@ pub async fn estimate_wave(
     let survey = catalog
         .version(&wave.survey_id, wave.survey_version)
         .ok_or_else(|| EvalError::SurveyMissing(wave.survey_id.clone(), wave.survey_version))?;
-    let (rows, population) = load(db, &survey, wave).await?;
+    let (rows, population) = load(db, survey.clone(), wave).await?;
     let access = wave.access;
     // Estimation is CPU work: off the async threads.
     tokio::task::spawn_blocking(move || compute::compute(&survey, access, &rows, &population))

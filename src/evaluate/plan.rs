@@ -8,11 +8,16 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use crate::stats::data::FxHasher;
 use crate::survey::{Question, QuestionKind, Statistic, Survey, ValidatedAnswers};
+
+/// Lookups of stored keys and codes in maps whose keys come from the questionnaire only.
+type Fast<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// One question's answer in a row: chosen choices as bits, a number, or nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,7 +29,7 @@ pub enum Slot {
 
 struct SlotInfo<'s> {
     question: &'s Question,
-    codes: HashMap<&'s str, u8>,
+    codes: Fast<&'s str, u8>,
     /// Kept as a `Value` too, for `unreliable_if`.
     for_condition: bool,
 }
@@ -39,7 +44,7 @@ enum Rule {
 /// A survey compiled for reading stored answers.
 pub struct Plan<'s> {
     survey: &'s Survey,
-    index: HashMap<&'s str, usize>,
+    index: Fast<&'s str, usize>,
     slots: Vec<SlotInfo<'s>>,
     rules: Vec<Rule>,
     /// Per background question: its slot and which choices are missing codes.
@@ -57,7 +62,7 @@ impl<'s> Plan<'s> {
     pub fn new(survey: &'s Survey) -> Option<Plan<'s>> {
         let mut plan = Plan {
             survey,
-            index: HashMap::new(),
+            index: Fast::default(),
             slots: Vec::new(),
             rules: Vec::new(),
             background: Vec::new(),

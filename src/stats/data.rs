@@ -835,7 +835,7 @@ pub fn parse_number(cell: &[u8]) -> Option<f64> {
 /// A small fast hash for short category values (not for untrusted keys in a long-lived map:
 /// these maps live for one conversion).
 #[derive(Default)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
