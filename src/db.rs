@@ -140,9 +140,6 @@ fn sqlite_settings(opts: SqliteConnectOptions) -> SqliteConnectOptions {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("secure_delete", "ON")
-        // Reads through a memory map: reading a wave's responses for its indicators copies no
-        // pages through the kernel (writes still go through the WAL as before).
-        .pragma("mmap_size", "268435456")
 }
 
 /// Removes what deleted rows left behind outside the live tables, so that a copy of the

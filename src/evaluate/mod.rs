@@ -18,13 +18,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, StreamTrait};
 use serde::{Deserialize, Serialize};
 
 pub use compute::{Computed, IndicatorEstimate, Method, Population};
 
 use crate::collect::{Wave, WaveState};
-use crate::entities::response;
 use crate::survey::{Survey, SurveyCatalog};
 
 /// Why a wave's indicators could not be given.
@@ -87,18 +86,15 @@ pub async fn load(
         builder.finish()
     });
     let read = async {
-        let mut stream = response::Entity::find()
-            .select_only()
-            .column(response::Column::Answers)
-            .column(response::Column::SchoolId)
-            .column(response::Column::ClassId)
-            .filter(response::Column::WaveId.eq(wave.id.as_str()))
-            .into_tuple::<Row>()
-            .stream(db)
-            .await?;
+        let mut stream = db.stream_raw(responses_query(db, &wave.id).await?).await?;
         let mut batch = Vec::with_capacity(BATCH);
         while let Some(row) = stream.next().await {
-            batch.push(row?);
+            let row = row?;
+            batch.push((
+                row.try_get_by_index::<String>(0)?,
+                row.try_get_by_index::<Option<String>>(1)?,
+                row.try_get_by_index::<Option<String>>(2)?,
+            ));
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                 if batches.send(full).await.is_err() {
@@ -130,6 +126,44 @@ pub async fn load(
             school_classes,
         },
     ))
+}
+
+/// The query for a wave's answers and design variables. On SQLite, a wave that holds a good part
+/// of the table is read by scanning the table in storage order: following the index instead
+/// costs a B-tree descent per response, ten times slower for a million of them (4.2 s against
+/// 0.44 s measured with the sqlite3 shell). PostgreSQL's planner makes that choice itself.
+async fn responses_query(db: &DatabaseConnection, wave_id: &str) -> Result<Statement, DbErr> {
+    let backend = db.get_database_backend();
+    let indexed = Statement::from_sql_and_values(
+        backend,
+        match backend {
+            DbBackend::Postgres => {
+                "SELECT answers, school_id, class_id FROM responses WHERE wave_id = $1"
+            }
+            _ => "SELECT answers, school_id, class_id FROM responses WHERE wave_id = ?",
+        },
+        [wave_id.into()],
+    );
+    if backend != DbBackend::Sqlite {
+        return Ok(indexed);
+    }
+    let wave_rows = crate::store::waves::response_count(db, wave_id).await?;
+    let table_rows = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COALESCE(MAX(rowid), 0) AS last FROM responses",
+        ))
+        .await?
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+        .unwrap_or(0);
+    if wave_rows.saturating_mul(4) >= table_rows.max(0) as u64 {
+        return Ok(Statement::from_sql_and_values(
+            backend,
+            "SELECT answers, school_id, class_id FROM responses NOT INDEXED WHERE wave_id = ?",
+            [wave_id.into()],
+        ));
+    }
+    Ok(indexed)
 }
 
 /// Estimates a wave afresh from its stored responses (no cache involved).
