@@ -81,6 +81,15 @@ enum Command {
         #[arg(long, value_name = "FORMAT", default_value = "csv")]
         format: String,
     },
+    /// Import responses from JSON lines (API bodies) or an export's CSV; all or nothing
+    Import {
+        /// The wave's slug
+        #[arg(long, value_name = "SLUG")]
+        wave: String,
+        /// JSON lines (class waves: with "school" and "class") or the CSV of `trygg export`
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Manage staff accounts
     User {
         #[command(subcommand)]
@@ -232,6 +241,9 @@ fn main() -> ExitCode {
         } => runtime.block_on(cli::waves::schools(&settings, &slug, &file)),
         Command::Export { wave, format } => {
             runtime.block_on(cli::waves::export(&settings, &wave, &format))
+        }
+        Command::Import { wave, file } => {
+            runtime.block_on(cli::import::import(&settings, &wave, &file))
         }
         Command::User {
             command:
