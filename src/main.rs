@@ -90,6 +90,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         file: PathBuf,
     },
+    /// Fill an empty database with four years (2022–2025) of demonstration waves and staff logins
+    Demo {
+        /// The same seed gives the same answers [default: 2022]
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+    },
     /// Manage staff accounts
     User {
         #[command(subcommand)]
@@ -245,6 +251,7 @@ fn main() -> ExitCode {
         Command::Import { wave, file } => {
             runtime.block_on(cli::import::import(&settings, &wave, &file))
         }
+        Command::Demo { seed } => runtime.block_on(cli::demo::demo(&settings, seed)),
         Command::User {
             command:
                 UserCommand::Add {
