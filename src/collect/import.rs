@@ -122,7 +122,8 @@ pub struct Importer {
     actor: String,
     pending: Vec<(u64, Submission)>,
     locked: HashSet<(String, u32)>,
-    problems: Problems<String>,
+    /// (line, message): sorted by line for the report (a conflict is found a batch later).
+    problems: Problems<(u64, String)>,
     stored: u64,
     already: u64,
 }
@@ -168,7 +169,8 @@ impl Importer {
 
     /// Records a problem of a line that is not a body at all (broken JSON, a bad CSV cell).
     pub fn problem(&mut self, line: u64, message: impl std::fmt::Display) {
-        self.problems.push(format!("line {line}: {message}"));
+        self.problems
+            .push((line, format!("line {line}: {message}")));
     }
 
     /// Whether a problem was found so far (then nothing will be stored).
@@ -349,10 +351,15 @@ impl Importer {
             self.txn.rollback().await?;
             self.stored = 0;
         }
+        let hidden = self.problems.hidden();
+        let mut shown: Vec<(u64, String)> = self.problems.iter().cloned().collect();
+        shown.sort_by_key(|(line, _)| *line);
+        let mut problems: Problems<String> = shown.into_iter().map(|(_, p)| p).collect();
+        problems.count_more(hidden);
         Ok(Report {
             stored: self.stored,
             already: self.already,
-            problems: self.problems,
+            problems,
         })
     }
 }
@@ -404,7 +411,10 @@ pub async fn read_json_lines(
             continue;
         }
         match serde_json::from_slice::<Value>(text) {
-            Ok(body) => importer.add(line, body).await?,
+            Ok(mut body) => {
+                from_export_line(&importer.wave.id, &mut body);
+                importer.add(line, body).await?
+            }
             Err(e) => {
                 // serde_json ends its message with "at line 1 column N": the line is ours.
                 let message = e.to_string();
@@ -419,6 +429,28 @@ pub async fn read_json_lines(
         }
     }
     Ok(())
+}
+
+/// A line of `trygg export --format jsonl` (`response_id`, no `submission_id`) as an API body:
+/// its submission id derived from the wave and `response_id` as for a CSV row (see
+/// [`csv_submission_id`]), and the export's `school_classes` (the fpc, which the wave's own
+/// list gives) left out. Any other line is left as it is.
+fn from_export_line(wave_id: &str, body: &mut Value) {
+    let Value::Object(map) = body else {
+        return;
+    };
+    if map.contains_key("submission_id") {
+        return;
+    }
+    let Some(Value::String(response_id)) = map.remove("response_id") else {
+        return;
+    };
+    map.remove("school_classes");
+    let digest = response_digest(wave_id, &response_id);
+    map.insert(
+        "submission_id".into(),
+        Value::String(uuid_from_hex(&digest)),
+    );
 }
 
 /// Why a file could not be read to its end (its problems are in the importer's report).
@@ -652,6 +684,12 @@ fn cell_answer(kind: &QuestionKind, cell: &str) -> Result<Value, String> {
     }
 }
 
+/// SHA-256 of a wave and an exported `response_id`: the same row of an export gets the same
+/// submission id whether it comes as CSV or as JSON lines.
+fn response_digest(wave_id: &str, response_id: &str) -> String {
+    crate::util::sha256_hex(format!("trygg-import-csv\0{wave_id}\0id\0{response_id}"))
+}
+
 /// The submission id of a CSV row: a UUID (version 8) derived by SHA-256 from the wave and the
 /// row's `response_id`; for a row without one, from its cells and how many identical rows came
 /// before it in the file (two respondents who answered alike are two responses). Importing the
@@ -663,7 +701,7 @@ pub fn csv_submission_id(
     identical: &mut HashMap<String, u32>,
 ) -> String {
     let digest = match response_id {
-        Some(id) => crate::util::sha256_hex(format!("trygg-import-csv\0{wave_id}\0id\0{id}")),
+        Some(id) => response_digest(wave_id, id),
         None => {
             let cells: Vec<&str> = record.iter().map(str::trim).collect();
             let content = crate::util::sha256_hex(cells.join("\u{1f}"));

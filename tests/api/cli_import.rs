@@ -311,6 +311,29 @@ async fn an_export_imported_into_another_wave_exports_the_same_answers(app: Test
     assert!(ok_, "{out}{err}");
     assert!(out.contains("stored 0, already there 201"), "{out}");
 
+    // The JSON lines of the export too; and the same rows as CSV then are already there.
+    let jsonl = ok(
+        &app,
+        &["export", "--wave", "trygghet-2022", "--format", "jsonl"],
+    );
+    let exported_lines = dir.path().join("export.jsonl");
+    std::fs::write(&exported_lines, &jsonl).expect("write");
+    past_wave(&app, "resident-safety", "rader-2022", "open", 2022);
+    let (ok_, out, err) = import(&app, "rader-2022", &exported_lines);
+    assert!(
+        ok_ && out.contains("stored 201, already there 0"),
+        "{out}{err}"
+    );
+    assert_eq!(
+        exported_answers(&app, "rader-2022"),
+        exported_answers(&app, "trygghet-2022")
+    );
+    let (ok_, out, err) = import(&app, "rader-2022", &exported);
+    assert!(
+        ok_ && out.contains("stored 0, already there 201"),
+        "{out}{err}"
+    );
+
     // Without response ids, identical rows stay two responses, and a second import adds none.
     let without_ids: Vec<String> = csv
         .lines()
