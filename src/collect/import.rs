@@ -183,13 +183,14 @@ impl Importer {
     pub async fn add(&mut self, line: u64, body: Value) -> Result<(), DbErr> {
         let mut problems: Vec<String> = Vec::new();
         let mut hidden = 0;
-        let design = match &body {
-            Value::Object(map) => self.design(map, &mut problems),
-            _ => AccessProof::Imported {
-                school_id: None,
-                class_id: None,
-            },
+        let Value::Object(map) = &body else {
+            self.problem(
+                line,
+                "not a JSON object; each line is one body like {\"submission_id\": …, \"answers\": {…}}",
+            );
+            return Ok(());
         };
+        let design = self.design(map, &mut problems);
         match intake::from_import(&self.wave, &self.survey, body, design) {
             Ok(submission) if problems.is_empty() => self.pending.push((line, submission)),
             Ok(_) => {}

@@ -380,6 +380,7 @@ async fn every_bad_line_is_named_with_its_question_and_nothing_is_stored(app: Te
         unknown.to_string(),
         "{\"submission_id\": ".to_owned(),
         next().to_string(),
+        "[1, 2]".to_owned(),
     ];
     let file = write_lines(dir.path(), "bad.jsonl", &lines);
     let (ok_, out, err) = import(&app, "trygghet-2021", &file);
@@ -389,7 +390,8 @@ async fn every_bad_line_is_named_with_its_question_and_nothing_is_stored(app: Te
         format!("{name}: line 2: question gender: `x`"),
         format!("{name}: line 4: question favourite_colour: there is no such question"),
         format!("{name}: line 5: not valid JSON"),
-        format!("{name}: 3 problems; nothing was stored"),
+        format!("{name}: line 7: not a JSON object"),
+        format!("{name}: 4 problems; nothing was stored"),
     ] {
         assert!(err.contains(&expected), "missing {expected:?} in {err}");
     }
