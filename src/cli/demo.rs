@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -164,6 +165,27 @@ const SCHOOLS: [(&str, &str, usize, i32); 12] = [
     ("teknikgymnasiet", "g2", 4, 7),
     ("vardgymnasiet", "g2", 4, 9),
 ];
+/// The answers a class's climate moves together (the codes that count against the pupils).
+const CLASS_ITEMS: [(&str, &[&str]); 8] = [
+    ("alc_ever", &["1"]),
+    ("smoking", &["2", "3"]),
+    ("snus", &["2", "3"]),
+    ("vaping", &["2", "3"]),
+    ("cannabis", &["1", "2", "3", "4"]),
+    ("safe_school", &["3", "4"]),
+    ("threatened", &["1", "2"]),
+    ("bullied", &["2", "3"]),
+];
+
+/// A class's climate: a factor around 1, log-normal with σ = 0.4 (about 0.45–2.2 for 95 % of
+/// classes).
+fn class_climate(rng: &mut StdRng) -> f64 {
+    // Box–Muller: a standard normal from two uniforms.
+    let (u, v): (f64, f64) = (rng.random(), rng.random());
+    let z = (-2.0 * (1.0 - u).ln()).sqrt() * (std::f64::consts::TAU * v).cos();
+    (0.4 * z).exp()
+}
+
 const Y9_CLASSES: [&str; 4] = ["9A", "9B", "9C", "9D"];
 const G2_CLASSES: [&str; 4] = ["NA2", "SA2", "TE2", "EK2"];
 
@@ -454,10 +476,13 @@ async fn pupils(
     })?;
     store::population::replace_school_classes(db, &wave.id, &schools, "demo").await?;
 
-    // Class sizes from the seed; pupils from the tilted synthetic stream, placed in their class.
+    // Class by class: a size from the seed, and a class climate that makes the risky answers of
+    // its pupils likelier or rarer together (so that classes are clusters worth the name, with
+    // design effects above 1); pupils from the tilted synthetic stream, placed in their class.
     let wave_seed = seed_for(seed, ID, year);
     let mut rng = StdRng::seed_from_u64(wave_seed ^ 0x0C1A_55E5);
-    let mut places = Vec::new();
+    let mut bodies: Vec<Value> = Vec::new();
+    let mut per_school: BTreeMap<&str, usize> = BTreeMap::new();
     for (school, grade, sampled, _) in SCHOOLS {
         let labels = if grade == "y9" {
             Y9_CLASSES
@@ -466,17 +491,21 @@ async fn pupils(
         };
         for label in labels.iter().take(sampled) {
             let size: usize = rng.random_range(24..=32);
-            places.extend(std::iter::repeat_n((school, grade, *label), size));
+            let climate = class_climate(&mut rng);
+            let pupils = synth_tilted(&survey, size, rng.random(), |q, c| {
+                let risky = CLASS_ITEMS
+                    .iter()
+                    .any(|(item, codes)| q.id == *item && codes.contains(&c.code.as_str()));
+                factor(ID, i, q, c) * if risky { climate } else { 1.0 }
+            });
+            for mut body in pupils {
+                body["answers"]["grade"] = json!(grade);
+                body["school"] = json!(school);
+                body["class"] = json!(label);
+                bodies.push(body);
+                *per_school.entry(school).or_insert(0) += 1;
+            }
         }
-    }
-    let mut bodies: Vec<Value> =
-        synth_tilted(&survey, places.len(), wave_seed, |q, c| factor(ID, i, q, c)).collect();
-    let mut per_school: BTreeMap<&str, usize> = BTreeMap::new();
-    for (body, (school, grade, label)) in bodies.iter_mut().zip(&places) {
-        body["answers"]["grade"] = json!(grade);
-        body["school"] = json!(school);
-        body["class"] = json!(label);
-        *per_school.entry(school).or_insert(0) += 1;
     }
     let classes: usize = SCHOOLS.iter().map(|s| s.2).sum();
     let single = SCHOOLS.iter().filter(|s| s.2 == 1).count();
@@ -558,39 +587,68 @@ pub async fn demo(settings: &Settings, seed: Option<u64>) -> i32 {
             return FAILED;
         }
     };
+    // Written at once, and a closed stdout is an error, not a panic: the logins exist now and
+    // are never shown again.
+    let report = report(seed, started.elapsed().as_secs_f64(), &waves, &logins);
+    let mut out = std::io::stdout().lock();
+    match out.write_all(report.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!(
+                "trygg demo: the waves and logins were created, but the logins could not be shown ({e}); start again with an empty database"
+            );
+            FAILED
+        }
+    }
+}
+
+/// What `trygg demo` prints: the waves, the trends by design and the logins.
+fn report(seed: u64, seconds: f64, waves: &[DemoWave], logins: &[DemoLogin]) -> String {
+    let mut out = String::new();
     let total: u64 = waves.iter().map(|w| w.responses).sum();
-    println!(
-        "trygg demo (seed {seed}): {} closed waves {}–{}, {total} responses, in {:.1} s",
+    let _ = writeln!(
+        out,
+        "trygg demo (seed {seed}): {} closed waves {}–{}, {total} responses, in {seconds:.1} s",
         waves.len(),
         YEARS[0],
         YEARS[YEARS.len() - 1],
-        started.elapsed().as_secs_f64()
     );
-    for w in &waves {
-        println!(
+    for w in waves {
+        let _ = writeln!(
+            out,
             "  {:<16} {:<19} {:<6} {}  {:>5} responses  {}",
             w.slug, w.survey, w.access, w.period, w.responses, w.note
         );
     }
-    println!("Trends by design (see README, \"Try it\"):");
+    let _ = writeln!(out, "Trends by design (see README, \"Try it\"):");
     for t in TRENDS {
-        println!("  {:<19} {:<23} {}", t.survey, t.indicator, t.direction);
+        let _ = writeln!(
+            out,
+            "  {:<19} {:<23} {}",
+            t.survey, t.indicator, t.direction
+        );
     }
-    println!();
-    println!("Staff logins. The passwords are shown this once: keep them in a password manager.");
-    for login in &logins {
+    let _ = writeln!(
+        out,
+        "\nStaff logins. The passwords are shown this once: keep them in a password manager."
+    );
+    for login in logins {
         let school = login
             .school
             .as_deref()
             .map(|s| format!(" (school {s})"))
             .unwrap_or_default();
-        println!(
+        let _ = writeln!(
+            out,
             "  {:<9} {}  password: {}{school}",
             login.role.as_str(),
             login.email,
             login.password
         );
     }
-    println!("Sign in at /login once `trygg serve` runs on this database.");
-    OK
+    let _ = writeln!(
+        out,
+        "Sign in at /login once `trygg serve` runs on this database."
+    );
+    out
 }

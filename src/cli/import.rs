@@ -1,6 +1,6 @@
 //! `trygg import --wave SLUG --file F`: responses from JSON lines or an export's CSV.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use crate::collect::import::{self, FileFormat, Importer, ReadError};
@@ -79,11 +79,19 @@ pub async fn import(settings: &Settings, slug: &str, file: &Path) -> i32 {
         FileFormat::JsonLines => "JSON lines",
         FileFormat::Csv => "CSV",
     };
-    println!(
-        "{name} ({kind}) into wave {slug}: stored {}, already there {}",
+    // A closed stdout is reported, not a panic (what was stored stays stored).
+    let line = format!(
+        "{name} ({kind}) into wave {slug}: stored {}, already there {}\n",
         report.stored, report.already
     );
-    OK
+    let mut out = std::io::stdout().lock();
+    match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("{name}: stored {}, but stdout failed: {e}", report.stored);
+            FAILED
+        }
+    }
 }
 
 fn print_problems(name: &str, problems: &Problems<String>) {
