@@ -93,6 +93,21 @@ enum Command {
         #[arg(long)]
         recompute: bool,
     },
+    /// Import responses from JSON lines (API bodies) or an export's CSV; all or nothing
+    Import {
+        /// The wave's slug
+        #[arg(long, value_name = "SLUG")]
+        wave: String,
+        /// JSON lines (class waves: with "school" and "class") or the CSV of `trygg export`
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Fill an empty database with four years (2022–2025) of demonstration waves and staff logins
+    Demo {
+        /// The same seed gives the same answers [default: 2022]
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+    },
     /// Manage staff accounts
     User {
         #[command(subcommand)]
@@ -250,6 +265,10 @@ fn main() -> ExitCode {
             format,
             recompute,
         } => runtime.block_on(cli::waves::indicators(&settings, &wave, &format, recompute)),
+        Command::Import { wave, file } => {
+            runtime.block_on(cli::import::import(&settings, &wave, &file))
+        }
+        Command::Demo { seed } => runtime.block_on(cli::demo::demo(&settings, seed)),
         Command::User {
             command:
                 UserCommand::Add {

@@ -198,7 +198,7 @@ pub async fn export(settings: &Settings, slug: &str, format: &str) -> i32 {
 
 /// The questionnaires, the database and the wave named on the command line; `None` after
 /// printing why not (`flag` names the argument the slug came from).
-async fn wave_from_cli(
+pub(crate) async fn wave_from_cli(
     settings: &Settings,
     slug: &str,
     flag: &str,

@@ -54,11 +54,27 @@ pub fn columns(survey: &Survey, with_design: bool) -> Vec<String> {
     columns
 }
 
+/// Whether a cell gets a `'` before it in the export: a spreadsheet would read it as a formula
+/// (=, +, @, or - before something that is not a number), or it is such a text with `'` before
+/// it already (so that [`unprotect`] can tell the two apart).
+fn looks_like_formula(text: &str) -> bool {
+    let text = text.trim_start_matches('\'');
+    text.starts_with(['=', '+', '@', '\t', '\r'])
+        || (text.starts_with('-') && text[1..].parse::<f64>().is_err())
+}
+
+/// A cell of an export as it was answered: the `'` the export put before a text that looked
+/// like a formula is taken off again (`trygg import` reads exports back).
+pub fn unprotect(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest) => rest,
+        _ => cell,
+    }
+}
+
 fn csv_field(text: &str) -> String {
-    // A free-text answer must not become a formula in a spreadsheet (=, +, @, or - before
-    // something that is not a number).
-    let formula = text.starts_with(['=', '+', '@', '\t', '\r'])
-        || (text.starts_with('-') && text[1..].parse::<f64>().is_err());
+    // A free-text answer must not become a formula in a spreadsheet.
+    let formula = looks_like_formula(text);
     let text = if formula {
         format!("'{text}")
     } else {
@@ -168,5 +184,16 @@ mod tests {
         assert_eq!(csv_field("-x"), "'-x");
         assert_eq!(csv_field("-1.5"), "-1.5");
         assert_eq!(csv_field("vanlig text"), "vanlig text");
+    }
+
+    #[test]
+    fn the_formula_guard_comes_off_again_on_import() {
+        for text in [
+            "=1+1", "+46 70", "@x", "-x", "-1.5", "'quoted'", "'", "'=x", "''-y", "vanlig",
+        ] {
+            let cell = csv_field(text);
+            let cell = cell.trim_matches('"').replace("\"\"", "\"");
+            assert_eq!(super::unprotect(&cell), text, "{cell}");
+        }
     }
 }

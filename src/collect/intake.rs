@@ -43,6 +43,30 @@ pub fn from_json(wave: &Wave, survey: &Survey, body: &[u8]) -> Result<Submission
 
 /// [`from_json`] for a body already read as JSON (the API's extractor does that).
 pub fn from_value(wave: &Wave, survey: &Survey, value: Value) -> Result<Submission, Refusal> {
+    check(wave, survey, value, |body| {
+        access_proof(wave.access, body.access_code.as_deref())
+    })
+}
+
+/// A body of `trygg import` (or `trygg demo`): checked exactly as [`from_value`] checks one the
+/// API receives, except that no access code is asked for — the response comes with `design`, its
+/// design variables, instead. The body hash covers every field but `access_code`, so `school`
+/// and `class` of a class wave's line are part of it.
+pub fn from_import(
+    wave: &Wave,
+    survey: &Survey,
+    value: Value,
+    design: AccessProof,
+) -> Result<Submission, Refusal> {
+    check(wave, survey, value, |_| Ok(design))
+}
+
+fn check(
+    wave: &Wave,
+    survey: &Survey,
+    value: Value,
+    access: impl FnOnce(&ApiBody) -> Result<AccessProof, Refusal>,
+) -> Result<Submission, Refusal> {
     let parsed = ApiBody::deserialize(&value)
         .map_err(|e| Refusal::Malformed(format!("the body does not match the contract: {e}")))?;
     let submission_id = parse_submission_id(&parsed.submission_id)?;
@@ -51,7 +75,7 @@ pub fn from_value(wave: &Wave, survey: &Survey, value: Value) -> Result<Submissi
         Some(code) => Lang::parse(code)
             .ok_or_else(|| Refusal::Malformed(format!("language `{code}` is not one of sv, en")))?,
     };
-    let access = access_proof(wave.access, parsed.access_code.as_deref())?;
+    let access = access(&parsed)?;
     let answers = validate(survey, &parsed.answers).map_err(Refusal::Answers)?;
     // The hash covers the body as the client meant it: the id in its canonical form, and not the
     // access code — whoever holds printed codes must not be able to test stored hashes.

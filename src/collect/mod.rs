@@ -10,6 +10,7 @@ pub mod codes;
 pub mod csv_text;
 pub mod export;
 pub mod form;
+pub mod import;
 pub mod intake;
 pub mod invitations;
 pub mod population;

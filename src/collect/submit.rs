@@ -41,6 +41,20 @@ pub enum AccessProof {
     Invitation(String),
     /// Hash of a pupil code.
     PupilCode(String),
+    /// A response collected elsewhere and brought in by `trygg import`: no code to use up, and
+    /// the design variables a class session would have given it.
+    Imported {
+        school_id: Option<String>,
+        class_id: Option<String>,
+    },
+}
+
+impl AccessProof {
+    /// Whether storing the response deletes a code, token or draft (which the database files are
+    /// then scrubbed of).
+    fn uses_up_a_code(&self) -> bool {
+        matches!(self, AccessProof::Invitation(_) | AccessProof::PupilCode(_))
+    }
 }
 
 /// One checked submission, ready to store.
@@ -185,7 +199,7 @@ async fn writer(
         // nothing, so guessing does not set off scrubs.)
         let deleted = (submissions.iter().zip(&results)).any(|(s, result)| {
             matches!(result, Ok(Outcome::Created))
-                && (s.access != AccessProof::None || s.draft_id.is_some())
+                && (s.access.uses_up_a_code() || s.draft_id.is_some())
         });
         for (reply, result) in replies.into_iter().zip(results) {
             // The caller may have gone (client disconnected); the result stands regardless.
@@ -210,11 +224,52 @@ async fn write_batch(
     batch: &[Submission],
 ) -> Result<Vec<Outcome>, DbErr> {
     let txn = crate::db::begin_write(db).await?;
+    let (outcomes, to_lock) = write_in(&txn, locked, batch, Admission::Live).await?;
+    txn.commit().await?;
+    locked.extend(to_lock);
+    Ok(outcomes)
+}
+
+/// Writes a batch of imported submissions (`trygg import`) in the caller's transaction, whatever
+/// the state of their wave (earlier years are imported into closed waves); each response is dated
+/// `submitted_on`. Idempotent like the API: an id stored before with the same body is
+/// [`Outcome::Repeated`], with another body [`Outcome::Conflict`]. `locked` holds the survey
+/// versions already locked in this transaction.
+pub async fn write_imported(
+    txn: &impl ConnectionTrait,
+    locked: &mut HashSet<(String, u32)>,
+    batch: &[Submission],
+    submitted_on: &str,
+) -> Result<Vec<Outcome>, DbErr> {
+    let (outcomes, to_lock) =
+        write_in(txn, locked, batch, Admission::Imported(submitted_on)).await?;
+    locked.extend(to_lock);
+    Ok(outcomes)
+}
+
+/// How the submissions of a batch are let in.
+#[derive(Clone, Copy)]
+enum Admission<'a> {
+    /// From respondents now: only while the wave is open, dated today.
+    Live,
+    /// Collected elsewhere: any state of the wave, dated as given.
+    Imported(&'a str),
+}
+
+/// [`write_batch`] inside a transaction: the outcomes, and the survey versions to remember as
+/// locked once the transaction has committed.
+async fn write_in(
+    txn: &impl ConnectionTrait,
+    locked: &HashSet<(String, u32)>,
+    batch: &[Submission],
+    admission: Admission<'_>,
+) -> Result<(Vec<Outcome>, HashSet<(String, u32)>), DbErr> {
     let mut open = HashSet::new();
     let mut checked = HashSet::new();
     for s in batch {
         if checked.insert(s.wave_id.as_str())
-            && wave_state(&txn, &s.wave_id).await? == WaveState::Open
+            && (matches!(admission, Admission::Imported(_))
+                || wave_state(txn, &s.wave_id).await? == WaveState::Open)
         {
             open.insert(s.wave_id.as_str());
         }
@@ -222,17 +277,20 @@ async fn write_batch(
     let admitted: Vec<&Submission> = (batch.iter())
         .filter(|s| open.contains(s.wave_id.as_str()))
         .collect();
-    let mut keys = claim_keys(&txn, &admitted).await?;
-    let date = today();
+    let mut keys = claim_keys(txn, &admitted).await?;
+    let date = match admission {
+        Admission::Live => today(),
+        Admission::Imported(date) => date.to_owned(),
+    };
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut rows = Vec::new();
     let mut to_lock = HashSet::new();
     for s in batch {
         let outcome = if open.contains(s.wave_id.as_str()) {
-            write_one(&txn, s, &mut keys, &date, &mut rows).await?
+            write_one(txn, s, &mut keys, &date, &mut rows).await?
         } else {
             // A retry of a submission stored before the close still learns it was stored.
-            earlier_outcome(&txn, s).await?.unwrap_or(Outcome::NotOpen)
+            earlier_outcome(txn, s).await?.unwrap_or(Outcome::NotOpen)
         };
         if outcome == Outcome::Created && !locked.contains(&(s.survey_id.clone(), s.survey_version))
         {
@@ -242,11 +300,11 @@ async fn write_batch(
     }
     if !rows.is_empty() {
         response::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
     }
     for (survey_id, version) in &to_lock {
-        crate::store::survey_versions::lock(&txn, survey_id, *version).await?;
+        crate::store::survey_versions::lock(txn, survey_id, *version).await?;
     }
     // The waves that took answers: their indicators are due for recomputation.
     let changed: HashSet<&str> = (batch.iter().zip(&outcomes))
@@ -254,11 +312,9 @@ async fn write_batch(
         .map(|(s, _)| s.wave_id.as_str())
         .collect();
     for wave_id in changed {
-        crate::store::indicators::mark_stale(&txn, wave_id).await?;
+        crate::store::indicators::mark_stale(txn, wave_id).await?;
     }
-    txn.commit().await?;
-    locked.extend(to_lock);
-    Ok(outcomes)
+    Ok((outcomes, to_lock))
 }
 
 /// The wave's state as the transaction sees it, so a wave closed a moment ago takes nothing more.
@@ -476,6 +532,13 @@ async fn consume_access(
         AccessProof::None => Ok(Some(DesignVars {
             school_id: None,
             class_id: None,
+        })),
+        AccessProof::Imported {
+            school_id,
+            class_id,
+        } => Ok(Some(DesignVars {
+            school_id: school_id.clone(),
+            class_id: class_id.clone(),
         })),
         AccessProof::Invitation(hash) => {
             // The person's tokens (all of them: first message and reminders) are deleted, which

@@ -17,7 +17,7 @@ pub use condition::Condition;
 pub use indicator::{Better, Indicator, PriorityArea, Statistic};
 pub use load::{SurveyError, load_str};
 pub use model::{Audience, Choice, Page, Question, QuestionKind, Survey, Text};
-pub use synth::synth;
+pub use synth::{synth, synth_tilted};
 
 #[cfg(test)]
 mod tests;

@@ -162,6 +162,19 @@ const TEXTS_EN: &[&str] = &[
 /// `count` submissions (bodies of `POST /api/v1/waves/{slug}/responses`, without an access
 /// code); the same survey and seed give the same output.
 pub fn synth(survey: &Survey, count: usize, seed: u64) -> impl Iterator<Item = Value> + '_ {
+    synth_tilted(survey, count, seed, |_, _| 1.0)
+}
+
+/// [`synth`] with the weight of each choice of a single or ordinal question multiplied by
+/// `tilt(question, choice)` (1.0 leaves it as it is, 0.0 rules it out unless every choice is
+/// ruled out): `trygg demo` moves indicators from year to year with it. Skip logic and
+/// `required` are honoured as in [`synth`], so every submission stays valid.
+pub fn synth_tilted<'a>(
+    survey: &'a Survey,
+    count: usize,
+    seed: u64,
+    tilt: impl Fn(&Question, &Choice) -> f64 + 'a,
+) -> impl Iterator<Item = Value> + 'a {
     let mut rng = StdRng::seed_from_u64(seed);
     let rarely: HashSet<&str> = (survey.unreliable_if.as_ref())
         .map(|c| c.questions().into_iter().collect())
@@ -170,11 +183,19 @@ pub fn synth(survey: &Survey, count: usize, seed: u64) -> impl Iterator<Item = V
     // bits: a repeat is as likely as guessing a random UUID, so none is tracked.
     (0..count).map(move |_| {
         let id = Builder::from_random_bytes(rng.random()).into_uuid();
-        respondent(survey, &rarely, id, &mut rng)
+        respondent(survey, &rarely, &tilt, id, &mut rng)
     })
 }
 
-fn respondent(survey: &Survey, rarely: &HashSet<&str>, id: Uuid, rng: &mut StdRng) -> Value {
+type Tilt<'t> = &'t dyn Fn(&Question, &Choice) -> f64;
+
+fn respondent(
+    survey: &Survey,
+    rarely: &HashSet<&str>,
+    tilt: Tilt<'_>,
+    id: Uuid,
+    rng: &mut StdRng,
+) -> Value {
     let language = if rng.random_bool(0.9) { "sv" } else { "en" };
     // Skewed towards 0: most respondents are low-risk, a few are high-risk.
     let risk: f64 = rng.random::<f64>().powi(2);
@@ -187,7 +208,7 @@ fn respondent(survey: &Survey, rarely: &HashSet<&str>, id: Uuid, rng: &mut StdRn
         if !q.required && rng.random_bool(SKIP_OPTIONAL) {
             continue;
         }
-        if let Some(answer) = answer(survey, q, rarely, risk, language, rng) {
+        if let Some(answer) = answer(survey, q, rarely, tilt, risk, language, rng) {
             given.push((&q.id, answer));
         }
     }
@@ -202,13 +223,17 @@ fn answer(
     survey: &Survey,
     q: &Question,
     rarely: &HashSet<&str>,
+    tilt: Tilt<'_>,
     risk: f64,
     language: &str,
     rng: &mut StdRng,
 ) -> Option<Answer> {
     match &q.kind {
         QuestionKind::Single { choices } | QuestionKind::Ordinal { choices } => {
-            let weights = weights(survey, q, choices, rarely.contains(q.id.as_str()), risk);
+            let mut weights = weights(survey, q, choices, rarely.contains(q.id.as_str()), risk);
+            for (w, c) in weights.iter_mut().zip(choices) {
+                *w *= tilt(q, c).max(0.0);
+            }
             let i = pick(&weights, rng);
             choices.get(i).map(|c| Answer::Code(c.code.clone()))
         }

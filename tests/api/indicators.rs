@@ -84,10 +84,14 @@ fn diverged(want: &Value) -> bool {
 /// Every row of the case's `expected.json` is published: suppressed (no numbers) when R's n is
 /// below k or as a complement, otherwise with R's numbers. Returns the rows that matched.
 pub fn check_against_r(case: &str, published: &Value, k: u64) -> usize {
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture(case).join("expected.json")).expect("expected"),
-    )
-    .expect("JSON");
+    check_against_r_file(case, "expected.json", published, k)
+}
+
+/// [`check_against_r`] with another expected file of the case.
+pub fn check_against_r_file(case: &str, file: &str, published: &Value, k: u64) -> usize {
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(case).join(file)).expect("expected"))
+            .expect("JSON");
     let rows = published["estimates"].as_array().expect("estimates");
     let mut matched = 0;
     let mut hidden = 0;
@@ -228,6 +232,61 @@ async fn the_resident_reference_wave_gives_rs_numbers_through_the_api_and_the_cl
     );
     let text = response.text().await.expect("body");
     assert_eq!(text.lines().next(), Some(header));
+}
+
+async fn the_school_reference_wave_imported_gives_rs_numbers_through_the_api_and_the_cli(
+    app: TestApp,
+) {
+    create_wave(&app, "school-drug-habits", "ref-school", Access::Class).await;
+    let dir = fixture("school_0");
+    let path = |f: &str| dir.join(f).to_str().expect("path").to_owned();
+    run(
+        &app.database_url,
+        &[
+            "wave",
+            "schools",
+            "ref-school",
+            "--file",
+            &path("schools.csv"),
+        ],
+    );
+    let imported = run(
+        &app.database_url,
+        &[
+            "import",
+            "--wave",
+            "ref-school",
+            "--file",
+            &path("responses.jsonl"),
+        ],
+    );
+    assert!(imported.contains("stored 1500"), "{imported}");
+    app.sign_in_as(Role::Evaluator).await;
+    let api = wait_for(
+        &app.client,
+        &app.url("/api/v1/waves/ref-school/indicators"),
+        |v| v["wave"]["responses"] == 1500 && v["wave"]["up_to_date"] == true,
+    )
+    .await;
+    assert_eq!(api["wave"]["unreliable"], 7);
+    assert_eq!(api["wave"]["design"], "stratified_cluster");
+    assert!(api["wave"].get("fpc_note").is_none(), "{}", api["wave"]);
+    assert!(check_against_r("school_0", &api, 10) > 100);
+    // With the crossed breakdown the school survey lists (grade × gender).
+    assert!(check_against_r_file("school_0", "expected_breakdowns.json", &api, 10) > 150);
+    let cli: Value = serde_json::from_str(&run(
+        &app.database_url,
+        &["indicators", "--wave", "ref-school"],
+    ))
+    .expect("JSON");
+    assert_eq!(cli["estimates"], api["estimates"]);
+    // Never by class or school.
+    let rows = api["estimates"].as_array().expect("rows");
+    assert!(rows.iter().all(|r| {
+        r["domain"]
+            .as_object()
+            .is_some_and(|d| d.keys().all(|k| k == "grade" || k == "gender"))
+    }));
 }
 
 fn chrono_year() -> String {
@@ -595,6 +654,7 @@ async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalib
 
 db_tests!(
     a_population_cell_without_respondents_is_shown_and_estimates_go_uncalibrated,
+    the_school_reference_wave_imported_gives_rs_numbers_through_the_api_and_the_cli,
     the_resident_reference_wave_gives_rs_numbers_through_the_api_and_the_cli,
     new_answers_are_counted_by_the_background_recomputation,
     only_evaluators_and_admins_read_indicators,

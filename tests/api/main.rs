@@ -12,6 +12,8 @@ mod at_rest;
 mod auth;
 mod class_sessions;
 mod cli;
+mod cli_demo;
+mod cli_import;
 mod cli_waves;
 mod durability;
 mod form;
