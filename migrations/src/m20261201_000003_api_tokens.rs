@@ -48,8 +48,16 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .unique_key(),
                     )
-                    .col(ColumnDef::new(ApiTokens::CreatedAt).big_integer().not_null())
-                    .col(ColumnDef::new(ApiTokens::ExpiresAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(ApiTokens::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiTokens::ExpiresAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ApiTokens::LastUsedOn).string_len(10).null())
                     .col(ColumnDef::new(ApiTokens::RevokedAt).big_integer().null())
                     .foreign_key(

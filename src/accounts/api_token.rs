@@ -176,7 +176,10 @@ mod tests {
         assert_eq!(check_name("  R-skript  ").as_deref(), Ok("R-skript"));
         assert_eq!(check_name(" "), Err(TokenError::NameMissing));
         assert_eq!(check_name("a\nb"), Err(TokenError::NameControl));
-        assert_eq!(check_name(&"å".repeat(101)), Err(TokenError::NameTooLong(101)));
+        assert_eq!(
+            check_name(&"å".repeat(101)),
+            Err(TokenError::NameTooLong(101))
+        );
         assert_eq!(check_name(&"å".repeat(100)).map(|n| n.len()), Ok(200));
         assert_eq!(parse_days("365"), Ok(365));
         assert_eq!(parse_days("0"), Err(TokenError::BadDays("0".into())));

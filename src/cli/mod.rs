@@ -1,6 +1,7 @@
 //! What each command of the `trygg` binary does, once its arguments are parsed.
 //! Each returns the process exit code; messages go to stdout (results) and stderr (problems).
 
+pub mod tokens;
 pub mod waves;
 
 use std::io::{BufRead, IsTerminal, Write};

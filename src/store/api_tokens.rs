@@ -42,9 +42,8 @@ pub async fn create(
     days: u32,
     actor: &str,
 ) -> Result<CreatedToken, CreateTokenError> {
-    let role = Role::parse(&owner.role).ok_or_else(|| {
-        DbErr::Custom(format!("user {} has an unknown role", owner.id))
-    })?;
+    let role = Role::parse(&owner.role)
+        .ok_or_else(|| DbErr::Custom(format!("user {} has an unknown role", owner.id)))?;
     api_token::check_role(role)?;
     let name = api_token::check_name(name)?;
     let created = now();
@@ -122,7 +121,10 @@ async fn revoke_where(
             .exec(&txn)
             .await?;
         if done.rows_affected == 1 {
-            let detail = format!("token \"{}\" ({}) of {}", target.name, target.id, owner.email);
+            let detail = format!(
+                "token \"{}\" ({}) of {}",
+                target.name, target.id, owner.email
+            );
             super::audit::record(&txn, actor, "api_token.revoke", &detail).await?;
         }
     }
@@ -168,7 +170,11 @@ pub async fn find_valid(
 }
 
 /// Notes that a token was used today (one write a day at most: nothing when already noted).
-pub async fn mark_used(db: &impl ConnectionTrait, token_id: &str, today: &str) -> Result<(), DbErr> {
+pub async fn mark_used(
+    db: &impl ConnectionTrait,
+    token_id: &str,
+    today: &str,
+) -> Result<(), DbErr> {
     token::Entity::update_many()
         .col_expr(token::Column::LastUsedOn, Expr::value(today))
         .filter(token::Column::Id.eq(token_id))

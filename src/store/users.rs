@@ -62,10 +62,7 @@ pub async fn find_by_email(
         .await
 }
 
-pub async fn find_by_id(
-    db: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<user::Model>, DbErr> {
+pub async fn find_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find_by_id(id).one(db).await
 }
 

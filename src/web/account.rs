@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::{CurrentUser, Via};
 use super::extract::Form;
+use super::views::PageCtx;
 use super::views::account::{self as view, Fresh, TokenForm};
 use super::views::forms::FormErrors;
-use super::views::PageCtx;
 use super::{ANY_USER, AppError, AppState, EVALUATORS, Routes};
 use crate::accounts::api_token;
 use crate::entities::user;

@@ -55,10 +55,11 @@ pub struct BearerRefused;
 #[derive(Debug, Clone, Copy)]
 struct TokenAccepted;
 
-/// The credential of an `Authorization: Bearer …` header (scheme case-insensitive).
+/// The credential of an `Authorization: Bearer …` header (scheme case-insensitive; empty when
+/// the header names the scheme only, which is refused like any other token that opens nothing).
 pub fn bearer_credential(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, credential) = value.split_once(' ')?;
+    let (scheme, credential) = value.split_once(' ').unwrap_or((value, ""));
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| credential.trim())

@@ -171,9 +171,10 @@ impl IntoResponse for AppError {
             _ => None,
         };
         if let Some(challenge) = challenge {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         if let AppError::TooManyRequests(secs) = &self
             && let Ok(value) = HeaderValue::from_str(&(*secs).max(1).to_string())

@@ -60,9 +60,9 @@ pub struct ApiDoc;
 pub fn spec_json() -> &'static str {
     static SPEC: OnceLock<String> = OnceLock::new();
     SPEC.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .unwrap_or_else(|e| format!("{{\"error\": \"the description could not be written: {e}\"}}"))
+        ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| {
+            format!("{{\"error\": \"the description could not be written: {e}\"}}")
+        })
     })
 }
 
@@ -75,11 +75,7 @@ pub fn spec_json() -> &'static str {
     responses((status = 200, description = "The OpenAPI 3.1 description of /api/v1", content_type = "application/json", body = Object))
 )]
 async fn openapi_json() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        spec_json(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], spec_json()).into_response()
 }
 
 /// Puts the access rules of the route table into the description: the security schemes, and on

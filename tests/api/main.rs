@@ -8,6 +8,7 @@ mod helpers;
 
 mod accessibility;
 mod anonymity;
+mod api_tokens;
 mod at_rest;
 mod auth;
 mod class_sessions;
@@ -19,6 +20,7 @@ mod guessing;
 mod inputs;
 mod invitations;
 mod mail;
+mod openapi;
 mod pages;
 mod respondent_browser;
 mod responses;
