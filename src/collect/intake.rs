@@ -32,7 +32,8 @@ pub struct ApiBody {
 
 /// One answer, for the API description: a choice code for a single-choice question, a list of
 /// codes for a multiple-choice one, a number for a number question, a string for a text.
-#[derive(utoipa::ToSchema)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)]
 pub enum AnswerValue {
     Code(String),

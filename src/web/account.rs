@@ -169,15 +169,16 @@ pub struct Me {
     pub email: String,
     /// `admin` or `evaluator`.
     pub role: String,
-    /// `session` (a browser's cookie) or `token` (a personal API token).
+    // No doc comment here: utoipa would wrap the enum in an `allOf` with a wrong `type: object`.
     #[schema(inline)]
     pub via: MeVia,
     /// When the token stops working (RFC 3339, UTC); null when signed in by a session.
-    #[schema(format = DateTime)]
+    #[schema(format = DateTime, required = true)]
     pub token_expires_at: Option<String>,
 }
 
-/// How the caller was recognised.
+/// How the caller was recognised: `session` (a browser's cookie) or `token` (a personal API
+/// token).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MeVia {
