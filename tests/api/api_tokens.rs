@@ -578,3 +578,68 @@ async fn tokens_are_scripted_from_the_command_line(app: TestApp) {
         "{stderr}"
     );
 }
+
+/// The account page in headless Chromium: without tokens, with a token just made (the field and
+/// the curl example), after a refused form, and in English; axe-core finds no WCAG 2.1 A/AA
+/// violation. SQLite only: the database plays no part here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_page_passes_axe_with_a_fresh_token_and_with_errors() {
+    use crate::axe::assert_no_violations;
+    use crate::browser::app_and_browser;
+    use crate::helpers::PASSWORD;
+
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    app.add_user("analys@kommun.example", Role::Evaluator, None)
+        .await;
+    browser.goto(&app.url("/login?next=/account")).await;
+    browser
+        .find("#email")
+        .await
+        .send_keys("analys@kommun.example")
+        .await;
+    browser.find("#password").await.send_keys(PASSWORD).await;
+    let sign_in = browser.find("main button[type=submit]").await;
+    browser.navigate_by(sign_in.click()).await;
+    assert_eq!(browser.current_url().await, app.url("/account"));
+    let link = browser.find("header a[href='/account']").await;
+    assert_eq!(link.text().await, "Mitt konto");
+    assert_no_violations(&browser, "account page without tokens").await;
+
+    browser.find("#name").await.send_keys("R-skript").await;
+    let create = browser
+        .find("main form[action='/account/tokens'] button")
+        .await;
+    browser.navigate_by(create.click()).await;
+    let field = browser.find("#fresh-token").await;
+    let token = field.property("value").await;
+    let token = token.as_str().expect("a value");
+    assert_eq!(token_in(token).as_deref(), Some(token));
+    assert!(
+        browser
+            .page_source()
+            .await
+            .contains("Authorization: Bearer trygg_")
+    );
+    assert_no_violations(&browser, "account page with a fresh token").await;
+
+    // An empty name, past the browser's own check of the required field.
+    browser
+        .execute(
+            "document.querySelector('#name').removeAttribute('required');",
+            &[],
+        )
+        .await;
+    let create = browser
+        .find("main form[action='/account/tokens'] button")
+        .await;
+    browser.navigate_by(create.click()).await;
+    assert!(browser.title().await.starts_with("Fel: "));
+    assert!(browser.try_find("#fresh-token").await.is_none());
+    assert_no_violations(&browser, "account page with an error").await;
+
+    browser.goto(&app.url("/account?lang=en")).await;
+    assert!(browser.page_source().await.contains("R-skript"));
+    assert_no_violations(&browser, "account page in English").await;
+}

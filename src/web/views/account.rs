@@ -146,7 +146,7 @@ fn fresh_token(ctx: &PageCtx, fresh: &Fresh<'_>) -> Markup {
                     autocomplete="off" spellcheck="false";
             }
             p { (ctx.t("Prova den så här:", "Try it like this:")) }
-            pre { code { (curl) } }
+            pre class="wrap" { code { (curl) } }
         }
     }
 }
