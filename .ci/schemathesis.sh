@@ -63,10 +63,12 @@ done <"$work/answers.jsonl"
 echo "schemathesis: wave $wave with $stored responses on $base"
 [ "$stored" = 25 ] || { echo "only $stored of 25 synthetic responses were stored" >&2; exit 1; }
 
-# Path parameters get the real wave as well as generated values (unknown waves answer 404).
+# Path parameters name what exists: the wave, and its questionnaire (generated values would only
+# ever find a 404).
 cat >"$work/schemathesis.toml" <<TOML
 [parameters]
 "path.slug" = "$wave"
+"path.survey" = "resident-safety"
 TOML
 
 status=0

@@ -284,6 +284,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_submission_route_of_the_api_is_a_respondent_route() {
+        assert!(is_respondent_route("/api/v1/waves/{slug}/responses"));
+        assert!(is_respondent_route("/s/{slug}/sida/{page}"));
+        assert!(is_respondent_route("/k"));
+        assert!(!is_respondent_route("/api/v1/waves/{slug}/indicators"));
+        assert!(!is_respondent_route("/api/v1/me"));
+        assert!(!is_respondent_route("/admin/waves/{slug}"));
+    }
+
+    #[test]
     fn form_values_are_percent_decoded() {
         assert_eq!(
             form_urlencoded_value(b"a=1&_csrf=ab%2Bc+d&x", "_csrf").as_deref(),
