@@ -72,7 +72,10 @@ cat >"$work/schemathesis.toml" <<TOML
 TOML
 
 status=0
-"$venv/bin/st" --config-file "$work/schemathesis.toml" run "$base/api/v1/openapi.json" \
+# From the temporary folder: schemathesis keeps a cache of crashes in the working directory.
+root=$PWD
+cd "$work"
+"$root/$venv/bin/st" --config-file "$work/schemathesis.toml" run "$base/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --max-examples "${ST_MAX_EXAMPLES:-200}" --seed "${ST_SEED:-1}" --workers 2 \
