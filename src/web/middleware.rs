@@ -283,6 +283,59 @@ fn percent_decode(input: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// A POST signed in by an API token needs no CSRF token (it carries no cookie another site
+    /// could make a browser send); signed in by a session, it does.
+    #[tokio::test]
+    async fn token_requests_skip_the_csrf_check_and_session_requests_do_not() {
+        use crate::accounts::Role;
+        use axum::routing::post;
+
+        async fn as_user(via: Option<Via>, mut req: Request, next: Next) -> Response {
+            req.extensions_mut().insert(CsrfToken("a".repeat(64)));
+            if let Some(via) = via {
+                req.extensions_mut().insert(CurrentUser {
+                    id: "u".into(),
+                    email: "e@kommun.example".into(),
+                    role: Role::Evaluator,
+                    school_id: None,
+                    session_token: String::new(),
+                    via,
+                });
+            }
+            next.run(req).await
+        }
+        let token = Via::Token {
+            id: "t".into(),
+            expires_at: i64::MAX,
+            last_used_on: None,
+        };
+        let app = |via: Option<Via>| {
+            axum::Router::new()
+                .route("/api/v1/x", post(|| async { "done" }))
+                .route_layer(axum::middleware::from_fn(check_csrf))
+                .layer(axum::middleware::from_fn(move |req, next| {
+                    as_user(via.clone(), req, next)
+                }))
+        };
+        let client = reqwest::Client::new();
+        for (via, expected) in [(Some(token), 200), (Some(Via::Session), 415), (None, 415)] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let address = listener.local_addr().expect("address");
+            let server = tokio::spawn(axum::serve(listener, app(via.clone())).into_future());
+            let status = client
+                .post(format!("http://{address}/api/v1/x"))
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .expect("POST")
+                .status();
+            assert_eq!(status.as_u16(), expected, "{via:?}");
+            server.abort();
+        }
+    }
+
     #[test]
     fn only_the_submission_route_of_the_api_is_a_respondent_route() {
         assert!(is_respondent_route("/api/v1/waves/{slug}/responses"));
