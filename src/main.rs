@@ -113,6 +113,34 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Personal API tokens of evaluators and admins (for scripts and CI)
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it on stdout (only this once; only its hash is stored)
+    Create {
+        /// The evaluator's or admin's e-mail address
+        #[arg(long)]
+        email: String,
+        /// What or who uses the token
+        #[arg(long)]
+        name: String,
+        /// Days until it expires, 1 to 365 [default: 90]
+        #[arg(long, value_name = "D")]
+        days: Option<String>,
+    },
+    /// Revoke the user's tokens with this name
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -277,6 +305,17 @@ fn main() -> ExitCode {
                     school,
                 },
         } => runtime.block_on(cli::user_add(&settings, &email, &role, school.as_deref())),
+        Command::Token {
+            command: TokenCommand::Create { email, name, days },
+        } => runtime.block_on(cli::tokens::create(
+            &settings,
+            &email,
+            &name,
+            days.as_deref(),
+        )),
+        Command::Token {
+            command: TokenCommand::Revoke { email, name },
+        } => runtime.block_on(cli::tokens::revoke(&settings, &email, &name)),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

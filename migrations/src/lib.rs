@@ -7,6 +7,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_collect;
 mod m20261201_000001_trust;
 mod m20261201_000002_wave_period;
+mod m20261201_000003_api_tokens;
 mod m20261201_000004_indicator_results;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_collect::Migration),
             Box::new(m20261201_000001_trust::Migration),
             Box::new(m20261201_000002_wave_period::Migration),
+            Box::new(m20261201_000003_api_tokens::Migration),
             Box::new(m20261201_000004_indicator_results::Migration),
         ]
     }

@@ -1,5 +1,6 @@
 //! Staff accounts: roles, password rules and argon2id hashing. No I/O; see `store::users`.
 
+pub mod api_token;
 mod password;
 
 use std::fmt;

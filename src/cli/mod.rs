@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod import;
+pub mod tokens;
 pub mod waves;
 
 use std::io::{BufRead, IsTerminal, Write};

@@ -12,14 +12,33 @@ use crate::problems::Problems;
 use crate::survey::{AnswerProblem, Survey, validate};
 
 /// The body of `POST /api/v1/waves/{slug}/responses`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ApiBody {
+    /// Chosen by the client, once per respondent: sending the same body again is answered 200
+    /// and stored once.
+    #[schema(format = "uuid")]
     pub submission_id: String,
+    /// `sv` (the default) or `en`: the language the questions were shown in.
     #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = "^(sv|en)$")]
     pub language: Option<String>,
+    /// The answers by question id.
+    #[schema(value_type = std::collections::BTreeMap<String, AnswerValue>)]
     pub answers: Map<String, Value>,
+    /// The personal code of an `invite` or `class` wave; left out for `open` waves.
     #[serde(default)]
     pub access_code: Option<String>,
+}
+
+/// One answer, for the API description: a choice code for a single-choice question, a list of
+/// codes for a multiple-choice one, a number for a number question, a string for a text.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum AnswerValue {
+    Code(String),
+    Codes(Vec<String>),
+    Number(f64),
 }
 
 /// Why a body was refused; nothing is stored for any of them.

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table. Times are Unix seconds; ids are text.
 
+pub mod api_token;
 pub mod audit_log;
 pub mod class_session;
 pub mod draft;

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::stats::trend::{TargetStatus, Verdict};
 use crate::survey::{PriorityArea, SurveyCatalog};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AreaIndicator {
     pub survey: String,
     pub indicator: String,
@@ -28,20 +28,20 @@ pub struct AreaIndicator {
     pub target_status: Option<TargetStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Titles {
     pub sv: String,
     pub en: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Area {
     pub id: String,
     pub title: Titles,
     pub indicators: Vec<AreaIndicator>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Areas {
     pub areas: Vec<Area>,
 }

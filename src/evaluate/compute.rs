@@ -25,7 +25,7 @@ pub struct Population {
 }
 
 /// One published estimate of an indicator for one domain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorEstimate {
     pub indicator: String,
     pub priority_area: String,
@@ -42,7 +42,7 @@ pub struct IndicatorEstimate {
 }
 
 /// What went into a wave's estimates, besides the estimates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Method {
     /// Every stored response of the wave.
     pub responses: u64,
@@ -66,7 +66,7 @@ pub struct Method {
 }
 
 /// Why population totals could not be used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CalibrationIssue {
     /// A variable of the totals is not a background question of the survey.

@@ -38,14 +38,14 @@ pub enum EvalError {
 }
 
 /// A wave's published indicators: the shape of `GET /api/v1/waves/{slug}/indicators`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WaveIndicators {
     pub wave: WaveInfo,
     pub estimates: Vec<IndicatorEstimate>,
 }
 
 /// The wave, and what went into its estimates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WaveInfo {
     pub slug: String,
     pub survey: String,

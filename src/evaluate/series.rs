@@ -26,7 +26,7 @@ use crate::survey::{Better, Indicator};
 const LEVEL: f64 = 0.95;
 
 /// One wave of a series.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SeriesWave {
     pub slug: String,
     pub period: String,
@@ -45,7 +45,7 @@ pub struct SeriesWave {
 }
 
 /// A change between two waves with numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SeriesChange {
     pub from: String,
     pub to: String,
@@ -63,7 +63,7 @@ pub struct SeriesChange {
 }
 
 /// The weighted linear trend over the closed waves with numbers (three or more).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SeriesTrend {
     /// Change per year.
     pub slope: f64,
@@ -77,7 +77,7 @@ pub struct SeriesTrend {
 }
 
 /// The series of one domain (`{}` overall).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DomainSeries {
     pub domain: BTreeMap<String, String>,
     pub waves: Vec<SeriesWave>,
@@ -95,7 +95,7 @@ pub struct DomainSeries {
 }
 
 /// An indicator's series, overall or by one breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Series {
     pub survey: String,
     pub indicator: String,

@@ -123,7 +123,19 @@ pub struct EstimateSpec {
 }
 
 /// A reliability or status note on one estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Flag {
     /// The proportion is exactly 0 or 1: SE is 0 and the interval is the Korn–Graubard one.

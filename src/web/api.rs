@@ -7,7 +7,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::error::Detail;
 use super::extract::Json;
@@ -80,7 +80,47 @@ fn answers_message(problems: &Problems<AnswerProblem>) -> String {
     }
 }
 
-async fn submit(
+/// What a stored submission is answered with.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Stored {
+    #[schema(inline)]
+    pub status: StoredStatus,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub enum StoredStatus {
+    /// Stored now (201).
+    #[serde(rename = "stored")]
+    Stored,
+    /// The same submission was stored before (200); nothing was stored again.
+    #[serde(rename = "stored before")]
+    StoredBefore,
+}
+
+/// A respondent's answers to a wave, from a client of the respondents' own (the web form posts
+/// its pages elsewhere).
+#[utoipa::path(
+    post,
+    path = "/api/v1/waves/{slug}/responses",
+    tag = "responses",
+    operation_id = "submit_response",
+    params(("slug" = String, Path, description = "The wave's short name, as in its link /s/{slug}")),
+    request_body(content = crate::collect::intake::ApiBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored", body = Stored),
+        (status = 200, description = "The same submission_id with the same body again: stored once, before", body = Stored),
+        (status = 400, description = "The body is not JSON", body = super::error::ErrorBody),
+        (status = 403, description = "A missing, used or wrong access code", body = super::error::ErrorBody),
+        (status = 404, description = "No wave with this slug", body = super::error::ErrorBody),
+        (status = 409, description = "The same submission_id with another body", body = super::error::ErrorBody),
+        (status = 410, description = "The wave is closed or not open yet", body = super::error::ErrorBody),
+        (status = 413, description = "The body is larger than the API takes", body = super::error::ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = super::error::ErrorBody),
+        (status = 422, description = "The body does not have the contract's shape, or answers do not fit the questionnaire: `details` names each question", body = super::error::ErrorBody),
+        (status = 503, description = "The questionnaire of the wave is not available right now", body = super::error::ErrorBody),
+    )
+)]
+pub async fn submit(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Json(body): Json<Value>,
@@ -93,12 +133,18 @@ async fn submit(
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(match outcome {
-        Outcome::Created => {
-            (StatusCode::CREATED, axum::Json(json!({"status": "stored"}))).into_response()
-        }
+        Outcome::Created => (
+            StatusCode::CREATED,
+            axum::Json(Stored {
+                status: StoredStatus::Stored,
+            }),
+        )
+            .into_response(),
         Outcome::Repeated => (
             StatusCode::OK,
-            axum::Json(json!({"status": "stored before"})),
+            axum::Json(Stored {
+                status: StoredStatus::StoredBefore,
+            }),
         )
             .into_response(),
         Outcome::Conflict => {

@@ -24,8 +24,73 @@ pub struct CurrentUser {
     pub email: String,
     pub role: Role,
     pub school_id: Option<String>,
-    /// The cookie token, to end the session at logout.
+    /// The cookie token, to end the session at logout (empty when signed in by an API token).
     pub session_token: String,
+    /// How the request was signed in.
+    pub via: Via,
+}
+
+/// How the user of a request was recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// The session cookie of a browser.
+    Session,
+    /// A personal API token (`Authorization: Bearer …`): only on `/api/v1/` routes, and the
+    /// session cookie of the same request is then ignored.
+    Token {
+        id: String,
+        expires_at: i64,
+        last_used_on: Option<String>,
+    },
+}
+
+/// Put into a request's extensions when it carried a bearer token that opens nothing (malformed,
+/// unknown, expired, revoked, or of a user who may not have one): a signed-in API route answers
+/// 401 `invalid_token`.
+#[derive(Debug, Clone, Copy)]
+pub struct BearerRefused;
+
+/// Put into a response's extensions by [`require_role`] when a token opened the route, so that
+/// [`load_session`] notes the day the token was used.
+#[derive(Debug, Clone, Copy)]
+struct TokenAccepted;
+
+/// The credential of an `Authorization: Bearer …` header (scheme case-insensitive; empty when
+/// the header names the scheme only, which is refused like any other token that opens nothing).
+pub fn bearer_credential(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, credential) = value.split_once(' ').unwrap_or((value, ""));
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credential.trim())
+}
+
+/// The user of a bearer token: an evaluator or admin whose token is neither expired nor revoked.
+async fn user_of_token(
+    db: &sea_orm::DatabaseConnection,
+    credential: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(hash) = accounts::api_token::hash_of(credential) else {
+        return Ok(None);
+    };
+    let Some((token, found)) = store::api_tokens::find_valid(db, &hash).await? else {
+        return Ok(None);
+    };
+    // The role is read now, not when the token was made: a user who is no longer an evaluator
+    // or admin cannot use the tokens made before.
+    let role = Role::parse(&found.role).filter(|r| accounts::api_token::check_role(*r).is_ok());
+    Ok(role.map(|role| CurrentUser {
+        id: found.id,
+        email: found.email,
+        role,
+        school_id: found.school_id,
+        session_token: String::new(),
+        via: Via::Token {
+            id: token.id,
+            expires_at: token.expires_at,
+            last_used_on: token.last_used_on,
+        },
+    }))
 }
 
 /// The token forms of this request must carry: the session's when signed in, else a random
@@ -73,19 +138,31 @@ pub fn cookie_header_for_path(
     .ok()
 }
 
-/// Looks up the session cookie and the CSRF token. Only requests that carry a session cookie
-/// touch the database.
+/// Looks up the session cookie and the CSRF token, or under `/api/v1/` a bearer token instead of
+/// the cookie. Only requests that carry a session cookie or a bearer token touch the database.
 pub async fn load_session(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Result<Response, AppError> {
+    let bearer = req
+        .uri()
+        .path()
+        .starts_with("/api/v1/")
+        .then(|| bearer_credential(req.headers()).map(str::to_owned))
+        .flatten();
     let token = cookie_value(req.headers(), SESSION_COOKIE)
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .filter(|_| bearer.is_none())
         .map(str::to_owned);
     let mut user = None;
     let mut csrf = None;
-    if let Some(token) = token
+    if let Some(credential) = &bearer {
+        user = user_of_token(&state.db, credential).await?;
+        if user.is_none() {
+            req.extensions_mut().insert(BearerRefused);
+        }
+    } else if let Some(token) = token
         && let Some((session, found)) = store::sessions::find_valid(&state.db, &token).await?
         && let Some(role) = Role::parse(&found.role)
     {
@@ -96,6 +173,7 @@ pub async fn load_session(
             role,
             school_id: found.school_id,
             session_token: token,
+            via: Via::Session,
         });
     }
     let mut new_cookie = None;
@@ -113,10 +191,30 @@ pub async fn load_session(
         },
     };
     req.extensions_mut().insert(CsrfToken(csrf));
+    let used_token = match &user {
+        Some(CurrentUser {
+            via: Via::Token {
+                id, last_used_on, ..
+            },
+            ..
+        }) => Some((id.clone(), last_used_on.clone())),
+        _ => None,
+    };
     if let Some(user) = user {
         req.extensions_mut().insert(user);
     }
     let mut response = next.run(req).await;
+    if let Some((id, last_used_on)) = used_token
+        && response.extensions().get::<TokenAccepted>().is_some()
+    {
+        let today = store::api_tokens::day_of(crate::util::now());
+        if last_used_on.as_deref() != Some(today.as_str())
+            && let Err(e) = store::api_tokens::mark_used(&state.db, &id, &today).await
+        {
+            // The answer is ready; a missed note of the day is not worth failing it.
+            tracing::warn!(error = %e, "could not note the day an API token was used");
+        }
+    }
     // Only pages carry forms; JSON, CSS and health answers need no token cookie.
     let is_page = response
         .headers()
@@ -130,12 +228,23 @@ pub async fn load_session(
 }
 
 /// The role check of a protected route. Pages send a visitor without a session to the login page
-/// (and back afterwards); the API answers 401. A signed-in user without the role gets 403.
+/// (and back afterwards); the API answers 401 (`invalid_token` for a bearer token that opens
+/// nothing). A signed-in user without the role gets 403.
 pub async fn require_role(roles: &'static [Role], req: Request, next: Next) -> Response {
     match req.extensions().get::<CurrentUser>() {
-        Some(user) if roles.contains(&user.role) => next.run(req).await,
+        Some(user) if roles.contains(&user.role) => {
+            let by_token = matches!(user.via, Via::Token { .. });
+            let mut response = next.run(req).await;
+            if by_token {
+                response.extensions_mut().insert(TokenAccepted);
+            }
+            response
+        }
         Some(_) => {
             AppError::Forbidden("you do not have access to this page".to_owned()).into_response()
+        }
+        None if req.extensions().get::<BearerRefused>().is_some() => {
+            AppError::BadToken.into_response()
         }
         None if req.uri().path().starts_with("/api/") => AppError::Unauthorized.into_response(),
         None => {

@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// One problem with one field or question of a submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Detail {
+    /// The question's id (or a field of the body, such as `submission_id`).
     pub question: String,
     pub message: String,
 }
@@ -23,6 +24,9 @@ pub enum AppError {
     NotFound,
     #[error("sign in to continue")]
     Unauthorized,
+    /// A bearer token that opens nothing: malformed, unknown, expired or revoked.
+    #[error("the API token is unknown, expired or revoked")]
+    BadToken,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -64,19 +68,24 @@ pub struct ErrorInfo {
     pub message_sv: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    /// Always present on a 422, as the contract promises; left out otherwise.
+/// The body of every error answer of the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
+    /// What went wrong, in English.
+    #[schema(value_type = String)]
+    pub error: &'a str,
+    /// Each answer that does not fit: always present on a 422, as the contract promises; left
+    /// out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    details: Option<&'a [Detail]>,
+    #[schema(value_type = Option<Vec<Detail>>)]
+    pub details: Option<&'a [Detail]>,
 }
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::BadToken => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unreadable { status, .. } => *status,
@@ -155,6 +164,18 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
+        // RFC 6750: a 401 names the scheme that would open the resource.
+        let challenge = match &self {
+            AppError::Unauthorized => Some("Bearer realm=\"trygg\""),
+            AppError::BadToken => Some("Bearer realm=\"trygg\", error=\"invalid_token\""),
+            _ => None,
+        };
+        if let Some(challenge) = challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
+        }
         if let AppError::TooManyRequests(secs) = &self
             && let Ok(value) = HeaderValue::from_str(&(*secs).max(1).to_string())
         {

@@ -40,6 +40,16 @@ pub struct SeriesQuery {
     pub format: Option<String>,
 }
 
+/// `?format=`: how the answer is written (described for the OpenAPI document; the handlers read
+/// the parameter as text, so that another value gets a 400 naming the ones there are).
+#[derive(Debug, Clone, Copy, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum OutputFormat {
+    Json,
+    Csv,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Json,
@@ -100,7 +110,28 @@ fn eval_error(e: EvalError) -> AppError {
     }
 }
 
-async fn wave_indicators(
+/// A wave's published indicators: what went into them, and every estimate by domain.
+#[utoipa::path(
+    get,
+    path = "/api/v1/waves/{slug}/indicators",
+    tag = "indicators",
+    operation_id = "wave_indicators",
+    params(
+        ("slug" = String, Path, description = "The wave's slug"),
+        ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
+    ),
+    responses(
+        (status = 200, description = "The wave's indicators", content(
+            (crate::evaluate::WaveIndicators = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "An unknown format", body = super::error::ErrorBody),
+        (status = 404, description = "No wave with this slug", body = super::error::ErrorBody),
+        (status = 500, description = "The estimates could not be computed", body = super::error::ErrorBody),
+        (status = 503, description = "The wave's questionnaire is not loaded", body = super::error::ErrorBody),
+    )
+)]
+pub async fn wave_indicators(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<FormatQuery>,
@@ -121,7 +152,31 @@ async fn wave_indicators(
     ))
 }
 
-async fn series(
+/// An indicator over the survey's waves in period order: estimates, changes, trend, verdict and
+/// target status, overall or per category of a background question.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys/{survey}/indicators/{indicator}/series",
+    tag = "indicators",
+    operation_id = "indicator_series",
+    params(
+        ("survey" = String, Path, description = "The survey's id, e.g. resident-safety"),
+        ("indicator" = String, Path, description = "The indicator's id, e.g. unsafe_night"),
+        ("by" = Option<String>, Query, description = "A background question: one series per category"),
+        ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
+    ),
+    responses(
+        (status = 200, description = "The series", content(
+            (crate::evaluate::series::Series = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "An unknown format, or `by` is not a background question", body = super::error::ErrorBody),
+        (status = 404, description = "No such survey or indicator", body = super::error::ErrorBody),
+        (status = 500, description = "The estimates could not be computed", body = super::error::ErrorBody),
+        (status = 503, description = "A wave's questionnaire is not loaded", body = super::error::ErrorBody),
+    )
+)]
+pub async fn series(
     State(state): State<AppState>,
     Path((survey_id, indicator_id)): Path<(String, String)>,
     Query(query): Query<SeriesQuery>,
@@ -156,7 +211,26 @@ async fn series(
     ))
 }
 
-async fn areas(
+/// Per priority area of the action plan, each indicator's latest value, change, trend, verdict
+/// and target status.
+#[utoipa::path(
+    get,
+    path = "/api/v1/areas",
+    tag = "indicators",
+    operation_id = "areas",
+    params(
+        ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
+    ),
+    responses(
+        (status = 200, description = "The priority areas", content(
+            (crate::evaluate::areas::Areas = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "An unknown format", body = super::error::ErrorBody),
+        (status = 500, description = "The estimates could not be computed", body = super::error::ErrorBody),
+    )
+)]
+pub async fn areas(
     State(state): State<AppState>,
     Query(query): Query<FormatQuery>,
     headers: HeaderMap,

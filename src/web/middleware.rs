@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use super::auth::{CsrfToken, cookie_value};
+use super::auth::{CsrfToken, CurrentUser, Via, cookie_value};
 use super::error::{AppError, ErrorInfo};
 use super::extract::{Body as FormBody, body_limit, buffered, wrong_content_type};
 use super::views::{self, PageCtx};
@@ -47,9 +47,10 @@ pub async fn trace_request(req: Request, next: Next) -> Response {
     .await
 }
 
-/// The routes respondents use: the form, the code entry and the submission API.
+/// The routes respondents use: the form, the code entry and the submission API. Staff routes under
+/// `/api/v1/waves/` (a wave's indicators) are not among them and are logged as usual.
 fn is_respondent_route(route: &str) -> bool {
-    route.starts_with("/s/") || route == "/k" || route.starts_with("/api/v1/waves/")
+    route.starts_with("/s/") || route == "/k" || route == "/api/v1/waves/{slug}/responses"
 }
 
 /// Headers that keep pages from being framed, sniffed, leaking referrers or running injected
@@ -113,7 +114,13 @@ pub async fn preferences(mut req: Request, next: Next) -> Response {
 /// Refuses a form that does not carry this visitor's CSRF token: in an `X-CSRF-Token` header (JSON
 /// clients), the query (`?_csrf=`, for file uploads) or the `_csrf` field of a URL-encoded body.
 pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> {
-    if req.method() == Method::GET || req.method() == Method::HEAD {
+    // A request signed in by an API token carries no cookie that another site could make a
+    // browser send (its session cookie, if any, was ignored): there is nothing to forge.
+    let by_token = req
+        .extensions()
+        .get::<CurrentUser>()
+        .is_some_and(|u| matches!(u.via, Via::Token { .. }));
+    if req.method() == Method::GET || req.method() == Method::HEAD || by_token {
         return Ok(next.run(req).await);
     }
     let expected = req
@@ -275,6 +282,69 @@ fn percent_decode(input: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A POST signed in by an API token needs no CSRF token (it carries no cookie another site
+    /// could make a browser send); signed in by a session, it does.
+    #[tokio::test]
+    async fn token_requests_skip_the_csrf_check_and_session_requests_do_not() {
+        use crate::accounts::Role;
+        use axum::routing::post;
+
+        async fn as_user(via: Option<Via>, mut req: Request, next: Next) -> Response {
+            req.extensions_mut().insert(CsrfToken("a".repeat(64)));
+            if let Some(via) = via {
+                req.extensions_mut().insert(CurrentUser {
+                    id: "u".into(),
+                    email: "e@kommun.example".into(),
+                    role: Role::Evaluator,
+                    school_id: None,
+                    session_token: String::new(),
+                    via,
+                });
+            }
+            next.run(req).await
+        }
+        let token = Via::Token {
+            id: "t".into(),
+            expires_at: i64::MAX,
+            last_used_on: None,
+        };
+        let app = |via: Option<Via>| {
+            axum::Router::new()
+                .route("/api/v1/x", post(|| async { "done" }))
+                .route_layer(axum::middleware::from_fn(check_csrf))
+                .layer(axum::middleware::from_fn(move |req, next| {
+                    as_user(via.clone(), req, next)
+                }))
+        };
+        let client = reqwest::Client::new();
+        for (via, expected) in [(Some(token), 200), (Some(Via::Session), 415), (None, 415)] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let address = listener.local_addr().expect("address");
+            let server = tokio::spawn(axum::serve(listener, app(via.clone())).into_future());
+            let status = client
+                .post(format!("http://{address}/api/v1/x"))
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .expect("POST")
+                .status();
+            assert_eq!(status.as_u16(), expected, "{via:?}");
+            server.abort();
+        }
+    }
+
+    #[test]
+    fn only_the_submission_route_of_the_api_is_a_respondent_route() {
+        assert!(is_respondent_route("/api/v1/waves/{slug}/responses"));
+        assert!(is_respondent_route("/s/{slug}/sida/{page}"));
+        assert!(is_respondent_route("/k"));
+        assert!(!is_respondent_route("/api/v1/waves/{slug}/indicators"));
+        assert!(!is_respondent_route("/api/v1/me"));
+        assert!(!is_respondent_route("/admin/waves/{slug}"));
+    }
 
     #[test]
     fn form_values_are_percent_decoded() {

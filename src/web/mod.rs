@@ -1,6 +1,7 @@
 //! The HTTP layer: one router for pages and the JSON API, built from a table of routes that says
 //! who may use each one.
 
+pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
@@ -11,6 +12,7 @@ pub mod home;
 pub mod indicators;
 pub mod invitations;
 pub mod middleware;
+pub mod openapi;
 pub mod respond;
 pub mod school;
 pub mod views;
@@ -206,6 +208,8 @@ pub fn routes() -> Routes {
         .merge(indicators::routes())
         .merge(respond::routes())
         .merge(invitations::routes())
+        .merge(account::routes())
+        .merge(openapi::routes())
 }
 
 /// The route table, without building a server.

@@ -8,6 +8,7 @@ mod helpers;
 
 mod accessibility;
 mod anonymity;
+mod api_tokens;
 mod at_rest;
 mod auth;
 mod class_sessions;
@@ -22,6 +23,7 @@ mod indicators;
 mod inputs;
 mod invitations;
 mod mail;
+mod openapi;
 mod pages;
 mod respondent_browser;
 mod responses;

@@ -25,6 +25,7 @@ fn may_be_public(path: &str) -> bool {
             | "/s/{slug}/tack"
             | "/k"
             | "/api/v1/waves/{slug}/responses"
+            | "/api/v1/openapi.json"
     )
 }
 

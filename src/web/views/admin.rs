@@ -172,7 +172,7 @@ fn password_hint(ctx: &PageCtx) -> String {
     }
 }
 
-fn role_name(ctx: &PageCtx, role: Role) -> &'static str {
+pub fn role_name(ctx: &PageCtx, role: Role) -> &'static str {
     match role {
         Role::Admin => ctx.lang.pick("Administratör", "Administrator"),
         Role::Evaluator => ctx.lang.pick("Utvärderare", "Evaluator"),

@@ -1,5 +1,6 @@
 //! Server-rendered pages (maud). `layout` frames every page; page families have their own modules.
 
+pub mod account;
 pub mod admin;
 pub mod forms;
 pub mod invitations;
@@ -106,6 +107,7 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                                 @if user.role == Role::School {
                                     li { a href="/school" { (ctx.t("Skola", "School")) } }
                                 }
+                                li { a href="/account" { (ctx.t("Mitt konto", "My account")) } }
                             }
                             li {
                                 a href={ (ctx.switch_lang_href) (other.code()) } lang=(other.code()) hreflang=(other.code()) {
