@@ -1,59 +1,376 @@
-//! Evaluators' pages: indicators per priority area of the action plan.
+//! Evaluators' dashboard (`/evaluate`): per priority area of the action plan, every indicator of
+//! the chosen survey with its value and interval in words, n, a chart over the waves, the change
+//! since the wave before as the test decides it, the trend, the target status and marks for
+//! unreliable or suppressed estimates. Everything is read from the stored results of `evaluate`.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use maud::{Markup, html};
+use serde::Deserialize;
 
+use super::views::charts::{ChartPoint, LineChart, line_chart};
 use super::views::{PageCtx, layout};
-use super::{AppState, EVALUATORS, Routes};
-use crate::survey::{Better, PriorityArea, Statistic};
+use super::{AppError, AppState, EVALUATORS, Routes};
+use crate::evaluate::series::{self, DomainSeries, SeriesWave};
+use crate::evaluate::{EvalError, WaveIndicators};
+use crate::i18n::Lang;
+use crate::stats::Flag;
+use crate::stats::trend::{TargetStatus, Verdict};
+use crate::survey::{Better, Indicator, PriorityArea, Statistic};
 
 pub fn routes() -> Routes {
     Routes::default().get("/evaluate", EVALUATORS, overview)
 }
 
-/// The indicators defined in the questionnaires, grouped by priority area. Estimates per wave are
-/// added by the collection and evaluation issues.
-async fn overview(ctx: PageCtx, State(state): State<AppState>) -> Markup {
+#[derive(Debug, Deserialize)]
+struct Pick {
+    survey: Option<String>,
+    wave: Option<String>,
+}
+
+fn eval_error(e: EvalError) -> AppError {
+    match e {
+        EvalError::Database(e) => AppError::Db(e),
+        other => AppError::Internal(anyhow::anyhow!("{other}")),
+    }
+}
+
+async fn overview(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Query(pick): Query<Pick>,
+) -> Result<Markup, AppError> {
+    let surveys: Vec<_> = state
+        .surveys
+        .iter()
+        .filter(|l| !l.survey.indicators.is_empty())
+        .collect();
     let title = ctx.t(
         "Uppföljning per prioriterat område",
         "Follow-up by priority area",
     );
-    layout(
+    let chosen = pick
+        .survey
+        .as_deref()
+        .and_then(|id| surveys.iter().find(|l| l.survey.id == id))
+        .or(surveys.first());
+    let Some(loaded) = chosen else {
+        return Ok(layout(
+            &ctx,
+            title,
+            html! { h1 { (title) } p { (ctx.t("Inga enkäter har indikatorer.", "No questionnaire has indicators.")) } },
+        ));
+    };
+    let survey = &loaded.survey;
+    let mut waves = crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id)
+        .await
+        .map_err(eval_error)?;
+    waves.sort_by_key(|w| {
+        (
+            w.wave.period.parse::<i32>().unwrap_or(0),
+            w.wave.computed_at.clone(),
+        )
+    });
+    let selected = pick
+        .wave
+        .as_deref()
+        .and_then(|slug| waves.iter().position(|w| w.wave.slug == slug))
+        .or(waves.len().checked_sub(1));
+    let shown: &[WaveIndicators] = match selected {
+        Some(i) => &waves[..=i],
+        None => &[],
+    };
+    let current = shown.last();
+    Ok(layout(
         &ctx,
         title,
         html! {
             h1 { (title) }
+            form method="get" action="/evaluate" class="picker" {
+                div class="field" {
+                    label for="survey" { (ctx.t("Enkät", "Survey")) }
+                    select id="survey" name="survey" {
+                        @for l in &surveys {
+                            option value=(l.survey.id) selected[l.survey.id == survey.id] { (l.survey.title.get(ctx.lang)) }
+                        }
+                    }
+                }
+                @if !waves.is_empty() && pick.survey.as_deref().is_none_or(|s| s == survey.id) {
+                    div class="field" {
+                        label for="wave" { (ctx.t("Omgång", "Wave")) }
+                        select id="wave" name="wave" {
+                            @for w in &waves {
+                                option value=(w.wave.slug) selected[current.is_some_and(|c| c.wave.slug == w.wave.slug)] {
+                                    (w.wave.period) " – " (w.wave.slug)
+                                    @if w.wave.preliminary { " (" (ctx.t("preliminär", "preliminary")) ")" }
+                                }
+                            }
+                        }
+                    }
+                }
+                button type="submit" class="secondary" { (ctx.t("Visa", "Show")) }
+            }
+            @match current {
+                None => p { (ctx.t(
+                    "Enkäten har inga omgångar med svar ännu.",
+                    "The survey has no waves with responses yet."
+                )) }
+                Some(wave) => {
+                    (about_wave(&ctx, wave))
+                    (how_to_read(&ctx))
+                    @for area in PriorityArea::ALL {
+                        @let indicators: Vec<&Indicator> = survey.indicators.iter().filter(|i| i.priority_area == area).collect();
+                        @if !indicators.is_empty() {
+                            section aria-labelledby=(format!("area-{}", area.id())) {
+                                h2 id=(format!("area-{}", area.id())) { (area.title(ctx.lang)) }
+                                @for indicator in indicators {
+                                    (indicator_card(&ctx, &survey.id, indicator, shown, wave))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn about_wave(ctx: &PageCtx, wave: &WaveIndicators) -> Markup {
+    let w = &wave.wave;
+    html! {
+        p class="lead" {
+            (ctx.t("Omgång", "Wave")) " " strong { (w.slug) } " (" (w.period) "): "
+            (ctx.lang.number(i128::from(w.method.responses))) " " (ctx.t("svar", "responses"))
+            @if w.method.unreliable > 0 {
+                ", " (w.method.unreliable) " " (ctx.t("utelämnade som opålitliga", "left out as unreliable"))
+            }
+            @if w.method.calibration == "poststratify" {
+                ", " (ctx.t("vägda till befolkningen", "weighted to the population"))
+            }
+            "."
+            @if w.preliminary {
+                " " strong { (ctx.t("Preliminära siffror: omgången är öppen.", "Preliminary figures: the wave is open.")) }
+            }
+        }
+    }
+}
+
+fn how_to_read(ctx: &PageCtx) -> Markup {
+    html! {
+        details class="help" {
+            summary { (ctx.t("Så läser du siffrorna", "How to read the figures")) }
             p { (ctx.t(
-                "Indikatorerna nedan är definierade i enkäterna. Skattningar med konfidensintervall visas här när en omgång har svar.",
-                "The indicators below are defined in the questionnaires. Estimates with confidence intervals appear here once a wave has responses."
+                "Inom parentes står 95-procentigt konfidensintervall: det sanna värdet ligger med stor sannolikhet där. Diagrammen visar intervallet som ett grått band. En förändring kallas säker när den är statistiskt signifikant (p < 0,05); annars kan skillnaden bero på slumpen i vilka som svarade.",
+                "In brackets is the 95 % confidence interval: the true value very likely lies within it. The charts show the interval as a grey band. A change is called certain when it is statistically significant (p < 0.05); otherwise the difference may be down to chance in who answered."
             )) }
-            @for area in PriorityArea::ALL {
-                section aria-labelledby=(format!("area-{}", area.id())) {
-                    h2 id=(format!("area-{}", area.id())) { (area.title(ctx.lang)) }
-                    div class="table-wrap" {
-                        table {
-                            thead { tr {
-                                th scope="col" { (ctx.t("Indikator", "Indicator")) }
-                                th scope="col" { (ctx.t("Enkät", "Survey")) }
-                                th scope="col" { (ctx.t("Mått", "Statistic")) }
-                                th scope="col" { (ctx.t("Bättre", "Better")) }
-                                th scope="col" { (ctx.t("Mål", "Target")) }
-                            } }
-                            tbody {
-                                @for loaded in state.surveys.iter() {
-                                    @for indicator in loaded.survey.indicators.iter().filter(|i| i.priority_area == area) {
+            p { (ctx.t(
+                "Ihåliga punkter är osäkra skattningar (få svarande eller brett intervall) eller preliminära. En streckad linje går över ett år utan siffror. \"..\" betyder att uppgiften inte visas: för få svarade för att den ska kunna visas utan risk att någon känns igen.",
+                "Hollow points are uncertain estimates (few respondents or a wide interval) or preliminary ones. A dashed line crosses a year without figures. \"..\" means the figure is not shown: too few answered for it to be shown without risk of recognising someone."
+            )) }
+        }
+    }
+}
+
+/// Flags that make an estimate uncertain enough to be marked.
+fn unreliable(flags: &[Flag]) -> bool {
+    flags.iter().any(|f| {
+        matches!(
+            f,
+            Flag::LowEffectiveN | Flag::LowDf | Flag::WideInterval | Flag::WideRelativeInterval
+        )
+    })
+}
+
+/// A value as the page writes it: proportions in percent (whole percent from 10 %, else one
+/// decimal), means with two decimals; Swedish with a decimal comma.
+pub fn value_text(lang: Lang, statistic: Statistic, v: f64) -> String {
+    let text = match statistic {
+        Statistic::Proportion if v.abs() >= 0.095 => format!("{:.0}", v * 100.0),
+        Statistic::Proportion => format!("{:.1}", v * 100.0),
+        Statistic::Mean => format!("{v:.2}"),
+    };
+    match lang {
+        Lang::Sv => text.replace('.', ",").replace('-', "−"),
+        Lang::En => text,
+    }
+}
+
+/// "21 % (17–26)", or ".." when suppressed.
+pub fn estimate_text(lang: Lang, statistic: Statistic, w: &SeriesWave) -> String {
+    let unit = match statistic {
+        Statistic::Proportion => "\u{a0}%",
+        Statistic::Mean => "",
+    };
+    match (w.estimate, w.ci_low, w.ci_high) {
+        (Some(e), Some(lo), Some(hi)) => format!(
+            "{}{unit} ({}–{})",
+            value_text(lang, statistic, e),
+            value_text(lang, statistic, lo),
+            value_text(lang, statistic, hi)
+        ),
+        (Some(e), _, _) => format!("{}{unit}", value_text(lang, statistic, e)),
+        _ => "..".to_owned(),
+    }
+}
+
+/// A difference in words: percentage points for proportions.
+fn difference_text(lang: Lang, statistic: Statistic, d: f64) -> String {
+    let magnitude = value_text(lang, statistic, d.abs());
+    let sign = if d < 0.0 { "−" } else { "+" };
+    match statistic {
+        Statistic::Proportion => format!(
+            "{sign}{magnitude} {}",
+            lang.pick("procentenheter", "percentage points")
+        ),
+        Statistic::Mean => format!("{sign}{magnitude}"),
+    }
+}
+
+fn verdict_text(ctx: &PageCtx, verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Improved => ctx.t("förbättring", "improvement"),
+        Verdict::Worsened => ctx.t("försämring", "worsening"),
+        Verdict::NoSignificantChange => ctx.t("ingen säker förändring", "no certain change"),
+    }
+}
+
+fn indicator_card(
+    ctx: &PageCtx,
+    survey_id: &str,
+    indicator: &Indicator,
+    waves: &[WaveIndicators],
+    current: &WaveIndicators,
+) -> Markup {
+    let built = series::build(survey_id, indicator, waves, None);
+    let empty = DomainSeries {
+        domain: Default::default(),
+        waves: Vec::new(),
+        changes: Vec::new(),
+        change: None,
+        trend: None,
+        trend_note: None,
+        verdict: None,
+        target_status: None,
+    };
+    let overall = built.series.first().unwrap_or(&empty);
+    let latest = overall.waves.iter().find(|w| w.slug == current.wave.slug);
+    let change = overall.changes.iter().find(|c| c.to == current.wave.slug);
+    let id = format!("chart-{survey_id}-{}", indicator.id);
+    let title = indicator.title.get(ctx.lang);
+    let points: Vec<ChartPoint> = overall
+        .waves
+        .iter()
+        .filter_map(|w| {
+            Some(ChartPoint {
+                period: w.period.parse().ok()?,
+                estimate: w.estimate,
+                low: w.ci_low,
+                high: w.ci_high,
+                hollow: w.preliminary || unreliable(&w.flags),
+            })
+        })
+        .collect();
+    let description = overall
+        .waves
+        .iter()
+        .map(|w| {
+            format!(
+                "{}: {}",
+                w.period,
+                estimate_text(ctx.lang, indicator.statistic, w)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let better = match indicator.better {
+        Better::Lower => ctx.t("lägre är bättre", "lower is better"),
+        Better::Higher => ctx.t("högre är bättre", "higher is better"),
+    };
+    html! {
+        article class="indicator" aria-labelledby=(format!("{id}-h")) {
+            h3 id=(format!("{id}-h")) { (title) }
+            div class="indicator-body" {
+                div class="indicator-facts" {
+                    @match latest {
+                        Some(w) if w.estimate.is_some() => {
+                            p class="value" {
+                                strong { (estimate_text(ctx.lang, indicator.statistic, w)) }
+                                " " span class="muted" { "n = " (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_default()) }
+                                @if unreliable(&w.flags) {
+                                    " " span class="flag" { "⚠ " (ctx.t("osäker skattning", "uncertain estimate")) }
+                                }
+                                @if w.preliminary {
+                                    " " span class="flag" { (ctx.t("preliminär", "preliminary")) }
+                                }
+                            }
+                        }
+                        _ => p class="value" {
+                            strong { ".." } " "
+                            span class="muted" { (ctx.t("för få svarande för att visas", "too few respondents to be shown")) }
+                        }
+                    }
+                    p class="change" {
+                        @match change {
+                            Some(c) => {
+                                @let words = match (c.significant, c.difference < 0.0) {
+                                    (true, true) => ctx.t("signifikant lägre än", "significantly lower than"),
+                                    (true, false) => ctx.t("signifikant högre än", "significantly higher than"),
+                                    (false, _) => ctx.t("ingen säker förändring sedan", "no certain change since"),
+                                };
+                                (words) " " (c.from_period)
+                                " (" (difference_text(ctx.lang, indicator.statistic, c.difference)) ")"
+                                @if c.significant { " – " strong { (verdict_text(ctx, c.verdict)) } }
+                            }
+                            None => (ctx.t("ingen tidigare omgång att jämföra med", "no earlier wave to compare with")),
+                        }
+                    }
+                    @if let Some(t) = &overall.trend {
+                        p class="trend" {
+                            (ctx.t("Trend", "Trend")) " " (t.waves) " " (ctx.t("omgångar", "waves")) ": "
+                            (difference_text(ctx.lang, indicator.statistic, t.slope)) " " (ctx.t("per år", "per year"))
+                            " – " (verdict_text(ctx, t.verdict))
+                        }
+                    }
+                    @if let Some(target) = indicator.target {
+                        p class="target" {
+                            (ctx.t("Mål", "Target")) " " (value_text(ctx.lang, indicator.statistic, target))
+                            @if indicator.statistic == Statistic::Proportion { "\u{a0}%" }
+                            ": "
+                            (match overall.target_status {
+                                Some(TargetStatus::Met) => ctx.t("nått", "met"),
+                                Some(TargetStatus::NotMet) => ctx.t("inte nått", "not met"),
+                                Some(TargetStatus::Inconclusive) => ctx.t("oklart (målet ligger inom intervallet)", "inconclusive (the target lies within the interval)"),
+                                None => ctx.t("ingen siffra att jämföra", "no figure to compare"),
+                            })
+                        }
+                    }
+                    p class="muted" { (better) }
+                }
+                figure class="indicator-chart" {
+                    (line_chart(&LineChart {
+                        id: &id,
+                        title,
+                        description: &description,
+                        points: &points,
+                        target: indicator.target,
+                        percent: indicator.statistic == Statistic::Proportion,
+                        decimal_comma: ctx.lang == Lang::Sv,
+                    }))
+                    details {
+                        summary { (ctx.t("Siffrorna i tabell", "The figures as a table")) }
+                        div class="table-wrap" {
+                            table {
+                                caption class="visually-hidden" { (title) }
+                                thead { tr {
+                                    th scope="col" { (ctx.t("År", "Year")) }
+                                    th scope="col" { (ctx.t("Värde (95 % intervall)", "Value (95 % interval)")) }
+                                    th scope="col" { "n" }
+                                } }
+                                tbody {
+                                    @for w in &overall.waves {
                                         tr {
-                                            td { (indicator.title.get(ctx.lang)) }
-                                            td { (loaded.survey.title.get(ctx.lang)) }
-                                            td { (match indicator.statistic {
-                                                Statistic::Proportion => ctx.t("andel", "proportion"),
-                                                Statistic::Mean => ctx.t("medelvärde", "mean"),
-                                            }) }
-                                            td { (match indicator.better {
-                                                Better::Lower => ctx.t("lägre", "lower"),
-                                                Better::Higher => ctx.t("högre", "higher"),
-                                            }) }
-                                            td { @if let Some(target) = indicator.target { (format_target(indicator.statistic, target)) } @else { "–" } }
+                                            th scope="row" { (w.period) @if w.preliminary { " *" } }
+                                            td { (estimate_text(ctx.lang, indicator.statistic, w)) }
+                                            td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
                                         }
                                     }
                                 }
@@ -62,14 +379,6 @@ async fn overview(ctx: PageCtx, State(state): State<AppState>) -> Markup {
                     }
                 }
             }
-        },
-    )
-}
-
-/// A proportion target as a percentage, a mean target as it is.
-fn format_target(statistic: Statistic, target: f64) -> String {
-    match statistic {
-        Statistic::Proportion => format!("{} %", (target * 1000.0).round() / 10.0),
-        Statistic::Mean => format!("{target}"),
+        }
     }
 }

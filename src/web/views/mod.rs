@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod charts;
 pub mod forms;
 pub mod invitations;
 pub mod login;

@@ -1,0 +1,133 @@
+//! The evaluators' dashboard (`/evaluate`) on the `trygg demo` database: every indicator with its
+//! value, interval, chart and a verdict that matches the trend the demo was built with; axe-clean.
+
+use trygg::accounts::Role;
+
+use crate::axe::assert_no_violations;
+use crate::browser::app_and_browser;
+use crate::db_tests;
+use crate::helpers::{PASSWORD, TestApp};
+use crate::indicators::run;
+
+/// The part of the page about one indicator (its `<article>`), found by its title.
+fn card<'a>(page: &'a str, title: &str) -> &'a str {
+    let at = page
+        .find(title)
+        .unwrap_or_else(|| panic!("no indicator titled {title:?}"));
+    let start = page[..at].rfind("<article").expect("article start");
+    let end = at + page[at..].find("</article>").expect("article end");
+    &page[start..end]
+}
+
+async fn the_dashboard_shows_the_demo_trends_in_words_and_charts(app: TestApp) {
+    run(&app.database_url, &["demo"]);
+    app.sign_in_as(Role::Evaluator).await;
+    let page = app.get("/evaluate").await.text().await.expect("page");
+    // The resident survey first, its latest wave.
+    assert!(page.contains("trygghet-2025"), "{page}");
+    let unsafe_night = card(
+        &page,
+        "Andel som känner sig otrygga ute ensamma sent på kvällen",
+    );
+    assert!(
+        unsafe_night.contains("signifikant lägre än 2024"),
+        "{unsafe_night}"
+    );
+    assert!(unsafe_night.contains("förbättring"), "{unsafe_night}");
+    assert!(
+        unsafe_night.contains("Mål 15\u{a0}%: nått"),
+        "{unsafe_night}"
+    );
+    assert!(
+        unsafe_night.contains("\u{a0}% ("),
+        "value and interval: {unsafe_night}"
+    );
+    let drugs = card(&page, "Andel som ser öppen narkotikaförsäljning");
+    assert!(
+        drugs.contains("signifikant högre än 2024") && drugs.contains("försämring"),
+        "{drugs}"
+    );
+    let trust = card(&page, "Andel med stort förtroende för polisens arbete");
+    assert!(
+        trust.contains("ingen säker förändring sedan 2024"),
+        "{trust}"
+    );
+    // A chart with a title and a description for every indicator, and its data as a table.
+    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
+    let residents = catalog
+        .get("resident-safety")
+        .expect("survey")
+        .survey
+        .indicators
+        .len();
+    assert_eq!(page.matches("role=\"img\"").count(), residents);
+    assert_eq!(page.matches("<desc ").count(), residents);
+    assert_eq!(page.matches("Siffrorna i tabell").count(), residents);
+
+    // Another survey and an earlier wave: the figures as they stood then.
+    let school = app
+        .get("/evaluate?survey=school-drug-habits")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let vaping = card(&school, "Andel som använder e-cigaretter");
+    assert!(
+        vaping.contains("signifikant högre än 2024") && vaping.contains("försämring"),
+        "{vaping}"
+    );
+    let earlier = app
+        .get("/evaluate?survey=resident-safety&wave=trygghet-2023")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        earlier.contains("Omgång <strong>trygghet-2023</strong>"),
+        "{earlier}"
+    );
+    assert!(!earlier.contains(">2025<"), "no later wave in the chart");
+    // In English.
+    let english = app
+        .get("/evaluate?lang=en")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        english.contains("significantly lower than 2024"),
+        "{english}"
+    );
+}
+
+db_tests!(the_dashboard_shows_the_demo_trends_in_words_and_charts);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_breaks_no_wcag_rule() {
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    app.add_user("analys@kommun.example", Role::Evaluator, None)
+        .await;
+    browser.goto(&app.url("/login")).await;
+    browser
+        .find("#email")
+        .await
+        .send_keys("analys@kommun.example")
+        .await;
+    browser.find("#password").await.send_keys(PASSWORD).await;
+    let sign_in = browser.find("main button[type=submit]").await;
+    browser.navigate_by(sign_in.click()).await;
+    for (path, page) in [
+        ("/evaluate", "dashboard"),
+        (
+            "/evaluate?survey=school-drug-habits",
+            "dashboard, school survey",
+        ),
+        ("/evaluate?lang=en", "dashboard in English"),
+    ] {
+        browser.goto(&app.url(path)).await;
+        assert_no_violations(&browser, page).await;
+    }
+}
