@@ -3,11 +3,11 @@
 //! since the wave before as the test decides it, the trend, the target status and marks for
 //! unreliable or suppressed estimates. Everything is read from the stored results of `evaluate`.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::views::charts::{ChartPoint, LineChart, line_chart};
+use super::views::charts::{Bar, ChartPoint, LineChart, interval_bars, line_chart};
 use super::views::{PageCtx, layout};
 use super::{AppError, AppState, EVALUATORS, Routes};
 use crate::evaluate::series::{self, DomainSeries, SeriesWave};
@@ -18,7 +18,13 @@ use crate::stats::trend::{TargetStatus, Verdict};
 use crate::survey::{Better, Indicator, PriorityArea, Statistic};
 
 pub fn routes() -> Routes {
-    Routes::default().get("/evaluate", EVALUATORS, overview)
+    Routes::default()
+        .get("/evaluate", EVALUATORS, overview)
+        .get(
+            "/evaluate/indicators/{survey}/{indicator}",
+            EVALUATORS,
+            indicator_page,
+        )
 }
 
 #[derive(Debug, Deserialize)]
@@ -287,7 +293,9 @@ fn indicator_card(
     };
     html! {
         article class="indicator" aria-labelledby=(format!("{id}-h")) {
-            h3 id=(format!("{id}-h")) { (title) }
+            h3 id=(format!("{id}-h")) {
+                a href=(format!("/evaluate/indicators/{survey_id}/{}?wave={}", indicator.id, current.wave.slug)) { (title) }
+            }
             div class="indicator-body" {
                 div class="indicator-facts" {
                     @match latest {
@@ -380,5 +388,182 @@ fn indicator_card(
                 }
             }
         }
+    }
+}
+
+/// One indicator: its series over the waves (chart and table with the changes), the chosen wave
+/// by each breakdown (interval bars and a table), what went into each wave, and downloads.
+async fn indicator_page(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Path((survey_id, indicator_id)): Path<(String, String)>,
+    Query(pick): Query<Pick>,
+) -> Result<Markup, AppError> {
+    let loaded = state.surveys.get(&survey_id).ok_or(AppError::NotFound)?;
+    let survey = &loaded.survey;
+    let indicator = survey.indicator(&indicator_id).ok_or(AppError::NotFound)?;
+    let mut waves = crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id)
+        .await
+        .map_err(eval_error)?;
+    waves.sort_by_key(|w| {
+        (
+            w.wave.period.parse::<i32>().unwrap_or(0),
+            w.wave.computed_at.clone(),
+        )
+    });
+    let selected = pick
+        .wave
+        .as_deref()
+        .and_then(|slug| waves.iter().position(|w| w.wave.slug == slug))
+        .or(waves.len().checked_sub(1));
+    let shown: &[WaveIndicators] = match selected {
+        Some(i) => &waves[..=i],
+        None => &[],
+    };
+    let title = indicator.title.get(ctx.lang);
+    let built = series::build(&survey.id, indicator, shown, None);
+    let statistic = indicator.statistic;
+    let percent = statistic == Statistic::Proportion;
+    let api = format!(
+        "/api/v1/surveys/{}/indicators/{}/series",
+        survey.id, indicator.id
+    );
+    Ok(layout(
+        &ctx,
+        title,
+        html! {
+            p { a href=(format!("/evaluate?survey={}", survey.id)) { (ctx.t("Tillbaka till översikten", "Back to the overview")) } }
+            h1 { (title) }
+            p class="muted" {
+                (survey.title.get(ctx.lang)) " · " (indicator.priority_area.title(ctx.lang)) " · "
+                (match indicator.better { Better::Lower => ctx.t("lägre är bättre", "lower is better"), Better::Higher => ctx.t("högre är bättre", "higher is better") })
+                @if let Some(t) = indicator.target {
+                    " · " (ctx.t("mål", "target")) " " (value_text(ctx.lang, statistic, t)) @if percent { "\u{a0}%" }
+                }
+            }
+            @if let Some(overall) = built.series.first() {
+                section aria-labelledby="series-h" {
+                    h2 id="series-h" { (ctx.t("Över tid", "Over time")) }
+                    @let points: Vec<ChartPoint> = overall.waves.iter().filter_map(|w| Some(ChartPoint {
+                        period: w.period.parse().ok()?, estimate: w.estimate, low: w.ci_low, high: w.ci_high,
+                        hollow: w.preliminary || unreliable(&w.flags),
+                    })).collect();
+                    @let description = overall.waves.iter().map(|w| format!("{}: {}", w.period, estimate_text(ctx.lang, statistic, w))).collect::<Vec<_>>().join("; ");
+                    div class="series-chart" { (line_chart(&LineChart { id: "series", title, description: &description, points: &points, target: indicator.target, percent, decimal_comma: ctx.lang == Lang::Sv })) }
+                    @if let Some(t) = &overall.trend {
+                        p { (ctx.t("Trend över", "Trend over")) " " (t.waves) " " (ctx.t("stängda omgångar", "closed waves")) ": "
+                            (difference_text(ctx.lang, statistic, t.slope)) " " (ctx.t("per år", "per year"))
+                            " (" (format_p(ctx.lang, t.p)) ") – " strong { (verdict_text(&ctx, t.verdict)) } "." }
+                    } @else if let Some(note) = &overall.trend_note {
+                        p class="muted" { (ctx.t("Ingen trend:", "No trend:")) " " (note) }
+                    }
+                    div class="table-wrap" {
+                        table {
+                            caption { (ctx.t("Värde per omgång och förändring från omgången före", "Value per wave and change from the wave before")) }
+                            thead { tr {
+                                th scope="col" { (ctx.t("År", "Year")) }
+                                th scope="col" { (ctx.t("Omgång", "Wave")) }
+                                th scope="col" { (ctx.t("Värde (95 % intervall)", "Value (95 % interval)")) }
+                                th scope="col" { "n" }
+                                th scope="col" { (ctx.t("Förändring", "Change")) }
+                                th scope="col" { "p" }
+                            } }
+                            tbody {
+                                @for w in &overall.waves {
+                                    @let change = overall.changes.iter().find(|c| c.to == w.slug);
+                                    tr {
+                                        th scope="row" { (w.period) }
+                                        td { (w.slug) @if w.preliminary { " (" (ctx.t("preliminär", "preliminary")) ")" } }
+                                        td { (estimate_text(ctx.lang, statistic, w)) @if unreliable(&w.flags) { " ⚠" } }
+                                        td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
+                                        td { @if let Some(c) = change {
+                                            (difference_text(ctx.lang, statistic, c.difference))
+                                            @if c.significant { " – " (verdict_text(&ctx, c.verdict)) }
+                                        } }
+                                        td { @if let Some(c) = change { (format_p(ctx.lang, c.p).trim_start_matches("p = ")) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(current) = shown.last() {
+                section aria-labelledby="by-h" {
+                    h2 id="by-h" { (current.wave.period) " " (ctx.t("efter bakgrund", "by background")) }
+                    @for (b, q) in survey.background_questions().enumerate() {
+                        @let rows: Vec<&crate::evaluate::IndicatorEstimate> = current.estimates.iter()
+                            .filter(|e| e.indicator == indicator.id && e.domain.len() == 1 && e.domain.contains_key(&q.id)).collect();
+                        @if !rows.is_empty() {
+                            @let bars: Vec<Bar> = rows.iter().map(|e| Bar {
+                                label: e.domain.get(&q.id).and_then(|c| q.choice(c)).map(|c| c.label.get(ctx.lang).to_owned()).unwrap_or_default(),
+                                estimate: e.estimate, low: e.ci_low, high: e.ci_high, hollow: unreliable(&e.flags),
+                            }).collect();
+                            @let description = bars.iter().map(|b| format!("{}: {}", b.label, match (b.estimate, b.low, b.high) {
+                                (Some(v), Some(lo), Some(hi)) => format!("{} ({}–{})", value_text(ctx.lang, statistic, v), value_text(ctx.lang, statistic, lo), value_text(ctx.lang, statistic, hi)),
+                                (Some(v), _, _) => value_text(ctx.lang, statistic, v),
+                                _ => "..".into(),
+                            })).collect::<Vec<_>>().join("; ");
+                            h3 { (q.text.get(ctx.lang)) }
+                            figure class="by-chart" {
+                                (interval_bars(&format!("by-{b}"), q.text.get(ctx.lang), &description, &bars, percent, ctx.lang == Lang::Sv))
+                                figcaption class="muted" { (description) }
+                            }
+                        }
+                    }
+                }
+                section aria-labelledby="method-h" {
+                    h2 id="method-h" { (ctx.t("Underlag per omgång", "What went into each wave")) }
+                    div class="table-wrap" {
+                        table {
+                            thead { tr {
+                                th scope="col" { (ctx.t("Omgång", "Wave")) }
+                                th scope="col" { (ctx.t("Svar", "Responses")) }
+                                th scope="col" { (ctx.t("Opålitliga", "Unreliable")) }
+                                th scope="col" { (ctx.t("Utan kalibreringskod", "Without a calibration code")) }
+                                th scope="col" { (ctx.t("Kalibrering", "Calibration")) }
+                                th scope="col" { (ctx.t("Dolda celler", "Hidden cells")) }
+                            } }
+                            tbody {
+                                @for w in shown {
+                                    tr {
+                                        th scope="row" { (w.wave.slug) }
+                                        td { (ctx.lang.number(i128::from(w.wave.method.responses))) }
+                                        td { (w.wave.method.unreliable) }
+                                        td { (w.wave.method.uncalibrated) }
+                                        td { @if w.wave.method.calibration == "poststratify" { (ctx.t("efterstratifiering", "post-stratification")) } @else { (ctx.t("ingen", "none")) }
+                                             @if let Some(issue) = &w.wave.method.calibration_issue { " – " (issue.text_with(ctx.lang, Some(survey))) } }
+                                        td { (w.estimates.iter().filter(|e| e.indicator == indicator.id && e.flags.contains(&Flag::Suppressed)).count()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="download-h" {
+                h2 id="download-h" { (ctx.t("Ladda ner", "Download")) }
+                ul {
+                    li { a href=(format!("{api}?format=csv")) { (ctx.t("Serien som CSV", "The series as CSV")) } }
+                    li { a href=(api.clone()) { (ctx.t("Serien som JSON", "The series as JSON")) } }
+                    @if let Some(current) = shown.last() {
+                        li { a href=(format!("/api/v1/waves/{}/indicators?format=csv", current.wave.slug)) { (ctx.t("Alla indikatorer för", "Every indicator of")) " " (current.wave.slug) " (CSV)" } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// A p-value as people read it: "p < 0,001" or "p = 0,071".
+fn format_p(lang: Lang, p: f64) -> String {
+    let text = if p < 0.001 {
+        "p < 0.001".to_owned()
+    } else {
+        format!("p = {p:.3}")
+    };
+    match lang {
+        Lang::Sv => text.replace('.', ","),
+        Lang::En => text,
     }
 }

@@ -100,7 +100,73 @@ async fn the_dashboard_shows_the_demo_trends_in_words_and_charts(app: TestApp) {
     );
 }
 
-db_tests!(the_dashboard_shows_the_demo_trends_in_words_and_charts);
+async fn an_indicator_page_shows_its_series_breakdowns_and_method(app: TestApp) {
+    run(&app.database_url, &["demo"]);
+    app.sign_in_as(Role::Evaluator).await;
+    let page = app
+        .get("/evaluate/indicators/resident-safety/unsafe_night")
+        .await
+        .text()
+        .await
+        .expect("page");
+    for year in ["2022", "2023", "2024", "2025"] {
+        assert!(
+            page.contains(&format!("<th scope=\"row\">{year}</th>")),
+            "{year}: {page}"
+        );
+    }
+    assert!(page.contains("Trend över 4 stängda omgångar"), "{page}");
+    assert!(page.contains("förbättring"), "{page}");
+    // The latest wave by each background question, as interval bars with the figures in words.
+    for question in [
+        "Hur gammal är du?",
+        "Vilket kön har du?",
+        "I vilken del av kommunen bor du?",
+    ] {
+        assert!(page.contains(question), "{question}");
+    }
+    assert!(page.contains("Kvinna: "), "{page}");
+    // What went into each wave: 2023 had Sjöviken below k, so cells were hidden.
+    assert!(page.contains("efterstratifiering"), "{page}");
+    let row_2023 = &page[page
+        .find("<th scope=\"row\">trygghet-2023</th>")
+        .expect("2023 row")..];
+    let hidden: u32 = row_2023
+        .split("<td>")
+        .nth(5)
+        .and_then(|cell| cell.split('<').next())
+        .and_then(|n| n.trim().parse().ok())
+        .expect("hidden cells");
+    assert!(hidden > 0, "2023 hides the small district's cells");
+    assert!(
+        page.contains("/api/v1/surveys/resident-safety/indicators/unsafe_night/series?format=csv")
+    );
+    // An earlier wave: the page stops there.
+    let earlier = app
+        .get("/evaluate/indicators/resident-safety/unsafe_night?wave=trygghet-2023")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!earlier.contains("<th scope=\"row\">2025</th>"));
+    assert_eq!(
+        app.get("/evaluate/indicators/resident-safety/no_such")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get("/evaluate/indicators/no-such-survey/unsafe_night")
+            .await
+            .status(),
+        404
+    );
+}
+
+db_tests!(
+    the_dashboard_shows_the_demo_trends_in_words_and_charts,
+    an_indicator_page_shows_its_series_breakdowns_and_method,
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_breaks_no_wcag_rule() {
@@ -125,7 +191,15 @@ async fn the_dashboard_breaks_no_wcag_rule() {
             "/evaluate?survey=school-drug-habits",
             "dashboard, school survey",
         ),
+        (
+            "/evaluate/indicators/resident-safety/unsafe_night",
+            "indicator page",
+        ),
         ("/evaluate?lang=en", "dashboard in English"),
+        (
+            "/evaluate/indicators/school-drug-habits/vaping",
+            "indicator page in English",
+        ),
     ] {
         browser.goto(&app.url(path)).await;
         assert_no_violations(&browser, page).await;

@@ -190,3 +190,77 @@ pub fn line_chart(c: &LineChart) -> Markup {
         }
     }
 }
+
+/// One category of an interval-bar chart.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub estimate: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub hollow: bool,
+}
+
+/// Estimates by category as points with their intervals as horizontal bars, on one scale.
+pub fn interval_bars(
+    id: &str,
+    title: &str,
+    description: &str,
+    bars: &[Bar],
+    percent: bool,
+    decimal_comma: bool,
+) -> Markup {
+    const LABEL: f64 = 150.0;
+    const ROW: f64 = 24.0;
+    const W: f64 = 460.0;
+    let height = ROW * bars.len() as f64 + 24.0;
+    let hi = if percent {
+        let top = bars
+            .iter()
+            .filter_map(|b| b.high.or(b.estimate))
+            .fold(0.0f64, f64::max);
+        ((top * 10.0).ceil() / 10.0).clamp(0.1, 1.0)
+    } else {
+        bars.iter()
+            .filter_map(|b| b.high.or(b.estimate))
+            .fold(0.0f64, f64::max)
+            .max(1e-9)
+            * 1.1
+    };
+    let x = |v: f64| LABEL + (v / hi).clamp(0.0, 1.0) * (W - LABEL - 16.0);
+    let axis = |v: f64| {
+        let t = if percent {
+            format!("{:.0} %", v * 100.0)
+        } else {
+            format!("{v:.1}")
+        };
+        if decimal_comma {
+            t.replace('.', ",")
+        } else {
+            t
+        }
+    };
+    let title_id = format!("{id}-title");
+    let desc_id = format!("{id}-desc");
+    html! {
+        svg class="chart bars" viewBox=(format!("0 0 {W} {height}")) width=(W) height=(height)
+            role="img" aria-labelledby=(format!("{title_id} {desc_id}")) {
+            title id=(title_id) { (title) }
+            desc id=(desc_id) { (description) }
+            line x1=(LABEL) y1="4" x2=(LABEL) y2=(height - 18.0) stroke="#8a9099" stroke-width="1" {}
+            text x=(LABEL) y=(height - 4.0) text-anchor="middle" font-size="10" fill="#4a4f57" { (axis(0.0)) }
+            text x=(fmt(x(hi))) y=(height - 4.0) text-anchor="middle" font-size="10" fill="#4a4f57" { (axis(hi)) }
+            @for (i, b) in bars.iter().enumerate() {
+                @let cy = 4.0 + ROW * i as f64 + ROW / 2.0;
+                text x=(LABEL - 6.0) y=(fmt(cy + 4.0)) text-anchor="end" font-size="11" fill="#1b1b1f" { (b.label) }
+                @if let (Some(lo), Some(up)) = (b.low, b.high) {
+                    rect x=(fmt(x(lo))) y=(fmt(cy - 5.0)) width=(fmt((x(up) - x(lo)).max(1.0))) height="10" fill="#d5d9de" {}
+                }
+                @match b.estimate {
+                    Some(e) => circle cx=(fmt(x(e))) cy=(fmt(cy)) r="4" fill=(if b.hollow { "#ffffff" } else { "#1b1b1f" }) stroke="#1b1b1f" stroke-width="1.5" {},
+                    None => text x=(LABEL + 6.0) y=(fmt(cy + 4.0)) font-size="11" fill="#4a4f57" { ".." },
+                }
+            }
+        }
+    }
+}
