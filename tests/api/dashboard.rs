@@ -4,7 +4,7 @@
 use trygg::accounts::Role;
 
 use crate::axe::assert_no_violations;
-use crate::browser::app_and_browser;
+use crate::browser::{app_and_browser, keys, tab_until};
 use crate::db_tests;
 use crate::helpers::{PASSWORD, TestApp};
 use crate::indicators::run;
@@ -204,4 +204,51 @@ async fn the_dashboard_breaks_no_wcag_rule() {
         browser.goto(&app.url(path)).await;
         assert_no_violations(&browser, page).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_works_with_the_keyboard_alone() {
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    app.add_user("analys@kommun.example", Role::Evaluator, None)
+        .await;
+    browser.goto(&app.url("/login")).await;
+    browser
+        .find("#email")
+        .await
+        .send_keys("analys@kommun.example")
+        .await;
+    browser.find("#password").await.send_keys(PASSWORD).await;
+    let sign_in = browser.find("main button[type=submit]").await;
+    browser.navigate_by(sign_in.click()).await;
+    browser.goto(&app.url("/evaluate")).await;
+
+    // Another survey: the arrow keys change the choice, Tab reaches "Visa", Enter shows it.
+    let select = tab_until(&browser, "#survey", 15)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = select.property("value").await;
+    browser.press_keys(keys::ARROW_DOWN).await;
+    let after = browser.find("#survey").await.property("value").await;
+    let after = after.as_str().unwrap_or_default().to_owned();
+    assert_ne!(before, after, "the arrow key picks another survey");
+    tab_until(&browser, "form.picker button", 3)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.navigate_by(browser.press_keys(keys::ENTER)).await;
+    let url = browser.current_url().await;
+    assert!(url.contains(&format!("survey={after}")), "{url}");
+
+    // The first indicator's page, and its downloads, by Tab and Enter.
+    tab_until(&browser, "article.indicator h3 a", 12)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.navigate_by(browser.press_keys(keys::ENTER)).await;
+    let url = browser.current_url().await;
+    assert!(url.contains("/evaluate/indicators/"), "{url}");
+    tab_until(&browser, "a[href*='format=csv']", 40)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
 }
