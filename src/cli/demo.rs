@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::Arc;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -23,7 +24,7 @@ use crate::collect::import::Importer;
 use crate::collect::wave::NewWave;
 use crate::collect::{Wave, population};
 use crate::config::Settings;
-use crate::survey::{Choice, Question, SurveyCatalog, synth_tilted};
+use crate::survey::{Choice, Question, Survey, SurveyCatalog, synth_tilted};
 use crate::{store, survey};
 
 use super::{FAILED, OK, open_database};
@@ -278,15 +279,16 @@ fn seed_for(seed: u64, survey: &str, year: i32) -> u64 {
     h
 }
 
+/// Creates a demo wave as `trygg wave create` would; the wave and its questionnaire.
 async fn create_wave(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
-    survey: &str,
+    survey: &'static str,
     slug: String,
     access: &str,
     (opens, closes): (String, String),
     year: i32,
-) -> Result<Wave, DemoError> {
+) -> Result<(Wave, Arc<Survey>), DemoError> {
     let parsed = NewWave::parse(catalog, survey, &slug, access, Some(&opens), Some(&closes));
     let new = NewWave::with_period(parsed, Some(&year.to_string())).map_err(|problems| {
         let text: Vec<String> = problems
@@ -295,22 +297,23 @@ async fn create_wave(
             .collect();
         DemoError::Refused(format!("wave {slug}: {}", text.join("; ")))
     })?;
-    store::waves::create(db, &new, "demo")
+    let wave = store::waves::create(db, &new, "demo")
         .await
-        .map_err(|e| DemoError::Refused(format!("wave {slug}: {e}")))
+        .map_err(|e| DemoError::Refused(format!("wave {slug}: {e}")))?;
+    let questionnaire = catalog
+        .version(survey, wave.survey_version)
+        .ok_or(DemoError::MissingSurvey(survey))?;
+    Ok((wave, questionnaire))
 }
 
 /// Checks and stores the bodies of one wave with the import's path; every check applies.
 async fn import(
     db: &DatabaseConnection,
-    catalog: &SurveyCatalog,
     wave: Wave,
+    survey: Arc<Survey>,
     bodies: Vec<Value>,
 ) -> Result<u64, DemoError> {
     let slug = wave.slug.clone();
-    let survey = catalog
-        .version(&wave.survey_id, wave.survey_version)
-        .ok_or_else(|| DemoError::Refused(format!("wave {slug}: its questionnaire is missing")))?;
     let mut importer = Importer::begin(db, wave, survey, "demo").await?;
     for (i, body) in bodies.into_iter().enumerate() {
         importer.add(i as u64 + 1, body).await?;
@@ -337,7 +340,7 @@ async fn residents(
 ) -> Result<DemoWave, DemoError> {
     const ID: &str = "resident-safety";
     let slug = format!("trygghet-{year}");
-    let wave = create_wave(
+    let (wave, survey) = create_wave(
         db,
         catalog,
         ID,
@@ -347,9 +350,6 @@ async fn residents(
         year,
     )
     .await?;
-    let survey = catalog
-        .version(ID, wave.survey_version)
-        .ok_or(DemoError::MissingSurvey(ID))?;
 
     // Population totals per age band and gender: the register, a little older each year.
     let mut csv = String::from("age_band,gender,total\n");
@@ -394,7 +394,7 @@ async fn residents(
             SMALL_DISTRICT.2, SMALL_DISTRICT.0, survey.min_cell_size
         ));
     }
-    let responses = import(db, catalog, wave, bodies).await?;
+    let responses = import(db, wave, survey.clone(), bodies).await?;
     Ok(DemoWave {
         slug,
         survey: ID.into(),
@@ -414,7 +414,7 @@ async fn staff(
 ) -> Result<DemoWave, DemoError> {
     const ID: &str = "staff-safety";
     let slug = format!("personal-{year}");
-    let wave = create_wave(
+    let (wave, survey) = create_wave(
         db,
         catalog,
         ID,
@@ -424,14 +424,11 @@ async fn staff(
         year,
     )
     .await?;
-    let survey = catalog
-        .version(ID, wave.survey_version)
-        .ok_or(DemoError::MissingSurvey(ID))?;
     let bodies: Vec<Value> = synth_tilted(&survey, STAFF[i], seed_for(seed, ID, year), |q, c| {
         factor(ID, i, q, c)
     })
     .collect();
-    let responses = import(db, catalog, wave, bodies).await?;
+    let responses = import(db, wave, survey.clone(), bodies).await?;
     Ok(DemoWave {
         slug,
         survey: ID.into(),
@@ -451,7 +448,7 @@ async fn pupils(
 ) -> Result<DemoWave, DemoError> {
     const ID: &str = "school-drug-habits";
     let slug = format!("drogvanor-{year}");
-    let wave = create_wave(
+    let (wave, survey) = create_wave(
         db,
         catalog,
         ID,
@@ -461,9 +458,6 @@ async fn pupils(
         year,
     )
     .await?;
-    let survey = catalog
-        .version(ID, wave.survey_version)
-        .ok_or(DemoError::MissingSurvey(ID))?;
     let mut csv = String::from("school,classes\n");
     for (school, _, _, classes) in SCHOOLS {
         let _ = writeln!(csv, "{school},{classes}");
@@ -509,7 +503,7 @@ async fn pupils(
     }
     let classes: usize = SCHOOLS.iter().map(|s| s.2).sum();
     let single = SCHOOLS.iter().filter(|s| s.2 == 1).count();
-    let responses = import(db, catalog, wave, bodies).await?;
+    let responses = import(db, wave, survey.clone(), bodies).await?;
     Ok(DemoWave {
         slug,
         survey: ID.into(),
