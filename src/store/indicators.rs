@@ -36,25 +36,17 @@ pub async fn create(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbEr
     Ok(())
 }
 
-/// The wave's answers or population figures changed: its result must be recomputed.
+/// The wave's answers or population figures changed: its result must be recomputed. One
+/// conditional UPDATE, nothing more, since it runs with every stored batch of answers: every wave
+/// has its row (`store::waves::create` makes it in the wave's own transaction, the migration made
+/// it for waves from before).
 pub async fn mark_stale(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbErr> {
-    let updated = Entity::update_many()
+    Entity::update_many()
         .col_expr(Column::Stale, Expr::value(true))
         .filter(Column::WaveId.eq(wave_id))
         .filter(Column::Stale.eq(false))
         .exec(db)
         .await?;
-    if updated.rows_affected == 0 {
-        // Either already stale, or a wave without a row (created by a version that did not
-        // know results): make sure a row exists.
-        let exists = Entity::find_by_id(wave_id.to_owned())
-            .one(db)
-            .await?
-            .is_some();
-        if !exists {
-            create(db, wave_id).await?;
-        }
-    }
     Ok(())
 }
 

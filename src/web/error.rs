@@ -193,3 +193,18 @@ impl IntoResponse for AppError {
         response
     }
 }
+
+/// Indicators that cannot be given: the database's error, a questionnaire that is not loaded
+/// (503), or an estimation that failed (500, logged).
+impl From<crate::evaluate::EvalError> for AppError {
+    fn from(e: crate::evaluate::EvalError) -> Self {
+        use crate::evaluate::EvalError;
+        match e {
+            EvalError::Database(e) => AppError::Db(e),
+            EvalError::SurveyMissing(..) => AppError::Unavailable(e.to_string()),
+            EvalError::Estimation(message) => {
+                AppError::Internal(anyhow::anyhow!("estimation failed: {message}"))
+            }
+        }
+    }
+}

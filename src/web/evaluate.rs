@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::views::charts::{Bar, ChartPoint, LineChart, interval_bars, line_chart};
 use super::views::{PageCtx, layout};
 use super::{AppError, AppState, EVALUATORS, Routes};
+use crate::evaluate::WaveIndicators;
 use crate::evaluate::series::{self, DomainSeries, SeriesWave};
-use crate::evaluate::{EvalError, WaveIndicators};
 use crate::i18n::Lang;
 use crate::stats::Flag;
 use crate::stats::trend::{TargetStatus, Verdict};
@@ -31,13 +31,6 @@ pub fn routes() -> Routes {
 struct Pick {
     survey: Option<String>,
     wave: Option<String>,
-}
-
-fn eval_error(e: EvalError) -> AppError {
-    match e {
-        EvalError::Database(e) => AppError::Db(e),
-        other => AppError::Internal(anyhow::anyhow!("{other}")),
-    }
 }
 
 async fn overview(
@@ -67,9 +60,8 @@ async fn overview(
         ));
     };
     let survey = &loaded.survey;
-    let mut waves = crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id)
-        .await
-        .map_err(eval_error)?;
+    let mut waves =
+        crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id).await?;
     waves.sort_by_key(|w| {
         (
             w.wave.period.parse::<i32>().unwrap_or(0),
@@ -402,9 +394,8 @@ async fn indicator_page(
     let loaded = state.surveys.get(&survey_id).ok_or(AppError::NotFound)?;
     let survey = &loaded.survey;
     let indicator = survey.indicator(&indicator_id).ok_or(AppError::NotFound)?;
-    let mut waves = crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id)
-        .await
-        .map_err(eval_error)?;
+    let mut waves =
+        crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id).await?;
     waves.sort_by_key(|w| {
         (
             w.wave.period.parse::<i32>().unwrap_or(0),

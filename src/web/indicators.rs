@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{AppError, AppState, EVALUATORS, Routes};
-use crate::evaluate::{self, EvalError, csv_out};
+use crate::evaluate::{self, csv_out};
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -100,16 +100,6 @@ fn respond<T: serde::Serialize>(
     }
 }
 
-fn eval_error(e: EvalError) -> AppError {
-    match e {
-        EvalError::Database(e) => AppError::Db(e),
-        EvalError::SurveyMissing(..) => AppError::Unavailable(e.to_string()),
-        EvalError::Estimation(message) => {
-            AppError::Internal(anyhow::anyhow!("estimation failed: {message}"))
-        }
-    }
-}
-
 /// A wave's published indicators: what went into them, and every estimate by domain.
 #[utoipa::path(
     get,
@@ -141,9 +131,7 @@ pub async fn wave_indicators(
     let wave = crate::store::waves::find_by_slug(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let result = evaluate::wave_indicators(&state.db, &state.surveys, &wave)
-        .await
-        .map_err(eval_error)?;
+    let result = evaluate::wave_indicators(&state.db, &state.surveys, &wave).await?;
     Ok(respond(
         format,
         &result,
@@ -199,9 +187,7 @@ pub async fn series(
             known.join(", ")
         )));
     }
-    let waves = evaluate::areas::survey_waves(&state.db, &state.surveys, &survey_id)
-        .await
-        .map_err(eval_error)?;
+    let waves = evaluate::areas::survey_waves(&state.db, &state.surveys, &survey_id).await?;
     let series = evaluate::series::build(&survey_id, indicator, &waves, by);
     Ok(respond(
         format,
@@ -236,8 +222,6 @@ pub async fn areas(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let format = format(query.format.as_deref(), &headers)?;
-    let areas = evaluate::areas::areas(&state.db, &state.surveys)
-        .await
-        .map_err(eval_error)?;
+    let areas = evaluate::areas::areas(&state.db, &state.surveys).await?;
     Ok(respond(format, &areas, csv_out::areas, "areas"))
 }
