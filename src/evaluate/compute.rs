@@ -225,13 +225,10 @@ fn plan_calibration(
     let mut variables: Vec<String> = totals.iter().flat_map(|c| c.cell.keys().cloned()).collect();
     variables.sort();
     variables.dedup();
-    let background: Vec<&str> = survey
-        .background_questions()
-        .map(|q| q.id.as_str())
-        .collect();
+    let background: Vec<&crate::survey::Question> = survey.background_questions().collect();
     let mut columns = Vec::new();
     for var in &variables {
-        let Some(at) = background.iter().position(|b| b == var) else {
+        let Some(at) = background.iter().position(|q| &q.id == var) else {
             return Err(CalibrationIssue::UnknownVariable {
                 variable: var.clone(),
             });
@@ -244,7 +241,7 @@ fn plan_calibration(
         });
     }
     let code_of = |column: usize, row: usize| -> Option<&str> {
-        let q = survey.background_questions().nth(column)?;
+        let q = background.get(column)?;
         let choice = rows.categories[column][row]?;
         Some(q.choices().get(choice as usize)?.code.as_str())
     };

@@ -60,23 +60,8 @@ async fn overview(
         ));
     };
     let survey = &loaded.survey;
-    let mut waves =
-        crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id).await?;
-    waves.sort_by_key(|w| {
-        (
-            w.wave.period.parse::<i32>().unwrap_or(0),
-            w.wave.computed_at.clone(),
-        )
-    });
-    let selected = pick
-        .wave
-        .as_deref()
-        .and_then(|slug| waves.iter().position(|w| w.wave.slug == slug))
-        .or(waves.len().checked_sub(1));
-    let shown: &[WaveIndicators] = match selected {
-        Some(i) => &waves[..=i],
-        None => &[],
-    };
+    let (waves, upto) = waves_until(&state, &survey.id, pick.wave.as_deref()).await?;
+    let shown: &[WaveIndicators] = &waves[..upto];
     let current = shown.last();
     Ok(layout(
         &ctx,
@@ -231,29 +216,29 @@ fn verdict_text(ctx: &PageCtx, verdict: Verdict) -> &'static str {
     }
 }
 
-fn indicator_card(
-    ctx: &PageCtx,
+/// The survey's waves in period order, and how many of them lead up to the chosen one
+/// (`?wave=`, or the latest when none or another survey's is asked for).
+async fn waves_until(
+    state: &AppState,
     survey_id: &str,
-    indicator: &Indicator,
-    waves: &[WaveIndicators],
-    current: &WaveIndicators,
-) -> Markup {
-    let built = series::build(survey_id, indicator, waves, None);
-    let empty = DomainSeries {
-        domain: Default::default(),
-        waves: Vec::new(),
-        changes: Vec::new(),
-        change: None,
-        trend: None,
-        trend_note: None,
-        verdict: None,
-        target_status: None,
-    };
-    let overall = built.series.first().unwrap_or(&empty);
-    let latest = overall.waves.iter().find(|w| w.slug == current.wave.slug);
-    let change = overall.changes.iter().find(|c| c.to == current.wave.slug);
-    let id = format!("chart-{survey_id}-{}", indicator.id);
-    let title = indicator.title.get(ctx.lang);
+    wave: Option<&str>,
+) -> Result<(Vec<WaveIndicators>, usize), AppError> {
+    let mut waves =
+        crate::evaluate::areas::survey_waves(&state.db, &state.surveys, survey_id).await?;
+    waves.sort_by_key(|w| {
+        (
+            w.wave.period.parse::<i32>().unwrap_or(0),
+            w.wave.computed_at.clone(),
+        )
+    });
+    let upto = wave
+        .and_then(|slug| waves.iter().position(|w| w.wave.slug == slug))
+        .map_or(waves.len(), |i| i + 1);
+    Ok((waves, upto))
+}
+
+/// An indicator's overall series as a line chart, its figures in words as the description.
+fn series_chart(ctx: &PageCtx, id: &str, indicator: &Indicator, overall: &DomainSeries) -> Markup {
     let points: Vec<ChartPoint> = overall
         .waves
         .iter()
@@ -279,6 +264,40 @@ fn indicator_card(
         })
         .collect::<Vec<_>>()
         .join("; ");
+    line_chart(&LineChart {
+        id,
+        title: indicator.title.get(ctx.lang),
+        description: &description,
+        points: &points,
+        target: indicator.target,
+        percent: indicator.statistic == Statistic::Proportion,
+        decimal_comma: ctx.lang == Lang::Sv,
+    })
+}
+
+fn indicator_card(
+    ctx: &PageCtx,
+    survey_id: &str,
+    indicator: &Indicator,
+    waves: &[WaveIndicators],
+    current: &WaveIndicators,
+) -> Markup {
+    let built = series::build(survey_id, indicator, waves, None);
+    let empty = DomainSeries {
+        domain: Default::default(),
+        waves: Vec::new(),
+        changes: Vec::new(),
+        change: None,
+        trend: None,
+        trend_note: None,
+        verdict: None,
+        target_status: None,
+    };
+    let overall = built.series.first().unwrap_or(&empty);
+    let latest = overall.waves.iter().find(|w| w.slug == current.wave.slug);
+    let change = overall.changes.iter().find(|c| c.to == current.wave.slug);
+    let id = format!("chart-{survey_id}-{}", indicator.id);
+    let title = indicator.title.get(ctx.lang);
     let better = match indicator.better {
         Better::Lower => ctx.t("lägre är bättre", "lower is better"),
         Better::Higher => ctx.t("högre är bättre", "higher is better"),
@@ -346,15 +365,7 @@ fn indicator_card(
                     p class="muted" { (better) }
                 }
                 figure class="indicator-chart" {
-                    (line_chart(&LineChart {
-                        id: &id,
-                        title,
-                        description: &description,
-                        points: &points,
-                        target: indicator.target,
-                        percent: indicator.statistic == Statistic::Proportion,
-                        decimal_comma: ctx.lang == Lang::Sv,
-                    }))
+                    (series_chart(ctx, &id, indicator, overall))
                     details {
                         summary { (ctx.t("Siffrorna i tabell", "The figures as a table")) }
                         div class="table-wrap" {
@@ -394,23 +405,8 @@ async fn indicator_page(
     let loaded = state.surveys.get(&survey_id).ok_or(AppError::NotFound)?;
     let survey = &loaded.survey;
     let indicator = survey.indicator(&indicator_id).ok_or(AppError::NotFound)?;
-    let mut waves =
-        crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &survey.id).await?;
-    waves.sort_by_key(|w| {
-        (
-            w.wave.period.parse::<i32>().unwrap_or(0),
-            w.wave.computed_at.clone(),
-        )
-    });
-    let selected = pick
-        .wave
-        .as_deref()
-        .and_then(|slug| waves.iter().position(|w| w.wave.slug == slug))
-        .or(waves.len().checked_sub(1));
-    let shown: &[WaveIndicators] = match selected {
-        Some(i) => &waves[..=i],
-        None => &[],
-    };
+    let (waves, upto) = waves_until(&state, &survey.id, pick.wave.as_deref()).await?;
+    let shown: &[WaveIndicators] = &waves[..upto];
     let title = indicator.title.get(ctx.lang);
     let built = series::build(&survey.id, indicator, shown, None);
     let statistic = indicator.statistic;
@@ -435,12 +431,7 @@ async fn indicator_page(
             @if let Some(overall) = built.series.first() {
                 section aria-labelledby="series-h" {
                     h2 id="series-h" { (ctx.t("Över tid", "Over time")) }
-                    @let points: Vec<ChartPoint> = overall.waves.iter().filter_map(|w| Some(ChartPoint {
-                        period: w.period.parse().ok()?, estimate: w.estimate, low: w.ci_low, high: w.ci_high,
-                        hollow: w.preliminary || unreliable(&w.flags),
-                    })).collect();
-                    @let description = overall.waves.iter().map(|w| format!("{}: {}", w.period, estimate_text(ctx.lang, statistic, w))).collect::<Vec<_>>().join("; ");
-                    div class="series-chart" { (line_chart(&LineChart { id: "series", title, description: &description, points: &points, target: indicator.target, percent, decimal_comma: ctx.lang == Lang::Sv })) }
+                    div class="series-chart" { (series_chart(&ctx, "series", indicator, overall)) }
                     @if let Some(t) = &overall.trend {
                         p { (ctx.t("Trend över", "Trend over")) " " (t.waves) " " (ctx.t("stängda omgångar", "closed waves")) ": "
                             (difference_text(ctx.lang, statistic, t.slope)) " " (ctx.t("per år", "per year"))
