@@ -586,22 +586,18 @@ async fn tokens_are_scripted_from_the_command_line(app: TestApp) {
 async fn the_account_page_passes_axe_with_a_fresh_token_and_with_errors() {
     use crate::axe::assert_no_violations;
     use crate::browser::app_and_browser;
-    use crate::helpers::PASSWORD;
 
     let Some((app, browser)) = app_and_browser().await else {
         return;
     };
-    app.add_user("analys@kommun.example", Role::Evaluator, None)
-        .await;
-    browser.goto(&app.url("/login?next=/account")).await;
-    browser
-        .find("#email")
-        .await
-        .send_keys("analys@kommun.example")
-        .await;
-    browser.find("#password").await.send_keys(PASSWORD).await;
-    let sign_in = browser.find("main button[type=submit]").await;
-    browser.navigate_by(sign_in.click()).await;
+    crate::browser::sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        Role::Evaluator,
+        "/account",
+    )
+    .await;
     assert_eq!(browser.current_url().await, app.url("/account"));
     let link = browser.find("header a[href='/account']").await;
     assert_eq!(link.text().await, "Mitt konto");

@@ -4,9 +4,9 @@
 use trygg::accounts::Role;
 
 use crate::axe::assert_no_violations;
-use crate::browser::{app_and_browser, keys, tab_until};
+use crate::browser::{app_and_browser, keys, sign_in_as, tab_until};
 use crate::db_tests;
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 use crate::indicators::run;
 
 /// The part of the page about one indicator (its `<article>`), found by its title.
@@ -174,17 +174,14 @@ async fn the_dashboard_breaks_no_wcag_rule() {
         return;
     };
     run(&app.database_url, &["demo"]);
-    app.add_user("analys@kommun.example", Role::Evaluator, None)
-        .await;
-    browser.goto(&app.url("/login")).await;
-    browser
-        .find("#email")
-        .await
-        .send_keys("analys@kommun.example")
-        .await;
-    browser.find("#password").await.send_keys(PASSWORD).await;
-    let sign_in = browser.find("main button[type=submit]").await;
-    browser.navigate_by(sign_in.click()).await;
+    sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        Role::Evaluator,
+        "/evaluate",
+    )
+    .await;
     for (path, page) in [
         ("/evaluate", "dashboard"),
         (
@@ -212,17 +209,14 @@ async fn the_dashboard_works_with_the_keyboard_alone() {
         return;
     };
     run(&app.database_url, &["demo"]);
-    app.add_user("analys@kommun.example", Role::Evaluator, None)
-        .await;
-    browser.goto(&app.url("/login")).await;
-    browser
-        .find("#email")
-        .await
-        .send_keys("analys@kommun.example")
-        .await;
-    browser.find("#password").await.send_keys(PASSWORD).await;
-    let sign_in = browser.find("main button[type=submit]").await;
-    browser.navigate_by(sign_in.click()).await;
+    sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        Role::Evaluator,
+        "/evaluate",
+    )
+    .await;
     browser.goto(&app.url("/evaluate")).await;
 
     // Another survey: the arrow keys change the choice, Tab reaches "Visa", Enter shows it.

@@ -576,6 +576,24 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
     );
 }
 
+/// Stores `totals` as the wave's population figures with `trygg wave population`, then prints
+/// its indicators afresh with `trygg indicators --recompute`.
+fn totals_then_indicators(app: &TestApp, slug: &str, totals: &str) -> Value {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("totals.csv");
+    std::fs::write(&file, totals).expect("write");
+    let path = file.to_str().expect("path");
+    run(
+        &app.database_url,
+        &["wave", "population", slug, "--file", path],
+    );
+    serde_json::from_str(&run(
+        &app.database_url,
+        &["indicators", "--wave", slug, "--recompute"],
+    ))
+    .expect("JSON")
+}
+
 async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalibrated(
     app: TestApp,
 ) {
@@ -589,28 +607,11 @@ async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalib
         assert_eq!(post(&app, "gap", &body(answers.clone())).await.0, 201);
     }
     // Women and men aged 25-34 answered; the totals also have women aged 16-24.
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("totals.csv");
-    std::fs::write(
-        &file,
+    let result = totals_then_indicators(
+        &app,
+        "gap",
         "age_band,gender,total\n25-34,f,400\n25-34,m,420\n16-24,f,300\n",
-    )
-    .expect("write");
-    run(
-        &app.database_url,
-        &[
-            "wave",
-            "population",
-            "gap",
-            "--file",
-            file.to_str().expect("path"),
-        ],
     );
-    let result: Value = serde_json::from_str(&run(
-        &app.database_url,
-        &["indicators", "--wave", "gap", "--recompute"],
-    ))
-    .expect("JSON");
     assert_eq!(result["wave"]["calibration"], "none");
     assert_eq!(result["wave"]["uncalibrated"], 0);
     let note = result["wave"]["calibration_note"].as_str().unwrap_or("");
@@ -632,22 +633,11 @@ async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalib
         "{page}"
     );
     // Corrected totals are used from the next computation on.
-    std::fs::write(&file, "age_band,gender,total\n25-34,f,400\n25-34,m,420\n").expect("write");
-    run(
-        &app.database_url,
-        &[
-            "wave",
-            "population",
-            "gap",
-            "--file",
-            file.to_str().expect("path"),
-        ],
+    let result = totals_then_indicators(
+        &app,
+        "gap",
+        "age_band,gender,total\n25-34,f,400\n25-34,m,420\n",
     );
-    let result: Value = serde_json::from_str(&run(
-        &app.database_url,
-        &["indicators", "--wave", "gap", "--recompute"],
-    ))
-    .expect("JSON");
     assert_eq!(result["wave"]["calibration"], "poststratify");
     assert!(result["wave"].get("calibration_note").is_none());
 }

@@ -76,6 +76,27 @@ pub async fn app_and_browser() -> Option<(TestApp, Browser)> {
     Some((app, browser))
 }
 
+/// Creates a user with `role` and the test password and signs the browser in through the login
+/// form, which then goes to `path`.
+pub async fn sign_in_as(
+    browser: &Browser,
+    app: &TestApp,
+    email: &str,
+    role: trygg::accounts::Role,
+    path: &str,
+) {
+    app.add_user(email, role, None).await;
+    browser.goto(&app.url(&format!("/login?next={path}"))).await;
+    browser.find("#email").await.send_keys(email).await;
+    browser
+        .find("#password")
+        .await
+        .send_keys(crate::helpers::PASSWORD)
+        .await;
+    let sign_in = browser.find("main button[type=submit]").await;
+    browser.navigate_by(sign_in.click()).await;
+}
+
 /// `TRYGG_CHROMEDRIVER`, else `chromedriver` on the `PATH` or in /usr/bin.
 fn chromedriver() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("TRYGG_CHROMEDRIVER") {
