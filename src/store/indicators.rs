@@ -3,8 +3,7 @@
 //! sharing a database one does the work), and storing the result.
 //!
 //! Every wave has a row from its creation (and, for waves from before, from the migration), so
-//! marking stale is one conditional UPDATE that changes nothing, and locks nothing, while the
-//! result is already stale: cheap on the path of every stored batch of answers.
+//! marking stale is one UPDATE of that row, in the transaction that makes the change.
 
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -36,15 +35,22 @@ pub async fn create(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbEr
     Ok(())
 }
 
-/// The wave's answers or population figures changed: its result must be recomputed. One
-/// conditional UPDATE, nothing more, since it runs with every stored batch of answers: every wave
-/// has its row (`store::waves::create` makes it in the wave's own transaction, the migration made
-/// it for waves from before).
+/// The wave's answers or population figures changed: its result must be recomputed. Runs in the
+/// transaction that makes the change (every stored batch of answers, population figures, close).
+///
+/// The UPDATE writes even when the row is already stale, on purpose: on PostgreSQL it then holds
+/// the row's lock until the change commits, so a node claiming the wave meanwhile waits and
+/// reads the committed change. A conditional UPDATE (only when not stale) locks nothing when the
+/// row is already stale, and a claim slipping in between it and the commit would compute without
+/// the change and mark the result up to date (seen once in CI: a result without the population
+/// totals just uploaded). On SQLite the writer's lock already orders the two.
+///
+/// Every wave has its row: `store::waves::create` makes it in the wave's own transaction, the
+/// migration made it for waves from before.
 pub async fn mark_stale(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::Stale, Expr::value(true))
         .filter(Column::WaveId.eq(wave_id))
-        .filter(Column::Stale.eq(false))
         .exec(db)
         .await?;
     Ok(())
