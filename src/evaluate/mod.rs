@@ -227,7 +227,7 @@ pub fn from_row(
         wave,
         computed,
         row.computed_at.unwrap_or(0),
-        !row.stale,
+        crate::store::indicators::up_to_date(row),
     ))
 }
 

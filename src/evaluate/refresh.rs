@@ -45,7 +45,7 @@ pub async fn recompute(
         // Another node is computing this wave: its result will do once stored.
         tokio::time::sleep(Duration::from_millis(200)).await;
         let row = store::indicators::find(db, &wave.id).await?;
-        if row.is_some_and(|r| r.claim.is_none() && r.result.is_some() && !r.stale) {
+        if row.is_some_and(|r| r.result.is_some() && store::indicators::up_to_date(&r)) {
             return Ok(());
         }
     }

@@ -56,6 +56,15 @@ pub async fn mark_stale(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), 
     Ok(())
 }
 
+/// Whether a row's stored result counts every change made to the wave. Not while stale, and not
+/// while a computation holds the lease either: claiming clears `stale`, but until that
+/// computation stores its result, the result shown is the one from before the change (seen in
+/// CI: a result without the population totals just uploaded read as up to date while the
+/// recomputation that would use them was running).
+pub fn up_to_date(row: &indicator_result::Model) -> bool {
+    !row.stale && row.claim.is_none()
+}
+
 /// The stored row of a wave.
 pub async fn find(
     db: &impl ConnectionTrait,

@@ -370,6 +370,27 @@ async fn new_answers_are_counted_by_the_background_recomputation(app: TestApp) {
     assert_eq!(closed["wave"]["preliminary"], false);
     assert_eq!(closed["wave"]["up_to_date"], true);
     assert_eq!(closed["wave"]["responses"], 65);
+
+    // While a node recomputes, the result stored before is not up to date: a claim clears the
+    // stale mark, but whatever made the wave stale is not counted until the new result is
+    // stored. (Here another node recomputes on demand, as `--recompute` does.)
+    let wave = trygg::store::waves::find_by_slug(&app.db, "fresh")
+        .await
+        .expect("query")
+        .expect("wave");
+    let now = trygg::util::now();
+    assert!(
+        trygg::store::indicators::claim(&app.db, &wave.id, "other-node", now, now + 600, false)
+            .await
+            .expect("claim")
+    );
+    let (_, computing) = get_json(&app.client, &url).await;
+    assert_eq!(computing["wave"]["responses"], 65);
+    assert_eq!(
+        computing["wave"]["up_to_date"], false,
+        "{}",
+        computing["wave"]
+    );
 }
 
 async fn only_evaluators_and_admins_read_indicators(app: TestApp) {

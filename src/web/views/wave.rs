@@ -201,7 +201,7 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                         dt { (ctx.t("Beräknade", "Computed")) }
                         dd {
                             (when.clone().unwrap_or_default())
-                            @if row.is_some_and(|r| r.stale) {
+                            @if row.is_some_and(|r| !crate::store::indicators::up_to_date(r)) {
                                 " " (ctx.t("(nya svar räknas in inom några sekunder)", "(new answers are counted within seconds)"))
                             }
                         }
