@@ -263,11 +263,53 @@ pub async fn fill(
         waves.push(staff(db, catalog, seed, i, year).await?);
         waves.push(pupils(db, catalog, seed, i, year).await?);
     }
+    comparisons(db).await?;
     let mut logins = Vec::new();
     for (email, role, school) in LOGINS {
         logins.push(add_login(db, email, role, school).await?);
     }
     Ok((waves, logins))
+}
+
+/// Comparison values of the demonstration, one line per indicator over [`YEARS`]: made up, and
+/// labelled and sourced so, chosen so that the dashboard shows each judgement once — the
+/// municipality better (unsafe_night), similar (trust_police) and worse (vaping).
+pub const COMPARISONS: &[(&str, &str, &str, [f64; 4])] = &[
+    (
+        "resident-safety",
+        "unsafe_night",
+        "Riket (demo)",
+        [0.29, 0.28, 0.27, 0.26],
+    ),
+    (
+        "resident-safety",
+        "trust_police",
+        "Riket (demo)",
+        [0.68, 0.70, 0.69, 0.70],
+    ),
+    (
+        "school-drug-habits",
+        "vaping",
+        "Länet (demo)",
+        [0.17, 0.18, 0.19, 0.20],
+    ),
+];
+
+async fn comparisons(db: &DatabaseConnection) -> Result<(), DbErr> {
+    for (survey, indicator, label, values) in COMPARISONS {
+        for (year, value) in YEARS.iter().zip(values) {
+            let new = store::comparisons::NewComparison {
+                survey_id: (*survey).to_owned(),
+                indicator_id: (*indicator).to_owned(),
+                label: (*label).to_owned(),
+                period: *year,
+                value: *value,
+                source: "Påhittat värde för demonstrationen, inte en officiell siffra".to_owned(),
+            };
+            store::comparisons::put(db, &new, "trygg demo").await?;
+        }
+    }
+    Ok(())
 }
 
 /// A seed of its own for each questionnaire and year.

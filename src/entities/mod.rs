@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod audit_log;
 pub mod class_session;
+pub mod comparison_value;
 pub mod draft;
 pub mod indicator_result;
 pub mod invitation;

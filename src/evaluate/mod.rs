@@ -7,12 +7,14 @@
 //! and at once when a wave closes.
 
 pub mod areas;
+pub mod compare;
 pub mod compute;
 pub mod csv_out;
 pub mod plan;
 pub mod refresh;
 pub mod rows;
 pub mod series;
+pub mod words;
 
 use std::collections::HashMap;
 use std::sync::Arc;

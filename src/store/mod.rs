@@ -4,6 +4,7 @@ pub mod access;
 pub mod api_tokens;
 pub mod audit;
 pub mod class_sessions;
+pub mod comparisons;
 pub mod drafts;
 pub mod indicators;
 pub mod invitations;

@@ -20,6 +20,7 @@ mod dashboard;
 mod durability;
 mod form;
 mod guessing;
+mod indicator_page;
 mod indicators;
 mod inputs;
 mod invitations;

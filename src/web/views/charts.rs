@@ -18,6 +18,13 @@ pub struct ChartPoint {
     pub hollow: bool,
 }
 
+/// A comparison value's line (a national figure, say): its values by year.
+#[derive(Debug, Clone)]
+pub struct ComparisonLine {
+    pub label: String,
+    pub values: Vec<(i32, f64)>,
+}
+
 /// A line chart with an interval band.
 pub struct LineChart<'a> {
     /// Unique on the page (for the title and description ids).
@@ -26,6 +33,8 @@ pub struct LineChart<'a> {
     pub description: &'a str,
     pub points: &'a [ChartPoint],
     pub target: Option<f64>,
+    /// Drawn as dash-dotted lines with square markers, within the chart's years.
+    pub comparisons: &'a [ComparisonLine],
     /// Proportions: the axis in percent.
     pub percent: bool,
     pub decimal_comma: bool,
@@ -54,6 +63,13 @@ pub fn line_chart(c: &LineChart) -> Markup {
         .flat_map(|p| [p.estimate, p.low, p.high])
         .flatten()
         .chain(c.target)
+        .chain(
+            c.comparisons
+                .iter()
+                .flat_map(|l| l.values.iter())
+                .filter(|(p, _)| (first..=last).contains(p))
+                .map(|(_, v)| *v),
+        )
         .filter(|v| v.is_finite())
         .collect();
     if values.is_empty() {
@@ -162,6 +178,32 @@ pub fn line_chart(c: &LineChart) -> Markup {
             ));
         }
     }
+    let mut compared = String::new();
+    for line in c.comparisons {
+        let within: Vec<(f64, f64)> = line
+            .values
+            .iter()
+            .filter(|(p, v)| (first..=last).contains(p) && v.is_finite())
+            .map(|(p, v)| (x(*p), y(*v)))
+            .collect();
+        if within.len() > 1 {
+            let path: Vec<String> = within
+                .iter()
+                .map(|(a, b)| format!("{},{}", fmt(*a), fmt(*b)))
+                .collect();
+            compared.push_str(&format!(
+                r##"<polyline points="{}" fill="none" stroke="#6b4c9a" stroke-width="1.5" stroke-dasharray="6 2 1 2"/>"##,
+                path.join(" ")
+            ));
+        }
+        for (a, b) in within {
+            compared.push_str(&format!(
+                r##"<rect x="{}" y="{}" width="6" height="6" fill="#ffffff" stroke="#6b4c9a" stroke-width="1.5"/>"##,
+                fmt(a - 3.0),
+                fmt(b - 3.0)
+            ));
+        }
+    }
     let title_id = format!("{}-title", c.id);
     let desc_id = format!("{}-desc", c.id);
     html! {
@@ -181,12 +223,26 @@ pub fn line_chart(c: &LineChart) -> Markup {
             @if let Some(t) = c.target {
                 line x1=(LEFT) y1=(fmt(y(t))) x2=(WIDTH - RIGHT) y2=(fmt(y(t))) stroke="#00507a" stroke-width="1.5" stroke-dasharray="2 3" {}
             }
+            (PreEscaped(compared))
             (PreEscaped(dashed))
             (PreEscaped(solid))
             @for p in with_numbers {
                 circle cx=(fmt(x(p.period))) cy=(fmt(y(p.estimate.unwrap_or(0.0)))) r="3.5"
                     fill=(if p.hollow { "#ffffff" } else { "#1b1b1f" }) stroke="#1b1b1f" stroke-width="1.5" {}
             }
+        }
+    }
+}
+
+/// What the marks of a line chart mean, under it: the line and its band, hollow points, and the
+/// target and comparison lines when the chart has them.
+pub fn legend(lang: crate::i18n::Lang, target: bool, comparisons: &[ComparisonLine]) -> Markup {
+    html! {
+        ul class="legend" {
+            li { span class="key key-line" aria-hidden="true" {} (lang.pick("kommunens värde med 95 % intervall (grått band)", "the municipality's value with its 95 % interval (grey band)")) }
+            li { span class="key key-hollow" aria-hidden="true" {} (lang.pick("osäker eller preliminär", "uncertain or preliminary")) }
+            @if target { li { span class="key key-target" aria-hidden="true" {} (lang.pick("mål", "target")) } }
+            @for line in comparisons { li { span class="key key-comparison" aria-hidden="true" {} (line.label) } }
         }
     }
 }
@@ -210,9 +266,11 @@ pub fn interval_bars(
     percent: bool,
     decimal_comma: bool,
 ) -> Markup {
-    const LABEL: f64 = 150.0;
-    const ROW: f64 = 24.0;
-    const W: f64 = 460.0;
+    // Each category's name on a line of its own above its bar, so that long names fit on a
+    // phone and the bars share the whole width.
+    const LABEL: f64 = 8.0;
+    const ROW: f64 = 34.0;
+    const W: f64 = 340.0;
     let height = ROW * bars.len() as f64 + 24.0;
     let hi = if percent {
         let top = bars
@@ -248,11 +306,11 @@ pub fn interval_bars(
             title id=(title_id) { (title) }
             desc id=(desc_id) { (description) }
             line x1=(LABEL) y1="4" x2=(LABEL) y2=(height - 18.0) stroke="#8a9099" stroke-width="1" {}
-            text x=(LABEL) y=(height - 4.0) text-anchor="middle" font-size="10" fill="#4a4f57" { (axis(0.0)) }
+            text x=(LABEL) y=(height - 4.0) text-anchor="start" font-size="10" fill="#4a4f57" { (axis(0.0)) }
             text x=(fmt(x(hi))) y=(height - 4.0) text-anchor="middle" font-size="10" fill="#4a4f57" { (axis(hi)) }
             @for (i, b) in bars.iter().enumerate() {
-                @let cy = 4.0 + ROW * i as f64 + ROW / 2.0;
-                text x=(LABEL - 6.0) y=(fmt(cy + 4.0)) text-anchor="end" font-size="11" fill="#1b1b1f" { (b.label) }
+                @let cy = 4.0 + ROW * i as f64 + 22.0;
+                text x=(LABEL) y=(fmt(cy - 9.0)) font-size="12" fill="#1b1b1f" { (b.label) }
                 @if let (Some(lo), Some(up)) = (b.low, b.high) {
                     rect x=(fmt(x(lo))) y=(fmt(cy - 5.0)) width=(fmt((x(up) - x(lo)).max(1.0))) height="10" fill="#d5d9de" {}
                 }

@@ -3,28 +3,30 @@
 //! since the wave before as the test decides it, the trend, the target status and marks for
 //! unreliable or suppressed estimates. Everything is read from the stored results of `evaluate`.
 
-use axum::extract::{Path, Query, State};
+mod indicator;
+mod xlsx;
+
+use axum::extract::{Query, State};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::views::charts::{Bar, ChartPoint, LineChart, interval_bars, line_chart};
+use super::views::charts::{ChartPoint, ComparisonLine, LineChart, line_chart};
 use super::views::{PageCtx, layout};
 use super::{AppError, AppState, EVALUATORS, Routes};
 use crate::evaluate::WaveIndicators;
-use crate::evaluate::series::{self, DomainSeries, SeriesWave};
+use crate::evaluate::series::{self, DomainSeries};
+use crate::evaluate::words::{
+    difference_text, standing_text, value_text, value_with_unit, verdict_text, wave_text,
+};
 use crate::i18n::Lang;
 use crate::stats::Flag;
-use crate::stats::trend::{TargetStatus, Verdict};
+use crate::stats::trend::TargetStatus;
 use crate::survey::{Better, Indicator, PriorityArea, Statistic};
 
 pub fn routes() -> Routes {
     Routes::default()
         .get("/evaluate", EVALUATORS, overview)
-        .get(
-            "/evaluate/indicators/{survey}/{indicator}",
-            EVALUATORS,
-            indicator_page,
-        )
+        .merge(indicator::routes())
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +65,7 @@ async fn overview(
     let (waves, upto) = waves_until(&state, &survey.id, pick.wave.as_deref()).await?;
     let shown: &[WaveIndicators] = &waves[..upto];
     let current = shown.last();
+    let comparisons = crate::store::comparisons::for_survey(&state.db, &survey.id).await?;
     Ok(layout(
         &ctx,
         title,
@@ -106,7 +109,7 @@ async fn overview(
                             section aria-labelledby=(format!("area-{}", area.id())) {
                                 h2 id=(format!("area-{}", area.id())) { (area.title(ctx.lang)) }
                                 @for indicator in indicators {
-                                    (indicator_card(&ctx, &survey.id, indicator, shown, wave))
+                                    (indicator_card(&ctx, &survey.id, indicator, shown, wave, &comparison_lines(&comparisons, &indicator.id)))
                                 }
                             }
                         }
@@ -163,59 +166,6 @@ fn unreliable(flags: &[Flag]) -> bool {
     })
 }
 
-/// A value as the page writes it: proportions in percent (whole percent from 10 %, else one
-/// decimal), means with two decimals; Swedish with a decimal comma.
-pub fn value_text(lang: Lang, statistic: Statistic, v: f64) -> String {
-    let text = match statistic {
-        Statistic::Proportion if v.abs() >= 0.095 => format!("{:.0}", v * 100.0),
-        Statistic::Proportion => format!("{:.1}", v * 100.0),
-        Statistic::Mean => format!("{v:.2}"),
-    };
-    match lang {
-        Lang::Sv => text.replace('.', ",").replace('-', "−"),
-        Lang::En => text,
-    }
-}
-
-/// "21 % (17–26)", or ".." when suppressed.
-pub fn estimate_text(lang: Lang, statistic: Statistic, w: &SeriesWave) -> String {
-    let unit = match statistic {
-        Statistic::Proportion => "\u{a0}%",
-        Statistic::Mean => "",
-    };
-    match (w.estimate, w.ci_low, w.ci_high) {
-        (Some(e), Some(lo), Some(hi)) => format!(
-            "{}{unit} ({}–{})",
-            value_text(lang, statistic, e),
-            value_text(lang, statistic, lo),
-            value_text(lang, statistic, hi)
-        ),
-        (Some(e), _, _) => format!("{}{unit}", value_text(lang, statistic, e)),
-        _ => "..".to_owned(),
-    }
-}
-
-/// A difference in words: percentage points for proportions.
-fn difference_text(lang: Lang, statistic: Statistic, d: f64) -> String {
-    let magnitude = value_text(lang, statistic, d.abs());
-    let sign = if d < 0.0 { "−" } else { "+" };
-    match statistic {
-        Statistic::Proportion => format!(
-            "{sign}{magnitude} {}",
-            lang.pick("procentenheter", "percentage points")
-        ),
-        Statistic::Mean => format!("{sign}{magnitude}"),
-    }
-}
-
-fn verdict_text(ctx: &PageCtx, verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Improved => ctx.t("förbättring", "improvement"),
-        Verdict::Worsened => ctx.t("försämring", "worsening"),
-        Verdict::NoSignificantChange => ctx.t("ingen säker förändring", "no certain change"),
-    }
-}
-
 /// The survey's waves in period order, and how many of them lead up to the chosen one
 /// (`?wave=`, or the latest when none or another survey's is asked for).
 async fn waves_until(
@@ -238,7 +188,13 @@ async fn waves_until(
 }
 
 /// An indicator's overall series as a line chart, its figures in words as the description.
-fn series_chart(ctx: &PageCtx, id: &str, indicator: &Indicator, overall: &DomainSeries) -> Markup {
+fn series_chart(
+    ctx: &PageCtx,
+    id: &str,
+    indicator: &Indicator,
+    overall: &DomainSeries,
+    comparisons: &[ComparisonLine],
+) -> Markup {
     let points: Vec<ChartPoint> = overall
         .waves
         .iter()
@@ -259,7 +215,7 @@ fn series_chart(ctx: &PageCtx, id: &str, indicator: &Indicator, overall: &Domain
             format!(
                 "{}: {}",
                 w.period,
-                estimate_text(ctx.lang, indicator.statistic, w)
+                wave_text(ctx.lang, indicator.statistic, w)
             )
         })
         .collect::<Vec<_>>()
@@ -270,9 +226,28 @@ fn series_chart(ctx: &PageCtx, id: &str, indicator: &Indicator, overall: &Domain
         description: &description,
         points: &points,
         target: indicator.target,
+        comparisons,
         percent: indicator.statistic == Statistic::Proportion,
         decimal_comma: ctx.lang == Lang::Sv,
     })
+}
+
+/// An indicator's comparison values as chart lines, one per label.
+fn comparison_lines(
+    values: &[crate::entities::comparison_value::Model],
+    indicator: &str,
+) -> Vec<ComparisonLine> {
+    let mut lines: std::collections::BTreeMap<&str, Vec<(i32, f64)>> = Default::default();
+    for c in values.iter().filter(|c| c.indicator_id == indicator) {
+        lines.entry(&c.label).or_default().push((c.period, c.value));
+    }
+    lines
+        .into_iter()
+        .map(|(label, values)| ComparisonLine {
+            label: label.to_owned(),
+            values,
+        })
+        .collect()
 }
 
 fn indicator_card(
@@ -281,6 +256,7 @@ fn indicator_card(
     indicator: &Indicator,
     waves: &[WaveIndicators],
     current: &WaveIndicators,
+    lines: &[ComparisonLine],
 ) -> Markup {
     let built = series::build(survey_id, indicator, waves, None);
     let empty = DomainSeries {
@@ -312,7 +288,7 @@ fn indicator_card(
                     @match latest {
                         Some(w) if w.estimate.is_some() => {
                             p class="value" {
-                                strong { (estimate_text(ctx.lang, indicator.statistic, w)) }
+                                strong { (wave_text(ctx.lang, indicator.statistic, w)) }
                                 " " span class="muted" { "n = " (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_default()) }
                                 @if unreliable(&w.flags) {
                                     " " span class="flag" { "⚠ " (ctx.t("osäker skattning", "uncertain estimate")) }
@@ -337,7 +313,7 @@ fn indicator_card(
                                 };
                                 (words) " " (c.from_period)
                                 " (" (difference_text(ctx.lang, indicator.statistic, c.difference)) ")"
-                                @if c.significant { " – " strong { (verdict_text(ctx, c.verdict)) } }
+                                @if c.significant { " – " strong { (verdict_text(ctx.lang, c.verdict)) } }
                             }
                             None => (ctx.t("ingen tidigare omgång att jämföra med", "no earlier wave to compare with")),
                         }
@@ -346,7 +322,7 @@ fn indicator_card(
                         p class="trend" {
                             (ctx.t("Trend", "Trend")) " " (t.waves) " " (ctx.t("omgångar", "waves")) ": "
                             (difference_text(ctx.lang, indicator.statistic, t.slope)) " " (ctx.t("per år", "per year"))
-                            " – " (verdict_text(ctx, t.verdict))
+                            " – " (verdict_text(ctx.lang, t.verdict))
                         }
                     }
                     @if let Some(target) = indicator.target {
@@ -362,10 +338,21 @@ fn indicator_card(
                             })
                         }
                     }
+                    @if let Some(w) = latest {
+                        @for line in lines {
+                            @if let (Some((year, value)), Ok(period), Some(lo), Some(hi)) = (crate::evaluate::compare::value_for(&line.values, w.period.parse().unwrap_or(0)), w.period.parse::<i32>(), w.ci_low, w.ci_high) {
+                                p class="comparison" {
+                                    (line.label) " " (year) ": " (value_with_unit(ctx.lang, indicator.statistic, value)) " – "
+                                    strong { (standing_text(ctx.lang, crate::evaluate::compare::standing(lo, hi, value, indicator.better))) }
+                                    @if year != period { " " span class="muted" { "(" (ctx.t("senaste jämförelsevärdet", "latest comparison value")) ")" } }
+                                }
+                            }
+                        }
+                    }
                     p class="muted" { (better) }
                 }
                 figure class="indicator-chart" {
-                    (series_chart(ctx, &id, indicator, overall))
+                    (series_chart(ctx, &id, indicator, overall, lines))
                     details {
                         summary { (ctx.t("Siffrorna i tabell", "The figures as a table")) }
                         div class="table-wrap" {
@@ -380,7 +367,7 @@ fn indicator_card(
                                     @for w in &overall.waves {
                                         tr {
                                             th scope="row" { (w.period) @if w.preliminary { " *" } }
-                                            td { (estimate_text(ctx.lang, indicator.statistic, w)) }
+                                            td { (wave_text(ctx.lang, indicator.statistic, w)) }
                                             td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
                                         }
                                     }
@@ -391,161 +378,5 @@ fn indicator_card(
                 }
             }
         }
-    }
-}
-
-/// One indicator: its series over the waves (chart and table with the changes), the chosen wave
-/// by each breakdown (interval bars and a table), what went into each wave, and downloads.
-async fn indicator_page(
-    ctx: PageCtx,
-    State(state): State<AppState>,
-    Path((survey_id, indicator_id)): Path<(String, String)>,
-    Query(pick): Query<Pick>,
-) -> Result<Markup, AppError> {
-    let loaded = state.surveys.get(&survey_id).ok_or(AppError::NotFound)?;
-    let survey = &loaded.survey;
-    let indicator = survey.indicator(&indicator_id).ok_or(AppError::NotFound)?;
-    let (waves, upto) = waves_until(&state, &survey.id, pick.wave.as_deref()).await?;
-    let shown: &[WaveIndicators] = &waves[..upto];
-    let title = indicator.title.get(ctx.lang);
-    let built = series::build(&survey.id, indicator, shown, None);
-    let statistic = indicator.statistic;
-    let percent = statistic == Statistic::Proportion;
-    let api = format!(
-        "/api/v1/surveys/{}/indicators/{}/series",
-        survey.id, indicator.id
-    );
-    Ok(layout(
-        &ctx,
-        title,
-        html! {
-            p { a href=(format!("/evaluate?survey={}", survey.id)) { (ctx.t("Tillbaka till översikten", "Back to the overview")) } }
-            h1 { (title) }
-            p class="muted" {
-                (survey.title.get(ctx.lang)) " · " (indicator.priority_area.title(ctx.lang)) " · "
-                (match indicator.better { Better::Lower => ctx.t("lägre är bättre", "lower is better"), Better::Higher => ctx.t("högre är bättre", "higher is better") })
-                @if let Some(t) = indicator.target {
-                    " · " (ctx.t("mål", "target")) " " (value_text(ctx.lang, statistic, t)) @if percent { "\u{a0}%" }
-                }
-            }
-            @if let Some(overall) = built.series.first() {
-                section aria-labelledby="series-h" {
-                    h2 id="series-h" { (ctx.t("Över tid", "Over time")) }
-                    div class="series-chart" { (series_chart(&ctx, "series", indicator, overall)) }
-                    @if let Some(t) = &overall.trend {
-                        p { (ctx.t("Trend över", "Trend over")) " " (t.waves) " " (ctx.t("stängda omgångar", "closed waves")) ": "
-                            (difference_text(ctx.lang, statistic, t.slope)) " " (ctx.t("per år", "per year"))
-                            " (" (format_p(ctx.lang, t.p)) ") – " strong { (verdict_text(&ctx, t.verdict)) } "." }
-                    } @else if let Some(note) = &overall.trend_note {
-                        p class="muted" { (ctx.t("Ingen trend:", "No trend:")) " " (note) }
-                    }
-                    div class="table-wrap" {
-                        table {
-                            caption { (ctx.t("Värde per omgång och förändring från omgången före", "Value per wave and change from the wave before")) }
-                            thead { tr {
-                                th scope="col" { (ctx.t("År", "Year")) }
-                                th scope="col" { (ctx.t("Omgång", "Wave")) }
-                                th scope="col" { (ctx.t("Värde (95 % intervall)", "Value (95 % interval)")) }
-                                th scope="col" { "n" }
-                                th scope="col" { (ctx.t("Förändring", "Change")) }
-                                th scope="col" { "p" }
-                            } }
-                            tbody {
-                                @for w in &overall.waves {
-                                    @let change = overall.changes.iter().find(|c| c.to == w.slug);
-                                    tr {
-                                        th scope="row" { (w.period) }
-                                        td { (w.slug) @if w.preliminary { " (" (ctx.t("preliminär", "preliminary")) ")" } }
-                                        td { (estimate_text(ctx.lang, statistic, w)) @if unreliable(&w.flags) { " ⚠" } }
-                                        td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
-                                        td { @if let Some(c) = change {
-                                            (difference_text(ctx.lang, statistic, c.difference))
-                                            @if c.significant { " – " (verdict_text(&ctx, c.verdict)) }
-                                        } }
-                                        td { @if let Some(c) = change { (format_p(ctx.lang, c.p).trim_start_matches("p = ")) } }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            @if let Some(current) = shown.last() {
-                section aria-labelledby="by-h" {
-                    h2 id="by-h" { (current.wave.period) " " (ctx.t("efter bakgrund", "by background")) }
-                    @for (b, q) in survey.background_questions().enumerate() {
-                        @let rows: Vec<&crate::evaluate::IndicatorEstimate> = current.estimates.iter()
-                            .filter(|e| e.indicator == indicator.id && e.domain.len() == 1 && e.domain.contains_key(&q.id)).collect();
-                        @if !rows.is_empty() {
-                            @let bars: Vec<Bar> = rows.iter().map(|e| Bar {
-                                label: e.domain.get(&q.id).and_then(|c| q.choice(c)).map(|c| c.label.get(ctx.lang).to_owned()).unwrap_or_default(),
-                                estimate: e.estimate, low: e.ci_low, high: e.ci_high, hollow: unreliable(&e.flags),
-                            }).collect();
-                            @let description = bars.iter().map(|b| format!("{}: {}", b.label, match (b.estimate, b.low, b.high) {
-                                (Some(v), Some(lo), Some(hi)) => format!("{} ({}–{})", value_text(ctx.lang, statistic, v), value_text(ctx.lang, statistic, lo), value_text(ctx.lang, statistic, hi)),
-                                (Some(v), _, _) => value_text(ctx.lang, statistic, v),
-                                _ => "..".into(),
-                            })).collect::<Vec<_>>().join("; ");
-                            h3 { (q.text.get(ctx.lang)) }
-                            figure class="by-chart" {
-                                (interval_bars(&format!("by-{b}"), q.text.get(ctx.lang), &description, &bars, percent, ctx.lang == Lang::Sv))
-                                figcaption class="muted" { (description) }
-                            }
-                        }
-                    }
-                }
-                section aria-labelledby="method-h" {
-                    h2 id="method-h" { (ctx.t("Underlag per omgång", "What went into each wave")) }
-                    div class="table-wrap" {
-                        table {
-                            thead { tr {
-                                th scope="col" { (ctx.t("Omgång", "Wave")) }
-                                th scope="col" { (ctx.t("Svar", "Responses")) }
-                                th scope="col" { (ctx.t("Opålitliga", "Unreliable")) }
-                                th scope="col" { (ctx.t("Utan kalibreringskod", "Without a calibration code")) }
-                                th scope="col" { (ctx.t("Kalibrering", "Calibration")) }
-                                th scope="col" { (ctx.t("Dolda celler", "Hidden cells")) }
-                            } }
-                            tbody {
-                                @for w in shown {
-                                    tr {
-                                        th scope="row" { (w.wave.slug) }
-                                        td { (ctx.lang.number(i128::from(w.wave.method.responses))) }
-                                        td { (w.wave.method.unreliable) }
-                                        td { (w.wave.method.uncalibrated) }
-                                        td { @if w.wave.method.calibration == "poststratify" { (ctx.t("efterstratifiering", "post-stratification")) } @else { (ctx.t("ingen", "none")) }
-                                             @if let Some(issue) = &w.wave.method.calibration_issue { " – " (issue.text_with(ctx.lang, Some(survey))) } }
-                                        td { (w.estimates.iter().filter(|e| e.indicator == indicator.id && e.flags.contains(&Flag::Suppressed)).count()) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            section aria-labelledby="download-h" {
-                h2 id="download-h" { (ctx.t("Ladda ner", "Download")) }
-                ul {
-                    li { a href=(format!("{api}?format=csv")) { (ctx.t("Serien som CSV", "The series as CSV")) } }
-                    li { a href=(api.clone()) { (ctx.t("Serien som JSON", "The series as JSON")) } }
-                    @if let Some(current) = shown.last() {
-                        li { a href=(format!("/api/v1/waves/{}/indicators?format=csv", current.wave.slug)) { (ctx.t("Alla indikatorer för", "Every indicator of")) " " (current.wave.slug) " (CSV)" } }
-                    }
-                }
-            }
-        },
-    ))
-}
-
-/// A p-value as people read it: "p < 0,001" or "p = 0,071".
-fn format_p(lang: Lang, p: f64) -> String {
-    let text = if p < 0.001 {
-        "p < 0.001".to_owned()
-    } else {
-        format!("p = {p:.3}")
-    };
-    match lang {
-        Lang::Sv => text.replace('.', ","),
-        Lang::En => text,
     }
 }

@@ -1,0 +1,123 @@
+//! Comparison values per indicator and year (see `entities::comparison_value`). Adding a value
+//! for a line and year that already has one replaces it; both are audit-logged.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::entities::comparison_value::{self, Column, Entity, Model};
+
+/// A value to store; `value` on the indicator's scale (a proportion as a fraction).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewComparison {
+    pub survey_id: String,
+    pub indicator_id: String,
+    pub label: String,
+    pub period: i32,
+    pub value: f64,
+    pub source: String,
+}
+
+/// The values of one indicator, by line and year.
+pub async fn for_indicator(
+    db: &impl ConnectionTrait,
+    survey_id: &str,
+    indicator_id: &str,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::SurveyId.eq(survey_id))
+        .filter(Column::IndicatorId.eq(indicator_id))
+        .order_by_asc(Column::Label)
+        .order_by_asc(Column::Period)
+        .all(db)
+        .await
+}
+
+/// The values of every indicator of a survey, by indicator, line and year.
+pub async fn for_survey(db: &impl ConnectionTrait, survey_id: &str) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::SurveyId.eq(survey_id))
+        .order_by_asc(Column::IndicatorId)
+        .order_by_asc(Column::Label)
+        .order_by_asc(Column::Period)
+        .all(db)
+        .await
+}
+
+/// Stores a value, replacing the line's value for that year if there is one.
+pub async fn put(
+    db: &sea_orm::DatabaseConnection,
+    new: &NewComparison,
+    actor: &str,
+) -> Result<(), DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let earlier = Entity::find()
+        .filter(Column::SurveyId.eq(&new.survey_id))
+        .filter(Column::IndicatorId.eq(&new.indicator_id))
+        .filter(Column::Label.eq(&new.label))
+        .filter(Column::Period.eq(new.period))
+        .one(&txn)
+        .await?;
+    if let Some(old) = &earlier {
+        Entity::delete_by_id(old.id.clone()).exec(&txn).await?;
+    }
+    Entity::insert(comparison_value::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        survey_id: Set(new.survey_id.clone()),
+        indicator_id: Set(new.indicator_id.clone()),
+        label: Set(new.label.clone()),
+        period: Set(new.period),
+        value: Set(new.value),
+        source: Set(new.source.clone()),
+        created_by: Set(actor.to_owned()),
+        created_at: Set(crate::util::now()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let replaced = earlier
+        .map(|o| format!(" (was {} from {})", o.value, o.source))
+        .unwrap_or_default();
+    crate::store::audit::record(
+        &txn,
+        actor,
+        "comparison.put",
+        &format!(
+            "{}/{} {} {}: {} from {}{replaced}",
+            new.survey_id, new.indicator_id, new.label, new.period, new.value, new.source
+        ),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Deletes a value of the indicator; false when there is none with that id.
+pub async fn delete(
+    db: &sea_orm::DatabaseConnection,
+    survey_id: &str,
+    indicator_id: &str,
+    id: &str,
+    actor: &str,
+) -> Result<bool, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let Some(old) = Entity::find_by_id(id.to_owned())
+        .filter(Column::SurveyId.eq(survey_id))
+        .filter(Column::IndicatorId.eq(indicator_id))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Entity::delete_by_id(old.id.clone()).exec(&txn).await?;
+    crate::store::audit::record(
+        &txn,
+        actor,
+        "comparison.delete",
+        &format!(
+            "{survey_id}/{indicator_id} {} {}: {} from {}",
+            old.label, old.period, old.value, old.source
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}

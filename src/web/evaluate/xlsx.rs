@@ -1,0 +1,376 @@
+//! An indicator as an Excel workbook (`…/download.xlsx`): the series, the chosen wave by every
+//! breakdown, the comparison values, and a notes sheet saying what the figures are and how they
+//! were made, so the file can be passed on without the page. Numbers are written as numbers
+//! (proportions as fractions shown in percent), suppressed cells as "..".
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::Pick;
+use super::indicator::{IndicatorData, breakdown_rows, breakdowns, domain_label, load};
+use crate::evaluate::compare::{ALPHA, POWER, detectable_change};
+use crate::evaluate::words::{amount_text, verdict_text};
+use crate::i18n::Lang;
+use crate::stats::Flag;
+use crate::survey::{Better, Statistic};
+use crate::web::views::PageCtx;
+use crate::web::{AppError, AppState};
+
+pub(super) async fn download(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Path((survey_id, indicator_id)): Path<(String, String)>,
+    Query(pick): Query<Pick>,
+) -> Result<Response, AppError> {
+    let data = load(&state, &survey_id, &indicator_id, pick.wave.as_deref()).await?;
+    let bytes = workbook(ctx.lang, &data)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the workbook: {e}")))?;
+    let name = format!(
+        "{}-{}{}.xlsx",
+        data.survey.id,
+        data.indicator.id,
+        data.current()
+            .map(|c| format!("-{}", c.wave.slug))
+            .unwrap_or_default()
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Formats shared by the sheets.
+struct Formats {
+    bold: Format,
+    value: Format,
+    wrap: Format,
+}
+
+fn flags_text(flags: &[Flag]) -> String {
+    flags
+        .iter()
+        .map(|f| {
+            serde_json::to_value(f)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn header_row(sheet: &mut Worksheet, f: &Formats, titles: &[&str]) -> Result<(), XlsxError> {
+    for (c, t) in titles.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *t, &f.bold)?;
+        sheet.set_column_width(c as u16, (t.chars().count() as f64 + 2.0).max(10.0))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// An optional number, or ".." when there is none.
+fn number(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match (v.filter(|v| v.is_finite()), format) {
+        (Some(v), Some(f)) => sheet.write_number_with_format(row, col, v, f)?,
+        (Some(v), None) => sheet.write_number(row, col, v)?,
+        (None, _) => sheet.write_string(row, col, "..")?,
+    };
+    Ok(())
+}
+
+pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let percent = data.indicator.statistic == Statistic::Proportion;
+    let f = Formats {
+        bold: Format::new().set_bold(),
+        value: Format::new().set_num_format(if percent { "0.0%" } else { "0.00" }),
+        wrap: Format::new().set_text_wrap(),
+    };
+    let value_format = Some(&f.value);
+    let mut book = Workbook::new();
+
+    // The series with the changes.
+    let mut series = Worksheet::new();
+    series.set_name(t("Serie", "Series"))?;
+    header_row(
+        &mut series,
+        &f,
+        &[
+            t("År", "Year"),
+            t("Omgång", "Wave"),
+            t("Preliminär", "Preliminary"),
+            "n",
+            t("Värde", "Value"),
+            t("Medelfel", "Standard error"),
+            t("Intervall, nedre", "Interval, low"),
+            t("Intervall, övre", "Interval, high"),
+            "df",
+            "deff",
+            t("Flaggor", "Flags"),
+            t("Förändring", "Change"),
+            t("Förändringens p", "p of the change"),
+            t("Bedömning", "Verdict"),
+        ],
+    )?;
+    if let Some(overall) = &data.overall {
+        for (i, w) in overall.waves.iter().enumerate() {
+            let r = i as u32 + 1;
+            series.write_string(r, 0, &w.period)?;
+            series.write_string(r, 1, &w.slug)?;
+            series.write_string(r, 2, if w.preliminary { t("ja", "yes") } else { "" })?;
+            number(&mut series, r, 3, w.n.map(|n| n as f64), None)?;
+            number(&mut series, r, 4, w.estimate, value_format)?;
+            number(&mut series, r, 5, w.se, value_format)?;
+            number(&mut series, r, 6, w.ci_low, value_format)?;
+            number(&mut series, r, 7, w.ci_high, value_format)?;
+            number(&mut series, r, 8, w.df.map(|d| d as f64), None)?;
+            number(&mut series, r, 9, w.deff, None)?;
+            series.write_string(r, 10, flags_text(&w.flags))?;
+            if let Some(c) = overall.changes.iter().find(|c| c.to == w.slug) {
+                series.write_number_with_format(r, 11, c.difference, &f.value)?;
+                series.write_number(r, 12, c.p)?;
+                series.write_string(r, 13, verdict_text(lang, c.verdict))?;
+            }
+        }
+    }
+    book.push_worksheet(series);
+
+    // The chosen wave by every breakdown.
+    let mut by = Worksheet::new();
+    by.set_name(t("Bakgrund", "Breakdowns"))?;
+    header_row(
+        &mut by,
+        &f,
+        &[
+            t("Omgång", "Wave"),
+            t("Uppdelning", "Breakdown"),
+            t("Grupp", "Group"),
+            "n",
+            t("Värde", "Value"),
+            t("Medelfel", "Standard error"),
+            t("Intervall, nedre", "Interval, low"),
+            t("Intervall, övre", "Interval, high"),
+            "df",
+            "deff",
+            t("Flaggor", "Flags"),
+        ],
+    )?;
+    by.set_column_width(1, 36)?;
+    by.set_column_width(2, 28)?;
+    if let Some(current) = data.current() {
+        let mut r = 1;
+        for (keys, title) in breakdowns(lang, data.survey) {
+            for e in breakdown_rows(current, &data.indicator.id, &keys) {
+                by.write_string(r, 0, &current.wave.slug)?;
+                by.write_string(r, 1, &title)?;
+                by.write_string(r, 2, domain_label(lang, data.survey, &keys, e))?;
+                number(&mut by, r, 3, e.n.map(|n| n as f64), None)?;
+                number(&mut by, r, 4, e.estimate, value_format)?;
+                number(&mut by, r, 5, e.se, value_format)?;
+                number(&mut by, r, 6, e.ci_low, value_format)?;
+                number(&mut by, r, 7, e.ci_high, value_format)?;
+                number(&mut by, r, 8, e.df.map(|d| d as f64), None)?;
+                number(&mut by, r, 9, e.deff, None)?;
+                by.write_string(r, 10, flags_text(&e.flags))?;
+                r += 1;
+            }
+        }
+    }
+    book.push_worksheet(by);
+
+    // Comparison values.
+    let mut cmp = Worksheet::new();
+    cmp.set_name(t("Jämförelser", "Comparisons"))?;
+    header_row(
+        &mut cmp,
+        &f,
+        &[
+            t("Jämförelse", "Comparison"),
+            t("År", "Year"),
+            t("Värde", "Value"),
+            t("Källa", "Source"),
+            t("Inmatat av", "Entered by"),
+        ],
+    )?;
+    cmp.set_column_width(3, 50)?;
+    for (i, c) in data.comparisons.iter().enumerate() {
+        let r = i as u32 + 1;
+        cmp.write_string(r, 0, &c.label)?;
+        cmp.write_number(r, 1, f64::from(c.period))?;
+        cmp.write_number_with_format(r, 2, c.value, &f.value)?;
+        cmp.write_string(r, 3, &c.source)?;
+        cmp.write_string(r, 4, &c.created_by)?;
+    }
+    book.push_worksheet(cmp);
+
+    // Notes.
+    let mut notes = Worksheet::new();
+    notes.set_name(t("Noter", "Notes"))?;
+    notes.set_column_width(0, 28)?;
+    notes.set_column_width(1, 100)?;
+    let k = data.survey.min_cell_size;
+    let mut lines: Vec<(String, String)> = vec![
+        (t("Indikator", "Indicator").into(), data.indicator.title.get(lang).into()),
+        (t("Id", "Id").into(), format!("{}/{}", data.survey.id, data.indicator.id)),
+        (t("Enkät", "Survey").into(), data.survey.title.get(lang).into()),
+        (t("Prioriterat område", "Priority area").into(), data.indicator.priority_area.title(lang).into()),
+        (
+            t("Riktning", "Direction").into(),
+            match data.indicator.better {
+                Better::Lower => t("lägre är bättre", "lower is better"),
+                Better::Higher => t("högre är bättre", "higher is better"),
+            }
+            .into(),
+        ),
+        (
+            t("Mål", "Target").into(),
+            data.indicator
+                .target
+                .map(|v| if percent { format!("{:.1} %", v * 100.0) } else { format!("{v}") })
+                .unwrap_or_else(|| "–".into()),
+        ),
+        (
+            t("Skattning", "Estimation").into(),
+            t(
+                "Designbaserad skattning som i R:s survey-paket: varje omgångs svar (utom dem som bedömts opålitliga), med omgångens design (skolor som strata och klasser som kluster i skolenkäter) och, när befolkningstal finns, efterstratifiering till dem.",
+                "Design-based estimation as in R's survey package: each wave's responses (less those judged unreliable), with the wave's design (schools as strata and classes as clusters in school surveys) and, where population totals exist, post-stratification to them.",
+            )
+            .into(),
+        ),
+        (
+            t("Intervall", "Intervals").into(),
+            t(
+                "95 % konfidensintervall; för andelar logit-intervall, för medelvärden t-fördelning med designens frihetsgrader. En andel på 0 eller 1 får Korn–Graubards intervall.",
+                "95 % confidence intervals; logit intervals for proportions, t with the design's degrees of freedom for means. A proportion of 0 or 1 gets the Korn–Graubard interval.",
+            )
+            .into(),
+        ),
+        (
+            t("Förändringar", "Changes").into(),
+            t(
+                "Skillnaden mellan två omgångar testas med deras medelfel (oberoende urval); signifikant vid p < 0,05. Trenden är en viktad linjär regression över stängda omgångar (minst tre).",
+                "The difference between two waves is tested with their standard errors (independent samples); significant at p < 0.05. The trend is a weighted linear regression over closed waves (three or more).",
+            )
+            .into(),
+        ),
+        (
+            t("Minsta upptäckbara förändring", "Smallest detectable change").into(),
+            format!(
+                "{} {ALPHA}, {} {POWER}: {}",
+                t(
+                    "(z för 1 − α/2 plus z för styrkan) · √2 · medelfel; α =",
+                    "(z of 1 − α/2 plus z of the power) · √2 · standard error; α ="
+                ),
+                t("styrka", "power"),
+                t(
+                    "den minsta förändring till nästa omgång, lika stor, som ett test upptäcker med den sannolikheten.",
+                    "the smallest change to a next wave of the same size that a test detects with that probability."
+                )
+            ),
+        ),
+        (
+            t("Röjandeskydd", "Disclosure control").into(),
+            match lang {
+                Lang::Sv => format!("Celler med färre än {k} svarande visas inte (\"..\"), inte heller celler som skulle låta någon räkna ut en dold cell."),
+                Lang::En => format!("Cells with fewer than {k} respondents are not shown (\"..\"), nor cells from which a hidden one could be worked out."),
+            },
+        ),
+        (
+            t("Flaggor", "Flags").into(),
+            t(
+                "boundary: andelen är 0 eller 1; low_effective_n: effektivt urval under 30; low_df: färre än 8 frihetsgrader; wide_interval: intervallet bredare än 30 procentenheter; wide_relative_interval: intervallet bredare än 130 % av värdet; suppressed: dold.",
+                "boundary: the proportion is 0 or 1; low_effective_n: effective sample size under 30; low_df: fewer than 8 degrees of freedom; wide_interval: interval wider than 30 percentage points; wide_relative_interval: interval wider than 130 % of the value; suppressed: hidden.",
+            )
+            .into(),
+        ),
+        (
+            t("Jämförelser", "Comparisons").into(),
+            t(
+                "Bättre eller sämre bara när jämförelsevärdet ligger utanför kommunens 95-procentiga intervall, annars likartat. Jämförelsevärdena och deras källor är inmatade av utvärderare.",
+                "Better or worse only when the comparison value lies outside the municipality's 95 % interval, otherwise similar. Comparison values and their sources are entered by evaluators.",
+            )
+            .into(),
+        ),
+    ];
+    for w in &data.waves {
+        let m = &w.wave.method;
+        let se = data
+            .overall
+            .as_ref()
+            .and_then(|o| o.waves.iter().find(|s| s.slug == w.wave.slug))
+            .and_then(|s| s.se);
+        let detectable = se
+            .map(|se| {
+                format!(
+                    "; {} {}",
+                    t(
+                        "minsta upptäckbara förändring",
+                        "smallest detectable change"
+                    ),
+                    amount_text(lang, data.indicator.statistic, detectable_change(se))
+                )
+            })
+            .unwrap_or_default();
+        lines.push((
+            format!("{} {}", t("Omgång", "Wave"), w.wave.slug),
+            match lang {
+                Lang::Sv => format!(
+                    "{} ({}): {} svar, {} utelämnade som opålitliga, {} utan kalibreringskod; kalibrering: {}; beräknad {}{}{}",
+                    w.wave.period,
+                    if w.wave.preliminary { "preliminär" } else { "stängd" },
+                    m.responses,
+                    m.unreliable,
+                    m.uncalibrated,
+                    if m.calibration == "poststratify" { "efterstratifiering" } else { "ingen" },
+                    w.wave.computed_at,
+                    m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
+                    detectable,
+                ),
+                Lang::En => format!(
+                    "{} ({}): {} responses, {} left out as unreliable, {} without a calibration code; calibration: {}; computed {}{}{}",
+                    w.wave.period,
+                    if w.wave.preliminary { "preliminary" } else { "closed" },
+                    m.responses,
+                    m.unreliable,
+                    m.uncalibrated,
+                    if m.calibration == "poststratify" { "post-stratification" } else { "none" },
+                    w.wave.computed_at,
+                    m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
+                    detectable,
+                ),
+            },
+        ));
+    }
+    lines.push((
+        t("Skapad", "Made").into(),
+        format!(
+            "{} {}",
+            crate::evaluate::rfc3339(crate::util::now()),
+            t("av trygg", "by trygg")
+        ),
+    ));
+    for (i, (key, text)) in lines.iter().enumerate() {
+        notes.write_string_with_format(i as u32, 0, key, &f.bold)?;
+        notes.write_string_with_format(i as u32, 1, text, &f.wrap)?;
+    }
+    book.push_worksheet(notes);
+    book.save_to_buffer()
+}
