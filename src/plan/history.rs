@@ -247,7 +247,8 @@ mod tests {
             .in_year(2024);
         let json = serde_json::to_string(&[&change]).expect("json");
         let back: Vec<Change> = serde_json::from_str(&json).expect("read");
-        assert_eq!(back, [change.clone()]);
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0], change);
         assert_eq!(change.detail(), "Trygghetsvandringar 2024 planned: – → 4");
     }
 }

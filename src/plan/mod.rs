@@ -485,22 +485,33 @@ impl InterventionForm {
     /// Start and end year; a citizen promise runs two years.
     fn period(&self, p: &mut FormProblems, citizen_promise: bool) -> (i32, i32) {
         let range = format!("{}–{}", number::FIRST_YEAR, number::LAST_YEAR);
-        let start = number::parse_year(&self.start_year);
-        if start.is_none() {
-            p.add(
-                "start_year",
-                format!("Startåret ska vara ett årtal från {range}, t.ex. 2025."),
-                format!("The start year must be a year from {range}, e.g. 2025."),
-            );
-        }
-        let end = number::parse_year(&self.end_year);
-        if end.is_none() {
-            p.add(
-                "end_year",
-                format!("Slutåret ska vara ett årtal från {range}, t.ex. 2026."),
-                format!("The end year must be a year from {range}, e.g. 2026."),
-            );
-        }
+        let mut year = |field: &str, text: &str, (sv, en): (&str, &str), example: i32| {
+            let parsed = number::parse_year(text);
+            match (parsed, text.trim().is_empty()) {
+                (Some(_), _) => {}
+                (None, true) => p.add(
+                    field,
+                    format!("Fyll i {}, t.ex. {example}.", sv.to_lowercase()),
+                    format!("Enter the {}, e.g. {example}.", en.to_lowercase()),
+                ),
+                (None, false) => p.add(
+                    field,
+                    format!("{sv} ska vara ett årtal från {range}, t.ex. {example}."),
+                    format!(
+                        "The {} must be a year from {range}, e.g. {example}.",
+                        en.to_lowercase()
+                    ),
+                ),
+            }
+            parsed
+        };
+        let start = year(
+            "start_year",
+            &self.start_year,
+            ("Startåret", "Start year"),
+            2025,
+        );
+        let end = year("end_year", &self.end_year, ("Slutåret", "End year"), 2026);
         let (Some(start), Some(end)) = (start, end) else {
             return (0, 0);
         };

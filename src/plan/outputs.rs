@@ -161,9 +161,12 @@ pub fn changes(old: Option<&Output>, new: &Output) -> Vec<Change> {
     let empty = Output::default();
     let before = old.unwrap_or(&empty);
     let fields = |o: &Output| vec![("name", o.name.clone()), ("unit", o.unit.clone())];
+    let named = |list: Vec<Change>| -> Vec<Change> {
+        list.into_iter().map(|c| c.about(&new.name)).collect()
+    };
     let mut out = match old {
-        Some(_) => history::diff(&fields(before), &fields(new)),
-        None => history::created(&fields(new)),
+        Some(_) => named(history::diff(&fields(before), &fields(new))),
+        None => named(history::created(&fields(new))),
     };
     let years: std::collections::BTreeSet<i32> = before
         .values
@@ -192,7 +195,7 @@ pub fn changes(old: Option<&Output>, new: &Output) -> Vec<Change> {
 
 /// Everything a removed measure held, for the history.
 pub fn removed(old: &Output) -> Vec<Change> {
-    let mut out = vec![Change::new("name", Some(old.name.clone()), None)];
+    let mut out = vec![Change::new("name", Some(old.name.clone()), None).about(&old.name)];
     for (&year, v) in &old.values {
         for (field, x) in [("planned", v.planned), ("actual", v.actual)] {
             if let Some(x) = x {
@@ -285,6 +288,11 @@ mod tests {
         let changes = changes(Some(&old), &new);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].detail(), "Vandringar 2024 actual: – → 9");
+        assert!(
+            super::changes(None, &new)
+                .iter()
+                .all(|c| c.subject.as_deref() == Some("Vandringar"))
+        );
         assert_eq!(removed(&new).len(), 3);
     }
 }

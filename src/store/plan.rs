@@ -5,10 +5,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use sea_orm::ActiveModelBehavior;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, Set,
+    EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, Set,
 };
 
 use crate::entities::{
@@ -104,21 +105,34 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Intervent
         .and_then(InterventionRow::from_model))
 }
 
+/// The rows of a part of the plan that belong to one intervention (or to all), by intervention
+/// and then `order`.
+async fn of_intervention<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    intervention: Option<i64>,
+    intervention_column: E::Column,
+    order: E::Column,
+) -> Result<Vec<E::Model>, DbErr> {
+    let mut query = E::find();
+    if let Some(id) = intervention {
+        query = query.filter(intervention_column.eq(id));
+    }
+    query
+        .order_by_asc(intervention_column)
+        .order_by_asc(order)
+        .all(db)
+        .await
+}
+
 /// The output measures of one intervention (or of all, for the export), in the order they were
 /// added, each with its values.
 pub async fn outputs(
     db: &impl ConnectionTrait,
     intervention: Option<i64>,
 ) -> Result<Vec<OutputRow>, DbErr> {
-    let mut query = plan_output::Entity::find();
-    if let Some(id) = intervention {
-        query = query.filter(plan_output::Column::InterventionId.eq(id));
-    }
-    let rows = query
-        .order_by_asc(plan_output::Column::InterventionId)
-        .order_by_asc(plan_output::Column::Id)
-        .all(db)
-        .await?;
+    use plan_output::Column as C;
+    let rows =
+        of_intervention::<plan_output::Entity>(db, intervention, C::InterventionId, C::Id).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut values: HashMap<i64, BTreeMap<i32, YearValues>> = HashMap::new();
     for chunk in ids.chunks(500) {
@@ -156,15 +170,10 @@ pub async fn links(
     catalog: &SurveyCatalog,
     intervention: Option<i64>,
 ) -> Result<Vec<LinkRow>, DbErr> {
-    let mut query = plan_indicator::Entity::find();
-    if let Some(id) = intervention {
-        query = query.filter(plan_indicator::Column::InterventionId.eq(id));
-    }
-    let rows = query
-        .order_by_asc(plan_indicator::Column::InterventionId)
-        .order_by_asc(plan_indicator::Column::Id)
-        .all(db)
-        .await?;
+    use plan_indicator::Column as C;
+    let rows =
+        of_intervention::<plan_indicator::Entity>(db, intervention, C::InterventionId, C::Id)
+            .await?;
     let slugs: HashMap<String, String> = wave::Entity::find()
         .all(db)
         .await?
@@ -190,15 +199,8 @@ pub async fn follow_ups(
     db: &impl ConnectionTrait,
     intervention: Option<i64>,
 ) -> Result<Vec<plan_follow_up::Model>, DbErr> {
-    let mut query = plan_follow_up::Entity::find();
-    if let Some(id) = intervention {
-        query = query.filter(plan_follow_up::Column::InterventionId.eq(id));
-    }
-    query
-        .order_by_asc(plan_follow_up::Column::InterventionId)
-        .order_by_asc(plan_follow_up::Column::Year)
-        .all(db)
-        .await
+    use plan_follow_up::Column as C;
+    of_intervention::<plan_follow_up::Entity>(db, intervention, C::InterventionId, C::Year).await
 }
 
 /// An intervention's history, the newest change first.
@@ -262,14 +264,30 @@ async fn log(
     Ok(())
 }
 
-/// Marks an intervention as changed now (a change to its measures, links or notes).
-async fn touch(txn: &DatabaseTransaction, id: i64) -> Result<(), DbErr> {
+/// Ends a change to an intervention's measures, links or notes: marks the intervention as
+/// changed now, writes the history and commits.
+async fn finish(
+    txn: DatabaseTransaction,
+    actor: &str,
+    row: &InterventionRow,
+    action: Action,
+    changes: &[Change],
+) -> Result<(), DbErr> {
     plan_intervention::Entity::update_many()
         .col_expr(plan_intervention::Column::UpdatedAt, Expr::value(now()))
-        .filter(plan_intervention::Column::Id.eq(id))
-        .exec(txn)
+        .filter(plan_intervention::Column::Id.eq(row.id))
+        .exec(&txn)
         .await?;
-    Ok(())
+    log(
+        &txn,
+        actor,
+        row.id,
+        &row.intervention.title,
+        action,
+        changes,
+    )
+    .await?;
+    txn.commit().await
 }
 
 fn values_of(i: &Intervention) -> plan_intervention::ActiveModel {
@@ -387,6 +405,38 @@ async fn write_values(
     Ok(())
 }
 
+/// Writes a part of intervention `owner` (an output measure, an indicator link): changes the
+/// existing one `part` (nothing when `changes` is empty: `None`), or adds it, made now.
+/// `columns` are the part's id, owner and creation time. The part's id.
+async fn write_part<A>(
+    txn: &DatabaseTransaction,
+    mut row: A,
+    (part, owner): (Option<i64>, i64),
+    [id, owner_column, created]: [<A::Entity as EntityTrait>::Column; 3],
+    changes: &[Change],
+) -> Result<Option<i64>, DbErr>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    if let Some(part) = part {
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        row.set(id, part.into());
+        row.update(txn).await?;
+        return Ok(Some(part));
+    }
+    row.set(owner_column, owner.into());
+    row.set(created, now().into());
+    match row.insert(txn).await?.get(id) {
+        sea_orm::Value::BigInt(Some(new)) => Ok(Some(new)),
+        other => Err(DbErr::Custom(format!(
+            "a new part of the plan has no id: {other:?}"
+        ))),
+    }
+}
+
 /// The output measure `output_id` of intervention `id`, inside a write transaction.
 async fn current_output(
     txn: &DatabaseTransaction,
@@ -411,39 +461,28 @@ pub async fn save_output(
 ) -> Result<i64, PlanError> {
     let txn = crate::db::begin_write(db).await?;
     let intervention = current(&txn, id).await?;
-    let (output_id, action, changes) = match output_id {
-        Some(output_id) => {
-            let old = current_output(&txn, id, output_id).await?;
-            let changes = outputs::changes(Some(&old), output);
-            if changes.is_empty() {
-                return Ok(output_id);
-            }
-            plan_output::Entity::update_many()
-                .col_expr(plan_output::Column::Name, Expr::value(output.name.clone()))
-                .col_expr(plan_output::Column::Unit, Expr::value(output.unit.clone()))
-                .filter(plan_output::Column::Id.eq(output_id))
-                .exec(&txn)
-                .await?;
-            (output_id, Action::OutputUpdate, changes)
-        }
-        None => {
-            let row = plan_output::ActiveModel {
-                intervention_id: Set(id),
-                name: Set(output.name.clone()),
-                unit: Set(output.unit.clone()),
-                created_at: Set(now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            (row.id, Action::OutputCreate, outputs::changes(None, output))
-        }
+    let row = plan_output::ActiveModel {
+        name: Set(output.name.clone()),
+        unit: Set(output.unit.clone()),
+        ..Default::default()
     };
+    let old = match output_id {
+        Some(output_id) => Some(current_output(&txn, id, output_id).await?),
+        None => None,
+    };
+    let changes = outputs::changes(old.as_ref(), output);
+    use plan_output::Column as C;
+    let columns = [C::Id, C::InterventionId, C::CreatedAt];
+    let Some(written) = write_part(&txn, row, (output_id, id), columns, &changes).await? else {
+        return Ok(output_id.unwrap_or_default());
+    };
+    let action = match old {
+        Some(_) => Action::OutputUpdate,
+        None => Action::OutputCreate,
+    };
+    let output_id = written;
     write_values(&txn, output_id, &output.values).await?;
-    touch(&txn, id).await?;
-    let title = &intervention.intervention.title;
-    log(&txn, actor, id, title, action, &changes).await?;
-    txn.commit().await?;
+    finish(txn, actor, &intervention, action, &changes).await?;
     Ok(output_id)
 }
 
@@ -460,18 +499,14 @@ pub async fn delete_output(
         .filter(plan_output::Column::Id.eq(output_id))
         .exec(&txn)
         .await?;
-    touch(&txn, id).await?;
-    let title = &intervention.intervention.title;
-    log(
-        &txn,
+    finish(
+        txn,
         actor,
-        id,
-        title,
+        &intervention,
         Action::OutputDelete,
         &outputs::removed(&old),
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -495,54 +530,34 @@ pub async fn save_link(
     }) {
         return Err(PlanError::Duplicate);
     }
-    let (link_id, action, changes) = match link_id {
-        Some(link_id) => {
-            let old = existing
+    let row = plan_indicator::ActiveModel {
+        survey_id: Set(link.survey_id.clone()),
+        indicator_id: Set(link.indicator_id.clone()),
+        baseline_wave_id: Set(link.baseline_wave_id.clone()),
+        target: Set(link.target),
+        ..Default::default()
+    };
+    let old = match link_id {
+        Some(link_id) => Some(
+            existing
                 .iter()
                 .find(|l| l.id == link_id)
-                .ok_or(PlanError::NotFound)?;
-            let changes = links::changes(Some(&old.link), link);
-            if changes.is_empty() {
-                return Ok(link_id);
-            }
-            plan_indicator::Entity::update_many()
-                .col_expr(
-                    plan_indicator::Column::SurveyId,
-                    Expr::value(link.survey_id.clone()),
-                )
-                .col_expr(
-                    plan_indicator::Column::IndicatorId,
-                    Expr::value(link.indicator_id.clone()),
-                )
-                .col_expr(
-                    plan_indicator::Column::BaselineWaveId,
-                    Expr::value(link.baseline_wave_id.clone()),
-                )
-                .col_expr(plan_indicator::Column::Target, Expr::value(link.target))
-                .filter(plan_indicator::Column::Id.eq(link_id))
-                .exec(&txn)
-                .await?;
-            (link_id, Action::IndicatorUpdate, changes)
-        }
-        None => {
-            let row = plan_indicator::ActiveModel {
-                intervention_id: Set(id),
-                survey_id: Set(link.survey_id.clone()),
-                indicator_id: Set(link.indicator_id.clone()),
-                baseline_wave_id: Set(link.baseline_wave_id.clone()),
-                target: Set(link.target),
-                created_at: Set(now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            (row.id, Action::IndicatorLink, links::changes(None, link))
-        }
+                .ok_or(PlanError::NotFound)?,
+        ),
+        None => None,
     };
-    touch(&txn, id).await?;
-    let title = &intervention.intervention.title;
-    log(&txn, actor, id, title, action, &changes).await?;
-    txn.commit().await?;
+    let changes = links::changes(old.map(|o| &o.link), link);
+    use plan_indicator::Column as C;
+    let columns = [C::Id, C::InterventionId, C::CreatedAt];
+    let Some(written) = write_part(&txn, row, (link_id, id), columns, &changes).await? else {
+        return Ok(link_id.unwrap_or_default());
+    };
+    let action = match old {
+        Some(_) => Action::IndicatorUpdate,
+        None => Action::IndicatorLink,
+    };
+    let link_id = written;
+    finish(txn, actor, &intervention, action, &changes).await?;
     Ok(link_id)
 }
 
@@ -564,18 +579,14 @@ pub async fn delete_link(
         .filter(plan_indicator::Column::Id.eq(link_id))
         .exec(&txn)
         .await?;
-    touch(&txn, id).await?;
-    let title = &intervention.intervention.title;
-    log(
-        &txn,
+    finish(
+        txn,
         actor,
-        id,
-        title,
+        &intervention,
         Action::IndicatorUnlink,
         &links::removed(&old.link),
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -617,10 +628,7 @@ pub async fn save_follow_up(
         .insert(&txn)
         .await?;
     }
-    touch(&txn, id).await?;
-    let title = &intervention.intervention.title;
-    log(&txn, actor, id, title, Action::FollowUp, &[change]).await?;
-    txn.commit().await?;
+    finish(txn, actor, &intervention, Action::FollowUp, &[change]).await?;
     Ok(true)
 }
 

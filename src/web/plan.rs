@@ -85,6 +85,15 @@ fn number_in(text: &str) -> Result<i64, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// The item of `items` whose id the path names, or 404.
+fn pick<T>(items: Vec<T>, wanted: &str, id_of: fn(&T) -> i64) -> Result<T, AppError> {
+    let wanted = number_in(wanted)?;
+    items
+        .into_iter()
+        .find(|item| id_of(item) == wanted)
+        .ok_or(AppError::NotFound)
+}
+
 async fn intervention(state: &AppState, id: &str) -> Result<InterventionRow, AppError> {
     store::find(&state.db, number_in(id)?)
         .await?
@@ -145,6 +154,7 @@ async fn show(
     let links = link_views(&ctx, &state, row.id).await?;
     let follow_ups = store::follow_ups(&state.db, Some(row.id)).await?;
     let history = store::history(&state.db, row.id).await?;
+    let names = indicator_names(&ctx, &state);
     let notice = q.done.as_deref().and_then(|d| view::notice(&ctx, d));
     Ok(view::intervention(
         &ctx,
@@ -154,9 +164,26 @@ async fn show(
             links: &links,
             follow_ups: &follow_ups,
             history: &history,
+            names: &names,
             notice,
         },
     ))
+}
+
+/// Every loaded indicator's title by `survey/indicator`.
+fn indicator_names(ctx: &PageCtx, state: &AppState) -> HashMap<String, String> {
+    state
+        .surveys
+        .iter()
+        .flat_map(|l| {
+            l.survey.indicators.iter().map(|i| {
+                (
+                    crate::plan::links::indicator_key(&l.survey.id, &i.id),
+                    i.title.get(ctx.lang).to_owned(),
+                )
+            })
+        })
+        .collect()
 }
 
 /// The intervention's indicator links with their titles, and for evaluators and admins the
@@ -165,6 +192,7 @@ async fn show(
 async fn link_views(ctx: &PageCtx, state: &AppState, id: i64) -> Result<Vec<LinkView>, AppError> {
     let rows = store::links(&state.db, &state.surveys, Some(id)).await?;
     let waves = crate::store::waves::list(&state.db).await?;
+    let mut results: HashMap<String, Vec<crate::evaluate::WaveIndicators>> = HashMap::new();
     let mut out = Vec::new();
     for row in rows {
         let link = &row.link;
@@ -179,6 +207,7 @@ async fn link_views(ctx: &PageCtx, state: &AppState, id: i64) -> Result<Vec<Link
                 .map(|w| w.period),
             baseline_value: None,
             latest: None,
+            target_status: None,
             target: link.target.map(|t| {
                 let text = target_text(link.statistic, t);
                 match ctx.lang {
@@ -189,10 +218,26 @@ async fn link_views(ctx: &PageCtx, state: &AppState, id: i64) -> Result<Vec<Link
             row: row.clone(),
         };
         if let (Some(indicator), true) = (indicator, view::can_edit(ctx)) {
-            let waves =
-                crate::evaluate::areas::survey_waves(&state.db, &state.surveys, &link.survey_id)
-                    .await?;
-            let series = crate::evaluate::series::build(&link.survey_id, indicator, &waves, None);
+            // Each survey's stored results are read once for all its links.
+            if !results.contains_key(&link.survey_id) {
+                let read = crate::evaluate::areas::survey_waves(
+                    &state.db,
+                    &state.surveys,
+                    &link.survey_id,
+                )
+                .await?;
+                results.insert(link.survey_id.clone(), read);
+            }
+            let waves = results
+                .get(&link.survey_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            // The indicator with the plan's target, so that the series judges that target.
+            let judged = crate::survey::Indicator {
+                target: link.target,
+                ..indicator.clone()
+            };
+            let series = crate::evaluate::series::build(&link.survey_id, &judged, waves, None);
             if let Some(overall) = series.series.first() {
                 let text = |w: &crate::evaluate::series::SeriesWave| {
                     super::evaluate::estimate_text(ctx.lang, indicator.statistic, w)
@@ -207,6 +252,7 @@ async fn link_views(ctx: &PageCtx, state: &AppState, id: i64) -> Result<Vec<Link
                     .last()
                     .filter(|w| w.slug != link.baseline_slug)
                     .map(|w| (w.period.clone(), text(w)));
+                view.target_status = overall.target_status;
             }
         }
         out.push(view);
@@ -317,12 +363,8 @@ async fn output_of(
     row: &InterventionRow,
     output: &str,
 ) -> Result<store::OutputRow, AppError> {
-    let output = number_in(output)?;
-    store::outputs(&state.db, Some(row.id))
-        .await?
-        .into_iter()
-        .find(|o| o.id == output)
-        .ok_or(AppError::NotFound)
+    let all = store::outputs(&state.db, Some(row.id)).await?;
+    pick(all, output, |o| o.id)
 }
 
 async fn edit_output(
@@ -447,12 +489,8 @@ async fn link_of(
     row: &InterventionRow,
     link: &str,
 ) -> Result<store::LinkRow, AppError> {
-    let link = number_in(link)?;
-    store::links(&state.db, &state.surveys, Some(row.id))
-        .await?
-        .into_iter()
-        .find(|l| l.id == link)
-        .ok_or(AppError::NotFound)
+    let all = store::links(&state.db, &state.surveys, Some(row.id)).await?;
+    pick(all, link, |l| l.id)
 }
 
 async fn edit_link(

@@ -6,6 +6,7 @@ use trygg::accounts::Role;
 
 use crate::axe::assert_no_violations;
 use crate::browser::{Browser, app_and_browser, keys, sign_in_as, tab_until};
+use crate::helpers::TestApp;
 use crate::indicators::run;
 
 /// Presses Tab until `css` has the focus, or fails with where the focus went.
@@ -21,20 +22,23 @@ async fn submit(browser: &Browser) {
     browser.navigate_by(button.click()).await;
 }
 
+/// The app (with the demo's data when `demo`) and a browser signed in as an evaluator, on the
+/// plan's overview; `None` when browser tests are skipped.
+async fn evaluator_on_the_plan(demo: bool) -> Option<(TestApp, Browser)> {
+    let (app, browser) = app_and_browser().await?;
+    if demo {
+        run(&app.database_url, &["demo"]);
+    }
+    let (email, path) = ("analys@kommun.example", "/evaluate/plan");
+    sign_in_as(&browser, &app, email, Role::Evaluator, path).await;
+    Some((app, browser))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plan_pages_break_no_wcag_rule() {
-    let Some((app, browser)) = app_and_browser().await else {
+    let Some((app, browser)) = evaluator_on_the_plan(true).await else {
         return;
     };
-    run(&app.database_url, &["demo"]);
-    sign_in_as(
-        &browser,
-        &app,
-        "analys@kommun.example",
-        Role::Evaluator,
-        "/evaluate/plan",
-    )
-    .await;
     let rows = trygg::store::plan::list(&app.db).await.expect("plan");
     let promise = rows
         .iter()
@@ -83,18 +87,9 @@ async fn the_plan_pages_break_no_wcag_rule() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_intervention_is_created_with_the_keyboard_alone() {
-    let Some((app, browser)) = app_and_browser().await else {
+    let Some((app, browser)) = evaluator_on_the_plan(false).await else {
         return;
     };
-    sign_in_as(
-        &browser,
-        &app,
-        "analys@kommun.example",
-        Role::Evaluator,
-        "/evaluate/plan",
-    )
-    .await;
-    browser.goto(&app.url("/evaluate/plan")).await;
     focus(&browser, "main a[href='/evaluate/plan/new']", 15).await;
     browser.navigate_by(browser.press_keys(keys::ENTER)).await;
     assert!(browser.current_url().await.ends_with("/evaluate/plan/new"));

@@ -1,6 +1,8 @@
 //! Markup of the action plan's read pages: the plan by priority area (`/evaluate/plan`) and one
 //! intervention with its output measures, indicators, follow-up notes and change history.
 
+use std::collections::HashMap;
+
 use chrono::DateTime;
 use maud::{Markup, html};
 
@@ -9,7 +11,8 @@ use crate::accounts::Role;
 use crate::entities::plan_follow_up;
 use crate::plan::history::{field_label, value_text};
 use crate::plan::number::localized;
-use crate::plan::{Intervention, Status};
+use crate::plan::{Action, Change, Intervention, Status};
+use crate::stats::trend::TargetStatus;
 use crate::store::plan::{HistoryEntry, InterventionRow, LinkRow, OutputRow};
 use crate::survey::PriorityArea;
 
@@ -232,6 +235,19 @@ pub struct LinkView {
     pub latest: Option<(String, String)>,
     /// The target in words (`15 %`).
     pub target: Option<String>,
+    /// Whether the latest closed wave meets the target (evaluators and admins only).
+    pub target_status: Option<TargetStatus>,
+}
+
+fn target_words(ctx: &PageCtx, status: TargetStatus) -> &'static str {
+    match status {
+        TargetStatus::Met => ctx.t("nått", "met"),
+        TargetStatus::NotMet => ctx.t("inte nått", "not met"),
+        TargetStatus::Inconclusive => ctx.t(
+            "oklart (målet ligger inom intervallet)",
+            "inconclusive (the target lies within the interval)",
+        ),
+    }
 }
 
 /// Everything the intervention page shows.
@@ -241,6 +257,8 @@ pub struct InterventionPage<'a> {
     pub links: &'a [LinkView],
     pub follow_ups: &'a [plan_follow_up::Model],
     pub history: &'a [HistoryEntry],
+    /// Titles of indicators by `survey/indicator`, for the history.
+    pub names: &'a HashMap<String, String>,
     pub notice: Option<&'a str>,
 }
 
@@ -261,7 +279,7 @@ pub fn intervention(ctx: &PageCtx, page: &InterventionPage) -> Markup {
                 @if i.citizen_promise { " " (promise_badge(ctx)) }
             }
             @if edit { p { a href=(format!("{base}/edit")) { (ctx.t("Ändra insatsen", "Edit the intervention")) } } }
-            dl class="facts" {
+            dl class="facts plan-facts" {
                 dt { (ctx.t("Prioriterat område", "Priority area")) } dd { (i.priority_area.title(ctx.lang)) }
                 dt { (ctx.t("Period", "Period")) } dd {
                     (period_text(i))
@@ -290,7 +308,7 @@ pub fn intervention(ctx: &PageCtx, page: &InterventionPage) -> Markup {
             (outputs_section(ctx, page, &base, edit))
             (links_section(ctx, page, &base, edit))
             (follow_up_section(ctx, page, &base, edit))
-            (history_section(ctx, page.history))
+            (history_section(ctx, page.history, page.names))
         },
     )
 }
@@ -380,6 +398,7 @@ fn links_section(ctx: &PageCtx, page: &InterventionPage, base: &str, edit: bool)
                         br;
                         (ctx.t("Mål", "Target")) ": "
                         @match &l.target { Some(t) => (t), None => (ctx.t("inget satt", "none set")) }
+                        @if let Some(status) = l.target_status { " – " (target_words(ctx, status)) }
                         @if edit { " · " a href=(format!("{base}/indicators/{}", l.row.id)) { (ctx.t("Ändra", "Edit")) span class="visually-hidden" { " " (name) } } }
                     }
                 }
@@ -411,12 +430,12 @@ fn follow_up_section(ctx: &PageCtx, page: &InterventionPage, base: &str, edit: b
     }
 }
 
-/// A stored value for the history, shortened when it is long.
-fn short(ctx: &PageCtx, field: &str, value: Option<&String>) -> String {
-    let Some(value) = value else {
-        return "–".to_owned();
+/// A stored value for the history in words, shortened when it is long.
+fn short(ctx: &PageCtx, names: &HashMap<String, String>, field: &str, value: &str) -> String {
+    let text = match names.get(value).filter(|_| field == "indicator") {
+        Some(name) => name.clone(),
+        None => value_text(ctx.lang, field, value),
     };
-    let text = value_text(ctx.lang, field, value);
     if text.chars().count() > 160 {
         let cut: String = text.chars().take(157).collect();
         format!("{cut}…")
@@ -425,29 +444,68 @@ fn short(ctx: &PageCtx, field: &str, value: Option<&String>) -> String {
     }
 }
 
-fn history_section(ctx: &PageCtx, history: &[HistoryEntry]) -> Markup {
+/// One change in words: `2024 · Planerat: 12 → 14`; for something new just its value.
+fn change_text(
+    ctx: &PageCtx,
+    names: &HashMap<String, String>,
+    change: &Change,
+    (created, with_subject): (bool, bool),
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(subject) = change.subject.as_ref().filter(|_| with_subject) {
+        parts.push(names.get(subject).unwrap_or(subject).clone());
+    }
+    if let Some(year) = change.year {
+        parts.push(year.to_string());
+    }
+    let value = |v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "–".to_owned(), |v| short(ctx, names, &change.field, v))
+    };
+    let values = if created && change.old.is_none() {
+        value(&change.new)
+    } else {
+        format!("{} → {}", value(&change.old), value(&change.new))
+    };
+    parts.push(format!(
+        "{}: {values}",
+        field_label(ctx.lang, &change.field)
+    ));
+    parts.join(" · ")
+}
+
+fn history_section(
+    ctx: &PageCtx,
+    history: &[HistoryEntry],
+    names: &HashMap<String, String>,
+) -> Markup {
     html! {
         section aria-labelledby="history-h" {
             h2 id="history-h" { (ctx.t("Ändringshistorik", "Change history")) }
             ol class="history" {
                 @for e in history {
+                    @let created = matches!(e.action, Some(Action::Create | Action::OutputCreate | Action::IndicatorLink));
+                    // A subject all changes share (an output measure, an indicator) is said once.
+                    @let subject = e.changes.first().and_then(|c| c.subject.clone())
+                        .filter(|s| e.changes.iter().all(|c| c.subject.as_ref() == Some(s)));
+                    // In something new, its name or indicator is the heading's already.
+                    @let lines: Vec<String> = e.changes.iter()
+                        .filter(|c| !(created && subject.is_some() && matches!(c.field.as_str(), "name" | "indicator")))
+                        .map(|c| change_text(ctx, names, c, (created, subject.is_none()))).collect();
                     li {
                         p {
                             strong { (e.action.map(|a| a.label(ctx.lang)).unwrap_or("–")) }
+                            @if let Some(s) = &subject { " – " (names.get(s).unwrap_or(s)) }
                             br;
                             span class="muted" { time { (when(e.at)) } " · " (e.actor) }
                         }
-                        @if !e.changes.is_empty() {
-                            ul {
-                                @for c in &e.changes {
-                                    li {
-                                        @if let Some(s) = &c.subject { (s) " " }
-                                        @if let Some(y) = c.year { (y) " " }
-                                        (field_label(ctx.lang, &c.field)) ": "
-                                        (short(ctx, &c.field, c.old.as_ref())) " → " (short(ctx, &c.field, c.new.as_ref()))
-                                    }
-                                }
+                        @if lines.len() > 4 {
+                            details {
+                                summary { (ctx.t("Visa alla", "Show all")) " " (lines.len()) }
+                                ul { @for line in &lines { li { (line) } } }
                             }
+                        } @else if !lines.is_empty() {
+                            ul { @for line in &lines { li { (line) } } }
                         }
                     }
                 }

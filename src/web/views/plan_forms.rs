@@ -21,6 +21,34 @@ pub fn errors_of(ctx: &PageCtx, problems: &FormProblems) -> FormErrors {
     errors
 }
 
+/// A field: its label, hint (if any) and errors above `control`, which gets the
+/// `aria-describedby` and `aria-invalid` of its input in [`Control`].
+fn field(
+    ctx: &PageCtx,
+    errors: &FormErrors,
+    (id, label): (&str, &str),
+    hint: Option<&str>,
+    control: impl FnOnce(Control) -> Markup,
+) -> Markup {
+    let hint_id = format!("{id}-hint");
+    let described_by = errors.described_by(id, hint.map(|_| hint_id.as_str()));
+    let invalid = errors.has(id).then_some("true");
+    html! {
+        div class=(errors.field_class(id)) {
+            label for=(id) { (label) }
+            @if let Some(h) = hint { span class="hint" id=(hint_id) { (h) } }
+            (errors.at_field(ctx, id))
+            (control(Control { described_by, invalid }))
+        }
+    }
+}
+
+/// What a field's input says about its hint and errors.
+struct Control {
+    described_by: Option<String>,
+    invalid: Option<&'static str>,
+}
+
 /// A labelled one-line input with an optional hint and its errors.
 fn input(
     ctx: &PageCtx,
@@ -30,18 +58,13 @@ fn input(
     value: &str,
     class: Option<&str>,
 ) -> Markup {
-    let hint_id = format!("{id}-hint");
-    html! {
-        div class=(errors.field_class(id)) {
-            label for=(id) { (label) }
-            @if let Some(h) = hint { span class="hint" id=(hint_id) { (h) } }
-            (errors.at_field(ctx, id))
+    field(ctx, errors, (id, label), hint, |c| {
+        html! {
             input id=(id) name=(id) type="text" value=(value) class=[class]
                 inputmode=[(class == Some("narrow")).then_some("numeric")]
-                aria-describedby=[errors.described_by(id, hint.map(|_| hint_id.as_str()))]
-                aria-invalid=[errors.has(id).then_some("true")];
+                aria-describedby=[c.described_by] aria-invalid=[c.invalid];
         }
-    }
+    })
 }
 
 /// A labelled text area with an optional hint and its errors.
@@ -52,41 +75,52 @@ fn area(
     hint: Option<&str>,
     value: &str,
 ) -> Markup {
-    let hint_id = format!("{id}-hint");
-    html! {
-        div class=(errors.field_class(id)) {
-            label for=(id) { (label) }
-            @if let Some(h) = hint { span class="hint" id=(hint_id) { (h) } }
-            (errors.at_field(ctx, id))
-            textarea id=(id) name=(id) rows="4"
-                aria-describedby=[errors.described_by(id, hint.map(|_| hint_id.as_str()))]
-                aria-invalid=[errors.has(id).then_some("true")] { (value) }
+    field(ctx, errors, (id, label), hint, |c| {
+        html! {
+            textarea id=(id) name=(id) rows=(if value.len() > 200 { "8" } else { "4" })
+                aria-describedby=[c.described_by] aria-invalid=[c.invalid] { (value) }
         }
-    }
+    })
 }
 
-/// A labelled select of `(value, text)` options after an empty "choose" option.
+/// Options under a heading (none: options outside any group), each `(value, text)`.
+type Group = (Option<String>, Vec<(String, String)>);
+
+/// A labelled select with an optional hint and its errors: an empty "choose" option, then the
+/// options, grouped (`optgroup`) where a group has a heading; empty groups are left out.
 fn select(
     ctx: &PageCtx,
     errors: &FormErrors,
     (id, label): (&str, &str),
-    choose: &str,
-    options: &[(&str, &str)],
+    (hint, choose): (Option<&str>, &str),
+    groups: &[Group],
     chosen: &str,
 ) -> Markup {
-    html! {
-        div class=(errors.field_class(id)) {
-            label for=(id) { (label) }
-            (errors.at_field(ctx, id))
-            select id=(id) name=(id) aria-describedby=[errors.described_by(id, None)]
-                aria-invalid=[errors.has(id).then_some("true")] {
+    let option = |(value, text): &(String, String)| {
+        html! { option value=(value) selected[chosen.trim() == value] { (text) } }
+    };
+    field(ctx, errors, (id, label), hint, |c| {
+        html! {
+            select id=(id) name=(id) aria-describedby=[c.described_by] aria-invalid=[c.invalid] {
                 option value="" { (choose) }
-                @for (value, text) in options {
-                    option value=(value) selected[chosen.trim() == *value] { (text) }
+                @for (heading, options) in groups.iter().filter(|(_, o)| !o.is_empty()) {
+                    @if let Some(heading) = heading {
+                        optgroup label=(heading) { @for o in options { (option(o)) } }
+                    } @else {
+                        @for o in options { (option(o)) }
+                    }
                 }
             }
         }
-    }
+    })
+}
+
+/// The options of a select without groups.
+fn ungrouped<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Group> {
+    let options = options
+        .map(|(value, text)| (value.to_owned(), text.to_owned()))
+        .collect();
+    vec![(None, options)]
 }
 
 /// The end of a form: the submit button and a way back without saving.
@@ -119,6 +153,21 @@ fn form_page(
     )
 }
 
+/// The page of a form about a part of an intervention, which the lead names.
+fn part_page(
+    ctx: &PageCtx,
+    errors: &FormErrors,
+    (title, intervention): (&str, &Intervention),
+    body: Markup,
+) -> Markup {
+    let lead = format!(
+        "{} {}",
+        ctx.t("Insats:", "Intervention:"),
+        intervention.title
+    );
+    form_page(ctx, errors, title, Some(&lead), body)
+}
+
 /// The intervention form: new (`id` none) or editing intervention `id`.
 pub fn intervention(
     ctx: &PageCtx,
@@ -140,20 +189,18 @@ pub fn intervention(
             "/evaluate/plan".to_owned(),
         ),
     };
-    let areas: Vec<(&str, &str)> = PriorityArea::ALL
-        .iter()
-        .map(|a| (a.id(), a.title(ctx.lang)))
-        .collect();
-    let statuses: Vec<(&str, &str)> = Status::ALL
-        .iter()
-        .map(|s| (s.id(), s.label(ctx.lang)))
-        .collect();
+    let areas = ungrouped(
+        PriorityArea::ALL
+            .iter()
+            .map(|a| (a.id(), a.title(ctx.lang))),
+    );
+    let statuses = ungrouped(Status::ALL.iter().map(|s| (s.id(), s.label(ctx.lang))));
     let body = html! {
         form method="post" action=(action) class="stack" novalidate {
             (csrf_field(ctx))
             input type="hidden" name="version" value=(form.version);
             (select(ctx, errors, ("priority_area", ctx.t("Prioriterat område", "Priority area")),
-                ctx.t("Välj område", "Choose an area"), &areas, &form.priority_area))
+                (None, ctx.t("Välj område", "Choose an area")), &areas, &form.priority_area))
             (input(ctx, errors, ("title", ctx.t("Rubrik", "Title")), None, &form.title, None))
             div class="field" {
                 div class="choice" {
@@ -180,7 +227,7 @@ pub fn intervention(
                 (input(ctx, errors, ("start_year", ctx.t("Startår", "Start year")), None, &form.start_year, Some("narrow")))
                 (input(ctx, errors, ("end_year", ctx.t("Slutår", "End year")), Some(ctx.t("Samma som startåret för en insats under ett år.", "The same as the start year for an intervention within one year.")), &form.end_year, Some("narrow")))
             }
-            (select(ctx, errors, ("status", ctx.t("Status", "Status")), ctx.t("Välj status", "Choose a status"), &statuses, &form.status))
+            (select(ctx, errors, ("status", ctx.t("Status", "Status")), (None, ctx.t("Välj status", "Choose a status")), &statuses, &form.status))
             (area(ctx, errors, ("status_reason", ctx.t("Orsak", "Reason")),
                 Some(ctx.t("Krävs när insatsen är försenad eller avbruten.", "Required when the intervention is delayed or cancelled.")), &form.status_reason))
             (actions(submit, (&back, ctx.t("Avbryt", "Cancel"))))
@@ -211,6 +258,20 @@ fn responsible_field(ctx: &PageCtx, errors: &FormErrors, form: &InterventionForm
     }
 }
 
+/// The intervention's page, the form's title and where it posts, for a part of an
+/// intervention (`outputs`, `indicators`): the existing one `item`, or a new one.
+fn part_form<'a>(
+    (id, part, item): (i64, &str, Option<i64>),
+    edit: &'a str,
+    new: &'a str,
+) -> (String, &'a str, String) {
+    let base = format!("/evaluate/plan/{id}");
+    match item {
+        Some(item) => (base.clone(), edit, format!("{base}/{part}/{item}")),
+        None => (base.clone(), new, format!("{base}/{part}")),
+    }
+}
+
 /// The form of an output measure and its values for each year.
 pub fn output(
     ctx: &PageCtx,
@@ -219,17 +280,11 @@ pub fn output(
     form: &OutputForm,
     errors: &FormErrors,
 ) -> Markup {
-    let base = format!("/evaluate/plan/{id}");
-    let (title, action) = match output_id {
-        Some(o) => (
-            ctx.t("Ändra prestationsmått", "Edit an output measure"),
-            format!("{base}/outputs/{o}"),
-        ),
-        None => (
-            ctx.t("Nytt prestationsmått", "New output measure"),
-            format!("{base}/outputs"),
-        ),
-    };
+    let (base, title, action) = part_form(
+        (id, "outputs", output_id),
+        ctx.t("Ändra prestationsmått", "Edit an output measure"),
+        ctx.t("Nytt prestationsmått", "New output measure"),
+    );
     let years: Vec<i32> = form.values.keys().copied().collect();
     let body = html! {
         form method="post" action=(action) class="stack" novalidate {
@@ -264,16 +319,11 @@ pub fn output(
             )) }
             (actions(ctx.t("Spara prestationsmåttet", "Save the output measure"), (&base, ctx.t("Avbryt", "Cancel"))))
         }
-        @if let Some(o) = output_id {
-            (delete_form(ctx, &format!("{base}/outputs/{o}/delete"), ctx.t("Ta bort prestationsmåttet", "Remove the output measure")))
+        @if output_id.is_some() {
+            (delete_form(ctx, &format!("{action}/delete"), ctx.t("Ta bort prestationsmåttet", "Remove the output measure")))
         }
     };
-    let lead = format!(
-        "{} {}",
-        ctx.t("Insats:", "Intervention:"),
-        intervention.title
-    );
-    form_page(ctx, errors, title, Some(&lead), body)
+    part_page(ctx, errors, (title, intervention), body)
 }
 
 fn value_cell(ctx: &PageCtx, errors: &FormErrors, id: &str, label: &str, value: &str) -> Markup {
@@ -309,93 +359,74 @@ pub fn link(
     form: &LinkForm,
     errors: &FormErrors,
 ) -> Markup {
-    let base = format!("/evaluate/plan/{id}");
-    let (title, action) = match link_id {
-        Some(l) => (
-            ctx.t("Ändra indikatorn", "Edit the indicator"),
-            format!("{base}/indicators/{l}"),
-        ),
-        None => (
-            ctx.t("Koppla en indikator", "Link an indicator"),
-            format!("{base}/indicators"),
-        ),
-    };
+    let (base, title, action) = part_form(
+        (id, "indicators", link_id),
+        ctx.t("Ändra indikatorn", "Edit the indicator"),
+        ctx.t("Koppla en indikator", "Link an indicator"),
+    );
     let surveys: Vec<_> = catalog
         .iter()
         .filter(|l| !l.survey.indicators.is_empty())
         .collect();
     // Each questionnaire's indicators, those of the intervention's priority area first.
-    let groups: Vec<(&crate::survey::LoadedSurvey, Vec<&crate::survey::Indicator>)> = surveys
+    let indicators: Vec<Group> = surveys
         .iter()
         .map(|l| {
-            let mut indicators: Vec<_> = l.survey.indicators.iter().collect();
-            indicators.sort_by_key(|i| i.priority_area != intervention.priority_area);
-            (*l, indicators)
+            let mut list: Vec<_> = l.survey.indicators.iter().collect();
+            list.sort_by_key(|i| i.priority_area != intervention.priority_area);
+            let options = list
+                .iter()
+                .map(|i| {
+                    let percent = if i.statistic == Statistic::Proportion {
+                        " (%)"
+                    } else {
+                        ""
+                    };
+                    (
+                        indicator_key(&l.survey.id, &i.id),
+                        format!("{}{percent}", i.title.get(ctx.lang)),
+                    )
+                })
+                .collect();
+            (Some(l.survey.title.get(ctx.lang).to_owned()), options)
+        })
+        .collect();
+    let baselines: Vec<Group> = surveys
+        .iter()
+        .map(|l| {
+            let options = waves
+                .iter()
+                .filter(|w| w.survey_id == l.survey.id)
+                .map(|w| (w.slug.clone(), format!("{} – {}", w.period, w.slug)))
+                .collect();
+            (Some(l.survey.title.get(ctx.lang).to_owned()), options)
         })
         .collect();
     let body = html! {
         form method="post" action=(action) class="stack" novalidate {
             (csrf_field(ctx))
-            div class=(errors.field_class("indicator")) {
-                label for="indicator" { (ctx.t("Indikator", "Indicator")) }
-                span class="hint" id="indicator-hint" { (ctx.t(
+            (select(ctx, errors, ("indicator", ctx.t("Indikator", "Indicator")),
+                (Some(ctx.t(
                     "Indikatorerna inom insatsens prioriterade område står först i varje enkät.",
                     "The indicators of the intervention's priority area come first within each questionnaire."
-                )) }
-                (errors.at_field(ctx, "indicator"))
-                select id="indicator" name="indicator" aria-describedby=[errors.described_by("indicator", Some("indicator-hint"))]
-                    aria-invalid=[errors.has("indicator").then_some("true")] {
-                    option value="" { (ctx.t("Välj indikator", "Choose an indicator")) }
-                    @for (l, indicators) in &groups {
-                        optgroup label=(l.survey.title.get(ctx.lang)) {
-                            @for i in indicators {
-                                @let key = indicator_key(&l.survey.id, &i.id);
-                                option value=(key) selected[form.indicator.trim() == key] {
-                                    (i.title.get(ctx.lang))
-                                    @if i.statistic == Statistic::Proportion { " (%)" }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            div class=(errors.field_class("baseline_wave")) {
-                label for="baseline_wave" { (ctx.t("Utgångsläge: omgång", "Baseline: wave")) }
-                span class="hint" id="baseline_wave-hint" { (ctx.t(
+                )), ctx.t("Välj indikator", "Choose an indicator")),
+                &indicators, &form.indicator))
+            (select(ctx, errors, ("baseline_wave", ctx.t("Utgångsläge: omgång", "Baseline: wave")),
+                (Some(ctx.t(
                     "En omgång av samma enkät som indikatorn, oftast den sista före insatsen.",
                     "A wave of the indicator's questionnaire, usually the last one before the intervention."
-                )) }
-                (errors.at_field(ctx, "baseline_wave"))
-                select id="baseline_wave" name="baseline_wave" aria-describedby=[errors.described_by("baseline_wave", Some("baseline_wave-hint"))]
-                    aria-invalid=[errors.has("baseline_wave").then_some("true")] {
-                    option value="" { (ctx.t("Välj omgång", "Choose a wave")) }
-                    @for l in &surveys {
-                        @let of_survey: Vec<&Wave> = waves.iter().filter(|w| w.survey_id == l.survey.id).collect();
-                        @if !of_survey.is_empty() {
-                            optgroup label=(l.survey.title.get(ctx.lang)) {
-                                @for w in of_survey {
-                                    option value=(w.slug) selected[form.baseline_wave.trim() == w.slug] { (w.period) " – " (w.slug) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+                )), ctx.t("Välj omgång", "Choose a wave")),
+                &baselines, &form.baseline_wave))
             (input(ctx, errors, ("target", ctx.t("Mål (valfritt)", "Target (optional)")),
                 Some(ctx.t("För en andel i procent, t.ex. 15 eller 12,5; för ett medelvärde själva värdet.", "For a proportion in percent, e.g. 15 or 12.5; for a mean the value itself.")),
                 &form.target, Some("narrow")))
             (actions(ctx.t("Spara indikatorn", "Save the indicator"), (&base, ctx.t("Avbryt", "Cancel"))))
         }
-        @if let Some(l) = link_id {
-            (delete_form(ctx, &format!("{base}/indicators/{l}/delete"), ctx.t("Ta bort indikatorn från insatsen", "Unlink the indicator")))
+        @if link_id.is_some() {
+            (delete_form(ctx, &format!("{action}/delete"), ctx.t("Ta bort indikatorn från insatsen", "Unlink the indicator")))
         }
     };
-    let lead = format!(
-        "{} {}",
-        ctx.t("Insats:", "Intervention:"),
-        intervention.title
-    );
-    form_page(ctx, errors, title, Some(&lead), body)
+    part_page(ctx, errors, (title, intervention), body)
 }
 
 /// The follow-up note of one year.
