@@ -9,6 +9,7 @@ mod m20261201_000001_trust;
 mod m20261201_000002_wave_period;
 mod m20261201_000003_api_tokens;
 mod m20261201_000004_indicator_results;
+mod m20261201_000005_action_plan;
 mod m20261201_000006_comparisons;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_wave_period::Migration),
             Box::new(m20261201_000003_api_tokens::Migration),
             Box::new(m20261201_000004_indicator_results::Migration),
+            Box::new(m20261201_000005_action_plan::Migration),
             Box::new(m20261201_000006_comparisons::Migration),
         ]
     }

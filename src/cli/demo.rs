@@ -264,6 +264,7 @@ pub async fn fill(
         waves.push(pupils(db, catalog, seed, i, year).await?);
     }
     comparisons(db).await?;
+    super::demo_plan::fill(db, catalog).await?;
     let mut logins = Vec::new();
     for (email, role, school) in LOGINS {
         logins.push(add_login(db, email, role, school).await?);
@@ -675,6 +676,7 @@ fn report(seed: u64, seconds: f64, waves: &[DemoWave], logins: &[DemoLogin]) -> 
             t.survey, t.indicator, t.direction
         );
     }
+    let _ = writeln!(out, "{}", super::demo_plan::SUMMARY);
     let _ = writeln!(
         out,
         "\nStaff logins. The passwords are shown this once: keep them in a password manager."

@@ -2,6 +2,7 @@
 //! Each returns the process exit code; messages go to stdout (results) and stderr (problems).
 
 pub mod demo;
+pub mod demo_plan;
 pub mod import;
 pub mod tokens;
 pub mod waves;

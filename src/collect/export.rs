@@ -72,14 +72,18 @@ pub fn unprotect(cell: &str) -> &str {
     }
 }
 
-fn csv_field(text: &str) -> String {
-    // A free-text answer must not become a formula in a spreadsheet.
-    let formula = looks_like_formula(text);
-    let text = if formula {
+/// A text cell that a spreadsheet shows as text: `'` before what it would take for a formula.
+pub fn spreadsheet_safe(text: &str) -> String {
+    if looks_like_formula(text) {
         format!("'{text}")
     } else {
         text.to_owned()
-    };
+    }
+}
+
+fn csv_field(text: &str) -> String {
+    // A free-text answer must not become a formula in a spreadsheet.
+    let text = spreadsheet_safe(text);
     let text = text.as_str();
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))

@@ -1,4 +1,4 @@
-//! The audit log of admin actions.
+//! The audit log of admin actions (and of changes to the action plan).
 
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, QuerySelect, Set,
@@ -13,7 +13,18 @@ pub async fn record(
     action: &str,
     detail: &str,
 ) -> Result<(), DbErr> {
-    audit_log::ActiveModel {
+    record_entry(db, actor, action, detail).await.map(|_| ())
+}
+
+/// [`record`], returning the entry's id (for records that refer to it, such as the action
+/// plan's history).
+pub async fn record_entry(
+    db: &impl ConnectionTrait,
+    actor: &str,
+    action: &str,
+    detail: &str,
+) -> Result<i64, DbErr> {
+    let entry = audit_log::ActiveModel {
         at: Set(crate::util::now()),
         actor: Set(actor.to_owned()),
         action: Set(action.to_owned()),
@@ -22,7 +33,7 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(entry.id)
 }
 
 /// The newest entries first.

@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod indicators;
 pub mod invitations;
 pub mod logins;
+pub mod plan;
 pub mod population;
 pub mod responses;
 pub mod sessions;

@@ -51,12 +51,12 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(super) enum Format {
     Json,
     Csv,
 }
 
-fn format(asked: Option<&str>, headers: &HeaderMap) -> Result<Format, AppError> {
+pub(super) fn format(asked: Option<&str>, headers: &HeaderMap) -> Result<Format, AppError> {
     match asked {
         Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
@@ -77,7 +77,7 @@ fn format(asked: Option<&str>, headers: &HeaderMap) -> Result<Format, AppError> 
     }
 }
 
-fn respond<T: serde::Serialize>(
+pub(super) fn respond<T: serde::Serialize>(
     format: Format,
     value: &T,
     csv: impl FnOnce(&T) -> String,

@@ -13,6 +13,8 @@ pub mod indicators;
 pub mod invitations;
 pub mod middleware;
 pub mod openapi;
+pub mod plan;
+pub mod plan_export;
 pub mod respond;
 pub mod school;
 pub mod views;
@@ -203,6 +205,8 @@ pub fn routes() -> Routes {
         .merge(admin::routes())
         .merge(waves::routes())
         .merge(evaluate::routes())
+        .merge(plan::routes())
+        .merge(plan_export::routes())
         .merge(school::routes())
         .merge(api::routes())
         .merge(indicators::routes())

@@ -52,6 +52,7 @@ pub fn routes() -> Routes {
         super::indicators::wave_indicators,
         super::indicators::series,
         super::indicators::areas,
+        super::plan_export::api,
     ),
     components(schemas(
         super::error::ErrorBody,
@@ -63,6 +64,7 @@ pub fn routes() -> Routes {
         (name = "responses", description = "Respondents' submissions"),
         (name = "account", description = "Who the caller is"),
         (name = "indicators", description = "Indicators per wave, series over waves, priority areas (evaluators and admins)"),
+        (name = "plan", description = "The action plan: interventions, output measures, indicators, follow-ups (evaluators and admins)"),
         (name = "meta", description = "This description"),
     )
 )]

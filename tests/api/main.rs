@@ -27,6 +27,8 @@ mod invitations;
 mod mail;
 mod openapi;
 mod pages;
+mod plan;
+mod plan_browser;
 mod respondent_browser;
 mod responses;
 mod routes;

@@ -71,6 +71,7 @@ async fn overview(
         title,
         html! {
             h1 { (title) }
+            p { a href="/evaluate/plan" { (ctx.t("Åtgärdsplanen: insatserna och deras uppföljning", "The action plan: the interventions and their follow-up")) } }
             form method="get" action="/evaluate" class="picker" {
                 div class="field" {
                     label for="survey" { (ctx.t("Enkät", "Survey")) }

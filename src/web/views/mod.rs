@@ -6,6 +6,8 @@ pub mod charts;
 pub mod forms;
 pub mod invitations;
 pub mod login;
+pub mod plan;
+pub mod plan_forms;
 pub mod respond;
 pub mod school;
 pub mod wave;
@@ -108,6 +110,7 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                                 @if user.role == Role::School {
                                     li { a href="/school" { (ctx.t("Skola", "School")) } }
                                 }
+                                li { a href="/evaluate/plan" { (ctx.t("Åtgärdsplan", "Action plan")) } }
                                 li { a href="/account" { (ctx.t("Mitt konto", "My account")) } }
                             }
                             li {
