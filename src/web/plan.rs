@@ -240,7 +240,7 @@ async fn link_views(ctx: &PageCtx, state: &AppState, id: i64) -> Result<Vec<Link
             let series = crate::evaluate::series::build(&link.survey_id, &judged, waves, None);
             if let Some(overall) = series.series.first() {
                 let text = |w: &crate::evaluate::series::SeriesWave| {
-                    super::evaluate::estimate_text(ctx.lang, indicator.statistic, w)
+                    crate::evaluate::words::wave_text(ctx.lang, indicator.statistic, w)
                 };
                 view.baseline_value = overall
                     .waves
