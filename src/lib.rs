@@ -11,6 +11,7 @@ pub mod entities;
 pub mod evaluate;
 pub mod i18n;
 pub mod mail;
+pub mod pdf;
 pub mod plan;
 pub mod problems;
 pub mod startup;

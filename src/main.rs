@@ -93,6 +93,18 @@ enum Command {
         #[arg(long)]
         recompute: bool,
     },
+    /// Print the annual evaluation report of a year (HTML or a tagged PDF) on stdout
+    Report {
+        /// The year
+        #[arg(long, value_name = "YEAR")]
+        year: i32,
+        /// html or pdf (pdf needs Chromium: apt-get install chromium)
+        #[arg(long, value_name = "FORMAT", default_value = "html")]
+        format: String,
+        /// sv or en
+        #[arg(long, value_name = "LANG", default_value = "sv")]
+        lang: String,
+    },
     /// Import responses from JSON lines (API bodies) or an export's CSV; all or nothing
     Import {
         /// The wave's slug
@@ -293,6 +305,9 @@ fn main() -> ExitCode {
             format,
             recompute,
         } => runtime.block_on(cli::waves::indicators(&settings, &wave, &format, recompute)),
+        Command::Report { year, format, lang } => {
+            runtime.block_on(cli::report::report(&settings, year, &format, &lang))
+        }
         Command::Import { wave, file } => {
             runtime.block_on(cli::import::import(&settings, &wave, &file))
         }

@@ -11,6 +11,7 @@ mod m20261201_000003_api_tokens;
 mod m20261201_000004_indicator_results;
 mod m20261201_000005_action_plan;
 mod m20261201_000006_comparisons;
+mod m20261201_000007_reports;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_indicator_results::Migration),
             Box::new(m20261201_000005_action_plan::Migration),
             Box::new(m20261201_000006_comparisons::Migration),
+            Box::new(m20261201_000007_reports::Migration),
         ]
     }
 }

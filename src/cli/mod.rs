@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod demo_plan;
 pub mod import;
+pub mod report;
 pub mod tokens;
 pub mod waves;
 

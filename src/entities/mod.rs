@@ -17,6 +17,8 @@ pub mod plan_output;
 pub mod plan_output_value;
 pub mod population_total;
 pub mod pupil_code;
+pub mod report;
+pub mod report_text;
 pub mod response;
 pub mod school_class;
 pub mod session;

@@ -34,6 +34,22 @@ pub struct Titles {
     pub en: String,
 }
 
+impl Titles {
+    pub fn of(text: &crate::survey::Text) -> Titles {
+        Titles {
+            sv: text.get(Lang::Sv).to_owned(),
+            en: text.get(Lang::En).to_owned(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Sv => &self.sv,
+            Lang::En => &self.en,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Area {
     pub id: String,
@@ -91,10 +107,7 @@ pub async fn areas(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<A
             let entry = AreaIndicator {
                 survey: survey.id.clone(),
                 indicator: indicator.id.clone(),
-                title: Titles {
-                    sv: indicator.title.get(Lang::Sv).to_owned(),
-                    en: indicator.title.get(Lang::En).to_owned(),
-                },
+                title: Titles::of(&indicator.title),
                 statistic: indicator.statistic.id().to_owned(),
                 better: indicator.better.id().to_owned(),
                 target: indicator.target,

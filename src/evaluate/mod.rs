@@ -12,6 +12,8 @@ pub mod compute;
 pub mod csv_out;
 pub mod plan;
 pub mod refresh;
+pub mod report;
+pub mod report_plan;
 pub mod rows;
 pub mod series;
 pub mod words;

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod logins;
 pub mod plan;
 pub mod population;
+pub mod reports;
 pub mod responses;
 pub mod sessions;
 pub mod survey_versions;

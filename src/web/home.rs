@@ -12,7 +12,7 @@ use super::views::{PageCtx, layout};
 use super::{AppState, PUBLIC, Routes};
 use crate::survey::PriorityArea;
 
-const STYLESHEET: &str = include_str!("trygg.css");
+pub(crate) const STYLESHEET: &str = include_str!("trygg.css");
 
 pub fn routes() -> Routes {
     Routes::default()

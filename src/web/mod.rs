@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod plan;
 pub mod plan_export;
+pub mod report;
 pub mod respond;
 pub mod school;
 pub mod views;
@@ -207,6 +208,7 @@ pub fn routes() -> Routes {
         .merge(evaluate::routes())
         .merge(plan::routes())
         .merge(plan_export::routes())
+        .merge(report::routes())
         .merge(school::routes())
         .merge(api::routes())
         .merge(indicators::routes())

@@ -29,6 +29,7 @@ mod openapi;
 mod pages;
 mod plan;
 mod plan_browser;
+mod report;
 mod respondent_browser;
 mod responses;
 mod routes;

@@ -145,11 +145,20 @@ fn how_to_read(ctx: &PageCtx) -> Markup {
     html! {
         details class="help" {
             summary { (ctx.t("Så läser du siffrorna", "How to read the figures")) }
-            p { (ctx.t(
+            (reading_notes(ctx.lang))
+        }
+    }
+}
+
+/// How to read the figures: intervals, certain changes, hollow points, dashes and "..".
+pub(crate) fn reading_notes(lang: Lang) -> Markup {
+    html! {
+        {
+            p { (lang.pick(
                 "Inom parentes står 95-procentigt konfidensintervall: det sanna värdet ligger med stor sannolikhet där. Diagrammen visar intervallet som ett grått band. En förändring kallas säker när den är statistiskt signifikant (p < 0,05); annars kan skillnaden bero på slumpen i vilka som svarade.",
                 "In brackets is the 95 % confidence interval: the true value very likely lies within it. The charts show the interval as a grey band. A change is called certain when it is statistically significant (p < 0.05); otherwise the difference may be down to chance in who answered."
             )) }
-            p { (ctx.t(
+            p { (lang.pick(
                 "Ihåliga punkter är osäkra skattningar (få svarande eller brett intervall) eller preliminära. En streckad linje går över ett år utan siffror. \"..\" betyder att uppgiften inte visas: för få svarade för att den ska kunna visas utan risk att någon känns igen.",
                 "Hollow points are uncertain estimates (few respondents or a wide interval) or preliminary ones. A dashed line crosses a year without figures. \"..\" means the figure is not shown: too few answered for it to be shown without risk of recognising someone."
             )) }
@@ -158,7 +167,7 @@ fn how_to_read(ctx: &PageCtx) -> Markup {
 }
 
 /// Flags that make an estimate uncertain enough to be marked.
-fn unreliable(flags: &[Flag]) -> bool {
+pub(crate) fn unreliable(flags: &[Flag]) -> bool {
     flags.iter().any(|f| {
         matches!(
             f,
@@ -196,6 +205,28 @@ fn series_chart(
     overall: &DomainSeries,
     comparisons: &[ComparisonLine],
 ) -> Markup {
+    chart_of_series(
+        ctx.lang,
+        id,
+        indicator.title.get(ctx.lang),
+        indicator.statistic,
+        indicator.target,
+        overall,
+        comparisons,
+    )
+}
+
+/// A series as a line chart with its figures in words as the description (the pages and the
+/// annual report).
+pub(crate) fn chart_of_series(
+    lang: Lang,
+    id: &str,
+    title: &str,
+    statistic: Statistic,
+    target: Option<f64>,
+    overall: &DomainSeries,
+    comparisons: &[ComparisonLine],
+) -> Markup {
     let points: Vec<ChartPoint> = overall
         .waves
         .iter()
@@ -212,24 +243,18 @@ fn series_chart(
     let description = overall
         .waves
         .iter()
-        .map(|w| {
-            format!(
-                "{}: {}",
-                w.period,
-                wave_text(ctx.lang, indicator.statistic, w)
-            )
-        })
+        .map(|w| format!("{}: {}", w.period, wave_text(lang, statistic, w)))
         .collect::<Vec<_>>()
         .join("; ");
     line_chart(&LineChart {
         id,
-        title: indicator.title.get(ctx.lang),
+        title,
         description: &description,
         points: &points,
-        target: indicator.target,
+        target,
         comparisons,
-        percent: indicator.statistic == Statistic::Proportion,
-        decimal_comma: ctx.lang == Lang::Sv,
+        percent: statistic == Statistic::Proportion,
+        decimal_comma: lang == Lang::Sv,
     })
 }
 

@@ -1,0 +1,679 @@
+//! The annual evaluation report (`/evaluate/report/{year}`): a summary per priority area, how to
+//! read it, per area the indicator panel with charts and the interventions of the action plan
+//! with their outputs against plan, method and data quality, and the texts evaluators write per
+//! section. A draft is assembled from the stored results on every view; marking it final stores
+//! what it shows, and the final report is shown from that, whatever data come later. It prints
+//! on A4 (no chart split across pages) and downloads as a tagged PDF (`crate::pdf`).
+//!
+//! [`standalone`] is the whole report as one self-contained HTML document: what
+//! `trygg report --format html` prints and what Chromium prints to PDF.
+
+use std::collections::BTreeMap;
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use super::auth::CurrentUser;
+use super::evaluate::{chart_of_series, reading_notes, unreliable};
+use super::extract::Form;
+use super::views::charts::ComparisonLine;
+use super::views::{PageCtx, csrf_field, layout};
+use super::{ADMIN, AppError, AppState, EVALUATORS, Routes};
+use crate::accounts::Role;
+use crate::evaluate::compare::{self, Standing};
+use crate::evaluate::report::{self, Frozen, Panel, Shown};
+use crate::evaluate::words::{self, standing_text, value_with_unit, verdict_text, wave_text};
+use crate::i18n::Lang;
+use crate::stats::trend::{TargetStatus, Verdict};
+use crate::store;
+use crate::store::reports::ReportError;
+use crate::survey::PriorityArea;
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/evaluate/report", EVALUATORS, years)
+        .get("/evaluate/report/{year}", EVALUATORS, page)
+        .get("/evaluate/report/{year}/pdf", EVALUATORS, pdf)
+        .post(
+            "/evaluate/report/{year}/texts/{section}",
+            EVALUATORS,
+            save_text,
+        )
+        .post("/evaluate/report/{year}/final", EVALUATORS, finalize)
+        .post("/evaluate/report/{year}/reopen", ADMIN, reopen)
+}
+
+async fn years(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
+    let years = report::years(&state.db).await?;
+    let rows = store::reports::all(&state.db).await?;
+    let title = ctx.t("Årlig uppföljning", "Annual evaluation");
+    Ok(layout(
+        &ctx,
+        title,
+        html! {
+            h1 { (title) }
+            p { (ctx.t(
+                "En rapport per år: sammanfattning per prioriterat område, indikatorerna med diagram, åtgärdsplanens insatser och metod. Skriv texterna, markera rapporten som slutlig när den är klar – då låses siffrorna – och ladda ner den som PDF.",
+                "One report per year: a summary per priority area, the indicators with charts, the action plan's interventions and the method. Write the texts, mark the report final when it is done – its numbers are then locked – and download it as a PDF."
+            )) }
+            @if years.is_empty() {
+                p { (ctx.t("Det finns inga omgångar ännu.", "There are no waves yet.")) }
+            } @else {
+                ul {
+                    @for y in &years {
+                        li {
+                            a href=(format!("/evaluate/report/{y}")) { (ctx.t("Uppföljning", "Evaluation")) " " (y) }
+                            " – "
+                            @if rows.iter().any(|r| r.year == *y && r.status == "final") {
+                                strong { (ctx.t("slutlig", "final")) }
+                            } @else {
+                                (ctx.t("utkast", "draft"))
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn parse_year(text: &str) -> Result<i32, AppError> {
+    text.parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
+        .ok_or(AppError::NotFound)
+}
+
+async fn page(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+) -> Result<Markup, AppError> {
+    let year = parse_year(&year)?;
+    let shown = report::load(&state.db, &state.surveys, year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let editable = shown.finalized.is_none();
+    let title = format!("{} {year}", ctx.t("Årlig uppföljning", "Annual evaluation"));
+    let is_admin = ctx.user.as_ref().is_some_and(|u| u.role == Role::Admin);
+    let editor = |section: &str| -> Markup {
+        if !editable {
+            return html! {};
+        }
+        let id = format!("text-{section}");
+        html! {
+            details class="edit no-print" {
+                summary { (ctx.t("Skriv eller ändra texten", "Write or change the text")) }
+                form method="post" action=(format!("/evaluate/report/{year}/texts/{section}")) class="stack" {
+                    (csrf_field(&ctx))
+                    div class="field" {
+                        label for=(id) { (ctx.t("Text (en tom rad mellan styckena)", "Text (a blank line between paragraphs)")) }
+                        textarea id=(id) name="body" rows="6" { (shown.texts.get(section).map(String::as_str).unwrap_or_default()) }
+                    }
+                    button type="submit" class="secondary" { (ctx.t("Spara texten", "Save the text")) }
+                }
+            }
+        }
+    };
+    let actions = html! {
+            div class="report-actions no-print" {
+                                ul {
+                    li { a href=(format!("/evaluate/report/{year}/pdf{}", if ctx.lang == Lang::En { "?lang=en" } else { "" })) { (ctx.t("Ladda ner som PDF", "Download as PDF")) } }
+                }
+                @if editable {
+                    details class="confirm" {
+                        summary { (ctx.t("Markera rapporten som slutlig", "Mark the report final")) }
+                        p { (ctx.t(
+                            "Siffrorna och texterna låses som de är nu: rapporten ändras inte när fler svar eller nya omgångar kommer in. Bara en administratör kan öppna den igen.",
+                            "The numbers and texts are locked as they are now: the report does not change when more answers or new waves come in. Only an administrator can open it again."
+                        )) }
+                        form method="post" action=(format!("/evaluate/report/{year}/final")) {
+                            (csrf_field(&ctx))
+                            button type="submit" { (ctx.t("Markera som slutlig", "Mark as final")) }
+                        }
+                    }
+                } @else if is_admin {
+                    form method="post" action=(format!("/evaluate/report/{year}/reopen")) {
+                        (csrf_field(&ctx))
+                        button type="submit" class="secondary" { (ctx.t("Öppna som utkast igen", "Open as a draft again")) }
+                    }
+                }
+            }
+    };
+    Ok(layout(
+        &ctx,
+        &title,
+        html! {
+            p class="no-print" { a href="/evaluate/report" { (ctx.t("Alla år", "Every year")) } }
+            (body(ctx.lang, &shown, actions, &editor))
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct TextForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// The longest text a section takes.
+const MAX_TEXT: usize = 20_000;
+
+async fn save_text(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path((year, section)): Path<(String, String)>,
+    Form(form): Form<TextForm>,
+) -> Result<Response, AppError> {
+    let year = parse_year(&year)?;
+    if !report::is_section(&section) || !report::years(&state.db).await?.contains(&year) {
+        return Err(AppError::NotFound);
+    }
+    let body = form.body.replace("\r\n", "\n").trim().to_owned();
+    if body.chars().count() > MAX_TEXT {
+        return Ok(refusal(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.t(
+                "Texten är för lång: högst 20 000 tecken per avsnitt. Inget sparades.",
+                "The text is too long: at most 20,000 characters per section. Nothing was saved.",
+            ),
+            year,
+        ));
+    }
+    match store::reports::save_text(&state.db, year, &section, &body, &user.email).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/evaluate/report/{year}#section-{section}")).into_response())
+        }
+        Err(ReportError::Final(_)) => Ok(final_refusal(&ctx, year)),
+        Err(ReportError::Db(e)) => Err(e.into()),
+        Err(ReportError::NotFinal(_)) => Err(AppError::NotFound),
+    }
+}
+
+fn refusal(ctx: &PageCtx, status: StatusCode, message: &str, year: i32) -> Response {
+    let title = ctx.t("Inget sparades", "Nothing was saved");
+    (
+        status,
+        layout(
+            ctx,
+            title,
+            html! {
+                h1 { (title) }
+                p { (message) }
+                p { a href=(format!("/evaluate/report/{year}")) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
+            },
+        ),
+    )
+        .into_response()
+}
+
+fn final_refusal(ctx: &PageCtx, year: i32) -> Response {
+    refusal(
+        ctx,
+        StatusCode::CONFLICT,
+        ctx.t(
+            "Rapporten är slutlig och ändras inte. En administratör kan öppna den som utkast igen.",
+            "The report is final and does not change. An administrator can open it as a draft again.",
+        ),
+        year,
+    )
+}
+
+async fn finalize(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
+    let year = parse_year(&year)?;
+    let shown = report::load(&state.db, &state.surveys, year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if shown.finalized.is_some() {
+        return Ok(final_refusal(&ctx, year));
+    }
+    let frozen = Frozen {
+        data: shown.data,
+        texts: shown.texts,
+    };
+    let snapshot = serde_json::to_string(&frozen)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the report as JSON: {e}")))?;
+    match store::reports::finalize(&state.db, year, &snapshot, &user.email).await {
+        Ok(()) => Ok(Redirect::to(&format!("/evaluate/report/{year}")).into_response()),
+        Err(ReportError::Final(_)) => Ok(final_refusal(&ctx, year)),
+        Err(ReportError::Db(e)) => Err(e.into()),
+        Err(ReportError::NotFinal(_)) => Err(AppError::NotFound),
+    }
+}
+
+async fn reopen(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
+    let year = parse_year(&year)?;
+    match store::reports::reopen(&state.db, year, &user.email).await {
+        Ok(()) => Ok(Redirect::to(&format!("/evaluate/report/{year}")).into_response()),
+        Err(ReportError::Db(e)) => Err(e.into()),
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
+async fn pdf(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
+    let year = parse_year(&year)?;
+    let shown = report::load(&state.db, &state.surveys, year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let html = standalone(ctx.lang, &shown).into_string();
+    match crate::pdf::print(&html).await {
+        Ok(bytes) => Ok((
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}-{year}.pdf\"",
+                        ctx.t("uppfoljning", "evaluation")
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()),
+        Err(e) => {
+            tracing::warn!(error = %e, "report PDF");
+            let message = match e {
+                crate::pdf::PdfError::NoChromium => ctx.t(
+                    "PDF-filen görs med webbläsaren Chromium, som inte finns på servern. Be driften installera den (Debian: apt-get install chromium). Under tiden kan du skriva ut rapporten till PDF från din egen webbläsare.",
+                    "The PDF is made with the Chromium browser, which is not on the server. Ask operations to install it (Debian: apt-get install chromium). Meanwhile you can print the report to PDF from your own browser.",
+                ),
+                crate::pdf::PdfError::Failed(_) => ctx.t(
+                    "PDF-filen kunde inte göras just nu. Försök igen, eller skriv ut rapporten till PDF från din webbläsare.",
+                    "The PDF could not be made just now. Try again, or print the report to PDF from your browser.",
+                ),
+            };
+            let title = ctx.t("Ingen PDF", "No PDF");
+            Ok((
+                StatusCode::SERVICE_UNAVAILABLE,
+                layout(
+                    &ctx,
+                    title,
+                    html! {
+                        h1 { (title) }
+                        p { (message) }
+                        p { a href=(format!("/evaluate/report/{year}")) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
+                    },
+                ),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// The whole report as one self-contained HTML document (styles inline).
+pub fn standalone(lang: Lang, shown: &Shown) -> Markup {
+    let title = format!(
+        "{} {}",
+        lang.pick("Årlig uppföljning", "Annual evaluation"),
+        shown.data.year
+    );
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(super::home::STYLESHEET)) }
+            }
+            body class="print" {
+                main id="main" { (body(lang, shown, html! {}, &|_| html! {})) }
+            }
+        }
+    }
+}
+
+/// An evaluator's text as paragraphs (a blank line between them); a note when there is none.
+fn text(lang: Lang, texts: &BTreeMap<String, String>, section: &str, draft: bool) -> Markup {
+    html! {
+        @match texts.get(section).filter(|t| !t.trim().is_empty()) {
+            Some(t) => div class="report-text" {
+                @for paragraph in t.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                    p { (paragraph) }
+                }
+            },
+            None => @if draft {
+                p class="muted no-print-empty" { (lang.pick("Ingen text skriven ännu.", "No text written yet.")) }
+            },
+        }
+    }
+}
+
+fn area_title(lang: Lang, id: &str) -> String {
+    PriorityArea::parse(id).map_or(id.to_owned(), |a| a.title(lang).to_owned())
+}
+
+/// The panel's wave of the year, and its change from the wave before.
+fn year_wave(panel: &Panel) -> Option<&crate::evaluate::series::SeriesWave> {
+    let slug = panel.wave.as_deref()?;
+    panel.series.waves.iter().find(|w| w.slug == slug)
+}
+
+/// The report's sections; `editor(section)` adds the text form of a draft on the web page.
+/// `actions` (the web page's downloads and "mark final") stand under the status line.
+pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) -> Markup) -> Markup {
+    let data = &shown.data;
+    let draft = shown.finalized.is_none();
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    html! {
+        header class="report-head" {
+            h1 { (t("Årlig uppföljning", "Annual evaluation")) " " (data.year) }
+            p class="lead" { (t(
+                "Uppföljning av den lokala överenskommelsen och åtgärdsplanen för brottsförebyggande arbete och trygghet.",
+                "Follow-up of the local agreement and the action plan for crime prevention and safety."
+            )) }
+            @match &shown.finalized {
+                Some((at, by)) => p class="report-status final" {
+                    strong { (t("Slutlig.", "Final.")) } " "
+                    (t("Fastställd", "Finalised")) " " (crate::evaluate::rfc3339(*at).get(..10).unwrap_or_default()) " " (t("av", "by")) " " (by) ". "
+                    (t("Siffrorna är låsta som de var då.", "The numbers are locked as they were then."))
+                },
+                None => p class="report-status draft" {
+                    strong { (t("Utkast.", "Draft.")) } " "
+                    (t("Siffrorna läses från de senaste beräkningarna och kan ändras tills rapporten markeras som slutlig.", "The numbers are read from the latest computations and may change until the report is marked final."))
+                },
+            }
+            (actions)
+            nav class="toc" aria-label=(t("Innehåll", "Contents")) {
+                ol {
+                    li { a href="#section-summary" { (t("Sammanfattning", "Summary")) } }
+                    li { a href="#section-reading" { (t("Så läser du rapporten", "How to read the report")) } }
+                    @for area in &data.areas {
+                        li { a href=(format!("#section-{}", area.area)) { (area_title(lang, &area.area)) } }
+                    }
+                    li { a href="#section-method" { (t("Metod och datakvalitet", "Method and data quality")) } }
+                    li { a href="#section-next" { (t("Nästa steg", "Next steps")) } }
+                }
+            }
+        }
+        section id="section-summary" aria-labelledby="h-summary" {
+            h2 id="h-summary" { (t("Sammanfattning", "Summary")) }
+            (text(lang, &shown.texts, "summary", draft))
+            (editor("summary"))
+            div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-summary" {
+                table {
+                    caption { (t("Indikatorerna per prioriterat område: förändring sedan omgången före och mål", "The indicators per priority area: change since the wave before, and targets")) }
+                    thead { tr {
+                        th scope="col" { (t("Område", "Area")) }
+                        th scope="col" { (t("Indikatorer", "Indicators")) }
+                        th scope="col" { (t("Förbättring", "Improved")) }
+                        th scope="col" { (t("Försämring", "Worsened")) }
+                        th scope="col" { (t("Ingen säker förändring", "No certain change")) }
+                        th scope="col" { (t("Mål nått", "Target met")) }
+                        th scope="col" { (t("Mål inte nått", "Target not met")) }
+                        th scope="col" { (t("Insatser", "Interventions")) }
+                    } }
+                    tbody {
+                        @for area in &data.areas {
+                            @let changes: Vec<Option<Verdict>> = area.indicators.iter().map(|p| {
+                                p.series.changes.iter().find(|c| Some(c.to.as_str()) == p.wave.as_deref()).map(|c| c.verdict)
+                            }).collect();
+                            tr {
+                                th scope="row" { (area_title(lang, &area.area)) }
+                                td { (area.indicators.len()) }
+                                td { (changes.iter().filter(|v| **v == Some(Verdict::Improved)).count()) }
+                                td { (changes.iter().filter(|v| **v == Some(Verdict::Worsened)).count()) }
+                                td { (changes.iter().filter(|v| **v == Some(Verdict::NoSignificantChange)).count()) }
+                                td { (area.indicators.iter().filter(|p| p.series.target_status == Some(TargetStatus::Met)).count()) }
+                                td { (area.indicators.iter().filter(|p| p.series.target_status == Some(TargetStatus::NotMet)).count()) }
+                                td { (area.interventions.len()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section id="section-reading" aria-labelledby="h-reading" {
+            h2 id="h-reading" { (t("Så läser du rapporten", "How to read the report")) }
+            p { (t(
+                "Siffrorna kommer från kommunens egna enkäter och är skattningar med osäkerhet. Varje värde står med sitt 95-procentiga konfidensintervall och antalet svarande (n). Förändringar och jämförelser avgörs av statistiska test, aldrig av rangordning, och orden säger bara vad siffrorna visar – inte varför.",
+                "The figures come from the municipality's own surveys and are estimates with uncertainty. Each value stands with its 95 % confidence interval and the number of respondents (n). Changes and comparisons are decided by statistical tests, never by rank, and the words only say what the figures show – not why."
+            )) }
+            (reading_notes(lang))
+        }
+        @for (a, area) in data.areas.iter().enumerate() {
+            @let first_figure = data.areas[..a].iter().map(|x| x.indicators.len()).sum::<usize>() + 1;
+            section id=(format!("section-{}", area.area)) aria-labelledby=(format!("h-{}", area.area)) class="report-area" {
+                h2 id=(format!("h-{}", area.area)) { (area_title(lang, &area.area)) }
+                (text(lang, &shown.texts, &area.area, draft))
+                (editor(&area.area))
+                @if area.indicators.is_empty() {
+                    p class="muted" { (t("Inga indikatorer hör till området.", "No indicators belong to the area.")) }
+                } @else {
+                    h3 { (t("Indikatorer", "Indicators")) }
+                    @for (i, panel) in area.indicators.iter().enumerate() {
+                        (panel_markup(lang, &format!("r-{}-{i}", area.area), first_figure + i, panel))
+                    }
+                }
+                h3 { (t("Insatser", "Interventions")) }
+                @if area.interventions.is_empty() {
+                    p class="muted" { (t("Inga insatser i åtgärdsplanen under året.", "No interventions of the action plan in the year.")) }
+                } @else {
+                    @for i in &area.interventions {
+                        (intervention_markup(lang, data.year, i))
+                    }
+                }
+            }
+        }
+        section id="section-method" aria-labelledby="h-method" {
+            h2 id="h-method" { (t("Metod och datakvalitet", "Method and data quality")) }
+            (text(lang, &shown.texts, "method", draft))
+            (editor("method"))
+            p { (t(
+                "Skattningarna är designbaserade som i officiell statistik (R:s survey-paket): skolenkäterna med skolor som strata och klasser som kluster, invånarenkäterna vägda till befolkningen per ålder och kön när befolkningstal finns. Svar som bedömts opålitliga räknas inte. Celler med för få svarande visas inte (\"..\"), så att ingen kan kännas igen.",
+                "The estimates are design-based as in official statistics (R's survey package): school surveys with schools as strata and classes as clusters, resident surveys weighted to the population by age and gender where population totals exist. Answers judged unreliable are not counted. Cells with too few respondents are not shown (\"..\"), so that nobody can be recognised."
+            )) }
+            @if data.waves.is_empty() {
+                p { (t("Inga omgångar under året.", "No waves in the year.")) }
+            } @else {
+                div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-method" {
+                    table {
+                        caption { (t("Årets omgångar", "The year's waves")) }
+                        thead { tr {
+                            th scope="col" { (t("Enkät", "Survey")) }
+                            th scope="col" { (t("Omgång", "Wave")) }
+                            th scope="col" { (t("Svar", "Responses")) }
+                            th scope="col" { (t("Opålitliga", "Unreliable")) }
+                            th scope="col" { (t("Kalibrering", "Calibration")) }
+                            th scope="col" { (t("Dolda celler", "Hidden cells")) }
+                            th scope="col" { (t("Tidsserien", "The series")) }
+                        } }
+                        tbody {
+                            @for w in &data.waves {
+                                tr {
+                                    td { (w.survey_title.get(lang)) }
+                                    th scope="row" { (w.slug) @if w.preliminary { " (" (t("preliminär", "preliminary")) ")" } }
+                                    td { (lang.number(i128::from(w.responses))) }
+                                    td { (w.unreliable) }
+                                    td {
+                                        @if w.calibrated {
+                                            (t("efterstratifiering", "post-stratification")) " (" (w.uncalibrated) " " (t("utan kod", "without a code")) ")"
+                                        } @else {
+                                            (t("ingen", "none"))
+                                        }
+                                        @if let Some(issue) = &w.calibration_issue { " – " (issue.get(lang)) }
+                                    }
+                                    td { (w.suppressed) " " (t("av", "of")) " " (w.estimates) }
+                                    td { @if w.break_in_series {
+                                        strong { (t("brott:", "break:")) } " " (t("ny enkätversion", "new questionnaire version")) " (" (w.survey_version) ")"
+                                    } @else { (t("jämförbar", "comparable")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p class="muted" { (t("Siffrorna lästes", "The figures were read")) " " (data.assembled_at) "." }
+        }
+        section id="section-next" aria-labelledby="h-next" {
+            h2 id="h-next" { (t("Nästa steg", "Next steps")) }
+            (text(lang, &shown.texts, "next", draft))
+            (editor("next"))
+        }
+    }
+}
+
+/// One indicator: its figures in words beside its chart. Figures are numbered through the report;
+/// the number starts the heading and ends the caption, so that a reader (and a test of the
+/// printed PDF) can tell the chart was not split across pages.
+fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
+    let statistic = panel.statistic();
+    let current = year_wave(panel);
+    let change = panel
+        .series
+        .changes
+        .iter()
+        .find(|c| Some(c.to.as_str()) == panel.wave.as_deref());
+    let lines: Vec<ComparisonLine> = panel
+        .comparisons
+        .iter()
+        .map(|c| ComparisonLine {
+            label: c.label.clone(),
+            values: c.values.clone(),
+        })
+        .collect();
+    let comparison = current.and_then(|w| {
+        let period: i32 = w.period.parse().ok()?;
+        let (lo, hi) = (w.ci_low?, w.ci_high?);
+        panel.comparisons.iter().find_map(|c| {
+            let (year, value) = compare::value_for(&c.values, period)?;
+            let standing: Standing = compare::standing(lo, hi, value, panel.better());
+            Some((c, year, value, standing))
+        })
+    });
+    html! {
+        article class="indicator report-panel" aria-labelledby=(format!("{id}-h")) {
+            h4 id=(format!("{id}-h")) { (lang.pick("Figur", "Figure")) " " (number) ". " (panel.title.get(lang)) }
+            p class="muted" { (panel.survey_title.get(lang)) }
+            div class="indicator-body" {
+                div class="indicator-facts" {
+                    @match current {
+                        Some(w) => p class="value" {
+                            strong { (wave_text(lang, statistic, w)) }
+                            @if let Some(n) = w.n { " " span class="muted" { "n = " (lang.number(i128::from(n))) } }
+                            @if unreliable(&w.flags) { " " span class="flag" { "⚠ " (lang.pick("osäker skattning", "uncertain estimate")) } }
+                            @if w.preliminary { " " span class="flag" { (lang.pick("preliminär", "preliminary")) } }
+                        },
+                        None => p class="value" { (lang.pick("Ingen omgång under året.", "No wave in the year.")) },
+                    }
+                    @if let Some(c) = change {
+                        p { @if c.significant {
+                            (if c.difference < 0.0 { lang.pick("Signifikant lägre än", "Significantly lower than") } else { lang.pick("Signifikant högre än", "Significantly higher than") })
+                            " " (c.from_period) " (" (words::difference_text(lang, statistic, c.difference)) ") – " strong { (verdict_text(lang, c.verdict)) }
+                        } @else {
+                            (lang.pick("Ingen säker förändring sedan", "No certain change since")) " " (c.from_period)
+                            " (" (words::difference_text(lang, statistic, c.difference)) ")"
+                        } }
+                    }
+                    @if let Some(tr) = &panel.series.trend {
+                        p { (lang.pick("Trend", "Trend")) " " (tr.waves) " " (lang.pick("omgångar", "waves")) ": "
+                            (words::difference_text(lang, statistic, tr.slope)) " " (lang.pick("per år", "per year")) " – " (verdict_text(lang, tr.verdict)) }
+                    }
+                    @if let Some(target) = panel.target {
+                        p { (lang.pick("Mål", "Target")) " " (value_with_unit(lang, statistic, target)) ": "
+                            (match panel.series.target_status {
+                                Some(TargetStatus::Met) => lang.pick("nått", "met"),
+                                Some(TargetStatus::NotMet) => lang.pick("inte nått", "not met"),
+                                Some(TargetStatus::Inconclusive) => lang.pick("oklart (målet ligger inom intervallet)", "inconclusive (the target lies within the interval)"),
+                                None => lang.pick("ingen siffra att jämföra", "no figure to compare"),
+                            }) }
+                    }
+                    @if let Some((c, year, value, standing)) = comparison {
+                        p { (c.label) " " (year) ": " (value_with_unit(lang, statistic, value)) " – " strong { (standing_text(lang, standing)) }
+                            @if let Some((_, source)) = c.sources.iter().find(|(p, _)| *p == year) { " " span class="muted" { "(" (source) ")" } } }
+                    }
+                }
+                figure class="indicator-chart" {
+                    (chart_of_series(lang, id, panel.title.get(lang), statistic, panel.target, &panel.series, &lines))
+                    figcaption class="muted" {
+                        @for (i, w) in panel.series.waves.iter().enumerate() {
+                            @if i > 0 { "; " }
+                            (w.period) ": " (wave_text(lang, statistic, w))
+                        }
+                        " (" (lang.pick("figur", "figure")) " " (number) ")"
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn number_text(lang: Lang, v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => lang.number(v as i128),
+        Some(v) => {
+            let text = format!("{v:.1}");
+            match lang {
+                Lang::Sv => text.replace('.', ","),
+                Lang::En => text,
+            }
+        }
+        None => "–".into(),
+    }
+}
+
+fn intervention_markup(lang: Lang, year: i32, i: &report::InterventionPart) -> Markup {
+    let status = crate::plan::Status::parse(&i.status);
+    html! {
+        article class="intervention report-panel" {
+            h4 {
+                (i.title)
+                @if i.citizen_promise { " " span class="flag" { (lang.pick("Medborgarlöfte", "Citizen promise")) } }
+            }
+            p {
+                strong { (status.map_or(i.status.clone(), |s| s.label(lang).to_owned())) }
+                @if !i.status_reason.is_empty() { " – " (i.status_reason) }
+                " · " (i.start_year) "–" (i.end_year)
+                " · " (i.responsible.get(lang))
+            }
+            @if !i.outputs.is_empty() {
+                div class="table-wrap" {
+                    table {
+                        caption { (lang.pick("Prestationer", "Outputs")) " " (year) }
+                        thead { tr {
+                            th scope="col" { (lang.pick("Mått", "Measure")) }
+                            th scope="col" { (lang.pick("Planerat", "Planned")) }
+                            th scope="col" { (lang.pick("Utfall", "Actual")) }
+                        } }
+                        tbody {
+                            @for o in &i.outputs {
+                                tr {
+                                    th scope="row" { (o.name) @if !o.unit.is_empty() { " (" (o.unit) ")" } }
+                                    td { (number_text(lang, o.planned)) }
+                                    td { (number_text(lang, o.actual)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !i.indicators.is_empty() {
+                p class="muted" { (lang.pick("Följs upp med:", "Followed up with:")) " "
+                    @for (n, t) in i.indicators.iter().enumerate() { @if n > 0 { "; " } (t.get(lang)) } }
+            }
+            @if let Some(note) = &i.follow_up {
+                p { strong { (lang.pick("Uppföljning:", "Follow-up:")) } " " (note) }
+            }
+        }
+    }
+}

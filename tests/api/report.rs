@@ -1,0 +1,259 @@
+//! The annual evaluation report on the `trygg demo` database: the page per year with the summary,
+//! the indicator panels, the action plan's interventions and the method; texts per section;
+//! marking it final freezes what it shows; `trygg report` prints the same as HTML and as a
+//! tagged PDF; axe-clean, and printed to PDF no chart is split across pages.
+
+use trygg::accounts::Role;
+
+use crate::axe::assert_no_violations;
+use crate::browser::{app_and_browser, in_ci, sign_in_as};
+use crate::db_tests;
+use crate::helpers::TestApp;
+use crate::indicators::run;
+
+const REPORT: &str = "/evaluate/report/2025";
+
+async fn page(app: &TestApp, path: &str) -> String {
+    app.get(path).await.text().await.expect("page")
+}
+
+async fn a_year_s_report_is_written_made_final_and_stays_as_it_was(app: TestApp) {
+    run(&app.database_url, &["demo"]);
+    app.sign_in_as(Role::Evaluator).await;
+    let years = page(&app, "/evaluate/report").await;
+    for y in 2022..=2025 {
+        assert!(years.contains(&format!("/evaluate/report/{y}")), "{y}");
+    }
+    assert_eq!(app.get("/evaluate/report/2019").await.status(), 404);
+    assert_eq!(app.get("/evaluate/report/tjugo").await.status(), 404);
+
+    let draft = page(&app, REPORT).await;
+    assert!(draft.contains("Årlig uppföljning 2025"), "{draft}");
+    assert!(draft.contains("Utkast."));
+    // Every priority area with its panel and the demo's designed changes.
+    for area in [
+        "Ungdomar i riskzon",
+        "Upplevd och faktisk otrygghet i den fysiska utemiljön",
+        "Hot och våld",
+    ] {
+        assert!(draft.contains(area), "{area}");
+    }
+    let unsafe_night = &draft[draft
+        .find("Andel som känner sig otrygga ute ensamma sent på kvällen")
+        .expect("panel")..];
+    assert!(
+        unsafe_night.contains("Signifikant lägre än 2024"),
+        "{unsafe_night}"
+    );
+    assert!(unsafe_night.contains("Riket (demo) 2025"));
+    // The action plan's interventions of the year, the citizen promise marked.
+    assert!(draft.contains("Medborgarlöfte"), "{draft}");
+    assert!(draft.contains("Planerat") && draft.contains("Utfall"));
+    // Method and data quality: the year's waves.
+    for wave in ["trygghet-2025", "personal-2025", "drogvanor-2025"] {
+        assert!(
+            draft.contains(&format!("<th scope=\"row\">{wave}")),
+            "{wave}"
+        );
+    }
+
+    // Texts per section; an unknown section does not exist.
+    let saved = app
+        .post_form(
+            REPORT,
+            &format!("{REPORT}/texts/summary"),
+            &[(
+                "body",
+                "Läget har blivit bättre på kvällarna.\n\nMen narkotikan oroar.",
+            )],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let with_text = page(&app, REPORT).await;
+    assert!(
+        with_text
+            .contains("<p>Läget har blivit bättre på kvällarna.</p><p>Men narkotikan oroar.</p>")
+    );
+    let unknown = app
+        .post_form(
+            REPORT,
+            &format!("{REPORT}/texts/nonsense"),
+            &[("body", "x")],
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
+    let too_long = "a".repeat(20_001);
+    let refused = app
+        .post_form(
+            REPORT,
+            &format!("{REPORT}/texts/method"),
+            &[("body", too_long.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(!page(&app, REPORT).await.contains(&too_long[..100]));
+
+    // Final: the numbers and texts are frozen.
+    let done = app.post_form(REPORT, &format!("{REPORT}/final"), &[]).await;
+    assert_eq!(done.status(), 303);
+    let frozen = page(&app, REPORT).await;
+    assert!(frozen.contains("Slutlig."), "{frozen}");
+    assert!(!frozen.contains("Skriv eller ändra texten"));
+    // New data after that: a comparison line the draft would show.
+    let indicator = "/evaluate/indicators/resident-safety/unsafe_night";
+    app.post_form(
+        indicator,
+        &format!("{indicator}/comparisons"),
+        &[
+            ("label", "Frysprovet"),
+            ("year", "2025"),
+            ("value", "40"),
+            ("source", "Test"),
+        ],
+    )
+    .await;
+    let later = page(&app, REPORT).await;
+    assert!(
+        !later.contains("Frysprovet"),
+        "a final report never changes"
+    );
+    assert!(later.contains("Läget har blivit bättre på kvällarna."));
+    let edit = app
+        .post_form(
+            REPORT,
+            &format!("{REPORT}/texts/summary"),
+            &[("body", "Nytt")],
+        )
+        .await;
+    assert_eq!(edit.status(), 409);
+    assert_eq!(
+        app.post_form(REPORT, &format!("{REPORT}/final"), &[])
+            .await
+            .status(),
+        409
+    );
+    // Only an admin opens it again; then it is assembled afresh.
+    assert_eq!(
+        app.post_form(REPORT, &format!("{REPORT}/reopen"), &[])
+            .await
+            .status(),
+        403
+    );
+    let command = run(&app.database_url, &["report", "--year", "2025"]);
+    assert!(command.contains("Slutlig.") && !command.contains("Frysprovet"));
+    app.post_form(REPORT, "/logout", &[]).await;
+    app.sign_in_as(Role::Admin).await;
+    assert_eq!(
+        app.post_form(REPORT, &format!("{REPORT}/reopen"), &[])
+            .await
+            .status(),
+        303
+    );
+    let reopened = page(&app, REPORT).await;
+    assert!(reopened.contains("Utkast.") && reopened.contains("Frysprovet"));
+    let audit = trygg::store::audit::recent(&app.db, 30)
+        .await
+        .expect("audit");
+    for action in ["report.text", "report.final", "report.reopen"] {
+        assert!(audit.iter().any(|e| e.action == action), "{action}");
+    }
+}
+
+db_tests!(a_year_s_report_is_written_made_final_and_stays_as_it_was);
+
+/// The pages of a PDF as text, by `pdftotext` (poppler-utils); `None` when it is not installed.
+fn pdf_pages(pdf: &[u8]) -> Option<Vec<String>> {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("r.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    let output = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(output.status.success(), "pdftotext failed");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    Some(
+        text.split('\u{c}')
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_is_axe_clean_and_prints_to_a_tagged_pdf_with_whole_charts() {
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        Role::Evaluator,
+        REPORT,
+    )
+    .await;
+    for (path, name) in [
+        ("/evaluate/report", "the years"),
+        (REPORT, "the 2025 report"),
+        (
+            "/evaluate/report/2025?lang=en",
+            "the 2025 report in English",
+        ),
+    ] {
+        browser.goto(&app.url(path)).await;
+        assert_no_violations(&browser, name).await;
+    }
+
+    // The command prints a tagged PDF.
+    let output = crate::cli::trygg()
+        .args(["report", "--year", "2025", "--format", "pdf", "--database"])
+        .arg(&app.database_url)
+        .arg("--surveys")
+        .arg(crate::helpers::surveys_dir())
+        .output()
+        .expect("trygg report");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdf = output.stdout;
+    assert!(pdf.starts_with(b"%PDF"));
+    let raw = String::from_utf8_lossy(&pdf);
+    for tag in ["/StructTreeRoot", "/MarkInfo", "/Lang", "/Figure", "/Table"] {
+        assert!(raw.contains(tag), "the PDF is tagged: no {tag}");
+    }
+    // No chart split across pages: each panel's heading and its figure's caption (which ends
+    // the figure) are on one page.
+    let Some(pages) = pdf_pages(&pdf) else {
+        assert!(
+            !in_ci(),
+            "CI is set but pdftotext (poppler-utils) is not installed"
+        );
+        eprintln!("SKIP the page check: pdftotext not found (apt-get install poppler-utils)");
+        return;
+    };
+    assert!(pages.len() > 3, "{} pages", pages.len());
+    let figures = pages
+        .iter()
+        .map(|p| p.matches("(figur ").count())
+        .sum::<usize>();
+    assert!(figures >= 20, "{figures} figure captions");
+    for n in 1..=figures {
+        let start = format!("Figur {n}.");
+        let end = format!("(figur {n})");
+        let on = |needle: &str| pages.iter().position(|p| p.contains(needle));
+        assert_eq!(
+            on(&start),
+            on(&end),
+            "figure {n} starts and ends on different pages"
+        );
+    }
+    // The web page's link gives the same PDF.
+    app.sign_in_as(Role::Evaluator).await;
+    let response = app.get(&format!("{REPORT}/pdf")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+}
