@@ -24,8 +24,8 @@ use crate::collect::import::Importer;
 use crate::collect::wave::NewWave;
 use crate::collect::{Wave, population};
 use crate::config::Settings;
+use crate::store;
 use crate::survey::{Choice, Question, Survey, SurveyCatalog, synth_tilted};
-use crate::{store, survey};
 
 use super::{FAILED, OK, open_database};
 
@@ -603,14 +603,8 @@ async fn add_login(
 
 /// `trygg demo [--seed S]`.
 pub async fn demo(settings: &Settings, seed: Option<u64>) -> i32 {
-    let catalog = match survey::load_dir(&settings.surveys_dir) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            return FAILED;
-        }
+    let Some(catalog) = super::load_catalog(settings) else {
+        return FAILED;
     };
     let Some(db) = open_database(settings).await else {
         return FAILED;

@@ -73,6 +73,19 @@ pub async fn serve(settings: Settings) -> i32 {
     }
 }
 
+/// The questionnaires of `--surveys`, or `None` after printing each problem (`FILE:LINE: …`).
+pub(crate) fn load_catalog(settings: &Settings) -> Option<survey::SurveyCatalog> {
+    match survey::load_dir(&settings.surveys_dir) {
+        Ok(catalog) => Some(catalog),
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            None
+        }
+    }
+}
+
 /// `trygg check-surveys`: every problem of every file, `FILE:LINE: message`.
 pub fn check_surveys(settings: &Settings) -> i32 {
     match survey::load_dir(&settings.surveys_dir) {
@@ -111,14 +124,8 @@ pub fn synth(settings: &Settings, survey_id: &str, count: usize, seed: Option<u6
         eprintln!("--count: {count} is more than {MAX_SYNTH_COUNT} submissions at a time");
         return FAILED;
     }
-    let catalog = match survey::load_dir(&settings.surveys_dir) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            return FAILED;
-        }
+    let Some(catalog) = load_catalog(settings) else {
+        return FAILED;
     };
     let Some(loaded) = catalog.get(survey_id) else {
         let known: Vec<&str> = catalog.iter().map(|l| l.survey.id.as_str()).collect();

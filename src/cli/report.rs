@@ -16,14 +16,8 @@ pub async fn report(settings: &Settings, year: i32, format: &str, lang: &str) ->
         eprintln!("--lang: `{lang}` is not one of sv, en");
         return FAILED;
     };
-    let catalog = match crate::survey::load_dir(&settings.surveys_dir) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            return FAILED;
-        }
+    let Some(catalog) = super::load_catalog(settings) else {
+        return FAILED;
     };
     let Some(db) = open_database(settings).await else {
         return FAILED;

@@ -41,14 +41,8 @@ pub async fn create(
     access: &str,
     when: When<'_>,
 ) -> i32 {
-    let catalog = match crate::survey::load_dir(&settings.surveys_dir) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            return FAILED;
-        }
+    let Some(catalog) = super::load_catalog(settings) else {
+        return FAILED;
     };
     let parsed = NewWave::parse(&catalog, survey, slug, access, when.opens, when.closes);
     let new = match NewWave::with_period(parsed, when.period) {
@@ -207,15 +201,7 @@ pub(crate) async fn wave_from_cli(
     crate::survey::SurveyCatalog,
     Wave,
 )> {
-    let catalog = match crate::survey::load_dir(&settings.surveys_dir) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            return None;
-        }
-    };
+    let catalog = super::load_catalog(settings)?;
     let db = open_database(settings).await?;
     match store::waves::find_by_slug(&db, slug).await {
         Ok(Some(wave)) => Some((db, catalog, wave)),
