@@ -257,3 +257,45 @@ async fn the_report_is_axe_clean_and_prints_to_a_tagged_pdf_with_whole_charts() 
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/pdf");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_evaluator_writes_a_report_text_with_the_keyboard_alone() {
+    use crate::browser::{keys, tab_until};
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        Role::Evaluator,
+        REPORT,
+    )
+    .await;
+    browser.goto(&app.url(REPORT)).await;
+    // The summary's text form: Tab to its disclosure, Enter opens it, Tab to the text.
+    tab_until(&browser, "#section-summary details.edit summary", 30)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.press_keys(keys::ENTER).await;
+    tab_until(&browser, "#text-summary", 3)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.press_keys("Skrivet med tangentbordet.").await;
+    tab_until(
+        &browser,
+        "#section-summary details.edit button[type=submit]",
+        3,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    browser.navigate_by(browser.press_keys(keys::ENTER)).await;
+    let url = browser.current_url().await;
+    assert!(url.contains("#section-summary"), "{url}");
+    let source = browser.page_source().await;
+    assert!(
+        source.contains("<p>Skrivet med tangentbordet.</p>"),
+        "the text is saved and shown"
+    );
+}
