@@ -236,7 +236,7 @@ async fn the_dashboard_works_with_the_keyboard_alone() {
     assert!(url.contains(&format!("survey={after}")), "{url}");
 
     // The first indicator's page, and its downloads, by Tab and Enter.
-    tab_until(&browser, "article.indicator h3 a", 16)
+    tab_until(&browser, "article.indicator h3 a", 20)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     browser.navigate_by(browser.press_keys(keys::ENTER)).await;

@@ -71,7 +71,10 @@ async fn overview(
         title,
         html! {
             h1 { (title) }
-            p { a href="/evaluate/plan" { (ctx.t("Åtgärdsplanen: insatserna och deras uppföljning", "The action plan: the interventions and their follow-up")) } }
+            ul class="see-also" {
+                li { a href="/evaluate/plan" { (ctx.t("Åtgärdsplanen: insatserna och deras uppföljning", "The action plan: the interventions and their follow-up")) } }
+                li { a href="/evaluate/report" { (ctx.t("Årlig uppföljning: rapporten per år, som PDF", "Annual evaluation: the report per year, as PDF")) } }
+            }
             form method="get" action="/evaluate" class="picker" {
                 div class="field" {
                     label for="survey" { (ctx.t("Enkät", "Survey")) }
