@@ -53,6 +53,29 @@ fn is_respondent_route(route: &str) -> bool {
     route.starts_with("/s/") || route == "/k" || route == "/api/v1/waves/{slug}/responses"
 }
 
+/// An address with a slash at the end (`/admin/`, `/k/`) leads to the same address without it
+/// (308, so a form sent there keeps its method and body) instead of a 404: people type and
+/// paste addresses that way. Only the root keeps its slash.
+pub async fn trailing_slash(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        // "//" and the like: not an address of ours; a redirect to "" would be no better.
+        if !trimmed.is_empty() && !trimmed.contains("//") {
+            let target = match req.uri().query() {
+                Some(q) => format!("{trimmed}?{q}"),
+                None => trimmed.to_owned(),
+            };
+            if let Ok(location) = HeaderValue::from_str(&target) {
+                let mut response = axum::http::StatusCode::PERMANENT_REDIRECT.into_response();
+                response.headers_mut().insert(header::LOCATION, location);
+                return response;
+            }
+        }
+    }
+    next.run(req).await
+}
+
 /// Headers that keep pages from being framed, sniffed, leaking referrers or running injected
 /// scripts. trygg pages use no JavaScript, so no script source is allowed at all.
 pub async fn security_headers(req: Request, next: Next) -> Response {

@@ -234,6 +234,7 @@ pub fn app(state: AppState) -> Router {
             auth::load_session,
         ))
         .layer(axum::middleware::from_fn(middleware::preferences))
+        .layer(axum::middleware::from_fn(middleware::trailing_slash))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::trace_request))
         .layer(axum::Extension(BodyLimit(DEFAULT_BODY_BYTES)))

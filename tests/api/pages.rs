@@ -8,6 +8,7 @@ db_tests!(
     every_response_carries_the_security_headers,
     the_start_page_says_what_the_service_is_in_both_languages,
     an_unknown_page_is_a_404_page_in_the_visitors_language,
+    an_address_with_a_slash_at_the_end_leads_to_the_page,
     no_page_links_to_another_site_whatever_its_path,
     cookies_are_secure_when_configured_for_https,
 );
@@ -63,6 +64,37 @@ async fn the_start_page_says_what_the_service_is_in_both_languages(app: TestApp)
         next.contains("<html lang=\"en\">"),
         "language not remembered"
     );
+}
+
+async fn an_address_with_a_slash_at_the_end_leads_to_the_page(app: TestApp) {
+    for (path, to) in [
+        ("/login/", "/login"),
+        ("/admin/", "/admin"),
+        ("/evaluate/", "/evaluate"),
+        ("/admin/waves/", "/admin/waves"),
+        ("/k/", "/k"),
+        ("/login/?lang=en", "/login?lang=en"),
+        ("/login//", "/login"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 308, "{path}");
+        assert_eq!(response.headers()["location"], to, "{path}");
+    }
+    // Followed, it is the page itself.
+    let page = app.get("/login").await;
+    assert_eq!(page.status(), 200);
+    // A form sent to the slashed address keeps its method (308) and reaches the form's handler.
+    let response = app
+        .client
+        .post(app.url("/login/"))
+        .form(&[("email", "x@example.org")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 308);
+    // The root keeps its slash, and an address that is only slashes is not redirected.
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_ne!(app.get("//").await.status(), 308);
 }
 
 async fn an_unknown_page_is_a_404_page_in_the_visitors_language(app: TestApp) {
