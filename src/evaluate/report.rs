@@ -284,10 +284,10 @@ pub async fn assemble(
         }
         quality.extend(wave_quality(&waves, &all_waves, survey, year));
     }
-    for area in &mut areas {
-        area.interventions = super::report_plan::interventions(db, catalog, year, &area.area)
-            .await
-            .map_err(EvalError::Database)?;
+    for (area, part) in super::report_plan::interventions(db, catalog, year).await? {
+        if let Some(a) = areas.iter_mut().find(|a| a.area == area) {
+            a.interventions.push(part);
+        }
     }
     Ok(ReportData {
         year,

@@ -9,19 +9,19 @@ use crate::i18n::Lang;
 use crate::plan::Responsible;
 use crate::survey::SurveyCatalog;
 
-/// The interventions of `area` whose period covers `year`, in the plan's order.
+/// The interventions whose period covers `year`, each with its priority area's id, in the
+/// plan's order. The plan's outputs, notes and links are read once for all areas.
 pub async fn interventions(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
     year: i32,
-    area: &str,
-) -> Result<Vec<InterventionPart>, DbErr> {
+) -> Result<Vec<(&'static str, InterventionPart)>, DbErr> {
     let rows: Vec<_> = crate::store::plan::list(db)
         .await?
         .into_iter()
         .filter(|r| {
             let i = &r.intervention;
-            i.priority_area.id() == area && i.start_year <= year && year <= i.end_year
+            i.start_year <= year && year <= i.end_year
         })
         .collect();
     if rows.is_empty() {
@@ -41,7 +41,7 @@ pub async fn interventions(
         .into_iter()
         .map(|row| {
             let i = &row.intervention;
-            InterventionPart {
+            let part = InterventionPart {
                 id: row.id,
                 title: i.title.clone(),
                 status: i.status.id().to_owned(),
@@ -79,7 +79,8 @@ pub async fn interventions(
                         Some(Titles::of(&indicator.title))
                     })
                     .collect(),
-            }
+            };
+            (i.priority_area.id(), part)
         })
         .collect())
 }

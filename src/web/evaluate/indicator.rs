@@ -228,21 +228,12 @@ const YEAR: &str = "comparison-year";
 const VALUE: &str = "comparison-value";
 const SOURCE: &str = "comparison-source";
 
-/// A number as people type it: a decimal comma or point, spaces between digit groups, and for a
-/// percentage an optional "%" after it.
+/// A number as people type it (see `plan::number::parse_number`: a decimal comma or point,
+/// spaces between digit groups, a typographic minus), for a percentage with an optional "%".
 fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .trim_end_matches('%')
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            ',' => '.',
-            '−' => '-',
-            c => c,
-        })
-        .collect();
-    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+    crate::plan::number::parse_number(text.trim().trim_end_matches('%'))
+        .ok()
+        .flatten()
 }
 
 fn parse_comparison(
