@@ -84,3 +84,58 @@ mod tests {
         );
     }
 }
+
+/// A day as people write it: "5 januari 2027", "5 January 2027". Times are stored as UTC
+/// seconds, and a day typed by an admin is stored as its first second (UTC).
+pub fn day_words(lang: Lang, seconds: i64) -> String {
+    use chrono::Datelike;
+    const SV: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Some(t) = chrono::DateTime::from_timestamp(seconds, 0) else {
+        return String::new();
+    };
+    let month = t.month0() as usize;
+    let name = match lang {
+        Lang::Sv => SV[month],
+        Lang::En => EN[month],
+    };
+    format!("{} {name} {}", t.day(), t.year())
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+
+    #[test]
+    fn days_are_written_in_words() {
+        // 2027-01-05T00:00:00Z
+        assert_eq!(day_words(Lang::Sv, 1_799_107_200), "5 januari 2027");
+        assert_eq!(day_words(Lang::En, 1_799_107_200), "5 January 2027");
+    }
+}

@@ -57,7 +57,41 @@ pub enum MailError {
     Unavailable(String),
 }
 
+/// The kinds of failure as they are kept with an invitation (`kind<TAB>server's text`), so that
+/// a page can say them in its language; the server's own words follow as they came.
+const STORED_KINDS: [(&str, &str, &str); 4] = [
+    (
+        "invalid",
+        "Adressen går inte att använda",
+        "The address cannot be used",
+    ),
+    (
+        "rejected",
+        "E-postservern tog inte emot meddelandet",
+        "The mail server refused the message",
+    ),
+    (
+        "unavailable",
+        "E-postservern gick inte att nå eller bad om att få vänta; det försöks igen",
+        "The mail server could not be reached or asked to wait; it is tried again",
+    ),
+    (
+        "survey_missing",
+        "Omgångens enkätfil finns inte på servern",
+        "The wave's questionnaire file is not on the server",
+    ),
+];
+
 impl MailError {
+    /// The failure as it is kept with the invitation; [`describe_failure`] puts it into words.
+    pub fn stored(&self) -> String {
+        match self {
+            MailError::InvalidAddress(detail) => format!("invalid\t{detail}"),
+            MailError::Rejected { code, message } => format!("rejected\t{code} {message}"),
+            MailError::Unavailable(detail) => format!("unavailable\t{detail}"),
+        }
+    }
+
     /// True when retrying the same message cannot succeed.
     pub fn is_permanent(&self) -> bool {
         matches!(
@@ -66,6 +100,28 @@ impl MailError {
         )
     }
 }
+
+/// A kept sending failure in `lang`: the kind in words, then the mail server's own text (which
+/// is the server's, in its language). Failures kept before kinds were (plain English) are shown
+/// as they are.
+pub fn describe_failure(stored: &str, lang: crate::i18n::Lang) -> String {
+    let Some((kind, detail)) = stored.split_once('\t') else {
+        return stored.to_owned();
+    };
+    match STORED_KINDS.iter().find(|(k, _, _)| *k == kind) {
+        Some((_, sv, en)) if detail.trim().is_empty() => lang.pick(sv, en).to_owned(),
+        Some((_, sv, en)) => format!(
+            "{} ({}: {})",
+            lang.pick(sv, en),
+            lang.pick("serverns svar", "the server said"),
+            detail.trim()
+        ),
+        None => stored.to_owned(),
+    }
+}
+
+/// What is kept when a wave's questionnaire is not loaded as its invitations are sent.
+pub const SURVEY_MISSING: &str = "survey_missing\t";
 
 /// Sends mail; cheap to clone (clones share the connection set-up).
 #[derive(Clone)]

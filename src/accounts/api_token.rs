@@ -58,9 +58,9 @@ pub enum TokenError {
     NameTooLong(usize),
     #[error("the name contains a control character (such as a line break)")]
     NameControl,
-    #[error("`{0}` is not a lifetime in days: use a whole number from 1 to {MAX_TOKEN_DAYS}")]
+    #[error("“{0}” is not a lifetime in days: use a whole number from 1 to {MAX_TOKEN_DAYS}")]
     BadDays(String),
-    #[error("choose a lifetime of 30, 90 or 365 days, not `{0}`")]
+    #[error("choose a lifetime of 30, 90 or 365 days, not “{0}”")]
     DaysNotOffered(String),
     #[error(
         "you already have {MAX_ACTIVE_TOKENS} tokens in use; revoke one you no longer need first"
@@ -86,10 +86,10 @@ impl TokenError {
                 "namnet innehåller ett styrtecken (till exempel en radbrytning)".to_owned()
             }
             (TokenError::BadDays(d), Lang::Sv) => format!(
-                "`{d}` är inte ett antal dagar: använd ett heltal från 1 till {MAX_TOKEN_DAYS}"
+                "”{d}” är inte ett antal dagar: använd ett heltal från 1 till {MAX_TOKEN_DAYS}"
             ),
             (TokenError::DaysNotOffered(d), Lang::Sv) => {
-                format!("välj en giltighetstid på 30, 90 eller 365 dagar, inte `{d}`")
+                format!("välj en giltighetstid på 30, 90 eller 365 dagar, inte ”{d}”")
             }
             (TokenError::TooMany, Lang::Sv) => format!(
                 "du har redan {MAX_ACTIVE_TOKENS} nycklar i bruk; återkalla en som du inte längre behöver först"

@@ -33,8 +33,8 @@ pub fn at(line: usize, sv: impl AsRef<str>, en: impl AsRef<str>) -> Text {
 pub fn quoted(value: &str) -> String {
     const MAX: usize = 40;
     match value.char_indices().nth(MAX) {
-        Some((end, _)) => format!("`{}…`", &value[..end]),
-        None => format!("`{value}`"),
+        Some((end, _)) => format!("\"{}…\"", &value[..end]),
+        None => format!("\"{value}\""),
     }
 }
 
@@ -54,9 +54,9 @@ pub fn read(text: &str, example: &str) -> Result<Table, Text> {
         text.lines().enumerate().find(|(_, l)| !l.trim().is_empty())
     else {
         return Err(Text {
-            sv: format!("filen är tom; första raden ska namnge kolumnerna, t.ex. `{example}`"),
+            sv: format!("filen är tom; första raden ska namnge kolumnerna, t.ex. \"{example}\""),
             en: format!(
-                "the file is empty; the first line must name the columns, e.g. `{example}`"
+                "the file is empty; the first line must name the columns, e.g. \"{example}\""
             ),
         });
     };
@@ -94,10 +94,10 @@ pub fn read(text: &str, example: &str) -> Result<Table, Text> {
         return Err(at(
             header_line,
             format!(
-                "rubrikraden har bara en kolumn ({shown}); skilj kolumnerna åt med komma (,) eller semikolon (;), t.ex. `{example}`"
+                "rubrikraden har bara en kolumn ({shown}); skilj kolumnerna åt med komma (,) eller semikolon (;), t.ex. \"{example}\""
             ),
             format!(
-                "the header has only one column ({shown}); separate the columns with commas (,) or semicolons (;), e.g. `{example}`"
+                "the header has only one column ({shown}); separate the columns with commas (,) or semicolons (;), e.g. \"{example}\""
             ),
         ));
     }
@@ -251,7 +251,7 @@ mod tests {
         let e = count("9223372036854775807", "total", 100_000_000, 2).expect_err("too big");
         assert!(e.en.contains("is more than 100,000,000"), "{}", e.en);
         let e = count("99999999999999999999999", "total", 100_000_000, 2).expect_err("too big");
-        assert!(e.en.starts_with("line 2: total `99999"), "{}", e.en);
+        assert!(e.en.starts_with("line 2: total \"99999"), "{}", e.en);
         for bad in ["0", "-1", "1.5", "", "tio"] {
             let e = count(bad, "total", 100, 7).expect_err(bad);
             assert!(e.sv.contains("är inte ett heltal större än 0"), "{}", e.sv);

@@ -101,8 +101,8 @@ fn address_of(piece: &Piece<'_>, text: &str) -> Result<String, Text> {
         Some(_) => {
             return Err(at(
                 piece.line,
-                format!("{shown}: efter `>` får inget mer stå"),
-                format!("{shown}: nothing may follow the `>`"),
+                format!("{shown}: efter \">\" får inget mer stå"),
+                format!("{shown}: nothing may follow the \">\""),
             ));
         }
         None => text.trim_matches('"').trim(),
@@ -266,13 +266,13 @@ mod tests {
         assert_eq!(
             english(&problems),
             [
-                "line 2: `not an address` is not an e-mail address",
-                "line 3: `foo` is not an e-mail address",
-                "line 4: `\"Ek <ek@kommun.se>` has a quote (\") or an angle bracket (<) that is not closed",
-                "line 5: `Anna` is not an e-mail address",
+                "line 2: \"not an address\" is not an e-mail address",
+                "line 3: \"foo\" is not an e-mail address",
+                "line 4: \"\"Ek <ek@kommun.se>\" has a quote (\") or an angle bracket (<) that is not closed",
+                "line 5: \"Anna\" is not an e-mail address",
             ]
         );
-        assert_eq!(problems[1].sv, "rad 3: `foo` är inte en e-postadress");
+        assert_eq!(problems[1].sv, "rad 3: \"foo\" är inte en e-postadress");
         assert!(parse_addresses("\n\n").is_err());
         let long = format!("{}@kommun.se", "a".repeat(300));
         assert!(english(&parse_addresses(&long).expect_err("long"))[0].contains("longer than 254"));

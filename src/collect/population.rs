@@ -8,8 +8,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::csv_text::{self, at, quoted};
+use crate::i18n::Lang;
 use crate::problems::Problems;
-use crate::survey::{Survey, Text};
+use crate::survey::{Question, Survey, Text};
 
 /// One population cell: background variable → choice code, and how many people it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +49,8 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
     let Some(total_at) = table.header.iter().position(|h| h == "total") else {
         return Err(one(at(
             line,
-            format!("det finns ingen kolumn `total`, t.ex. `{example}`"),
-            format!("there is no `total` column, e.g. `{example}`"),
+            format!("det finns ingen kolumn \"total\", t.ex. \"{example}\""),
+            format!("there is no \"total\" column, e.g. \"{example}\""),
         )));
     };
     let mut variables = Vec::new();
@@ -69,26 +70,36 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
             Some(_) => problems.push(at(
                 line,
                 format!(
-                    "frågan {shown} är inte en bakgrundsvariabel i enkäten `{}`",
-                    survey.id
+                    "kolumnen {shown} är inte en bakgrundsfråga i enkäten ”{}”; bakgrundsfrågorna är {}",
+                    survey.title.sv,
+                    background_names(survey)
                 ),
                 format!(
-                    "question {shown} is not a background variable of survey `{}`",
-                    survey.id
+                    "column {shown} is not a background question of the survey “{}”; the background questions are {}",
+                    survey.title.en,
+                    background_names(survey)
                 ),
             )),
             None => problems.push(at(
                 line,
-                format!("{shown} är inte en fråga i enkäten `{}`", survey.id),
-                format!("{shown} is not a question of survey `{}`", survey.id),
+                format!(
+                    "kolumnen {shown} är ingen fråga i enkäten ”{}”; bakgrundsfrågorna är {}",
+                    survey.title.sv,
+                    background_names(survey)
+                ),
+                format!(
+                    "column {shown} is no question of the survey “{}”; the background questions are {}",
+                    survey.title.en,
+                    background_names(survey)
+                ),
             )),
         }
     }
     if variables.is_empty() && problems.is_empty() {
         problems.push(at(
             line,
-            "ange minst en bakgrundsvariabel utöver `total`",
-            "name at least one background variable besides `total`",
+            "ange minst en bakgrundsvariabel utöver \"total\"",
+            "name at least one background variable besides \"total\"",
         ));
     }
     if !problems.is_empty() {
@@ -112,24 +123,34 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
                 Some(_) => problems.push(at(
                     line,
                     format!(
-                        "{} i `{}` är en kod för saknat svar, som inte har någon befolkning",
+                        "{} i kolumnen {} betyder att svaret saknas och har ingen befolkning; använd {}",
                         quoted(code),
-                        q.id
+                        q.id,
+                        codes_hint(q, Lang::Sv)
                     ),
                     format!(
-                        "{} of `{}` is a missing-value code, which has no population",
+                        "{} in column {} means a missing answer, which has no population; use {}",
                         quoted(code),
-                        q.id
+                        q.id,
+                        codes_hint(q, Lang::En)
                     ),
                 )),
                 None => problems.push(at(
                     line,
                     format!(
-                        "{} är inte ett svarsalternativ i frågan `{}`",
+                        "{} i kolumnen {} är ingen kod för frågan ”{}”; använd {}",
                         quoted(code),
-                        q.id
+                        q.id,
+                        q.text.sv,
+                        codes_hint(q, Lang::Sv)
                     ),
-                    format!("{} is not a choice of question `{}`", quoted(code), q.id),
+                    format!(
+                        "{} in column {} is not a code of the question “{}”; use {}",
+                        quoted(code),
+                        q.id,
+                        q.text.en,
+                        codes_hint(q, Lang::En)
+                    ),
                 )),
             }
         }
@@ -155,6 +176,30 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
     problems.or_ok(cells)
 }
 
+/// The background questions of a survey, as the columns they are named by.
+fn background_names(survey: &Survey) -> String {
+    let names: Vec<&str> = survey
+        .background_questions()
+        .map(|q| q.id.as_str())
+        .collect();
+    names.join(", ")
+}
+
+/// The codes a column takes, each with its label: `f (Kvinna), m (Man) eller o (Annat)`.
+fn codes_hint(q: &Question, lang: Lang) -> String {
+    let codes: Vec<String> = q
+        .choices()
+        .iter()
+        .filter(|c| !c.missing)
+        .map(|c| format!("{} ({})", c.code, c.label.get(lang)))
+        .collect();
+    match codes.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), lang.pick("eller", "or")),
+        None => String::new(),
+    }
+}
+
 /// Parses classes per school: header `school,classes`, one row per school.
 pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Problems<Text>> {
     const HEADER: &str = "school,classes";
@@ -169,11 +214,11 @@ pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Problems<T
         return Err(one(at(
             table.header_line,
             format!(
-                "rubrikraden ska vara `{HEADER}`, inte {}",
+                "rubrikraden ska vara \"{HEADER}\", inte {}",
                 quoted(&table.header.join(&sep))
             ),
             format!(
-                "the header must be `{HEADER}`, not {}",
+                "the header must be \"{HEADER}\", not {}",
                 quoted(&table.header.join(&sep))
             ),
         )));
@@ -288,8 +333,16 @@ mod tests {
         );
         let problems = parse_totals(&survey, &text).expect_err("invalid");
         let all = english(&problems);
-        assert!(all.contains("line 3: `nope` is not a choice"), "{all}");
-        assert!(all.contains("line 4: total `-1`"), "{all}");
+        // The value, the column and the question in words, and the codes to use instead; no
+        // backticks or survey ids.
+        assert!(
+            all.contains(&format!(
+                "line 3: \"nope\" in column {id} is not a code of the question “How old are you?”; use 16-24 (16–24), "
+            )),
+            "{all}"
+        );
+        assert!(!all.contains('`'), "{all}");
+        assert!(all.contains("line 4: total \"-1\""), "{all}");
         assert!(
             all.contains("line 5: 1 fields, but the header has 2"),
             "{all}"
@@ -299,16 +352,22 @@ mod tests {
             "{all}"
         );
         assert!(
-            all.contains("line 7: total `9223372036854775807` is more than 100,000,000"),
+            all.contains("line 7: total \"9223372036854775807\" is more than 100,000,000"),
             "{all}"
         );
         assert!(
-            problems[0].sv.starts_with("rad 3: `nope` är inte"),
+            problems[0]
+                .sv
+                .starts_with(&format!("rad 3: \"nope\" i kolumnen {id} är ingen kod för frågan ”Hur gammal är du?”; använd 16-24 (16–24 år), ")),
             "{:?}",
             problems[0]
         );
         let header = parse_totals(&survey, "safe_night,total\nx,1\n").expect_err("not background");
         assert!(header[0].en.starts_with("line 1:"), "{header:?}");
+        assert!(
+            header[0].sv.contains("i enkäten ”Trygghetsundersökning”"),
+            "the survey by its title: {header:?}"
+        );
     }
 
     #[test]
@@ -358,10 +417,10 @@ mod tests {
         let problems =
             parse_school_classes("school,classes\nS1,0\nS1,2\nS1,2\nS2,5000\n").expect_err("bad");
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(english(&problems).contains("line 5: classes `5000` is more than 1,000"));
+        assert!(english(&problems).contains("line 5: classes \"5000\" is more than 1,000"));
         let header = parse_school_classes("skola,klasser\n").expect_err("header");
         assert!(
-            header[0].en.contains("must be `school,classes`"),
+            header[0].en.contains("must be \"school,classes\""),
             "{header:?}"
         );
     }

@@ -64,7 +64,7 @@ impl Outbox {
                         &self.db,
                         &message,
                         &hash,
-                        "the questionnaire of this wave is not loaded",
+                        crate::mail::SURVEY_MISSING,
                         false,
                     )
                     .await?;
@@ -97,7 +97,7 @@ impl Outbox {
                             &self.db,
                             &message,
                             &hash,
-                            &e.to_string(),
+                            &e.stored(),
                             e.is_permanent(),
                         )
                         .await?;

@@ -699,6 +699,8 @@ mod tests {
             opened_at: Set(0),
             ended_at: Set(None),
             stopped_codes: Set(None),
+            sealed_codes: Set(None),
+            opened_with: Set(None),
         };
         session.insert(&db).await.expect("session");
         let code = codes::hash("ABCDEFGH");

@@ -142,7 +142,7 @@ impl NewWave {
                 .filter(|y| PERIODS.contains(y))
                 .ok_or_else(|| {
                     format!(
-                        "`{text}` is not a year from {} to {}",
+                        "\"{text}\" is not a year from {} to {}",
                         PERIODS.start(),
                         PERIODS.end()
                     )
@@ -178,7 +178,7 @@ impl NewWave {
             let known: Vec<&str> = catalog.iter().map(|l| l.survey.id.as_str()).collect();
             problems.push((
                 "survey",
-                format!("no survey `{survey_id}`; loaded: {}", known.join(", ")),
+                format!("no survey \"{survey_id}\"; loaded: {}", known.join(", ")),
             ));
         }
         let slug = slug.trim().to_owned();
@@ -189,12 +189,12 @@ impl NewWave {
         match (access_mode, &survey) {
             (None, _) => problems.push((
                 "access",
-                format!("access `{access}` is not one of open, invite, class"),
+                format!("access \"{access}\" is not one of open, invite, class"),
             )),
             (Some(Access::Class), Some(s)) if s.audience != Audience::Pupils => problems.push((
                 "access",
                 format!(
-                    "class sessions are for pupils; survey `{}` is for {}",
+                    "class sessions are for pupils; survey \"{}\" is for {}",
                     s.id,
                     s.audience.id()
                 ),
@@ -270,7 +270,7 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     if !(3..=60).contains(&slug.len()) || !ok_chars || slug.starts_with('-') || slug.ends_with('-')
     {
         return Err(format!(
-            "slug `{slug}` must be 3–60 characters of a–z, 0–9 and inner hyphens, e.g. `trygghet-2026`"
+            "slug \"{slug}\" must be 3–60 characters of a–z, 0–9 and inner hyphens, e.g. \"trygghet-2026\""
         ));
     }
     Ok(())
@@ -293,16 +293,16 @@ pub fn parse_time(text: &str, end: DayEnd) -> Result<i64, String> {
             DayEnd::Start => date,
             DayEnd::End => date
                 .succ_opt()
-                .ok_or_else(|| format!("`{text}` is too far in the future"))?,
+                .ok_or_else(|| format!("\"{text}\" is too far in the future"))?,
         };
         return day
             .and_hms_opt(0, 0, 0)
             .map(|t| t.and_utc().timestamp())
-            .ok_or_else(|| format!("`{text}` is not a date"));
+            .ok_or_else(|| format!("\"{text}\" is not a date"));
     }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.timestamp())
-        .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or a time (RFC 3339)"))
+        .map_err(|_| format!("\"{text}\" is not a date (YYYY-MM-DD) or a time (RFC 3339)"))
 }
 
 /// Unix seconds as `YYYY-MM-DD HH:MM UTC`, for pages and the CLI.

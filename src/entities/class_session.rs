@@ -16,6 +16,11 @@ pub struct Model {
     pub ended_at: Option<i64>,
     /// Codes nobody had started with when the session ended (they were deleted then).
     pub stopped_codes: Option<i32>,
+    /// The codes of the last print, sealed under a key from the coordinator's sign-in token
+    /// (`collect::seal`), until the session ends; then `None`.
+    pub sealed_codes: Option<String>,
+    /// The hash of the one-time field of the form that opened the session.
+    pub opened_with: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

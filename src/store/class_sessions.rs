@@ -1,7 +1,9 @@
 //! Class sessions and their one-time pupil codes: open, list, end, and replace lost codes.
 //!
-//! Codes leave this module once, in plain text, to be printed; only their hashes are stored, and
-//! nothing here (audit log included) ever records which code went where.
+//! Codes leave this module in plain text only to be printed. Their hashes are what is checked; the
+//! printed list is kept *sealed* under a key from the coordinator's sign-in token (which the
+//! database holds only hashed) until the session ends, so that the same coordinator can print it
+//! again. Nothing here (audit log included) ever records which code went where.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +15,7 @@ use sea_orm::{
 
 use crate::collect::class_session::{NewClassSession, finish_until};
 use crate::collect::codes;
+use crate::collect::seal::Key;
 use crate::collect::wave::{Access, WaveState, state_at};
 use crate::entities::{class_session, pupil_code, wave};
 
@@ -74,20 +77,102 @@ impl SessionSummary {
     }
 }
 
+/// Who prints a session's codes: the key their printed list is sealed under (from the
+/// coordinator's sign-in token), and the one-time field of the form that asked.
+pub struct Printer<'a> {
+    pub key: &'a Key,
+    /// The form's one-time value; the same value never opens a second session.
+    pub once: &'a str,
+}
+
+impl Printer<'_> {
+    /// The key for the codes of a coordinator signed in with `session_token`.
+    pub fn key_for(session_token: &str) -> Key {
+        Key::derive("class-session-codes", session_token)
+    }
+}
+
+/// The session a form opened, or had opened already when it is sent again.
+#[derive(Debug)]
+pub enum Opened {
+    New(class_session::Model),
+    Before(class_session::Model),
+}
+
+impl Opened {
+    pub fn session(&self) -> &class_session::Model {
+        match self {
+            Opened::New(s) | Opened::Before(s) => s,
+        }
+    }
+}
+
+fn seal_codes(key: &Key, session_id: &str, codes: &[String]) -> String {
+    key.seal(codes.join("\n").as_bytes(), session_id)
+}
+
+/// The hash the form's one-time value is kept as (another domain than codes and tokens).
+fn once_hash(school_id: &str, once: &str) -> String {
+    crate::util::sha256_hex(format!("class-session-form\0{school_id}\0{once}"))
+}
+
 /// Opens a session of `school_id` in a wave and issues one code per pupil, all in one
-/// transaction: a session never exists without its codes. Returns the codes in plain text.
+/// transaction: a session never exists without its codes. A form sent again (a reload, the back
+/// button, a double click) finds the session it opened before instead of opening another.
 pub async fn open(
     db: &DatabaseConnection,
     wave_id: &str,
     school_id: &str,
     new: &NewClassSession,
+    printer: &Printer<'_>,
     actor: &str,
-) -> Result<(class_session::Model, Vec<String>), SessionError> {
+) -> Result<Opened, SessionError> {
+    let opened_with = once_hash(school_id, printer.once);
+    if let Some(before) = opened_by(db, &opened_with).await? {
+        return Ok(Opened::Before(before));
+    }
+    match open_new(db, wave_id, school_id, new, printer, &opened_with, actor).await {
+        // The same form sent twice at once: the unique index let one through.
+        Err(SessionError::Database(e))
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            match opened_by(db, &opened_with).await? {
+                Some(before) => Ok(Opened::Before(before)),
+                None => Err(SessionError::Database(e)),
+            }
+        }
+        other => other.map(Opened::New),
+    }
+}
+
+async fn opened_by(
+    db: &impl ConnectionTrait,
+    opened_with: &str,
+) -> Result<Option<class_session::Model>, DbErr> {
+    class_session::Entity::find()
+        .filter(class_session::Column::OpenedWith.eq(opened_with))
+        .one(db)
+        .await
+}
+
+async fn open_new(
+    db: &DatabaseConnection,
+    wave_id: &str,
+    school_id: &str,
+    new: &NewClassSession,
+    printer: &Printer<'_>,
+    opened_with: &str,
+    actor: &str,
+) -> Result<class_session::Model, SessionError> {
     let txn = crate::db::begin_write(db).await?;
     // Checked inside the transaction, so a wave closed a moment ago gets no new session.
     let wave = class_wave(&txn, wave_id).await?;
-    let session = class_session::Model {
-        id: uuid::Uuid::new_v4().to_string(),
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut session = class_session::Model {
+        id: id.clone(),
         wave_id: wave.id.clone(),
         school_id: school_id.to_owned(),
         class_label: new.class_label.clone(),
@@ -96,11 +181,17 @@ pub async fn open(
         opened_at: crate::util::now(),
         ended_at: None,
         stopped_codes: None,
+        sealed_codes: None,
+        opened_with: Some(opened_with.to_owned()),
     };
+    // The codes first, so the row is written once with its sealed list; the foreign key of the
+    // codes is checked at the statement, so the session row goes in before them.
+    let codes = fresh_codes(new.pupils as usize);
+    session.sealed_codes = Some(seal_codes(printer.key, &id, &codes));
     class_session::Entity::insert(class_session::ActiveModel::from(session.clone()))
         .exec_without_returning(&txn)
         .await?;
-    let codes = issue_codes(&txn, &session.id, new.pupils as usize).await?;
+    store_codes(&txn, &session.id, &codes).await?;
     crate::store::audit::record(
         &txn,
         actor,
@@ -115,6 +206,32 @@ pub async fn open(
     )
     .await?;
     txn.commit().await?;
+    Ok(session)
+}
+
+/// The codes of a session's last print, for the coordinator who printed them (the key fits);
+/// `None` when they were printed from another sign-in, or the session has ended (then they are
+/// deleted). Returns the session too.
+pub async fn printed_codes(
+    db: &impl ConnectionTrait,
+    id: &str,
+    school_id: &str,
+    key: &Key,
+) -> Result<(class_session::Model, Option<Vec<String>>), SessionError> {
+    let session = class_session::Entity::find_by_id(id.to_owned())
+        .filter(class_session::Column::SchoolId.eq(school_id))
+        .one(db)
+        .await?
+        .ok_or(SessionError::Unknown)?;
+    if session.ended_at.is_some() {
+        return Err(SessionError::Ended);
+    }
+    let codes = session
+        .sealed_codes
+        .as_deref()
+        .and_then(|sealed| key.open(sealed, &session.id))
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(|text| text.lines().map(str::to_owned).collect());
     Ok((session, codes))
 }
 
@@ -142,19 +259,23 @@ async fn class_wave(
     Ok(wave)
 }
 
-/// Makes `n` new codes for a session and stores their hashes.
-async fn issue_codes(
-    txn: &impl ConnectionTrait,
-    session_id: &str,
-    n: usize,
-) -> Result<Vec<String>, DbErr> {
+/// `n` new codes, all different.
+fn fresh_codes(n: usize) -> Vec<String> {
     // A set, so one printout never holds the same code twice. A clash with a code of another
     // session (40 random bits each) is too unlikely to handle; the primary key would refuse it.
     let mut fresh = HashSet::with_capacity(n);
     while fresh.len() < n {
         fresh.insert(codes::new_pupil_code());
     }
-    let codes: Vec<String> = fresh.into_iter().collect();
+    fresh.into_iter().collect()
+}
+
+/// Stores the hashes of a session's new codes.
+async fn store_codes(
+    txn: &impl ConnectionTrait,
+    session_id: &str,
+    codes: &[String],
+) -> Result<(), DbErr> {
     if !codes.is_empty() {
         pupil_code::Entity::insert_many(codes.iter().map(|code| pupil_code::ActiveModel {
             code_hash: Set(codes::hash(code)),
@@ -164,7 +285,7 @@ async fn issue_codes(
         .exec_without_returning(txn)
         .await?;
     }
-    Ok(codes)
+    Ok(())
 }
 
 /// Codes left per session, (not started, started): a used code is deleted, so the rest of
@@ -302,6 +423,11 @@ pub async fn end(
                 class_session::Column::StoppedCodes,
                 Expr::value(i32::try_from(stopped).unwrap_or(i32::MAX)),
             )
+            // The printed list is of no more use, and kept no longer than it is.
+            .col_expr(
+                class_session::Column::SealedCodes,
+                Expr::value(Option::<String>::None),
+            )
             .filter(class_session::Column::Id.eq(id))
             .filter(class_session::Column::EndedAt.is_null())
             .exec(&txn)
@@ -327,6 +453,7 @@ pub async fn replace_unused_codes(
     db: &DatabaseConnection,
     id: &str,
     school_id: &str,
+    key: &Key,
     actor: &str,
 ) -> Result<(class_session::Model, Vec<String>), SessionError> {
     let txn = crate::db::begin_write(db).await?;
@@ -348,7 +475,17 @@ pub async fn replace_unused_codes(
         .exec(&txn)
         .await?
         .rows_affected;
-    let codes = issue_codes(&txn, id, deleted as usize).await?;
+    let codes = fresh_codes(deleted as usize);
+    store_codes(&txn, id, &codes).await?;
+    // The new print is the one to print again (the old unused codes no longer work).
+    class_session::Entity::update_many()
+        .col_expr(
+            class_session::Column::SealedCodes,
+            Expr::value(Some(seal_codes(key, id, &codes))),
+        )
+        .filter(class_session::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
     crate::store::audit::record(
         &txn,
         actor,

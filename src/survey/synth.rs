@@ -1,7 +1,7 @@
 //! Synthetic respondents: reproducible, plausible submissions for tests, demos and load runs.
 //!
 //! Each respondent answers page by page, skips hidden questions, always answers required shown
-//! ones and now and then leaves an optional one empty or picks a "don't know". Choices follow
+//! ones and background questions, and now and then leaves another optional one empty or picks a "don't know". Choices follow
 //! base weights (a small table for the shipped questionnaires, otherwise "earlier choices are
 //! more common", which matches how the scales are written), tilted by a per-respondent risk
 //! level so that risky answers cluster in the same people, as they do in real data. Questions
@@ -205,7 +205,9 @@ fn respondent(
         if !(q.show_if.as_ref()).is_none_or(|c| c.holds(&lookup)) {
             continue;
         }
-        if !q.required && rng.random_bool(SKIP_OPTIONAL) {
+        // Background questions are answered (almost everyone does, and the synthetic waves are
+        // calibrated by them) whether or not the questionnaire lets them be skipped.
+        if !q.required && !q.background && rng.random_bool(SKIP_OPTIONAL) {
             continue;
         }
         if let Some(answer) = answer(survey, q, rarely, tilt, risk, language, rng) {

@@ -22,8 +22,13 @@ use crate::util::now;
 pub fn routes() -> Routes {
     Routes::default()
         .get("/account", ANY_USER, account)
-        .post("/account/tokens", EVALUATORS, create_token)
-        .post("/account/tokens/{id}/revoke", EVALUATORS, revoke_token)
+        .post("/account/tokens", "/account", EVALUATORS, create_token)
+        .post(
+            "/account/tokens/{id}/revoke",
+            "/account",
+            EVALUATORS,
+            revoke_token,
+        )
         .get("/api/v1/me", EVALUATORS, me)
 }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::auth::CurrentUser;
 use super::views::forms::FormErrors;
 use super::views::{PageCtx, admin as view};
-use super::{ADMIN, AppError, AppState, Routes};
+use super::{ADMIN, AppError, AppState, Routes, Said};
 use crate::accounts::{self, AccountError, NewUser, Role};
 use crate::i18n::Lang;
 use crate::store;
@@ -20,7 +20,7 @@ pub fn routes() -> Routes {
         .get("/admin", ADMIN, overview)
         .get("/admin/surveys/{id}", ADMIN, survey)
         .get("/admin/users", ADMIN, users)
-        .post("/admin/users", ADMIN, add_user)
+        .post("/admin/users", "/admin/users", ADMIN, add_user)
         .get("/admin/audit", ADMIN, audit)
 }
 
@@ -105,7 +105,10 @@ async fn add_user(
     let hash = accounts::hash_password_limited(form.password)
         .await
         .map_err(|accounts::HashingBusy| {
-            AppError::Unavailable("the service is busy; try again in a moment".to_owned())
+            AppError::Unavailable(Said::new(
+                "Tjänsten är upptagen. Försök igen om en stund.",
+                "the service is busy; try again in a moment",
+            ))
         })?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("hashing a password failed")))?;
     match store::users::add(&state.db, &new, hash, &admin.email).await {

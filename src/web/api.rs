@@ -11,14 +11,14 @@ use serde_json::Value;
 
 use super::error::Detail;
 use super::extract::Json;
-use super::{AppError, AppState, PUBLIC, Routes};
+use super::{AppError, AppState, PUBLIC, Routes, Said};
 use crate::collect::{Outcome, Refusal, Wave, WaveState, intake};
 use crate::i18n::Lang;
 use crate::problems::Problems;
 use crate::survey::{AnswerProblem, Survey};
 
 pub fn routes() -> Routes {
-    Routes::default().post("/api/v1/waves/{slug}/responses", PUBLIC, submit)
+    Routes::default().post_api("/api/v1/waves/{slug}/responses", PUBLIC, submit)
 }
 
 /// The wave and its questionnaire, or the error a respondent gets: 404 for an unknown wave, 410
@@ -34,12 +34,24 @@ pub async fn open_wave(
         .ok_or(AppError::NotFound)?;
     match wave.state() {
         WaveState::Open => {}
-        WaveState::Scheduled => return Err(AppError::Gone("this survey is not open yet".into())),
-        WaveState::Closed => return Err(AppError::Gone("this survey is closed".into())),
+        WaveState::Scheduled => {
+            return Err(AppError::NotYetOpen {
+                opens_at: wave.opens_at,
+            });
+        }
+        WaveState::Closed => {
+            return Err(AppError::Gone(Said::new(
+                "Undersökningen är stängd och tar inte längre emot svar.",
+                "this survey is closed",
+            )));
+        }
     }
     let survey = state.surveys.version(&wave.survey_id, wave.survey_version).ok_or_else(|| {
         tracing::error!(wave = %wave.slug, survey = %wave.survey_id, version = wave.survey_version, "the questionnaire of an open wave is not loaded");
-        AppError::Unavailable("this survey is not available right now".into())
+        AppError::Unavailable(Said::new(
+            "Undersökningen går inte att besvara just nu. Försök igen senare.",
+            "this survey is not available right now",
+        ))
     })?;
     Ok((wave, survey))
 }
@@ -61,9 +73,10 @@ pub fn refusal_error(refusal: Refusal) -> AppError {
                 })
                 .collect(),
         },
-        Refusal::MissingCode => {
-            AppError::Forbidden("this survey needs a valid personal code or link".into())
-        }
+        Refusal::MissingCode => AppError::Forbidden(Said::new(
+            "Den här undersökningen besvaras med en personlig kod eller länk.",
+            "this survey needs a valid personal code or link",
+        )),
     }
 }
 
@@ -148,15 +161,22 @@ pub async fn submit(
         )
             .into_response(),
         Outcome::Conflict => {
-            return Err(AppError::Conflict(
-                "this submission_id was used before with other content".into(),
-            ));
+            return Err(AppError::Conflict(Said::new(
+                "Det här svaret (submission_id) skickades in tidigare med annat innehåll.",
+                "this submission_id was used before with other content",
+            )));
         }
         Outcome::AccessDenied => {
-            return Err(AppError::Forbidden(
-                "this code is unknown or has already been used".into(),
-            ));
+            return Err(AppError::Forbidden(Said::new(
+                "Koden finns inte eller har redan använts.",
+                "this code is unknown or has already been used",
+            )));
         }
-        Outcome::NotOpen => return Err(AppError::Gone("this survey is closed".into())),
+        Outcome::NotOpen => {
+            return Err(AppError::Gone(Said::new(
+                "Undersökningen tar inte emot svar just nu.",
+                "this survey is closed",
+            )));
+        }
     })
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::views::{self, PageCtx};
-use super::{AppError, AppState, PUBLIC, Routes};
+use super::{AppError, AppState, PUBLIC, Routes, Said};
 use crate::accounts::{self, Role};
 use crate::store;
 use crate::util::random_token;
@@ -240,9 +240,11 @@ pub async fn require_role(roles: &'static [Role], req: Request, next: Next) -> R
             }
             response
         }
-        Some(_) => {
-            AppError::Forbidden("you do not have access to this page".to_owned()).into_response()
-        }
+        Some(_) => AppError::Forbidden(Said::new(
+            "Ditt konto har inte behörighet till den här sidan.",
+            "Your account does not have access to this page.",
+        ))
+        .into_response(),
         None if req.extensions().get::<BearerRefused>().is_some() => {
             AppError::BadToken.into_response()
         }
@@ -292,8 +294,8 @@ fn url_encode(text: &str) -> String {
 pub fn routes() -> Routes {
     Routes::default()
         .get("/login", PUBLIC, login_page)
-        .post("/login", PUBLIC, login)
-        .post("/logout", super::ANY_USER, logout)
+        .post("/login", "/login", PUBLIC, login)
+        .post("/logout", "/", super::ANY_USER, logout)
 }
 
 #[derive(Deserialize)]
@@ -343,9 +345,10 @@ async fn login(
     let verified = accounts::verify_password_limited(form.password.clone(), stored)
         .await
         .map_err(|accounts::HashingBusy| {
-            AppError::Unavailable(
-                "the service is busy signing in other users; try again in a moment".to_owned(),
-            )
+            AppError::Unavailable(Said::new(
+                "Tjänsten loggar in många just nu. Försök igen om en stund.",
+                "the service is busy signing in other users; try again in a moment",
+            ))
         })?;
     let user = match user {
         Some(u) if verified => u,

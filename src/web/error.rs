@@ -18,6 +18,30 @@ pub struct Detail {
     pub message: String,
 }
 
+/// A message said in both languages: pages show the visitor's, the API's `error` is the English.
+/// There is no way to make one from one language alone, so no refusal reaches a Swedish page in
+/// English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub sv: String,
+    pub en: String,
+}
+
+impl Said {
+    pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            sv: sv.into(),
+            en: en.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -28,9 +52,9 @@ pub enum AppError {
     #[error("the API token is unknown, expired or revoked")]
     BadToken,
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Said),
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Said),
     /// A request that cannot be read at all: malformed JSON or form data (400), a body over the
     /// route's limit (413), a Content-Type the route does not take (415). Said in both
     /// languages, since the page shows it as it is; the API's `error` is the English text.
@@ -46,11 +70,15 @@ pub enum AppError {
         details: Vec<Detail>,
     },
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Said),
     #[error("{0}")]
-    Gone(String),
+    Gone(Said),
     #[error("{0}")]
-    Unavailable(String),
+    Unavailable(Said),
+    /// A wave whose period has not begun (410, as for a closed one: the contract has one status
+    /// for "not accepting answers"); its page says when it opens.
+    #[error("this survey is not open yet")]
+    NotYetOpen { opens_at: Option<i64> },
     #[error("too many attempts; try again in {0} seconds")]
     TooManyRequests(i64),
     #[error("database error")]
@@ -66,6 +94,11 @@ pub struct ErrorInfo {
     pub message: String,
     /// The message in Swedish, where the error has one (else pages show `message`).
     pub message_sv: Option<String>,
+    /// The message for an English page, where it differs from the API's `message`.
+    pub message_en: Option<String>,
+    /// The page's heading and explanation when the status alone does not say it
+    /// (`[sv heading, en heading, sv explanation, en explanation]`).
+    pub heading: Option<[&'static str; 4]>,
 }
 
 /// The body of every error answer of the API.
@@ -91,7 +124,7 @@ impl AppError {
             AppError::Unreadable { status, .. } => *status,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Gone(_) => StatusCode::GONE,
+            AppError::Gone(_) | AppError::NotYetOpen { .. } => StatusCode::GONE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -100,6 +133,39 @@ impl AppError {
 }
 
 impl AppError {
+    /// The message in Swedish, for pages.
+    pub fn message_sv(&self) -> String {
+        match self {
+            AppError::NotFound => "Sidan finns inte".to_owned(),
+            AppError::Unauthorized => "Logga in för att fortsätta".to_owned(),
+            AppError::BadToken => {
+                "API-nyckeln är okänd, har gått ut eller är återkallad".to_owned()
+            }
+            AppError::Forbidden(said)
+            | AppError::BadRequest(said)
+            | AppError::Conflict(said)
+            | AppError::Gone(said)
+            | AppError::Unavailable(said) => said.sv.clone(),
+            AppError::Unreadable { sv, .. } => sv.clone(),
+            AppError::NotYetOpen { opens_at } => match opens_at {
+                Some(t) => format!(
+                    "Den öppnar {}. Välkommen tillbaka då!",
+                    crate::i18n::day_words(crate::i18n::Lang::Sv, *t)
+                ),
+                None => "Den har inte öppnat än. Välkommen tillbaka senare!".to_owned(),
+            },
+            // The details name questions and are read by programs; a page says it plainly.
+            AppError::Validation { .. } => "Svaren kunde inte tas emot".to_owned(),
+            AppError::TooManyRequests(secs) => {
+                format!(
+                    "För många försök. Försök igen om {} sekunder.",
+                    secs.max(&1)
+                )
+            }
+            AppError::Db(_) | AppError::Internal(_) => "Något gick fel hos oss".to_owned(),
+        }
+    }
+
     /// axum's own plain-text error answer (`text`, possibly empty) as trygg's error.
     pub fn from_plain(status: StatusCode, text: &str) -> AppError {
         let text = text.trim();
@@ -181,14 +247,32 @@ impl IntoResponse for AppError {
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        let message_sv = match self {
-            AppError::Unreadable { sv, .. } => Some(sv),
+        let message_sv = Some(self.message_sv());
+        let message_en = match &self {
+            AppError::NotYetOpen { opens_at } => Some(match opens_at {
+                Some(t) => format!(
+                    "It opens on {}. Welcome back then!",
+                    crate::i18n::day_words(crate::i18n::Lang::En, *t)
+                ),
+                None => "It has not opened yet. Welcome back later!".to_owned(),
+            }),
+            _ => None,
+        };
+        let heading = match &self {
+            AppError::NotYetOpen { .. } => Some([
+                "Undersökningen har inte öppnat än",
+                "The survey has not opened yet",
+                "Den här undersökningen tar emot svar först när den har öppnat.",
+                "This survey takes answers once it has opened.",
+            ]),
             _ => None,
         };
         response.extensions_mut().insert(ErrorInfo {
             status,
             message,
             message_sv,
+            message_en,
+            heading,
         });
         response
     }
@@ -201,7 +285,10 @@ impl From<crate::evaluate::EvalError> for AppError {
         use crate::evaluate::EvalError;
         match e {
             EvalError::Database(e) => AppError::Db(e),
-            EvalError::SurveyMissing(..) => AppError::Unavailable(e.to_string()),
+            EvalError::SurveyMissing(..) => AppError::Unavailable(Said::new(
+                "Enkätfilen för de här siffrorna finns inte på servern just nu",
+                e.to_string(),
+            )),
             EvalError::Estimation(message) => {
                 AppError::Internal(anyhow::anyhow!("estimation failed: {message}"))
             }

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{AppError, AppState, EVALUATORS, Routes};
+use super::{AppError, AppState, EVALUATORS, Routes, Said};
 use crate::evaluate::{self, csv_out};
 
 pub fn routes() -> Routes {
@@ -60,8 +60,9 @@ pub(super) fn format(asked: Option<&str>, headers: &HeaderMap) -> Result<Format,
     match asked {
         Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
-        Some(other) => Err(AppError::BadRequest(format!(
-            "format `{other}` is not known; use json or csv"
+        Some(other) => Err(AppError::BadRequest(Said::new(
+            format!("Formatet ”{other}” finns inte; välj json eller csv."),
+            format!("format `{other}` is not known; use json or csv"),
         ))),
         None => {
             let accept = headers
@@ -182,9 +183,15 @@ pub async fn series(
             .background_questions()
             .map(|q| q.id.as_str())
             .collect();
-        return Err(AppError::BadRequest(format!(
-            "`by` must be a background question of the survey: {}",
-            known.join(", ")
+        return Err(AppError::BadRequest(Said::new(
+            format!(
+                "Uppdelningen (by) måste vara en bakgrundsfråga i enkäten: {}.",
+                known.join(", ")
+            ),
+            format!(
+                "`by` must be a background question of the survey: {}",
+                known.join(", ")
+            ),
         )));
     }
     let waves = evaluate::areas::survey_waves(&state.db, &state.surveys, &survey_id).await?;

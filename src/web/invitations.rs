@@ -10,7 +10,7 @@ use super::auth::CurrentUser;
 use super::extract::Form;
 use super::views::PageCtx;
 use super::views::invitations as view;
-use super::{ADMIN, AppError, AppState, Routes};
+use super::{ADMIN, AppError, AppState, Routes, Said};
 use crate::collect::{Access, Wave, WaveState, invitations};
 use crate::problems::Problems;
 use crate::store;
@@ -20,12 +20,23 @@ pub fn routes() -> Routes {
         .get("/admin/waves/{slug}/invitations", ADMIN, show)
         .post_limited(
             "/admin/waves/{slug}/invitations",
+            "/admin/waves/{slug}/invitations",
             ADMIN,
             invitations::MAX_FORM_BYTES,
             upload,
         )
-        .post("/admin/waves/{slug}/reminders", ADMIN, remind)
-        .post("/admin/waves/{slug}/invitations/retry", ADMIN, retry)
+        .post(
+            "/admin/waves/{slug}/reminders",
+            "/admin/waves/{slug}/invitations",
+            ADMIN,
+            remind,
+        )
+        .post(
+            "/admin/waves/{slug}/invitations/retry",
+            "/admin/waves/{slug}/invitations",
+            ADMIN,
+            retry,
+        )
 }
 
 /// An invitation wave, or 404 (other waves have no invitations).
@@ -61,7 +72,10 @@ async fn upload(
 ) -> Result<Response, AppError> {
     let wave = invite_wave(&state, &slug).await?;
     if wave.state() == WaveState::Closed {
-        return Err(AppError::Gone("the wave is closed".into()));
+        return Err(AppError::Gone(Said::new(
+            "Omgången är stängd; inga inbjudningar kan skickas.",
+            "the wave is closed; no invitations can be sent",
+        )));
     }
     match invitations::parse_addresses(&form.addresses) {
         Ok(addresses) => {
@@ -84,7 +98,10 @@ async fn remind(
 ) -> Result<Response, AppError> {
     let wave = invite_wave(&state, &slug).await?;
     if wave.state() == WaveState::Closed {
-        return Err(AppError::Gone("the wave is closed".into()));
+        return Err(AppError::Gone(Said::new(
+            "Omgången är stängd; inga inbjudningar kan skickas.",
+            "the wave is closed; no invitations can be sent",
+        )));
     }
     store::invitations::queue_reminders(&state.db, &wave.id, &admin.email).await?;
     state.outbox.wake.notify_one();

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 use super::auth::{CsrfToken, CurrentUser, Via, cookie_value};
-use super::error::{AppError, ErrorInfo};
+use super::error::{AppError, ErrorInfo, Said};
 use super::extract::{Body as FormBody, body_limit, buffered, wrong_content_type};
 use super::views::{self, PageCtx};
 use crate::i18n::Lang;
@@ -152,10 +152,10 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
         .map(|t| t.0.clone())
         .unwrap_or_default();
     let refused = || {
-        AppError::Forbidden(
-            "the form has expired or did not come from this site; reload the page and try again"
-                .to_owned(),
-        )
+        AppError::Forbidden(Said::new(
+            "Formuläret har gått ut eller kom inte från den här webbplatsen. Ladda om sidan och försök igen.",
+            "the form has expired or did not come from this site; reload the page and try again",
+        ))
     };
     let from_header = req
         .headers()
@@ -241,17 +241,32 @@ fn is_plain_error(response: &Response) -> bool {
 
 /// The error page for `info`, keeping the headers of the original answer that still matter.
 fn page_for(ctx: &PageCtx, info: &ErrorInfo, response: &Response) -> Response {
-    let message = match (ctx.lang, &info.message_sv) {
-        (Lang::Sv, Some(sv)) => sv,
-        _ => &info.message,
+    let message = match (ctx.lang, &info.message_sv, &info.message_en) {
+        (Lang::Sv, Some(sv), _) => sv.clone(),
+        (Lang::En, _, Some(en)) => en.clone(),
+        _ => sentence(&info.message),
     };
-    let mut page = (info.status, views::error_page(ctx, info.status, message)).into_response();
+    let page = views::error_page(ctx, info.status, info.heading, &message);
+    let mut page = (info.status, page).into_response();
     for name in [header::RETRY_AFTER, header::SET_COOKIE, header::ALLOW] {
         for value in response.headers().get_all(&name) {
             page.headers_mut().append(name.clone(), value.clone());
         }
     }
     page
+}
+
+/// The API's English message as a sentence for a page: a capital first letter and a full stop.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 /// The first value of `key` in a query string, percent-decoded.

@@ -37,7 +37,7 @@ use crate::collect::sender::Outbox;
 use crate::config::Settings;
 use crate::survey::SurveyCatalog;
 
-pub use error::AppError;
+pub use error::{AppError, Said};
 pub use extract::{BodyLimit, DEFAULT_BODY_BYTES};
 
 /// Everything a handler may need; handlers take only the part they use.
@@ -73,6 +73,9 @@ pub struct RouteInfo {
     pub method: Method,
     pub path: &'static str,
     pub access: Access,
+    /// For a form's POST address: the page that shows the form. A GET on the POST address
+    /// (a reload, the language switch on a page a POST answered, a bookmark) is sent there.
+    pub form: Option<&'static str>,
 }
 
 /// Builds the router and the table of its routes together, so that no route can exist without a
@@ -105,7 +108,25 @@ impl Routes {
         )
     }
 
-    pub fn post<H, T>(self, path: &'static str, access: Access, handler: H) -> Self
+    /// A form's POST address `path`, whose form is shown on the page `form` (the same address,
+    /// or another with the same `{parameters}`).
+    pub fn post<H, T>(
+        self,
+        path: &'static str,
+        form: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = on(axum::routing::MethodFilter::POST, handler);
+        self.add_post(path, form, access, route, |route| route)
+    }
+
+    /// A POST route of the JSON API: no form page (a GET gets the API's 405).
+    pub fn post_api<H, T>(self, path: &'static str, access: Access, handler: H) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -118,11 +139,39 @@ impl Routes {
         )
     }
 
+    /// Adds a form's POST route and, unless the form is on the same address (which then has
+    /// its own GET), a GET that sends the browser to the form.
+    fn add_post(
+        mut self,
+        path: &'static str,
+        form: &'static str,
+        access: Access,
+        route: MethodRouter<AppState>,
+        outer: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>,
+    ) -> Self {
+        let route = if form == path {
+            route
+        } else {
+            route.on(
+                axum::routing::MethodFilter::GET,
+                move |params: axum::extract::RawPathParams, uri: axum::http::Uri| async move {
+                    to_form(form, &params, uri.query())
+                },
+            )
+        };
+        self = self.add_with(Method::POST, path, access, route, outer);
+        if let Some(entry) = self.table.last_mut() {
+            entry.form = Some(form);
+        }
+        self
+    }
+
     /// [`Routes::post`] for a form that may be larger than [`DEFAULT_BODY_BYTES`]: the route
     /// reads bodies up to `max_bytes` (the CSRF check and the extractors alike).
     pub fn post_limited<H, T>(
         self,
         path: &'static str,
+        form: &'static str,
         access: Access,
         max_bytes: usize,
         handler: H,
@@ -134,7 +183,7 @@ impl Routes {
         // Layers added after the access and CSRF layers run before them: the limit is known
         // when the CSRF check reads the body, and nobody without the role gets to send one.
         let route = on(axum::routing::MethodFilter::POST, handler);
-        self.add_with(Method::POST, path, access, route, |route| {
+        self.add_post(path, form, access, route, |route| {
             route
                 .layer::<_, Infallible>(axum::Extension(BodyLimit(max_bytes)))
                 .layer::<_, Infallible>(axum::extract::DefaultBodyLimit::max(max_bytes))
@@ -182,6 +231,7 @@ impl Routes {
             method,
             path,
             access,
+            form: None,
         });
         self
     }
@@ -196,6 +246,32 @@ impl Routes {
     pub fn table(&self) -> &[RouteInfo] {
         &self.table
     }
+}
+
+/// The redirect of a GET on a form's POST address to the page of the form: its `{parameters}`
+/// filled in from the address, the query (`lang=en`, say) kept. A parameter that is not a plain
+/// id or slug is no address of ours.
+fn to_form(
+    form: &str,
+    params: &axum::extract::RawPathParams,
+    query: Option<&str>,
+) -> Result<axum::response::Redirect, AppError> {
+    let mut to = form.to_owned();
+    for (name, value) in params {
+        let plain = !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !plain {
+            return Err(AppError::NotFound);
+        }
+        to = to.replace(&format!("{{{name}}}"), value);
+    }
+    if let Some(query) = query.filter(|q| !q.is_empty()) {
+        to.push('?');
+        to.push_str(query);
+    }
+    Ok(axum::response::Redirect::to(&to))
 }
 
 /// All routes of trygg.

@@ -27,12 +27,22 @@ pub fn routes() -> Routes {
     Routes::default()
         .get("/evaluate/plan", ANY_USER, overview)
         .get("/evaluate/plan/new", EVALUATORS, new_form)
-        .post("/evaluate/plan", EVALUATORS, create)
+        .post("/evaluate/plan", "/evaluate/plan", EVALUATORS, create)
         .get("/evaluate/plan/{id}", ANY_USER, show)
         .get("/evaluate/plan/{id}/edit", EVALUATORS, edit_form)
-        .post("/evaluate/plan/{id}", EVALUATORS, update)
+        .post(
+            "/evaluate/plan/{id}",
+            "/evaluate/plan/{id}",
+            EVALUATORS,
+            update,
+        )
         .get("/evaluate/plan/{id}/outputs/new", EVALUATORS, new_output)
-        .post("/evaluate/plan/{id}/outputs", EVALUATORS, create_output)
+        .post(
+            "/evaluate/plan/{id}/outputs",
+            "/evaluate/plan/{id}/outputs/new",
+            EVALUATORS,
+            create_output,
+        )
         .get(
             "/evaluate/plan/{id}/outputs/{output}",
             EVALUATORS,
@@ -40,16 +50,23 @@ pub fn routes() -> Routes {
         )
         .post(
             "/evaluate/plan/{id}/outputs/{output}",
+            "/evaluate/plan/{id}/outputs/{output}",
             EVALUATORS,
             update_output,
         )
         .post(
             "/evaluate/plan/{id}/outputs/{output}/delete",
+            "/evaluate/plan/{id}",
             EVALUATORS,
             delete_output,
         )
         .get("/evaluate/plan/{id}/indicators/new", EVALUATORS, new_link)
-        .post("/evaluate/plan/{id}/indicators", EVALUATORS, create_link)
+        .post(
+            "/evaluate/plan/{id}/indicators",
+            "/evaluate/plan/{id}/indicators/new",
+            EVALUATORS,
+            create_link,
+        )
         .get(
             "/evaluate/plan/{id}/indicators/{link}",
             EVALUATORS,
@@ -57,11 +74,13 @@ pub fn routes() -> Routes {
         )
         .post(
             "/evaluate/plan/{id}/indicators/{link}",
+            "/evaluate/plan/{id}/indicators/{link}",
             EVALUATORS,
             update_link,
         )
         .post(
             "/evaluate/plan/{id}/indicators/{link}/delete",
+            "/evaluate/plan/{id}",
             EVALUATORS,
             delete_link,
         )
@@ -71,6 +90,7 @@ pub fn routes() -> Routes {
             follow_up_form,
         )
         .post(
+            "/evaluate/plan/{id}/follow-up/{year}",
             "/evaluate/plan/{id}/follow-up/{year}",
             EVALUATORS,
             save_follow_up,

@@ -40,11 +40,22 @@ pub fn routes() -> Routes {
         .get("/evaluate/report/{year}/pdf", EVALUATORS, pdf)
         .post(
             "/evaluate/report/{year}/texts/{section}",
+            "/evaluate/report/{year}",
             EVALUATORS,
             save_text,
         )
-        .post("/evaluate/report/{year}/final", EVALUATORS, finalize)
-        .post("/evaluate/report/{year}/reopen", ADMIN, reopen)
+        .post(
+            "/evaluate/report/{year}/final",
+            "/evaluate/report/{year}",
+            EVALUATORS,
+            finalize,
+        )
+        .post(
+            "/evaluate/report/{year}/reopen",
+            "/evaluate/report/{year}",
+            ADMIN,
+            reopen,
+        )
 }
 
 async fn years(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {

@@ -12,19 +12,31 @@ use super::auth::CurrentUser;
 use super::extract::Form;
 use super::views::forms::FormErrors;
 use super::views::{PageCtx, school as view};
-use super::{AppError, AppState, Routes, SCHOOLS};
+use super::{AppError, AppState, Routes, SCHOOLS, Said};
 use crate::collect::class_session::NewClassSession;
 use crate::collect::{Access, WaveState};
-use crate::store::{self, class_sessions::SessionError};
+use crate::store::class_sessions::{Printer, SessionError};
+use crate::store::{self};
 
 pub fn routes() -> Routes {
     Routes::default()
         .get("/school", SCHOOLS, overview)
-        .post("/school/sessions", SCHOOLS, open_session)
+        .post("/school/sessions", "/school", SCHOOLS, open_session)
         .get("/school/sessions/{id}", SCHOOLS, session)
         .get("/school/sessions/{id}/end", SCHOOLS, confirm_end)
-        .post("/school/sessions/{id}/end", SCHOOLS, end_session)
-        .post("/school/sessions/{id}/codes", SCHOOLS, new_codes)
+        .post(
+            "/school/sessions/{id}/end",
+            "/school/sessions/{id}/end",
+            SCHOOLS,
+            end_session,
+        )
+        .get("/school/sessions/{id}/codes", SCHOOLS, printed_codes)
+        .post(
+            "/school/sessions/{id}/codes",
+            "/school/sessions/{id}/codes",
+            SCHOOLS,
+            new_codes,
+        )
 }
 
 /// The coordinator's school. Accounts of this role always have one (`NewUser::parse`); one
@@ -32,7 +44,10 @@ pub fn routes() -> Routes {
 fn school_of(user: &CurrentUser) -> Result<&str, AppError> {
     user.school_id
         .as_deref()
-        .ok_or_else(|| AppError::Forbidden("your account is not bound to a school".to_owned()))
+        .ok_or_else(|| AppError::Forbidden(Said::new(
+            "Ditt konto hör inte till någon skola. Be en administratör att ange skolan på kontot.",
+            "Your account is not tied to a school. Ask an administrator to set the school on the account.",
+        )))
 }
 
 async fn overview(
@@ -41,14 +56,11 @@ async fn overview(
     Extension(user): Extension<CurrentUser>,
 ) -> Result<Markup, AppError> {
     let school = school_of(&user)?;
-    overview_page(
-        &ctx,
-        &state,
-        school,
-        &view::SessionForm::default(),
-        &FormErrors::new(),
-    )
-    .await
+    let form = view::SessionForm {
+        once: crate::util::random_token(),
+        ..view::SessionForm::default()
+    };
+    overview_page(&ctx, &state, school, &form, &FormErrors::new()).await
 }
 
 async fn overview_page(
@@ -125,21 +137,24 @@ async fn open_session(
         }
     }
     if let (Some(wave), Ok(new)) = (&wave, &parsed) {
-        match store::class_sessions::open(&state.db, &wave.id, school, new, &user.email).await {
-            Ok((session, codes)) => {
-                let title = state
-                    .surveys
-                    .version(&wave.survey_id, wave.survey_version)
-                    .map(|s| s.title.clone());
-                let page = view::CodesPage {
-                    session_id: &session.id,
-                    class_label: &session.class_label,
-                    title: title.as_ref(),
-                    address: &code_address(&state.settings.public_url),
-                    codes: &codes,
-                    replaced: false,
-                };
-                return Ok(view::codes_page(&ctx, &page).into_response());
+        // A form without its one-time value (sent by hand) opens a session each time.
+        let once = match form.once.trim() {
+            "" => crate::util::random_token(),
+            once => once.to_owned(),
+        };
+        let key = Printer::key_for(&user.session_token);
+        let printer = Printer {
+            key: &key,
+            once: &once,
+        };
+        match store::class_sessions::open(&state.db, &wave.id, school, new, &printer, &user.email)
+            .await
+        {
+            // Post/Redirect/Get: the codes are on their own address, which a reload or the
+            // language switch shows again rather than opening another session.
+            Ok(opened) => {
+                let id = &opened.session().id;
+                return Ok(Redirect::to(&format!("/school/sessions/{id}/codes")).into_response());
             }
             Err(SessionError::Database(e)) => return Err(e.into()),
             Err(e) => errors.add("wave", wave_problem(&e)),
@@ -184,17 +199,31 @@ async fn session(
         )),
         _ => None,
     };
-    Ok(view::session_page(&ctx, &summary, &wave, notice))
+    let title = state
+        .surveys
+        .version(&wave.survey_id, wave.survey_version)
+        .map(|s| s.title.clone());
+    Ok(view::session_page(
+        &ctx,
+        &summary,
+        &wave,
+        title.as_ref(),
+        notice,
+    ))
 }
 
 fn session_error(e: SessionError) -> AppError {
     match e {
         SessionError::Database(e) => e.into(),
         SessionError::Unknown | SessionError::UnknownWave => AppError::NotFound,
-        SessionError::Ended => AppError::Conflict("the class session has ended".to_owned()),
-        SessionError::NotClassWave | SessionError::WaveNotOpen => {
-            AppError::Gone("the survey is not accepting answers".to_owned())
-        }
+        SessionError::Ended => AppError::Conflict(Said::new(
+            "Klasstillfället är redan avslutat.",
+            "The class session has already ended.",
+        )),
+        SessionError::NotClassWave | SessionError::WaveNotOpen => AppError::Gone(Said::new(
+            "Undersökningen tar inte emot svar just nu.",
+            "The survey is not accepting answers at the moment.",
+        )),
     }
 }
 
@@ -237,22 +266,50 @@ async fn end_session(
     Ok(Redirect::to(&format!("/school/sessions/{id}?done=ended")).into_response())
 }
 
+/// Replaces the unused codes of a lost printout, then shows the new ones on the codes page.
 async fn new_codes(
-    ctx: PageCtx,
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let school = school_of(&user)?;
+    let key = Printer::key_for(&user.session_token);
     let (session, codes) =
-        store::class_sessions::replace_unused_codes(&state.db, &id, school, &user.email)
+        store::class_sessions::replace_unused_codes(&state.db, &id, school, &key, &user.email)
             .await
             .map_err(session_error)?;
     state.collector.scrub_soon();
     if codes.is_empty() {
-        // Every pupil has answered: there is nothing to print.
+        // Every pupil has answered or is answering: there is nothing to print.
         return Ok(Redirect::to(&format!("/school/sessions/{}", session.id)).into_response());
     }
+    Ok(Redirect::to(&format!("/school/sessions/{}/codes?nya=1", session.id)).into_response())
+}
+
+#[derive(Deserialize)]
+struct CodesQuery {
+    /// Set after new codes replaced the unused ones of a lost printout.
+    nya: Option<String>,
+}
+
+/// The slips of a session's last print, shown again as often as needed until the session ends,
+/// to the coordinator who printed them.
+async fn printed_codes(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<String>,
+    Query(query): Query<CodesQuery>,
+) -> Result<Response, AppError> {
+    let school = school_of(&user)?;
+    let key = Printer::key_for(&user.session_token);
+    let (session, codes) =
+        match store::class_sessions::printed_codes(&state.db, &id, school, &key).await {
+            Err(SessionError::Ended) => {
+                return Ok(Redirect::to(&format!("/school/sessions/{id}")).into_response());
+            }
+            other => other.map_err(session_error)?,
+        };
     let wave = store::waves::find_by_id(&state.db, &session.wave_id).await?;
     let title = wave
         .and_then(|w| state.surveys.version(&w.survey_id, w.survey_version))
@@ -262,8 +319,8 @@ async fn new_codes(
         class_label: &session.class_label,
         title: title.as_ref(),
         address: &code_address(&state.settings.public_url),
-        codes: &codes,
-        replaced: true,
+        codes: codes.as_deref(),
+        replaced: query.nya.is_some(),
     };
     Ok(view::codes_page(&ctx, &page).into_response())
 }

@@ -20,12 +20,32 @@ use crate::store::{self, waves::WaveError};
 pub fn routes() -> Routes {
     Routes::default()
         .get("/admin/waves", ADMIN, list)
-        .post("/admin/waves", ADMIN, create)
+        .post("/admin/waves", "/admin/waves", ADMIN, create)
         .get("/admin/waves/{slug}", ADMIN, show)
-        .post("/admin/waves/{slug}/open", ADMIN, open_now)
-        .post("/admin/waves/{slug}/close", ADMIN, close_now)
-        .post("/admin/waves/{slug}/population", ADMIN, upload_totals)
-        .post("/admin/waves/{slug}/schools", ADMIN, upload_schools)
+        .post(
+            "/admin/waves/{slug}/open",
+            "/admin/waves/{slug}",
+            ADMIN,
+            open_now,
+        )
+        .post(
+            "/admin/waves/{slug}/close",
+            "/admin/waves/{slug}",
+            ADMIN,
+            close_now,
+        )
+        .post(
+            "/admin/waves/{slug}/population",
+            "/admin/waves/{slug}",
+            ADMIN,
+            upload_totals,
+        )
+        .post(
+            "/admin/waves/{slug}/schools",
+            "/admin/waves/{slug}",
+            ADMIN,
+            upload_schools,
+        )
 }
 
 async fn list(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {

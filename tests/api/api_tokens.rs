@@ -443,7 +443,7 @@ async fn bad_token_forms_name_the_field_and_store_nothing(app: TestApp) {
     assert_eq!(response.status(), 422);
     let page = response.text().await.expect("body");
     assert!(
-        page.contains("choose a lifetime of 30, 90 or 365 days, not `seven`"),
+        page.contains("choose a lifetime of 30, 90 or 365 days, not “seven”"),
         "{page}"
     );
     assert!(tokens(&app).await.is_empty());

@@ -1,5 +1,6 @@
-//! School coordinators' class sessions: codes printed once, used by pupils through the API,
-//! stopped by ending the session, replaced when a printout is lost, and kept within one school.
+//! School coordinators' class sessions: codes printed (and printed again until the session ends),
+//! used by pupils through the API, stopped by ending the session, replaced when a printout is
+//! lost, and kept within one school.
 
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
@@ -8,7 +9,7 @@ use trygg::collect::{Access, codes};
 use trygg::entities::class_session;
 
 use crate::db_tests;
-use crate::form::{answer_to_the_end, enter_code, get_text, location};
+use crate::form::{answer_to_the_end, begin_after_code, enter_code, get_text, location};
 use crate::helpers::{PASSWORD, TestApp, csrf_in};
 use crate::responses::{create_wave, post, stored_responses, synth_bodies};
 
@@ -21,6 +22,7 @@ db_tests!(
     a_pupil_who_started_before_the_end_can_still_submit,
     a_pupil_whose_time_to_finish_ran_out_is_told_at_once,
     a_pupil_is_shown_the_survey_close_when_it_comes_first,
+    codes_are_shown_again_until_the_session_ends_and_one_form_opens_one_session,
 );
 
 /// Pupil codes on a printable page.
@@ -65,14 +67,143 @@ async fn answer(app: &TestApp, seed: u64, code: &str) -> u16 {
     post(app, "drogvanor-2026", &body).await.0
 }
 
+/// The page a redirect leads to (the codes page after a session is opened).
+async fn followed(app: &TestApp, response: reqwest::Response) -> String {
+    assert_eq!(response.status(), 303, "a redirect");
+    let to = location(&response);
+    app.get(&to).await.text().await.expect("body")
+}
+
 /// A coordinator set up with a class session of `pupils`: (session id, codes).
 async fn coordinator_with_session(app: &TestApp, pupils: usize) -> (String, Vec<String>) {
     create_wave(app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
     app.sign_in_as(Role::School).await;
     let response = open_session(app, "drogvanor-2026", "9B", &pupils.to_string()).await;
-    assert_eq!(response.status(), 200);
-    let page = response.text().await.expect("body");
+    let page = followed(app, response).await;
     (session_id_on(&page), codes_on(&page))
+}
+
+/// The one-time value of the session form on the coordinator's page.
+fn once_on(page: &str) -> String {
+    let marker = "name=\"once\" value=\"";
+    let start = page.find(marker).expect("the form's one-time field") + marker.len();
+    let end = page[start..].find('"').expect("end of value") + start;
+    page[start..end].to_owned()
+}
+
+async fn codes_are_shown_again_until_the_session_ends_and_one_form_opens_one_session(app: TestApp) {
+    create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
+    app.sign_in_as(Role::School).await;
+    let overview = app.get("/school").await.text().await.expect("body");
+    let once = once_on(&overview);
+    let token = csrf_in(&overview).expect("token");
+    let fields = [
+        ("wave", "drogvanor-2026"),
+        ("class_label", "9C"),
+        ("grade", "9"),
+        ("pupils", "3"),
+        ("once", once.as_str()),
+        ("_csrf", token.as_str()),
+    ];
+    // The form sent twice (a double click, the back button and "send again"): one session.
+    let mut places = Vec::new();
+    for _ in 0..2 {
+        let response = app
+            .client
+            .post(app.url("/school/sessions"))
+            .form(&fields)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 303);
+        places.push(location(&response));
+    }
+    assert_eq!(places[0], places[1], "the same session both times");
+    assert!(places[0].ends_with("/codes"), "{}", places[0]);
+    let sessions = class_session::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(sessions, 1);
+
+    // Reloaded, and switched to English: the same codes each time.
+    let first = app.get(&places[0]).await.text().await.expect("body");
+    let codes = codes_on(&first);
+    assert_eq!(codes.len(), 3, "{first}");
+    let again = app.get(&places[0]).await.text().await.expect("body");
+    assert_eq!(codes_on(&again), codes);
+    let english = app.get(&format!("{}?lang=en", places[0])).await;
+    assert_eq!(english.status(), 200);
+    let english = english.text().await.expect("body");
+    assert_eq!(codes_on(&english), codes);
+    assert!(english.contains("Pupil codes for 9C"), "{english}");
+    let id = session_id_on(&first);
+    let session_page = app
+        .get(&format!("/school/sessions/{id}"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        session_page.contains(&format!("href=\"/school/sessions/{id}/codes\"")),
+        "the session page offers the codes again: {session_page}"
+    );
+    // A GET on the form's address (a bookmark, the language switch on a refused form) shows the
+    // form instead of "method not allowed".
+    let get = app.get("/school/sessions?lang=en").await;
+    assert_eq!(get.status(), 303);
+    assert_eq!(location(&get), "/school?lang=en");
+
+    // Only hashes and the sealed list are stored: no code is in the session row.
+    let row = class_session::Entity::find_by_id(id.clone())
+        .one(&app.db)
+        .await
+        .expect("row")
+        .expect("session");
+    let sealed = row.sealed_codes.clone().expect("sealed list");
+    for code in &codes {
+        assert!(!sealed.contains(code.as_str()));
+        assert!(!sealed.contains(&codes::normalize(code)));
+    }
+
+    // Signed in anew, the list cannot be opened (the key came from the old sign-in): the page
+    // says so and offers new codes instead of failing.
+    let page = app.get("/school").await.text().await.expect("body");
+    let logout = app.post_form("/school", "/logout", &[]).await;
+    assert_eq!(logout.status(), 303, "{page}");
+    let login = app
+        .post_form(
+            "/login",
+            "/login",
+            &[("email", "school@kommun.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(login.status(), 303);
+    let locked = app.get(&places[0]).await;
+    assert_eq!(locked.status(), 200);
+    let locked = locked.text().await.expect("body");
+    assert!(codes_on(&locked).is_empty(), "{locked}");
+    assert!(locked.contains(&format!("action=\"/school/sessions/{id}/codes\"")));
+
+    // Once the session ends, the list is deleted and its address leads to the session.
+    let session_path = format!("/school/sessions/{id}");
+    let ended = app
+        .post_form(
+            &session_path,
+            &format!("{session_path}/end"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(ended.status(), 303);
+    let gone = app.get(&places[0]).await;
+    assert_eq!(gone.status(), 303);
+    assert_eq!(location(&gone), session_path);
+    let row = class_session::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("row")
+        .expect("session");
+    assert_eq!(row.sealed_codes, None);
 }
 
 async fn a_coordinator_prints_codes_and_a_pupil_answers_with_one(app: TestApp) {
@@ -85,8 +216,7 @@ async fn a_coordinator_prints_codes_and_a_pupil_answers_with_one(app: TestApp) {
     );
 
     let response = open_session(&app, "drogvanor-2026", "9B", "4").await;
-    assert_eq!(response.status(), 200);
-    let page = response.text().await.expect("body");
+    let page = followed(&app, response).await;
     let printed = codes_on(&page);
     assert_eq!(printed.len(), 4, "{page}");
     let distinct: std::collections::HashSet<_> = printed.iter().collect();
@@ -96,7 +226,10 @@ async fn a_coordinator_prints_codes_and_a_pupil_answers_with_one(app: TestApp) {
             .iter()
             .all(|c| codes::looks_valid(&codes::normalize(c)))
     );
-    assert!(page.contains("Koderna visas bara nu."), "{page}");
+    assert!(
+        page.contains("Du kan visa och skriva ut dem igen"),
+        "{page}"
+    );
     assert!(page.contains("/k</strong>"), "{page}");
 
     assert_eq!(answer(&app, 1, &printed[0]).await, 201);
@@ -162,8 +295,8 @@ async fn new_codes_replace_the_unused_ones(app: TestApp) {
     let response = app
         .post_form(&session_path, &format!("{session_path}/codes"), &[])
         .await;
-    assert_eq!(response.status(), 200);
-    let page = response.text().await.expect("body");
+    let page = followed(&app, response).await;
+    assert!(page.contains("Nya koder."), "{page}");
     let fresh = codes_on(&page);
     assert_eq!(fresh.len(), 2, "one for each pupil who has not answered");
     assert!(fresh.iter().all(|c| !printed.contains(c)));
@@ -272,8 +405,7 @@ async fn a_pupil_who_started_before_the_end_can_still_submit(app: TestApp) {
     let session_path = format!("/school/sessions/{id}");
     let pupil = app.other_browser();
     let r = enter_code(&app, &pupil, &printed[0]).await;
-    assert_eq!(r.status(), 303);
-    let first = location(&r);
+    let first = begin_after_code(&app, &pupil, &r).await;
 
     let page = app.get(&session_path).await.text().await.expect("body");
     assert!(
@@ -322,7 +454,7 @@ async fn a_pupil_whose_time_to_finish_ran_out_is_told_at_once(app: TestApp) {
     let (id, printed) = coordinator_with_session(&app, 1).await;
     let pupil = app.other_browser();
     let r = enter_code(&app, &pupil, &printed[0]).await;
-    let first = location(&r);
+    let first = begin_after_code(&app, &pupil, &r).await;
     trygg::store::class_sessions::end(&app.db, &id, "skola-1", "test")
         .await
         .expect("end");
@@ -354,7 +486,8 @@ async fn a_pupil_is_shown_the_survey_close_when_it_comes_first(app: TestApp) {
     use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
     let (id, printed) = coordinator_with_session(&app, 1).await;
     let pupil = app.other_browser();
-    let first = location(&enter_code(&app, &pupil, &printed[0]).await);
+    let r = enter_code(&app, &pupil, &printed[0]).await;
+    let first = begin_after_code(&app, &pupil, &r).await;
     trygg::store::class_sessions::end(&app.db, &id, "skola-1", "test")
         .await
         .expect("end");

@@ -75,7 +75,7 @@ async fn bad_wave_arguments_name_the_flag_and_change_nothing(app: TestApp) {
     let cases: [(&[&str], &str); 5] = [
         (
             &["--survey", "no-such", "--slug", "abc-1", "--access", "open"],
-            "--survey: no survey `no-such`",
+            "--survey: no survey \"no-such\"",
         ),
         (
             &[
@@ -348,7 +348,7 @@ async fn population_figures_are_scripted_with_the_checks_of_the_wave_page(app: T
     let (ok, _, err) = run(&app, &["wave", "population", "trygg-2026", "--file", &bad]);
     assert!(!ok);
     assert!(
-        err.contains("fel.csv: line 2: `x` is not a choice of question `gender`")
+        err.contains("fel.csv: line 2: \"x\" in column gender is not a code of the question “What is your gender?”; use f (Woman), m (Man) or o (Other)")
             && err.contains("fel.csv: line 3: total")
             && err.contains("nothing was stored"),
         "{err}"
@@ -399,7 +399,7 @@ async fn a_wave_belongs_to_the_year_given_or_the_year_it_opens(app: TestApp) {
     assert!(ok, "{out}{err}");
     let (ok, _, err) = create("trygg-fel", &["--period", "tjugotjugo"]);
     assert!(
-        !ok && err.contains("--period: `tjugotjugo` is not a year"),
+        !ok && err.contains("--period: \"tjugotjugo\" is not a year"),
         "{err}"
     );
 

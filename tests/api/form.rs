@@ -196,7 +196,7 @@ async fn errors_are_summarised_and_shown_at_their_fields(app: TestApp) {
     let html = r.text().await.expect("body");
     assert!(html.contains("<title>Fel: "), "the title is prefixed");
     assert!(html.contains("class=\"error-summary\""));
-    for question in ["gender", "district", "years_in_area"] {
+    for question in ["years_in_area"] {
         assert!(
             html.contains(&format!("href=\"#q-{question}\"")),
             "summary links to {question}"
@@ -210,6 +210,13 @@ async fn errors_are_summarised_and_shown_at_their_fields(app: TestApp) {
             "link target {question}"
         );
     }
+    // The survey promises that questions about oneself may be skipped.
+    for skipped in ["gender", "district"] {
+        assert!(
+            !html.contains(&format!("id=\"q-{skipped}-error\"")),
+            "{skipped} may be left out"
+        );
+    }
     assert!(
         html.contains("value=\"tolv\""),
         "what was typed is shown again"
@@ -217,10 +224,27 @@ async fn errors_are_summarised_and_shown_at_their_fields(app: TestApp) {
     assert!(html.contains("checked"), "the valid answer is kept");
     // English errors in English.
     let (_, html) = get_text(&app, &app.client, &format!("{first}?lang=en")).await;
+    let r = post_page(
+        &app,
+        &app.client,
+        &first,
+        &html,
+        &[("years_in_area", "tolv")],
+        "next",
+    )
+    .await;
+    let html = r.text().await.expect("body");
+    assert!(html.contains("<title>Error: "), "{html}");
+    // Nothing on the first page: the form goes on; a required question on the next is named.
     let r = post_page(&app, &app.client, &first, &html, &[], "next").await;
+    assert_eq!(r.status(), 303, "the questions about oneself are skipped");
+    let second = location(&r);
+    let (_, html) = get_text(&app, &app.client, &format!("{second}?lang=en")).await;
+    let r = post_page(&app, &app.client, &second, &html, &[], "next").await;
+    assert_eq!(r.status(), 422);
     let html = r.text().await.expect("body");
     assert!(
-        html.contains("<title>Error: ") && html.contains("Select one of the options"),
+        html.contains("id=\"q-out_evening-error\"") && html.contains("Select one of the options"),
         "{html}"
     );
     assert_eq!(stored_responses(&app).await, 0);
@@ -315,8 +339,7 @@ async fn a_pupil_answers_with_a_class_code_once(app: TestApp) {
         .send()
         .await
         .expect("POST /k");
-    assert_eq!(r.status(), 303);
-    let first = location(&r);
+    let first = begin_after_code(&app, &app.client, &r).await;
     assert!(first.starts_with("/s/drogvanor-2026/sida/"), "{first}");
     answer_to_the_end(&app, &app.client, first).await;
     assert_eq!(stored_responses(&app).await, 1);
@@ -407,14 +430,42 @@ pub async fn enter_code(app: &TestApp, client: &reqwest::Client, code: &str) -> 
         .expect("POST /k")
 }
 
+/// After a code is accepted: the survey's introduction, with the promise of anonymity written
+/// for pupils and a link to the first page, which is returned.
+pub async fn begin_after_code(
+    app: &TestApp,
+    client: &reqwest::Client,
+    accepted: &reqwest::Response,
+) -> String {
+    assert_eq!(accepted.status(), 303, "the code is accepted");
+    let intro = location(accepted);
+    assert!(
+        intro.starts_with("/s/") && !intro.contains("/sida/"),
+        "to the introduction: {intro}"
+    );
+    let (status, html) = get_text(app, client, &intro).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("anonym"), "the introduction: {html}");
+    assert!(
+        !html.contains("Logga in"),
+        "no staff link for pupils: {html}"
+    );
+    let marker = "class=\"button\" href=\"";
+    let start = html.find(marker).expect("a link to begin") + marker.len();
+    let end = html[start..].find('"').expect("end of link") + start;
+    let first = html[start..end].to_owned();
+    assert!(first.contains("/sida/"), "{first}");
+    assert!(html.contains("Börja svara"), "{html}");
+    first
+}
+
 /// A classmate who reads a slip while its pupil is answering must not get in, and must never see
 /// the answers given so far; new codes for a lost printout leave the code in use working.
 async fn a_pupil_code_in_use_cannot_be_taken_over(app: TestApp) {
     let wave = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
     let codes = class_codes(&app, &wave, "skola-1", "9A", 2).await;
     let r = enter_code(&app, &app.client, &codes[0]).await;
-    assert_eq!(r.status(), 303);
-    let first = location(&r);
+    let first = begin_after_code(&app, &app.client, &r).await;
     let (_, html) = get_text(&app, &app.client, &first).await;
     let q = shown(&html)[0].clone();
     let v = first_choice(&html, &q).expect("a choice");
@@ -431,6 +482,7 @@ async fn a_pupil_code_in_use_cannot_be_taken_over(app: TestApp) {
         &app.db,
         &class_session_of(&app).await,
         "skola-1",
+        &trygg::collect::seal::Key::random(),
         "test",
     )
     .await

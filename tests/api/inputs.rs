@@ -165,7 +165,8 @@ async fn population_totals_are_bounded_and_their_sum_never_wraps(app: TestApp) {
     let refused = upload("age_band,total\n25-34,9223372036854775807\n".to_owned()).await;
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.expect("body");
-    let expected = format!("rad 2: total `9223372036854775807` är större än 100{NBSP}000{NBSP}000");
+    let expected =
+        format!("rad 2: total &quot;9223372036854775807&quot; är större än 100{NBSP}000{NBSP}000");
     assert!(html.contains(&expected), "{html}");
 
     // Swedish Excel: a byte-order mark, semicolons, quotes, CRLF and grouped digits.
@@ -261,7 +262,10 @@ async fn problem_lists_show_a_hundred_and_count_the_rest(app: TestApp) {
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.expect("body");
-    assert!(html.contains("rad 1: `x` är inte en e-postadress"));
+    assert!(
+        html.contains("rad 1: &quot;x&quot; är inte en e-postadress"),
+        "{html}"
+    );
     assert!(html.contains(&more));
 }
 

@@ -83,7 +83,7 @@ async fn invitations_reach_each_person(backend: Backend) {
     assert_eq!(r.status(), 422);
     let html = r.text().await.expect("body");
     assert!(
-        html.contains("rad 2: `anna.kommun.example` är inte en e-postadress")
+        html.contains("rad 2: &quot;anna.kommun.example&quot; är inte en e-postadress")
             && html.contains("error-summary"),
         "{html}"
     );

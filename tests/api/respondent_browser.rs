@@ -55,7 +55,12 @@ async fn a_resident_answers_on_the_open_link_and_every_page_passes_axe() {
     );
     assert_no_violations(&browser, "question page").await;
 
-    // Submitting nothing: the GOV.UK error pattern, accessible too.
+    // A number that is not one: the GOV.UK error pattern, accessible too.
+    browser
+        .find("#q-years_in_area")
+        .await
+        .send_keys("tolv")
+        .await;
     let next = browser.find("main button[value=next]").await;
     browser.navigate_by(next.click()).await;
     assert!(
@@ -64,15 +69,18 @@ async fn a_resident_answers_on_the_open_link_and_every_page_passes_axe() {
         browser.title().await
     );
     let summary = browser.find(".error-summary").await;
-    assert!(summary.text().await.contains("Välj ett av alternativen"));
+    assert!(summary.text().await.contains("Skriv ett heltal"));
     assert_no_violations(&browser, "question page with errors").await;
     // The summary's link leads to the field.
     browser.find(".error-summary a").await.click().await;
     assert!(
-        browser.current_url().await.ends_with("#q-age_band"),
+        browser.current_url().await.ends_with("#q-years_in_area"),
         "{}",
         browser.current_url().await
     );
+    let years = browser.find("#q-years_in_area").await;
+    years.clear().await;
+    years.send_keys("12").await;
 
     for _ in 0..30 {
         if browser.current_url().await.ends_with("/tack") {
@@ -165,6 +173,19 @@ async fn a_pupil_enters_a_class_code_and_answers_with_the_keyboard_alone() {
         .expect("the code field by Tab");
     browser.press_keys(&codes[0].to_lowercase()).await;
     browser.navigate_by(browser.press_keys(keys::ENTER)).await;
+    // The survey's introduction first: its promise of anonymity is written for pupils.
+    assert!(
+        browser.current_url().await.ends_with("/s/drogvanor-2026"),
+        "{}",
+        browser.current_url().await
+    );
+    let intro = browser.find("main").await.text().await;
+    assert!(intro.contains("anonym"), "{intro}");
+    assert_no_violations(&browser, "introduction after the code").await;
+    crate::browser::tab_until(&browser, "main a.button", 15)
+        .await
+        .expect("the link to begin by Tab");
+    browser.navigate_by(browser.press_keys(keys::ENTER)).await;
     assert!(
         browser
             .current_url()
@@ -197,6 +218,8 @@ async fn time_limits_and_a_close_are_told_accessibly() {
     browser.goto(&app.url("/k")).await;
     browser.find("#code").await.send_keys(&codes[0]).await;
     let begin = browser.find("main button[type=submit]").await;
+    browser.navigate_by(begin.click()).await;
+    let begin = browser.find("main a.button").await;
     browser.navigate_by(begin.click()).await;
     let page = browser.current_url().await;
     assert!(page.contains("/sida/"), "on the first page: {page}");

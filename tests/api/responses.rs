@@ -123,7 +123,11 @@ async fn every_answer_that_does_not_fit_is_refused_naming_its_question(app: Test
             with("comments", json!("x".repeat(1001))),
             "comments",
         ),
-        ("required question missing", without("gender"), "gender"),
+        (
+            "required question missing",
+            without("out_evening"),
+            "out_evening",
+        ),
         // out_evening = 1 hides seldom_why (shown only for 3).
         (
             "answer to a hidden question",
@@ -231,6 +235,8 @@ pub async fn class_codes(
         opened_at: Set(0),
         ended_at: Set(None),
         stopped_codes: Set(None),
+        sealed_codes: Set(None),
+        opened_with: Set(None),
     }
     .insert(&app.db)
     .await

@@ -302,10 +302,10 @@ async fn population_totals_are_stored_and_a_bad_file_changes_nothing(app: TestAp
     assert!(page.contains("href=\"#population-csv\""), "{page}");
     assert!(page.contains("id=\"population-csv-error\""), "{page}");
     assert!(
-        page.contains("rad 3: `nope` är inte ett svarsalternativ"),
+        page.contains("rad 3: &quot;nope&quot; i kolumnen age_band är ingen kod för frågan ”Hur gammal är du?”"),
         "{page}"
     );
-    assert!(page.contains("rad 4: total `-1`"), "{page}");
+    assert!(page.contains("rad 4: total &quot;-1&quot;"), "{page}");
     assert!(page.contains("nope,3"), "the pasted text is kept");
     assert_eq!(
         store::population::totals_summary(&app.db, &wave.id)
@@ -341,7 +341,7 @@ async fn classes_per_school_are_stored_for_class_waves(app: TestApp) {
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("href=\"#schools-csv\""), "{page}");
-    assert!(page.contains("rad 2: classes `0`"), "{page}");
+    assert!(page.contains("rad 2: classes &quot;0&quot;"), "{page}");
     assert_eq!(
         store::population::school_classes(&app.db, &wave.id)
             .await

@@ -46,11 +46,13 @@ pub fn routes() -> Routes {
         )
         .post(
             "/evaluate/indicators/{survey}/{indicator}/comparisons",
+            "/evaluate/indicators/{survey}/{indicator}",
             EVALUATORS,
             add_comparison,
         )
         .post(
             "/evaluate/indicators/{survey}/{indicator}/comparisons/{id}/delete",
+            "/evaluate/indicators/{survey}/{indicator}",
             EVALUATORS,
             delete_comparison,
         )

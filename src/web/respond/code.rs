@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::to_first_page;
+use super::to_introduction;
 use crate::collect::{Access, codes};
 use crate::store::{self, access::PupilCode, drafts::Holder};
 use crate::web::api::open_wave;
@@ -88,7 +88,9 @@ pub(super) async fn enter_code(
     let (token, _) =
         store::drafts::create(&txn, &wave.id, wave.closes_at, holder, ctx.lang).await?;
     txn.commit().await?;
-    to_first_page(&state, &wave, &survey, &token)
+    // To the survey's introduction, with its promise of anonymity written for pupils; the
+    // browser now holds the draft, so the page offers to begin.
+    to_introduction(&state, &wave, &survey, &token)
 }
 
 /// A pupil code is never resumed: a slip is easily read by a classmate, who must not see the

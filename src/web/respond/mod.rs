@@ -18,7 +18,7 @@ use super::auth::{cookie_header_for_path, cookie_value};
 use super::extract::Form;
 use super::views::PageCtx;
 use super::views::respond::{self as view, Deadline, Position, QuestionPage, StartMode};
-use super::{AppError, AppState, PUBLIC, Routes};
+use super::{AppError, AppState, PUBLIC, Routes, Said};
 use crate::collect::form::{self, FieldError};
 use crate::collect::{Access, AccessProof, Outcome, Submission, Wave, codes, intake};
 use crate::store::{self, drafts::Draft, drafts::Holder};
@@ -29,12 +29,17 @@ mod code;
 pub fn routes() -> Routes {
     Routes::default()
         .get("/s/{slug}", PUBLIC, start)
-        .post("/s/{slug}/start", PUBLIC, begin)
+        .post("/s/{slug}/start", "/s/{slug}", PUBLIC, begin)
         .get("/s/{slug}/sida/{page}", PUBLIC, show_page)
-        .post("/s/{slug}/sida/{page}", PUBLIC, save_page)
+        .post(
+            "/s/{slug}/sida/{page}",
+            "/s/{slug}/sida/{page}",
+            PUBLIC,
+            save_page,
+        )
         .get("/s/{slug}/tack", PUBLIC, thanks)
         .get("/k", PUBLIC, code::code_form)
-        .post("/k", PUBLIC, code::enter_code)
+        .post("/k", "/k", PUBLIC, code::enter_code)
 }
 
 fn draft_cookie(slug: &str) -> String {
@@ -133,7 +138,6 @@ fn start_again(slug: &str, headers: &HeaderMap) -> String {
 /// out is told so at once instead of answering on in vain.
 async fn deadline(
     state: &AppState,
-    ctx: &PageCtx,
     wave: &Wave,
     draft: &Draft,
 ) -> Result<Option<Deadline>, AppError> {
@@ -144,13 +148,10 @@ async fn deadline(
         && closes_in.is_none_or(|left| left > until - now)
     {
         if until <= now {
-            return Err(AppError::Forbidden(
-                ctx.t(
-                    "Lektionen avslutades och tiden för att skicka in svaren har gått ut. Svaren kunde inte tas emot.",
-                    "The lesson has ended and the time to submit the answers has run out. The answers could not be accepted.",
-                )
-                .to_owned(),
-            ));
+            return Err(AppError::Forbidden(Said::new(
+                "Lektionen avslutades och tiden för att skicka in svaren har gått ut. Svaren kunde inte tas emot.",
+                "The lesson has ended and the time to submit the answers has run out. The answers could not be accepted.",
+            )));
         }
         return Ok(Some(Deadline::LessonEnded(until - now)));
     }
@@ -172,10 +173,23 @@ async fn start(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<StartQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (wave, survey) = open_wave(&state, &slug).await?;
     let token = query.t.as_deref().map(codes::normalize);
+    // A browser with a form in progress (a pupil who just entered their code, or anyone
+    // coming back) goes on with it. A personal link starts again from the link instead,
+    // which resumes the link's own draft.
+    let draft = match token {
+        None => current_draft(&state, &wave, &headers).await?,
+        Some(_) => None,
+    };
+    let first = format!("/s/{slug}/sida/{}", first_page(&survey)?);
     let mode = match (wave.access, token.as_deref()) {
+        _ if draft.is_some() => StartMode::Continue {
+            href: &first,
+            pupil: wave.access == Access::Class,
+        },
         (Access::Open, _) => StartMode::Start { token: None },
         (Access::Invite, Some(t)) if codes::looks_valid(t) => StartMode::Start { token: Some(t) },
         (Access::Invite, _) => StartMode::NeedsInvitation,
@@ -218,13 +232,10 @@ async fn begin(
                 || !store::access::invitation_usable(&state.db, &wave.id, &codes::hash(&link))
                     .await?
             {
-                return Err(AppError::Forbidden(
-                    ctx.t(
-                        "Länken fungerar inte längre. Kanske har du redan svarat – tack i så fall!",
-                        "This link no longer works. Perhaps you have already answered – thank you if so!",
-                    )
-                    .to_owned(),
-                ));
+                return Err(AppError::Forbidden(Said::new(
+                    "Länken fungerar inte längre. Kanske har du redan svarat – tack i så fall!",
+                    "This link no longer works. Perhaps you have already answered – thank you if so!",
+                )));
             }
             // Coming back with the personal link (from the person's own mailbox, on this or
             // another device): the draft it started moves to a new browser token.
@@ -242,6 +253,27 @@ async fn begin(
     to_first_page(&state, &wave, &survey, &token)
 }
 
+/// A redirect to the survey's start page that gives the browser its draft token: the start page
+/// then shows the introduction with a link to the first page.
+pub(super) fn to_introduction(
+    state: &AppState,
+    wave: &Wave,
+    survey: &Survey,
+    token: &str,
+) -> Result<Response, AppError> {
+    // The form must have a first page to begin on.
+    first_page(survey)?;
+    let cookie = set_draft_cookie(state, &wave.slug, token, store::drafts::DRAFT_HOURS * 3600);
+    Ok(redirect_with_cookie(&format!("/s/{}", wave.slug), cookie))
+}
+
+fn first_page(survey: &Survey) -> Result<String, AppError> {
+    form::shown_pages(survey, &Map::new())
+        .first()
+        .map(|p| p.id.clone())
+        .ok_or(AppError::NotFound)
+}
+
 /// A redirect to the form's first page that gives the browser its draft token.
 pub(super) fn to_first_page(
     state: &AppState,
@@ -249,10 +281,7 @@ pub(super) fn to_first_page(
     survey: &Survey,
     token: &str,
 ) -> Result<Response, AppError> {
-    let first = form::shown_pages(survey, &Map::new())
-        .first()
-        .map(|p| p.id.clone())
-        .ok_or(AppError::NotFound)?;
+    let first = first_page(survey)?;
     let cookie = set_draft_cookie(state, &wave.slug, token, store::drafts::DRAFT_HOURS * 3600);
     Ok(redirect_with_cookie(
         &format!("/s/{}/sida/{first}", wave.slug),
@@ -298,7 +327,7 @@ async fn show_page(
     let Some((_, draft)) = current_draft(&state, &wave, &headers).await? else {
         return Ok(Redirect::to(&start_again(&slug, &headers)).into_response());
     };
-    let deadline = deadline(&state, &ctx, &wave, &draft).await?;
+    let deadline = deadline(&state, &wave, &draft).await?;
     let Some((page, questions, position)) = layout_of(&survey, &page_id, &draft.answers) else {
         return Err(AppError::NotFound);
     };
@@ -340,7 +369,7 @@ async fn save_page(
         };
         return Ok(Redirect::to(&to).into_response());
     };
-    let deadline = deadline(&state, &ctx, &wave, &draft).await?;
+    let deadline = deadline(&state, &wave, &draft).await?;
     let field = |name: &str| {
         fields
             .iter()
@@ -525,15 +554,15 @@ async fn submit_draft(
     match outcome {
         Outcome::Created | Outcome::Repeated | Outcome::Conflict => {
             let cookie = set_draft_cookie(state, &wave.slug, "", 0);
-            Ok(redirect_with_cookie(&format!("/s/{}/tack", wave.slug), cookie))
+            Ok(redirect_with_cookie(
+                &format!("/s/{}/tack", wave.slug),
+                cookie,
+            ))
         }
-        Outcome::AccessDenied => Err(AppError::Forbidden(
-            ctx.t(
-                "Koden har redan använts, eller så tog tiden för att skicka in slut efter att lektionen avslutades. Svaren kunde inte skickas in.",
-                "The code has already been used, or the time to submit ran out after the lesson ended. The answers could not be submitted.",
-            )
-            .to_owned(),
-        )),
+        Outcome::AccessDenied => Err(AppError::Forbidden(Said::new(
+            "Koden har redan använts, eller så tog tiden för att skicka in slut efter att lektionen avslutades. Svaren kunde inte skickas in.",
+            "The code has already been used, or the time to submit ran out after the lesson ended. The answers could not be submitted.",
+        ))),
         Outcome::NotOpen => Ok(closed_mid_form(state, ctx, &wave.slug, Some(survey))),
     }
 }

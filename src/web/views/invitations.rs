@@ -49,7 +49,7 @@ pub fn page(
                     "Felen visas utan adresser. Tillfälliga fel försöks igen automatiskt; rätta inställningarna och försök igen för dem som gett upp.",
                     "Errors are shown without addresses. Temporary errors are retried automatically; fix the settings and retry those given up."
                 )) }
-                ul { @for (message, count) in &summary.errors { li { (message) " – " (count) } } }
+                ul { @for (stored, count) in &summary.errors { li { (crate::mail::describe_failure(stored, ctx.lang)) " – " (count) } } }
                 @if summary.failed > 0 && open {
                     form method="post" action={ "/admin/waves/" (wave.slug) "/invitations/retry" } {
                         (csrf_field(ctx))

@@ -30,6 +30,9 @@ pub struct PageCtx {
     pub csrf: String,
     /// This page's address with `lang=` last, for the language switch.
     pub switch_lang_href: String,
+    /// A respondent's page (a wave's form, the pupil code entry): no link for staff, since
+    /// a pupil or resident has nothing to sign in to.
+    pub respondent: bool,
 }
 
 impl PageCtx {
@@ -42,12 +45,18 @@ impl PageCtx {
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
             switch_lang_href: switch_href(uri),
+            respondent: is_respondent_path(uri.path()),
         }
     }
 
     pub fn t<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(sv, en)
     }
+}
+
+/// The addresses respondents use (DESIGN.md: `/s/{slug}` a wave's form, `/k` code entry).
+pub fn is_respondent_path(path: &str) -> bool {
+    path == "/k" || path.starts_with("/s/")
 }
 
 /// This page again in the other language: the query kept (e.g. `next`), `lang` replaced.
@@ -127,7 +136,7 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                                         }
                                     }
                                 }
-                            } @else {
+                            } @else if !ctx.respondent {
                                 li { a href="/login" { (ctx.t("Logga in", "Sign in")) } }
                             }
                         }
@@ -146,8 +155,14 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
 }
 
 /// A page for an error status, in the visitor's language.
-pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> Markup {
-    let [title_sv, title_en, explanation_sv, explanation_en] = error_texts(status);
+pub fn error_page(
+    ctx: &PageCtx,
+    status: StatusCode,
+    heading: Option<[&'static str; 4]>,
+    message: &str,
+) -> Markup {
+    let [title_sv, title_en, explanation_sv, explanation_en] =
+        heading.unwrap_or_else(|| error_texts(status));
     let (title, explanation) = (
         ctx.t(title_sv, title_en),
         ctx.t(explanation_sv, explanation_en),
@@ -158,10 +173,18 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> Markup {
         html! {
             h1 { (title) }
             p { (explanation) }
-            @if !status.is_server_error() {
+            // A 500 says nothing of its cause; other messages are trygg's own words.
+            @if status != StatusCode::INTERNAL_SERVER_ERROR {
                 p class="detail" { (message) }
             }
-            p { a href="/" { (ctx.t("Till startsidan", "To the start page")) } }
+            @match &ctx.user {
+                Some(user) if !ctx.respondent => {
+                    p { a href=(super::auth::home_of(user.role)) { (ctx.t("Till din startsida", "To your start page")) } }
+                }
+                _ => {
+                    p { a href="/" { (ctx.t("Till startsidan", "To the start page")) } }
+                }
+            }
         },
     )
 }
@@ -204,6 +227,24 @@ fn error_texts(status: StatusCode) -> [&'static str; 4] {
             "The wrong kind of content",
             "Sidan tar bara emot innehåll av den sort som anges nedan.",
             "This page takes only the kind of content named below.",
+        ],
+        StatusCode::CONFLICT => [
+            "Det går inte längre",
+            "That is no longer possible",
+            "Något har ändrats sedan sidan visades.",
+            "Something has changed since the page was shown.",
+        ],
+        StatusCode::METHOD_NOT_ALLOWED => [
+            "Sidan kan inte visas så",
+            "The page cannot be shown that way",
+            "Adressen tar inte emot den sortens begäran.",
+            "The address does not take that kind of request.",
+        ],
+        StatusCode::SERVICE_UNAVAILABLE => [
+            "Inte just nu",
+            "Not right now",
+            "Tjänsten kan inte svara på det just nu.",
+            "The service cannot answer that right now.",
         ],
         StatusCode::GONE => [
             "Undersökningen är stängd",

@@ -19,6 +19,9 @@ pub enum StartMode<'a> {
     NeedsInvitation,
     /// A class wave: pupils begin at `/k`.
     NeedsCode,
+    /// This browser has the form in progress (a pupil who has just entered their code): a link
+    /// to its first page.
+    Continue { href: &'a str, pupil: bool },
 }
 
 pub fn start(
@@ -62,6 +65,15 @@ pub fn start(
                         "Den här enkäten besvaras via den personliga länk du fått i ditt e-postmeddelande.",
                         "This survey is answered through the personal link in the e-mail you received."
                     )) }
+                }
+                StartMode::Continue { href, pupil } => {
+                    p { a class="button" href=(href) {
+                        @if pupil {
+                            (ctx.t("Börja svara", "Start answering"))
+                        } @else {
+                            (ctx.t("Fortsätt med enkäten", "Continue with the survey"))
+                        }
+                    } }
                 }
                 StartMode::NeedsCode => {
                     p { a href="/k" { (ctx.t("Skriv in din kod för att börja", "Enter your code to begin")) } }

@@ -26,6 +26,9 @@ pub struct SessionForm {
     pub grade: String,
     #[serde(default)]
     pub pupils: String,
+    /// A random value of this showing of the form: sending it again finds the session it opened.
+    #[serde(default)]
+    pub once: String,
 }
 
 /// An open class wave with its questionnaire's title and this school's sessions in it.
@@ -65,10 +68,15 @@ pub fn session_problem(ctx: &PageCtx, problem: SessionProblem) -> String {
     }
 }
 
+/// A wave as coordinators know it: the questionnaire's title and the survey year.
 fn wave_title(ctx: &PageCtx, w: &WaveSessions) -> String {
-    match &w.title {
-        Some(t) => format!("{} ({})", t.get(ctx.lang), w.wave.slug),
-        None => w.wave.slug.clone(),
+    wave_name(ctx, &w.wave, w.title.as_ref())
+}
+
+pub fn wave_name(ctx: &PageCtx, wave: &Wave, title: Option<&Text>) -> String {
+    match title {
+        Some(t) => format!("{} {}", t.get(ctx.lang), wave.period),
+        None => format!("{} {}", ctx.t("Undersökning", "Survey"), wave.period),
     }
 }
 
@@ -168,6 +176,7 @@ fn session_form(
     html! {
         form method="post" action="/school/sessions" class="stack" aria-labelledby="new-session" novalidate {
             (csrf_field(ctx))
+            input type="hidden" name="once" value=(form.once);
             div class=(errors.field_class("wave")) {
                 label for="wave" { (ctx.t("Undersökning", "Survey")) }
                 (errors.at_field(ctx, "wave"))
@@ -195,14 +204,15 @@ fn session_form(
     }
 }
 
-/// The slips to print, shown once: the codes are stored only as hashes.
+/// The slips to print. Shown again until the session ends to the coordinator who printed them.
 pub struct CodesPage<'a> {
     pub session_id: &'a str,
     pub class_label: &'a str,
     pub title: Option<&'a Text>,
     /// Where pupils type their code, e.g. `trygg.kommun.se/k`.
     pub address: &'a str,
-    pub codes: &'a [String],
+    /// `None` when the list cannot be opened here (printed from another sign-in).
+    pub codes: Option<&'a [String]>,
     /// New codes for a lost printout rather than a new session.
     pub replaced: bool,
 }
@@ -218,39 +228,61 @@ pub fn codes_page(ctx: &PageCtx, page: &CodesPage) -> Markup {
         &title,
         html! {
             div class="no-print" {
+                p { a href={ "/school/sessions/" (page.session_id) } { (ctx.t("Till klasstillfället", "To the class session")) } }
                 h1 { (title) }
-                div class="notice warning" role="status" {
-                    p { strong { (ctx.t("Koderna visas bara nu.", "The codes are shown only now.")) } " "
-                        (ctx.t(
-                            "De sparas bara i oläsbar (hashad) form och kan inte visas igen. Skriv ut sidan innan du lämnar den.",
-                            "They are stored only in unreadable (hashed) form and cannot be shown again. Print this page before you leave it."
-                        )) }
-                    @if page.replaced {
+                @match page.codes {
+                    Some(codes) => {
+                        @if page.replaced {
+                            div class="notice warning" role="status" {
+                                p { strong { (ctx.t("Nya koder.", "New codes.")) } " " (ctx.t(
+                                    "De tidigare oanvända koderna fungerar inte längre. Skriv ut de här i stället.",
+                                    "The earlier unused codes no longer work. Print these instead."
+                                )) }
+                            }
+                        }
                         p { (ctx.t(
-                            "De tidigare oanvända koderna fungerar inte längre. Ladda inte om sidan: då byts koderna ut igen och de här slutar fungera.",
-                            "The earlier unused codes no longer work. Do not reload this page: that would replace the codes again and these would stop working."
+                            "Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P eller Cmd+P) och klipp längs de streckade linjerna. En lapp per elev. Bara lapparna skrivs ut.",
+                            "Print with the browser's print function (Ctrl+P or Cmd+P) and cut along the dashed lines. One slip per pupil. Only the slips are printed."
                         )) }
-                    } @else {
-                        p { (ctx.t(
-                            "Ladda inte om sidan: då öppnas ett klasstillfälle till.",
-                            "Do not reload this page: that would open another class session."
+                        p { (codes.len()) " " (ctx.t("koder.", "codes.")) " " (ctx.t(
+                            "Du kan visa och skriva ut dem igen från klasstillfällets sida tills du avslutar det. Koderna sparas krypterade och kan bara öppnas från din inloggning.",
+                            "You can show and print them again from the class session's page until you end it. The codes are stored encrypted and can be opened only from your sign-in."
                         )) }
                     }
+                    None => {
+                        div class="notice warning" role="status" {
+                            p { (ctx.t(
+                                "Koderna kan bara visas igen från den inloggning där de skrevs ut, och du har loggat in på nytt sedan dess (eller någon annan skrev ut dem).",
+                                "The codes can be shown again only from the sign-in they were printed from, and you have signed in again since then (or someone else printed them)."
+                            )) }
+                            p { (ctx.t(
+                                "Behöver du lapparna igen kan du ta fram nya koder för de elever som inte har börjat svara; de gamla oanvända koderna slutar då att fungera.",
+                                "If you need the slips again you can make new codes for the pupils who have not started answering; the old unused codes then stop working."
+                            )) }
+                        }
+                        (new_codes_form(ctx, page.session_id))
+                    }
                 }
-                p { (ctx.t(
-                    "Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P eller Cmd+P) och klipp längs de streckade linjerna. En lapp per elev.",
-                    "Print with the browser's print function (Ctrl+P or Cmd+P) and cut along the dashed lines. One slip per pupil."
-                )) }
-                p { (page.codes.len()) " " (ctx.t("koder.", "codes.")) " "
-                    a href={ "/school/sessions/" (page.session_id) } { (ctx.t("Till klasstillfället", "To the class session")) } }
             }
-            div class="slips" {
-                @for code in page.codes {
-                    (slip(page, code))
+            @if let Some(codes) = page.codes {
+                div class="slips" {
+                    @for code in codes {
+                        (slip(page, code))
+                    }
                 }
             }
         },
     )
+}
+
+/// The button that replaces the unused codes of a lost printout.
+fn new_codes_form(ctx: &PageCtx, session_id: &str) -> Markup {
+    html! {
+        form method="post" action={ "/school/sessions/" (session_id) "/codes" } {
+            (csrf_field(ctx))
+            button type="submit" class="secondary" { (ctx.t("Nya koder för elever som inte börjat", "New codes for pupils who have not started")) }
+        }
+    }
 }
 
 /// One slip, in Swedish and English whatever the coordinator's language: pupils read it.
@@ -304,22 +336,26 @@ pub fn session_page(
     ctx: &PageCtx,
     s: &SessionSummary,
     wave: &Wave,
+    title: Option<&Text>,
     notice: Option<&str>,
 ) -> Markup {
-    let title = format!("{} {}", ctx.t("Klass", "Class"), s.session.class_label);
+    let heading = format!("{} {}", ctx.t("Klass", "Class"), s.session.class_label);
     let wave_open = wave.state() == crate::collect::WaveState::Open;
     let now = crate::util::now();
     layout(
         ctx,
-        &title,
+        &heading,
         html! {
             p { a href="/school" { (ctx.t("Alla klasstillfällen", "All class sessions")) } }
-            h1 { (title) }
+            h1 { (heading) }
             @if let Some(notice) = notice {
                 p class="notice" role="status" { (notice) }
             }
+            @if !s.is_ended() && s.session.sealed_codes.is_some() {
+                p { a class="button secondary" href={ "/school/sessions/" (s.session.id) "/codes" } { (ctx.t("Visa och skriv ut koderna igen", "Show and print the codes again")) } }
+            }
             dl class="facts" {
-                dt { (ctx.t("Undersökning", "Survey")) } dd { (wave.slug) " – " (state_name(ctx, wave.state())) }
+                dt { (ctx.t("Undersökning", "Survey")) } dd { (wave_name(ctx, wave, title)) " – " (state_name(ctx, wave.state())) }
                 dt { (ctx.t("Årskurs", "Grade")) } dd { (s.session.grade) }
                 dt { (ctx.t("Elever", "Pupils")) } dd { (s.session.pupils) }
                 (code_facts(ctx, s, now))
@@ -337,10 +373,7 @@ pub fn session_page(
                             "Har utskriften kommit bort? Då kan du ta fram nya koder för de elever som inte har börjat svara. De gamla oanvända koderna slutar då att fungera; koder som elever svarar med just nu fortsätter att fungera.",
                             "Has the printout been lost? Then you can make new codes for the pupils who have not started answering. The old unused codes then stop working; codes pupils are answering with right now keep working."
                         )) }
-                        form method="post" action={ "/school/sessions/" (s.session.id) "/codes" } {
-                            (csrf_field(ctx))
-                            button type="submit" class="secondary" { (ctx.t("Nya koder för elever som inte börjat", "New codes for pupils who have not started")) }
-                        }
+                        (new_codes_form(ctx, &s.session.id))
                     }
                 }
                 section aria-labelledby="end-title" {

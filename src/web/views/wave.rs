@@ -140,7 +140,11 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                     Access::Invite => (ctx.t("Personliga länkar skickas med e-post.", "Personal links are sent by e-mail.")),
                     Access::Class => {
                         (ctx.t("Eleverna skriver in sin kod på", "Pupils type their code at")) " " code { "/k" } ". "
-                        (ctx.t("Skolsamordnarna öppnar klasstillfällen under Skola.", "School coordinators open class sessions under School."))
+                        (ctx.t(
+                            "Klasstillfällen öppnas av skolornas samordnare: konton med rollen skolsamordnare ser sin skola under Skola när de loggar in.",
+                            "Class sessions are opened by the schools' coordinators: accounts with the school coordinator role see their school under School when they sign in."
+                        )) " "
+                        a href="/admin/users" { (ctx.t("Hantera konton", "Manage accounts")) }
                     }
                 } }
             }
