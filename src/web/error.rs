@@ -136,7 +136,8 @@ impl AppError {
     /// The message in Swedish, for pages.
     pub fn message_sv(&self) -> String {
         match self {
-            AppError::NotFound => "Sidan finns inte".to_owned(),
+            // The page's heading says it all.
+            AppError::NotFound => String::new(),
             AppError::Unauthorized => "Logga in för att fortsätta".to_owned(),
             AppError::BadToken => {
                 "API-nyckeln är okänd, har gått ut eller är återkallad".to_owned()
@@ -249,6 +250,7 @@ impl IntoResponse for AppError {
         }
         let message_sv = Some(self.message_sv());
         let message_en = match &self {
+            AppError::NotFound => Some(String::new()),
             AppError::NotYetOpen { opens_at } => Some(match opens_at {
                 Some(t) => format!(
                     "It opens on {}. Welcome back then!",

@@ -236,6 +236,10 @@ async fn repeated_failed_logins_are_slowed_down(app: TestApp) {
         .parse()
         .expect("seconds");
     assert!((1..=900).contains(&retry), "{retry}");
+    // Said in Swedish on the Swedish page, not in the API's English.
+    let page = response.text().await.expect("body");
+    assert!(page.contains("För många försök. Försök igen om"), "{page}");
+    assert!(!page.contains("too many attempts"), "{page}");
     // Another account is not affected.
     app.add_user("bo@kommun.example", Role::Admin, None).await;
     let other = app

@@ -152,6 +152,22 @@ async fn invitations_reach_each_person(backend: Backend) {
             .as_deref()
             .is_some_and(|e| !e.contains('@'))
     );
+    // The admin reads both failures in Swedish, the server's own words after them.
+    let page = app
+        .get("/admin/waves/personal-2026/invitations?lang=sv")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("E-postservern tog inte emot meddelandet (serverns svar: 5"),
+        "{page}"
+    );
+    assert!(
+        page.contains("E-postservern gick inte att nå eller bad om att få vänta"),
+        "{page}"
+    );
+    assert!(!page.contains("the mail server"), "{page}");
 
     // Anna answers through her link (twice opened: the link works until she submits).
     let anna = mails

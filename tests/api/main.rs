@@ -24,6 +24,7 @@ mod indicator_page;
 mod indicators;
 mod inputs;
 mod invitations;
+mod journeys_browser;
 mod mail;
 mod openapi;
 mod pages;

@@ -1,7 +1,11 @@
 //! Public pages, the health check and the headers every response carries.
 
+use trygg::accounts::Role;
+use trygg::collect::Access;
+
 use crate::db_tests;
 use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::responses::{create_wave, create_wave_opening};
 
 db_tests!(
     health_answers_ok_once_the_database_answers,
@@ -11,6 +15,7 @@ db_tests!(
     an_address_with_a_slash_at_the_end_leads_to_the_page,
     no_page_links_to_another_site_whatever_its_path,
     cookies_are_secure_when_configured_for_https,
+    status_pages_speak_the_pages_language_and_show_a_way_on,
 );
 
 async fn health_answers_ok_once_the_database_answers(app: TestApp) {
@@ -154,4 +159,81 @@ async fn cookies_are_secure_when_configured_for_https(app: TestApp) {
         .expect("cookie")
         .to_owned();
     assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+/// Every status page a person can reach says what happened in the page's language, in trygg's
+/// words (never the API's English sentence), with a link on.
+async fn status_pages_speak_the_pages_language_and_show_a_way_on(app: TestApp) {
+    create_wave(&app, "resident-safety", "trygg-2025", Access::Open).await;
+    trygg::store::waves::close(&app.db, "trygg-2025", "test")
+        .await
+        .expect("close");
+    create_wave_opening(
+        &app,
+        "resident-safety",
+        "trygg-2099",
+        Access::Open,
+        Some("2099-01-05"),
+    )
+    .await;
+    let cases = [
+        (
+            "/s/trygg-2025",
+            410,
+            "Undersökningen är stängd",
+            "tar inte längre emot svar",
+            "this survey is closed",
+        ),
+        (
+            "/s/trygg-2099",
+            410,
+            "Undersökningen har inte öppnat än",
+            "Den öppnar 5 januari 2099",
+            "not open yet",
+        ),
+        (
+            "/nowhere",
+            404,
+            "Sidan finns inte",
+            "Kontrollera adressen",
+            "not found",
+        ),
+        (
+            "/s/trygg-2099?lang=en",
+            410,
+            "The survey has not opened yet",
+            "It opens on 5 January 2099",
+            "Undersökningen",
+        ),
+    ];
+    for (path, status, heading, said, not_said) in cases {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let page = response.text().await.expect("body");
+        assert!(page.contains(heading), "{path}: {page}");
+        assert!(page.contains(said), "{path}: {page}");
+        assert!(!page.contains(not_said), "{path}: {page}");
+        assert!(page.contains("href=\"/\""), "{path}: a way on");
+    }
+
+    // A signed-in user on a page of another role: Swedish, and the way to their own start page.
+    app.sign_in_as(Role::School).await;
+    let refused = app.get("/admin?lang=sv").await;
+    assert_eq!(refused.status(), 403);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("Ditt konto har inte behörighet"), "{page}");
+    assert!(!page.contains("you do not have access"), "{page}");
+    assert!(page.contains("href=\"/school\""), "{page}");
+
+    // A form sent without its token: Swedish, with what to do.
+    let forged = app
+        .client
+        .post(app.url("/school/sessions"))
+        .form(&[("wave", "x")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), 403);
+    let page = forged.text().await.expect("body");
+    assert!(page.contains("Ladda om sidan och försök igen"), "{page}");
 }

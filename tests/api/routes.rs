@@ -9,7 +9,10 @@ use trygg::web::{Access, RouteInfo, route_table};
 use crate::db_tests;
 use crate::helpers::{TestApp, browser, csrf_in};
 
-db_tests!(every_route_requires_its_role_except_the_public_ones);
+db_tests!(
+    every_route_requires_its_role_except_the_public_ones,
+    a_get_on_a_forms_address_leads_to_the_form,
+);
 
 /// The only routes anyone may use without signing in. A new public route must be added here on
 /// purpose (respondent pages of later issues included).
@@ -162,4 +165,65 @@ async fn every_route_requires_its_role_except_the_public_ones(app: TestApp) {
             }
         }
     }
+}
+
+/// A reload, a bookmark or the language switch on a page that answered a form's POST asks for
+/// the form's address with GET: it leads to the page of the form (language kept), never to
+/// "method not allowed".
+async fn a_get_on_a_forms_address_leads_to_the_form(app: TestApp) {
+    let table = route_table();
+    let forms: Vec<&RouteInfo> = table
+        .iter()
+        .filter(|r| r.method == Method::POST && !r.path.starts_with("/api/"))
+        .collect();
+    assert!(forms.len() > 20, "the forms of the service");
+    let mut checked = 0;
+    for role in Role::ALL {
+        let user = browser();
+        let email = format!("gets-{}@kommun.example", role.as_str());
+        let school = (role == Role::School).then_some("skola-1");
+        app.add_user(&email, role, school).await;
+        let login = app
+            .log_in(&user, &email, crate::helpers::PASSWORD, None)
+            .await;
+        assert_eq!(login.status(), 303);
+        for route in &forms {
+            if let Access::Signed(roles) = route.access
+                && !roles.contains(&role)
+            {
+                continue;
+            }
+            let form = route
+                .form
+                .unwrap_or_else(|| panic!("POST {} declares no form page", route.path));
+            let path = format!("{}?lang=en", concrete(route.path));
+            let response = user.get(app.url(&path)).send().await.expect("GET");
+            let status = response.status().as_u16();
+            assert_ne!(status, 405, "{role}: GET {path}");
+            if form != route.path {
+                assert_eq!(status, 303, "{role}: GET {path}");
+                let to = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                assert_eq!(to, format!("{}?lang=en", concrete(form)), "GET {path}");
+            }
+            checked += 1;
+        }
+        // A parameter that is no id of ours leads nowhere.
+        if role == Role::Admin {
+            let odd = user
+                .get(app.url("/admin/waves/a%20b/open"))
+                .send()
+                .await
+                .expect("GET");
+            assert_eq!(odd.status(), 404);
+        }
+    }
+    assert!(
+        checked >= forms.len(),
+        "every form by a role that may use it"
+    );
 }

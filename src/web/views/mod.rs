@@ -174,7 +174,7 @@ pub fn error_page(
             h1 { (title) }
             p { (explanation) }
             // A 500 says nothing of its cause; other messages are trygg's own words.
-            @if status != StatusCode::INTERNAL_SERVER_ERROR {
+            @if status != StatusCode::INTERNAL_SERVER_ERROR && !message.is_empty() {
                 p class="detail" { (message) }
             }
             @match &ctx.user {

@@ -255,6 +255,36 @@ impl Browser {
         self.session.post(what, "/execute/async", body).await
     }
 
+    /// Loads the page again, as the browser's reload button does.
+    pub async fn refresh(&self) {
+        self.session
+            .post("reload the page", "/refresh", json!({}))
+            .await;
+    }
+
+    /// Lays pages out for a screen `width` CSS pixels wide (a phone), as Chromium's device
+    /// emulation does: it holds for every page this browser opens until it is changed.
+    pub async fn emulate_width(&self, width: u32) {
+        let body = json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+            "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true,
+        }});
+        self.session
+            .post("emulate a screen width", "/goog/cdp/execute", body)
+            .await;
+    }
+
+    /// How much wider than the window the page is, in CSS pixels (0 when nothing makes it
+    /// scroll sideways): WCAG 2.1 reflow, judged at 320 px.
+    pub async fn sideways_overflow(&self) -> i64 {
+        let wider = self
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                &[],
+            )
+            .await;
+        wider.as_i64().unwrap_or(i64::MAX)
+    }
+
     /// Saves a PNG of the window, for looking at a failing page.
     pub async fn screenshot(&self, path: &Path) {
         let encoded = string(self.session.get("take a screenshot", "/screenshot").await);
