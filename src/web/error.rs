@@ -195,17 +195,21 @@ impl AppError {
                 "The request could not be carried out",
             ),
         };
-        let detail = |lead: &str| {
-            if text.is_empty() {
-                format!("{lead}.")
-            } else {
-                format!("{lead}: {text}")
-            }
+        // An address whose id does not parse (`/evaluate/report/abc`) is no page of ours.
+        if status == StatusCode::BAD_REQUEST && text.starts_with("Invalid URL") {
+            return AppError::NotFound;
+        }
+        // axum's own words are English and name Rust types: kept for the API and English
+        // pages, left out of Swedish ones.
+        let en = if text.is_empty() {
+            format!("{en}.")
+        } else {
+            format!("{en}: {text}")
         };
         AppError::Unreadable {
             status,
-            sv: detail(sv),
-            en: detail(en),
+            sv: format!("{sv}."),
+            en,
         }
     }
 }

@@ -172,7 +172,9 @@ pub fn error_page(
         title,
         html! {
             h1 { (title) }
-            p { (explanation) }
+            @if !explanation.is_empty() {
+                p { (explanation) }
+            }
             // A 500 says nothing of its cause; other messages are trygg's own words.
             @if status != StatusCode::INTERNAL_SERVER_ERROR && !message.is_empty() {
                 p class="detail" { (message) }
@@ -201,8 +203,9 @@ fn error_texts(status: StatusCode) -> [&'static str; 4] {
         StatusCode::FORBIDDEN => [
             "Åtkomst nekad",
             "Access denied",
-            "Du har inte behörighet till den här sidan, eller så har formuläret gått ut.",
-            "You do not have access to this page, or the form has expired.",
+            // Every refusal says its own reason below.
+            "",
+            "",
         ],
         StatusCode::TOO_MANY_REQUESTS => [
             "För många försök",
