@@ -416,7 +416,7 @@ async fn bad_token_forms_name_the_field_and_store_nothing(app: TestApp) {
         (
             "ok",
             "31",
-            "välj en giltighetstid på 30, 90 eller 365 dagar, inte `31`",
+            "välj en giltighetstid på 30, 90 eller 365 dagar, inte ”31”",
         ),
     ];
     for (name, days, message) in cases {
@@ -516,7 +516,7 @@ async fn tokens_are_scripted_from_the_command_line(app: TestApp) {
                 "--days",
                 "0",
             ],
-            "--days: `0` is not a lifetime in days",
+            "--days: “0” is not a lifetime in days",
         ),
         (
             vec![
@@ -527,7 +527,7 @@ async fn tokens_are_scripted_from_the_command_line(app: TestApp) {
                 "--days",
                 "366",
             ],
-            "--days: `366` is not a lifetime in days",
+            "--days: “366” is not a lifetime in days",
         ),
         (
             vec!["--email", "nobody@kommun.example", "--name", "x"],
