@@ -80,10 +80,7 @@ async fn overview_page(
     let waves: Vec<view::WaveSessions> = waves
         .into_iter()
         .map(|wave| {
-            let title = state
-                .surveys
-                .version(&wave.survey_id, wave.survey_version)
-                .map(|s| s.title.clone());
+            let title = title_of(state, &wave);
             let (mine, rest): (Vec<_>, Vec<_>) = sessions
                 .drain(..)
                 .partition(|s| s.session.wave_id == wave.id);
@@ -96,6 +93,14 @@ async fn overview_page(
         })
         .collect();
     Ok(view::overview(ctx, school, &waves, form, errors))
+}
+
+/// The title of a wave's questionnaire, when that version is loaded.
+fn title_of(state: &AppState, wave: &crate::collect::Wave) -> Option<crate::survey::Text> {
+    state
+        .surveys
+        .version(&wave.survey_id, wave.survey_version)
+        .map(|s| s.title.clone())
 }
 
 /// Where pupils type their code: the service's public address without its scheme, short enough
@@ -199,10 +204,7 @@ async fn session(
         )),
         _ => None,
     };
-    let title = state
-        .surveys
-        .version(&wave.survey_id, wave.survey_version)
-        .map(|s| s.title.clone());
+    let title = title_of(&state, &wave);
     Ok(view::session_page(
         &ctx,
         &summary,
@@ -311,9 +313,7 @@ async fn printed_codes(
             other => other.map_err(session_error)?,
         };
     let wave = store::waves::find_by_id(&state.db, &session.wave_id).await?;
-    let title = wave
-        .and_then(|w| state.surveys.version(&w.survey_id, w.survey_version))
-        .map(|s| s.title.clone());
+    let title = wave.and_then(|w| title_of(&state, &w));
     let page = view::CodesPage {
         session_id: &session.id,
         class_label: &session.class_label,

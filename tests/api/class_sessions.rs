@@ -83,6 +83,18 @@ async fn coordinator_with_session(app: &TestApp, pupils: usize) -> (String, Vec<
     (session_id_on(&page), codes_on(&page))
 }
 
+/// Ends the session at `session_path` as the coordinator confirms it.
+async fn end_confirmed(app: &TestApp, session_path: &str) {
+    let ended = app
+        .post_form(
+            session_path,
+            &format!("{session_path}/end"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(ended.status(), 303);
+}
+
 /// The one-time value of the session form on the coordinator's page.
 fn once_on(page: &str) -> String {
     let marker = "name=\"once\" value=\"";
@@ -187,14 +199,7 @@ async fn codes_are_shown_again_until_the_session_ends_and_one_form_opens_one_ses
 
     // Once the session ends, the list is deleted and its address leads to the session.
     let session_path = format!("/school/sessions/{id}");
-    let ended = app
-        .post_form(
-            &session_path,
-            &format!("{session_path}/end"),
-            &[("confirm", "yes")],
-        )
-        .await;
-    assert_eq!(ended.status(), 303);
+    end_confirmed(&app, &session_path).await;
     let gone = app.get(&places[0]).await;
     assert_eq!(gone.status(), 303);
     assert_eq!(location(&gone), session_path);
@@ -273,14 +278,7 @@ async fn ending_a_session_stops_its_unused_codes(app: TestApp) {
     assert_eq!(unconfirmed.status(), 200, "asks instead of ending");
     assert_eq!(answer(&app, 1, &printed[1]).await, 201, "still running");
 
-    let ended = app
-        .post_form(
-            &session_path,
-            &format!("{session_path}/end"),
-            &[("confirm", "yes")],
-        )
-        .await;
-    assert_eq!(ended.status(), 303);
+    end_confirmed(&app, &session_path).await;
     assert_eq!(answer(&app, 2, &printed[0]).await, 403);
     let page = app.get(&session_path).await.text().await.expect("body");
     assert!(page.contains("Avslutat"), "{page}");

@@ -10,7 +10,8 @@ use trygg::entities::class_session;
 use crate::axe::assert_no_violations;
 use crate::browser::{Browser, app_and_browser};
 use crate::helpers::{PASSWORD, TestApp};
-use crate::responses::{class_codes, create_wave, create_wave_opening};
+use crate::respondent_browser::answer_page_with_clicks;
+use crate::responses::{class_codes, closed_and_future_waves, create_wave};
 
 /// What every respondent page must be at 320 px: no sideways scrolling, Swedish, no link for
 /// staff, and clean under axe.
@@ -42,26 +43,6 @@ async fn check_respondent_page(browser: &Browser, name: &str) {
     assert_no_violations(browser, name).await;
 }
 
-/// Answers the page in view with the first choice of each unanswered group and 1 in each empty
-/// number field, then goes on.
-async fn answer_and_go_on(browser: &Browser) {
-    browser
-        .execute(
-            "for (const group of document.querySelectorAll('main fieldset')) {
-               if (![...group.querySelectorAll('input')].some(i => i.checked)) {
-                 group.querySelector('.choice input').checked = true;
-               }
-             }
-             for (const n of document.querySelectorAll('main input[inputmode=decimal]')) {
-               if (n.value === '') { n.value = '1'; }
-             }",
-            &[],
-        )
-        .await;
-    let next = browser.find("main button[value=next]").await;
-    browser.navigate_by(next.click()).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_respondent_page_reflows_at_320_px_in_swedish() {
     let Some((app, browser)) = app_and_browser().await else {
@@ -70,18 +51,7 @@ async fn every_respondent_page_reflows_at_320_px_in_swedish() {
     create_wave(&app, "resident-safety", "trygg-2026", Access::Open).await;
     let class = create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
     let codes = class_codes(&app, &class, "skola-1", "9A", 1).await;
-    create_wave(&app, "resident-safety", "trygg-2025", Access::Open).await;
-    trygg::store::waves::close(&app.db, "trygg-2025", "test")
-        .await
-        .expect("close");
-    create_wave_opening(
-        &app,
-        "resident-safety",
-        "trygg-2099",
-        Access::Open,
-        Some("2099-01-05"),
-    )
-    .await;
+    closed_and_future_waves(&app).await;
     browser.emulate_width(320).await;
 
     // A resident, from the start page through every page to the thanks.
@@ -103,7 +73,7 @@ async fn every_respondent_page_reflows_at_320_px_in_swedish() {
     years.clear().await;
     let mut page = 1;
     while !browser.current_url().await.ends_with("/tack") && page < 30 {
-        answer_and_go_on(&browser).await;
+        answer_page_with_clicks(&browser).await;
         page += 1;
         let url = browser.current_url().await;
         check_respondent_page(&browser, &format!("page {page}: {url}")).await;

@@ -1,11 +1,10 @@
 //! Public pages, the health check and the headers every response carries.
 
 use trygg::accounts::Role;
-use trygg::collect::Access;
 
 use crate::db_tests;
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::responses::{create_wave, create_wave_opening};
+use crate::responses::closed_and_future_waves;
 
 db_tests!(
     health_answers_ok_once_the_database_answers,
@@ -164,18 +163,7 @@ async fn cookies_are_secure_when_configured_for_https(app: TestApp) {
 /// Every status page a person can reach says what happened in the page's language, in trygg's
 /// words (never the API's English sentence), with a link on.
 async fn status_pages_speak_the_pages_language_and_show_a_way_on(app: TestApp) {
-    create_wave(&app, "resident-safety", "trygg-2025", Access::Open).await;
-    trygg::store::waves::close(&app.db, "trygg-2025", "test")
-        .await
-        .expect("close");
-    create_wave_opening(
-        &app,
-        "resident-safety",
-        "trygg-2099",
-        Access::Open,
-        Some("2099-01-05"),
-    )
-    .await;
+    closed_and_future_waves(&app).await;
     let cases = [
         (
             "/s/trygg-2025",

@@ -11,7 +11,7 @@ use crate::responses::{class_codes, create_wave, stored_responses};
 
 /// Answers the current page with the mouse: the first choice of every unanswered group, 1 in
 /// every empty number field; then "Next". Returns when the next page has loaded.
-async fn answer_page_with_clicks(browser: &Browser) {
+pub async fn answer_page_with_clicks(browser: &Browser) {
     let groups = browser.find_all("main fieldset").await;
     for group in &groups {
         let answered = browser

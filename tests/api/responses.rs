@@ -28,6 +28,23 @@ pub async fn create_wave_opening(
         .expect("create wave")
 }
 
+/// A closed resident wave `trygg-2025` and one that opens on 5 January 2099, `trygg-2099`: the
+/// two ways a wave does not take answers.
+pub async fn closed_and_future_waves(app: &TestApp) {
+    create_wave(app, "resident-safety", "trygg-2025", Access::Open).await;
+    trygg::store::waves::close(&app.db, "trygg-2025", "test")
+        .await
+        .expect("close");
+    create_wave_opening(
+        app,
+        "resident-safety",
+        "trygg-2099",
+        Access::Open,
+        Some("2099-01-05"),
+    )
+    .await;
+}
+
 /// The fewest answers the resident survey accepts.
 pub fn minimal_resident_answers() -> Value {
     json!({"age_band": "25-34", "gender": "f", "district": "centrum", "out_evening": "1"})

@@ -94,6 +94,19 @@ fn the_route_table_declares_only_the_allowed_public_routes() {
     }
 }
 
+/// A browser of its own signed in as a new user with `role`.
+async fn signed_in(app: &TestApp, name: &str, role: Role) -> reqwest::Client {
+    let user = browser();
+    let email = format!("{name}-{}@kommun.example", role.as_str());
+    let school = (role == Role::School).then_some("skola-1");
+    app.add_user(&email, role, school).await;
+    let login = app
+        .log_in(&user, &email, crate::helpers::PASSWORD, None)
+        .await;
+    assert_eq!(login.status(), 303);
+    user
+}
+
 async fn every_route_requires_its_role_except_the_public_ones(app: TestApp) {
     let table = route_table();
     let anonymous = browser();
@@ -140,14 +153,7 @@ async fn every_route_requires_its_role_except_the_public_ones(app: TestApp) {
     }
 
     for role in Role::ALL {
-        let user = browser();
-        let email = format!("walker-{}@kommun.example", role.as_str());
-        let school = (role == Role::School).then_some("skola-1");
-        app.add_user(&email, role, school).await;
-        let login = app
-            .log_in(&user, &email, crate::helpers::PASSWORD, None)
-            .await;
-        assert_eq!(login.status(), 303);
+        let user = signed_in(&app, "walker", role).await;
         for route in table.iter().filter(|r| r.path != "/logout") {
             let Access::Signed(roles) = route.access else {
                 continue;
@@ -179,14 +185,7 @@ async fn a_get_on_a_forms_address_leads_to_the_form(app: TestApp) {
     assert!(forms.len() > 20, "the forms of the service");
     let mut checked = 0;
     for role in Role::ALL {
-        let user = browser();
-        let email = format!("gets-{}@kommun.example", role.as_str());
-        let school = (role == Role::School).then_some("skola-1");
-        app.add_user(&email, role, school).await;
-        let login = app
-            .log_in(&user, &email, crate::helpers::PASSWORD, None)
-            .await;
-        assert_eq!(login.status(), 303);
+        let user = signed_in(&app, "gets", role).await;
         for route in &forms {
             if let Access::Signed(roles) = route.access
                 && !roles.contains(&role)
