@@ -109,7 +109,7 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
     let source = std::str::from_utf8(&bytes)
         .map_err(|e| file_error(format!("the file is not valid UTF-8: {e}")))?;
     let (survey, id_line) = parse(path, source)?;
-    let content_hash = Sha256::digest(&bytes)
+    let content_hash = Sha256::digest(without_grades(source).as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
@@ -119,6 +119,33 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
         content_hash,
     };
     Ok((loaded, id_line))
+}
+
+/// The file without its top-level `grades = …` line, for the content hash: the grades say which
+/// class sessions may be opened, not what an answer means, so adding or changing them does not
+/// make a version with responses count as changed (files without `grades` hash as before).
+fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
+    let top_level_end = source
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .find(|at| source[*at..].trim_start_matches([' ', '\t']).starts_with('['))
+        .unwrap_or(source.len());
+    let is_grades = |line: &str| {
+        let line = line.trim_start();
+        line.strip_prefix("grades")
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    if !source[..top_level_end].lines().any(is_grades) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut kept = String::with_capacity(source.len());
+    for line in source[..top_level_end].split_inclusive('\n') {
+        if !is_grades(line) {
+            kept.push_str(line);
+        }
+    }
+    kept.push_str(&source[top_level_end..]);
+    std::borrow::Cow::Owned(kept)
 }
 
 /// Adds a survey, or reports that its id is taken by an earlier file.

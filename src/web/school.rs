@@ -124,7 +124,21 @@ async fn open_session(
             errors.add(p.field(), view::session_problem(&ctx, *p));
         }
     }
-    if let (Some(wave), Ok(new)) = (&wave, &parsed) {
+    // The grade must be one the survey is for (a year-9 survey takes no class of year 7).
+    let allowed = wave
+        .as_ref()
+        .and_then(|w| state.surveys.version(&w.survey_id, w.survey_version))
+        .map(|s| s.grades.clone())
+        .unwrap_or_default();
+    if let Ok(new) = &parsed
+        && !allowed.is_empty()
+        && !allowed.contains(&new.grade)
+    {
+        errors.add("grade", view::grade_not_in_survey(&ctx, new.grade, &allowed));
+    }
+    if let (Some(wave), Ok(new)) = (&wave, &parsed)
+        && errors.is_empty()
+    {
         match store::class_sessions::open(&state.db, &wave.id, school, new, &user.email).await {
             Ok((session, codes)) => {
                 let title = state
@@ -138,6 +152,7 @@ async fn open_session(
                     address: &code_address(&state.settings.public_url),
                     codes: &codes,
                     replaced: false,
+                    settings: &state.settings,
                 };
                 return Ok(view::codes_page(&ctx, &page).into_response());
             }
@@ -264,6 +279,7 @@ async fn new_codes(
         address: &code_address(&state.settings.public_url),
         codes: &codes,
         replaced: true,
+        settings: &state.settings,
     };
     Ok(view::codes_page(&ctx, &page).into_response())
 }
