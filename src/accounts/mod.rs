@@ -84,9 +84,9 @@ impl AccountError {
                 "bara skolsamordnare hör till en skola; lämna skolan tom för den här rollen"
                     .to_owned()
             }
-            (AccountError::BadSchool(school), Lang::Sv) => format!(
-                "`{school}` är inte ett skol-id: högst 100 tecken, inga styrtecken"
-            ),
+            (AccountError::BadSchool(school), Lang::Sv) => {
+                format!("`{school}` är inte ett skol-id: högst 100 tecken, inga styrtecken")
+            }
             (AccountError::EmailTaken(email), Lang::Sv) => {
                 format!("det finns redan ett konto med e-postadressen {email}")
             }

@@ -390,16 +390,26 @@ mod tests {
     #[test]
     fn population_totals_are_summed_per_variable() {
         let cell = |sex: &str, age: &str, total| PopulationCell {
-            cell: [("sex".to_owned(), sex.to_owned()), ("age".to_owned(), age.to_owned())]
-                .into_iter()
-                .collect(),
+            cell: [
+                ("sex".to_owned(), sex.to_owned()),
+                ("age".to_owned(), age.to_owned()),
+            ]
+            .into_iter()
+            .collect(),
             total,
         };
-        let cells = [cell("f", "16-29", 100), cell("m", "16-29", 90), cell("f", "30-", 1000)];
+        let cells = [
+            cell("f", "16-29", 100),
+            cell("m", "16-29", 90),
+            cell("f", "30-", 1000),
+        ];
         let m = margins(&cells);
         assert_eq!(m.len(), 2);
         let age = &m.iter().find(|(v, _)| v == "age").expect("age").1;
-        assert_eq!(age, &vec![("16-29".to_owned(), 190), ("30-".to_owned(), 1000)]);
+        assert_eq!(
+            age,
+            &vec![("16-29".to_owned(), 190), ("30-".to_owned(), 1000)]
+        );
         let sex = &m.iter().find(|(v, _)| v == "sex").expect("sex").1;
         assert_eq!(sex, &vec![("f".to_owned(), 1100), ("m".to_owned(), 90)]);
     }

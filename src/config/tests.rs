@@ -408,7 +408,10 @@ fn a_bad_value_in_the_file_names_the_key() {
 #[test]
 fn a_public_url_respondents_cannot_reach_is_noticed() {
     let mut s = Settings::default();
-    assert!(s.public_url_is_local(), "the default follows the bind address");
+    assert!(
+        s.public_url_is_local(),
+        "the default follows the bind address"
+    );
     for local in [
         "http://127.0.0.1:3111",
         "http://localhost:8080/trygg",

@@ -101,7 +101,11 @@ pub async fn open(
         .exec_without_returning(&txn)
         .await?;
     let codes = issue_codes(&txn, &session.id, new.pupils as usize).await?;
-    crate::store::audit::record_for_wave(&txn, actor, "class_session.open", &session.wave_id,
+    crate::store::audit::record_for_wave(
+        &txn,
+        actor,
+        "class_session.open",
+        &session.wave_id,
         &format!(
             "wave {}, school {school_id}, class {} (grade {}), {} codes",
             wave.slug,
@@ -303,7 +307,11 @@ pub async fn end(
             .filter(class_session::Column::EndedAt.is_null())
             .exec(&txn)
             .await?;
-        crate::store::audit::record_for_wave(&txn, actor, "class_session.end", &session.wave_id,
+        crate::store::audit::record_for_wave(
+            &txn,
+            actor,
+            "class_session.end",
+            &session.wave_id,
             &format!(
                 "school {school_id}, class {}, session {id}: {stopped} unused codes stopped",
                 session.class_label
@@ -343,7 +351,11 @@ pub async fn replace_unused_codes(
         .await?
         .rows_affected;
     let codes = issue_codes(&txn, id, deleted as usize).await?;
-    crate::store::audit::record_for_wave(&txn, actor, "class_session.new_codes", &session.wave_id,
+    crate::store::audit::record_for_wave(
+        &txn,
+        actor,
+        "class_session.new_codes",
+        &session.wave_id,
         &format!(
             "school {school_id}, class {}, session {id}: {} unused codes replaced",
             session.class_label,

@@ -88,10 +88,7 @@ pub enum ChangeError {
     Db(#[from] DbErr),
 }
 
-async fn find_for_change(
-    txn: &impl ConnectionTrait,
-    id: &str,
-) -> Result<user::Model, ChangeError> {
+async fn find_for_change(txn: &impl ConnectionTrait, id: &str) -> Result<user::Model, ChangeError> {
     user::Entity::find_by_id(id)
         .one(txn)
         .await?
@@ -99,7 +96,10 @@ async fn find_for_change(
 }
 
 /// Refuses a change that takes `account` out of the active admins when it is the last one.
-async fn keep_an_admin(txn: &impl ConnectionTrait, account: &user::Model) -> Result<(), ChangeError> {
+async fn keep_an_admin(
+    txn: &impl ConnectionTrait,
+    account: &user::Model,
+) -> Result<(), ChangeError> {
     let is_active_admin = account.role == Role::Admin.as_str() && account.deactivated_at.is_none();
     if !is_active_admin {
         return Ok(());

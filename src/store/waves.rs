@@ -51,7 +51,11 @@ pub async fn create(
         Err(e) => return Err(e.into()),
     }
     crate::store::indicators::create(&txn, &model.id).await?;
-    crate::store::audit::record_for_wave(&txn, actor, "wave.create", &model.id,
+    crate::store::audit::record_for_wave(
+        &txn,
+        actor,
+        "wave.create",
+        &model.id,
         &format!(
             "{} (survey {} v{}, access {}, period {})",
             new.slug,

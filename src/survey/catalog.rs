@@ -128,7 +128,11 @@ fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
     let top_level_end = source
         .match_indices('\n')
         .map(|(at, _)| at + 1)
-        .find(|at| source[*at..].trim_start_matches([' ', '\t']).starts_with('['))
+        .find(|at| {
+            source[*at..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with('[')
+        })
         .unwrap_or(source.len());
     let is_grades = |line: &str| {
         let line = line.trim_start();

@@ -252,7 +252,10 @@ fn grades(ctx: &mut Ctx, raw: &RawSurvey, audience: Audience) -> Vec<i32> {
         }
     }
     if out.is_empty() && list.get_ref().is_empty() {
-        ctx.error(list.span(), "`grades` is empty: list the grades, or leave the key out for any grade");
+        ctx.error(
+            list.span(),
+            "`grades` is empty: list the grades, or leave the key out for any grade",
+        );
     }
     out.sort_unstable();
     out

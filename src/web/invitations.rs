@@ -52,9 +52,10 @@ async fn show(
 ) -> Result<Response, AppError> {
     let wave = invite_wave(&state, &slug).await?;
     let summary = store::invitations::summary(&state.db, &wave.id).await?;
-    let notice = done.done.as_deref().and_then(|what| {
-        view::notice(&ctx, what, done.n.unwrap_or(0), done.skipped.unwrap_or(0))
-    });
+    let notice = done
+        .done
+        .as_deref()
+        .and_then(|what| view::notice(&ctx, what, done.n.unwrap_or(0), done.skipped.unwrap_or(0)));
     let page = view::Page {
         wave: &wave,
         summary: &summary,
@@ -62,6 +63,7 @@ async fn show(
         problems: &Problems::new(),
         notice: notice.as_deref(),
         settings: &state.settings,
+        name: &super::audit::wave_name(&state, &wave, ctx.lang),
     };
     Ok(view::page(&ctx, &page).into_response())
 }
@@ -103,6 +105,7 @@ async fn upload(
                 problems: &problems,
                 notice: None,
                 settings: &state.settings,
+                name: &super::audit::wave_name(&state, &wave, ctx.lang),
             };
             let page = view::page(&ctx, &page);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

@@ -134,7 +134,10 @@ async fn open_session(
         && !allowed.is_empty()
         && !allowed.contains(&new.grade)
     {
-        errors.add("grade", view::grade_not_in_survey(&ctx, new.grade, &allowed));
+        errors.add(
+            "grade",
+            view::grade_not_in_survey(&ctx, new.grade, &allowed),
+        );
     }
     if let (Some(wave), Ok(new)) = (&wave, &parsed)
         && errors.is_empty()

@@ -216,10 +216,17 @@ async fn set_active(
     let active = match form.active.as_str() {
         "true" => true,
         "false" => false,
-        _ => return Err(AppError::BadRequest("active must be true or false".to_owned())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "active must be true or false".to_owned(),
+            ));
+        }
     };
     match store::users::set_active(&state.db, &id, active, &admin.email).await {
-        Ok(_) => Ok(done(&id, if active { "reactivated" } else { "deactivated" })),
+        Ok(_) => Ok(done(
+            &id,
+            if active { "reactivated" } else { "deactivated" },
+        )),
         Err(e) => change_refused(&ctx, &state, &id, view::ACTIVE_FIELD, None, e).await,
     }
 }

@@ -279,7 +279,9 @@ async fn qr_code(
         .ok_or(AppError::NotFound)?;
     let address = wave_view::open_address(&state.settings, &wave);
     let svg = super::qr::svg(&address).ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("the address of wave {slug} does not fit a QR code"))
+        AppError::Internal(anyhow::anyhow!(
+            "the address of wave {slug} does not fit a QR code"
+        ))
     })?;
     let disposition = format!("attachment; filename=\"{}-qr.svg\"", wave.slug);
     Ok((

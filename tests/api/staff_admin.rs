@@ -68,12 +68,32 @@ async fn a_deactivated_account_loses_its_session_and_cannot_sign_in_until_reacti
     assert_eq!(status_of(&app, &evaluator, "/evaluate").await, 200);
     let id = user_id(&app, "utv@kommun.example").await;
     let page = format!("/admin/users/{id}");
+    let owner = trygg::store::users::find_by_id(&app.db, &id)
+        .await
+        .expect("query")
+        .expect("account");
+    let token = trygg::store::api_tokens::create(&app.db, &owner, "skript", 30, "test")
+        .await
+        .expect("token")
+        .token;
+    let me = |token: String| {
+        app.other_browser()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(me(token.clone()).await.expect("GET").status(), 200);
 
     let response = app
         .post_form(&page, &format!("{page}/active"), &[("active", "false")])
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), format!("{page}?done=deactivated"));
+    assert_eq!(
+        me(token.clone()).await.expect("GET").status(),
+        401,
+        "a deactivated account's API token opens nothing"
+    );
     let (_, shown) = text(&app, &format!("{page}?done=deactivated")).await;
     assert!(shown.contains("Kontot är avstängt"), "{shown}");
 
@@ -92,7 +112,9 @@ async fn a_deactivated_account_loses_its_session_and_cannot_sign_in_until_reacti
         .await;
     assert_eq!(response.status(), 303);
     let back = app.other_browser();
-    let response = app.log_in(&back, "utv@kommun.example", PASSWORD, None).await;
+    let response = app
+        .log_in(&back, "utv@kommun.example", PASSWORD, None)
+        .await;
     assert_eq!(response.status(), 303, "a reactivated account signs in");
 
     let (_, log) = text(&app, "/admin/audit?kind=user").await;
@@ -211,7 +233,10 @@ async fn a_role_change_needs_a_school_for_a_coordinator_and_takes_any_school_id_
         .await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.expect("body");
-    assert!(body.contains("en skolsamordnare behöver en skola"), "{body}");
+    assert!(
+        body.contains("en skolsamordnare behöver en skola"),
+        "{body}"
+    );
     assert!(!body.contains("--school"), "no command-line words: {body}");
     // A school id such as the classes-per-school file takes (a space, Swedish letters).
     let school = "Östra skolan";
@@ -262,7 +287,6 @@ async fn a_role_change_needs_a_school_for_a_coordinator_and_takes_any_school_id_
         .await
         .expect("body");
     assert!(!english.contains("--school"), "{english}");
-
 }
 
 async fn signing_out_everywhere_ends_every_session_of_the_account(app: TestApp) {
@@ -273,9 +297,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_account(app: TestApp) 
     let laptop = signed_in_browser(&app, "utv@kommun.example").await;
     let id = user_id(&app, "utv@kommun.example").await;
     let page = format!("/admin/users/{id}");
-    let response = app
-        .post_form(&page, &format!("{page}/sign-out"), &[])
-        .await;
+    let response = app.post_form(&page, &format!("{page}/sign-out"), &[]).await;
     assert_eq!(response.status(), 303);
     let (_, shown) = text(&app, &location(&response)).await;
     assert!(shown.contains("Kontot är utloggat överallt"), "{shown}");
@@ -298,17 +320,13 @@ async fn signing_out_everywhere_ends_every_session_of_the_account(app: TestApp) 
     assert_eq!(forged.status(), 403);
 }
 
-async fn the_audit_log_says_events_in_words_and_filters_by_wave_kind_person_and_date(
-    app: TestApp,
-) {
+async fn the_audit_log_says_events_in_words_and_filters_by_wave_kind_person_and_date(app: TestApp) {
     let admin = app.sign_in_as(Role::Admin).await;
     let a = create_wave(&app, "resident-safety", "trygghet-a", Access::Open).await;
     let b = create_wave(&app, "staff-safety", "personal-b", Access::Open).await;
     for slug in ["trygghet-a", "personal-b"] {
         let page = format!("/admin/waves/{slug}");
-        let response = app
-            .post_form(&page, &format!("{page}/close"), &[])
-            .await;
+        let response = app.post_form(&page, &format!("{page}/close"), &[]).await;
         assert_eq!(response.status(), 303);
     }
     app.add_user("utv@kommun.example", Role::Evaluator, None)
@@ -317,7 +335,10 @@ async fn the_audit_log_says_events_in_words_and_filters_by_wave_kind_person_and_
     let (status, all) = text(&app, "/admin/audit").await;
     assert_eq!(status, 200);
     assert!(all.contains("Trygghetsundersökning"), "{all}");
-    assert!(!all.contains(&a.id) && !all.contains(&b.id), "no wave ids: {all}");
+    assert!(
+        !all.contains(&a.id) && !all.contains(&b.id),
+        "no wave ids: {all}"
+    );
     assert!(!all.contains("wave.close"), "no raw event names: {all}");
 
     let (_, only_a) = text(&app, "/admin/audit?wave=trygghet-a").await;
@@ -340,14 +361,28 @@ async fn the_audit_log_says_events_in_words_and_filters_by_wave_kind_person_and_
     assert!(!only_a.contains("Stängde omgången Hot, våld"), "{only_a}");
 
     let (_, users) = text(&app, "/admin/audit?kind=user").await;
-    assert_eq!(users.matches("<tr>").count() - 1, 2, "two accounts created: {users}");
-    assert!(users.contains("Skapade kontot utv@kommun.example"), "{users}");
+    assert_eq!(
+        users.matches("<tr>").count() - 1,
+        2,
+        "two accounts created: {users}"
+    );
+    assert!(
+        users.contains("Skapade kontot utv@kommun.example"),
+        "{users}"
+    );
 
     let (_, by_admin) = text(&app, &format!("/admin/audit?actor={admin}")).await;
-    assert_eq!(by_admin.matches("<tr>").count() - 1, 2, "the two closes: {by_admin}");
+    assert_eq!(
+        by_admin.matches("<tr>").count() - 1,
+        2,
+        "the two closes: {by_admin}"
+    );
 
     let (_, future) = text(&app, "/admin/audit?from=2099-01-01").await;
-    assert!(future.contains("Inga händelser matchar urvalet"), "{future}");
+    assert!(
+        future.contains("Inga händelser matchar urvalet"),
+        "{future}"
+    );
     let (status, bad) = text(&app, "/admin/audit?from=igår").await;
     assert_eq!(status, 200);
     assert!(bad.contains("ÅÅÅÅ-MM-DD"), "{bad}");
@@ -424,7 +459,10 @@ async fn the_audit_log_holds_no_code_and_no_address(app: TestApp) {
     for code in &codes {
         assert!(!log.contains(code.as_str()), "a pupil code in the log");
     }
-    assert!(!log.contains("anna.andersson"), "an invited address in the log");
+    assert!(
+        !log.contains("anna.andersson"),
+        "an invited address in the log"
+    );
     let stored = trygg::store::audit::recent(&app.db, 100)
         .await
         .expect("query");
@@ -455,7 +493,10 @@ async fn population_totals_are_shown_per_variable_with_labels_and_totals(app: Te
     ] {
         assert!(shown.contains(&figure), "{figure} in {shown}");
     }
-    assert!(shown.contains(">Kvinna<") || shown.contains(">Kvinnor<"), "labels, not codes: {shown}");
+    assert!(
+        shown.contains(">Kvinna<") || shown.contains(">Kvinnor<"),
+        "labels, not codes: {shown}"
+    );
     assert!(shown.contains("Totalt"), "{shown}");
     assert!(shown.contains("2 celler"), "{shown}");
 }
@@ -510,7 +551,10 @@ async fn inviting_confirms_how_many_addresses_were_added(app: TestApp) {
         .post_form(
             page,
             page,
-            &[("addresses", "a@kommun.example\nb@kommun.example\nc@kommun.example")],
+            &[(
+                "addresses",
+                "a@kommun.example\nb@kommun.example\nc@kommun.example",
+            )],
         )
         .await;
     let (_, shown) = text(&app, &location(&response)).await;
@@ -519,7 +563,10 @@ async fn inviting_confirms_how_many_addresses_were_added(app: TestApp) {
         "{shown}"
     );
     // The service's address is the default one: invitation links would be wrong.
-    assert!(shown.contains("Tjänstens adress är inte inställd"), "{shown}");
+    assert!(
+        shown.contains("Tjänstens adress är inte inställd"),
+        "{shown}"
+    );
     assert!(shown.contains("TRYGG_PUBLIC_URL"), "{shown}");
 }
 
@@ -556,7 +603,10 @@ async fn an_open_wave_shows_its_full_address_and_a_downloadable_qr_code() {
     );
     assert!(page.contains("<svg"), "the QR code inline: {page}");
     assert!(page.contains("/admin/waves/trygghet-2026/qr.svg"), "{page}");
-    assert!(!page.contains("Tjänstens adress är inte inställd"), "{page}");
+    assert!(
+        !page.contains("Tjänstens adress är inte inställd"),
+        "{page}"
+    );
 
     let response = app.get("/admin/waves/trygghet-2026/qr.svg").await;
     assert_eq!(response.status(), 200);
@@ -575,7 +625,10 @@ async fn an_open_wave_shows_its_full_address_and_a_downloadable_qr_code() {
     );
     let svg = response.text().await.expect("body");
     assert!(svg.starts_with("<?xml"), "{svg}");
-    assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
+    assert!(
+        svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+        "{svg}"
+    );
     assert!(svg.contains("<path") || svg.contains("<rect"), "{svg}");
 
     assert_eq!(
@@ -604,7 +657,10 @@ async fn a_local_public_url_is_warned_about_where_addresses_are_printed() {
     app.sign_in_as(Role::Admin).await;
     let (_, page) = text(&app, "/admin/waves/trygghet-2026").await;
     assert!(page.contains("Tjänstens adress är inte inställd"), "{page}");
-    assert!(page.contains("TRYGG_PUBLIC_URL") && page.contains("trygg.toml"), "{page}");
+    assert!(
+        page.contains("TRYGG_PUBLIC_URL") && page.contains("trygg.toml"),
+        "{page}"
+    );
     let (_, english) = text(&app, "/admin/waves/trygghet-2026?lang=en").await;
     assert!(english.contains("address is not set"), "{english}");
 }
@@ -658,7 +714,10 @@ async fn thirty_code_slips_print_on_two_a4_pages_and_nothing_else() {
     };
     let pages: Vec<&String> = pages.iter().filter(|p| !p.trim().is_empty()).collect();
     assert_eq!(pages.len(), 2, "{pages:?}");
-    let on_first = codes.iter().filter(|c| pages[0].contains(c.as_str())).count();
+    let on_first = codes
+        .iter()
+        .filter(|c| pages[0].contains(c.as_str()))
+        .count();
     assert!(on_first >= 16, "{on_first} slips on the first page");
     assert_eq!(
         codes
@@ -678,7 +737,10 @@ async fn thirty_code_slips_print_on_two_a4_pages_and_nothing_else() {
         ] {
             assert!(!text.contains(absent), "{absent:?} printed: {text}");
         }
-        assert!(text.contains("Drogvaneundersökning"), "the survey's title on the slips");
+        assert!(
+            text.contains("Drogvaneundersökning"),
+            "the survey's title on the slips"
+        );
         assert!(text.contains("/k"), "the address on the slips");
     }
 }
@@ -730,10 +792,22 @@ async fn the_account_and_audit_pages_are_axe_clean() {
         ("/admin/users".to_owned(), "the accounts"),
         (format!("/admin/users/{id}"), "one account"),
         ("/admin/audit".to_owned(), "the audit log"),
-        ("/admin/audit?from=nej".to_owned(), "the audit log with a bad date"),
-        ("/admin/waves/trygghet-2026".to_owned(), "an open wave with its QR code"),
-        (format!("/admin/users/{id}?lang=en"), "one account in English"),
-        ("/admin/audit?lang=en".to_owned(), "the audit log in English"),
+        (
+            "/admin/audit?from=nej".to_owned(),
+            "the audit log with a bad date",
+        ),
+        (
+            "/admin/waves/trygghet-2026".to_owned(),
+            "an open wave with its QR code",
+        ),
+        (
+            format!("/admin/users/{id}?lang=en"),
+            "one account in English",
+        ),
+        (
+            "/admin/audit?lang=en".to_owned(),
+            "the audit log in English",
+        ),
     ] {
         browser.goto(&app.url(&path)).await;
         assert_no_violations(&browser, name).await;

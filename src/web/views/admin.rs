@@ -11,7 +11,10 @@ use crate::survey::{Audience, LoadedSurvey, SurveyCatalog};
 pub fn audience_name(ctx: &PageCtx, audience: Audience) -> &'static str {
     match audience {
         Audience::Residents => ctx.t("invånare", "residents"),
-        Audience::Staff => ctx.t("anställda och förtroendevalda", "staff and elected officials"),
+        Audience::Staff => ctx.t(
+            "anställda och förtroendevalda",
+            "staff and elected officials",
+        ),
         Audience::Pupils => ctx.t("elever", "pupils"),
     }
 }

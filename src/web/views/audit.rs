@@ -54,7 +54,12 @@ pub fn count(n: u64, one: &str, many: &str, lang: Lang) -> String {
 }
 
 fn leading_number(detail: &str) -> Option<u64> {
-    detail.split_whitespace().next()?.trim_end_matches(':').parse().ok()
+    detail
+        .split_whitespace()
+        .next()?
+        .trim_end_matches(':')
+        .parse()
+        .ok()
 }
 
 /// The event of an entry as a sentence without its subject ("closed the wave …"), and what of
@@ -63,7 +68,13 @@ pub fn describe(entry: &audit_log::Model, wave: Option<&WaveName>, lang: Lang) -
     let d = entry.detail.as_str();
     let n = leading_number(d).unwrap_or(0);
     let wave_name = wave.map_or_else(
-        || lang.pick("en omgång som inte finns kvar", "a wave that no longer exists").to_owned(),
+        || {
+            lang.pick(
+                "en omgång som inte finns kvar",
+                "a wave that no longer exists",
+            )
+            .to_owned()
+        },
         |w| w.name.clone(),
     );
     let sv_en = |sv: String, en: String| match lang {
@@ -72,58 +83,137 @@ pub fn describe(entry: &audit_log::Model, wave: Option<&WaveName>, lang: Lang) -
     };
     let plain = |sv: &str, en: &str| lang.pick(sv, en).to_owned();
     let email_of = |text: &str| text.split([' ', ':']).next().unwrap_or_default().to_owned();
-    let rest_after = |sep: &str| d.split_once(sep).map(|(_, r)| r.to_owned()).unwrap_or_default();
+    let rest_after = |sep: &str| {
+        d.split_once(sep)
+            .map(|(_, r)| r.to_owned())
+            .unwrap_or_default()
+    };
     let sentence = match entry.action.as_str() {
-        "wave.create" => sv_en(format!("skapade omgången {wave_name}"), format!("created the wave {wave_name}")),
-        "wave.open" => sv_en(format!("öppnade omgången {wave_name}"), format!("opened the wave {wave_name}")),
-        "wave.close" => sv_en(format!("stängde omgången {wave_name}"), format!("closed the wave {wave_name}")),
+        "wave.create" => sv_en(
+            format!("skapade omgången {wave_name}"),
+            format!("created the wave {wave_name}"),
+        ),
+        "wave.open" => sv_en(
+            format!("öppnade omgången {wave_name}"),
+            format!("opened the wave {wave_name}"),
+        ),
+        "wave.close" => sv_en(
+            format!("stängde omgången {wave_name}"),
+            format!("closed the wave {wave_name}"),
+        ),
         "wave.population" => sv_en(
-            format!("sparade befolkningstal för {wave_name} ({})", count(n, "cell", "celler", lang)),
-            format!("saved population totals for {wave_name} ({})", count(n, "cell", "cells", lang)),
+            format!(
+                "sparade befolkningstal för {wave_name} ({})",
+                count(n, "cell", "celler", lang)
+            ),
+            format!(
+                "saved population totals for {wave_name} ({})",
+                count(n, "cell", "cells", lang)
+            ),
         ),
         "wave.school_classes" => sv_en(
-            format!("sparade klasser per skola för {wave_name} ({})", count(n, "skola", "skolor", lang)),
-            format!("saved classes per school for {wave_name} ({})", count(n, "school", "schools", lang)),
+            format!(
+                "sparade klasser per skola för {wave_name} ({})",
+                count(n, "skola", "skolor", lang)
+            ),
+            format!(
+                "saved classes per school for {wave_name} ({})",
+                count(n, "school", "schools", lang)
+            ),
         ),
-        "wave.import" => sv_en(format!("importerade svar till {wave_name}"), format!("imported responses into {wave_name}")),
+        "wave.import" => sv_en(
+            format!("importerade svar till {wave_name}"),
+            format!("imported responses into {wave_name}"),
+        ),
         "invitations.add" => sv_en(
-            format!("lade till {} i {wave_name}", count(n, "adress", "adresser", lang)),
-            format!("added {} to {wave_name}", count(n, "address", "addresses", lang)),
+            format!(
+                "lade till {} i {wave_name}",
+                count(n, "adress", "adresser", lang)
+            ),
+            format!(
+                "added {} to {wave_name}",
+                count(n, "address", "addresses", lang)
+            ),
         ),
         "invitations.remind" => sv_en(
-            format!("skickade {} i {wave_name}", count(n, "påminnelse", "påminnelser", lang)),
-            format!("sent {} in {wave_name}", count(n, "reminder", "reminders", lang)),
+            format!(
+                "skickade {} i {wave_name}",
+                count(n, "påminnelse", "påminnelser", lang)
+            ),
+            format!(
+                "sent {} in {wave_name}",
+                count(n, "reminder", "reminders", lang)
+            ),
         ),
         "invitations.retry" => sv_en(
-            format!("försökte skicka {} igen i {wave_name}", count(n, "inbjudan", "inbjudningar", lang)),
-            format!("retried {} in {wave_name}", count(n, "invitation", "invitations", lang)),
+            format!(
+                "försökte skicka {} igen i {wave_name}",
+                count(n, "inbjudan", "inbjudningar", lang)
+            ),
+            format!(
+                "retried {} in {wave_name}",
+                count(n, "invitation", "invitations", lang)
+            ),
         ),
-        "class_session.open" => sv_en(format!("öppnade ett klasstillfälle i {wave_name}"), format!("opened a class session in {wave_name}")),
-        "class_session.end" => sv_en(format!("avslutade ett klasstillfälle i {wave_name}"), format!("ended a class session in {wave_name}")),
+        "class_session.open" => sv_en(
+            format!("öppnade ett klasstillfälle i {wave_name}"),
+            format!("opened a class session in {wave_name}"),
+        ),
+        "class_session.end" => sv_en(
+            format!("avslutade ett klasstillfälle i {wave_name}"),
+            format!("ended a class session in {wave_name}"),
+        ),
         "class_session.new_codes" => sv_en(
             format!("skrev ut nya koder för ett klasstillfälle i {wave_name}"),
             format!("printed new codes for a class session in {wave_name}"),
         ),
         "user.add" => {
             let email = email_of(d);
-            sv_en(format!("skapade kontot {email}"), format!("created the account {email}"))
+            sv_en(
+                format!("skapade kontot {email}"),
+                format!("created the account {email}"),
+            )
         }
-        "user.deactivate" => sv_en(format!("stängde av kontot {d}"), format!("deactivated the account {d}")),
-        "user.reactivate" => sv_en(format!("aktiverade kontot {d} igen"), format!("reactivated the account {d}")),
-        "user.password" => sv_en(format!("bytte lösenord för {d}"), format!("set a new password for {d}")),
+        "user.deactivate" => sv_en(
+            format!("stängde av kontot {d}"),
+            format!("deactivated the account {d}"),
+        ),
+        "user.reactivate" => sv_en(
+            format!("aktiverade kontot {d} igen"),
+            format!("reactivated the account {d}"),
+        ),
+        "user.password" => sv_en(
+            format!("bytte lösenord för {d}"),
+            format!("set a new password for {d}"),
+        ),
         "user.role" => {
             let email = email_of(d);
-            sv_en(format!("ändrade rollen för {email}"), format!("changed the role of {email}"))
+            sv_en(
+                format!("ändrade rollen för {email}"),
+                format!("changed the role of {email}"),
+            )
         }
         "user.sign_out" => {
             let email = email_of(d);
-            sv_en(format!("loggade ut {email} överallt"), format!("signed {email} out everywhere"))
+            sv_en(
+                format!("loggade ut {email} överallt"),
+                format!("signed {email} out everywhere"),
+            )
         }
         "api_token.create" => plain("skapade en API-nyckel", "created an API token"),
         "api_token.revoke" => plain("återkallade en API-nyckel", "revoked an API token"),
-        "report.text" => sv_en(format!("skrev i årsrapporten {n}"), format!("wrote in the annual report {n}")),
-        "report.final" => sv_en(format!("fastställde årsrapporten {d}"), format!("marked the annual report {d} final")),
-        "report.reopen" => sv_en(format!("öppnade årsrapporten {d} igen"), format!("reopened the annual report {d}")),
+        "report.text" => sv_en(
+            format!("skrev i årsrapporten {n}"),
+            format!("wrote in the annual report {n}"),
+        ),
+        "report.final" => sv_en(
+            format!("fastställde årsrapporten {d}"),
+            format!("marked the annual report {d} final"),
+        ),
+        "report.reopen" => sv_en(
+            format!("öppnade årsrapporten {d} igen"),
+            format!("reopened the annual report {d}"),
+        ),
         "comparison.put" => plain("sparade ett jämförelsevärde", "saved a comparison value"),
         "comparison.delete" => plain("tog bort ett jämförelsevärde", "removed a comparison value"),
         other => match PlanAction::parse(other) {
@@ -142,11 +232,24 @@ pub fn describe(entry: &audit_log::Model, wave: Option<&WaveName>, lang: Lang) -
     };
     // What the sentence does not already say; the wave's id and slug are said by its name.
     let detail = match entry.action.as_str() {
-        "wave.create" | "wave.open" | "wave.close" | "wave.population" | "wave.school_classes"
-        | "invitations.add" | "invitations.remind" | "invitations.retry" | "user.deactivate"
-        | "user.reactivate" | "user.password" | "report.final" | "report.reopen" => String::new(),
+        "wave.create"
+        | "wave.open"
+        | "wave.close"
+        | "wave.population"
+        | "wave.school_classes"
+        | "invitations.add"
+        | "invitations.remind"
+        | "invitations.retry"
+        | "user.deactivate"
+        | "user.reactivate"
+        | "user.password"
+        | "report.final"
+        | "report.reopen" => String::new(),
         "wave.import" => rest_after(": "),
-        "class_session.open" => d.split_once(", ").map(|(_, r)| r.to_owned()).unwrap_or_default(),
+        "class_session.open" => d
+            .split_once(", ")
+            .map(|(_, r)| r.to_owned())
+            .unwrap_or_default(),
         "class_session.end" | "class_session.new_codes" => {
             let before_session = d.split(", session ").next().unwrap_or_default();
             let after = rest_after(": ");
@@ -155,9 +258,18 @@ pub fn describe(entry: &audit_log::Model, wave: Option<&WaveName>, lang: Lang) -
         "user.add" => rest_after(" as "),
         "user.role" => rest_after(" to "),
         "user.sign_out" => rest_after(": "),
-        "report.text" => d.split_once(' ').map(|(_, r)| r.to_owned()).unwrap_or_default(),
+        "report.text" => d
+            .split_once(' ')
+            .map(|(_, r)| r.to_owned())
+            .unwrap_or_default(),
+        // The intervention's title; its fields' changes are in its history on the plan page.
+        other if other.starts_with("plan.") => d
+            .split_once(" \"")
+            .and_then(|(_, rest)| rest.split_once("\": ").or_else(|| rest.rsplit_once('"')))
+            .map_or_else(|| d.to_owned(), |(title, _)| format!("”{title}”")),
         _ => d.to_owned(),
     };
+    let detail = shortened(&detail, 200);
     let detail = match wave {
         Some(w) if entry.wave_id.is_some() => detail.replace(&w.slug, &w.name),
         _ => detail,
@@ -226,7 +338,10 @@ pub struct AuditPage<'a> {
 }
 
 pub fn page(ctx: &PageCtx, p: &AuditPage) -> Markup {
-    let title = ctx.t("Logg över administrativa händelser", "Log of administrative events");
+    let title = ctx.t(
+        "Logg över administrativa händelser",
+        "Log of administrative events",
+    );
     let names: HashMap<&str, &WaveName> = p.waves.iter().map(|(id, w)| (id.as_str(), w)).collect();
     let q = p.query;
     let first = p.page * p.per_page + 1;
@@ -334,6 +449,14 @@ pub fn page(ctx: &PageCtx, p: &AuditPage) -> Markup {
     }
 }
 
+/// At most `max` characters, with an ellipsis when cut.
+fn shortened(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 fn actor_name(ctx: &PageCtx, actor: &str) -> String {
     if actor == "cli" {
         ctx.t("kommandoraden", "the command line").to_owned()
@@ -371,21 +494,50 @@ mod tests {
             slug: "trygg-26".into(),
             name: "Trygghetsundersökning 2026".into(),
         };
-        let one = entry("invitations.add", "1 addresses for wave 0f0e-uuid", Some("0f0e-uuid"));
+        let one = entry(
+            "invitations.add",
+            "1 addresses for wave 0f0e-uuid",
+            Some("0f0e-uuid"),
+        );
         let (sv, detail) = describe(&one, Some(&w), Lang::Sv);
         assert_eq!(sv, "lade till 1 adress i Trygghetsundersökning 2026");
         assert_eq!(detail, "");
-        let two = entry("invitations.add", "2 addresses for wave 0f0e-uuid", Some("0f0e-uuid"));
-        assert_eq!(describe(&two, Some(&w), Lang::En).0, "added 2 addresses to Trygghetsundersökning 2026");
+        let two = entry(
+            "invitations.add",
+            "2 addresses for wave 0f0e-uuid",
+            Some("0f0e-uuid"),
+        );
+        assert_eq!(
+            describe(&two, Some(&w), Lang::En).0,
+            "added 2 addresses to Trygghetsundersökning 2026"
+        );
         let open = entry(
             "class_session.open",
             "wave trygg-26, school s1, class 9A (grade 9), 25 codes",
             Some("0f0e-uuid"),
         );
         let (sv, detail) = describe(&open, Some(&w), Lang::Sv);
-        assert_eq!(sv, "öppnade ett klasstillfälle i Trygghetsundersökning 2026");
+        assert_eq!(
+            sv,
+            "öppnade ett klasstillfälle i Trygghetsundersökning 2026"
+        );
         assert_eq!(detail, "school s1, class 9A (grade 9), 25 codes");
+        let plan = entry(
+            "plan.update",
+            "intervention 8 \"Trygga vägar\": status: ongoing → done; owner: a → b",
+            None,
+        );
+        assert_eq!(
+            describe(&plan, None, Lang::Sv),
+            (
+                "åtgärdsplanen: insatsen ändrades".to_owned(),
+                "”Trygga vägar”".to_owned()
+            )
+        );
         let unknown = entry("thing.made_up", "x", None);
-        assert_eq!(describe(&unknown, None, Lang::Sv).0, "händelsen ”thing made up”");
+        assert_eq!(
+            describe(&unknown, None, Lang::Sv).0,
+            "händelsen ”thing made up”"
+        );
     }
 }

@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::forms::FormErrors;
 use super::audit::count;
+use super::forms::FormErrors;
 use super::{PageCtx, csrf_field, layout, public_url};
 use crate::collect::{Wave, WaveState};
 use crate::config::Settings;
@@ -23,6 +23,8 @@ pub struct Page<'a> {
     /// The confirmation of the change just made.
     pub notice: Option<&'a str>,
     pub settings: &'a Settings,
+    /// The wave's name (its questionnaire's title and year).
+    pub name: &'a str,
 }
 
 /// The confirmation after a redirect: `n` of the thing done, `skipped` addresses already there.
@@ -56,10 +58,22 @@ pub fn notice(ctx: &PageCtx, done: &str, n: u64, skipped: u64) -> Option<String>
             }
             text
         }
-        ("reminded", Lang::Sv) => format!("{} skickas nu.", count(n, "påminnelse", "påminnelser", lang)),
-        ("reminded", Lang::En) => format!("{} being sent.", count(n, "reminder is", "reminders are", lang)),
-        ("retried", Lang::Sv) => format!("{} försöks igen.", count(n, "inbjudan", "inbjudningar", lang)),
-        ("retried", Lang::En) => format!("{} being retried.", count(n, "invitation is", "invitations are", lang)),
+        ("reminded", Lang::Sv) => format!(
+            "{} skickas nu.",
+            count(n, "påminnelse", "påminnelser", lang)
+        ),
+        ("reminded", Lang::En) => format!(
+            "{} being sent.",
+            count(n, "reminder is", "reminders are", lang)
+        ),
+        ("retried", Lang::Sv) => format!(
+            "{} försöks igen.",
+            count(n, "inbjudan", "inbjudningar", lang)
+        ),
+        ("retried", Lang::En) => format!(
+            "{} being retried.",
+            count(n, "invitation is", "invitations are", lang)
+        ),
         _ => return None,
     };
     Some(text)
@@ -73,8 +87,9 @@ pub fn page(ctx: &PageCtx, page: &Page) -> Markup {
         problems,
         notice,
         settings,
+        name,
     } = *page;
-    let base = format!("{} – {}", ctx.t("Inbjudningar", "Invitations"), wave.slug);
+    let base = format!("{} – {name}", ctx.t("Inbjudningar", "Invitations"));
     let mut form_errors = FormErrors::new();
     form_errors.add_problems(ctx, "addresses", problems);
     let title = form_errors.title(ctx, &base);

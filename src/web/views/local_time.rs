@@ -55,8 +55,18 @@ pub fn readable(seconds: i64, lang: Lang) -> String {
     match lang {
         Lang::Sv => {
             const MONTHS: [&str; 12] = [
-                "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-                "september", "oktober", "november", "december",
+                "januari",
+                "februari",
+                "mars",
+                "april",
+                "maj",
+                "juni",
+                "juli",
+                "augusti",
+                "september",
+                "oktober",
+                "november",
+                "december",
             ];
             format!(
                 "{} {} {} kl. {}",
@@ -68,8 +78,18 @@ pub fn readable(seconds: i64, lang: Lang) -> String {
         }
         Lang::En => {
             const MONTHS: [&str; 12] = [
-                "January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ];
             format!(
                 "{} {} {}, {}",
@@ -108,11 +128,26 @@ mod tests {
     #[test]
     fn swedish_time_switches_on_the_last_sundays_of_march_and_october() {
         // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        assert_eq!(readable(at(2026, 3, 29, 0, 59), Lang::Sv), "29 mars 2026 kl. 01.59");
-        assert_eq!(readable(at(2026, 3, 29, 1, 0), Lang::Sv), "29 mars 2026 kl. 03.00");
-        assert_eq!(readable(at(2026, 10, 25, 0, 59), Lang::En), "25 October 2026, 02:59");
-        assert_eq!(readable(at(2026, 10, 25, 1, 0), Lang::En), "25 October 2026, 02:00");
-        assert_eq!(readable(at(2026, 12, 1, 13, 5), Lang::Sv), "1 december 2026 kl. 14.05");
+        assert_eq!(
+            readable(at(2026, 3, 29, 0, 59), Lang::Sv),
+            "29 mars 2026 kl. 01.59"
+        );
+        assert_eq!(
+            readable(at(2026, 3, 29, 1, 0), Lang::Sv),
+            "29 mars 2026 kl. 03.00"
+        );
+        assert_eq!(
+            readable(at(2026, 10, 25, 0, 59), Lang::En),
+            "25 October 2026, 02:59"
+        );
+        assert_eq!(
+            readable(at(2026, 10, 25, 1, 0), Lang::En),
+            "25 October 2026, 02:00"
+        );
+        assert_eq!(
+            readable(at(2026, 12, 1, 13, 5), Lang::Sv),
+            "1 december 2026 kl. 14.05"
+        );
     }
 
     #[test]

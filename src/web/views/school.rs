@@ -42,7 +42,10 @@ pub fn grade_not_in_survey(ctx: &PageCtx, grade: i32, allowed: &[i32]) -> String
         [one] => one.to_string(),
         [init @ .., last] => format!(
             "{} {and} {last}",
-            init.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+            init.iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     match ctx.lang {

@@ -21,10 +21,7 @@ pub fn notice(ctx: &PageCtx, done: &str) -> Option<&'static str> {
             "Kontot är avstängt och alla dess inloggningar är avslutade.",
             "The account is deactivated and all its sessions have ended.",
         ),
-        "reactivated" => ctx.t(
-            "Kontot är aktiverat igen.",
-            "The account is active again.",
-        ),
+        "reactivated" => ctx.t("Kontot är aktiverat igen.", "The account is active again."),
         "password" => ctx.t(
             "Lösenordet är bytt. Kontot är utloggat överallt.",
             "The password has been changed. The account is signed out everywhere.",
@@ -85,7 +82,7 @@ pub fn list(
             @if let Some(notice) = notice {
                 p class="notice" role="status" { (notice) }
             }
-            div class="table-wrap" { table {
+            div class="table-wrap" tabindex="0" role="region" aria-label=(ctx.t("Alla konton", "All accounts")) { table {
                 thead { tr {
                     th scope="col" { (ctx.t("E-post", "E-mail")) }
                     th scope="col" { (ctx.t("Roll", "Role")) }

@@ -9,8 +9,8 @@ use super::forms::FormErrors;
 use super::waves::{access_name, period, state_name};
 use super::{PageCtx, csrf_field, layout, public_url};
 use crate::collect::population::{MAX_CELL_TOTAL, PopulationCell, margins};
-use crate::config::Settings;
 use crate::collect::{Access, Wave, WaveState};
+use crate::config::Settings;
 use crate::i18n::Lang;
 use crate::store::invitations::Summary;
 use crate::survey::Survey;
@@ -180,7 +180,11 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
 
 /// The full address of an open wave, as printed on letters and posters.
 pub fn open_address(settings: &Settings, wave: &Wave) -> String {
-    format!("{}/s/{}", settings.public_url.trim_end_matches('/'), wave.slug)
+    format!(
+        "{}/s/{}",
+        settings.public_url.trim_end_matches('/'),
+        wave.slug
+    )
 }
 
 /// An open wave's address to copy, and its QR code to show and download (letters, posters).
@@ -227,7 +231,7 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
         .and_then(|text| serde_json::from_str(text).ok());
     let when = row
         .and_then(|r| r.computed_at)
-        .map(crate::collect::wave::format_time);
+        .map(|t| super::local_time::readable(t, ctx.lang));
     html! {
         section aria-labelledby="indicators-title" id="indicators" {
             h2 id="indicators-title" { (ctx.t("Indikatorer", "Indicators")) }
