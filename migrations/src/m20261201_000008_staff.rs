@@ -49,9 +49,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // Earlier entries name their wave by id ("… for wave UUID") or by slug (the whole text,
-        // its start "SLUG (survey …", "SLUG: stored …", or "wave SLUG, …"). Same SQL on both
-        // databases.
+        // Earlier entries name their wave by id ("… for wave UUID"), by slug (the whole text,
+        // its start "SLUG (survey …", "SLUG: stored …", or "wave SLUG, …"), or by the class
+        // session ("…, session ID: …"). Same SQL on both databases.
         manager
             .get_connection()
             .execute_unprepared(
@@ -61,6 +61,8 @@ impl MigrationTrait for Migration {
                  OR audit_log.detail LIKE w.slug || ' (survey %' \
                  OR audit_log.detail LIKE w.slug || ': %' \
                  OR audit_log.detail LIKE 'wave ' || w.slug || ',%' \
+                 OR EXISTS (SELECT 1 FROM class_sessions c WHERE c.wave_id = w.id \
+                 AND audit_log.detail LIKE '%session ' || c.id || ':%') \
                  LIMIT 1) \
                  WHERE wave_id IS NULL AND (action LIKE 'wave.%' OR action LIKE 'invitations.%' \
                  OR action LIKE 'class_session.%')",

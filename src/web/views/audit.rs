@@ -410,7 +410,7 @@ pub fn page(ctx: &PageCtx, p: &AuditPage) -> Markup {
                     Lang::Sv => format!("Visar {}–{} av {}.", first, last, ctx.lang.number(p.total.into())),
                     Lang::En => format!("Showing {}–{} of {}.", first, last, ctx.lang.number(p.total.into())),
                 }) }
-                div class="table-wrap" tabindex="0" role="region" aria-labelledby="entries-title" { table aria-labelledby="entries-title" {
+                div class="table-wrap" tabindex="0" role="region" aria-labelledby="entries-title" { table class="log" aria-labelledby="entries-title" {
                     thead { tr {
                         th scope="col" { (ctx.t("När", "When")) }
                         th scope="col" { (ctx.t("Vem", "Who")) }

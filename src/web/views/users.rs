@@ -208,7 +208,11 @@ pub fn account(
                             "Ett avstängt konto kan inte logga in, och alla dess inloggningar avslutas direkt. Det kan aktiveras igen.",
                             "A deactivated account cannot sign in, and all its sessions end at once. It can be reactivated."
                         )) }
-                        button type="submit" class="danger" { (ctx.t("Stäng av kontot", "Deactivate the account")) }
+                        // One more step before the red button, as for closing a wave.
+                        details class="confirm" {
+                            summary { (ctx.t("Stäng av kontot …", "Deactivate the account …")) }
+                            button type="submit" class="danger" { (ctx.t("Ja, stäng av kontot nu", "Yes, deactivate the account now")) }
+                        }
                     } @else {
                         input type="hidden" name="active" value="true";
                         button type="submit" { (ctx.t("Aktivera kontot igen", "Reactivate the account")) }
