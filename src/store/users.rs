@@ -2,7 +2,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::accounts::{AccountError, NewUser, Role};
@@ -104,13 +104,18 @@ async fn keep_an_admin(
     if !is_active_admin {
         return Ok(());
     }
-    let others = user::Entity::find()
+    // The active admins' rows are locked (PostgreSQL; SQLite's write transaction already runs
+    // alone), so that two admins stepping down at the same moment cannot both succeed.
+    let admins: Vec<String> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
         .filter(user::Column::Role.eq(Role::Admin.as_str()))
         .filter(user::Column::DeactivatedAt.is_null())
-        .filter(user::Column::Id.ne(account.id.as_str()))
-        .count(txn)
+        .lock_exclusive()
+        .into_tuple()
+        .all(txn)
         .await?;
-    if others == 0 {
+    if admins.iter().all(|id| *id == account.id) {
         Err(ChangeError::LastAdmin)
     } else {
         Ok(())
