@@ -173,3 +173,19 @@ fn add(
         catalog.surveys.insert(id, loaded);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_grades;
+
+    #[test]
+    fn the_grades_line_is_left_out_of_the_hash_and_nothing_else() {
+        let with = "id = \"s\"\nversion = 1\ngrades = [9, 11]\n\n[[pages]]\nid = \"p\"\n";
+        let without = "id = \"s\"\nversion = 1\n\n[[pages]]\nid = \"p\"\n";
+        assert_eq!(without_grades(with), without);
+        assert_eq!(without_grades(without), without);
+        // A question's `grades` text inside a page is not the survey's key.
+        let in_page = "id = \"s\"\n[[pages]]\ngrades = 1\n";
+        assert_eq!(without_grades(in_page), in_page);
+    }
+}
