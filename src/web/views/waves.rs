@@ -204,7 +204,7 @@ pub fn list(
                         th scope="col" { (ctx.t("Status", "State")) }
                         th scope="col" { (ctx.t("År", "Year")) }
                         th scope="col" { (ctx.t("Period", "Period")) }
-                        th scope="col" { (ctx.t("Svar", "Responses")) }
+                        th scope="col" class="num" { (ctx.t("Svar", "Responses")) }
                     } }
                     tbody {
                         @for (wave, responses) in waves {
@@ -221,7 +221,7 @@ pub fn list(
                                 td { (state_name(ctx, wave.state_at(now))) }
                                 td { (wave.period) }
                                 td { (period(ctx, wave)) }
-                                td { (responses) }
+                                td class="num" { (ctx.lang.number(i128::from(*responses))) }
                             }
                         }
                     }
