@@ -41,7 +41,7 @@ pub fn overview(ctx: &PageCtx, surveys: &SurveyCatalog, user_count: usize) -> Ma
                         @let s = &loaded.survey;
                         tr {
                             td { a href={ "/admin/surveys/" (s.id) } { (s.title.get(ctx.lang)) } }
-                            td { (ctx.t("version", "version")) " " (s.version) }
+                            td { (s.version) }
                             td { (audience_name(ctx, s.audience)) }
                             td { (s.questions().count()) }
                             td { (s.indicators.len()) }
