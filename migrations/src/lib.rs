@@ -12,6 +12,7 @@ mod m20261201_000004_indicator_results;
 mod m20261201_000005_action_plan;
 mod m20261201_000006_comparisons;
 mod m20261201_000007_reports;
+mod m20261201_000008_staff;
 mod m20261201_000009_codes_again;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_action_plan::Migration),
             Box::new(m20261201_000006_comparisons::Migration),
             Box::new(m20261201_000007_reports::Migration),
+            Box::new(m20261201_000008_staff::Migration),
             Box::new(m20261201_000009_codes_again::Migration),
         ]
     }

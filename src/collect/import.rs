@@ -336,10 +336,11 @@ impl Importer {
         self.flush().await?;
         if self.problems.is_empty() {
             if self.stored > 0 {
-                crate::store::audit::record(
+                crate::store::audit::record_for_wave(
                     &self.txn,
                     &self.actor,
                     "wave.import",
+                    &self.wave.id,
                     &format!(
                         "{}: stored {}, already there {}",
                         self.wave.slug, self.stored, self.already

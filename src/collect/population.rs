@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::csv_text::{self, at, quoted};
+use crate::accounts::SchoolIdProblem;
 use crate::i18n::Lang;
 use crate::problems::Problems;
 use crate::survey::{Question, Survey, Text};
@@ -231,19 +232,32 @@ pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Problems<T
             problems.push(problem);
             continue;
         }
-        let (school, line) = (&row.fields[0], row.line);
-        if school.chars().count() > 100 {
-            problems.push(at(
-                line,
-                "skolans id får ha högst 100 tecken",
-                "the school id may have at most 100 characters",
-            ));
-            continue;
-        }
-        if school.is_empty() {
-            problems.push(at(line, "skolans id saknas", "the school id is missing"));
-            continue;
-        }
+        let line = row.line;
+        // The same check as the coordinator's account, so every school here can have one.
+        let school = match crate::accounts::parse_school_id(&row.fields[0]) {
+            Ok(school) => school,
+            Err(SchoolIdProblem::TooLong) => {
+                problems.push(at(
+                    line,
+                    "skolans id får ha högst 100 tecken",
+                    "the school id may have at most 100 characters",
+                ));
+                continue;
+            }
+            Err(SchoolIdProblem::Missing) => {
+                problems.push(at(line, "skolans id saknas", "the school id is missing"));
+                continue;
+            }
+            Err(SchoolIdProblem::ControlCharacter) => {
+                problems.push(at(
+                    line,
+                    "skolans id får inte innehålla styrtecken",
+                    "the school id may not contain control characters",
+                ));
+                continue;
+            }
+        };
+        let school = &school;
         match csv_text::count(&row.fields[1], "classes", MAX_SCHOOL_CLASSES, line) {
             Ok(n) => {
                 if let Some(first) = first_line_of.insert(school.clone(), line) {
@@ -276,6 +290,30 @@ fn no_rows() -> Text {
         sv: "filen har en rubrikrad men inga rader".to_owned(),
         en: "the file has a header but no rows".to_owned(),
     }
+}
+
+/// The population per variable: for each background variable of the cells (in order of first
+/// appearance), each code's total summed over the other variables, in the order codes first
+/// appear. Every variable's totals add up to the same grand total.
+pub fn margins(cells: &[PopulationCell]) -> Vec<(String, Vec<(String, i128)>)> {
+    let mut out: Vec<(String, Vec<(String, i128)>)> = Vec::new();
+    for cell in cells {
+        for (variable, code) in &cell.cell {
+            let at = match out.iter().position(|(v, _)| v == variable) {
+                Some(at) => at,
+                None => {
+                    out.push((variable.clone(), Vec::new()));
+                    out.len() - 1
+                }
+            };
+            let codes = &mut out[at].1;
+            match codes.iter_mut().find(|(c, _)| c == code) {
+                Some((_, total)) => *total += i128::from(cell.total),
+                None => codes.push((code.clone(), i128::from(cell.total))),
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -406,6 +444,33 @@ mod tests {
             problems.more_line(crate::i18n::Lang::Sv).as_deref(),
             Some("… och 99\u{a0}900 fel till")
         );
+    }
+
+    #[test]
+    fn population_totals_are_summed_per_variable() {
+        let cell = |sex: &str, age: &str, total| PopulationCell {
+            cell: [
+                ("sex".to_owned(), sex.to_owned()),
+                ("age".to_owned(), age.to_owned()),
+            ]
+            .into_iter()
+            .collect(),
+            total,
+        };
+        let cells = [
+            cell("f", "16-29", 100),
+            cell("m", "16-29", 90),
+            cell("f", "30-", 1000),
+        ];
+        let m = margins(&cells);
+        assert_eq!(m.len(), 2);
+        let age = &m.iter().find(|(v, _)| v == "age").expect("age").1;
+        assert_eq!(
+            age,
+            &vec![("16-29".to_owned(), 190), ("30-".to_owned(), 1000)]
+        );
+        let sex = &m.iter().find(|(v, _)| v == "sex").expect("sex").1;
+        assert_eq!(sex, &vec![("f".to_owned(), 1100), ("m".to_owned(), 90)]);
     }
 
     #[test]

@@ -134,6 +134,33 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// Whether `public_url` is one respondents cannot reach: not set (it then follows the bind
+    /// address) or a loopback or unspecified host. Addresses printed on code slips, sent in
+    /// invitations or put in QR codes are then wrong, and staff pages say so.
+    pub fn public_url_is_local(&self) -> bool {
+        if self.public_url == format!("http://{}", self.bind) {
+            return true;
+        }
+        let rest = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, r)| r);
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = if let Some(v6) = authority.strip_prefix('[') {
+            v6.split(']').next().unwrap_or_default()
+        } else {
+            authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+        };
+        let host = host.to_ascii_lowercase();
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+    }
+}
+
 /// Values given on the command line; they win over everything else.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {

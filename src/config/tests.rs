@@ -404,3 +404,25 @@ fn a_bad_value_in_the_file_names_the_key() {
         "{err}"
     );
 }
+
+#[test]
+fn a_public_url_respondents_cannot_reach_is_noticed() {
+    let mut s = Settings::default();
+    assert!(
+        s.public_url_is_local(),
+        "the default follows the bind address"
+    );
+    for local in [
+        "http://127.0.0.1:3111",
+        "http://localhost:8080/trygg",
+        "http://0.0.0.0:3000",
+        "http://[::1]:3000",
+    ] {
+        s.public_url = local.to_owned();
+        assert!(s.public_url_is_local(), "{local}");
+    }
+    for public in ["https://trygg.kommun.example", "https://10.1.2.3/trygg"] {
+        s.public_url = public.to_owned();
+        assert!(!s.public_url_is_local(), "{public}");
+    }
+}

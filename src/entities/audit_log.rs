@@ -11,6 +11,8 @@ pub struct Model {
     pub actor: String,
     pub action: String,
     pub detail: String,
+    /// The wave the entry is about, when it is about one (for the log's wave filter).
+    pub wave_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     pub role: String,
     pub school_id: Option<String>,
     pub created_at: i64,
+    /// When an admin deactivated the account; `None` while it may sign in.
+    pub deactivated_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

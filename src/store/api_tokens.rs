@@ -164,6 +164,8 @@ pub async fn find_valid(
         .filter(token::Column::RevokedAt.is_null())
         .filter(token::Column::ExpiresAt.gt(now()))
         .find_also_related(user::Entity)
+        // A deactivated account's tokens open nothing (they work again if it is reactivated).
+        .filter(user::Column::DeactivatedAt.is_null())
         .one(db)
         .await?;
     Ok(found.and_then(|(t, u)| u.map(|u| (t, u))))

@@ -1,7 +1,11 @@
 //! The audit log of admin actions (and of changes to the action plan).
+//!
+//! An entry says who did what and when, and which wave it is about; never which code or
+//! invitation went to whom (see the anonymity rules in DESIGN.md).
 
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entities::audit_log;
@@ -13,7 +17,20 @@ pub async fn record(
     action: &str,
     detail: &str,
 ) -> Result<(), DbErr> {
-    record_entry(db, actor, action, detail).await.map(|_| ())
+    insert(db, actor, action, detail, None).await.map(|_| ())
+}
+
+/// [`record`] for an entry about one wave (by its id), so the log can be filtered by wave.
+pub async fn record_for_wave(
+    db: &impl ConnectionTrait,
+    actor: &str,
+    action: &str,
+    wave_id: &str,
+    detail: &str,
+) -> Result<(), DbErr> {
+    insert(db, actor, action, detail, Some(wave_id))
+        .await
+        .map(|_| ())
 }
 
 /// [`record`], returning the entry's id (for records that refer to it, such as the action
@@ -24,11 +41,22 @@ pub async fn record_entry(
     action: &str,
     detail: &str,
 ) -> Result<i64, DbErr> {
+    insert(db, actor, action, detail, None).await
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    actor: &str,
+    action: &str,
+    detail: &str,
+    wave_id: Option<&str>,
+) -> Result<i64, DbErr> {
     let entry = audit_log::ActiveModel {
         at: Set(crate::util::now()),
         actor: Set(actor.to_owned()),
         action: Set(action.to_owned()),
         detail: Set(detail.to_owned()),
+        wave_id: Set(wave_id.map(str::to_owned)),
         ..Default::default()
     }
     .insert(db)
@@ -41,6 +69,77 @@ pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<audit_l
     audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
         .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Which entries the log page shows. Every part is optional; empty means all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// The actor's e-mail (or `cli`), exactly.
+    pub actor: Option<String>,
+    /// A kind of event: an action (`wave.close`) or the family before its first dot (`wave`).
+    pub kind: Option<String>,
+    /// Entries at or after this Unix time.
+    pub from: Option<i64>,
+    /// Entries before this Unix time.
+    pub until: Option<i64>,
+    /// The wave's id.
+    pub wave_id: Option<String>,
+}
+
+impl Filter {
+    fn condition(&self) -> Condition {
+        let mut c = Condition::all();
+        if let Some(actor) = &self.actor {
+            c = c.add(audit_log::Column::Actor.eq(actor.as_str()));
+        }
+        if let Some(kind) = &self.kind {
+            c = c.add(
+                Condition::any()
+                    .add(audit_log::Column::Action.eq(kind.as_str()))
+                    .add(audit_log::Column::Action.starts_with(format!("{kind}."))),
+            );
+        }
+        if let Some(from) = self.from {
+            c = c.add(audit_log::Column::At.gte(from));
+        }
+        if let Some(until) = self.until {
+            c = c.add(audit_log::Column::At.lt(until));
+        }
+        if let Some(wave) = &self.wave_id {
+            c = c.add(audit_log::Column::WaveId.eq(wave.as_str()));
+        }
+        c
+    }
+}
+
+/// One page of entries matching `filter`, newest first, and how many match in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+    let query = audit_log::Entity::find().filter(filter.condition());
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(audit_log::Column::Id)
+        .offset(page.saturating_mul(per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Everyone who appears in the log, for the filter's choices.
+pub async fn actors(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    audit_log::Entity::find()
+        .select_only()
+        .column(audit_log::Column::Actor)
+        .distinct()
+        .order_by_asc(audit_log::Column::Actor)
+        .into_tuple::<String>()
         .all(db)
         .await
 }

@@ -192,10 +192,11 @@ async fn open_new(
         .exec_without_returning(&txn)
         .await?;
     store_codes(&txn, &session.id, &codes).await?;
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "class_session.open",
+        &session.wave_id,
         &format!(
             "wave {}, school {school_id}, class {} (grade {}), {} codes",
             wave.slug,
@@ -432,10 +433,11 @@ pub async fn end(
             .filter(class_session::Column::EndedAt.is_null())
             .exec(&txn)
             .await?;
-        crate::store::audit::record(
+        crate::store::audit::record_for_wave(
             &txn,
             actor,
             "class_session.end",
+            &session.wave_id,
             &format!(
                 "school {school_id}, class {}, session {id}: {stopped} unused codes stopped",
                 session.class_label
@@ -486,10 +488,11 @@ pub async fn replace_unused_codes(
         .filter(class_session::Column::Id.eq(id))
         .exec(&txn)
         .await?;
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "class_session.new_codes",
+        &session.wave_id,
         &format!(
             "school {school_id}, class {}, session {id}: {} unused codes replaced",
             session.class_label,

@@ -76,10 +76,11 @@ pub async fn add(
             .exec_without_returning(&txn)
             .await?;
     }
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "invitations.add",
+        wave_id,
         &format!("{added} addresses for wave {wave_id}"),
     )
     .await?;
@@ -108,10 +109,11 @@ pub async fn queue_reminders(
         .exec(&txn)
         .await?
         .rows_affected;
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "invitations.remind",
+        wave_id,
         &format!("{queued} reminders for wave {wave_id}"),
     )
     .await?;
@@ -147,10 +149,11 @@ pub async fn retry_failed(
         .exec(&txn)
         .await?
         .rows_affected;
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "invitations.retry",
+        wave_id,
         &format!("{retried} for wave {wave_id}"),
     )
     .await?;

@@ -32,10 +32,11 @@ pub async fn replace_totals(
         .await?;
     }
     crate::store::indicators::mark_stale(&txn, wave_id).await?;
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "wave.population",
+        wave_id,
         &format!("{} cells for wave {wave_id}", cells.len()),
     )
     .await?;
@@ -66,10 +67,11 @@ pub async fn replace_school_classes(
         .await?;
     }
     crate::store::indicators::mark_stale(&txn, wave_id).await?;
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "wave.school_classes",
+        wave_id,
         &format!("{} schools for wave {wave_id}", schools.len()),
     )
     .await?;

@@ -41,6 +41,9 @@ pub async fn find_valid(
     let found = session::Entity::find_by_id(sha256_hex(token))
         .filter(session::Column::ExpiresAt.gt(now()))
         .find_also_related(user::Entity)
+        // A deactivated account's sessions are deleted when it is deactivated; this keeps one
+        // made at that very moment from opening anything either.
+        .filter(user::Column::DeactivatedAt.is_null())
         .one(db)
         .await?;
     Ok(found.and_then(|(s, u)| u.map(|u| (s, u))))

@@ -51,10 +51,11 @@ pub async fn create(
         Err(e) => return Err(e.into()),
     }
     crate::store::indicators::create(&txn, &model.id).await?;
-    crate::store::audit::record(
+    crate::store::audit::record_for_wave(
         &txn,
         actor,
         "wave.create",
+        &model.id,
         &format!(
             "{} (survey {} v{}, access {}, period {})",
             new.slug,
@@ -140,7 +141,7 @@ pub async fn open_now(db: &DatabaseConnection, slug: &str, actor: &str) -> Resul
     let wave = find_by_slug(&txn, slug)
         .await?
         .ok_or_else(|| WaveError::Unknown(slug.to_owned()))?;
-    crate::store::audit::record(&txn, actor, "wave.open", slug).await?;
+    crate::store::audit::record_for_wave(&txn, actor, "wave.open", &wave.id, slug).await?;
     txn.commit().await?;
     Ok(wave)
 }
@@ -161,7 +162,7 @@ pub async fn close(db: &DatabaseConnection, slug: &str, actor: &str) -> Result<W
         .ok_or_else(|| WaveError::Unknown(slug.to_owned()))?;
     forget_contact_data(&txn, &wave.id).await?;
     crate::store::indicators::mark_stale(&txn, &wave.id).await?;
-    crate::store::audit::record(&txn, actor, "wave.close", slug).await?;
+    crate::store::audit::record_for_wave(&txn, actor, "wave.close", &wave.id, slug).await?;
     txn.commit().await?;
     crate::db::scrub_now(db).await;
     Ok(wave)

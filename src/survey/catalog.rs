@@ -109,7 +109,7 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
     let source = std::str::from_utf8(&bytes)
         .map_err(|e| file_error(format!("the file is not valid UTF-8: {e}")))?;
     let (survey, id_line) = parse(path, source)?;
-    let content_hash = Sha256::digest(&bytes)
+    let content_hash = Sha256::digest(without_grades(source).as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
@@ -119,6 +119,37 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
         content_hash,
     };
     Ok((loaded, id_line))
+}
+
+/// The file without its top-level `grades = …` line, for the content hash: the grades say which
+/// class sessions may be opened, not what an answer means, so adding or changing them does not
+/// make a version with responses count as changed (files without `grades` hash as before).
+fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
+    let top_level_end = source
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .find(|at| {
+            source[*at..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with('[')
+        })
+        .unwrap_or(source.len());
+    let is_grades = |line: &str| {
+        let line = line.trim_start();
+        line.strip_prefix("grades")
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    if !source[..top_level_end].lines().any(is_grades) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut kept = String::with_capacity(source.len());
+    for line in source[..top_level_end].split_inclusive('\n') {
+        if !is_grades(line) {
+            kept.push_str(line);
+        }
+    }
+    kept.push_str(&source[top_level_end..]);
+    std::borrow::Cow::Owned(kept)
 }
 
 /// Adds a survey, or reports that its id is taken by an earlier file.
@@ -140,5 +171,21 @@ fn add(
         });
     } else {
         catalog.surveys.insert(id, loaded);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_grades;
+
+    #[test]
+    fn the_grades_line_is_left_out_of_the_hash_and_nothing_else() {
+        let with = "id = \"s\"\nversion = 1\ngrades = [9, 11]\n\n[[pages]]\nid = \"p\"\n";
+        let without = "id = \"s\"\nversion = 1\n\n[[pages]]\nid = \"p\"\n";
+        assert_eq!(without_grades(with), without);
+        assert_eq!(without_grades(without), without);
+        // A question's `grades` text inside a page is not the survey's key.
+        let in_page = "id = \"s\"\n[[pages]]\ngrades = 1\n";
+        assert_eq!(without_grades(in_page), in_page);
     }
 }

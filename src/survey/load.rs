@@ -198,6 +198,7 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
         (show_ifs, unreliable_if, indicators)
     };
     let breakdowns = breakdowns(ctx, raw, &pages);
+    let grades = grades(ctx, raw, audience);
     let questions = pages.iter_mut().flat_map(|p| p.questions.iter_mut());
     for (q, show_if) in questions.zip(show_ifs) {
         q.show_if = show_if;
@@ -214,10 +215,52 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
         indicators,
         unreliable_if,
         breakdowns,
+        grades,
     }
 }
 
 /// `breakdowns`: each a list of two or more different background questions, no list twice.
+/// The grades a pupil survey is for: each a school grade (1–13), none twice; only pupil surveys.
+fn grades(ctx: &mut Ctx, raw: &RawSurvey, audience: Audience) -> Vec<i32> {
+    let Some(list) = &raw.grades else {
+        return Vec::new();
+    };
+    if audience != Audience::Pupils {
+        ctx.error(
+            list.span(),
+            "`grades` is only for surveys with audience = \"pupils\"",
+        );
+        return Vec::new();
+    }
+    let range = crate::collect::class_session::GRADES;
+    let mut out: Vec<i32> = Vec::new();
+    for grade in list.get_ref() {
+        match i32::try_from(*grade.get_ref()).ok().filter(|g| range.contains(g)) {
+            Some(g) if out.contains(&g) => {
+                ctx.error(grade.span(), format!("grade {g} is listed twice"));
+            }
+            Some(g) => out.push(g),
+            None => ctx.error(
+                grade.span(),
+                format!(
+                    "`{}` is not a grade: use whole numbers from {} to {} (year 9 = 9, upper-secondary year 2 = 11)",
+                    grade.get_ref(),
+                    range.start(),
+                    range.end()
+                ),
+            ),
+        }
+    }
+    if out.is_empty() && list.get_ref().is_empty() {
+        ctx.error(
+            list.span(),
+            "`grades` is empty: list the grades, or leave the key out for any grade",
+        );
+    }
+    out.sort_unstable();
+    out
+}
+
 fn breakdowns(ctx: &mut Ctx, raw: &RawSurvey, pages: &[Page]) -> Vec<Vec<String>> {
     let Some(lists) = &raw.breakdowns else {
         return Vec::new();

@@ -78,6 +78,9 @@ pub struct Survey {
     /// Crossed breakdowns of the published indicators (each two or more background questions),
     /// besides the overall figure and each background question alone.
     pub breakdowns: Vec<Vec<String>>,
+    /// Pupil surveys: the grades class sessions may be opened for (year 9 = 9, upper-secondary
+    /// year 2 = 11). Empty: any grade.
+    pub grades: Vec<i32>,
 }
 
 impl Survey {

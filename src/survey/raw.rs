@@ -25,6 +25,8 @@ pub(super) struct RawSurvey {
     pub unreliable_if: Option<S<RawCondition>>,
     /// Crossed breakdowns for published indicators, e.g. `[["grade", "gender"]]`.
     pub breakdowns: Option<S<Vec<RawBreakdown>>>,
+    /// Pupil surveys: the school grades the survey is for, e.g. `[9, 11]`.
+    pub grades: Option<S<Vec<S<i64>>>>,
     #[serde(default)]
     pub pages: Vec<S<RawPage>>,
     #[serde(default)]

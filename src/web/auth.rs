@@ -362,6 +362,15 @@ async fn login(
         }
     };
     store::logins::clear(&state.db, &form.email).await?;
+    if user.deactivated_at.is_some() {
+        // Said only to whoever knows the password, so it reveals nothing to a guesser.
+        let message = lang.pick(
+            "Kontot är avstängt. Kontakta en administratör om du behöver komma åt det igen.",
+            "This account has been deactivated. Contact an administrator if you need access again.",
+        );
+        let page = views::login::page(&ctx, form.next.as_deref(), &form.email, Some(message));
+        return Ok((axum::http::StatusCode::FORBIDDEN, page).into_response());
+    }
     let Some(role) = Role::parse(&user.role) else {
         return Err(AppError::Internal(anyhow::anyhow!(
             "user {} has an unknown role",

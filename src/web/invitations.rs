@@ -1,7 +1,7 @@
 //! Admin routes for a wave's e-mail invitations: upload addresses, send reminders, retry.
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -47,14 +47,36 @@ async fn invite_wave(state: &AppState, slug: &str) -> Result<Wave, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// The confirmation after a change (Post/Redirect/Get): what was done and how many.
+#[derive(Deserialize, Default)]
+struct Done {
+    done: Option<String>,
+    n: Option<u64>,
+    skipped: Option<u64>,
+}
+
 async fn show(
     ctx: PageCtx,
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     let wave = invite_wave(&state, &slug).await?;
     let summary = store::invitations::summary(&state.db, &wave.id).await?;
-    Ok(view::page(&ctx, &wave, &summary, "", &Problems::new()).into_response())
+    let notice = done
+        .done
+        .as_deref()
+        .and_then(|what| view::notice(&ctx, what, done.n.unwrap_or(0), done.skipped.unwrap_or(0)));
+    let page = view::Page {
+        wave: &wave,
+        summary: &summary,
+        typed: "",
+        problems: &Problems::new(),
+        notice: notice.as_deref(),
+        settings: &state.settings,
+        name: &super::audit::wave_name(&state, &wave, ctx.lang),
+    };
+    Ok(view::page(&ctx, &page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -79,13 +101,27 @@ async fn upload(
     }
     match invitations::parse_addresses(&form.addresses) {
         Ok(addresses) => {
-            store::invitations::add(&state.db, &wave.id, &addresses, &admin.email).await?;
+            let added =
+                store::invitations::add(&state.db, &wave.id, &addresses, &admin.email).await?;
             state.outbox.wake.notify_one();
-            Ok(Redirect::to(&format!("/admin/waves/{slug}/invitations")).into_response())
+            let skipped = addresses.len().saturating_sub(added);
+            Ok(Redirect::to(&format!(
+                "/admin/waves/{slug}/invitations?done=invited&n={added}&skipped={skipped}"
+            ))
+            .into_response())
         }
         Err(problems) => {
             let summary = store::invitations::summary(&state.db, &wave.id).await?;
-            let page = view::page(&ctx, &wave, &summary, &form.addresses, &problems);
+            let page = view::Page {
+                wave: &wave,
+                summary: &summary,
+                typed: &form.addresses,
+                problems: &problems,
+                notice: None,
+                settings: &state.settings,
+                name: &super::audit::wave_name(&state, &wave, ctx.lang),
+            };
+            let page = view::page(&ctx, &page);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -103,9 +139,12 @@ async fn remind(
             "the wave is closed; no invitations can be sent",
         )));
     }
-    store::invitations::queue_reminders(&state.db, &wave.id, &admin.email).await?;
+    let queued = store::invitations::queue_reminders(&state.db, &wave.id, &admin.email).await?;
     state.outbox.wake.notify_one();
-    Ok(Redirect::to(&format!("/admin/waves/{slug}/invitations")).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/waves/{slug}/invitations?done=reminded&n={queued}"
+    ))
+    .into_response())
 }
 
 async fn retry(
@@ -114,7 +153,10 @@ async fn retry(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let wave = invite_wave(&state, &slug).await?;
-    store::invitations::retry_failed(&state.db, &wave.id, &admin.email).await?;
+    let retried = store::invitations::retry_failed(&state.db, &wave.id, &admin.email).await?;
     state.outbox.wake.notify_one();
-    Ok(Redirect::to(&format!("/admin/waves/{slug}/invitations")).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/waves/{slug}/invitations?done=retried&n={retried}"
+    ))
+    .into_response())
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod evaluate;
@@ -15,9 +16,11 @@ pub mod middleware;
 pub mod openapi;
 pub mod plan;
 pub mod plan_export;
+pub mod qr;
 pub mod report;
 pub mod respond;
 pub mod school;
+pub mod users;
 pub mod views;
 pub mod waves;
 
@@ -280,6 +283,8 @@ pub fn routes() -> Routes {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(users::routes())
+        .merge(audit::routes())
         .merge(waves::routes())
         .merge(evaluate::routes())
         .merge(plan::routes())

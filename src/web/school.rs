@@ -141,7 +141,24 @@ async fn open_session(
             errors.add(p.field(), view::session_problem(&ctx, *p));
         }
     }
-    if let (Some(wave), Ok(new)) = (&wave, &parsed) {
+    // The grade must be one the survey is for (a year-9 survey takes no class of year 7).
+    let allowed = wave
+        .as_ref()
+        .and_then(|w| state.surveys.version(&w.survey_id, w.survey_version))
+        .map(|s| s.grades.clone())
+        .unwrap_or_default();
+    if let Ok(new) = &parsed
+        && !allowed.is_empty()
+        && !allowed.contains(&new.grade)
+    {
+        errors.add(
+            "grade",
+            view::grade_not_in_survey(&ctx, new.grade, &allowed),
+        );
+    }
+    if let (Some(wave), Ok(new)) = (&wave, &parsed)
+        && errors.is_empty()
+    {
         // A form without its one-time value (sent by hand) opens a session each time.
         let once = match form.once.trim() {
             "" => crate::util::random_token(),
@@ -321,6 +338,7 @@ async fn printed_codes(
         address: &code_address(&state.settings.public_url),
         codes: codes.as_deref(),
         replaced: query.nya.is_some(),
+        settings: &state.settings,
     };
     Ok(view::codes_page(&ctx, &page).into_response())
 }

@@ -46,6 +46,7 @@ pub fn routes() -> Routes {
             ADMIN,
             upload_schools,
         )
+        .get("/admin/waves/{slug}/qr.svg", ADMIN, qr_code)
 }
 
 async fn list(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
@@ -120,7 +121,7 @@ async fn show(
     Path(slug): Path<String>,
     Query(query): Query<Done>,
 ) -> Result<Markup, AppError> {
-    let page = load(&state, &slug).await?;
+    let page = load(&state, &slug, ctx.lang).await?;
     let notice = query
         .done
         .as_deref()
@@ -129,7 +130,7 @@ async fn show(
 }
 
 /// Everything the wave page shows; 404 for an unknown slug.
-async fn load(state: &AppState, slug: &str) -> Result<WavePage, AppError> {
+async fn load(state: &AppState, slug: &str, lang: crate::i18n::Lang) -> Result<WavePage, AppError> {
     let wave = store::waves::find_by_slug(&state.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -145,7 +146,11 @@ async fn load(state: &AppState, slug: &str) -> Result<WavePage, AppError> {
         Access::Open | Access::Class => None,
     };
     let indicators = store::indicators::find(&state.db, &wave.id).await?;
+    let cells = store::population::totals(&state.db, &wave.id).await?;
     Ok(WavePage {
+        name: super::audit::wave_name(state, &wave, lang),
+        settings: state.settings.clone(),
+        cells,
         wave,
         survey,
         responses,
@@ -215,7 +220,7 @@ async fn upload_totals(
     Path(slug): Path<String>,
     Form(form): Form<CsvForm>,
 ) -> Result<Response, AppError> {
-    let page = load(&state, &slug).await?;
+    let page = load(&state, &slug, ctx.lang).await?;
     let mut forms = CsvForms {
         population: form.csv,
         ..CsvForms::default()
@@ -253,7 +258,7 @@ async fn upload_schools(
     Path(slug): Path<String>,
     Form(form): Form<CsvForm>,
 ) -> Result<Response, AppError> {
-    let page = load(&state, &slug).await?;
+    let page = load(&state, &slug, ctx.lang).await?;
     if page.wave.access != Access::Class {
         // The form is only offered for class waves; a hand-made post gets nothing to fix.
         return Err(AppError::NotFound);
@@ -281,4 +286,30 @@ async fn upload_schools(
             Ok(refused(&ctx, &page, forms))
         }
     }
+}
+
+/// The QR code of an open wave's address as an SVG file to download (for letters and posters).
+async fn qr_code(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let wave = store::waves::find_by_slug(&state.db, &slug)
+        .await?
+        .filter(|w| w.access == Access::Open)
+        .ok_or(AppError::NotFound)?;
+    let address = wave_view::open_address(&state.settings, &wave);
+    let svg = super::qr::svg(&address).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "the address of wave {slug} does not fit a QR code"
+        ))
+    })?;
+    let disposition = format!("attachment; filename=\"{}-qr.svg\"", wave.slug);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{svg}"),
+    )
+        .into_response())
 }

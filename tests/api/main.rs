@@ -35,6 +35,7 @@ mod respondent_browser;
 mod responses;
 mod routes;
 mod server;
+mod staff_admin;
 mod staff_waves;
 mod stats;
 mod survey_versions;

@@ -67,7 +67,7 @@ async fn an_admin_creates_a_wave_through_the_form_and_sees_it_listed(app: TestAp
         list.contains("href=\"/admin/waves/trygghet-2026\""),
         "{list}"
     );
-    assert!(list.contains("resident-safety v"), "{list}");
+    assert!(list.contains("Trygghetsundersökning, version 1"), "{list}");
     let stored = store::waves::find_by_slug(&app.db, "trygghet-2026")
         .await
         .expect("query")

@@ -67,6 +67,20 @@ const CASES: &[Case] = &[
         "version = 0",
         "`version` must be a whole number from 1 up",
     ),
+    case_at(
+        "grades of a survey that is not for pupils",
+        r#"audience = "residents""#,
+        "audience = \"residents\"\ngrades = [9]",
+        "`grades` is only for surveys with audience = \"pupils\"",
+        "grades = [9]",
+    ),
+    case_at(
+        "a grade out of range",
+        r#"audience = "residents""#,
+        "audience = \"pupils\"\ngrades = [9, 14]",
+        "`14` is not a grade: use whole numbers from 1 to 13",
+        "grades = [9, 14]",
+    ),
     case(
         "unknown audience",
         r#"audience = "residents""#,

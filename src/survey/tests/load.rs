@@ -31,6 +31,8 @@ fn the_shipped_questionnaires_have_the_agreed_audiences_and_cell_sizes() {
         assert_eq!(survey.min_cell_size, k);
         assert!(survey.background_questions().count() >= 2, "{id}");
     }
+    // Class sessions of the school survey: year 9 and upper-secondary year 2.
+    assert_eq!(shipped("school-drug-habits").grades, vec![9, 11]);
 }
 
 #[test]

@@ -3,21 +3,93 @@
 
 use maud::{Markup, html};
 
+use super::audit::count;
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout};
+use super::{PageCtx, csrf_field, layout, public_url};
 use crate::collect::{Wave, WaveState};
+use crate::config::Settings;
+use crate::i18n::Lang;
 use crate::problems::Problems;
 use crate::store::invitations::Summary;
 use crate::survey::Text;
 
-pub fn page(
-    ctx: &PageCtx,
-    wave: &Wave,
-    summary: &Summary,
-    typed: &str,
-    problems: &Problems<Text>,
-) -> Markup {
-    let base = format!("{} – {}", ctx.t("Inbjudningar", "Invitations"), wave.slug);
+/// What the invitation page shows.
+pub struct Page<'a> {
+    pub wave: &'a Wave,
+    pub summary: &'a Summary,
+    /// The addresses as typed, when refused.
+    pub typed: &'a str,
+    pub problems: &'a Problems<Text>,
+    /// The confirmation of the change just made.
+    pub notice: Option<&'a str>,
+    pub settings: &'a Settings,
+    /// The wave's name (its questionnaire's title and year).
+    pub name: &'a str,
+}
+
+/// The confirmation after a redirect: `n` of the thing done, `skipped` addresses already there.
+pub fn notice(ctx: &PageCtx, done: &str, n: u64, skipped: u64) -> Option<String> {
+    let lang = ctx.lang;
+    let text = match (done, lang) {
+        ("invited", Lang::Sv) => {
+            let mut text = format!(
+                "{} lades till. Inbjudningarna skickas nu.",
+                count(n, "ny adress", "nya adresser", lang)
+            );
+            if skipped > 0 {
+                text.push_str(&format!(
+                    " {} fanns redan och hoppades över.",
+                    count(skipped, "adress", "adresser", lang)
+                ));
+            }
+            text
+        }
+        ("invited", Lang::En) => {
+            let mut text = format!(
+                "{} added. The invitations are being sent.",
+                count(n, "new address", "new addresses", lang)
+            );
+            if skipped > 0 {
+                text.push_str(&format!(
+                    " {} already there {} skipped.",
+                    count(skipped, "address", "addresses", lang),
+                    if skipped == 1 { "was" } else { "were" }
+                ));
+            }
+            text
+        }
+        ("reminded", Lang::Sv) => format!(
+            "{} skickas nu.",
+            count(n, "påminnelse", "påminnelser", lang)
+        ),
+        ("reminded", Lang::En) => format!(
+            "{} being sent.",
+            count(n, "reminder is", "reminders are", lang)
+        ),
+        ("retried", Lang::Sv) => format!(
+            "{} försöks igen.",
+            count(n, "inbjudan", "inbjudningar", lang)
+        ),
+        ("retried", Lang::En) => format!(
+            "{} being retried.",
+            count(n, "invitation is", "invitations are", lang)
+        ),
+        _ => return None,
+    };
+    Some(text)
+}
+
+pub fn page(ctx: &PageCtx, page: &Page) -> Markup {
+    let Page {
+        wave,
+        summary,
+        typed,
+        problems,
+        notice,
+        settings,
+        name,
+    } = *page;
+    let base = format!("{} – {name}", ctx.t("Inbjudningar", "Invitations"));
     let mut form_errors = FormErrors::new();
     form_errors.add_problems(ctx, "addresses", problems);
     let title = form_errors.title(ctx, &base);
@@ -30,6 +102,10 @@ pub fn page(
             (form_errors.summary(ctx))
             p { a href={ "/admin/waves/" (wave.slug) } { "← " (ctx.t("Till omgången", "Back to the wave")) } }
             h1 { (base) }
+            @if let Some(notice) = notice {
+                p class="notice" role="status" { (notice) }
+            }
+            @if open { (public_url::warning(ctx, settings)) }
             div class="table-wrap" { table {
                 tbody {
                     tr { th scope="row" { (ctx.t("Inbjudna", "Invited")) } td { (summary.invited) } }

@@ -2,14 +2,18 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod charts;
 pub mod forms;
 pub mod invitations;
+pub mod local_time;
 pub mod login;
 pub mod plan;
 pub mod plan_forms;
+pub mod public_url;
 pub mod respond;
 pub mod school;
+pub mod users;
 pub mod wave;
 pub mod waves;
 

@@ -38,6 +38,31 @@ pub struct WaveSessions {
     pub sessions: Vec<SessionSummary>,
 }
 
+/// A grade the survey is not for, naming the grades it is for.
+pub fn grade_not_in_survey(ctx: &PageCtx, grade: i32, allowed: &[i32]) -> String {
+    let list = |and: &str| match allowed {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!(
+            "{} {and} {last}",
+            init.iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match ctx.lang {
+        crate::i18n::Lang::Sv => format!(
+            "Undersökningen är inte för årskurs {grade}. Den är för årskurs {}.",
+            list("och")
+        ),
+        crate::i18n::Lang::En => format!(
+            "The survey is not for grade {grade}. It is for grade {}.",
+            list("and")
+        ),
+    }
+}
+
 pub fn session_problem(ctx: &PageCtx, problem: SessionProblem) -> String {
     match problem {
         SessionProblem::ClassLabel => format!(
@@ -215,6 +240,8 @@ pub struct CodesPage<'a> {
     pub codes: Option<&'a [String]>,
     /// New codes for a lost printout rather than a new session.
     pub replaced: bool,
+    /// For the warning when the address on the slips is one pupils cannot reach.
+    pub settings: &'a crate::config::Settings,
 }
 
 pub fn codes_page(ctx: &PageCtx, page: &CodesPage) -> Markup {
@@ -230,6 +257,7 @@ pub fn codes_page(ctx: &PageCtx, page: &CodesPage) -> Markup {
             div class="no-print" {
                 p { a href={ "/school/sessions/" (page.session_id) } { (ctx.t("Till klasstillfället", "To the class session")) } }
                 h1 { (title) }
+                (super::public_url::warning(ctx, page.settings))
                 @match page.codes {
                     Some(codes) => {
                         @if page.replaced {
@@ -265,7 +293,7 @@ pub fn codes_page(ctx: &PageCtx, page: &CodesPage) -> Markup {
                 }
             }
             @if let Some(codes) = page.codes {
-                div class="slips" {
+                div class="slips" aria-label=(ctx.t("Kodlappar att skriva ut", "Code slips to print")) role="list" {
                     @for code in codes {
                         (slip(page, code))
                     }
@@ -288,7 +316,7 @@ fn new_codes_form(ctx: &PageCtx, session_id: &str) -> Markup {
 /// One slip, in Swedish and English whatever the coordinator's language: pupils read it.
 fn slip(page: &CodesPage, code: &str) -> Markup {
     html! {
-        div class="slip" {
+        div class="slip" role="listitem" {
             @if let Some(t) = page.title {
                 p class="slip-title" { (t.sv) " · " span lang="en" { (t.en) } " · " (page.class_label) }
             }

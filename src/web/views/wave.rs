@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::forms::FormErrors;
 use super::waves::{access_name, period, state_name};
-use super::{PageCtx, csrf_field, layout};
-use crate::collect::population::MAX_CELL_TOTAL;
+use super::{PageCtx, csrf_field, layout, public_url};
+use crate::collect::population::{MAX_CELL_TOTAL, PopulationCell, margins};
 use crate::collect::{Access, Wave, WaveState};
+use crate::config::Settings;
 use crate::i18n::Lang;
 use crate::store::invitations::Summary;
 use crate::survey::Survey;
@@ -20,6 +21,11 @@ pub const SCHOOLS_FIELD: &str = "schools-csv";
 /// What the page shows about a wave.
 pub struct WavePage {
     pub wave: Wave,
+    /// The wave's name: its questionnaire's title and its year.
+    pub name: String,
+    pub settings: Arc<Settings>,
+    /// The stored population cells.
+    pub cells: Vec<PopulationCell>,
     /// The questionnaire version the wave answers; `None` when that version is not loaded.
     pub survey: Option<Arc<Survey>>,
     pub responses: u64,
@@ -62,7 +68,7 @@ pub fn notice(ctx: &PageCtx, done: &str) -> Option<&'static str> {
 
 pub fn page(ctx: &PageCtx, page: &WavePage, forms: &CsvForms, notice: Option<&str>) -> Markup {
     let wave = &page.wave;
-    let title = format!("{} {}", ctx.t("Omgång", "Wave"), wave.slug);
+    let title = page.name.clone();
     layout(
         ctx,
         &forms.errors.title(ctx, &title),
@@ -74,6 +80,9 @@ pub fn page(ctx: &PageCtx, page: &WavePage, forms: &CsvForms, notice: Option<&st
                 p class="notice" role="status" { (notice) }
             }
             (status_section(ctx, page))
+            @if wave.access == Access::Open {
+                (open_link_section(ctx, page))
+            }
             (indicators_section(ctx, page))
             (population_section(ctx, page, forms))
             @if wave.access == Access::Class {
@@ -118,9 +127,11 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
             dl class="facts" {
                 dt { (ctx.t("Enkät", "Questionnaire")) }
                 dd {
-                    @if let Some(s) = &page.survey { (s.title.get(ctx.lang)) " " }
-                    code { (wave.survey_id) } " v" (wave.survey_version)
+                    @if let Some(s) = &page.survey { (s.title.get(ctx.lang)) ", " } @else { (wave.survey_id) ", " }
+                    (ctx.t("version", "version")) " " (wave.survey_version)
                 }
+                dt { (ctx.t("Kortnamn (i länken)", "Short name (in the link)")) }
+                dd { (wave.slug) }
                 dt { (ctx.t("Åtkomst", "Access")) }
                 dd { (access_name(ctx, wave.access)) }
                 dt { (ctx.t("Status", "State")) }
@@ -134,8 +145,8 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                 dt { (ctx.t("Hur man svarar", "How to answer")) }
                 dd { @match wave.access {
                     Access::Open => {
-                        (ctx.t("Länk till enkäten:", "Link to the questionnaire:")) " "
-                        a href={ "/s/" (wave.slug) } { "/s/" (wave.slug) }
+                        (ctx.t("Alla med länken kan svara:", "Anyone with the link can answer:")) " "
+                        a href={ "/s/" (wave.slug) } { (open_address(&page.settings, wave)) }
                     }
                     Access::Invite => (ctx.t("Personliga länkar skickas med e-post.", "Personal links are sent by e-mail.")),
                     Access::Class => {
@@ -171,6 +182,49 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
     }
 }
 
+/// The full address of an open wave, as printed on letters and posters.
+pub fn open_address(settings: &Settings, wave: &Wave) -> String {
+    format!(
+        "{}/s/{}",
+        settings.public_url.trim_end_matches('/'),
+        wave.slug
+    )
+}
+
+/// An open wave's address to copy, and its QR code to show and download (letters, posters).
+fn open_link_section(ctx: &PageCtx, page: &WavePage) -> Markup {
+    let wave = &page.wave;
+    let address = open_address(&page.settings, wave);
+    let qr = crate::web::qr::svg(&address);
+    html! {
+        section aria-labelledby="link-title" id="link" {
+            h2 id="link-title" { (ctx.t("Länk och QR-kod", "Link and QR code")) }
+            (public_url::warning(ctx, &page.settings))
+            div class="field" {
+                label for="wave-address" { (ctx.t("Enkätens adress", "The questionnaire's address")) }
+                span class="hint" id="wave-address-hint" { (ctx.t(
+                    "Markera och kopiera adressen till brev, affischer och webbsidor.",
+                    "Select and copy the address for letters, posters and web pages."
+                )) }
+                input id="wave-address" type="text" readonly value=(address) class="copy" spellcheck="false"
+                    aria-describedby="wave-address-hint";
+            }
+            @if let Some(svg) = qr {
+                figure class="qr" {
+                    div class="qr-image" role="img" aria-label=(format!("{} {address}", ctx.t("QR-kod till", "QR code for"))) {
+                        (PreEscaped(svg))
+                    }
+                    figcaption {
+                        a href={ "/admin/waves/" (wave.slug) "/qr.svg" } download={ (wave.slug) "-qr.svg" } {
+                            (ctx.t("Ladda ner QR-koden (SVG)", "Download the QR code (SVG)"))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// What went into the wave's published indicators, and what stopped the population totals from
 /// being used.
 fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
@@ -181,7 +235,7 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
         .and_then(|text| serde_json::from_str(text).ok());
     let when = row
         .and_then(|r| r.computed_at)
-        .map(crate::collect::wave::format_time);
+        .map(|t| super::local_time::readable(t, ctx.lang));
     html! {
         section aria-labelledby="indicators-title" id="indicators" {
             h2 id="indicators-title" { (ctx.t("Indikatorer", "Indicators")) }
@@ -320,10 +374,11 @@ fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Marku
                 @if cells == 0 {
                     (ctx.t("Inga befolkningstal är sparade.", "No population totals are stored."))
                 } @else {
-                    (ctx.t("Sparat:", "Stored:")) " " (ctx.lang.number(cells.into())) " " (ctx.t("celler, sammanlagt", "cells, in total")) " "
-                    (ctx.lang.number(sum)) " " (ctx.t("personer.", "people."))
+                    (ctx.t("Sparat:", "Stored:")) " " (super::audit::count(cells, ctx.t("cell", "cell"), ctx.t("celler", "cells"), ctx.lang)) ", "
+                    (ctx.t("sammanlagt", "in total")) " " (super::audit::count(u64::try_from(sum).unwrap_or(u64::MAX), ctx.t("person", "person"), ctx.t("personer", "people"), ctx.lang)) "."
                 }
             }
+            (population_table(ctx, page))
             @if page.survey.is_some() {
                 form method="post" action={ "/admin/waves/" (page.wave.slug) "/population" } class="stack" {
                     (csrf_field(ctx))
@@ -336,6 +391,42 @@ fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Marku
                     "The questionnaire version this wave uses is not loaded, so population totals cannot be checked right now."
                 )) }
             }
+        }
+    }
+}
+
+/// The stored totals per background variable, with the survey's labels and a total row each.
+fn population_table(ctx: &PageCtx, page: &WavePage) -> Markup {
+    let mut per_variable = margins(&page.cells);
+    let survey = page.survey.as_deref();
+    // The questionnaire's order of questions, not the alphabet.
+    let order = |id: &str| {
+        survey
+            .and_then(|s| s.background_questions().position(|q| q.id == id))
+            .unwrap_or(usize::MAX)
+    };
+    per_variable.sort_by_key(|(variable, _)| order(variable));
+    html! {
+        @for (variable, codes) in &per_variable {
+            @let question = survey.and_then(|s| s.background_questions().find(|q| q.id == *variable));
+            @let heading = question.map_or_else(|| variable.clone(), |q| q.text.get(ctx.lang).to_owned());
+            @let total: i128 = codes.iter().map(|(_, n)| n).sum();
+            div class="table-wrap" { table class="numbers" {
+                caption { (heading) }
+                thead { tr {
+                    th scope="col" { (ctx.t("Svar", "Answer")) }
+                    th scope="col" class="num" { (ctx.t("Personer", "People")) }
+                } }
+                tbody {
+                    @for (code, n) in codes {
+                        @let label = question
+                            .and_then(|q| q.choices().iter().find(|c| c.code == *code))
+                            .map_or_else(|| code.clone(), |c| c.label.get(ctx.lang).to_owned());
+                        tr { th scope="row" { (label) } td class="num" { (ctx.lang.number(*n)) } }
+                    }
+                }
+                tfoot { tr { th scope="row" { (ctx.t("Totalt", "Total")) } td class="num" { (ctx.lang.number(total)) } } }
+            } }
         }
     }
 }

@@ -9,7 +9,7 @@ use super::forms::FormErrors;
 use super::{PageCtx, csrf_field, layout};
 use crate::collect::wave::{DayEnd, format_time, parse_time};
 use crate::collect::{Access, Wave, WaveState};
-use crate::survey::{Audience, SurveyCatalog};
+use crate::survey::SurveyCatalog;
 
 /// What the admin typed into the create form; shown again when it is refused.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -204,18 +204,24 @@ pub fn list(
                         th scope="col" { (ctx.t("Status", "State")) }
                         th scope="col" { (ctx.t("År", "Year")) }
                         th scope="col" { (ctx.t("Period", "Period")) }
-                        th scope="col" { (ctx.t("Svar", "Responses")) }
+                        th scope="col" class="num" { (ctx.t("Svar", "Responses")) }
                     } }
                     tbody {
                         @for (wave, responses) in waves {
                             tr {
                                 td { a href={ "/admin/waves/" (wave.slug) } { (wave.slug) } }
-                                td { (wave.survey_id) " v" (wave.survey_version) }
+                                td {
+                                    @match catalog.version(&wave.survey_id, wave.survey_version) {
+                                        Some(s) => { (s.title.get(ctx.lang)) }
+                                        None => { (wave.survey_id) }
+                                    }
+                                    ", " (ctx.t("version", "version")) " " (wave.survey_version)
+                                }
                                 td { (access_name(ctx, wave.access)) }
                                 td { (state_name(ctx, wave.state_at(now))) }
                                 td { (wave.period) }
                                 td { (period(ctx, wave)) }
-                                td { (responses) }
+                                td class="num" { (ctx.lang.number(i128::from(*responses))) }
                             }
                         }
                     }
@@ -245,8 +251,8 @@ fn create_form(
                     @for loaded in catalog.iter() {
                         @let s = &loaded.survey;
                         option value=(s.id) selected[form.survey.trim() == s.id] {
-                            (s.title.get(ctx.lang)) " (" (s.id) ", v" (s.version)
-                            @if s.audience == Audience::Pupils { ", " (ctx.t("elever", "pupils")) }
+                            (s.title.get(ctx.lang)) " (" (ctx.t("version", "version")) " " (s.version)
+                            ", " (super::admin::audience_name(ctx, s.audience))
                             ")"
                         }
                     }
