@@ -269,12 +269,70 @@ pub fn describe(entry: &audit_log::Model, wave: Option<&WaveName>, lang: Lang) -
             .map_or_else(|| d.to_owned(), |(title, _)| format!("”{title}”")),
         _ => d.to_owned(),
     };
+    let detail = in_words(entry.action.as_str(), &detail, lang);
     let detail = shortened(&detail, 200);
     let detail = match wave {
         Some(w) if entry.wave_id.is_some() => detail.replace(&w.slug, &w.name),
         _ => detail,
     };
     (sentence, detail)
+}
+
+/// A role as the pages name it.
+fn role_words(role: &str, lang: Lang) -> &str {
+    match role {
+        "admin" => lang.pick("administratör", "administrator"),
+        "evaluator" => lang.pick("utvärderare", "evaluator"),
+        "school" => lang.pick("skolsamordnare", "school coordinator"),
+        other => other,
+    }
+}
+
+/// The detail of a known event, kept in the log in plain English (`school s1, class 9A (grade
+/// 9), 25 codes`), said in the page's language. A detail of another shape is shown as it is.
+fn in_words(action: &str, detail: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        // Roles are ids in the log; English pages too name them in words.
+        return match action {
+            "user.add" | "user.role" => role_in_words(detail, lang),
+            _ => detail.to_owned(),
+        };
+    }
+    match action {
+        // "school S, class C (grade G), N codes"
+        "class_session.open" => detail
+            .replace("school ", "skola ")
+            .replace("class ", "klass ")
+            .replace("(grade ", "(årskurs ")
+            .replace(" codes", " koder"),
+        // "school S, class C: N unused codes stopped|replaced"
+        "class_session.end" | "class_session.new_codes" => detail
+            .replace("school ", "skola ")
+            .replace("class ", "klass ")
+            .replace(" unused codes stopped", " oanvända koder slutade gälla")
+            .replace(" unused codes replaced", " oanvända koder byttes ut"),
+        "user.add" | "user.role" => role_in_words(detail, lang),
+        // "N sessions"
+        "user.sign_out" => detail.replace(" sessions", " inloggningar"),
+        // "stored N, already there M"
+        "wave.import" => detail
+            .replace("stored ", "sparade ")
+            .replace("already there ", "fanns redan "),
+        _ => detail.to_owned(),
+    }
+}
+
+/// "school of s1" (a role, and the school of a coordinator) in words.
+fn role_in_words(detail: &str, lang: Lang) -> String {
+    let (role, school) = match detail.split_once(" of ") {
+        Some((role, school)) => (role, Some(school)),
+        None => (detail, None),
+    };
+    let role = role_words(role.trim(), lang);
+    match school {
+        Some(school) => format!("{role} {} {school}", lang.pick("på", "at")),
+        None => role.to_owned(),
+    }
 }
 
 /// What the filter form holds, as typed (dates as `YYYY-MM-DD`).
@@ -521,7 +579,23 @@ mod tests {
             sv,
             "öppnade ett klasstillfälle i Trygghetsundersökning 2026"
         );
-        assert_eq!(detail, "school s1, class 9A (grade 9), 25 codes");
+        // The English detail of the log in the page's words.
+        assert_eq!(detail, "skola s1, klass 9A (årskurs 9), 25 koder");
+        assert_eq!(
+            describe(&open, Some(&w), Lang::En).1,
+            "school s1, class 9A (grade 9), 25 codes"
+        );
+        let added = entry("user.add", "ny@kommun.se as school of s1", None);
+        assert_eq!(describe(&added, None, Lang::Sv).1, "skolsamordnare på s1");
+        let ended = entry(
+            "class_session.end",
+            "school s1, class 9A, session 0f0e: 3 unused codes stopped",
+            Some("0f0e-uuid"),
+        );
+        assert_eq!(
+            describe(&ended, Some(&w), Lang::Sv).1,
+            "skola s1, klass 9A: 3 oanvända koder slutade gälla"
+        );
         let plan = entry(
             "plan.update",
             "intervention 8 \"Trygga vägar\": status: ongoing → done; owner: a → b",
