@@ -6,6 +6,8 @@ use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use super::views::{self, PageCtx};
@@ -98,16 +100,18 @@ async fn user_of_token(
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
-/// A cookie's value from the request headers.
+/// A cookie's value from the request headers (the first of that name; values are not
+/// percent-decoded: trygg's own cookies are hex or plain codes).
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        // Parsed from a borrowed header, the raw value borrows it too (not the parsed cookie).
+        .and_then(|c| c.value_raw())
 }
 
 fn cookie_header(
@@ -127,15 +131,15 @@ pub fn cookie_header_for_path(
     path: &str,
     max_age: i64,
 ) -> Option<HeaderValue> {
-    let secure = if settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
-    ))
-    .ok()
+    let cookie = Cookie::build((name, value))
+        .path(path)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(settings.cookie_secure)
+        .build();
+    // A value a header cannot carry gives no cookie rather than a broken header.
+    HeaderValue::from_str(&cookie.to_string()).ok()
 }
 
 /// Looks up the session cookie and the CSRF token, or under `/api/v1/` a bearer token instead of
@@ -277,16 +281,17 @@ fn safe_next(next: Option<&str>) -> Option<&str> {
     })
 }
 
+/// Bytes left as they are in a `next=` value: unreserved characters and `/`, so that a path
+/// stays readable in the address bar; everything else (`?`, `&`, `=`, `%`, …) is escaped.
+const NEXT_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, NEXT_VALUE).to_string()
 }
 
 pub fn routes() -> Routes {
@@ -407,6 +412,30 @@ mod tests {
             Some("/admin?x=1&y=%20")
         );
         assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn next_paths_are_escaped_except_unreserved_characters_and_slashes() {
+        assert_eq!(url_encode("/admin/a-b_c.d~e"), "/admin/a-b_c.d~e");
+        assert_eq!(url_encode("/x?y=1&z=%"), "/x%3Fy%3D1%26z%3D%25");
+        assert_eq!(url_encode("/å"), "/%C3%A5");
+    }
+
+    #[test]
+    fn session_cookies_carry_every_attribute() {
+        let mut settings = crate::config::Settings::default();
+        let plain = cookie_header_for_path(&settings, "n", "v", "/s/x", 60).expect("header");
+        let plain = plain.to_str().expect("text");
+        for part in ["n=v", "Path=/s/x", "Max-Age=60", "HttpOnly", "SameSite=Strict"] {
+            assert!(plain.split("; ").any(|p| p == part), "{part} in {plain}");
+        }
+        assert!(!plain.contains("Secure"), "{plain}");
+        settings.cookie_secure = true;
+        let secure = cookie_header(&settings, "n", "", 0).expect("header");
+        let secure = secure.to_str().expect("text");
+        for part in ["n=", "Path=/", "Max-Age=0", "HttpOnly", "SameSite=Strict", "Secure"] {
+            assert!(secure.split("; ").any(|p| p == part), "{part} in {secure}");
+        }
     }
 
     #[test]
