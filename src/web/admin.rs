@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::auth::CurrentUser;
+use super::extract::{CurrentUser, PageCtx};
+use super::views::admin as view;
 use super::views::forms::FormErrors;
-use super::views::{PageCtx, admin as view};
 use super::{ADMIN, AppError, AppState, Routes};
 use crate::accounts::{self, AccountError, NewUser, Role};
 use crate::i18n::Lang;

@@ -1,6 +1,5 @@
 //! Signing in and out, the session cookie, the CSRF token, and the role check of protected routes.
 
-use super::extract::Form;
 use axum::Extension;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -10,7 +9,8 @@ use cookie::{Cookie, SameSite};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
-use super::views::{self, PageCtx};
+use super::extract::{CsrfToken, CurrentUser, Form, PageCtx, Via};
+use super::views;
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::accounts::{self, Role};
 use crate::store;
@@ -18,33 +18,6 @@ use crate::util::random_token;
 
 pub const SESSION_COOKIE: &str = "trygg_session";
 pub const CSRF_COOKIE: &str = "trygg_csrf";
-
-/// The signed-in user of a request, put into its extensions by [`load_session`].
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub id: String,
-    pub email: String,
-    pub role: Role,
-    pub school_id: Option<String>,
-    /// The cookie token, to end the session at logout (empty when signed in by an API token).
-    pub session_token: String,
-    /// How the request was signed in.
-    pub via: Via,
-}
-
-/// How the user of a request was recognised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Via {
-    /// The session cookie of a browser.
-    Session,
-    /// A personal API token (`Authorization: Bearer …`): only on `/api/v1/` routes, and the
-    /// session cookie of the same request is then ignored.
-    Token {
-        id: String,
-        expires_at: i64,
-        last_used_on: Option<String>,
-    },
-}
 
 /// Put into a request's extensions when it carried a bearer token that opens nothing (malformed,
 /// unknown, expired, revoked, or of a user who may not have one): a signed-in API route answers
@@ -94,11 +67,6 @@ async fn user_of_token(
         },
     }))
 }
-
-/// The token forms of this request must carry: the session's when signed in, else a random
-/// per-browser token kept in an HttpOnly, SameSite=Strict cookie.
-#[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
 
 /// A cookie's value from the request headers (the first of that name; values are not
 /// percent-decoded: trygg's own cookies are hex or plain codes).
@@ -426,14 +394,27 @@ mod tests {
         let mut settings = crate::config::Settings::default();
         let plain = cookie_header_for_path(&settings, "n", "v", "/s/x", 60).expect("header");
         let plain = plain.to_str().expect("text");
-        for part in ["n=v", "Path=/s/x", "Max-Age=60", "HttpOnly", "SameSite=Strict"] {
+        for part in [
+            "n=v",
+            "Path=/s/x",
+            "Max-Age=60",
+            "HttpOnly",
+            "SameSite=Strict",
+        ] {
             assert!(plain.split("; ").any(|p| p == part), "{part} in {plain}");
         }
         assert!(!plain.contains("Secure"), "{plain}");
         settings.cookie_secure = true;
         let secure = cookie_header(&settings, "n", "", 0).expect("header");
         let secure = secure.to_str().expect("text");
-        for part in ["n=", "Path=/", "Max-Age=0", "HttpOnly", "SameSite=Strict", "Secure"] {
+        for part in [
+            "n=",
+            "Path=/",
+            "Max-Age=0",
+            "HttpOnly",
+            "SameSite=Strict",
+            "Secure",
+        ] {
             assert!(secure.split("; ").any(|p| p == part), "{part} in {secure}");
         }
     }

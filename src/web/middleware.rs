@@ -10,10 +10,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use super::auth::{CsrfToken, CurrentUser, Via, cookie_value};
+use super::auth::cookie_value;
 use super::error::{AppError, ErrorInfo};
 use super::extract::{Body as FormBody, body_limit, buffered, wrong_content_type};
-use super::views::{self, PageCtx};
+use super::extract::{CsrfToken, CurrentUser, PageCtx, Via};
+use super::views;
 use crate::i18n::Lang;
 use subtle::ConstantTimeEq;
 

@@ -15,8 +15,7 @@ use serde_json::{Map, Value};
 
 use super::api::{open_wave, refusal_error};
 use super::auth::{cookie_header_for_path, cookie_value};
-use super::extract::Form;
-use super::views::PageCtx;
+use super::extract::{Form, PageCtx};
 use super::views::respond::{self as view, Deadline, Position, QuestionPage, StartMode};
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::collect::form::{self, FieldError};

@@ -4,11 +4,12 @@ use chrono::DateTime;
 use maud::{Markup, html};
 
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::accounts::{MIN_PASSWORD_CHARS, Role};
 use crate::entities::{audit_log, user};
 use crate::i18n::Lang;
 use crate::survey::{LoadedSurvey, SurveyCatalog};
+use crate::web::extract::PageCtx;
 
 fn when(ts: i64) -> String {
     DateTime::from_timestamp(ts, 0)

@@ -4,11 +4,12 @@
 use maud::{Markup, html};
 
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::collect::{Wave, WaveState};
 use crate::problems::Problems;
 use crate::store::invitations::Summary;
 use crate::survey::Text;
+use crate::web::extract::PageCtx;
 
 pub fn page(
     ctx: &PageCtx,

@@ -7,12 +7,13 @@ use maud::{Markup, html};
 
 use super::forms::FormErrors;
 use super::waves::{access_name, period, state_name};
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::collect::population::MAX_CELL_TOTAL;
 use crate::collect::{Access, Wave, WaveState};
 use crate::i18n::Lang;
 use crate::store::invitations::Summary;
 use crate::survey::Survey;
+use crate::web::extract::PageCtx;
 
 pub const POPULATION_FIELD: &str = "population-csv";
 pub const SCHOOLS_FIELD: &str = "schools-csv";
