@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::sync::Arc;
 
 use rand::rngs::StdRng;
@@ -624,10 +623,7 @@ pub async fn demo(settings: &Settings, seed: Option<u64>) -> super::Result {
     // Written at once, and a closed stdout is an error, not a panic: the logins exist now and
     // are never shown again.
     let report = report(seed, started.elapsed().as_secs_f64(), &waves, &logins);
-    let mut out = std::io::stdout().lock();
-    out.write_all(report.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| anyhow::anyhow!(
+    super::write_stdout(report.as_bytes()).map_err(|e| anyhow::anyhow!(
             "trygg demo: the waves and logins were created, but the logins could not be shown ({e}); start again with an empty database"
         ))
 }

@@ -1,6 +1,6 @@
 //! `trygg import --wave SLUG --file F`: responses from JSON lines or an export's CSV.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
@@ -9,8 +9,8 @@ use crate::collect::import::{self, FileFormat, Importer, ReadError};
 use crate::config::Settings;
 use crate::problems::Problems;
 
-use super::Result;
 use super::waves::wave_from_cli;
+use super::{Result, write_stdout};
 
 /// Reads the file, checks every line as the API would and stores all of it or nothing.
 pub async fn import(settings: &Settings, slug: &str, file: &Path) -> Result {
@@ -77,9 +77,7 @@ pub async fn import(settings: &Settings, slug: &str, file: &Path) -> Result {
         "{name} ({kind}) into wave {slug}: stored {}, already there {}\n",
         report.stored, report.already
     );
-    let mut out = std::io::stdout().lock();
-    out.write_all(line.as_bytes())
-        .and_then(|()| out.flush())
+    write_stdout(line.as_bytes())
         .with_context(|| format!("{name}: stored {}, but stdout failed", report.stored))
 }
 

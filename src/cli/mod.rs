@@ -136,6 +136,13 @@ pub fn synth(settings: &Settings, survey_id: &str, count: usize, seed: Option<u6
     out.flush().context("cannot write the submissions")
 }
 
+/// A command's whole result on stdout at once. A closed stdout (`trygg … | head`) is an error to
+/// report, not a panic as `print!` would make it.
+pub(crate) fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush())
+}
+
 /// Connects and migrates.
 pub(crate) async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConnection> {
     db::connect_and_migrate(&settings.database_url)

@@ -1,11 +1,9 @@
 //! `trygg report --year Y --format html|pdf [--lang sv|en]`: the annual evaluation report as
 //! the web page shows it (the final one when it is marked final), on stdout.
 
-use std::io::Write as _;
-
 use anyhow::{Context, anyhow};
 
-use super::{Result, load_catalog, open_database};
+use super::{Result, load_catalog, open_database, write_stdout};
 use crate::config::Settings;
 use crate::i18n::Lang;
 
@@ -34,8 +32,5 @@ pub async fn report(settings: &Settings, year: i32, format: ReportFormat, lang: 
             .map_err(|e| anyhow!("report {year}: {e}"))?,
         ReportFormat::Html => html.into_bytes(),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(&bytes)
-        .and_then(|()| out.flush())
-        .context("cannot write the report")
+    write_stdout(&bytes).context("cannot write the report")
 }

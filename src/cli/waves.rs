@@ -14,7 +14,7 @@ use crate::problems::Problems;
 use crate::store;
 use crate::survey::Text;
 
-use super::{Result, load_catalog, open_database};
+use super::{Result, load_catalog, open_database, write_stdout};
 
 fn period(wave: &Wave) -> String {
     let from = wave
@@ -121,10 +121,7 @@ pub async fn indicators(
             serde_json::to_string_pretty(&result).context("cannot write the indicators")? + "\n"
         }
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .context("cannot write the indicators")
+    write_stdout(text.as_bytes()).context("cannot write the indicators")
 }
 
 /// `trygg export`: the wave's responses on stdout.
