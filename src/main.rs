@@ -3,9 +3,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use anyhow::Context;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use trygg::accounts::Role;
 use trygg::cli;
+use trygg::cli::report::ReportFormat;
+use trygg::cli::waves::IndicatorFormat;
+use trygg::collect::Access;
+use trygg::collect::export::Format;
 use trygg::config::{Overrides, Settings};
+use trygg::i18n::Lang;
 
 #[derive(Parser)]
 #[command(
@@ -14,14 +22,14 @@ use trygg::config::{Overrides, Settings};
     about = "Anonymous safety surveys with design-based statistics"
 )]
 struct Cli {
-    /// Database URL [env: TRYGG_DATABASE_URL] [default: sqlite://trygg.db?mode=rwc]
-    #[arg(long, global = true, value_name = "URL")]
+    /// Database URL [default: sqlite://trygg.db?mode=rwc]
+    #[arg(long, global = true, value_name = "URL", env = "TRYGG_DATABASE_URL")]
     database: Option<String>,
-    /// Folder with the questionnaire files [env: TRYGG_SURVEYS] [default: surveys]
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Folder with the questionnaire files [default: surveys]
+    #[arg(long, global = true, value_name = "DIR", env = "TRYGG_SURVEYS")]
     surveys: Option<PathBuf>,
-    /// Settings file [env: TRYGG_CONFIG] [default: trygg.toml when present]
-    #[arg(long, global = true, value_name = "FILE")]
+    /// Settings file [default: trygg.toml when present]
+    #[arg(long, global = true, value_name = "FILE", env = "TRYGG_CONFIG")]
     config: Option<PathBuf>,
     /// Without a command, trygg serves.
     #[command(subcommand)]
@@ -32,8 +40,8 @@ struct Cli {
 enum Command {
     /// Serve the web application (migrates the database first)
     Serve {
-        /// Address to listen on [env: TRYGG_BIND] [default: 127.0.0.1:3000]
-        #[arg(long, value_name = "ADDR")]
+        /// Address to listen on [default: 127.0.0.1:3000]
+        #[arg(long, value_name = "ADDR", env = "TRYGG_BIND")]
         bind: Option<String>,
     },
     /// Check every questionnaire file; print each problem as FILE:LINE: message
@@ -77,18 +85,16 @@ enum Command {
         /// The wave's slug
         #[arg(long, value_name = "SLUG")]
         wave: String,
-        /// csv or jsonl
-        #[arg(long, value_name = "FORMAT", default_value = "csv")]
-        format: String,
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
     },
     /// Print a wave's published indicators (estimates with intervals) on stdout
     Indicators {
         /// The wave's slug
         #[arg(long, value_name = "SLUG")]
         wave: String,
-        /// json or csv
-        #[arg(long, value_name = "FORMAT", default_value = "json")]
-        format: String,
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t = IndicatorFormat::Json)]
+        format: IndicatorFormat,
         /// Estimate afresh from the stored responses (and store the result)
         #[arg(long)]
         recompute: bool,
@@ -98,12 +104,11 @@ enum Command {
         /// The year
         #[arg(long, value_name = "YEAR")]
         year: i32,
-        /// html or pdf (pdf needs Chromium: apt-get install chromium)
-        #[arg(long, value_name = "FORMAT", default_value = "html")]
-        format: String,
-        /// sv or en
-        #[arg(long, value_name = "LANG", default_value = "sv")]
-        lang: String,
+        /// pdf needs Chromium: apt-get install chromium
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        #[arg(long, value_name = "LANG", value_enum, default_value_t = LangArg::Sv)]
+        lang: LangArg,
     },
     /// Import responses from JSON lines (API bodies) or an export's CSV; all or nothing
     Import {
@@ -165,9 +170,9 @@ enum WaveCommand {
         /// Short name used in links, e.g. trygghet-2026
         #[arg(long, value_name = "SLUG")]
         slug: String,
-        /// open (a public link), invite (personal e-mail links) or class (pupil codes)
-        #[arg(long, value_name = "MODE")]
-        access: String,
+        /// How respondents get in
+        #[arg(long, value_name = "MODE", value_enum)]
+        access: AccessArg,
         /// First day answers are taken (YYYY-MM-DD, UTC) [default: now]
         #[arg(long, value_name = "DATE")]
         opens: Option<String>,
@@ -207,61 +212,132 @@ enum UserCommand {
     Add {
         #[arg(long)]
         email: String,
-        /// admin, evaluator or school
-        #[arg(long)]
-        role: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
         /// The school a school coordinator belongs to
         #[arg(long, value_name = "ID")]
         school: Option<String>,
     },
 }
 
+// The options with a fixed set of values. The library's own types (Access, Role, …) stay free
+// of clap; each maps one to one, with the same words as before.
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AccessArg {
+    /// A public link
+    Open,
+    /// Personal e-mail links
+    Invite,
+    /// Pupil codes handed out in class
+    Class,
+}
+
+impl From<AccessArg> for Access {
+    fn from(arg: AccessArg) -> Access {
+        match arg {
+            AccessArg::Open => Access::Open,
+            AccessArg::Invite => Access::Invite,
+            AccessArg::Class => Access::Class,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+impl From<ExportFormat> for Format {
+    fn from(arg: ExportFormat) -> Format {
+        match arg {
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Evaluator,
+    School,
+}
+
+impl From<RoleArg> for Role {
+    fn from(arg: RoleArg) -> Role {
+        match arg {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Evaluator => Role::Evaluator,
+            RoleArg::School => Role::School,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Sv,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(arg: LangArg) -> Lang {
+        match arg {
+            LangArg::Sv => Lang::Sv,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match run(cli, &matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{}", cli::error_report(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A value given on the command line itself: one clap took from the environment is left to
+/// `Settings`, which layers the environment over `trygg.toml` and names the variable in its
+/// messages (`TRYGG_BIND: …`).
+fn from_command_line<T>(matches: &ArgMatches, id: &str, value: Option<T>) -> Option<T> {
+    value.filter(|_| matches.value_source(id) == Some(ValueSource::CommandLine))
+}
+
+fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
     let command = cli.command.unwrap_or(Command::Serve { bind: None });
     // Estimation needs no settings: it reads two files and writes to stdout.
     match &command {
-        Command::Stats { data, request } => {
-            return ExitCode::from(u8::try_from(cli::stats(data, request)).unwrap_or(1));
-        }
+        Command::Stats { data, request } => return cli::stats(data, request),
         Command::SynthData {
             pupils,
             seed,
             request,
-        } => {
-            let code = cli::synth_data(*pupils, *seed, request.as_deref());
-            return ExitCode::from(u8::try_from(code).unwrap_or(1));
-        }
+        } => return cli::synth_data(*pupils, *seed, request.as_deref()),
         _ => {}
     }
-    let bind = match &command {
-        Command::Serve { bind } => bind.clone(),
+    let bind = match (&command, matches.subcommand_matches("serve")) {
+        (Command::Serve { bind }, Some(serve)) => from_command_line(serve, "bind", bind.clone()),
         _ => None,
     };
     let overrides = Overrides {
-        config: cli.config,
-        database_url: cli.database,
-        surveys_dir: cli.surveys,
+        config: from_command_line(matches, "config", cli.config),
+        database_url: from_command_line(matches, "database", cli.database),
+        surveys_dir: from_command_line(matches, "surveys", cli.surveys),
         bind,
     };
-    let settings = match Settings::load(&overrides) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let code = match command {
+    let settings = Settings::load(&overrides)?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    match command {
         Command::Serve { .. } => runtime.block_on(cli::serve(settings)),
         Command::CheckSurveys => cli::check_surveys(&settings),
-        Command::Stats { .. } | Command::SynthData { .. } => cli::FAILED,
+        // Handled above, before any settings are read.
+        Command::Stats { .. } | Command::SynthData { .. } => Ok(()),
         Command::Synth {
             survey,
             count,
@@ -281,7 +357,7 @@ fn main() -> ExitCode {
             &settings,
             &survey,
             &slug,
-            &access,
+            access.into(),
             cli::waves::When {
                 opens: opens.as_deref(),
                 closes: closes.as_deref(),
@@ -298,15 +374,15 @@ fn main() -> ExitCode {
             command: WaveCommand::Schools { slug, file },
         } => runtime.block_on(cli::waves::schools(&settings, &slug, &file)),
         Command::Export { wave, format } => {
-            runtime.block_on(cli::waves::export(&settings, &wave, &format))
+            runtime.block_on(cli::waves::export(&settings, &wave, format.into()))
         }
         Command::Indicators {
             wave,
             format,
             recompute,
-        } => runtime.block_on(cli::waves::indicators(&settings, &wave, &format, recompute)),
+        } => runtime.block_on(cli::waves::indicators(&settings, &wave, format, recompute)),
         Command::Report { year, format, lang } => {
-            runtime.block_on(cli::report::report(&settings, year, &format, &lang))
+            runtime.block_on(cli::report::report(&settings, year, format, lang.into()))
         }
         Command::Import { wave, file } => {
             runtime.block_on(cli::import::import(&settings, &wave, &file))
@@ -319,7 +395,12 @@ fn main() -> ExitCode {
                     role,
                     school,
                 },
-        } => runtime.block_on(cli::user_add(&settings, &email, &role, school.as_deref())),
+        } => runtime.block_on(cli::user_add(
+            &settings,
+            &email,
+            role.into(),
+            school.as_deref(),
+        )),
         Command::Token {
             command: TokenCommand::Create { email, name, days },
         } => runtime.block_on(cli::tokens::create(
@@ -331,6 +412,5 @@ fn main() -> ExitCode {
         Command::Token {
             command: TokenCommand::Revoke { email, name },
         } => runtime.block_on(cli::tokens::revoke(&settings, &email, &name)),
-    };
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    }
 }

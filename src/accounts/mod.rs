@@ -248,7 +248,7 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| {
         let mut secret = [0u8; 32];
         rand::rng().fill_bytes(&mut secret);
-        hash_password(&crate::util::hex(&secret)).unwrap_or_default()
+        hash_password(&hex::encode(secret)).unwrap_or_default()
     })
 }
 

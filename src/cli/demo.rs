@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::sync::Arc;
 
 use rand::rngs::StdRng;
@@ -27,7 +26,7 @@ use crate::config::Settings;
 use crate::store;
 use crate::survey::{Choice, Question, Survey, SurveyCatalog, synth_tilted};
 
-use super::{FAILED, OK, open_database};
+use super::{load_catalog, open_database};
 
 /// The years of the demonstration, one wave of each questionnaire per year.
 pub const YEARS: [i32; 4] = [2022, 2023, 2024, 2025];
@@ -602,22 +601,14 @@ async fn add_login(
 }
 
 /// `trygg demo [--seed S]`.
-pub async fn demo(settings: &Settings, seed: Option<u64>) -> i32 {
-    let Some(catalog) = super::load_catalog(settings) else {
-        return FAILED;
-    };
-    let Some(db) = open_database(settings).await else {
-        return FAILED;
-    };
+pub async fn demo(settings: &Settings, seed: Option<u64>) -> super::Result {
+    let catalog = load_catalog(settings)?;
+    let db = open_database(settings).await?;
     let seed = seed.unwrap_or(DEFAULT_SEED);
     let started = std::time::Instant::now();
-    let (waves, logins) = match fill(&db, &catalog, seed).await {
-        Ok(done) => done,
-        Err(e) => {
-            eprintln!("trygg demo: {e}");
-            return FAILED;
-        }
-    };
+    let (waves, logins) = fill(&db, &catalog, seed)
+        .await
+        .map_err(|e| anyhow::anyhow!("trygg demo: {e}"))?;
     // The waves' indicators, so that the evaluators' API and pages have numbers at once.
     match crate::store::waves::list(&db).await {
         Ok(all) => {
@@ -632,16 +623,9 @@ pub async fn demo(settings: &Settings, seed: Option<u64>) -> i32 {
     // Written at once, and a closed stdout is an error, not a panic: the logins exist now and
     // are never shown again.
     let report = report(seed, started.elapsed().as_secs_f64(), &waves, &logins);
-    let mut out = std::io::stdout().lock();
-    match out.write_all(report.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(e) => {
-            eprintln!(
-                "trygg demo: the waves and logins were created, but the logins could not be shown ({e}); start again with an empty database"
-            );
-            FAILED
-        }
-    }
+    super::write_stdout(report.as_bytes()).map_err(|e| anyhow::anyhow!(
+            "trygg demo: the waves and logins were created, but the logins could not be shown ({e}); start again with an empty database"
+        ))
 }
 
 /// What `trygg demo` prints: the waves, the trends by design and the logins.

@@ -1,79 +1,65 @@
 //! `trygg import --wave SLUG --file F`: responses from JSON lines or an export's CSV.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
 
 use crate::collect::import::{self, FileFormat, Importer, ReadError};
 use crate::config::Settings;
 use crate::problems::Problems;
 
 use super::waves::wave_from_cli;
-use super::{FAILED, OK};
+use super::{Result, write_stdout};
 
 /// Reads the file, checks every line as the API would and stores all of it or nothing.
-pub async fn import(settings: &Settings, slug: &str, file: &Path) -> i32 {
+pub async fn import(settings: &Settings, slug: &str, file: &Path) -> Result {
     let name = file.display();
-    let mut reader = match std::fs::File::open(file) {
-        Ok(f) => BufReader::with_capacity(1 << 16, f),
-        Err(e) => {
-            eprintln!("{name}: cannot read: {e}");
-            return FAILED;
-        }
-    };
-    let format = match reader.fill_buf() {
-        Ok(start) => FileFormat::detect(start, file),
-        Err(e) => {
-            eprintln!("{name}: cannot read: {e}");
-            return FAILED;
-        }
-    };
-    let Some((db, catalog, wave)) = wave_from_cli(settings, slug, "--wave").await else {
-        return FAILED;
-    };
+    let cannot_read = || format!("{name}: cannot read");
+    let mut reader = BufReader::with_capacity(
+        1 << 16,
+        std::fs::File::open(file).with_context(cannot_read)?,
+    );
+    let format = FileFormat::detect(reader.fill_buf().with_context(cannot_read)?, file);
+    let (db, catalog, wave) = wave_from_cli(settings, slug, "--wave").await?;
     let Some(survey) = catalog.version(&wave.survey_id, wave.survey_version) else {
-        eprintln!(
+        bail!(
             "wave {slug} uses survey {} version {}, which is not in {}; restore that file to import",
             wave.survey_id,
             wave.survey_version,
             settings.surveys_dir.display()
         );
-        return FAILED;
     };
-    let mut importer = match Importer::begin(&db, wave.clone(), survey, "cli").await {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("database: {e}");
-            return FAILED;
-        }
-    };
+    let mut importer = Importer::begin(&db, wave.clone(), survey, "cli")
+        .await
+        .context("database")?;
     let read = match format {
         FileFormat::JsonLines => import::read_json_lines(&mut importer, reader).await,
         FileFormat::Csv => import::read_csv(&mut importer, reader).await,
     };
-    if let Err(e) = read {
-        // Dropping the importer rolls its transaction back.
-        match e {
-            ReadError::Io(e) => eprintln!("{name}: cannot read: {e}"),
-            ReadError::Database(e) => eprintln!("database: {e}"),
+    // On an error the importer is dropped, which rolls its transaction back.
+    let nothing_stored = || format!("{name}: nothing was stored");
+    match read {
+        Ok(()) => {}
+        Err(ReadError::Io(e)) => {
+            return Err(anyhow::Error::new(e)
+                .context(cannot_read())
+                .context(nothing_stored()));
         }
-        eprintln!("{name}: nothing was stored");
-        return FAILED;
+        Err(ReadError::Database(e)) => {
+            return Err(anyhow::Error::new(e)
+                .context("database")
+                .context(nothing_stored()));
+        }
     }
-    let report = match importer.finish().await {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("database: {e}");
-            eprintln!("{name}: nothing was stored");
-            return FAILED;
-        }
-    };
+    let report = (importer.finish().await)
+        .context("database")
+        .with_context(nothing_stored)?;
     if !report.problems.is_empty() {
-        print_problems(&name.to_string(), &report.problems);
-        return FAILED;
+        return Err(refused(&name.to_string(), &report.problems));
     }
     if report.stored + report.already == 0 {
-        eprintln!("{name}: no responses in the file; nothing was stored");
-        return FAILED;
+        bail!("{name}: no responses in the file; nothing was stored");
     }
     // The wave's indicators count the imported answers from now on (a server would recompute
     // them within seconds; a closed wave of an earlier year gets no other trigger).
@@ -91,17 +77,13 @@ pub async fn import(settings: &Settings, slug: &str, file: &Path) -> i32 {
         "{name} ({kind}) into wave {slug}: stored {}, already there {}\n",
         report.stored, report.already
     );
-    let mut out = std::io::stdout().lock();
-    match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(e) => {
-            eprintln!("{name}: stored {}, but stdout failed: {e}", report.stored);
-            FAILED
-        }
-    }
+    write_stdout(line.as_bytes())
+        .with_context(|| format!("{name}: stored {}, but stdout failed", report.stored))
 }
 
-fn print_problems(name: &str, problems: &Problems<String>) {
+/// Each problem of the file on stderr, `FILE: line 3: …`, and the count of the rest; the error
+/// that says nothing was stored.
+fn refused(name: &str, problems: &Problems<String>) -> anyhow::Error {
     for problem in problems {
         eprintln!("{name}: {problem}");
     }
@@ -109,8 +91,8 @@ fn print_problems(name: &str, problems: &Problems<String>) {
         eprintln!("{name}: {more}");
     }
     let lines = problems.total();
-    eprintln!(
+    anyhow!(
         "{name}: {lines} problem{}; nothing was stored",
         if lines == 1 { "" } else { "s" }
-    );
+    )
 }

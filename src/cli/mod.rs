@@ -1,5 +1,7 @@
 //! What each command of the `trygg` binary does, once its arguments are parsed.
-//! Each returns the process exit code; messages go to stdout (results) and stderr (problems).
+//! Results go to stdout. A command that fails returns its error, which `main` prints once to
+//! stderr ([`error_report`]) before exiting with status 1; lists of problems (questionnaire
+//! files, CSV lines) are printed as they are found, one per line, and the error sums them up.
 
 pub mod demo;
 pub mod demo_plan;
@@ -10,13 +12,32 @@ pub mod waves;
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use anyhow::{Context, anyhow, bail};
+
 use crate::accounts::{self, NewUser, Role};
 use crate::config::Settings;
 use crate::survey;
 use crate::{db, startup, store};
 
-pub const OK: i32 = 0;
-pub const FAILED: i32 = 1;
+/// What a command gives back: its error is printed by `main`, with the errors that caused it.
+pub type Result<T = ()> = anyhow::Result<T>;
+
+/// An error as `main` prints it: `error: …`, then a `caused by: …` line for each underlying
+/// error (continuation lines of a message that has several are printed as they are). Many
+/// errors (the database's among them) repeat their source in their own message; a cause the
+/// line before already said is not said again.
+pub fn error_report(error: &anyhow::Error) -> String {
+    let mut out = format!("error: {error}\n");
+    let mut said = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            out.push_str(&format!("caused by: {text}\n"));
+        }
+        said = text;
+    }
+    out
+}
 
 /// Log targets that would write clients' addresses.
 const CLIENT_REVEALING_TARGETS: [&str; 3] = ["axum::serve", "hyper", "hyper_util"];
@@ -40,139 +61,103 @@ pub fn init_tracing(settings: &Settings) {
 }
 
 /// `trygg serve`: check questionnaires, migrate, listen.
-pub async fn serve(settings: Settings) -> i32 {
+pub async fn serve(settings: Settings) -> Result {
     init_tracing(&settings);
     let bind = settings.bind;
-    let state = match startup::build_state(settings).await {
-        Ok(state) => state,
-        Err(e) => {
-            eprintln!("{e}");
-            eprintln!("trygg did not start.");
-            return FAILED;
-        }
-    };
-    let listener = match tokio::net::TcpListener::bind(bind).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("cannot listen on {bind}: {e}");
-            return FAILED;
-        }
-    };
+    let state = startup::build_state(settings)
+        .await
+        .context("trygg did not start.")?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     let address = listener.local_addr().map_or(bind, |a| a);
     tracing::info!(
         surveys = state.surveys.len(),
         postgres = state.settings.is_postgres(),
         "trygg listening on http://{address}"
     );
-    match startup::serve(listener, state, startup::shutdown_signal()).await {
-        Ok(()) => OK,
-        Err(e) => {
-            eprintln!("server error: {e}");
-            FAILED
-        }
-    }
+    startup::serve(listener, state, startup::shutdown_signal())
+        .await
+        .context("server error")
 }
 
-/// The questionnaires of `--surveys`, or `None` after printing each problem (`FILE:LINE: …`).
-pub(crate) fn load_catalog(settings: &Settings) -> Option<survey::SurveyCatalog> {
-    match survey::load_dir(&settings.surveys_dir) {
-        Ok(catalog) => Some(catalog),
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            None
+/// The questionnaires of `--surveys`. When a file has problems, each is printed to stderr as
+/// `FILE:LINE: message` (the contract of `trygg check-surveys`) and the error counts them.
+pub(crate) fn load_catalog(settings: &Settings) -> Result<survey::SurveyCatalog> {
+    survey::load_dir(&settings.surveys_dir).map_err(|errors| {
+        for e in &errors {
+            eprintln!("{e}");
         }
-    }
+        anyhow!(
+            "{} problem{} found.",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// `trygg check-surveys`: every problem of every file, `FILE:LINE: message`.
-pub fn check_surveys(settings: &Settings) -> i32 {
-    match survey::load_dir(&settings.surveys_dir) {
-        Ok(catalog) => {
-            for loaded in catalog.iter() {
-                println!(
-                    "ok {} (version {}, {} questions, {} indicators)",
-                    loaded.path.display(),
-                    loaded.survey.version,
-                    loaded.survey.questions().count(),
-                    loaded.survey.indicators.len()
-                );
-            }
-            OK
-        }
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            eprintln!(
-                "{} problem{} found.",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            );
-            FAILED
-        }
+pub fn check_surveys(settings: &Settings) -> Result {
+    let catalog = load_catalog(settings)?;
+    for loaded in catalog.iter() {
+        println!(
+            "ok {} (version {}, {} questions, {} indicators)",
+            loaded.path.display(),
+            loaded.survey.version,
+            loaded.survey.questions().count(),
+            loaded.survey.indicators.len()
+        );
     }
+    Ok(())
 }
 
 /// `trygg synth`: N valid random submissions as JSON lines.
 /// Largest `--count` of one `trygg synth` run (about 5 GB of JSON lines).
 pub const MAX_SYNTH_COUNT: usize = 10_000_000;
 
-pub fn synth(settings: &Settings, survey_id: &str, count: usize, seed: Option<u64>) -> i32 {
+pub fn synth(settings: &Settings, survey_id: &str, count: usize, seed: Option<u64>) -> Result {
     if count > MAX_SYNTH_COUNT {
-        eprintln!("--count: {count} is more than {MAX_SYNTH_COUNT} submissions at a time");
-        return FAILED;
+        bail!("--count: {count} is more than {MAX_SYNTH_COUNT} submissions at a time");
     }
-    let Some(catalog) = load_catalog(settings) else {
-        return FAILED;
-    };
+    let catalog = load_catalog(settings)?;
     let Some(loaded) = catalog.get(survey_id) else {
         let known: Vec<&str> = catalog.iter().map(|l| l.survey.id.as_str()).collect();
-        eprintln!(
+        bail!(
             "no questionnaire `{survey_id}`; known: {}",
             known.join(", ")
         );
-        return FAILED;
     };
     let seed = seed.unwrap_or_else(rand::random);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for submission in survey::synth(&loaded.survey, count, seed) {
-        if writeln!(out, "{submission}").is_err() {
-            return FAILED;
-        }
+        writeln!(out, "{submission}").context("cannot write the submissions")?;
     }
-    if out.flush().is_err() { FAILED } else { OK }
+    out.flush().context("cannot write the submissions")
 }
 
-/// Connects and migrates, or says why not on stderr.
-pub(crate) async fn open_database(settings: &Settings) -> Option<sea_orm::DatabaseConnection> {
-    match db::connect_and_migrate(&settings.database_url).await {
-        Ok(db) => Some(db),
-        Err(e) => {
-            eprintln!(
-                "database {}: {e}",
-                crate::config::redact(&settings.database_url)
-            );
-            None
-        }
-    }
+/// A command's whole result on stdout at once. A closed stdout (`trygg … | head`) is an error to
+/// report, not a panic as `print!` would make it.
+pub(crate) fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush())
+}
+
+/// Connects and migrates.
+pub(crate) async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConnection> {
+    db::connect_and_migrate(&settings.database_url)
+        .await
+        .with_context(|| format!("database {}", crate::config::redact(&settings.database_url)))
 }
 
 /// `trygg user add`: the password is read from stdin (one line).
-pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Option<&str>) -> i32 {
-    let Some(role) = Role::parse(role) else {
-        eprintln!("`{role}` is not a role; use admin, evaluator or school");
-        return FAILED;
-    };
-    let new = match NewUser::parse(email, role, school) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("{e}");
-            return FAILED;
-        }
-    };
+pub async fn user_add(
+    settings: &Settings,
+    email: &str,
+    role: Role,
+    school: Option<&str>,
+) -> Result {
+    let new = NewUser::parse(email, role, school)?;
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!(
@@ -182,61 +167,40 @@ pub async fn user_add(settings: &Settings, email: &str, role: &str, school: Opti
         let _ = std::io::stderr().flush();
     }
     let mut password = String::new();
-    if let Err(e) = stdin.lock().read_line(&mut password) {
-        eprintln!("cannot read the password from stdin: {e}");
-        return FAILED;
-    }
+    stdin
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from stdin")?;
     let password = password.trim_end_matches(['\r', '\n']);
     if let Err(problem) = accounts::check_password(password, &new.email) {
-        eprintln!("{}", problem.message(crate::i18n::Lang::En));
-        return FAILED;
+        bail!("{}", problem.message(crate::i18n::Lang::En));
     }
-    let hash = match accounts::hash_password(password) {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("cannot hash the password: {e}");
-            return FAILED;
-        }
-    };
-    let Some(db) = open_database(settings).await else {
-        return FAILED;
-    };
-    match store::users::add(&db, &new, hash, "cli").await {
-        Ok(user) => {
-            println!("created {} {} ({})", new.role, user.email, user.id);
-            OK
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            FAILED
-        }
-    }
+    let hash =
+        accounts::hash_password(password).map_err(|e| anyhow!("cannot hash the password: {e}"))?;
+    let db = open_database(settings).await?;
+    let user = store::users::add(&db, &new, hash, "cli").await?;
+    println!("created {} {} ({})", new.role, user.email, user.id);
+    Ok(())
 }
 
 /// `trygg stats`: estimates for a CSV file and a request, as JSON on stdout.
-pub fn stats(data: &std::path::Path, request: &std::path::Path) -> i32 {
-    match run_stats(data, request) {
-        Ok(response) => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let written = serde_json::to_writer_pretty(&mut out, &response)
-                .map_err(std::io::Error::other)
-                .and_then(|()| writeln!(out))
-                .and_then(|()| out.flush());
-            if written.is_ok() { OK } else { FAILED }
-        }
-        Err(message) => {
-            eprintln!("{message}");
-            FAILED
-        }
-    }
+pub fn stats(data: &std::path::Path, request: &std::path::Path) -> Result {
+    // The message names the file and, where it can, the line: it is the whole error.
+    let response = run_stats(data, request).map_err(|message| anyhow!(message))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(&mut out, &response)
+        .map_err(std::io::Error::other)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .context("cannot write the estimates")
 }
 
 /// Reads both files and estimates; every error names the file and, where it can, the line.
 pub fn run_stats(
     data: &std::path::Path,
     request: &std::path::Path,
-) -> Result<crate::stats::Response, String> {
+) -> std::result::Result<crate::stats::Response, String> {
     let request_name = request.display();
     let text = std::fs::read_to_string(request)
         .map_err(|e| format!("{request_name}: cannot read: {e}"))?;
@@ -258,33 +222,44 @@ pub fn run_stats(
 }
 
 /// `trygg synth-data`: a synthetic national school survey as CSV on stdout, for benchmarks.
-pub fn synth_data(pupils: usize, seed: u64, request: Option<&std::path::Path>) -> i32 {
+pub fn synth_data(pupils: usize, seed: u64, request: Option<&std::path::Path>) -> Result {
     if let Some(path) = request {
-        let text = match serde_json::to_string_pretty(&crate::stats::synthetic::national_request())
-        {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("{e}");
-                return FAILED;
-            }
-        };
-        if let Err(e) = std::fs::write(path, text + "\n") {
-            eprintln!("{}: {e}", path.display());
-            return FAILED;
-        }
+        let text = serde_json::to_string_pretty(&crate::stats::synthetic::national_request())?;
+        std::fs::write(path, text + "\n").with_context(|| path.display().to_string())?;
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-    match crate::stats::synthetic::write_school_sample(&mut out, pupils, seed)
+    let rows = crate::stats::synthetic::write_school_sample(&mut out, pupils, seed)
         .and_then(|rows| out.flush().map(|()| rows))
-    {
-        Ok(rows) => {
-            eprintln!("{rows} pupils written");
-            OK
-        }
-        Err(e) => {
-            eprintln!("writing the data: {e}");
-            FAILED
-        }
+        .context("writing the data")?;
+    eprintln!("{rows} pupils written");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_reported_once_with_what_caused_it() {
+        let cause = std::io::Error::other("disk full");
+        let error = anyhow::Error::new(cause).context("cannot write the export");
+        assert_eq!(
+            error_report(&error),
+            "error: cannot write the export\ncaused by: disk full\n"
+        );
+        #[derive(Debug, thiserror::Error)]
+        #[error("Connection Error: {0}")]
+        struct Repeats(#[source] std::io::Error);
+        let repeating =
+            anyhow::Error::new(Repeats(std::io::Error::other("timed out"))).context("database x");
+        assert_eq!(
+            error_report(&repeating),
+            "error: database x\ncaused by: Connection Error: timed out\n"
+        );
+        assert_eq!(
+            error_report(&anyhow!("--wave: no wave with slug `x`")),
+            "error: --wave: no wave with slug `x`\n"
+        );
     }
 }

@@ -1,56 +1,36 @@
 //! `trygg report --year Y --format html|pdf [--lang sv|en]`: the annual evaluation report as
 //! the web page shows it (the final one when it is marked final), on stdout.
 
-use std::io::Write as _;
+use anyhow::{Context, anyhow};
 
-use super::{FAILED, OK, open_database};
+use super::{Result, load_catalog, open_database, write_stdout};
 use crate::config::Settings;
 use crate::i18n::Lang;
 
-pub async fn report(settings: &Settings, year: i32, format: &str, lang: &str) -> i32 {
-    if !matches!(format, "html" | "pdf") {
-        eprintln!("--format: `{format}` is not one of html, pdf");
-        return FAILED;
-    }
-    let Some(lang) = Lang::parse(lang) else {
-        eprintln!("--lang: `{lang}` is not one of sv, en");
-        return FAILED;
-    };
-    let Some(catalog) = super::load_catalog(settings) else {
-        return FAILED;
-    };
-    let Some(db) = open_database(settings).await else {
-        return FAILED;
-    };
-    let shown = match crate::evaluate::report::load(&db, &catalog, year).await {
-        Ok(Some(shown)) => shown,
-        Ok(None) => {
-            eprintln!("--year: no wave has the period {year}, and there is no final report for it");
-            return FAILED;
-        }
-        Err(e) => {
-            eprintln!("report {year}: {e}");
-            return FAILED;
-        }
-    };
+/// The formats of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// The page as the web shows it
+    Html,
+    /// A tagged PDF printed by headless Chromium
+    Pdf,
+}
+
+pub async fn report(settings: &Settings, year: i32, format: ReportFormat, lang: Lang) -> Result {
+    let catalog = load_catalog(settings)?;
+    let db = open_database(settings).await?;
+    let shown = crate::evaluate::report::load(&db, &catalog, year)
+        .await
+        .with_context(|| format!("report {year}"))?
+        .ok_or_else(|| {
+            anyhow!("--year: no wave has the period {year}, and there is no final report for it")
+        })?;
     let html = crate::web::report::standalone(lang, &shown).into_string();
-    let bytes = if format == "pdf" {
-        match crate::pdf::print(&html).await {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                eprintln!("report {year}: {e}");
-                return FAILED;
-            }
-        }
-    } else {
-        html.into_bytes()
+    let bytes = match format {
+        ReportFormat::Pdf => crate::pdf::print(&html)
+            .await
+            .map_err(|e| anyhow!("report {year}: {e}"))?,
+        ReportFormat::Html => html.into_bytes(),
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(&bytes).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(e) => {
-            eprintln!("cannot write the report: {e}");
-            FAILED
-        }
-    }
+    write_stdout(&bytes).context("cannot write the report")
 }

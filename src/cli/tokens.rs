@@ -1,104 +1,68 @@
 //! `trygg token create` and `trygg token revoke`: personal API tokens for scripts and CI.
 
-use super::{FAILED, OK, open_database};
+use anyhow::{Context, anyhow, bail};
+
+use super::{Result, open_database};
 use crate::accounts::{self, api_token};
 use crate::config::Settings;
 use crate::store;
 
-/// The account of `email`, or a message on stderr.
+/// The account of `email`.
 async fn account(
     db: &sea_orm::DatabaseConnection,
     email: &str,
-) -> Option<crate::entities::user::Model> {
-    let normalized = match accounts::normalize_email(email) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("--email: {e}");
-            return None;
-        }
-    };
-    match store::users::find_by_email(db, &normalized).await {
-        Ok(Some(user)) => Some(user),
-        Ok(None) => {
-            eprintln!("--email: there is no account {normalized}");
-            None
-        }
-        Err(e) => {
-            eprintln!("database: {e}");
-            None
-        }
-    }
+) -> Result<crate::entities::user::Model> {
+    let normalized = accounts::normalize_email(email).map_err(|e| anyhow!("--email: {e}"))?;
+    store::users::find_by_email(db, &normalized)
+        .await
+        .context("database")?
+        .ok_or_else(|| anyhow!("--email: there is no account {normalized}"))
 }
 
 /// `trygg token create --email E --name N [--days D]`: prints the token (only this once) on
 /// stdout, and what it is on stderr.
-pub async fn create(settings: &Settings, email: &str, name: &str, days: Option<&str>) -> i32 {
+pub async fn create(settings: &Settings, email: &str, name: &str, days: Option<&str>) -> Result {
     let days = match days.map(api_token::parse_days) {
         None => api_token::DEFAULT_TOKEN_DAYS,
         Some(Ok(d)) => d,
-        Some(Err(e)) => {
-            eprintln!("--days: {e}");
-            return FAILED;
-        }
+        Some(Err(e)) => bail!("--days: {e}"),
     };
-    if let Err(e) = api_token::check_name(name) {
-        eprintln!("--name: {e}");
-        return FAILED;
-    }
-    let Some(db) = open_database(settings).await else {
-        return FAILED;
-    };
-    let Some(owner) = account(&db, email).await else {
-        return FAILED;
-    };
-    match store::api_tokens::create(&db, &owner, name, days, "cli").await {
-        Ok(created) => {
-            eprintln!(
-                "API token \"{}\" of {} ({}), valid until {}; it is shown only now:",
-                created.row.name,
-                owner.email,
-                owner.role,
-                store::api_tokens::day_of(created.row.expires_at)
-            );
-            println!("{}", created.token);
-            OK
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            FAILED
-        }
-    }
+    api_token::check_name(name).map_err(|e| anyhow!("--name: {e}"))?;
+    let db = open_database(settings).await?;
+    let owner = account(&db, email).await?;
+    let created = store::api_tokens::create(&db, &owner, name, days, "cli").await?;
+    eprintln!(
+        "API token \"{}\" of {} ({}), valid until {}; it is shown only now:",
+        created.row.name,
+        owner.email,
+        owner.role,
+        store::api_tokens::day_of(created.row.expires_at)
+    );
+    println!("{}", created.token);
+    Ok(())
 }
 
 /// `trygg token revoke --email E --name N`: revokes that user's tokens with this name.
-pub async fn revoke(settings: &Settings, email: &str, name: &str) -> i32 {
-    let Some(db) = open_database(settings).await else {
-        return FAILED;
-    };
-    let Some(owner) = account(&db, email).await else {
-        return FAILED;
-    };
-    match store::api_tokens::revoke_named(&db, &owner, name, "cli").await {
-        Ok(0) => {
-            eprintln!(
-                "--name: {} has no token in use named \"{}\"",
-                owner.email,
-                name.trim()
-            );
-            FAILED
-        }
-        Ok(n) => {
+pub async fn revoke(settings: &Settings, email: &str, name: &str) -> Result {
+    let db = open_database(settings).await?;
+    let owner = account(&db, email).await?;
+    match store::api_tokens::revoke_named(&db, &owner, name, "cli")
+        .await
+        .context("database")?
+    {
+        0 => bail!(
+            "--name: {} has no token in use named \"{}\"",
+            owner.email,
+            name.trim()
+        ),
+        n => {
             println!(
                 "revoked {n} token{} \"{}\" of {}",
                 if n == 1 { "" } else { "s" },
                 name.trim(),
                 owner.email
             );
-            OK
-        }
-        Err(e) => {
-            eprintln!("database: {e}");
-            FAILED
+            Ok(())
         }
     }
 }

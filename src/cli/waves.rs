@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use anyhow::{Context, anyhow, bail};
+
 use crate::collect::export::{self, Format};
 use crate::collect::wave::{NewWave, format_time};
 use crate::collect::{Access, Wave, population};
@@ -12,7 +14,7 @@ use crate::problems::Problems;
 use crate::store;
 use crate::survey::Text;
 
-use super::{FAILED, OK, open_database};
+use super::{Result, load_catalog, open_database, write_stdout};
 
 fn period(wave: &Wave) -> String {
     let from = wave
@@ -38,282 +40,200 @@ pub async fn create(
     settings: &Settings,
     survey: &str,
     slug: &str,
-    access: &str,
+    access: Access,
     when: When<'_>,
-) -> i32 {
-    let Some(catalog) = super::load_catalog(settings) else {
-        return FAILED;
-    };
-    let parsed = NewWave::parse(&catalog, survey, slug, access, when.opens, when.closes);
-    let new = match NewWave::with_period(parsed, when.period) {
-        Ok(new) => new,
-        Err(problems) => {
-            for (field, message) in problems {
-                eprintln!("--{field}: {message}");
-            }
-            return FAILED;
+) -> Result {
+    let catalog = load_catalog(settings)?;
+    let parsed = NewWave::parse(&catalog, survey, slug, access.id(), when.opens, when.closes);
+    let new = NewWave::with_period(parsed, when.period).map_err(|problems| {
+        // Every problem at once, one line each, so that one run shows all there is to fix.
+        let lines: Vec<String> = (problems.into_iter())
+            .map(|(field, message)| format!("--{field}: {message}"))
+            .collect();
+        anyhow!(lines.join("\n"))
+    })?;
+    let db = open_database(settings).await?;
+    let wave = store::waves::create(&db, &new, "cli").await?;
+    println!(
+        "created wave {} of {} v{} ({} access) for {}, open {}",
+        wave.slug,
+        wave.survey_id,
+        wave.survey_version,
+        wave.access.id(),
+        wave.period,
+        period(&wave)
+    );
+    match wave.access {
+        Access::Open => println!("respondents answer at /s/{}", wave.slug),
+        Access::Invite => {
+            println!("upload the e-mail addresses on /admin/waves/{}", wave.slug)
         }
-    };
-    let Some(db) = open_database(settings).await else {
-        return FAILED;
-    };
-    match store::waves::create(&db, &new, "cli").await {
-        Ok(wave) => {
-            println!(
-                "created wave {} of {} v{} ({} access) for {}, open {}",
-                wave.slug,
-                wave.survey_id,
-                wave.survey_version,
-                wave.access.id(),
-                wave.period,
-                period(&wave)
-            );
-            match wave.access {
-                Access::Open => println!("respondents answer at /s/{}", wave.slug),
-                Access::Invite => {
-                    println!("upload the e-mail addresses on /admin/waves/{}", wave.slug)
-                }
-                Access::Class => println!("school coordinators open class sessions on /school"),
-            }
-            OK
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            FAILED
-        }
+        Access::Class => println!("school coordinators open class sessions on /school"),
     }
+    Ok(())
 }
 
 /// `trygg wave close`: closes the wave and computes its final indicators.
-pub async fn close(settings: &Settings, slug: &str) -> i32 {
-    let Some((db, catalog, _)) = wave_from_cli(settings, slug, "wave close").await else {
-        return FAILED;
-    };
-    match store::waves::close(&db, slug, "cli").await {
-        Ok(wave) => {
-            let responses = store::waves::response_count(&db, &wave.id)
-                .await
-                .unwrap_or(0);
-            println!(
-                "closed wave {} with {responses} responses; its e-mail addresses and drafts are deleted",
-                wave.slug
-            );
-            if let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await {
-                eprintln!("the wave is closed, but its indicators could not be computed: {e}");
-                return FAILED;
-            }
-            OK
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            FAILED
-        }
-    }
+pub async fn close(settings: &Settings, slug: &str) -> Result {
+    let (db, catalog, _) = wave_from_cli(settings, slug, "wave close").await?;
+    let wave = store::waves::close(&db, slug, "cli").await?;
+    let responses = store::waves::response_count(&db, &wave.id)
+        .await
+        .unwrap_or(0);
+    println!(
+        "closed wave {} with {responses} responses; its e-mail addresses and drafts are deleted",
+        wave.slug
+    );
+    crate::evaluate::refresh::recompute(&db, &catalog, &wave)
+        .await
+        .context("the wave is closed, but its indicators could not be computed")
+}
+
+/// The formats `trygg indicators` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IndicatorFormat {
+    /// As `GET /api/v1/waves/{slug}/indicators` answers
+    Json,
+    /// The same rows as CSV, domain variables as columns
+    Csv,
 }
 
 /// `trygg indicators`: the wave's published indicators, as `GET /api/v1/waves/{slug}/indicators`
 /// gives them; with `recompute`, estimated afresh from the stored responses and stored.
-pub async fn indicators(settings: &Settings, slug: &str, format: &str, recompute: bool) -> i32 {
-    if !matches!(format, "json" | "csv") {
-        eprintln!("--format: `{format}` is not one of json, csv");
-        return FAILED;
+pub async fn indicators(
+    settings: &Settings,
+    slug: &str,
+    format: IndicatorFormat,
+    recompute: bool,
+) -> Result {
+    let (db, catalog, wave) = wave_from_cli(settings, slug, "--wave").await?;
+    if recompute {
+        crate::evaluate::refresh::recompute(&db, &catalog, &wave)
+            .await
+            .with_context(|| format!("wave {slug}"))?;
     }
-    let Some((db, catalog, wave)) = wave_from_cli(settings, slug, "--wave").await else {
-        return FAILED;
-    };
-    if recompute && let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await {
-        eprintln!("wave {slug}: {e}");
-        return FAILED;
-    }
-    let result = match crate::evaluate::wave_indicators(&db, &catalog, &wave).await {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("wave {slug}: {e}");
-            return FAILED;
+    let result = crate::evaluate::wave_indicators(&db, &catalog, &wave)
+        .await
+        .with_context(|| format!("wave {slug}"))?;
+    let text = match format {
+        IndicatorFormat::Csv => crate::evaluate::csv_out::wave(&result),
+        IndicatorFormat::Json => {
+            serde_json::to_string_pretty(&result).context("cannot write the indicators")? + "\n"
         }
     };
-    let text = if format == "csv" {
-        crate::evaluate::csv_out::wave(&result)
-    } else {
-        match serde_json::to_string_pretty(&result) {
-            Ok(t) => t + "\n",
-            Err(e) => {
-                eprintln!("cannot write the indicators: {e}");
-                return FAILED;
-            }
-        }
-    };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(e) => {
-            eprintln!("cannot write the indicators: {e}");
-            FAILED
-        }
-    }
+    write_stdout(text.as_bytes()).context("cannot write the indicators")
 }
 
 /// `trygg export`: the wave's responses on stdout.
-pub async fn export(settings: &Settings, slug: &str, format: &str) -> i32 {
-    let Some(format) = Format::parse(format) else {
-        eprintln!("--format: `{format}` is not one of csv, jsonl");
-        return FAILED;
-    };
-    let Some((db, catalog, wave)) = wave_from_cli(settings, slug, "--wave").await else {
-        return FAILED;
-    };
+pub async fn export(settings: &Settings, slug: &str, format: Format) -> Result {
+    let (db, catalog, wave) = wave_from_cli(settings, slug, "--wave").await?;
     let Some(survey) = catalog.version(&wave.survey_id, wave.survey_version) else {
-        eprintln!(
+        bail!(
             "wave {slug} was collected with survey {} version {}, which is not in {}; restore that file to export",
             wave.survey_id,
             wave.survey_version,
             settings.surveys_dir.display()
         );
-        return FAILED;
     };
-    let rows = match store::responses::export_rows(&db, &wave.id).await {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("database: {e}");
-            return FAILED;
-        }
-    };
+    let rows = store::responses::export_rows(&db, &wave.id)
+        .await
+        .context("database")?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let with_design = wave.access == Access::Class;
-    match export::write(&survey, &rows, with_design, format, &mut out).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(e) => {
-            eprintln!("cannot write the export: {e}");
-            FAILED
-        }
-    }
+    export::write(&survey, &rows, with_design, format, &mut out)
+        .and_then(|()| out.flush())
+        .context("cannot write the export")
 }
 
-/// The questionnaires, the database and the wave named on the command line; `None` after
-/// printing why not (`flag` names the argument the slug came from).
+/// The questionnaires, the database and the wave named on the command line (`flag` names the
+/// argument the slug came from).
 pub(crate) async fn wave_from_cli(
     settings: &Settings,
     slug: &str,
     flag: &str,
-) -> Option<(
+) -> Result<(
     sea_orm::DatabaseConnection,
     crate::survey::SurveyCatalog,
     Wave,
 )> {
-    let catalog = super::load_catalog(settings)?;
+    let catalog = load_catalog(settings)?;
     let db = open_database(settings).await?;
-    match store::waves::find_by_slug(&db, slug).await {
-        Ok(Some(wave)) => Some((db, catalog, wave)),
-        Ok(None) => {
-            eprintln!("{flag}: no wave with slug `{slug}`");
-            None
-        }
-        Err(e) => {
-            eprintln!("database: {e}");
-            None
-        }
+    match store::waves::find_by_slug(&db, slug)
+        .await
+        .context("database")?
+    {
+        Some(wave) => Ok((db, catalog, wave)),
+        None => bail!("{flag}: no wave with slug `{slug}`"),
     }
 }
 
-/// A CSV file named by `--file`, or `None` after printing why it cannot be read.
-fn read_csv_file(file: &Path) -> Option<String> {
-    match std::fs::read(file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(_) => {
-                eprintln!("{}: not UTF-8 text; save the CSV as UTF-8", file.display());
-                None
-            }
-        },
-        Err(e) => {
-            eprintln!("{}: cannot read: {e}", file.display());
-            None
-        }
-    }
+/// A CSV file named by `--file`, as UTF-8 text.
+fn read_csv_file(file: &Path) -> Result<String> {
+    let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow!("{}: not UTF-8 text; save the CSV as UTF-8", file.display()))
 }
 
-/// Each problem of a refused file as `FILE: rad 3: …` in English, and the count of the rest.
-fn print_problems(file: &Path, problems: &Problems<Text>) {
+/// Each problem of a refused file as `FILE: rad 3: …` in English and the count of the rest, on
+/// stderr; the error that says nothing was stored.
+fn refused(file: &Path, problems: &Problems<Text>) -> anyhow::Error {
     for problem in problems {
         eprintln!("{}: {}", file.display(), problem.en);
     }
     if let Some(more) = problems.more_line(Lang::En) {
         eprintln!("{}: {more}", file.display());
     }
-    eprintln!("{}: nothing was stored", file.display());
+    anyhow!("{}: nothing was stored", file.display())
 }
 
 /// `trygg wave population SLUG --file F.csv`: the population totals of the wave page (totals
 /// per cell of the survey's background questions), replacing those stored before.
-pub async fn population(settings: &Settings, slug: &str, file: &Path) -> i32 {
-    let Some(text) = read_csv_file(file) else {
-        return FAILED;
-    };
-    let Some((db, catalog, wave)) = wave_from_cli(settings, slug, "SLUG").await else {
-        return FAILED;
-    };
+pub async fn population(settings: &Settings, slug: &str, file: &Path) -> Result {
+    let text = read_csv_file(file)?;
+    let (db, catalog, wave) = wave_from_cli(settings, slug, "SLUG").await?;
     let Some(survey) = catalog.version(&wave.survey_id, wave.survey_version) else {
-        eprintln!(
+        bail!(
             "wave {slug} uses survey {} version {}, which is not in {}",
             wave.survey_id,
             wave.survey_version,
             settings.surveys_dir.display()
         );
-        return FAILED;
     };
-    let cells = match population::parse_totals(&survey, &text) {
-        Ok(cells) => cells,
-        Err(problems) => {
-            print_problems(file, &problems);
-            return FAILED;
-        }
-    };
-    if let Err(e) = store::population::replace_totals(&db, &wave.id, &cells, "cli").await {
-        eprintln!("database: {e}");
-        return FAILED;
-    }
+    let cells =
+        population::parse_totals(&survey, &text).map_err(|problems| refused(file, &problems))?;
+    store::population::replace_totals(&db, &wave.id, &cells, "cli")
+        .await
+        .context("database")?;
     let persons: i128 = cells.iter().map(|c| i128::from(c.total)).sum();
     println!(
         "stored {} population cells ({persons} persons) for wave {}",
         cells.len(),
         wave.slug
     );
-    OK
+    Ok(())
 }
 
 /// `trygg wave schools SLUG --file F.csv`: the number of classes per school of a class wave
 /// (`school,classes`), replacing those stored before.
-pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> i32 {
-    let Some(text) = read_csv_file(file) else {
-        return FAILED;
-    };
-    let Some((db, _, wave)) = wave_from_cli(settings, slug, "SLUG").await else {
-        return FAILED;
-    };
+pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> Result {
+    let text = read_csv_file(file)?;
+    let (db, _, wave) = wave_from_cli(settings, slug, "SLUG").await?;
     if wave.access != Access::Class {
-        eprintln!(
+        bail!(
             "wave {slug} is not answered in class sessions ({} access); classes per school are for class waves",
             wave.access.id()
         );
-        return FAILED;
     }
-    let schools = match population::parse_school_classes(&text) {
-        Ok(schools) => schools,
-        Err(problems) => {
-            print_problems(file, &problems);
-            return FAILED;
-        }
-    };
-    if let Err(e) = store::population::replace_school_classes(&db, &wave.id, &schools, "cli").await
-    {
-        eprintln!("database: {e}");
-        return FAILED;
-    }
+    let schools =
+        population::parse_school_classes(&text).map_err(|problems| refused(file, &problems))?;
+    store::population::replace_school_classes(&db, &wave.id, &schools, "cli")
+        .await
+        .context("database")?;
     println!(
         "stored the number of classes of {} schools for wave {}",
         schools.len(),
         wave.slug
     );
-    OK
+    Ok(())
 }

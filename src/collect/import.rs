@@ -2,7 +2,7 @@
 //! brought into a wave.
 //!
 //! Every body goes through [`intake::from_import`], the API's own check of a submission, and is
-//! stored by [`submit::write_imported`], the API's own idempotent writer: the same submission id
+//! stored by [`write_imported`], the API's own idempotent writer: the same submission id
 //! with the same body is stored once, with another body it is a conflict. Everything is written
 //! in one transaction, in batches as the file is read, and committed only when no line had a
 //! problem: one bad line stores nothing.
@@ -21,9 +21,10 @@ use serde_json::{Map, Value, json};
 use super::class_session::MAX_LABEL_CHARS;
 use super::export::unprotect;
 use super::intake;
-use super::submit::{self, AccessProof, Outcome, Submission};
+use super::submit::{AccessProof, Outcome, Submission};
 use super::wave::{Access, Wave};
 use crate::problems::Problems;
+use crate::store::submissions::write_imported;
 use crate::survey::{QuestionKind, Survey};
 
 /// Submissions written per statement batch (well within SQLite's 32,766 bound variables).
@@ -310,7 +311,7 @@ impl Importer {
         }
         let (lines, batch): (Vec<u64>, Vec<Submission>) = self.pending.drain(..).unzip();
         let outcomes =
-            submit::write_imported(&self.txn, &mut self.locked, &batch, &self.submitted_on).await?;
+            write_imported(&self.txn, &mut self.locked, &batch, &self.submitted_on).await?;
         for ((line, submission), outcome) in lines.into_iter().zip(&batch).zip(outcomes) {
             match outcome {
                 Outcome::Created => self.stored += 1,
@@ -319,7 +320,7 @@ impl Importer {
                     line,
                     format!(
                         "submission {} was stored before with other answers (a response changed since it was imported, or two responses with one id)",
-                        submission.submission_id
+                        submission.submission_id()
                     ),
                 ),
                 Outcome::AccessDenied | Outcome::NotOpen => {

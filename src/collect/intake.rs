@@ -1,11 +1,12 @@
-//! Turning a submission body (the JSON of the HTTP contract, or a finished form draft) into a
-//! [`Submission`] the writer can store, or into the reasons it cannot be.
+//! Turning a submission body (the JSON of the HTTP contract, a line of `trygg import`, or a
+//! finished form draft) into a [`Submission`] the writer can store, or into the reasons it
+//! cannot be. This is the only place a `Submission` is made.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::codes;
-use super::submit::{AccessProof, Submission};
+use super::submit::{AccessProof, Checked, Submission};
 use super::wave::{Access, Wave};
 use crate::i18n::Lang;
 use crate::problems::Problems;
@@ -103,17 +104,61 @@ fn check(
     if let Value::Object(map) = &mut value {
         map.remove("access_code");
     }
-    Ok(Submission {
-        wave_id: wave.id.clone(),
-        survey_id: survey.id.clone(),
-        survey_version: survey.version,
-        submission_id,
-        body_hash: crate::util::sha256_hex(canonical_json(&value)),
-        language,
-        answers: Value::Object(answers.to_json()).to_string(),
-        access,
-        draft_id: None,
-    })
+    Ok(Submission::checked(
+        wave,
+        survey,
+        Checked {
+            submission_id,
+            body_hash: crate::util::sha256_hex(canonical_json(&value)),
+            language,
+            answers,
+            access,
+            draft_id: None,
+        },
+    ))
+}
+
+/// A finished form draft: the same checks as a body of the API (a canonical submission id, the
+/// answers against the questionnaire, the code the wave's access mode requires), with the code
+/// already checked and hashed when the draft was started (`proof`). Answers are checked before
+/// the code, so a respondent whose answers need fixing is sent back to them first. The body hash
+/// covers the answers only: the form's submission id and language are the draft's own.
+pub fn from_draft(
+    wave: &Wave,
+    survey: &Survey,
+    draft: FormDraft<'_>,
+) -> Result<Submission, Refusal> {
+    let answers = validate(survey, draft.answers).map_err(Refusal::Answers)?;
+    let access = match (draft.proof, wave.access) {
+        (_, Access::Open) => AccessProof::None,
+        (Some(hash), Access::Invite) => AccessProof::Invitation(hash.to_owned()),
+        (Some(hash), Access::Class) => AccessProof::PupilCode(hash.to_owned()),
+        (None, Access::Invite | Access::Class) => return Err(Refusal::MissingCode),
+    };
+    let submission_id = parse_submission_id(draft.submission_id)?;
+    let body_hash = crate::util::sha256_hex(canonical_json(&Value::Object(answers.to_json())));
+    Ok(Submission::checked(
+        wave,
+        survey,
+        Checked {
+            submission_id,
+            body_hash,
+            language: draft.language,
+            answers,
+            access,
+            draft_id: Some(draft.draft_id.to_owned()),
+        },
+    ))
+}
+
+/// What [`from_draft`] takes of a form draft.
+pub struct FormDraft<'a> {
+    pub draft_id: &'a str,
+    pub submission_id: &'a str,
+    pub language: Lang,
+    pub answers: &'a Map<String, Value>,
+    /// The hash of the access code the draft was started with.
+    pub proof: Option<&'a str>,
 }
 
 /// A submission id must be a UUID; it is stored in its canonical lower-case form so that the

@@ -1,9 +1,10 @@
 //! Collecting responses: waves, the three ways in (open link, e-mail invitation, class session
 //! with pupil codes), idempotent storage of submissions, and the anonymity rules of DESIGN.md.
 //!
-//! The rules as they show in code: a response row is written by `submit` only, which gives it a
-//! random id and a date (never a time) and nothing from the access code except a class session's
-//! design variables; codes are consumed in the same transaction, so no row ever joins the two.
+//! The rules as they show in code: a response row is written only by `store::submissions` (for
+//! `submit`'s writer and `trygg import`), which gives it a random id and a date (never a time) and
+//! nothing from the access code except a class session's design variables; codes are consumed in
+//! the same transaction, so no row ever joins the two. A `Submission` is made only by `intake`.
 
 pub mod class_session;
 pub mod codes;

@@ -69,13 +69,13 @@ impl Key {
         let mut out = Vec::with_capacity(NONCE_LEN + buffer.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&buffer);
-        crate::util::hex(&out)
+        hex::encode(out)
     }
 
     /// What [`Key::seal`] sealed, or `None` when the key or the context is not the one it was
     /// sealed with, or the box was changed.
     pub fn open(&self, sealed: &str, context: &str) -> Option<Vec<u8>> {
-        let bytes = crate::util::unhex(sealed)?;
+        let bytes = hex::decode(sealed).ok()?;
         if bytes.len() < NONCE_LEN {
             return None;
         }
@@ -110,7 +110,7 @@ mod tests {
         let key = Key::random();
         let text = "Jag känner mig otrygg vid busshållplatsen";
         let sealed = key.seal(text.as_bytes(), "wave-1");
-        assert!(!sealed.contains(&crate::util::hex(b"otrygg")));
+        assert!(!sealed.contains(&hex::encode(b"otrygg")));
         assert_eq!(
             key.open(&sealed, "wave-1").as_deref(),
             Some(text.as_bytes())

@@ -1,29 +1,23 @@
-//! Storing submissions: idempotent by submission id, access codes consumed in the same
-//! transaction as the response is written, and group commit so that one fsync covers many
-//! submissions.
+//! Storing submissions: the checked [`Submission`], and group commit so that one fsync covers
+//! many submissions. What a transaction writes (idempotent by submission id, access codes
+//! consumed in the same transaction as the response) is [`crate::store::submissions`].
 //!
 //! One writer task per process takes whatever submissions are waiting (up to `MAX_BATCH`) and
 //! writes them in one transaction; each caller is answered only after that transaction has
 //! committed, so an acknowledged submission is on disk. Under light load a batch is a single
 //! submission and nothing waits for company; under heavy load batches grow by themselves.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use sea_orm::sea_query::Query;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, TryInsertResult,
-};
+use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
-use super::class_session::FINISH_AFTER_END_SECONDS;
-use super::wave::{Wave, WaveState, state_at, today};
-use crate::entities::{
-    class_session, draft, invitation, invitation_token, pupil_code, response, submission, wave,
-};
+use super::wave::{Wave, WaveState};
 use crate::i18n::Lang;
+use crate::store::submissions::write_batch;
+use crate::survey::{Survey, ValidatedAnswers};
 
 /// Submissions written per transaction at most.
 pub const MAX_BATCH: usize = 256;
@@ -52,27 +46,116 @@ pub enum AccessProof {
 impl AccessProof {
     /// Whether storing the response deletes a code, token or draft (which the database files are
     /// then scrubbed of).
-    fn uses_up_a_code(&self) -> bool {
+    pub fn uses_up_a_code(&self) -> bool {
         matches!(self, AccessProof::Invitation(_) | AccessProof::PupilCode(_))
     }
 }
 
-/// One checked submission, ready to store.
+/// One checked submission, ready to store. Its fields are private and its one constructor is
+/// [`super::intake`]'s: the API, the web form and `trygg import` all get a submission only
+/// through the same checks.
 #[derive(Debug, Clone)]
 pub struct Submission {
-    pub wave_id: String,
-    pub survey_id: String,
-    pub survey_version: u32,
+    wave_id: String,
+    survey_id: String,
+    survey_version: u32,
     /// Lower-case hyphenated UUID.
-    pub submission_id: String,
+    submission_id: String,
     /// Hash of the canonical body: the same id with another body is a conflict.
+    body_hash: String,
+    language: Lang,
+    /// The validated answers as a JSON object.
+    answers: String,
+    access: AccessProof,
+    /// The form draft this submission came from; deleted in the same transaction.
+    draft_id: Option<String>,
+}
+
+/// What [`Submission::checked`] needs besides the wave and the questionnaire.
+pub(super) struct Checked {
+    /// Already canonical (`intake::parse_submission_id`).
+    pub submission_id: String,
     pub body_hash: String,
     pub language: Lang,
-    /// The validated answers as a JSON object.
-    pub answers: String,
+    pub answers: ValidatedAnswers,
     pub access: AccessProof,
-    /// The form draft this submission came from; deleted in the same transaction.
     pub draft_id: Option<String>,
+}
+
+impl Submission {
+    /// The constructor, for `intake` only: the answers are validated by their type, the id, the
+    /// language and the access proof by `intake`'s checks.
+    pub(super) fn checked(wave: &Wave, survey: &Survey, checked: Checked) -> Submission {
+        Submission {
+            wave_id: wave.id.clone(),
+            survey_id: survey.id.clone(),
+            survey_version: survey.version,
+            submission_id: checked.submission_id,
+            body_hash: checked.body_hash,
+            language: checked.language,
+            answers: serde_json::Value::Object(checked.answers.to_json()).to_string(),
+            access: checked.access,
+            draft_id: checked.draft_id,
+        }
+    }
+
+    /// A submission as the writer's tests need it (any id and hash, no answers), unchecked.
+    #[cfg(test)]
+    pub(crate) fn unchecked_for_tests(
+        wave_id: &str,
+        submission_id: &str,
+        body_hash: &str,
+        access: AccessProof,
+    ) -> Submission {
+        Submission {
+            wave_id: wave_id.to_owned(),
+            survey_id: "resident-safety".to_owned(),
+            survey_version: 1,
+            submission_id: submission_id.to_owned(),
+            body_hash: body_hash.to_owned(),
+            language: Lang::Sv,
+            answers: "{}".to_owned(),
+            access,
+            draft_id: None,
+        }
+    }
+
+    pub fn wave_id(&self) -> &str {
+        &self.wave_id
+    }
+
+    pub fn survey_id(&self) -> &str {
+        &self.survey_id
+    }
+
+    pub fn survey_version(&self) -> u32 {
+        self.survey_version
+    }
+
+    pub fn submission_id(&self) -> &str {
+        &self.submission_id
+    }
+
+    pub fn body_hash(&self) -> &str {
+        &self.body_hash
+    }
+
+    pub fn language(&self) -> Lang {
+        self.language
+    }
+
+    /// The validated answers as a JSON object.
+    pub fn answers(&self) -> &str {
+        &self.answers
+    }
+
+    pub fn access(&self) -> &AccessProof {
+        &self.access
+    }
+
+    pub fn draft_id(&self) -> Option<&str> {
+        self.draft_id.as_deref()
+    }
 }
 
 /// What became of a submission.
@@ -208,563 +291,5 @@ async fn writer(
         if deleted {
             scrubber.request();
         }
-    }
-}
-
-/// Writes a batch in one transaction; one outcome per submission, in order.
-///
-/// The outcomes are exactly those of writing the submissions one after the other, but the
-/// statements are per batch, not per submission: the state of each wave once, every new
-/// submission key in one insert, the keys stored before in one look-up per wave, every response
-/// in one insert. Per submission remain only what is rare or needs its own row: access codes,
-/// drafts, and an id that comes twice in one batch after its first submission was refused.
-async fn write_batch(
-    db: &DatabaseConnection,
-    locked: &mut HashSet<(String, u32)>,
-    batch: &[Submission],
-) -> Result<Vec<Outcome>, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
-    let (outcomes, to_lock) = write_in(&txn, locked, batch, Admission::Live).await?;
-    txn.commit().await?;
-    locked.extend(to_lock);
-    Ok(outcomes)
-}
-
-/// Writes a batch of imported submissions (`trygg import`) in the caller's transaction, whatever
-/// the state of their wave (earlier years are imported into closed waves); each response is dated
-/// `submitted_on`. Idempotent like the API: an id stored before with the same body is
-/// [`Outcome::Repeated`], with another body [`Outcome::Conflict`]. `locked` holds the survey
-/// versions already locked in this transaction.
-pub async fn write_imported(
-    txn: &impl ConnectionTrait,
-    locked: &mut HashSet<(String, u32)>,
-    batch: &[Submission],
-    submitted_on: &str,
-) -> Result<Vec<Outcome>, DbErr> {
-    let (outcomes, to_lock) =
-        write_in(txn, locked, batch, Admission::Imported(submitted_on)).await?;
-    locked.extend(to_lock);
-    Ok(outcomes)
-}
-
-/// How the submissions of a batch are let in.
-#[derive(Clone, Copy)]
-enum Admission<'a> {
-    /// From respondents now: only while the wave is open, dated today.
-    Live,
-    /// Collected elsewhere: any state of the wave, dated as given.
-    Imported(&'a str),
-}
-
-/// [`write_batch`] inside a transaction: the outcomes, and the survey versions to remember as
-/// locked once the transaction has committed.
-async fn write_in(
-    txn: &impl ConnectionTrait,
-    locked: &HashSet<(String, u32)>,
-    batch: &[Submission],
-    admission: Admission<'_>,
-) -> Result<(Vec<Outcome>, HashSet<(String, u32)>), DbErr> {
-    let mut open = HashSet::new();
-    let mut checked = HashSet::new();
-    for s in batch {
-        if checked.insert(s.wave_id.as_str())
-            && (matches!(admission, Admission::Imported(_))
-                || wave_state(txn, &s.wave_id).await? == WaveState::Open)
-        {
-            open.insert(s.wave_id.as_str());
-        }
-    }
-    let admitted: Vec<&Submission> = (batch.iter())
-        .filter(|s| open.contains(s.wave_id.as_str()))
-        .collect();
-    let mut keys = claim_keys(txn, &admitted).await?;
-    let date = match admission {
-        Admission::Live => today(),
-        Admission::Imported(date) => date.to_owned(),
-    };
-    let mut outcomes = Vec::with_capacity(batch.len());
-    let mut rows = Vec::new();
-    let mut to_lock = HashSet::new();
-    for s in batch {
-        let outcome = if open.contains(s.wave_id.as_str()) {
-            write_one(txn, s, &mut keys, &date, &mut rows).await?
-        } else {
-            // A retry of a submission stored before the close still learns it was stored.
-            earlier_outcome(txn, s).await?.unwrap_or(Outcome::NotOpen)
-        };
-        if outcome == Outcome::Created && !locked.contains(&(s.survey_id.clone(), s.survey_version))
-        {
-            to_lock.insert((s.survey_id.clone(), s.survey_version));
-        }
-        outcomes.push(outcome);
-    }
-    if !rows.is_empty() {
-        response::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    for (survey_id, version) in &to_lock {
-        crate::store::survey_versions::lock(txn, survey_id, *version).await?;
-    }
-    // The waves that took answers: their indicators are due for recomputation.
-    let changed: HashSet<&str> = (batch.iter().zip(&outcomes))
-        .filter(|(_, o)| **o == Outcome::Created)
-        .map(|(s, _)| s.wave_id.as_str())
-        .collect();
-    for wave_id in changed {
-        crate::store::indicators::mark_stale(txn, wave_id).await?;
-    }
-    Ok((outcomes, to_lock))
-}
-
-/// The wave's state as the transaction sees it, so a wave closed a moment ago takes nothing more.
-async fn wave_state(txn: &impl ConnectionTrait, wave_id: &str) -> Result<WaveState, DbErr> {
-    // `all`, not `one`: SQLite plans a statement with a bound LIMIT anew each time it runs.
-    // FOR SHARE on PostgreSQL (SQLite has one writer anyway): a concurrent close, an UPDATE of
-    // this row, waits for this transaction or makes it wait, so nothing is accepted after
-    // `close` returns.
-    let row = wave::Entity::find()
-        .filter(wave::Column::Id.eq(wave_id))
-        .lock_shared()
-        .all(txn)
-        .await?
-        .pop();
-    Ok(match row {
-        Some(w) => state_at(w.opens_at, w.closes_at, w.closed_at, crate::util::now()),
-        None => WaveState::Closed,
-    })
-}
-
-/// What the transaction knows of a submission key (wave, submission id) as it walks the batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Key {
-    /// Inserted by this batch for the first submission with this id, not yet looked at.
-    Reserved,
-    /// Stored with this body hash: before this batch, or by a submission earlier in it.
-    Taken(String),
-    /// Inserted by this batch and deleted again: the submission it was for had no valid code.
-    Freed,
-}
-
-type KeyMap<'a> = HashMap<(&'a str, &'a str), Key>;
-
-/// Inserts the key of every submission of the batch in one statement (an id that comes twice
-/// with the hash of its first submission), and looks up the hashes of the keys stored before.
-///
-/// The keys go in sorted: two nodes inserting overlapping batches then take their row locks in
-/// the same order, so they wait for each other instead of deadlocking. A key inserted by another
-/// node's open transaction makes the insert wait for that transaction, then find the key taken.
-async fn claim_keys<'a>(
-    txn: &impl ConnectionTrait,
-    batch: &[&'a Submission],
-) -> Result<KeyMap<'a>, DbErr> {
-    let mut first: BTreeMap<(&str, &str), &str> = BTreeMap::new();
-    for s in batch {
-        first
-            .entry((s.wave_id.as_str(), s.submission_id.as_str()))
-            .or_insert(s.body_hash.as_str());
-    }
-    let mut keys = KeyMap::with_capacity(first.len());
-    if first.is_empty() {
-        return Ok(keys);
-    }
-    let new_keys = first
-        .iter()
-        .map(|(&(wave_id, id), &hash)| submission::ActiveModel {
-            wave_id: Set(wave_id.to_owned()),
-            submission_id: Set(id.to_owned()),
-            body_hash: Set(hash.to_owned()),
-        });
-    let inserted = match submission::Entity::insert_many(new_keys)
-        .on_conflict_do_nothing()
-        .exec_with_returning_keys(txn)
-        .await?
-    {
-        TryInsertResult::Inserted(inserted) => inserted,
-        TryInsertResult::Conflicted | TryInsertResult::Empty => Vec::new(),
-    };
-    let inserted: HashSet<(&str, &str)> = (inserted.iter())
-        .map(|(wave_id, id)| (wave_id.as_str(), id.as_str()))
-        .collect();
-    // The others were stored before: their hashes tell a retry (200) from a conflict (409).
-    let mut before: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for &(wave_id, id) in first.keys() {
-        if inserted.contains(&(wave_id, id)) {
-            keys.insert((wave_id, id), Key::Reserved);
-        } else {
-            before.entry(wave_id).or_default().push(id);
-        }
-    }
-    for (wave_id, ids) in before {
-        let stored: Vec<(String, String)> = submission::Entity::find()
-            .filter(submission::Column::WaveId.eq(wave_id))
-            .filter(submission::Column::SubmissionId.is_in(ids.iter().copied()))
-            .select_only()
-            .columns([
-                submission::Column::SubmissionId,
-                submission::Column::BodyHash,
-            ])
-            .into_tuple()
-            .all(txn)
-            .await?;
-        let stored: HashMap<String, String> = stored.into_iter().collect();
-        for id in ids {
-            if let Some(hash) = stored.get(id) {
-                keys.insert((wave_id, id), Key::Taken(hash.clone()));
-            }
-        }
-    }
-    Ok(keys)
-}
-
-/// One submission of the batch, its key already claimed (or found taken) by [`claim_keys`].
-async fn write_one<'a>(
-    txn: &impl ConnectionTrait,
-    s: &'a Submission,
-    keys: &mut KeyMap<'a>,
-    date: &str,
-    rows: &mut Vec<response::ActiveModel>,
-) -> Result<Outcome, DbErr> {
-    let key = (s.wave_id.as_str(), s.submission_id.as_str());
-    let repeated_or_conflict = |hash: &str| {
-        if hash == s.body_hash {
-            Outcome::Repeated
-        } else {
-            Outcome::Conflict
-        }
-    };
-    match keys.get(&key) {
-        Some(Key::Taken(hash)) => return Ok(repeated_or_conflict(hash)),
-        Some(Key::Reserved) => {}
-        // Freed by a refused submission earlier in the batch (or, should the batch insert ever
-        // miss a key, unknown): claimed on its own, as if it came alone.
-        Some(Key::Freed) | None => {
-            if let Some(hash) = claim_one(txn, s).await? {
-                let outcome = repeated_or_conflict(&hash);
-                keys.insert(key, Key::Taken(hash));
-                return Ok(outcome);
-            }
-        }
-    }
-
-    let Some(design) = consume_access(txn, s).await? else {
-        submission::Entity::delete_by_id((s.wave_id.clone(), s.submission_id.clone()))
-            .exec(txn)
-            .await?;
-        keys.insert(key, Key::Freed);
-        return Ok(Outcome::AccessDenied);
-    };
-    if let Some(draft_id) = &s.draft_id {
-        draft::Entity::delete_by_id(draft_id.clone())
-            .exec(txn)
-            .await?;
-    }
-    rows.push(response::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        wave_id: Set(s.wave_id.clone()),
-        submitted_on: Set(date.to_owned()),
-        language: Set(s.language.code().to_owned()),
-        answers: Set(s.answers.clone()),
-        school_id: Set(design.school_id),
-        class_id: Set(design.class_id),
-    });
-    keys.insert(key, Key::Taken(s.body_hash.clone()));
-    Ok(Outcome::Created)
-}
-
-/// Repeated or Conflict when this submission id was stored before; `None` when it was not.
-async fn earlier_outcome(
-    txn: &impl ConnectionTrait,
-    s: &Submission,
-) -> Result<Option<Outcome>, DbErr> {
-    let earlier = submission::Entity::find_by_id((s.wave_id.clone(), s.submission_id.clone()))
-        .one(txn)
-        .await?;
-    Ok(earlier.map(|e| {
-        if e.body_hash == s.body_hash {
-            Outcome::Repeated
-        } else {
-            Outcome::Conflict
-        }
-    }))
-}
-
-/// Inserts one submission's key; `None` when it was free (now it is this submission's), else the
-/// body hash stored with it before.
-async fn claim_one(txn: &impl ConnectionTrait, s: &Submission) -> Result<Option<String>, DbErr> {
-    let key = submission::ActiveModel {
-        wave_id: Set(s.wave_id.clone()),
-        submission_id: Set(s.submission_id.clone()),
-        body_hash: Set(s.body_hash.clone()),
-    };
-    let inserted = match submission::Entity::insert(key)
-        .on_conflict_do_nothing()
-        .exec_without_returning(txn)
-        .await?
-    {
-        TryInsertResult::Inserted(n) => n > 0,
-        TryInsertResult::Conflicted | TryInsertResult::Empty => false,
-    };
-    if inserted {
-        return Ok(None);
-    }
-    let earlier = submission::Entity::find_by_id((s.wave_id.clone(), s.submission_id.clone()))
-        .one(txn)
-        .await?;
-    // A key that is taken yet cannot be read back matches no body: a conflict, as before.
-    Ok(Some(earlier.map(|e| e.body_hash).unwrap_or_default()))
-}
-
-/// Design variables a response gets from its way in.
-struct DesignVars {
-    school_id: Option<String>,
-    class_id: Option<String>,
-}
-
-/// Marks the invitation answered or the pupil code used; `None` when the code does not admit
-/// this submission. Nothing about the code is carried over to the response except, for pupils,
-/// the school and class, which are design variables.
-async fn consume_access(
-    txn: &impl ConnectionTrait,
-    s: &Submission,
-) -> Result<Option<DesignVars>, DbErr> {
-    match &s.access {
-        AccessProof::None => Ok(Some(DesignVars {
-            school_id: None,
-            class_id: None,
-        })),
-        AccessProof::Imported {
-            school_id,
-            class_id,
-        } => Ok(Some(DesignVars {
-            school_id: school_id.clone(),
-            class_id: class_id.clone(),
-        })),
-        AccessProof::Invitation(hash) => {
-            // The person's tokens (all of them: first message and reminders) are deleted, which
-            // both uses the link up and marks the invitation answered. No readable row is
-            // updated, so nothing written here shares the response's transaction id.
-            let holder = Query::select()
-                .column(invitation_token::Column::InvitationId)
-                .from(invitation_token::Entity)
-                .and_where(invitation_token::Column::TokenHash.eq(hash.as_str()))
-                .to_owned();
-            let of_wave = Query::select()
-                .column(invitation::Column::Id)
-                .from(invitation::Entity)
-                .and_where(invitation::Column::WaveId.eq(s.wave_id.as_str()))
-                .to_owned();
-            let deleted = invitation_token::Entity::delete_many()
-                .filter(invitation_token::Column::InvitationId.in_subquery(holder))
-                .filter(invitation_token::Column::InvitationId.in_subquery(of_wave))
-                .exec(txn)
-                .await?;
-            Ok((deleted.rows_affected > 0).then_some(DesignVars {
-                school_id: None,
-                class_id: None,
-            }))
-        }
-        AccessProof::PupilCode(hash) => {
-            let Some(code) = pupil_code::Entity::find_by_id(hash.clone())
-                .one(txn)
-                .await?
-            else {
-                return Ok(None);
-            };
-            // A session that ended a while ago still takes the answers of pupils who had
-            // started before the end (its other codes were deleted at the end).
-            let ended_since = crate::util::now() - FINISH_AFTER_END_SECONDS;
-            let session = class_session::Entity::find_by_id(code.class_session_id.clone())
-                .filter(class_session::Column::WaveId.eq(s.wave_id.as_str()))
-                .filter(
-                    Condition::any()
-                        .add(class_session::Column::EndedAt.is_null())
-                        .add(class_session::Column::EndedAt.gt(ended_since)),
-                )
-                .select_only()
-                .columns([class_session::Column::Id, class_session::Column::SchoolId])
-                .into_tuple::<(String, String)>()
-                .one(txn)
-                .await?;
-            let Some((class_id, school_id)) = session else {
-                return Ok(None);
-            };
-            // Used up by deleting it: of two submissions racing with one code, one deletes it.
-            let deleted = pupil_code::Entity::delete_by_id(hash.clone())
-                .exec(txn)
-                .await?;
-            Ok((deleted.rows_affected == 1).then_some(DesignVars {
-                school_id: Some(school_id),
-                class_id: Some(class_id),
-            }))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    //! The batch writer decides each submission as if it had come alone, in order.
-
-    use sea_orm::{ActiveModelTrait, PaginatorTrait};
-
-    use super::*;
-    use crate::collect::codes;
-    use crate::collect::wave::NewWave;
-
-    async fn database_with_wave(slug: &str, access: &str) -> (DatabaseConnection, String) {
-        let db = crate::db::connect_and_migrate("sqlite::memory:")
-            .await
-            .expect("in-memory database");
-        let catalog = crate::survey::load_dir(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
-        )
-        .expect("surveys");
-        let survey = if access == "class" {
-            "school-drug-habits"
-        } else {
-            "resident-safety"
-        };
-        let new = NewWave::parse(&catalog, survey, slug, access, None, None).expect("wave");
-        let wave = crate::store::waves::create(&db, &new, "test")
-            .await
-            .expect("create wave");
-        (db, wave.id)
-    }
-
-    fn submission(wave_id: &str, id: &str, hash: &str, access: AccessProof) -> Submission {
-        Submission {
-            wave_id: wave_id.to_owned(),
-            survey_id: "resident-safety".to_owned(),
-            survey_version: 1,
-            submission_id: id.to_owned(),
-            body_hash: hash.to_owned(),
-            language: Lang::Sv,
-            answers: "{}".to_owned(),
-            access,
-            draft_id: None,
-        }
-    }
-
-    async fn responses(db: &DatabaseConnection) -> u64 {
-        response::Entity::find().count(db).await.expect("count")
-    }
-
-    #[tokio::test]
-    async fn repeats_and_conflicts_within_a_batch_and_with_earlier_ones() {
-        let (db, wave) = database_with_wave("batch-wave", "open").await;
-        let open = |id: &str, hash: &str| submission(&wave, id, hash, AccessProof::None);
-        let mut locked = HashSet::new();
-        let earlier = write_batch(&db, &mut locked, &[open("x", "h1")]).await;
-        assert_eq!(earlier.expect("write"), [Outcome::Created]);
-
-        let batch = [
-            open("a", "ha"),
-            open("a", "ha"),
-            open("b", "hb"),
-            open("b", "other"),
-            open("x", "h1"),
-            open("x", "other"),
-            open("c", "hc"),
-        ];
-        let outcomes = write_batch(&db, &mut locked, &batch).await.expect("write");
-        use Outcome::{Conflict, Created, Repeated};
-        assert_eq!(
-            outcomes,
-            [
-                Created, Repeated, Created, Conflict, Repeated, Conflict, Created
-            ]
-        );
-        assert_eq!(responses(&db).await, 4);
-        let b = submission::Entity::find_by_id((wave.clone(), "b".to_owned()))
-            .one(&db)
-            .await
-            .expect("query")
-            .expect("key");
-        assert_eq!(
-            b.body_hash, "hb",
-            "the first submission's body is the stored one"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_refused_code_leaves_its_id_to_a_later_submission_of_the_batch() {
-        let (db, wave) = database_with_wave("class-wave", "class").await;
-        let session = class_session::ActiveModel {
-            id: Set("session".to_owned()),
-            wave_id: Set(wave.clone()),
-            school_id: Set("skola-1".to_owned()),
-            class_label: Set("9A".to_owned()),
-            grade: Set(9),
-            pupils: Set(1),
-            opened_at: Set(0),
-            ended_at: Set(None),
-            stopped_codes: Set(None),
-            sealed_codes: Set(None),
-            opened_with: Set(None),
-        };
-        session.insert(&db).await.expect("session");
-        let code = codes::hash("ABCDEFGH");
-        pupil_code::ActiveModel {
-            code_hash: Set(code.clone()),
-            class_session_id: Set("session".to_owned()),
-            started: Set(false),
-        }
-        .insert(&db)
-        .await
-        .expect("code");
-        let with = |id: &str, hash: &str, code: &str| {
-            submission(&wave, id, hash, AccessProof::PupilCode(code.to_owned()))
-        };
-        let unknown = codes::hash("ZZZZZZZZ");
-
-        let batch = [
-            with("p", "h1", &unknown),
-            with("p", "h2", &code),
-            with("p", "h2", &code),
-            with("q", "h3", &code),
-        ];
-        let outcomes = write_batch(&db, &mut HashSet::new(), &batch)
-            .await
-            .expect("write");
-        use Outcome::{AccessDenied, Created, Repeated};
-        assert_eq!(outcomes, [AccessDenied, Created, Repeated, AccessDenied]);
-        assert_eq!(responses(&db).await, 1);
-        let stored: Vec<(String, String)> = submission::Entity::find()
-            .select_only()
-            .columns([
-                submission::Column::SubmissionId,
-                submission::Column::BodyHash,
-            ])
-            .into_tuple()
-            .all(&db)
-            .await
-            .expect("keys");
-        assert_eq!(stored, [("p".to_owned(), "h2".to_owned())]);
-    }
-
-    #[tokio::test]
-    async fn a_closed_wave_takes_nothing_while_an_open_one_in_the_same_batch_does() {
-        let (db, open_wave) = database_with_wave("open", "open").await;
-        let catalog = crate::survey::load_dir(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
-        )
-        .expect("surveys");
-        let new =
-            NewWave::parse(&catalog, "resident-safety", "shut", "open", None, None).expect("wave");
-        let shut = crate::store::waves::create(&db, &new, "test")
-            .await
-            .expect("create");
-        crate::store::waves::close(&db, "shut", "test")
-            .await
-            .expect("close");
-        let batch = [
-            submission(&shut.id, "a", "h", AccessProof::None),
-            submission(&open_wave, "a", "h", AccessProof::None),
-        ];
-        let outcomes = write_batch(&db, &mut HashSet::new(), &batch)
-            .await
-            .expect("write");
-        assert_eq!(outcomes, [Outcome::NotOpen, Outcome::Created]);
-        assert_eq!(responses(&db).await, 1);
     }
 }

@@ -14,6 +14,7 @@ pub mod population;
 pub mod reports;
 pub mod responses;
 pub mod sessions;
+pub mod submissions;
 pub mod survey_versions;
 pub mod users;
 pub mod waves;

@@ -7,9 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
-use super::auth::{CurrentUser, Via};
 use super::extract::Form;
-use super::views::PageCtx;
+use super::extract::{CurrentUser, PageCtx, Via};
 use super::views::account::{self as view, Fresh, TokenForm};
 use super::views::forms::FormErrors;
 use super::{ANY_USER, AppError, AppState, EVALUATORS, Routes};

@@ -4,7 +4,8 @@
 use axum::extract::{Path, State};
 use maud::Markup;
 
-use super::views::{PageCtx, admin as view};
+use super::extract::PageCtx;
+use super::views::admin as view;
 use super::{ADMIN, AppError, AppState, Routes};
 use crate::store;
 

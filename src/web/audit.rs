@@ -5,9 +5,10 @@ use axum::extract::{Query, State};
 use chrono::NaiveDate;
 use maud::Markup;
 
+use super::extract::PageCtx;
 use super::views::audit::{self as view, AuditPage, AuditQuery, WaveName};
 use super::views::forms::FormErrors;
-use super::views::{PageCtx, local_time};
+use super::views::local_time;
 use super::{ADMIN, AppError, AppState, Routes};
 use crate::store;
 

@@ -1,14 +1,16 @@
 //! Signing in and out, the session cookie, the CSRF token, and the role check of protected routes.
 
-use super::extract::Form;
 use axum::Extension;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
-use super::views::{self, PageCtx};
+use super::extract::{CsrfToken, CurrentUser, Form, PageCtx, Via};
+use super::views;
 use super::{AppError, AppState, PUBLIC, Routes, Said};
 use crate::accounts::{self, Role};
 use crate::store;
@@ -16,33 +18,6 @@ use crate::util::random_token;
 
 pub const SESSION_COOKIE: &str = "trygg_session";
 pub const CSRF_COOKIE: &str = "trygg_csrf";
-
-/// The signed-in user of a request, put into its extensions by [`load_session`].
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub id: String,
-    pub email: String,
-    pub role: Role,
-    pub school_id: Option<String>,
-    /// The cookie token, to end the session at logout (empty when signed in by an API token).
-    pub session_token: String,
-    /// How the request was signed in.
-    pub via: Via,
-}
-
-/// How the user of a request was recognised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Via {
-    /// The session cookie of a browser.
-    Session,
-    /// A personal API token (`Authorization: Bearer …`): only on `/api/v1/` routes, and the
-    /// session cookie of the same request is then ignored.
-    Token {
-        id: String,
-        expires_at: i64,
-        last_used_on: Option<String>,
-    },
-}
 
 /// Put into a request's extensions when it carried a bearer token that opens nothing (malformed,
 /// unknown, expired, revoked, or of a user who may not have one): a signed-in API route answers
@@ -93,21 +68,18 @@ async fn user_of_token(
     }))
 }
 
-/// The token forms of this request must carry: the session's when signed in, else a random
-/// per-browser token kept in an HttpOnly, SameSite=Strict cookie.
-#[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
-
-/// A cookie's value from the request headers.
+/// A cookie's value from the request headers (the first of that name; values are not
+/// percent-decoded: trygg's own cookies are hex or plain codes).
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        // Parsed from a borrowed header, the raw value borrows it too (not the parsed cookie).
+        .and_then(|c| c.value_raw())
 }
 
 fn cookie_header(
@@ -127,15 +99,15 @@ pub fn cookie_header_for_path(
     path: &str,
     max_age: i64,
 ) -> Option<HeaderValue> {
-    let secure = if settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
-    ))
-    .ok()
+    let cookie = Cookie::build((name, value))
+        .path(path)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(settings.cookie_secure)
+        .build();
+    // A value a header cannot carry gives no cookie rather than a broken header.
+    HeaderValue::from_str(&cookie.to_string()).ok()
 }
 
 /// Looks up the session cookie and the CSRF token, or under `/api/v1/` a bearer token instead of
@@ -279,16 +251,17 @@ fn safe_next(next: Option<&str>) -> Option<&str> {
     })
 }
 
+/// Bytes left as they are in a `next=` value: unreserved characters and `/`, so that a path
+/// stays readable in the address bar; everything else (`?`, `&`, `=`, `%`, …) is escaped.
+const NEXT_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, NEXT_VALUE).to_string()
 }
 
 pub fn routes() -> Routes {
@@ -419,6 +392,54 @@ mod tests {
             Some("/admin?x=1&y=%20")
         );
         assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn next_paths_are_escaped_except_unreserved_characters_and_slashes() {
+        assert_eq!(url_encode("/admin/a-b_c.d~e"), "/admin/a-b_c.d~e");
+        assert_eq!(url_encode("/x?y=1&z=%"), "/x%3Fy%3D1%26z%3D%25");
+        assert_eq!(url_encode("/å"), "/%C3%A5");
+    }
+
+    #[test]
+    fn session_cookies_carry_every_attribute() {
+        // The attributes of a Set-Cookie value, in a fixed order to compare.
+        let attributes = |header: Option<HeaderValue>| {
+            let header = header.expect("header");
+            let mut parts: Vec<String> = (header.to_str().expect("text").split("; "))
+                .map(str::to_owned)
+                .collect();
+            parts.sort();
+            parts
+        };
+        let expected = |parts: &[&str]| {
+            let mut parts: Vec<String> = parts.iter().map(|p| (*p).to_owned()).collect();
+            parts.sort();
+            parts
+        };
+        let mut settings = crate::config::Settings::default();
+        assert_eq!(
+            attributes(cookie_header_for_path(&settings, "n", "v", "/s/x", 60)),
+            expected(&[
+                "n=v",
+                "Path=/s/x",
+                "Max-Age=60",
+                "HttpOnly",
+                "SameSite=Strict"
+            ])
+        );
+        settings.cookie_secure = true;
+        assert_eq!(
+            attributes(cookie_header(&settings, "n", "", 0)),
+            expected(&[
+                "n=",
+                "Path=/",
+                "Max-Age=0",
+                "HttpOnly",
+                "SameSite=Strict",
+                "Secure"
+            ])
+        );
     }
 
     #[test]

@@ -1,14 +1,116 @@
-//! Extractors whose rejections are answered through [`AppError`], like every other error: a
+//! What handlers take from a request. The request context ([`PageCtx`], [`CurrentUser`],
+//! [`CsrfToken`]) that the session and language middleware put into its extensions, and body
+//! extractors whose rejections are answered through [`AppError`], like every other error: a
 //! form or JSON body that is too large (413), of the wrong Content-Type (415) or malformed (400)
 //! gets trygg's error page in the visitor's language, or the API's JSON error.
 
 use axum::body::HttpBody;
-use axum::extract::{FromRequest, Request};
-use axum::http::{Extensions, StatusCode};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Extensions, StatusCode, Uri};
 use axum::response::IntoResponse;
 use serde::de::DeserializeOwned;
 
 use super::AppError;
+use crate::accounts::Role;
+use crate::i18n::Lang;
+
+/// The signed-in user of a request, put into its extensions by
+/// [`load_session`](super::auth::load_session).
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub school_id: Option<String>,
+    /// The cookie token, to end the session at logout (empty when signed in by an API token).
+    pub session_token: String,
+    /// How the request was signed in.
+    pub via: Via,
+}
+
+/// How the user of a request was recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// The session cookie of a browser.
+    Session,
+    /// A personal API token (`Authorization: Bearer …`): only on `/api/v1/` routes, and the
+    /// session cookie of the same request is then ignored.
+    Token {
+        id: String,
+        expires_at: i64,
+        last_used_on: Option<String>,
+    },
+}
+
+/// The token forms of this request must carry: the session's when signed in, else a random
+/// per-browser token kept in an HttpOnly, SameSite=Strict cookie.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// What every page needs to know about the request it answers.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    /// This page's address with `lang=` last, for the language switch.
+    pub switch_lang_href: String,
+    /// A respondent's page (a wave's form, the pupil code entry): no link for staff, since
+    /// a pupil or resident has nothing to sign in to.
+    pub respondent: bool,
+}
+
+impl PageCtx {
+    pub fn from_extensions(ext: &Extensions, uri: &Uri) -> PageCtx {
+        PageCtx {
+            lang: ext.get::<Lang>().copied().unwrap_or_default(),
+            user: ext.get::<CurrentUser>().cloned(),
+            csrf: ext
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            switch_lang_href: switch_href(uri),
+            respondent: is_respondent_path(uri.path()),
+        }
+    }
+
+    pub fn t<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(sv, en)
+    }
+}
+
+/// The addresses respondents use (DESIGN.md: `/s/{slug}` a wave's form, `/k` code entry).
+pub fn is_respondent_path(path: &str) -> bool {
+    path == "/k" || path.starts_with("/s/")
+}
+
+/// This page again in the other language: the query kept (e.g. `next`), `lang` replaced.
+fn switch_href(uri: &Uri) -> String {
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
+        .collect();
+    // A query-only reference stays on this page whatever the path looks like (a path such as
+    // `//other.example` must not become a link to another site).
+    let mut href = String::from("?");
+    for pair in kept {
+        href.push_str(pair);
+        href.push('&');
+    }
+    href.push_str("lang=");
+    href
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageCtx::from_extensions(&parts.extensions, &parts.uri))
+    }
+}
 
 /// The largest body a route reads unless it sets its own limit ([`BodyLimit`]).
 pub const DEFAULT_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -189,6 +291,14 @@ fn size_text(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_switch_keeps_the_query_and_replaces_lang() {
+        let href = |uri: &str| switch_href(&uri.parse::<Uri>().expect("uri"));
+        assert_eq!(href("/login?next=/admin&lang=sv"), "?next=/admin&lang=");
+        assert_eq!(href("/"), "?lang=");
+        assert_eq!(href("//evil.example"), "?lang=");
+    }
 
     #[test]
     fn refusals_keep_their_status_and_name_what_is_expected() {

@@ -8,7 +8,8 @@ use maud::html;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 
-use super::views::{PageCtx, layout};
+use super::extract::PageCtx;
+use super::views::layout;
 use super::{AppState, PUBLIC, Routes};
 use crate::survey::PriorityArea;
 

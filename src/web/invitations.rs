@@ -6,9 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::CurrentUser;
 use super::extract::Form;
-use super::views::PageCtx;
+use super::extract::{CurrentUser, PageCtx};
 use super::views::invitations as view;
 use super::{ADMIN, AppError, AppState, Routes, Said};
 use crate::collect::{Access, Wave, WaveState, invitations};

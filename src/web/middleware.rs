@@ -10,12 +10,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use super::auth::{CsrfToken, CurrentUser, Via, cookie_value};
+use super::auth::cookie_value;
 use super::error::{AppError, ErrorInfo, Said};
 use super::extract::{Body as FormBody, body_limit, buffered, wrong_content_type};
-use super::views::{self, PageCtx};
+use super::extract::{CsrfToken, CurrentUser, PageCtx, Via};
+use super::views;
 use crate::i18n::Lang;
-use crate::util::constant_time_eq;
+use subtle::ConstantTimeEq;
 
 pub const LANG_COOKIE: &str = "trygg_lang";
 
@@ -123,11 +124,13 @@ pub async fn preferences(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(lang);
     let mut response = next.run(req).await;
     if let Some(chosen) = from_query {
-        let cookie = format!(
-            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            chosen.code()
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
+        // Lax, not Strict: a link from another site still opens in the chosen language.
+        let cookie = cookie::Cookie::build((LANG_COOKIE, chosen.code()))
+            .path("/")
+            .max_age(cookie::time::Duration::seconds(31_536_000))
+            .same_site(cookie::SameSite::Lax)
+            .build();
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
@@ -165,7 +168,7 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
     if let Some(sent) =
         from_header.or_else(|| req.uri().query().and_then(|q| query_value(q, "_csrf")))
     {
-        return if !expected.is_empty() && constant_time_eq(&sent, &expected) {
+        return if !expected.is_empty() && same_token(&sent, &expected) {
             Ok(next.run(req).await)
         } else {
             Err(refused())
@@ -187,11 +190,16 @@ pub async fn check_csrf(req: Request, next: Next) -> Result<Response, AppError> 
     let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let sent = form_urlencoded_value(&bytes, "_csrf");
     match sent {
-        Some(sent) if !expected.is_empty() && constant_time_eq(&sent, &expected) => Ok(next
+        Some(sent) if !expected.is_empty() && same_token(&sent, &expected) => Ok(next
             .run(Request::from_parts(parts, Body::from(bytes)))
             .await),
         _ => Err(refused()),
     }
+}
+
+/// Compares tokens in time independent of where they differ (a length mismatch is no secret).
+fn same_token(sent: &str, expected: &str) -> bool {
+    sent.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 /// Gives every error answer trygg's shape: outside `/api/` a page in the visitor's language,
@@ -274,47 +282,12 @@ pub fn query_value(query: &str, key: &str) -> Option<String> {
     form_urlencoded_value(query.as_bytes(), key)
 }
 
-/// The first value of `key` in `application/x-www-form-urlencoded` data.
+/// The first value of `key` in `application/x-www-form-urlencoded` data (`+` is a space, `%XX`
+/// a byte, a malformed escape stays as it is, invalid UTF-8 is replaced).
 pub fn form_urlencoded_value(data: &[u8], key: &str) -> Option<String> {
-    serde_urlencoded_pairs(data)
-        .into_iter()
+    form_urlencoded::parse(data)
         .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-}
-
-fn serde_urlencoded_pairs(data: &[u8]) -> Vec<(String, String)> {
-    data.split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let mut it = pair.splitn(2, |&b| b == b'=');
-            let k = percent_decode(it.next().unwrap_or_default());
-            let v = percent_decode(it.next().unwrap_or_default());
-            (k, v)
-        })
-        .collect()
-}
-
-fn percent_decode(input: &[u8]) -> String {
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        match input[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < input.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(input[i + 1]), hex(input[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+        .map(|(_, v)| v.into_owned())
 }
 
 #[cfg(test)]

@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::auth::CurrentUser;
 use super::extract::Form;
+use super::extract::{CurrentUser, PageCtx};
 use super::views::forms::FormErrors;
 use super::views::plan::{self as view, Filter, InterventionPage, LinkView};
-use super::views::{PageCtx, plan_forms as forms};
+use super::views::plan_forms as forms;
 use super::{ANY_USER, AppError, AppState, EVALUATORS, Routes};
 use crate::plan::links::{LinkForm, target_text};
 use crate::plan::outputs::OutputForm;

@@ -17,11 +17,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::auth::CurrentUser;
 use super::evaluate::{chart_of_series, reading_notes, unreliable};
 use super::extract::Form;
+use super::extract::{CurrentUser, PageCtx};
 use super::views::charts::ComparisonLine;
-use super::views::{PageCtx, csrf_field, layout};
+use super::views::{csrf_field, layout};
 use super::{ADMIN, AppError, AppState, EVALUATORS, Routes};
 use crate::accounts::Role;
 use crate::evaluate::compare::{self, Standing};

@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::auth::CurrentUser;
 use super::extract::Form;
+use super::extract::{CurrentUser, PageCtx};
 use super::views::forms::FormErrors;
-use super::views::{PageCtx, school as view};
+use super::views::school as view;
 use super::{AppError, AppState, Routes, SCHOOLS, Said};
 use crate::collect::class_session::NewClassSession;
 use crate::collect::{Access, WaveState};

@@ -9,10 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::auth::CurrentUser;
-use super::extract::Form;
+use super::extract::{CurrentUser, Form, PageCtx};
 use super::views::forms::FormErrors;
-use super::views::{PageCtx, users as view};
+use super::views::users as view;
 use super::{ADMIN, AppError, AppState, Routes, Said};
 use crate::accounts::{self, AccountError, NewUser, Role};
 use crate::entities::user;

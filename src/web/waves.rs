@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::auth::CurrentUser;
 use super::extract::Form;
+use super::extract::{CurrentUser, PageCtx};
 use super::views::forms::FormErrors;
 use super::views::wave::{self as wave_view, CsvForms, POPULATION_FIELD, SCHOOLS_FIELD, WavePage};
-use super::views::{PageCtx, waves as view};
+use super::views::waves as view;
 use super::{ADMIN, AppError, AppState, Routes};
 use crate::collect::wave::NewWave;
 use crate::collect::{Access, Wave, population};

@@ -156,7 +156,10 @@ fn a_bad_setting_stops_the_command_with_one_line_naming_it() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("TRYGG_BIND: `everywhere`"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: TRYGG_BIND: `everywhere`"),
+        "{stderr}"
+    );
 }
 
 #[test]

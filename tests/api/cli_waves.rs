@@ -97,7 +97,8 @@ async fn bad_wave_arguments_name_the_flag_and_change_nothing(app: TestApp) {
                 "--access",
                 "email",
             ],
-            "--access:",
+            // Refused by clap, which names the option and the values it takes.
+            "'--access <MODE>'",
         ),
         (
             &[

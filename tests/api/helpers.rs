@@ -7,7 +7,9 @@ use trygg::accounts::{self, NewUser, Role};
 use trygg::config::Settings;
 
 /// Runs a test body on SQLite and, when `TEST_DATABASE_URL` is set, on PostgreSQL: for
-/// `async fn name(app: TestApp)` it makes the tests `name::sqlite` and `name::postgres`.
+/// `async fn name(app: TestApp)` it makes the tests `name::sqlite` and `name::postgres`. Without
+/// `TEST_DATABASE_URL` the PostgreSQL variant is skipped with a message, except under CI where
+/// it fails (see `postgres_admin_url`).
 #[macro_export]
 macro_rules! db_tests {
     ($($name:ident),* $(,)?) => {$(
@@ -68,7 +70,7 @@ pub async fn fresh_database(backend: Backend, dir: &Path) -> Option<(String, Opt
             None,
         )),
         Backend::Postgres => {
-            let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
+            let admin_url = postgres_admin_url()?;
             let name = format!("trygg_t_{}", uuid::Uuid::new_v4().simple());
             let admin = Database::connect(&admin_url)
                 .await
@@ -82,6 +84,28 @@ pub async fn fresh_database(backend: Backend, dir: &Path) -> Option<(String, Opt
             Some((url, Some(PgDatabase { admin_url, name })))
         }
     }
+}
+
+/// True when running in CI (`CI` set, not empty, not `0` or `false`), where a missing test tool
+/// or database is an error rather than a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// `TEST_DATABASE_URL`, or `None` to skip the PostgreSQL variant locally. Under CI ([`in_ci`]) a
+/// missing URL fails the test: a green run there must mean both databases were tested, not that
+/// every PostgreSQL variant quietly skipped itself.
+fn postgres_admin_url() -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    if url.is_none() && in_ci() {
+        panic!(
+            "CI is set but TEST_DATABASE_URL is not: the PostgreSQL variants must run under CI \
+             (set TEST_DATABASE_URL=postgres://USER@HOST:PORT/DB)"
+        );
+    }
+    url
 }
 
 /// Replaces the database name (the path) of a PostgreSQL URL.
@@ -143,7 +167,7 @@ pub fn test_settings(database_url: &str) -> Settings {
 }
 
 /// The application on a random port with a fresh migrated database; `None` for PostgreSQL when
-/// `TEST_DATABASE_URL` is not set.
+/// `TEST_DATABASE_URL` is not set (a panic instead under CI).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, |_| {}).await
 }
@@ -378,7 +402,7 @@ json.dump(out, sys.stdout)
 /// installed and `CI` is unset; in CI a missing or broken aiosmtpd fails the test.
 pub async fn smtp_server() -> Option<SmtpServer> {
     let Some(python) = python_with_aiosmtpd() else {
-        if std::env::var_os("CI").is_some() {
+        if in_ci() {
             panic!(
                 "CI is set but aiosmtpd is not installed: apt-get install python3-aiosmtpd \
                  (.ci/run does this)"

@@ -25,11 +25,11 @@ use crate::stats::Flag;
 use crate::store;
 use crate::store::comparisons::NewComparison;
 use crate::survey::{Better, Indicator, Statistic, Survey};
-use crate::web::auth::CurrentUser;
 use crate::web::extract::Form;
+use crate::web::extract::{CurrentUser, PageCtx};
 use crate::web::views::charts::{Bar, ComparisonLine, interval_bars, legend};
 use crate::web::views::forms::FormErrors;
-use crate::web::views::{PageCtx, csrf_field, layout};
+use crate::web::views::{csrf_field, layout};
 use crate::web::{AppError, AppState, EVALUATORS, Routes};
 
 pub fn routes() -> Routes {

@@ -10,8 +10,9 @@ use axum::extract::{Query, State};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::extract::PageCtx;
 use super::views::charts::{ChartPoint, ComparisonLine, LineChart, line_chart};
-use super::views::{PageCtx, layout};
+use super::views::layout;
 use super::{AppError, AppState, EVALUATORS, Routes};
 use crate::evaluate::WaveIndicators;
 use crate::evaluate::series::{self, DomainSeries};

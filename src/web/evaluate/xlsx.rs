@@ -15,7 +15,7 @@ use crate::evaluate::words::{amount_text, verdict_text};
 use crate::i18n::Lang;
 use crate::stats::Flag;
 use crate::survey::{Better, Statistic};
-use crate::web::views::PageCtx;
+use crate::web::extract::PageCtx;
 use crate::web::{AppError, AppState};
 
 pub(super) async fn download(

@@ -14,7 +14,7 @@ use crate::collect::{Access, codes};
 use crate::store::{self, access::PupilCode, drafts::Holder};
 use crate::web::api::open_wave;
 use crate::web::extract::Form;
-use crate::web::views::PageCtx;
+use crate::web::extract::PageCtx;
 use crate::web::views::respond as view;
 use crate::web::{AppError, AppState};
 

@@ -3,7 +3,8 @@
 //!
 //! Nothing here logs or stores who is answering: the draft cookie holds a random token (the
 //! table keeps its hash), the access code is checked here and consumed only when the answers are
-//! stored, and the response row is written by `collect::submit` alone.
+//! stored, and the response row is written by `collect::submit`'s writer alone
+//! (`store::submissions`), from a submission `collect::intake` checked.
 
 use std::sync::Arc;
 
@@ -15,14 +16,13 @@ use serde_json::{Map, Value};
 
 use super::api::{open_wave, refusal_error};
 use super::auth::{cookie_header_for_path, cookie_value};
-use super::extract::Form;
-use super::views::PageCtx;
+use super::extract::{Form, PageCtx};
 use super::views::respond::{self as view, Deadline, Position, QuestionPage, StartMode};
 use super::{AppError, AppState, PUBLIC, Routes, Said};
 use crate::collect::form::{self, FieldError};
-use crate::collect::{Access, AccessProof, Outcome, Submission, Wave, codes, intake};
+use crate::collect::{Access, Outcome, Wave, codes, intake};
 use crate::store::{self, drafts::Draft, drafts::Holder};
-use crate::survey::{Question, Survey, validate};
+use crate::survey::{Question, Survey};
 
 mod code;
 
@@ -490,9 +490,19 @@ async fn submit_draft(
     draft: Draft,
     deadline: Option<Deadline>,
 ) -> Result<Response, AppError> {
-    let answers = match validate(survey, &draft.answers) {
-        Ok(a) => a,
-        Err(problems) => {
+    let submission = match intake::from_draft(
+        wave,
+        survey,
+        intake::FormDraft {
+            draft_id: &draft.id,
+            submission_id: &draft.submission_id,
+            language: ctx.lang,
+            answers: &draft.answers,
+            proof: draft.proof.as_deref(),
+        },
+    ) {
+        Ok(submission) => submission,
+        Err(intake::Refusal::Answers(problems)) => {
             // Answers checked page by page normally pass; if not (the questionnaire's logic
             // spans pages), send the respondent to the first page with a problem.
             let Some(first) = problems.iter().find_map(|p| {
@@ -525,26 +535,7 @@ async fn submit_draft(
                 deadline,
             );
         }
-    };
-    let answers_json = Value::Object(answers.to_json());
-    let access = match (&draft.proof, wave.access) {
-        (_, Access::Open) => AccessProof::None,
-        (Some(h), Access::Invite) => AccessProof::Invitation(h.clone()),
-        (Some(h), Access::Class) => AccessProof::PupilCode(h.clone()),
-        (None, Access::Invite | Access::Class) => {
-            return Err(refusal_error(intake::Refusal::MissingCode));
-        }
-    };
-    let submission = Submission {
-        wave_id: wave.id.clone(),
-        survey_id: survey.id.clone(),
-        survey_version: survey.version,
-        submission_id: draft.submission_id.clone(),
-        body_hash: crate::util::sha256_hex(intake::canonical_json(&answers_json)),
-        language: ctx.lang,
-        answers: answers_json.to_string(),
-        access,
-        draft_id: Some(draft.id.clone()),
+        Err(refusal) => return Err(refusal_error(refusal)),
     };
     let outcome = state
         .collector

@@ -5,11 +5,12 @@ use maud::{Markup, html};
 
 use super::admin::role_name;
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::accounts::Role;
 use crate::accounts::api_token::{DEFAULT_TOKEN_DAYS, TOKEN_DAYS_CHOICES};
 use crate::entities::api_token;
 use crate::store::api_tokens::day_of;
+use crate::web::extract::PageCtx;
 
 /// What the token form was sent with, to show it again when refused.
 #[derive(Debug, Clone)]

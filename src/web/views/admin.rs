@@ -2,10 +2,11 @@
 
 use maud::{Markup, html};
 
-use super::{PageCtx, layout};
+use super::layout;
 use crate::accounts::{MIN_PASSWORD_CHARS, Role};
 use crate::i18n::Lang;
 use crate::survey::{Audience, LoadedSurvey, SurveyCatalog};
+use crate::web::extract::PageCtx;
 
 /// Who a questionnaire is for, in words.
 pub fn audience_name(ctx: &PageCtx, audience: Audience) -> &'static str {

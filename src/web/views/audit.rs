@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use maud::{Markup, html};
 
 use super::forms::FormErrors;
-use super::{PageCtx, layout, local_time};
+use super::{layout, local_time};
 use crate::entities::audit_log;
 use crate::i18n::Lang;
 use crate::plan::history::Action as PlanAction;
+use crate::web::extract::PageCtx;
 
 /// The kinds of event the filter offers: the family before the first dot of an action.
 pub const KINDS: [&str; 8] = [

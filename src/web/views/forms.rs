@@ -4,9 +4,9 @@
 
 use maud::{Markup, html};
 
-use super::PageCtx;
 use crate::problems::Problems;
 use crate::survey::Text;
+use crate::web::extract::PageCtx;
 
 /// Problems of a submitted form, each tied to the id of the input it concerns.
 #[derive(Debug, Default, Clone)]

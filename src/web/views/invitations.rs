@@ -5,13 +5,14 @@ use maud::{Markup, html};
 
 use super::audit::count;
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout, public_url};
+use super::{csrf_field, layout, public_url};
 use crate::collect::{Wave, WaveState};
 use crate::config::Settings;
 use crate::i18n::Lang;
 use crate::problems::Problems;
 use crate::store::invitations::Summary;
 use crate::survey::Text;
+use crate::web::extract::PageCtx;
 
 /// What the invitation page shows.
 pub struct Page<'a> {

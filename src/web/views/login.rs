@@ -2,7 +2,8 @@
 
 use maud::{Markup, html};
 
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
+use crate::web::extract::PageCtx;
 
 pub fn page(ctx: &PageCtx, next: Option<&str>, email: &str, error: Option<&str>) -> Markup {
     let title = ctx.t("Logga in", "Sign in");

@@ -17,78 +17,11 @@ pub mod users;
 pub mod wave;
 pub mod waves;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum::http::{Extensions, StatusCode, Uri};
+use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
-use super::auth::{CsrfToken, CurrentUser};
+use super::extract::PageCtx;
 use crate::accounts::Role;
-use crate::i18n::Lang;
-
-/// What every page needs to know about the request it answers.
-#[derive(Debug, Clone)]
-pub struct PageCtx {
-    pub lang: Lang,
-    pub user: Option<CurrentUser>,
-    pub csrf: String,
-    /// This page's address with `lang=` last, for the language switch.
-    pub switch_lang_href: String,
-    /// A respondent's page (a wave's form, the pupil code entry): no link for staff, since
-    /// a pupil or resident has nothing to sign in to.
-    pub respondent: bool,
-}
-
-impl PageCtx {
-    pub fn from_extensions(ext: &Extensions, uri: &Uri) -> PageCtx {
-        PageCtx {
-            lang: ext.get::<Lang>().copied().unwrap_or_default(),
-            user: ext.get::<CurrentUser>().cloned(),
-            csrf: ext
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
-            switch_lang_href: switch_href(uri),
-            respondent: is_respondent_path(uri.path()),
-        }
-    }
-
-    pub fn t<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
-        self.lang.pick(sv, en)
-    }
-}
-
-/// The addresses respondents use (DESIGN.md: `/s/{slug}` a wave's form, `/k` code entry).
-pub fn is_respondent_path(path: &str) -> bool {
-    path == "/k" || path.starts_with("/s/")
-}
-
-/// This page again in the other language: the query kept (e.g. `next`), `lang` replaced.
-fn switch_href(uri: &Uri) -> String {
-    let kept: Vec<&str> = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
-        .collect();
-    // A query-only reference stays on this page whatever the path looks like (a path such as
-    // `//other.example` must not become a link to another site).
-    let mut href = String::from("?");
-    for pair in kept {
-        href.push_str(pair);
-        href.push('&');
-    }
-    href.push_str("lang=");
-    href
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(PageCtx::from_extensions(&parts.extensions, &parts.uri))
-    }
-}
 
 /// The hidden field every state-changing form carries.
 pub fn csrf_field(ctx: &PageCtx) -> Markup {
@@ -271,18 +204,5 @@ fn error_texts(status: StatusCode) -> [&'static str; 4] {
             "Begäran kunde inte utföras.",
             "The request could not be carried out.",
         ],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_language_switch_keeps_the_query_and_replaces_lang() {
-        let href = |uri: &str| switch_href(&uri.parse::<Uri>().expect("uri"));
-        assert_eq!(href("/login?next=/admin&lang=sv"), "?next=/admin&lang=");
-        assert_eq!(href("/"), "?lang=");
-        assert_eq!(href("//evil.example"), "?lang=");
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::DateTime;
 use maud::{Markup, html};
 
-use super::{PageCtx, layout};
+use super::layout;
 use crate::accounts::Role;
 use crate::entities::plan_follow_up;
 use crate::plan::history::{field_label, value_text};
@@ -15,6 +15,7 @@ use crate::plan::{Action, Change, Intervention, Status};
 use crate::stats::trend::TargetStatus;
 use crate::store::plan::{HistoryEntry, InterventionRow, LinkRow, OutputRow};
 use crate::survey::PriorityArea;
+use crate::web::extract::PageCtx;
 
 /// Whether the signed-in user may change the plan (evaluators and admins; everyone else reads).
 pub fn can_edit(ctx: &PageCtx) -> bool {

@@ -5,12 +5,13 @@
 use maud::{Markup, html};
 
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::collect::Wave;
 use crate::plan::links::{LinkForm, indicator_key};
 use crate::plan::outputs::{OutputForm, actual_field, planned_field};
 use crate::plan::{FormProblems, Intervention, InterventionForm, Responsible, Status};
 use crate::survey::{PriorityArea, Statistic, SurveyCatalog};
+use crate::web::extract::PageCtx;
 
 /// The problems of a parsed form as the page shows them, in the visitor's language.
 pub fn errors_of(ctx: &PageCtx, problems: &FormProblems) -> FormErrors {

@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::PageCtx;
 use crate::config::Settings;
+use crate::web::extract::PageCtx;
 
 /// The warning, or nothing when `public_url` is set to a reachable address.
 pub fn warning(ctx: &PageCtx, settings: &Settings) -> Markup {

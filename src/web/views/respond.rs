@@ -7,9 +7,10 @@ use maud::{Markup, html};
 use serde_json::{Map, Value};
 
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::collect::form::{FieldError, number_text};
 use crate::survey::{Page, Question, QuestionKind, Survey};
+use crate::web::extract::PageCtx;
 
 /// What the start page offers.
 pub enum StartMode<'a> {

@@ -7,13 +7,14 @@ use serde::Deserialize;
 use super::forms::FormErrors;
 use super::respond::duration_words;
 use super::waves::{period, state_name};
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::collect::Wave;
 use crate::collect::class_session::{
     FINISH_AFTER_END_SECONDS, GRADES, MAX_LABEL_CHARS, MAX_PUPILS, SessionProblem,
 };
 use crate::store::class_sessions::SessionSummary;
 use crate::survey::Text;
+use crate::web::extract::PageCtx;
 
 /// What the coordinator typed into the session form; shown again when it is refused.
 #[derive(Debug, Default, Clone, Deserialize)]

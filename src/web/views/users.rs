@@ -5,9 +5,10 @@ use maud::{Markup, html};
 
 use super::admin::{password_hint, role_name};
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout, local_time};
+use super::{csrf_field, layout, local_time};
 use crate::accounts::Role;
 use crate::entities::user;
+use crate::web::extract::PageCtx;
 
 pub const ACTIVE_FIELD: &str = "active";
 pub const PASSWORD_FIELD: &str = "password";

@@ -7,13 +7,14 @@ use maud::{Markup, PreEscaped, html};
 
 use super::forms::FormErrors;
 use super::waves::{access_name, period, state_name};
-use super::{PageCtx, csrf_field, layout, public_url};
+use super::{csrf_field, layout, public_url};
 use crate::collect::population::{MAX_CELL_TOTAL, PopulationCell, margins};
 use crate::collect::{Access, Wave, WaveState};
 use crate::config::Settings;
 use crate::i18n::Lang;
 use crate::store::invitations::Summary;
 use crate::survey::Survey;
+use crate::web::extract::PageCtx;
 
 pub const POPULATION_FIELD: &str = "population-csv";
 pub const SCHOOLS_FIELD: &str = "schools-csv";

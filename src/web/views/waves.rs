@@ -6,10 +6,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::forms::FormErrors;
-use super::{PageCtx, csrf_field, layout};
+use super::{csrf_field, layout};
 use crate::collect::wave::{DayEnd, format_time, parse_time};
 use crate::collect::{Access, Wave, WaveState};
 use crate::survey::SurveyCatalog;
+use crate::web::extract::PageCtx;
 
 /// What the admin typed into the create form; shown again when it is refused.
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -41,10 +41,8 @@ const CHROMIUM_ARGS: [&str; 10] = [
     "--window-size=1280,900",
 ];
 
-/// True when running in CI, where missing browser tools are an error rather than a skip.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
+// One definition of "running in CI" for every skip-or-fail decision in the tests.
+pub use crate::helpers::in_ci;
 
 /// A fresh headless Chromium, or `None` (after a loud SKIP line) when chromedriver is not
 /// installed and `CI` is not set. In CI a missing chromedriver fails the test.
