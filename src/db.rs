@@ -173,13 +173,56 @@ pub async fn scrub(db: &DatabaseConnection) -> Result<bool, DbErr> {
             Ok(busy == 0)
         }
         DatabaseBackend::Postgres => {
+            // `VACUUM FULL` copies a dead row into the new file while any transaction of this
+            // database can still see it (a background read that began before the rows were
+            // deleted). So first wait, briefly, until every snapshot older than now has ended.
+            let settled = snapshots_ended(db).await?;
             db.execute_unprepared(
                 "VACUUM FULL invitations, invitation_tokens, pupil_codes, drafts",
             )
             .await?;
-            Ok(true)
+            Ok(settled)
         }
         _ => Ok(true),
+    }
+}
+
+/// PostgreSQL: waits (at most 3 s) until no other session of this database holds a snapshot
+/// taken before this call; whether none does.
+async fn snapshots_ended(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    use sea_orm::{DatabaseBackend, Statement};
+    let now = db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT xid(pg_current_xact_id())::text AS now",
+        ))
+        .await?
+        .map(|r| r.try_get::<String>("", "now"))
+        .transpose()?
+        .unwrap_or_default();
+    // age() counts back from the newest transaction: an older snapshot has the greater age.
+    let older = Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT count(*) AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()
+            AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age($1::text::xid)",
+        [now.into()],
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let held = db
+            .query_one_raw(older.clone())
+            .await?
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        if held == 0 {
+            return Ok(true);
+        }
+        if started.elapsed() > Duration::from_secs(3) {
+            return Ok(false);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -85,10 +85,8 @@ mod tests {
     }
 }
 
-/// A day as people write it: "5 januari 2027", "5 January 2027". Times are stored as UTC
-/// seconds, and a day typed by an admin is stored as its first second (UTC).
-pub fn day_words(lang: Lang, seconds: i64) -> String {
-    use chrono::Datelike;
+/// The name of a month (0 = January) as written inside a sentence: "januari", "January".
+pub fn month_name(lang: Lang, month0: u32) -> &'static str {
     const SV: [&str; 12] = [
         "januari",
         "februari",
@@ -117,15 +115,21 @@ pub fn day_words(lang: Lang, seconds: i64) -> String {
         "November",
         "December",
     ];
+    let names = match lang {
+        Lang::Sv => &SV,
+        Lang::En => &EN,
+    };
+    names.get(month0 as usize).copied().unwrap_or_default()
+}
+
+/// A day as people write it: "5 januari 2027", "5 January 2027". Times are stored as UTC
+/// seconds, and a day typed by an admin is stored as its first second (UTC).
+pub fn day_words(lang: Lang, seconds: i64) -> String {
+    use chrono::Datelike;
     let Some(t) = chrono::DateTime::from_timestamp(seconds, 0) else {
         return String::new();
     };
-    let month = t.month0() as usize;
-    let name = match lang {
-        Lang::Sv => SV[month],
-        Lang::En => EN[month],
-    };
-    format!("{} {name} {}", t.day(), t.year())
+    format!("{} {} {}", t.day(), month_name(lang, t.month0()), t.year())
 }
 
 #[cfg(test)]

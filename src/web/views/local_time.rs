@@ -51,54 +51,10 @@ pub fn readable(seconds: i64, lang: Lang) -> String {
     let Some((t, _)) = stockholm(seconds) else {
         return seconds.to_string();
     };
-    let month = t.month0() as usize;
+    let month = crate::i18n::month_name(lang, t.month0());
     match lang {
-        Lang::Sv => {
-            const MONTHS: [&str; 12] = [
-                "januari",
-                "februari",
-                "mars",
-                "april",
-                "maj",
-                "juni",
-                "juli",
-                "augusti",
-                "september",
-                "oktober",
-                "november",
-                "december",
-            ];
-            format!(
-                "{} {} {} kl. {}",
-                t.day(),
-                MONTHS[month],
-                t.year(),
-                t.format("%H.%M")
-            )
-        }
-        Lang::En => {
-            const MONTHS: [&str; 12] = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            format!(
-                "{} {} {}, {}",
-                t.day(),
-                MONTHS[month],
-                t.year(),
-                t.format("%H:%M")
-            )
-        }
+        Lang::Sv => format!("{} {month} {} kl. {}", t.day(), t.year(), t.format("%H.%M")),
+        Lang::En => format!("{} {month} {}, {}", t.day(), t.year(), t.format("%H:%M")),
     }
 }
 
