@@ -49,13 +49,13 @@ impl fmt::Display for Role {
 /// Why a new account cannot be created as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountError {
-    #[error("`{0}` is not an e-mail address")]
+    #[error("“{0}” is not an e-mail address")]
     BadEmail(String),
     #[error("a school coordinator needs --school (the school they coordinate)")]
     SchoolMissing,
     #[error("only a school coordinator is bound to a school; leave out --school for {0}")]
     SchoolNotAllowed(Role),
-    #[error("`{0}` is not a school id: at most 100 characters, no control characters")]
+    #[error("“{0}” is not a school id: at most 100 characters, no control characters")]
     BadSchool(String),
     #[error("there is already a user with the e-mail {0}")]
     EmailTaken(String),
@@ -75,7 +75,7 @@ impl AccountError {
             }
             (_, Lang::En) => self.to_string(),
             (AccountError::BadEmail(email), Lang::Sv) => {
-                format!("`{email}` är inte en e-postadress")
+                format!("”{email}” är inte en e-postadress")
             }
             (AccountError::SchoolMissing, Lang::Sv) => {
                 "en skolsamordnare behöver en skola (den skola hen samordnar)".to_owned()
@@ -85,7 +85,7 @@ impl AccountError {
                     .to_owned()
             }
             (AccountError::BadSchool(school), Lang::Sv) => {
-                format!("`{school}` är inte ett skol-id: högst 100 tecken, inga styrtecken")
+                format!("”{school}” är inte ett skol-id: högst 100 tecken, inga styrtecken")
             }
             (AccountError::EmailTaken(email), Lang::Sv) => {
                 format!("det finns redan ett konto med e-postadressen {email}")
@@ -312,7 +312,7 @@ mod tests {
     #[test]
     fn account_errors_are_said_in_both_languages() {
         let e = AccountError::BadEmail("anna".into());
-        assert_eq!(e.message(Lang::Sv), "`anna` är inte en e-postadress");
-        assert_eq!(e.message(Lang::En), "`anna` is not an e-mail address");
+        assert_eq!(e.message(Lang::Sv), "”anna” är inte en e-postadress");
+        assert_eq!(e.message(Lang::En), "“anna” is not an e-mail address");
     }
 }
