@@ -453,7 +453,11 @@ fn estimate(
         response.estimates
     };
     let mut out = Vec::with_capacity(result.len());
-    for e in result {
+    for mut e in result {
+        // Nobody in the domain answered: published as suppressed, as DESIGN.md says.
+        if e.n == Some(0) {
+            stats::disclosure::hide(&mut e);
+        }
         let Some((i, b)) =
             e.id.split_once(':')
                 .and_then(|(i, b)| Some((i.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
@@ -490,15 +494,12 @@ fn estimate(
                 row.ci_high = None;
             }
         }
-        // Nobody in the domain answered: published as suppressed, as DESIGN.md says.
-        if row.n == Some(0) {
-            suppress_row(&mut row);
-        }
         out.push((i, b, row));
     }
     if n == 0 {
         for (i, indicator) in survey.indicators.iter().enumerate() {
-            let mut row = IndicatorEstimate {
+            // No responses at all: every indicator is published as suppressed.
+            let row = IndicatorEstimate {
                 indicator: indicator.id.clone(),
                 priority_area: indicator.priority_area.id().to_owned(),
                 statistic: indicator.statistic.id().to_owned(),
@@ -510,9 +511,8 @@ fn estimate(
                 ci_high: None,
                 df: None,
                 deff: None,
-                flags: Vec::new(),
+                flags: vec![Flag::Suppressed],
             };
-            suppress_row(&mut row);
             out.push((i, 0, row));
         }
     }
@@ -530,15 +530,4 @@ fn estimate(
     };
     out.sort_by_cached_key(|(i, b, row)| (*i, *b, position(row)));
     Ok((out.into_iter().map(|(_, _, row)| row).collect(), fpc_note))
-}
-
-fn suppress_row(row: &mut IndicatorEstimate) {
-    row.n = None;
-    row.estimate = None;
-    row.se = None;
-    row.ci_low = None;
-    row.ci_high = None;
-    row.df = None;
-    row.deff = None;
-    row.flags = vec![Flag::Suppressed];
 }

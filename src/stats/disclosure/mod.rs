@@ -118,7 +118,7 @@ fn primary(row: &mut Estimate, k: u64) -> bool {
 /// with clusters it still bounds n from below. The other flags go as well, since each describes the
 /// hidden numbers: `boundary` says everyone answered alike, `low_df` and `low_effective_n` bound n,
 /// and the interval-width flags bound n and the estimate.
-fn hide(row: &mut Estimate) {
+pub fn hide(row: &mut Estimate) {
     row.n = None;
     row.estimate = None;
     row.se = None;
