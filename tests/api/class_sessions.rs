@@ -74,13 +74,23 @@ async fn followed(app: &TestApp, response: reqwest::Response) -> String {
     app.get(&to).await.text().await.expect("body")
 }
 
+/// Opens a class 9B of `pupils` in drogvanor-2026 as the signed-in coordinator and follows the
+/// redirect to its codes page: (the page's address, its HTML, the codes on it).
+pub async fn open_and_print(app: &TestApp, pupils: usize) -> (String, String, Vec<String>) {
+    let response = open_session(app, "drogvanor-2026", "9B", &pupils.to_string()).await;
+    assert_eq!(response.status(), 303, "a redirect");
+    let to = location(&response);
+    let page = app.get(&to).await.text().await.expect("body");
+    let codes = codes_on(&page);
+    (to, page, codes)
+}
+
 /// A coordinator set up with a class session of `pupils`: (session id, codes).
 async fn coordinator_with_session(app: &TestApp, pupils: usize) -> (String, Vec<String>) {
     create_wave(app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
     app.sign_in_as(Role::School).await;
-    let response = open_session(app, "drogvanor-2026", "9B", &pupils.to_string()).await;
-    let page = followed(app, response).await;
-    (session_id_on(&page), codes_on(&page))
+    let (_, page, codes) = open_and_print(app, pupils).await;
+    (session_id_on(&page), codes)
 }
 
 /// Ends the session at `session_path` as the coordinator confirms it.

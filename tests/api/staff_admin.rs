@@ -395,27 +395,7 @@ async fn the_audit_log_holds_no_code_and_no_address(app: TestApp) {
     create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
     create_wave(&app, "staff-safety", "personal-2026", Access::Invite).await;
     app.sign_in_as(Role::School).await;
-    let response = app
-        .post_form(
-            "/school",
-            "/school/sessions",
-            &[
-                ("wave", "drogvanor-2026"),
-                ("class_label", "9B"),
-                ("grade", "9"),
-                ("pupils", "5"),
-            ],
-        )
-        .await;
-    // The codes are on their own page (Post/Redirect/Get).
-    assert_eq!(response.status(), 303);
-    let codes_page = crate::form::location(&response);
-    let slips = app.get(&codes_page).await.text().await.expect("body");
-    let codes: Vec<String> = slips
-        .split("class=\"pupil-code\">")
-        .skip(1)
-        .filter_map(|s| s.split('<').next().map(str::to_owned))
-        .collect();
+    let (_, _, codes) = crate::class_sessions::open_and_print(&app, 5).await;
     assert_eq!(codes.len(), 5);
 
     let admin = app.other_browser();
@@ -681,27 +661,7 @@ async fn thirty_code_slips_print_on_two_a4_pages_and_nothing_else() {
         .expect("SQLite");
     create_wave(&app, "school-drug-habits", "drogvanor-2026", Access::Class).await;
     app.sign_in_as(Role::School).await;
-    let response = app
-        .post_form(
-            "/school",
-            "/school/sessions",
-            &[
-                ("wave", "drogvanor-2026"),
-                ("class_label", "9B"),
-                ("grade", "9"),
-                ("pupils", "30"),
-            ],
-        )
-        .await;
-    // The codes are on their own page (Post/Redirect/Get).
-    assert_eq!(response.status(), 303);
-    let codes_page = crate::form::location(&response);
-    let page = app.get(&codes_page).await.text().await.expect("body");
-    let codes: Vec<String> = page
-        .split("class=\"pupil-code\">")
-        .skip(1)
-        .filter_map(|s| s.split('<').next().map(str::to_owned))
-        .collect();
+    let (_, page, codes) = crate::class_sessions::open_and_print(&app, 30).await;
     assert_eq!(codes.len(), 30);
     // Printed as the browser prints it, with the stylesheet inline.
     let css = text(&app, "/static/trygg.css").await.1;
