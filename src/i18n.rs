@@ -85,6 +85,15 @@ mod tests {
     }
 }
 
+/// A text with a capital first letter ("ingen" → "Ingen"), for a phrase that begins a sentence.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// The name of a month (0 = January) as written inside a sentence: "januari", "January".
 pub fn month_name(lang: Lang, month0: u32) -> &'static str {
     const SV: [&str; 12] = [

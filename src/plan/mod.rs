@@ -15,7 +15,7 @@ pub mod outputs;
 use serde::Deserialize;
 
 use crate::entities::plan_intervention;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, capitalised};
 use crate::survey::{PriorityArea, Text};
 
 pub use history::{Action, Change};
@@ -203,14 +203,6 @@ fn text_field(
         );
     }
     value
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// A checked intervention, as stored.

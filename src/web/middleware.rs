@@ -266,11 +266,10 @@ fn page_for(ctx: &PageCtx, info: &ErrorInfo, response: &Response) -> Response {
 
 /// The API's English message as a sentence for a page: a capital first letter and a full stop.
 fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return String::new(),
-    };
+    let mut out = crate::i18n::capitalised(message);
+    if out.is_empty() {
+        return out;
+    }
     if !out.ends_with(['.', '!', '?']) {
         out.push('.');
     }

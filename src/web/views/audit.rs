@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use super::forms::FormErrors;
 use super::{layout, local_time};
 use crate::entities::audit_log;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, capitalised};
 use crate::plan::history::Action as PlanAction;
 use crate::web::extract::PageCtx;
 
@@ -521,14 +521,6 @@ fn actor_name(ctx: &PageCtx, actor: &str) -> String {
         ctx.t("kommandoraden", "the command line").to_owned()
     } else {
         actor.to_owned()
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }
 

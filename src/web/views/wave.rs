@@ -291,10 +291,9 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
 
 /// A reason as a sentence: capital first letter, full stop.
 fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
+    match text {
+        "" => String::new(),
+        _ => format!("{}.", crate::i18n::capitalised(text)),
     }
 }
 
