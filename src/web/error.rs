@@ -91,11 +91,10 @@ pub enum AppError {
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     pub status: StatusCode,
+    /// The API's English message.
     pub message: String,
-    /// The message in Swedish, where the error has one (else pages show `message`).
-    pub message_sv: Option<String>,
-    /// The message for an English page, where it differs from the API's `message`.
-    pub message_en: Option<String>,
+    /// What the page says, in both languages.
+    pub page: Said,
     /// The page's heading and explanation when the status alone does not say it
     /// (`[sv heading, en heading, sv explanation, en explanation]`).
     pub heading: Option<[&'static str; 4]>,
@@ -133,11 +132,31 @@ impl AppError {
 }
 
 impl AppError {
-    /// The message in Swedish, for pages.
-    pub fn message_sv(&self) -> String {
-        match self {
+    /// What an error page says, in both languages. The English defaults to the API's message
+    /// as a sentence.
+    pub fn page_message(&self) -> Said {
+        use crate::i18n::{Lang, day_words};
+        let sv = match self {
             // The page's heading says it all.
-            AppError::NotFound => String::new(),
+            AppError::NotFound => return Said::new("", ""),
+            AppError::NotYetOpen { opens_at: Some(t) } => {
+                return Said::new(
+                    format!(
+                        "Den öppnar {}. Välkommen tillbaka då!",
+                        day_words(Lang::Sv, *t)
+                    ),
+                    format!(
+                        "It opens on {}. Welcome back then!",
+                        day_words(Lang::En, *t)
+                    ),
+                );
+            }
+            AppError::NotYetOpen { opens_at: None } => {
+                return Said::new(
+                    "Den har inte öppnat än. Välkommen tillbaka senare!",
+                    "It has not opened yet. Welcome back later!",
+                );
+            }
             AppError::Unauthorized => "Logga in för att fortsätta".to_owned(),
             AppError::BadToken => {
                 "API-nyckeln är okänd, har gått ut eller är återkallad".to_owned()
@@ -148,13 +167,6 @@ impl AppError {
             | AppError::Gone(said)
             | AppError::Unavailable(said) => said.sv.clone(),
             AppError::Unreadable { sv, .. } => sv.clone(),
-            AppError::NotYetOpen { opens_at } => match opens_at {
-                Some(t) => format!(
-                    "Den öppnar {}. Välkommen tillbaka då!",
-                    crate::i18n::day_words(crate::i18n::Lang::Sv, *t)
-                ),
-                None => "Den har inte öppnat än. Välkommen tillbaka senare!".to_owned(),
-            },
             // The details name questions and are read by programs; a page says it plainly.
             AppError::Validation { .. } => "Svaren kunde inte tas emot".to_owned(),
             AppError::TooManyRequests(secs) => {
@@ -164,7 +176,8 @@ impl AppError {
                 )
             }
             AppError::Db(_) | AppError::Internal(_) => "Något gick fel hos oss".to_owned(),
-        }
+        };
+        Said::new(sv, sentence(&self.to_string()))
     }
 
     /// axum's own plain-text error answer (`text`, possibly empty) as trygg's error.
@@ -252,18 +265,7 @@ impl IntoResponse for AppError {
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        let message_sv = Some(self.message_sv());
-        let message_en = match &self {
-            AppError::NotFound => Some(String::new()),
-            AppError::NotYetOpen { opens_at } => Some(match opens_at {
-                Some(t) => format!(
-                    "It opens on {}. Welcome back then!",
-                    crate::i18n::day_words(crate::i18n::Lang::En, *t)
-                ),
-                None => "It has not opened yet. Welcome back later!".to_owned(),
-            }),
-            _ => None,
-        };
+        let page = self.page_message();
         let heading = match &self {
             AppError::NotYetOpen { .. } => Some([
                 "Undersökningen har inte öppnat än",
@@ -276,12 +278,20 @@ impl IntoResponse for AppError {
         response.extensions_mut().insert(ErrorInfo {
             status,
             message,
-            message_sv,
-            message_en,
+            page,
             heading,
         });
         response
     }
+}
+
+/// The API's English message as a sentence for a page: a capital first letter and a full stop.
+fn sentence(message: &str) -> String {
+    let mut out = crate::i18n::capitalised(message);
+    if !out.is_empty() && !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 /// Indicators that cannot be given: the database's error, a questionnaire that is not loaded

@@ -249,12 +249,8 @@ fn is_plain_error(response: &Response) -> bool {
 
 /// The error page for `info`, keeping the headers of the original answer that still matter.
 fn page_for(ctx: &PageCtx, info: &ErrorInfo, response: &Response) -> Response {
-    let message = match (ctx.lang, &info.message_sv, &info.message_en) {
-        (Lang::Sv, Some(sv), _) => sv.clone(),
-        (Lang::En, _, Some(en)) => en.clone(),
-        _ => sentence(&info.message),
-    };
-    let page = views::error_page(ctx, info.status, info.heading, &message);
+    let message = ctx.lang.pick(&info.page.sv, &info.page.en);
+    let page = views::error_page(ctx, info.status, info.heading, message);
     let mut page = (info.status, page).into_response();
     for name in [header::RETRY_AFTER, header::SET_COOKIE, header::ALLOW] {
         for value in response.headers().get_all(&name) {
@@ -262,18 +258,6 @@ fn page_for(ctx: &PageCtx, info: &ErrorInfo, response: &Response) -> Response {
         }
     }
     page
-}
-
-/// The API's English message as a sentence for a page: a capital first letter and a full stop.
-fn sentence(message: &str) -> String {
-    let mut out = crate::i18n::capitalised(message);
-    if out.is_empty() {
-        return out;
-    }
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
 }
 
 /// The first value of `key` in a query string, percent-decoded.
