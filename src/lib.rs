@@ -10,6 +10,7 @@ pub mod db;
 pub mod entities;
 pub mod evaluate;
 pub mod i18n;
+pub mod local_time;
 pub mod mail;
 pub mod pdf;
 pub mod plan;

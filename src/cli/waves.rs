@@ -124,9 +124,18 @@ pub async fn indicators(
     write_stdout(text.as_bytes()).context("cannot write the indicators")
 }
 
-/// `trygg export`: the wave's responses on stdout.
+/// `trygg export`: a closed wave's responses on stdout. An open wave is refused: two exports
+/// taken while answers arrive would show, by their difference, what the newest respondents
+/// answered.
 pub async fn export(settings: &Settings, slug: &str, format: Format) -> Result {
     let (db, catalog, wave) = wave_from_cli(settings, slug, "--wave").await?;
+    let state = wave.state();
+    if state != crate::collect::WaveState::Closed {
+        bail!(
+            "wave {slug} is {}: its responses can be exported once it has closed (`trygg wave close {slug}`)",
+            state.id()
+        );
+    }
     let Some(survey) = catalog.version(&wave.survey_id, wave.survey_version) else {
         bail!(
             "wave {slug} was collected with survey {} version {}, which is not in {}; restore that file to export",

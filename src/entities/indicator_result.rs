@@ -1,5 +1,5 @@
-//! A wave's computed indicators (see `evaluate`): the last result, whether it is stale, and the
-//! lease of the node recomputing it.
+//! The computation of a wave's indicators (see `evaluate`): whether it is stale, why the last one
+//! failed, and the lease of the node computing it. What it publishes is in `publication`.
 
 use sea_orm::entity::prelude::*;
 
@@ -8,12 +8,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub wave_id: String,
-    /// The estimates as JSON (`evaluate::Computed`); `None` before the first computation.
-    pub result: Option<String>,
     /// Why the last computation failed, if it did.
     pub error: Option<String>,
     pub computed_at: Option<i64>,
-    /// Stored responses the result was computed from.
+    /// Stored responses the last computation read.
     pub responses: i64,
     /// Answers or population figures changed after the result was computed.
     pub stale: bool,

@@ -19,7 +19,7 @@ pub struct AreaIndicator {
     pub statistic: String,
     pub better: String,
     pub target: Option<f64>,
-    /// The latest wave with an estimate (possibly an open one, marked preliminary).
+    /// The latest published wave with an estimate.
     pub latest: Option<SeriesWave>,
     /// The latest change between closed waves.
     pub change: Option<SeriesChange>,
@@ -62,8 +62,8 @@ pub struct Areas {
     pub areas: Vec<Area>,
 }
 
-/// Every wave of a survey that has opened, with its published indicators. A wave whose
-/// indicators cannot be computed is left out (and logged).
+/// Every published wave of a survey (closed; an open wave publishes nothing), with its
+/// published indicators. A wave whose indicators cannot be computed is left out (and logged).
 pub async fn survey_waves(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
@@ -71,12 +71,13 @@ pub async fn survey_waves(
 ) -> Result<Vec<WaveIndicators>, EvalError> {
     let mut out = Vec::new();
     for wave in crate::store::waves::list(db).await? {
-        if wave.survey_id != survey_id || wave.state() == WaveState::Scheduled {
+        if wave.survey_id != survey_id || wave.state() != WaveState::Closed {
             continue;
         }
         match wave_indicators(db, catalog, &wave).await {
             Ok(found) => out.push(found),
             Err(EvalError::Database(e)) => return Err(EvalError::Database(e)),
+            Err(EvalError::NotPublished { .. }) => {}
             Err(e) => tracing::warn!(wave = %wave.slug, error = %e, "wave left out of the series"),
         }
     }

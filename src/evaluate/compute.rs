@@ -1,17 +1,19 @@
 //! Every indicator of a wave, estimated the one way DESIGN.md ("Evaluation") defines: the design
 //! by access mode, post-stratification to the wave's population totals, overall and per
-//! breakdown, logit intervals for proportions, and disclosure control with the survey's k.
+//! breakdown, logit intervals for proportions, and publication control with the survey's k
+//! (`publication`: remainders and earlier publications of the wave included).
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::publication::{self, Counts};
 use super::rows::Rows;
 use crate::collect::Access;
 use crate::collect::population::PopulationCell;
 use crate::stats::data::{Categories, Dataset};
 use crate::stats::{
-    self, Calibration, CiMethod, DesignSpec, Disclosure, EstimateSpec, Flag, LonelyPsu, Request,
+    self, Calibration, CiMethod, DesignSpec, EstimateSpec, Flag, LonelyPsu, Request,
 };
 use crate::survey::{Statistic, Survey};
 
@@ -144,11 +146,19 @@ impl CalibrationIssue {
     }
 }
 
-/// A wave's indicators as computed.
+/// A wave's indicators as published: what went into them, and the estimates after publication
+/// control.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Computed {
     pub method: Method,
     pub estimates: Vec<IndicatorEstimate>,
+}
+
+/// A computation: what it publishes, and the true counts of its cells (kept, never shown).
+#[derive(Debug, Clone)]
+pub struct Computation {
+    pub computed: Computed,
+    pub counts: Counts,
 }
 
 /// The breakdowns of every indicator: overall, each background question alone, each crossed
@@ -160,13 +170,15 @@ pub fn breakdowns(survey: &Survey) -> Vec<Vec<String>> {
     out
 }
 
-/// Estimates every indicator of `survey` from a wave's rows.
+/// Estimates every indicator of `survey` from a wave's rows, hiding what the wave's earlier
+/// publications (their true counts, `earlier`) and the rules of publication require.
 pub fn compute(
     survey: &Survey,
     access: Access,
     rows: &Rows,
     population: &Population,
-) -> Result<Computed, String> {
+    earlier: &[Counts],
+) -> Result<Computation, String> {
     let responses = rows.len() as u64 + rows.unreliable + rows.unreadable;
     let all = vec![true; rows.len()];
     let mut method = Method {
@@ -193,12 +205,15 @@ pub fn compute(
     };
     if let Some((keep, spec)) = calibration {
         let uncalibrated = keep.iter().filter(|k| !**k).count() as u64;
-        match estimate(survey, access, rows, &keep, population, Some(spec)) {
-            Ok((estimates, fpc_note)) => {
+        match estimate(survey, access, rows, &keep, population, Some(spec), earlier) {
+            Ok((estimates, counts, fpc_note)) => {
                 method.calibration = "poststratify".into();
                 method.uncalibrated = uncalibrated;
                 method.fpc_note = fpc_note;
-                return Ok(Computed { method, estimates });
+                return Ok(Computation {
+                    computed: Computed { method, estimates },
+                    counts,
+                });
             }
             Err(message) => {
                 let issue = CalibrationIssue::Failed { message };
@@ -207,9 +222,13 @@ pub fn compute(
             }
         }
     }
-    let (estimates, fpc_note) = estimate(survey, access, rows, &all, population, None)?;
+    let (estimates, counts, fpc_note) =
+        estimate(survey, access, rows, &all, population, None, earlier)?;
     method.fpc_note = fpc_note;
-    Ok(Computed { method, estimates })
+    Ok(Computation {
+        computed: Computed { method, estimates },
+        counts,
+    })
 }
 
 /// Rows that can be placed in a population cell, and the post-stratification; `Ok(None)` without
@@ -316,7 +335,8 @@ fn value_column(indicator: usize) -> String {
     format!(".value{indicator}")
 }
 
-/// Estimates on the kept rows; also says why the fpc was not used, when it was not.
+/// Estimates on the kept rows, as published, with the true counts of their cells; also says why
+/// the fpc was not used, when it was not.
 fn estimate(
     survey: &Survey,
     access: Access,
@@ -324,7 +344,8 @@ fn estimate(
     keep: &[bool],
     population: &Population,
     calibration: Option<Calibration>,
-) -> Result<(Vec<IndicatorEstimate>, Option<String>), String> {
+    earlier: &[Counts],
+) -> Result<(Vec<IndicatorEstimate>, Counts, Option<String>), String> {
     let kept: Vec<usize> = (0..rows.len()).filter(|&r| keep[r]).collect();
     let n = kept.len();
     let background: Vec<&crate::survey::Question> = survey.background_questions().collect();
@@ -430,9 +451,8 @@ fn estimate(
         calibration,
         confidence_level: 0.95,
         estimates: specs,
-        disclosure: Some(Disclosure {
-            min_cell_size: u64::from(survey.min_cell_size),
-        }),
+        // Publication control is done below, on every breakdown of an indicator together.
+        disclosure: None,
     };
     let result = if n == 0 {
         Vec::new()
@@ -453,11 +473,7 @@ fn estimate(
         response.estimates
     };
     let mut out = Vec::with_capacity(result.len());
-    for mut e in result {
-        // Nobody in the domain answered: published as suppressed, as DESIGN.md says.
-        if e.n == Some(0) {
-            stats::disclosure::hide(&mut e);
-        }
+    for e in result {
         let Some((i, b)) =
             e.id.split_once(':')
                 .and_then(|(i, b)| Some((i.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
@@ -529,5 +545,19 @@ fn estimate(
             .collect()
     };
     out.sort_by_cached_key(|(i, b, row)| (*i, *b, position(row)));
-    Ok((out.into_iter().map(|(_, _, row)| row).collect(), fpc_note))
+    // Nobody in a domain answered, fewer than k did, a remainder or a change since an earlier
+    // publication would give someone away: those rows are published without numbers.
+    let counts = publication::counts(survey, rows, &kept);
+    publication::control(
+        survey,
+        &mut out,
+        &counts,
+        earlier,
+        u64::from(survey.min_cell_size),
+    );
+    Ok((
+        out.into_iter().map(|(_, _, row)| row).collect(),
+        counts,
+        fpc_note,
+    ))
 }

@@ -1,16 +1,18 @@
-//! Evaluation: indicators per wave, computed once from the stored responses and read by the API,
-//! the command line and the pages; series over waves; priority areas.
+//! Evaluation: indicators per wave, published when the wave closes and read by the API, the
+//! command line and the pages; series over waves; priority areas.
 //!
 //! One function estimates a wave ([`compute::compute`], fed by [`load`]); everything else reads
-//! its stored result. Results are recomputed in the background when a wave's answers or
-//! population figures change ([`refresh`]), at most every [`refresh::DEBOUNCE_SECONDS`] per wave,
-//! and at once when a wave closes.
+//! its stored publication. An open wave publishes nothing derived from its answers, only how
+//! many there are. A closed wave is published at once when it closes, and again in the
+//! background when its answers or population figures change later ([`refresh`]), each
+//! publication checked against the earlier ones ([`publication`]).
 
 pub mod areas;
 pub mod compare;
 pub mod compute;
 pub mod csv_out;
 pub mod plan;
+pub mod publication;
 pub mod refresh;
 pub mod report;
 pub mod report_plan;
@@ -25,7 +27,8 @@ use futures_util::StreamExt;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, StreamTrait};
 use serde::{Deserialize, Serialize};
 
-pub use compute::{Computed, IndicatorEstimate, Method, Population};
+pub use compute::{Computation, Computed, IndicatorEstimate, Method, Population};
+pub use publication::Counts;
 
 use crate::collect::{Wave, WaveState};
 use crate::survey::{Survey, SurveyCatalog};
@@ -37,6 +40,16 @@ pub enum EvalError {
     SurveyMissing(String, u32),
     #[error("estimation failed: {0}")]
     Estimation(String),
+    /// The wave is open (or not yet open) and has never been published: its figures are
+    /// published when it closes.
+    #[error(
+        "the wave {slug} is {state}: its figures are published when it closes ({responses} responses so far)"
+    )]
+    NotPublished {
+        slug: String,
+        state: &'static str,
+        responses: u64,
+    },
     #[error(transparent)]
     Database(#[from] DbErr),
 }
@@ -57,14 +70,15 @@ pub struct WaveInfo {
     pub period: String,
     /// `scheduled`, `open` or `closed`, now.
     pub state: String,
-    /// An open wave's figures are preliminary: answers may still come.
-    pub preliminary: bool,
     #[serde(flatten)]
     pub method: Method,
-    /// When the estimates were computed (RFC 3339, UTC).
-    pub computed_at: String,
-    /// False when answers or population figures changed after `computed_at`; a recomputation
-    /// is then on its way.
+    /// The day these figures were published (`YYYY-MM-DD`, Swedish date; no finer time).
+    pub published: String,
+    /// Which publication of the wave this is: 1 when it closed, then one more for every later
+    /// change of its figures (an import, new population figures).
+    pub publication: u32,
+    /// False when answers or population figures changed after this publication; a new one is
+    /// then on its way.
     pub up_to_date: bool,
 }
 
@@ -78,13 +92,18 @@ pub async fn load(
     survey: Arc<Survey>,
     wave: &Wave,
 ) -> Result<(rows::Rows, Population), DbErr> {
-    type Row = (String, Option<String>, Option<String>);
+    type Row = (String, String, Option<String>, Option<String>);
     let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<Row>>(4);
     let parser = tokio::task::spawn_blocking(move || {
         let mut builder = rows::RowBuilder::new(&survey);
         while let Some(batch) = incoming.blocking_recv() {
-            for (answers, school, class) in &batch {
-                builder.push_stored(answers, school.as_deref(), class.as_deref());
+            for (id, answers, school, class) in &batch {
+                builder.push_stored(
+                    publication::id_hash(id),
+                    answers,
+                    school.as_deref(),
+                    class.as_deref(),
+                );
             }
         }
         builder.finish()
@@ -96,8 +115,9 @@ pub async fn load(
             let row = row?;
             batch.push((
                 row.try_get_by_index::<String>(0)?,
-                row.try_get_by_index::<Option<String>>(1)?,
+                row.try_get_by_index::<String>(1)?,
                 row.try_get_by_index::<Option<String>>(2)?,
+                row.try_get_by_index::<Option<String>>(3)?,
             ));
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
@@ -142,9 +162,9 @@ async fn responses_query(db: &DatabaseConnection, wave_id: &str) -> Result<State
         backend,
         match backend {
             DbBackend::Postgres => {
-                "SELECT answers, school_id, class_id FROM responses WHERE wave_id = $1"
+                "SELECT id, answers, school_id, class_id FROM responses WHERE wave_id = $1"
             }
-            _ => "SELECT answers, school_id, class_id FROM responses WHERE wave_id = ?",
+            _ => "SELECT id, answers, school_id, class_id FROM responses WHERE wave_id = ?",
         },
         [wave_id.into()],
     );
@@ -163,95 +183,112 @@ async fn responses_query(db: &DatabaseConnection, wave_id: &str) -> Result<State
     if wave_rows.saturating_mul(4) >= table_rows.max(0) as u64 {
         return Ok(Statement::from_sql_and_values(
             backend,
-            "SELECT answers, school_id, class_id FROM responses NOT INDEXED WHERE wave_id = ?",
+            "SELECT id, answers, school_id, class_id FROM responses NOT INDEXED WHERE wave_id = ?",
             [wave_id.into()],
         ));
     }
     Ok(indexed)
 }
 
-/// Estimates a wave afresh from its stored responses (no cache involved).
+/// Estimates a wave afresh from its stored responses, controlled against its earlier
+/// publications (their true counts).
 pub async fn estimate_wave(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
     wave: &Wave,
-) -> Result<Computed, EvalError> {
+    earlier: Vec<Counts>,
+) -> Result<Computation, EvalError> {
     let survey = catalog
         .version(&wave.survey_id, wave.survey_version)
         .ok_or_else(|| EvalError::SurveyMissing(wave.survey_id.clone(), wave.survey_version))?;
     let (rows, population) = load(db, survey.clone(), wave).await?;
     let access = wave.access;
     // Estimation is CPU work: off the async threads.
-    tokio::task::spawn_blocking(move || compute::compute(&survey, access, &rows, &population))
-        .await
-        .map_err(|e| EvalError::Estimation(e.to_string()))?
-        .map_err(EvalError::Estimation)
+    tokio::task::spawn_blocking(move || {
+        compute::compute(&survey, access, &rows, &population, &earlier)
+    })
+    .await
+    .map_err(|e| EvalError::Estimation(e.to_string()))?
+    .map_err(EvalError::Estimation)
 }
 
-/// The published indicators of a wave: the stored result when there is one (even while a newer
-/// one is being computed), otherwise computed now and stored.
+/// The published indicators of a wave: its latest publication (even while a newer one is being
+/// computed). A closed wave never published yet is published now; an open or scheduled one has
+/// nothing to show but its number of responses ([`EvalError::NotPublished`]).
 pub async fn wave_indicators(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
     wave: &Wave,
 ) -> Result<WaveIndicators, EvalError> {
-    let stored = crate::store::indicators::find(db, &wave.id).await?;
-    if let Some(found) = stored.as_ref().and_then(|row| from_row(wave, row)) {
+    if let Some(found) = published(db, wave).await? {
         return Ok(found);
     }
+    let state = wave.state();
+    if state != WaveState::Closed {
+        return Err(EvalError::NotPublished {
+            slug: wave.slug.clone(),
+            state: state.id(),
+            responses: crate::store::waves::response_count(db, &wave.id).await?,
+        });
+    }
     refresh::recompute(db, catalog, wave).await?;
-    let stored = crate::store::indicators::find(db, &wave.id).await?;
-    match stored.as_ref() {
-        Some(row) => match from_row(wave, row) {
-            Some(found) => Ok(found),
-            None => Err(EvalError::Estimation(
-                row.error
-                    .clone()
-                    .unwrap_or_else(|| "no result was stored".into()),
-            )),
-        },
-        None => Err(EvalError::Estimation("no result was stored".into())),
+    match published(db, wave).await? {
+        Some(found) => Ok(found),
+        None => {
+            let error = crate::store::indicators::find(db, &wave.id)
+                .await?
+                .and_then(|row| row.error);
+            Err(EvalError::Estimation(
+                error.unwrap_or_else(|| "no publication was stored".into()),
+            ))
+        }
     }
 }
 
-/// A stored result as published, with the wave's state as it is now.
-pub fn from_row(
+/// The wave's latest publication, if it has one that can be read.
+pub async fn published(
+    db: &DatabaseConnection,
     wave: &Wave,
-    row: &crate::entities::indicator_result::Model,
-) -> Option<WaveIndicators> {
-    let text = row.result.as_deref()?;
-    let computed: Computed = match serde_json::from_str(text) {
+) -> Result<Option<WaveIndicators>, EvalError> {
+    let Some(row) = crate::store::publications::latest(db, &wave.id).await? else {
+        return Ok(None);
+    };
+    let up_to_date = crate::store::indicators::find(db, &wave.id)
+        .await?
+        .is_none_or(|r| crate::store::indicators::up_to_date(&r));
+    let computed: Computed = match serde_json::from_str(&row.result) {
         Ok(c) => c,
         Err(e) => {
-            tracing::error!(wave = %wave.slug, error = %e, "a stored indicator result cannot be read; recomputing");
-            return None;
+            tracing::error!(wave = %wave.slug, error = %e, "a stored publication cannot be read");
+            return Ok(None);
         }
     };
-    Some(publish(
+    Ok(Some(publish(
         wave,
         computed,
-        row.computed_at.unwrap_or(0),
-        crate::store::indicators::up_to_date(row),
-    ))
+        &row.published_on,
+        u32::try_from(row.number).unwrap_or(0),
+        up_to_date,
+    )))
 }
 
-/// A computed result as published.
+/// A publication as shown, with the wave's state as it is now.
 pub fn publish(
     wave: &Wave,
     computed: Computed,
-    computed_at: i64,
+    published: &str,
+    number: u32,
     up_to_date: bool,
 ) -> WaveIndicators {
-    let state = wave.state();
     WaveIndicators {
         wave: WaveInfo {
             slug: wave.slug.clone(),
             survey: wave.survey_id.clone(),
             period: wave.period.to_string(),
-            state: state.id().to_owned(),
-            preliminary: state != WaveState::Closed,
+            state: wave.state().id().to_owned(),
             method: computed.method,
-            computed_at: rfc3339(computed_at),
+            published: published.to_owned(),
+            publication: number,
             up_to_date,
         },
         estimates: computed.estimates,
@@ -261,6 +298,13 @@ pub fn publish(
 pub fn rfc3339(seconds: i64) -> String {
     chrono::DateTime::from_timestamp(seconds, 0)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// Today's date in Sweden (`YYYY-MM-DD`): the day a publication carries.
+pub fn today() -> String {
+    crate::local_time::stockholm_date(crate::util::now())
+        .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 

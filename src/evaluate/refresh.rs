@@ -1,5 +1,10 @@
-//! Keeping computed indicators fresh: a background task on every node recomputes the waves whose
-//! answers or population figures changed, at most once every [`DEBOUNCE_SECONDS`] per wave.
+//! Publishing closed waves: a wave is computed and published when it closes, and a background
+//! task on every node publishes anew a closed wave whose answers or population figures changed
+//! (an import, new totals), at most once every [`DEBOUNCE_SECONDS`] per wave. Open waves are
+//! never computed: they publish nothing derived from their answers.
+//!
+//! Each publication is checked against the wave's earlier ones (`publication`), and stored only
+//! when it differs from the latest, dated to the day.
 //!
 //! Several nodes may share one PostgreSQL database: a node takes a lease on a wave (a conditional
 //! UPDATE, so only one node gets it) before computing, and stores its result only while it still
@@ -12,26 +17,35 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use super::{EvalError, estimate_wave};
-use crate::collect::Wave;
+use super::{Computation, Counts, EvalError, estimate_wave};
+use crate::collect::{Wave, WaveState};
 use crate::store;
 use crate::survey::SurveyCatalog;
 
-/// A wave taking answers all the time is recomputed at most this often.
+/// A closed wave changed again and again (imports in a row) is recomputed at most this often.
 pub const DEBOUNCE_SECONDS: i64 = 3;
 /// How often a node looks for waves due for recomputation.
 pub const POLL: Duration = Duration::from_secs(1);
 /// How long a lease holds: far longer than a computation (a million responses take seconds).
 pub const LEASE_SECONDS: i64 = 600;
 
-/// Recomputes a wave now and stores the result (at close, `trygg indicators --recompute`, and
-/// a first read). Waits for another node's computation rather than running a second one; when
-/// that node's lease runs out, takes over.
+/// Computes a closed wave now and publishes the result when it differs from the latest
+/// publication (at close, `trygg indicators --recompute`, and a first read). Waits for another
+/// node's computation rather than running a second one; when that node's lease runs out, takes
+/// over. An open wave is refused: it publishes nothing.
 pub async fn recompute(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
     wave: &Wave,
 ) -> Result<(), EvalError> {
+    let state = wave.state();
+    if state != WaveState::Closed {
+        return Err(EvalError::NotPublished {
+            slug: wave.slug.clone(),
+            state: state.id(),
+            responses: store::waves::response_count(db, &wave.id).await?,
+        });
+    }
     let token = uuid::Uuid::new_v4().to_string();
     loop {
         let now = crate::util::now();
@@ -45,14 +59,16 @@ pub async fn recompute(
         // Another node is computing this wave: its result will do once stored.
         tokio::time::sleep(Duration::from_millis(200)).await;
         let row = store::indicators::find(db, &wave.id).await?;
-        if row.is_some_and(|r| r.result.is_some() && store::indicators::up_to_date(&r)) {
+        if row.is_some_and(|r| r.computed_at.is_some() && store::indicators::up_to_date(&r)) {
             return Ok(());
         }
     }
     run_claimed(db, catalog, wave, &token).await
 }
 
-/// Computes a wave under a lease already taken and stores the outcome.
+/// Computes a wave under a lease already taken and stores the outcome: a new publication when
+/// it differs from the latest (in the same transaction that ends the lease, so a node that lost
+/// its lease publishes nothing).
 async fn run_claimed(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
@@ -60,15 +76,18 @@ async fn run_claimed(
     token: &str,
 ) -> Result<(), EvalError> {
     let started = std::time::Instant::now();
-    match estimate_wave(db, catalog, wave).await {
-        Ok(computed) => {
-            let responses = computed.method.responses as i64;
-            let text = serde_json::to_string(&computed)
-                .map_err(|e| EvalError::Estimation(e.to_string()))?;
-            let now = crate::util::now();
-            let kept =
-                store::indicators::save(db, &wave.id, token, Ok((&text, responses)), now).await?;
-            tracing::info!(wave = %wave.slug, responses, ms = started.elapsed().as_millis() as u64, kept, "indicators computed");
+    let earlier = match earlier_counts(db, wave).await {
+        Ok(earlier) => earlier,
+        Err(e) => {
+            let _ = store::indicators::release(db, &wave.id, token).await;
+            return Err(e);
+        }
+    };
+    match estimate_wave(db, catalog, wave, earlier).await {
+        Ok(computation) => {
+            let responses = computation.computed.method.responses as i64;
+            let number = store_publication(db, wave, token, &computation).await?;
+            tracing::info!(wave = %wave.slug, responses, ms = started.elapsed().as_millis() as u64, publication = ?number, "indicators computed");
             Ok(())
         }
         Err(EvalError::Estimation(message)) => {
@@ -81,6 +100,62 @@ async fn run_claimed(
             let _ = store::indicators::release(db, &wave.id, token).await;
             Err(other)
         }
+    }
+}
+
+/// The true counts of every earlier publication of the wave. One that cannot be read stops the
+/// computation: publishing without it could undo its protection.
+async fn earlier_counts(db: &DatabaseConnection, wave: &Wave) -> Result<Vec<Counts>, EvalError> {
+    store::publications::counts(db, &wave.id)
+        .await?
+        .iter()
+        .map(|text| {
+            serde_json::from_str(text).map_err(|e| {
+                EvalError::Estimation(format!("an earlier publication cannot be read: {e}"))
+            })
+        })
+        .collect()
+}
+
+/// Ends the computation under `token` and, when its figures differ from the latest publication,
+/// adds a publication dated today. Returns the new publication's number, if one was added.
+async fn store_publication(
+    db: &DatabaseConnection,
+    wave: &Wave,
+    token: &str,
+    computation: &Computation,
+) -> Result<Option<i32>, EvalError> {
+    let result = serde_json::to_string(&computation.computed)
+        .map_err(|e| EvalError::Estimation(e.to_string()))?;
+    let counts = serde_json::to_string(&computation.counts)
+        .map_err(|e| EvalError::Estimation(e.to_string()))?;
+    let responses = computation.computed.method.responses as i64;
+    let txn = crate::db::begin_write(db).await?;
+    let latest = store::publications::latest(&txn, &wave.id).await?;
+    let mut number = None;
+    if latest.is_none_or(|p| p.result != result) {
+        number = Some(
+            store::publications::add(
+                &txn,
+                store::publications::NewPublication {
+                    wave_id: &wave.id,
+                    published_on: &super::today(),
+                    result: &result,
+                    counts: &counts,
+                    responses,
+                },
+            )
+            .await?,
+        );
+    }
+    let kept =
+        store::indicators::save(&txn, &wave.id, token, Ok(responses), crate::util::now()).await?;
+    if kept {
+        txn.commit().await?;
+        Ok(number)
+    } else {
+        txn.rollback().await?;
+        Ok(None)
     }
 }
 
@@ -100,6 +175,11 @@ pub async fn run_due(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result
                 store::indicators::save(db, &wave_id, &token, Err("the wave is gone"), now).await;
             continue;
         };
+        if wave.state() != WaveState::Closed {
+            // Reopened between the query and the claim (cannot happen today): publish nothing.
+            let _ = store::indicators::release(db, &wave_id, &token).await;
+            continue;
+        }
         match run_claimed(db, catalog, &wave, &token).await {
             Ok(()) => done += 1,
             Err(EvalError::Database(e)) => return Err(EvalError::Database(e)),

@@ -124,7 +124,10 @@ pub struct WaveQuality {
     pub survey_title: Titles,
     pub slug: String,
     pub period: String,
-    pub preliminary: bool,
+    /// The day the wave's figures were published (empty in reports frozen before publications
+    /// were dated).
+    #[serde(default)]
+    pub published: String,
     pub responses: u64,
     pub unreliable: u64,
     pub uncalibrated: u64,
@@ -197,12 +200,13 @@ pub async fn load(
     }))
 }
 
-/// The years a report can be made for: those with a wave that has opened, newest first.
+/// The years a report can be made for: those with a closed wave, newest first (an open wave
+/// publishes nothing).
 pub async fn years(db: &DatabaseConnection) -> Result<Vec<i32>, EvalError> {
     let mut years: Vec<i32> = crate::store::waves::list(db)
         .await?
         .iter()
-        .filter(|w| w.state() != crate::collect::WaveState::Scheduled)
+        .filter(|w| w.state() == crate::collect::WaveState::Closed)
         .map(|w| w.period)
         .collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
@@ -235,7 +239,7 @@ pub async fn assemble(
         waves.sort_by_key(|w| {
             (
                 w.wave.period.parse::<i32>().unwrap_or(0),
-                w.wave.computed_at.clone(),
+                w.wave.published.clone(),
             )
         });
         waves.retain(|w| w.wave.period.parse::<i32>().is_ok_and(|p| p <= year));
@@ -320,7 +324,7 @@ fn wave_quality(
                 survey_title: Titles::of(&survey.title),
                 slug: w.wave.slug.clone(),
                 period: w.wave.period.clone(),
-                preliminary: w.wave.preliminary,
+                published: w.wave.published.clone(),
                 responses: m.responses,
                 unreliable: m.unreliable,
                 uncalibrated: m.uncalibrated,

@@ -42,6 +42,9 @@ pub struct Rows {
     /// Per background question (file order): the index of the row's choice, `None` when
     /// unanswered or a missing code ("vet inte").
     pub categories: Vec<Vec<Option<u32>>>,
+    /// Each row's response id, hashed (`publication::id_hash`): tells two publications of a
+    /// wave whether a cell holds the same respondents.
+    pub ids: Vec<u64>,
     /// Class waves: each row's school, and its class (numbered within the wave).
     pub school: Vec<u32>,
     pub class: Vec<u32>,
@@ -96,6 +99,7 @@ impl<'s> RowBuilder<'s> {
             rows: Rows {
                 values: vec![Vec::new(); survey.indicators.len()],
                 categories: vec![Vec::new(); background.len()],
+                ids: Vec::new(),
                 school: Vec::new(),
                 class: Vec::new(),
                 schools: Labels::default(),
@@ -116,9 +120,15 @@ impl<'s> RowBuilder<'s> {
         }
     }
 
-    /// One stored response: its answers as stored (the JSON object of the HTTP contract) and,
-    /// in class waves, its school and class.
-    pub fn push_stored(&mut self, answers: &str, school: Option<&str>, class: Option<&str>) {
+    /// One stored response: its id's hash, its answers as stored (the JSON object of the HTTP
+    /// contract) and, in class waves, its school and class.
+    pub fn push_stored(
+        &mut self,
+        id: u64,
+        answers: &str,
+        school: Option<&str>,
+        class: Option<&str>,
+    ) {
         if let Some(plan) = &self.plan {
             if let Err(e) = plan.read(answers, &mut self.read) {
                 tracing::error!(error = %e, "stored answers could not be read; left out of estimates");
@@ -135,14 +145,14 @@ impl<'s> RowBuilder<'s> {
             for (b, column) in self.rows.categories.iter_mut().enumerate() {
                 column.push(plan.category(b, &self.read.slots));
             }
-            self.push_design(school, class);
+            self.push_design(id, school, class);
             return;
         }
         let mut de = serde_json::Deserializer::from_str(answers);
         match (Needed(&self.needed)).deserialize(&mut de) {
             Ok(pairs) => {
                 let answers = ValidatedAnswers::from_stored(pairs.iter().map(|(q, v)| (*q, v)));
-                self.push(&answers, school, class);
+                self.push(id, &answers, school, class);
             }
             Err(e) => {
                 tracing::error!(error = %e, "stored answers could not be read; left out of estimates");
@@ -152,7 +162,13 @@ impl<'s> RowBuilder<'s> {
     }
 
     /// One response's answers.
-    pub fn push(&mut self, answers: &ValidatedAnswers, school: Option<&str>, class: Option<&str>) {
+    pub fn push(
+        &mut self,
+        id: u64,
+        answers: &ValidatedAnswers,
+        school: Option<&str>,
+        class: Option<&str>,
+    ) {
         if self.survey.is_unreliable(answers) {
             self.rows.unreliable += 1;
             return;
@@ -171,10 +187,11 @@ impl<'s> RowBuilder<'s> {
             };
             column.push(code);
         }
-        self.push_design(school, class);
+        self.push_design(id, school, class);
     }
 
-    fn push_design(&mut self, school: Option<&str>, class: Option<&str>) {
+    fn push_design(&mut self, id: u64, school: Option<&str>, class: Option<&str>) {
+        self.rows.ids.push(id);
         let school = school.unwrap_or("");
         let school_code = self.rows.schools.code(school);
         // Classes are clusters within their school: the same label at two schools is two classes.

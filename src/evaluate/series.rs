@@ -1,9 +1,7 @@
 //! An indicator over a survey's waves: each wave's estimate in period order, the change from the
 //! previous wave, the linear trend, the verdict and the target status (built on `stats::trend`).
 //!
-//! Which waves: every wave that has opened, in period order (then by opening time). Closed waves
-//! carry the series; an open wave is shown marked preliminary, with its change from the wave
-//! before, but it enters neither the trend nor the verdict until it closes.
+//! Which waves: every published wave (an open wave publishes nothing), in period order.
 //!
 //! A wave whose estimate is suppressed (too few respondents) is shown without numbers and skipped
 //! by changes and the trend: the change is then from the last wave with numbers.
@@ -31,9 +29,9 @@ pub struct SeriesWave {
     pub slug: String,
     pub period: String,
     pub state: String,
-    pub preliminary: bool,
     pub responses: u64,
-    pub computed_at: String,
+    /// The day the wave's figures were published.
+    pub published: String,
     pub n: Option<u64>,
     pub estimate: Option<f64>,
     pub se: Option<f64>,
@@ -51,8 +49,6 @@ pub struct SeriesChange {
     pub to: String,
     pub from_period: String,
     pub to_period: String,
-    /// True when the later wave is still open.
-    pub preliminary: bool,
     pub difference: f64,
     pub se: f64,
     pub ci_low: f64,
@@ -123,15 +119,13 @@ pub fn build(
     waves: &[WaveIndicators],
     by: Option<&str>,
 ) -> Series {
-    let mut ordered: Vec<&WaveIndicators> = waves
-        .iter()
-        .filter(|w| w.wave.state != "scheduled")
-        .collect();
+    let mut ordered: Vec<&WaveIndicators> = waves.iter().collect();
     ordered.sort_by(|a, b| {
         let key = |w: &WaveIndicators| {
             (
                 w.wave.period.parse::<i32>().unwrap_or(0),
-                w.wave.computed_at.clone(),
+                w.wave.published.clone(),
+                w.wave.slug.clone(),
             )
         };
         key(a).cmp(&key(b))
@@ -185,9 +179,8 @@ fn series_wave(w: &WaveIndicators, e: Option<&IndicatorEstimate>) -> SeriesWave 
         slug: w.wave.slug.clone(),
         period: w.wave.period.clone(),
         state: w.wave.state.clone(),
-        preliminary: w.wave.preliminary,
         responses: w.wave.method.responses,
-        computed_at: w.wave.computed_at.clone(),
+        published: w.wave.published.clone(),
         n: e.and_then(|e| e.n),
         estimate: e.and_then(|e| e.estimate),
         se: e.and_then(|e| e.se),
@@ -232,7 +225,6 @@ fn domain_series(
                 to: w.slug.clone(),
                 from_period: before.period.clone(),
                 to_period: w.period.clone(),
-                preliminary: w.preliminary || before.preliminary,
                 difference: c.difference,
                 se: c.se,
                 ci_low: c.interval.low,
@@ -244,10 +236,9 @@ fn domain_series(
         }
         previous = Some((w, p));
     }
-    let change = changes.iter().rev().find(|c| !c.preliminary).cloned();
+    let change = changes.last().cloned();
     let closed: Vec<(f64, Point)> = waves
         .iter()
-        .filter(|w| !w.preliminary)
         .filter_map(|w| Some((w.period.parse::<f64>().ok()?, point(w)?)))
         .collect();
     let (trend, trend_note) = match trend::linear_trend(&closed, LEVEL) {
@@ -271,10 +262,7 @@ fn domain_series(
         .map(|t| t.verdict)
         .or(change.as_ref().map(|c| c.verdict));
     let target_status = indicator.target.and_then(|target| {
-        let latest = waves
-            .iter()
-            .rev()
-            .find(|w| !w.preliminary && w.estimate.is_some())?;
+        let latest = waves.iter().rev().find(|w| w.estimate.is_some())?;
         let interval = crate::stats::ci::Interval {
             low: latest.ci_low?,
             high: latest.ci_high?,
@@ -302,9 +290,8 @@ mod tests {
             slug: slug.into(),
             period: slug.into(),
             state: "closed".into(),
-            preliminary: false,
             responses: 100,
-            computed_at: String::new(),
+            published: String::new(),
             n: estimate.map(|_| 100),
             estimate,
             se: estimate.map(|_| se),

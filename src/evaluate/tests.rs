@@ -36,12 +36,17 @@ fn survey(file: &str) -> Survey {
 /// Rows the way the service stores them: each line's answers validated, then kept as JSON.
 fn rows(survey: &Survey, case: &str) -> super::rows::Rows {
     let mut builder = RowBuilder::new(survey);
-    for line in fixture(case, "responses.jsonl").lines() {
+    for (number, line) in fixture(case, "responses.jsonl").lines().enumerate() {
         let body: Value = serde_json::from_str(line).expect("JSON line");
         let answers = body["answers"].as_object().expect("answers").clone();
         let valid = crate::survey::validate(survey, &answers).expect("valid answers");
         let stored = serde_json::to_string(&valid.to_json()).expect("JSON");
-        builder.push_stored(&stored, body["school"].as_str(), body["class"].as_str());
+        builder.push_stored(
+            super::publication::id_hash(&number.to_string()),
+            &stored,
+            body["school"].as_str(),
+            body["class"].as_str(),
+        );
     }
     builder.finish()
 }
@@ -117,7 +122,9 @@ fn close(a: f64, b: f64) -> bool {
 fn check(case: &str, expected_file: &str, file: &str, access: Access) {
     let survey = survey(file);
     let rows = rows(&survey, case);
-    let computed = compute(&survey, access, &rows, &population(case)).expect("computed");
+    let computed = compute(&survey, access, &rows, &population(case), &[])
+        .expect("computed")
+        .computed;
     let expected: Value = serde_json::from_str(&fixture(case, expected_file)).expect("JSON");
     let k = u64::from(survey.min_cell_size);
     let mut matched = 0;
@@ -250,8 +257,8 @@ fn the_fast_reader_agrees_with_the_indicator_definitions() {
             let answers = body["answers"].as_object().expect("answers").clone();
             let valid = crate::survey::validate(&survey, &answers).expect("valid");
             let stored = serde_json::to_string(&valid.to_json()).expect("JSON");
-            fast.push_stored(&stored, Some("s"), Some("c"));
-            general.push_stored(&stored, Some("s"), Some("c"));
+            fast.push_stored(0, &stored, Some("s"), Some("c"));
+            general.push_stored(0, &stored, Some("s"), Some("c"));
         }
         let (fast, general) = (fast.finish(), general.finish());
         assert_eq!(fast.unreliable, general.unreliable, "{file}");

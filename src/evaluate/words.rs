@@ -160,16 +160,14 @@ pub fn sentences(
     let n = lang.number(i128::from(n));
     out.push(match (wave.ci_low, wave.ci_high, lang) {
         (Some(lo), Some(hi), Lang::Sv) => format!(
-            "{}{} var värdet {value}, utifrån {n} svar; det sanna värdet ligger med 95 % säkerhet mellan {} och {}.",
+            "{} var värdet {value}, utifrån {n} svar; det sanna värdet ligger med 95 % säkerhet mellan {} och {}.",
             wave.period,
-            if wave.preliminary { " (preliminärt)" } else { "" },
             value_with_unit(lang, st, lo),
             value_with_unit(lang, st, hi)
         ),
         (Some(lo), Some(hi), Lang::En) => format!(
-            "In {}{} the value was {value}, from {n} answers; with 95 % confidence the true value lies between {} and {}.",
+            "In {} the value was {value}, from {n} answers; with 95 % confidence the true value lies between {} and {}.",
             wave.period,
-            if wave.preliminary { " (preliminary)" } else { "" },
             value_with_unit(lang, st, lo),
             value_with_unit(lang, st, hi)
         ),
@@ -179,7 +177,7 @@ pub fn sentences(
     if let Some(change) = overall.changes.iter().find(|c| c.to == current) {
         out.push(change_sentence(lang, st, overall, change));
     }
-    if let Some(t) = overall.trend.as_ref().filter(|_| !wave.preliminary) {
+    if let Some(t) = overall.trend.as_ref() {
         let per_year = amount_text(lang, st, t.slope);
         out.push(match (t.significant, t.slope < 0.0, lang) {
             (true, true, Lang::Sv) => format!("Över de {} omgångarna har värdet minskat med i genomsnitt {per_year} per år, en säker trend ({}).", t.waves, verdict_text(lang, t.verdict)),

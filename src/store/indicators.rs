@@ -1,23 +1,24 @@
-//! Computed indicators per wave: marking a wave's result stale when its answers or population
-//! figures change, claiming a stale wave for recomputation (a lease, so that of several nodes
-//! sharing a database one does the work), and storing the result.
+//! The computation of each wave's indicators: marking a wave stale when its answers or population
+//! figures change, claiming a stale closed wave for computation (a lease, so that of several nodes
+//! sharing a database one does the work), and recording how it went. What a computation
+//! publishes is stored in `store::publications`.
 //!
 //! Every wave has a row from its creation (and, for waves from before, from the migration), so
 //! marking stale is one UPDATE of that row, in the transaction that makes the change.
 
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QuerySelect,
 };
 
 use crate::entities::indicator_result::{self, Column, Entity};
+use crate::entities::wave;
 
 /// A new wave's row: stale, nothing computed yet.
 pub async fn create(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbErr> {
     Entity::insert(indicator_result::ActiveModel {
         wave_id: Set(wave_id.to_owned()),
-        result: Set(None),
         error: Set(None),
         computed_at: Set(None),
         responses: Set(0),
@@ -56,10 +57,10 @@ pub async fn mark_stale(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), 
     Ok(())
 }
 
-/// Whether a row's stored result counts every change made to the wave. Not while stale, and not
-/// while a computation holds the lease either: claiming clears `stale`, but until that
-/// computation stores its result, the result shown is the one from before the change (seen in
-/// CI: a result without the population totals just uploaded read as up to date while the
+/// Whether the wave's latest publication counts every change made to the wave. Not while stale,
+/// and not while a computation holds the lease either: claiming clears `stale`, but until that
+/// computation stores its publication, the one shown is from before the change (seen in CI: a
+/// result without the population totals just uploaded read as up to date while the
 /// recomputation that would use them was running).
 pub fn up_to_date(row: &indicator_result::Model) -> bool {
     !row.stale && row.claim.is_none()
@@ -73,13 +74,23 @@ pub async fn find(
     Entity::find_by_id(wave_id.to_owned()).one(db).await
 }
 
-/// Waves due for recomputation at `now`: stale, nobody's lease running, and last computed at
-/// least `debounce` seconds ago (so a wave taking answers all the time is recomputed every
-/// `debounce` seconds, not on every answer).
+/// Waves due for computation at `now`: closed (an open wave publishes nothing), stale, nobody's
+/// lease running, and last computed at least `debounce` seconds ago (so that a closed wave
+/// taking a run of imports is computed every `debounce` seconds, not after each).
 pub async fn due(db: &impl ConnectionTrait, now: i64, debounce: i64) -> Result<Vec<String>, DbErr> {
+    let closed = Query::select()
+        .column(wave::Column::Id)
+        .from(wave::Entity)
+        .cond_where(
+            Condition::any()
+                .add(wave::Column::ClosedAt.is_not_null())
+                .add(wave::Column::ClosesAt.lte(now)),
+        )
+        .to_owned();
     Entity::find()
         .select_only()
         .column(Column::WaveId)
+        .filter(Column::WaveId.in_subquery(closed))
         .filter(Column::Stale.eq(true))
         .filter(
             Condition::any()
@@ -123,13 +134,14 @@ pub async fn claim(
     Ok(update.exec(db).await?.rows_affected == 1)
 }
 
-/// Stores a result computed under the lease `token`; false (nothing stored) when the lease was
-/// lost to another node meanwhile.
+/// Ends a computation under the lease `token` (the responses it read, or why it failed); false
+/// (nothing recorded) when the lease was lost to another node meanwhile. Run in the transaction
+/// that stores the publication, so that a lost lease stores nothing.
 pub async fn save(
     db: &impl ConnectionTrait,
     wave_id: &str,
     token: &str,
-    outcome: Result<(&str, i64), &str>,
+    outcome: Result<i64, &str>,
     computed_at: i64,
 ) -> Result<bool, DbErr> {
     let mut update = Entity::update_many()
@@ -137,8 +149,7 @@ pub async fn save(
         .col_expr(Column::ClaimedUntil, Expr::value(Option::<i64>::None))
         .col_expr(Column::ComputedAt, Expr::value(computed_at));
     update = match outcome {
-        Ok((result, responses)) => update
-            .col_expr(Column::Result, Expr::value(result))
+        Ok(responses) => update
             .col_expr(Column::Responses, Expr::value(responses))
             .col_expr(Column::Error, Expr::value(Option::<String>::None)),
         Err(error) => update.col_expr(Column::Error, Expr::value(error)),

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod logins;
 pub mod plan;
 pub mod population;
+pub mod publications;
 pub mod reports;
 pub mod responses;
 pub mod sessions;

@@ -295,7 +295,8 @@ fn sentence(message: &str) -> String {
 }
 
 /// Indicators that cannot be given: the database's error, a questionnaire that is not loaded
-/// (503), or an estimation that failed (500, logged).
+/// (503), a wave that is not closed and so publishes nothing (409), or an estimation that failed
+/// (500, logged).
 impl From<crate::evaluate::EvalError> for AppError {
     fn from(e: crate::evaluate::EvalError) -> Self {
         use crate::evaluate::EvalError;
@@ -308,6 +309,13 @@ impl From<crate::evaluate::EvalError> for AppError {
             EvalError::Estimation(message) => {
                 AppError::Internal(anyhow::anyhow!("estimation failed: {message}"))
             }
+            EvalError::NotPublished { responses, .. } => AppError::Conflict(Said::new(
+                format!(
+                    "Omgången är inte stängd: dess siffror publiceras när den stänger ({} svar hittills)",
+                    crate::i18n::Lang::Sv.number(i128::from(responses))
+                ),
+                e.to_string(),
+            )),
         }
     }
 }

@@ -513,7 +513,7 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
                             @for w in &data.waves {
                                 tr {
                                     td { (w.survey_title.get(lang)) }
-                                    th scope="row" { (w.slug) @if w.preliminary { " (" (t("preliminär", "preliminary")) ")" } }
+                                    th scope="row" { (w.slug) }
                                     td { (lang.number(i128::from(w.responses))) }
                                     td { (w.unreliable) }
                                     td {
@@ -583,7 +583,6 @@ fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
                             strong { (wave_text(lang, statistic, w)) }
                             @if let Some(n) = w.n { " " span class="muted" { "n = " (lang.number(i128::from(n))) } }
                             @if unreliable(&w.flags) { " " span class="flag" { "⚠ " (lang.pick("osäker skattning", "uncertain estimate")) } }
-                            @if w.preliminary { " " span class="flag" { (lang.pick("preliminär", "preliminary")) } }
                         },
                         None => p class="value" { (lang.pick("Ingen omgång under året.", "No wave in the year.")) },
                     }

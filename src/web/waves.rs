@@ -145,7 +145,8 @@ async fn load(state: &AppState, slug: &str, lang: crate::i18n::Lang) -> Result<W
         Access::Invite => Some(store::invitations::summary(&state.db, &wave.id).await?),
         Access::Open | Access::Class => None,
     };
-    let indicators = store::indicators::find(&state.db, &wave.id).await?;
+    let computation = store::indicators::find(&state.db, &wave.id).await?;
+    let published = crate::evaluate::published(&state.db, &wave).await?;
     let cells = store::population::totals(&state.db, &wave.id).await?;
     Ok(WavePage {
         name: super::audit::wave_name(state, &wave, lang),
@@ -157,7 +158,8 @@ async fn load(state: &AppState, slug: &str, lang: crate::i18n::Lang) -> Result<W
         totals,
         schools,
         invitations,
-        indicators,
+        computation,
+        published,
     })
 }
 

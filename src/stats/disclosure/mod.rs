@@ -35,6 +35,7 @@
 mod cover;
 mod exposure;
 mod grid;
+pub mod joint;
 mod protect;
 #[cfg(test)]
 mod tests;

@@ -476,7 +476,7 @@ fn render(
                                     @let change = overall.changes.iter().find(|c| c.to == w.slug);
                                     tr {
                                         th scope="row" { (w.period) }
-                                        td { (w.slug) @if w.preliminary { " (" (ctx.t("preliminär", "preliminary")) ")" } }
+                                        td { (w.slug) }
                                         td { (wave_text(ctx.lang, statistic, w)) @if unreliable(&w.flags) { " ⚠" } }
                                         td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
                                         td { @if let Some(c) = change {

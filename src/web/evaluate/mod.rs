@@ -92,7 +92,6 @@ async fn overview(
                             @for w in &waves {
                                 option value=(w.wave.slug) selected[current.is_some_and(|c| c.wave.slug == w.wave.slug)] {
                                     (w.wave.period) " – " (w.wave.slug)
-                                    @if w.wave.preliminary { " (" (ctx.t("preliminär", "preliminary")) ")" }
                                 }
                             }
                         }
@@ -137,10 +136,7 @@ fn about_wave(ctx: &PageCtx, wave: &WaveIndicators) -> Markup {
             @if w.method.calibration == "poststratify" {
                 ", " (ctx.t("vägda till befolkningen", "weighted to the population"))
             }
-            "."
-            @if w.preliminary {
-                " " strong { (ctx.t("Preliminära siffror: omgången är öppen.", "Preliminary figures: the wave is open.")) }
-            }
+            ". " (ctx.t("Publicerad", "Published")) " " (w.published) "."
         }
     }
 }
@@ -163,8 +159,8 @@ pub(crate) fn reading_notes(lang: Lang) -> Markup {
                 "In brackets is the 95 % confidence interval: the true value very likely lies within it. The charts show the interval as a grey band. A change is called certain when it is statistically significant (p < 0.05); otherwise the difference may be down to chance in who answered."
             )) }
             p { (lang.pick(
-                "Ihåliga punkter är osäkra skattningar (få svarande eller brett intervall) eller preliminära. En streckad linje går över ett år utan siffror. \"..\" betyder att uppgiften inte visas: för få svarade för att den ska kunna visas utan risk att någon känns igen.",
-                "Hollow points are uncertain estimates (few respondents or a wide interval) or preliminary ones. A dashed line crosses a year without figures. \"..\" means the figure is not shown: too few answered for it to be shown without risk of recognising someone."
+                "Ihåliga punkter är osäkra skattningar (få svarande eller brett intervall). En streckad linje går över ett år utan siffror. \"..\" betyder att uppgiften inte visas: för få svarade för att den ska kunna visas utan risk att någon känns igen.",
+                "Hollow points are uncertain estimates (few respondents or a wide interval). A dashed line crosses a year without figures. \"..\" means the figure is not shown: too few answered for it to be shown without risk of recognising someone."
             )) }
         }
     }
@@ -192,7 +188,7 @@ async fn waves_until(
     waves.sort_by_key(|w| {
         (
             w.wave.period.parse::<i32>().unwrap_or(0),
-            w.wave.computed_at.clone(),
+            w.wave.published.clone(),
         )
     });
     let upto = wave
@@ -240,7 +236,7 @@ pub(crate) fn chart_of_series(
                 estimate: w.estimate,
                 low: w.ci_low,
                 high: w.ci_high,
-                hollow: w.preliminary || unreliable(&w.flags),
+                hollow: unreliable(&w.flags),
             })
         })
         .collect();
@@ -323,9 +319,6 @@ fn indicator_card(
                                 @if unreliable(&w.flags) {
                                     " " span class="flag" { "⚠ " (ctx.t("osäker skattning", "uncertain estimate")) }
                                 }
-                                @if w.preliminary {
-                                    " " span class="flag" { (ctx.t("preliminär", "preliminary")) }
-                                }
                             }
                         }
                         _ => p class="value" {
@@ -396,7 +389,7 @@ fn indicator_card(
                                 tbody {
                                     @for w in &overall.waves {
                                         tr {
-                                            th scope="row" { (w.period) @if w.preliminary { " *" } }
+                                            th scope="row" { (w.period) }
                                             td { (wave_text(ctx.lang, indicator.statistic, w)) }
                                             td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
                                         }

@@ -116,7 +116,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
         &[
             t("År", "Year"),
             t("Omgång", "Wave"),
-            t("Preliminär", "Preliminary"),
+            t("Publicerad", "Published"),
             "n",
             t("Värde", "Value"),
             t("Medelfel", "Standard error"),
@@ -135,7 +135,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             let r = i as u32 + 1;
             series.write_string(r, 0, &w.period)?;
             series.write_string(r, 1, &w.slug)?;
-            series.write_string(r, 2, if w.preliminary { t("ja", "yes") } else { "" })?;
+            series.write_string(r, 2, &w.published)?;
             number(&mut series, r, 3, w.n.map(|n| n as f64), None)?;
             number(&mut series, r, 4, w.estimate, value_format)?;
             number(&mut series, r, 5, w.se, value_format)?;
@@ -333,26 +333,24 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             format!("{} {}", t("Omgång", "Wave"), w.wave.slug),
             match lang {
                 Lang::Sv => format!(
-                    "{} ({}): {} svar, {} utelämnade som opålitliga, {} utan kalibreringskod; kalibrering: {}; beräknad {}{}{}",
+                    "{} (publicerad {}): {} svar, {} utelämnade som opålitliga, {} utan kalibreringskod; kalibrering: {}{}{}",
                     w.wave.period,
-                    if w.wave.preliminary { "preliminär" } else { "stängd" },
+                    w.wave.published,
                     m.responses,
                     m.unreliable,
                     m.uncalibrated,
                     if m.calibration == "poststratify" { "efterstratifiering" } else { "ingen" },
-                    w.wave.computed_at,
                     m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
                     detectable,
                 ),
                 Lang::En => format!(
-                    "{} ({}): {} responses, {} left out as unreliable, {} without a calibration code; calibration: {}; computed {}{}{}",
+                    "{} (published {}): {} responses, {} left out as unreliable, {} without a calibration code; calibration: {}{}{}",
                     w.wave.period,
-                    if w.wave.preliminary { "preliminary" } else { "closed" },
+                    w.wave.published,
                     m.responses,
                     m.unreliable,
                     m.uncalibrated,
                     if m.calibration == "poststratify" { "post-stratification" } else { "none" },
-                    w.wave.computed_at,
                     m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
                     detectable,
                 ),
@@ -361,11 +359,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
     }
     lines.push((
         t("Skapad", "Made").into(),
-        format!(
-            "{} {}",
-            crate::evaluate::rfc3339(crate::util::now()),
-            t("av trygg", "by trygg")
-        ),
+        format!("{} {}", crate::evaluate::today(), t("av trygg", "by trygg")),
     ));
     for (i, (key, text)) in lines.iter().enumerate() {
         notes.write_string_with_format(i as u32, 0, key, &f.bold)?;

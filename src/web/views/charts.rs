@@ -1,6 +1,6 @@
 //! Small SVG charts drawn in maud, no JavaScript: an indicator over the waves with its interval as
 //! a band. Readable in greyscale and print: the band is light grey, the line dark, a missing or
-//! suppressed year breaks the line into a dashed stretch, flagged or preliminary estimates have
+//! suppressed year breaks the line into a dashed stretch, flagged estimates have
 //! hollow markers, and a target is a dashed line of its own. Every chart has `role="img"`, a
 //! title and a description; the page puts its data in a table beside it.
 
@@ -14,7 +14,7 @@ pub struct ChartPoint {
     pub estimate: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
-    /// Low reliability or preliminary: a hollow marker.
+    /// Low reliability: a hollow marker.
     pub hollow: bool,
 }
 
@@ -240,7 +240,7 @@ pub fn legend(lang: crate::i18n::Lang, target: bool, comparisons: &[ComparisonLi
     html! {
         ul class="legend" {
             li { span class="key key-line" aria-hidden="true" {} (lang.pick("kommunens värde med 95 % intervall (grått band)", "the municipality's value with its 95 % interval (grey band)")) }
-            li { span class="key key-hollow" aria-hidden="true" {} (lang.pick("osäker eller preliminär", "uncertain or preliminary")) }
+            li { span class="key key-hollow" aria-hidden="true" {} (lang.pick("osäker skattning", "uncertain estimate")) }
             @if target { li { span class="key key-target" aria-hidden="true" {} (lang.pick("mål", "target")) } }
             @for line in comparisons { li { span class="key key-comparison" aria-hidden="true" {} (line.label) } }
         }

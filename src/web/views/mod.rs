@@ -6,7 +6,7 @@ pub mod audit;
 pub mod charts;
 pub mod forms;
 pub mod invitations;
-pub mod local_time;
+pub use crate::local_time;
 pub mod login;
 pub mod plan;
 pub mod plan_forms;

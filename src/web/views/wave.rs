@@ -35,8 +35,10 @@ pub struct WavePage {
     pub schools: Vec<(String, i32)>,
     /// Invitation waves: where sending stands.
     pub invitations: Option<Summary>,
-    /// The stored result of the wave's indicators.
-    pub indicators: Option<crate::entities::indicator_result::Model>,
+    /// How the computation of the wave's indicators stands (why it failed, if it did).
+    pub computation: Option<crate::entities::indicator_result::Model>,
+    /// The wave's latest publication: none while it is open.
+    pub published: Option<crate::evaluate::WaveIndicators>,
 }
 
 /// The pasted CSV texts (kept when refused) and their problems.
@@ -226,27 +228,28 @@ fn open_link_section(ctx: &PageCtx, page: &WavePage) -> Markup {
     }
 }
 
-/// What went into the wave's published indicators, and what stopped the population totals from
-/// being used.
+/// The wave's published indicators and what went into them; while the wave is open, only how
+/// many have answered (anything more could be compared before and after an answer).
 fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
     let wave = &page.wave;
-    let row = page.indicators.as_ref();
-    let computed: Option<crate::evaluate::Computed> = row
-        .and_then(|r| r.result.as_deref())
-        .and_then(|text| serde_json::from_str(text).ok());
-    let when = row
-        .and_then(|r| r.computed_at)
-        .map(|t| super::local_time::readable(t, ctx.lang));
+    let row = page.computation.as_ref();
+    let closed = wave.state() == crate::collect::WaveState::Closed;
     html! {
         section aria-labelledby="indicators-title" id="indicators" {
             h2 id="indicators-title" { (ctx.t("Indikatorer", "Indicators")) }
-            @match &computed {
-                None => p { (ctx.t(
-                    "Indikatorerna har inte beräknats ännu. De beräknas när omgången får svar.",
-                    "The indicators have not been computed yet. They are computed once the wave has responses."
+            @match (&page.published, closed) {
+                (None, false) => p { (ctx.t(
+                    "Indikatorerna publiceras när omgången har stängt. Medan den är öppen visas bara hur många som har svarat: siffror som ändras med varje svar skulle visa vad den som just svarade har svarat.",
+                    "The indicators are published once the wave has closed. While it is open only the number of responses is shown: figures that change with every answer would show what the person who just answered said."
                 )) }
-                Some(c) => {
-                    @if let Some(issue) = &c.method.calibration_issue {
+                (None, true) => p { (ctx.t(
+                    "Indikatorerna räknas fram och publiceras inom kort.",
+                    "The indicators are being computed and will be published shortly."
+                )) }
+                (Some(published), _) => {
+                    @let info = &published.wave;
+                    @let method = &info.method;
+                    @if let Some(issue) = &method.calibration_issue {
                         div class="error-summary" role="alert" {
                             h3 { (ctx.t("Befolkningstalen används inte", "The population totals are not used")) }
                             p { (sentence(&issue.text_with(ctx.lang, page.survey.as_deref()))) }
@@ -257,33 +260,36 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                         }
                     }
                     dl class="facts" {
-                        dt { (ctx.t("Beräknade", "Computed")) }
+                        dt { (ctx.t("Publicerade", "Published")) }
                         dd {
-                            (when.clone().unwrap_or_default())
-                            @if row.is_some_and(|r| !crate::store::indicators::up_to_date(r)) {
-                                " " (ctx.t("(nya svar räknas in inom några sekunder)", "(new answers are counted within seconds)"))
+                            (info.published)
+                            @if info.publication > 1 {
+                                " (" (ctx.t("publicering", "publication")) " " (info.publication) ")"
+                            }
+                            @if !info.up_to_date {
+                                " " (ctx.t("(omgången har ändrats; en ny publicering räknas fram)", "(the wave has changed; a new publication is being computed)"))
                             }
                         }
                         dt { (ctx.t("Svar", "Responses")) }
-                        dd { (c.method.responses) }
+                        dd { (ctx.lang.number(i128::from(method.responses))) }
                         dt { (ctx.t("Utelämnade som opålitliga", "Left out as unreliable")) }
-                        dd { (c.method.unreliable) }
+                        dd { (ctx.lang.number(i128::from(method.unreliable))) }
                         dt { (ctx.t("Kalibrering", "Calibration")) }
-                        dd { @if c.method.calibration == "poststratify" {
+                        dd { @if method.calibration == "poststratify" {
                             (ctx.t("efterstratifierad till befolkningstalen", "post-stratified to the population totals"))
-                            " (" (c.method.uncalibrated) " " (ctx.t("svarande utan kod i en kalibreringsvariabel utelämnade", "respondents without a code in a calibration variable left out")) ")"
+                            " (" (method.uncalibrated) " " (ctx.t("svarande utan kod i en kalibreringsvariabel utelämnade", "respondents without a code in a calibration variable left out")) ")"
                         } @else {
                             (ctx.t("ingen", "none"))
                         } }
                     }
+                    p { (ctx.t("Hämta:", "Download:")) " "
+                        a href={ "/api/v1/waves/" (wave.slug) "/indicators" } { "JSON" } " · "
+                        a href={ "/api/v1/waves/" (wave.slug) "/indicators?format=csv" } { "CSV" }
+                    }
                 }
             }
-            @if let Some(error) = row.and_then(|r| r.error.as_deref()) {
+            @if let Some(error) = row.and_then(|r| r.error.as_deref()).filter(|_| closed) {
                 p class="error-message" { (ctx.t("Senaste beräkningen misslyckades:", "The last computation failed:")) " " (error) }
-            }
-            p { (ctx.t("Hämta:", "Download:")) " "
-                a href={ "/api/v1/waves/" (wave.slug) "/indicators" } { "JSON" } " · "
-                a href={ "/api/v1/waves/" (wave.slug) "/indicators?format=csv" } { "CSV" }
             }
         }
     }

@@ -1,4 +1,4 @@
-//! Times on staff pages in Swedish local time (Europe/Stockholm: CET, and CEST from the last
+//! Times and dates in Swedish local time (Europe/Stockholm: CET, and CEST from the last
 //! Sunday of March to the last Sunday of October, switching at 01:00 UTC as in the whole EU).
 //! Computed here rather than with a time-zone database: the rule is fixed by EU directive
 //! 2000/84/EC and is the only one these pages need.
@@ -43,6 +43,11 @@ pub fn stockholm(seconds: i64) -> Option<(chrono::NaiveDateTime, &'static str)> 
         (1, "CET")
     };
     Some(((t + Duration::hours(offset)).naive_utc(), zone))
+}
+
+/// The Swedish local date of a moment: the day a publication carries (never a finer time).
+pub fn stockholm_date(seconds: i64) -> Option<NaiveDate> {
+    stockholm(seconds).map(|(t, _)| t.date())
 }
 
 /// A readable local time for a staff page: `1 december 2026 kl. 14.05` in Swedish,
