@@ -321,6 +321,9 @@ fn seed_for(seed: u64, survey: &str, year: i32) -> u64 {
     h
 }
 
+/// The lease a demo wave is held under while it is filled.
+const HOLD: &str = "trygg demo";
+
 /// Creates a demo wave as `trygg wave create` would; the wave and its questionnaire.
 async fn create_wave(
     db: &DatabaseConnection,
@@ -342,6 +345,12 @@ async fn create_wave(
     let wave = store::waves::create(db, &new, "demo")
         .await
         .map_err(|e| DemoError::Refused(format!("wave {slug}: {e}")))?;
+    // The wave is closed from the start (its dates are past): a server running on the same
+    // database would publish it half made (before its answers, or before its classes). Held
+    // until it is whole, then published once by `demo`.
+    let now = crate::util::now();
+    let until = now + crate::evaluate::refresh::LEASE_SECONDS;
+    store::indicators::claim(db, &wave.id, HOLD, now, until, false).await?;
     let questionnaire = catalog
         .version(survey, wave.survey_version)
         .ok_or(DemoError::MissingSurvey(survey))?;
@@ -613,6 +622,10 @@ pub async fn demo(settings: &Settings, seed: Option<u64>) -> super::Result {
     match crate::store::waves::list(&db).await {
         Ok(all) => {
             for wave in all {
+                let released = store::indicators::release(&db, &wave.id, HOLD).await;
+                if let Err(e) = released {
+                    eprintln!("trygg demo: {}: {e}", wave.slug);
+                }
                 if let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await {
                     eprintln!("trygg demo: indicators of {}: {e}", wave.slug);
                 }

@@ -61,12 +61,14 @@ pub async fn import(settings: &Settings, slug: &str, file: &Path) -> Result {
     if report.stored + report.already == 0 {
         bail!("{name}: no responses in the file; nothing was stored");
     }
-    // The wave's indicators count the imported answers from now on (a server would recompute
-    // them within seconds; a closed wave of an earlier year gets no other trigger).
+    // A closed wave's figures are published anew with the imported answers, checked against
+    // its earlier publications (a server would do it within seconds; a closed wave of an
+    // earlier year gets no other trigger). An open wave publishes when it closes.
     if report.stored > 0
+        && wave.state() == crate::collect::WaveState::Closed
         && let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await
     {
-        eprintln!("{name}: stored, but the wave's indicators could not be computed: {e}");
+        eprintln!("{name}: stored, but the wave's figures could not be published: {e}");
     }
     let kind = match format {
         FileFormat::JsonLines => "JSON lines",

@@ -220,14 +220,16 @@ pub async fn population(settings: &Settings, slug: &str, file: &Path) -> Result 
         cells.len(),
         wave.slug
     );
-    Ok(())
+    crate::evaluate::refresh::republish(&db, &catalog, &wave)
+        .await
+        .context("the totals are stored, but the wave's figures could not be published anew")
 }
 
 /// `trygg wave schools SLUG --file F.csv`: the number of classes per school of a class wave
 /// (`school,classes`), replacing those stored before.
 pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> Result {
     let text = read_csv_file(file)?;
-    let (db, _, wave) = wave_from_cli(settings, slug, "SLUG").await?;
+    let (db, catalog, wave) = wave_from_cli(settings, slug, "SLUG").await?;
     if wave.access != Access::Class {
         bail!(
             "wave {slug} is not answered in class sessions ({} access); classes per school are for class waves",
@@ -244,5 +246,7 @@ pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> Result {
         schools.len(),
         wave.slug
     );
-    Ok(())
+    crate::evaluate::refresh::republish(&db, &catalog, &wave)
+        .await
+        .context("the classes are stored, but the wave's figures could not be published anew")
 }

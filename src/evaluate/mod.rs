@@ -40,11 +40,9 @@ pub enum EvalError {
     SurveyMissing(String, u32),
     #[error("estimation failed: {0}")]
     Estimation(String),
-    /// The wave is open (or not yet open) and has never been published: its figures are
-    /// published when it closes.
-    #[error(
-        "the wave {slug} is {state}: its figures are published when it closes ({responses} responses so far)"
-    )]
+    /// The wave is open (or not yet open), or closed without responses, and has never been
+    /// published: its figures are published when it closes with responses.
+    #[error("{}", not_published(slug, state, *responses))]
     NotPublished {
         slug: String,
         state: &'static str,
@@ -52,6 +50,16 @@ pub enum EvalError {
     },
     #[error(transparent)]
     Database(#[from] DbErr),
+}
+
+fn not_published(slug: &str, state: &str, responses: u64) -> String {
+    if state == WaveState::Closed.id() {
+        format!("the wave {slug} closed without responses: it has no figures to publish")
+    } else {
+        format!(
+            "the wave {slug} is {state}: its figures are published when it closes ({responses} responses so far)"
+        )
+    }
 }
 
 /// A wave's published indicators: the shape of `GET /api/v1/waves/{slug}/indicators`.
@@ -234,6 +242,13 @@ pub async fn wave_indicators(
     refresh::recompute(db, catalog, wave).await?;
     match published(db, wave).await? {
         Some(found) => Ok(found),
+        None if crate::store::waves::response_count(db, &wave.id).await? == 0 => {
+            Err(EvalError::NotPublished {
+                slug: wave.slug.clone(),
+                state: state.id(),
+                responses: 0,
+            })
+        }
         None => {
             let error = crate::store::indicators::find(db, &wave.id)
                 .await?

@@ -66,6 +66,21 @@ pub async fn recompute(
     run_claimed(db, catalog, wave, &token).await
 }
 
+/// After a change to a wave made without a server (`trygg wave population`, `trygg wave
+/// schools`): a wave already published is published anew now; any other waits for its close.
+pub async fn republish(
+    db: &DatabaseConnection,
+    catalog: &SurveyCatalog,
+    wave: &Wave,
+) -> Result<(), EvalError> {
+    if wave.state() == WaveState::Closed
+        && store::publications::latest(db, &wave.id).await?.is_some()
+    {
+        recompute(db, catalog, wave).await?;
+    }
+    Ok(())
+}
+
 /// Computes a wave under a lease already taken and stores the outcome: a new publication when
 /// it differs from the latest (in the same transaction that ends the lease, so a node that lost
 /// its lease publishes nothing).
@@ -117,8 +132,8 @@ async fn earlier_counts(db: &DatabaseConnection, wave: &Wave) -> Result<Vec<Coun
         .collect()
 }
 
-/// Ends the computation under `token` and, when its figures differ from the latest publication,
-/// adds a publication dated today. Returns the new publication's number, if one was added.
+/// Ends the computation under `token` and, when the wave has responses and its figures differ
+/// from the latest publication, adds a publication dated today. Returns the new publication's number, if one was added.
 async fn store_publication(
     db: &DatabaseConnection,
     wave: &Wave,
@@ -133,7 +148,9 @@ async fn store_publication(
     let txn = crate::db::begin_write(db).await?;
     let latest = store::publications::latest(&txn, &wave.id).await?;
     let mut number = None;
-    if latest.is_none_or(|p| p.result != result) {
+    // A wave without responses has nothing to publish (and a wave being set up while a server
+    // runs, closed before its answers are imported, would otherwise be published empty).
+    if responses > 0 && latest.is_none_or(|p| p.result != result) {
         number = Some(
             store::publications::add(
                 &txn,

@@ -309,11 +309,17 @@ impl From<crate::evaluate::EvalError> for AppError {
             EvalError::Estimation(message) => {
                 AppError::Internal(anyhow::anyhow!("estimation failed: {message}"))
             }
-            EvalError::NotPublished { responses, .. } => AppError::Conflict(Said::new(
-                format!(
-                    "Omgången är inte stängd: dess siffror publiceras när den stänger ({} svar hittills)",
-                    crate::i18n::Lang::Sv.number(i128::from(responses))
-                ),
+            EvalError::NotPublished {
+                responses, state, ..
+            } => AppError::Conflict(Said::new(
+                if state == crate::collect::WaveState::Closed.id() {
+                    "Omgången stängde utan svar: den har inga siffror att publicera".to_owned()
+                } else {
+                    format!(
+                        "Omgången är inte stängd: dess siffror publiceras när den stänger ({} svar hittills)",
+                        crate::i18n::Lang::Sv.number(i128::from(responses))
+                    )
+                },
                 e.to_string(),
             )),
         }

@@ -112,6 +112,71 @@ async fn the_demo_fills_an_empty_database_once_and_its_logins_work(app: TestApp)
         .count();
     assert!((1..5).contains(&in_district), "{in_district} in sjoviken");
 
+    // Every wave is published once, and no remainder of 1 to k − 1 respondents can be computed
+    // from any of them. In grade × gender the small third category goes with the pupils who did
+    // not say; where that remainder is still below k in a grade, the cheapest protection hides
+    // the smaller gender's cells in both grades (the larger gender stays), never more.
+    let (mut tables, mut whole) = (0, 0);
+    for wave in &waves {
+        let published = trygg::evaluate::published(&app.db, wave)
+            .await
+            .expect("read")
+            .unwrap_or_else(|| panic!("{} is published", wave.slug));
+        assert_eq!(published.wave.publication, 1, "{}", wave.slug);
+        let k = if wave.survey_id == "school-drug-habits" {
+            10
+        } else {
+            5
+        };
+        let value = serde_json::to_value(&published).expect("JSON");
+        assert_eq!(
+            crate::publication::small_remainders(&value, k),
+            Vec::new(),
+            "{}",
+            wave.slug
+        );
+        if wave.survey_id != "school-drug-habits" {
+            continue;
+        }
+        for indicator in &published.estimates {
+            if !indicator.domain.is_empty() {
+                continue;
+            }
+            let rows = |gender: &'static str, crossed: bool| {
+                published.estimates.iter().filter(move |r| {
+                    r.indicator == indicator.indicator
+                        && r.domain.get("gender").map(String::as_str) == Some(gender)
+                        && (r.domain.len() == 2) == crossed
+                })
+            };
+            let hidden =
+                |gender: &'static str| rows(gender, true).filter(|r| r.n.is_none()).count();
+            let total = |gender: &'static str| rows(gender, false).find_map(|r| r.n).unwrap_or(0);
+            tables += 1;
+            match (hidden("boy"), hidden("girl")) {
+                (0, 0) => whole += 1,
+                (2, 0) => assert!(
+                    total("boy") <= total("girl"),
+                    "{} {}",
+                    wave.slug,
+                    indicator.indicator
+                ),
+                (0, 2) => assert!(
+                    total("girl") <= total("boy"),
+                    "{} {}",
+                    wave.slug,
+                    indicator.indicator
+                ),
+                other => panic!("{} {}: hidden {other:?}", wave.slug, indicator.indicator),
+            }
+        }
+    }
+    assert!(tables >= 40, "{tables} grade × gender tables");
+    assert!(
+        whole * 10 >= tables * 6,
+        "{whole} of {tables} tables show both genders"
+    );
+
     // The printed logins sign in over HTTP, each to its own start page.
     let logins: Vec<(String, String)> = out
         .lines()

@@ -191,6 +191,15 @@ async fn the_export_has_a_column_per_question_and_choice_and_no_arrival_order(ap
         answers["years_in_area"] = json!(i);
         assert_eq!(post(&app, "trygg-2026", &body(answers)).await.0, 201);
     }
+    // An open wave is not exported: two exports would show what came in between.
+    let (ok, _, err) = run(&app, &["export", "--wave", "trygg-2026", "--format", "csv"]);
+    assert!(!ok);
+    assert!(
+        err.contains("is open") && err.contains("wave close"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&app, &["wave", "close", "trygg-2026"]);
+    assert!(ok, "{err}");
     let (ok, csv, err) = run(&app, &["export", "--wave", "trygg-2026", "--format", "csv"]);
     assert!(ok, "{err}");
     let mut lines = csv.lines();
@@ -260,6 +269,8 @@ async fn the_export_has_a_column_per_question_and_choice_and_no_arrival_order(ap
         submission["access_code"] = json!(code);
         assert_eq!(post(&app, "skola-2026", &submission).await.0, 201);
     }
+    let (ok, _, err) = run(&app, &["wave", "close", "skola-2026"]);
+    assert!(ok, "{err}");
     let (ok, csv, err) = run(&app, &["export", "--wave", "skola-2026", "--format", "csv"]);
     assert!(ok, "{err}");
     let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();

@@ -1,6 +1,6 @@
 //! The evaluator API and `trygg indicators`: a reference wave computed with R gives R's numbers
-//! through both; results follow new answers in the background; series over waves; who may read;
-//! two nodes computing one wave.
+//! through both once it closes; a publication being computed anew; series over waves; who may
+//! read; two nodes publishing one wave.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -168,14 +168,17 @@ async fn the_resident_reference_wave_gives_rs_numbers_through_the_api_and_the_cl
         &app.database_url,
         &["wave", "population", "ref-resident", "--file", population],
     );
+    // Closing publishes the figures.
+    run(&app.database_url, &["wave", "close", "ref-resident"]);
     app.sign_in_as(Role::Evaluator).await;
-    // Answers came in while the background computed; the stored result catches up.
-    let api = wait_for(
+    let (status, api) = get_json(
         &app.client,
         &app.url("/api/v1/waves/ref-resident/indicators"),
-        |v| v["wave"]["responses"] == 2000 && v["wave"]["up_to_date"] == true,
     )
     .await;
+    assert_eq!(status, 200, "{api}");
+    assert_eq!(api["wave"]["publication"], 1);
+    assert_eq!(api["wave"]["up_to_date"], true);
     assert_eq!(api["wave"]["responses"], 2000);
     assert_eq!(api["wave"]["calibration"], "poststratify");
     assert_eq!(api["wave"]["period"], Value::String(chrono_year()));
@@ -191,13 +194,16 @@ async fn the_resident_reference_wave_gives_rs_numbers_through_the_api_and_the_cl
     ))
     .expect("JSON");
     assert_eq!(cli["estimates"], api["estimates"]);
-    assert_eq!(cli["wave"]["computed_at"], api["wave"]["computed_at"]);
+    assert_eq!(cli["wave"]["published"], api["wave"]["published"]);
+    // Computed afresh from the same answers: the same figures, so no new publication.
     let recomputed: Value = serde_json::from_str(&run(
         &app.database_url,
         &["indicators", "--wave", "ref-resident", "--recompute"],
     ))
     .expect("JSON");
     check_against_r("resident_0", &recomputed, 5);
+    assert_eq!(recomputed["wave"]["publication"], 1);
+    assert_eq!(recomputed["estimates"], api["estimates"]);
 
     // CSV: the same rows, domain variables as columns.
     let csv = run(
@@ -261,6 +267,7 @@ async fn the_school_reference_wave_imported_gives_rs_numbers_through_the_api_and
         ],
     );
     assert!(imported.contains("stored 1500"), "{imported}");
+    run(&app.database_url, &["wave", "close", "ref-school"]);
     app.sign_in_as(Role::Evaluator).await;
     let api = wait_for(
         &app.client,
@@ -311,68 +318,37 @@ async fn wait_for(client: &reqwest::Client, url: &str, ready: impl Fn(&Value) ->
     }
 }
 
-async fn new_answers_are_counted_by_the_background_recomputation(app: TestApp) {
+async fn a_wave_is_published_when_it_closes_and_marked_while_a_new_publication_is_computed(
+    app: TestApp,
+) {
     create_wave(&app, "resident-safety", "fresh", Access::Open).await;
-    for b in synth_bodies("resident-safety", 40, 7) {
+    for b in synth_bodies("resident-safety", 65, 7) {
         assert_eq!(post(&app, "fresh", &b).await.0, 201);
     }
     app.sign_in_as(Role::Admin).await;
     let url = app.url("/api/v1/waves/fresh/indicators");
-    let first = wait_for(&app.client, &url, |v| v["wave"]["responses"] == 40).await;
-    assert_eq!(first["wave"]["state"], "open");
-    assert_eq!(first["wave"]["preliminary"], true);
-    for b in synth_bodies("resident-safety", 25, 8) {
-        assert_eq!(post(&app, "fresh", &b).await.0, 201);
-    }
-    // The stored result is served at once (marked not up to date) until the new one is ready.
-    let (_, meanwhile) = get_json(&app.client, &url).await;
-    assert!(meanwhile["wave"]["responses"] == 40 || meanwhile["wave"]["responses"] == 65);
-    let second = wait_for(&app.client, &url, |v| {
-        v["wave"]["responses"] == 65 && v["wave"]["up_to_date"] == true
-    })
-    .await;
-    let overall = |v: &Value, id: &str| {
-        v["estimates"]
-            .as_array()
-            .and_then(|rows| {
-                rows.iter()
-                    .find(|r| r["indicator"] == id && r["domain"] == serde_json::json!({}))
-                    .cloned()
-            })
-            .expect("overall row")
-    };
-    assert_eq!(
-        overall(&second, "unsafe_night")["n"]
-            .as_u64()
-            .map(|n| n > 40),
-        Some(true)
-    );
-    // Closing computes the final figures at once.
-    let output = trygg()
-        .args([
-            "wave",
-            "close",
-            "fresh",
-            "--database",
-            &app.database_url,
-            "--surveys",
-        ])
-        .arg(surveys_dir())
-        .output()
-        .expect("close");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (status, open) = get_json(&app.client, &url).await;
+    assert_eq!(status, 409, "an open wave publishes nothing: {open}");
+    // Closing publishes the figures at once, dated to the day.
+    run(&app.database_url, &["wave", "close", "fresh"]);
     let (_, closed) = get_json(&app.client, &url).await;
     assert_eq!(closed["wave"]["state"], "closed");
-    assert_eq!(closed["wave"]["preliminary"], false);
     assert_eq!(closed["wave"]["up_to_date"], true);
     assert_eq!(closed["wave"]["responses"], 65);
+    assert_eq!(closed["wave"]["publication"], 1);
+    let published = closed["wave"]["published"].as_str().expect("published");
+    assert!(
+        chrono::NaiveDate::parse_from_str(published, "%Y-%m-%d").is_ok(),
+        "a date, no time: {published}"
+    );
+    assert!(
+        closed["wave"].get("computed_at").is_none(),
+        "{}",
+        closed["wave"]
+    );
 
-    // While a node recomputes, the result stored before is not up to date: a claim clears the
-    // stale mark, but whatever made the wave stale is not counted until the new result is
+    // While a node recomputes, the publication shown is not up to date: a claim clears the
+    // stale mark, but whatever made the wave stale is not counted until the new publication is
     // stored. (Here another node recomputes on demand, as `--recompute` does.)
     let wave = trygg::store::waves::find_by_slug(&app.db, "fresh")
         .await
@@ -405,6 +381,9 @@ async fn only_evaluators_and_admins_read_indicators(app: TestApp) {
         .0,
         201
     );
+    trygg::store::waves::close(&app.db, "closed-door", "test")
+        .await
+        .expect("close");
     for path in [
         "/api/v1/waves/closed-door/indicators",
         "/api/v1/surveys/resident-safety/indicators/unsafe_night/series",
@@ -500,18 +479,12 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
     closed_wave(&app, "r2025", 2025, 120, 3).await;
     closed_wave(&app, "r2023", 2023, 120, 1).await;
     closed_wave(&app, "r2024", 2024, 120, 2).await;
+    // An open wave publishes nothing: it is in no series.
     create_wave(&app, "resident-safety", "r-open", Access::Open).await;
     for b in synth_bodies("resident-safety", 60, 4) {
         assert_eq!(post(&app, "r-open", &b).await.0, 201);
     }
     app.sign_in_as(Role::Evaluator).await;
-    // The open wave's figures follow its answers (computed while they came, possibly on a few).
-    wait_for(
-        &app.client,
-        &app.url("/api/v1/waves/r-open/indicators"),
-        |v| v["wave"]["responses"] == 60 && v["wave"]["up_to_date"] == true,
-    )
-    .await;
     let url = app.url("/api/v1/surveys/resident-safety/indicators/unsafe_night/series");
     let (status, s) = get_json(&app.client, &url).await;
     assert_eq!(status, 200, "{s}");
@@ -520,13 +493,11 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
     assert_eq!(series["domain"], serde_json::json!({}));
     let waves = series["waves"].as_array().expect("waves");
     let order: Vec<&str> = waves.iter().filter_map(|w| w["slug"].as_str()).collect();
-    assert_eq!(order[..3], ["r2023", "r2024", "r2025"]);
-    assert_eq!(order.len(), 4);
-    assert_eq!(waves[3]["preliminary"], true);
-    assert_eq!(waves[0]["preliminary"], false);
-    // Changes between consecutive waves; the trend over the three closed ones only.
+    assert_eq!(order, ["r2023", "r2024", "r2025"]);
+    assert!(waves.iter().all(|w| w["published"].is_string()));
+    // Changes between consecutive waves; the trend over the three.
     let changes = series["changes"].as_array().expect("changes");
-    assert_eq!(changes.len(), 3);
+    assert_eq!(changes.len(), 2);
     let est = |i: usize| waves[i]["estimate"].as_f64().expect("estimate");
     let first = &changes[0];
     assert!(close(
@@ -535,11 +506,7 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
     ));
     let se = |i: usize| waves[i]["se"].as_f64().expect("se");
     assert!(close(first["se"].as_f64().expect("se"), se(0).hypot(se(1))));
-    assert_eq!(changes[2]["preliminary"], true);
-    assert_eq!(
-        series["change"]["to"], "r2025",
-        "the latest change between closed waves"
-    );
+    assert_eq!(series["change"]["to"], "r2025", "the latest change");
     assert_eq!(series["trend"]["waves"], 3);
     assert!(
         series["trend"]["p"]
@@ -576,7 +543,7 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
         .expect("body");
     let mut lines = text.lines();
     assert!(lines.next().is_some_and(|h| h.contains("change_verdict")));
-    assert_eq!(lines.count(), 4);
+    assert_eq!(lines.count(), 3);
 
     // Priority areas: each indicator's latest figures.
     let (status, areas) = get_json(&app.client, &app.url("/api/v1/areas")).await;
@@ -589,7 +556,7 @@ async fn a_series_runs_over_the_waves_in_period_order(app: TestApp) {
         .as_array()
         .and_then(|i| i.iter().find(|i| i["indicator"] == "unsafe_night"))
         .expect("indicator");
-    assert_eq!(unsafe_night["latest"]["slug"], "r-open");
+    assert_eq!(unsafe_night["latest"]["slug"], "r2025");
     assert_eq!(unsafe_night["change"]["to"], "r2025");
     assert_eq!(
         unsafe_night["title"]["sv"].as_str().map(|t| !t.is_empty()),
@@ -627,6 +594,7 @@ async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalib
     for _ in 0..12 {
         assert_eq!(post(&app, "gap", &body(answers.clone())).await.0, 201);
     }
+    run(&app.database_url, &["wave", "close", "gap"]);
     // Women and men aged 25-34 answered; the totals also have women aged 16-24.
     let result = totals_then_indicators(
         &app,
@@ -667,7 +635,7 @@ db_tests!(
     a_population_cell_without_respondents_is_shown_and_estimates_go_uncalibrated,
     the_school_reference_wave_imported_gives_rs_numbers_through_the_api_and_the_cli,
     the_resident_reference_wave_gives_rs_numbers_through_the_api_and_the_cli,
-    new_answers_are_counted_by_the_background_recomputation,
+    a_wave_is_published_when_it_closes_and_marked_while_a_new_publication_is_computed,
     only_evaluators_and_admins_read_indicators,
     a_series_runs_over_the_waves_in_period_order,
 );
@@ -737,6 +705,7 @@ async fn two_nodes_keep_one_wave_s_indicators_consistent() {
         .collect()
         .await;
     assert!(statuses.iter().all(|s| *s == Some(201)));
+    run(&url, &["wave", "close", "shared"]);
     let on_a = signed_in(&a.base, "eva@kommun.example", password).await;
     let on_b = signed_in(&b.base, "eva@kommun.example", password).await;
     let ready = |v: &Value| v["wave"]["responses"] == 300 && v["wave"]["up_to_date"] == true;

@@ -30,6 +30,7 @@ mod openapi;
 mod pages;
 mod plan;
 mod plan_browser;
+mod publication;
 mod report;
 mod respondent_browser;
 mod responses;
