@@ -46,6 +46,12 @@ python3 -c 'import secrets; print(secrets.token_urlsafe(24))' |
   "$bin" user add --email api@kommun.example --role evaluator >/dev/null
 token=$("$bin" token create --email api@kommun.example --name schemathesis --days 1 2>/dev/null)
 "$bin" synth --survey resident-safety --count 25 --seed 7 >"$work/answers.jsonl"
+# An open wave publishes nothing (409): a closed one of an earlier year gives the series and the
+# areas something to publish.
+"$bin" wave create --survey resident-safety --slug trygghet-2025 --access open \
+  --opens 2025-03-01 --closes 2025-03-31 --period 2025 >/dev/null
+"$bin" synth --survey resident-safety --count 60 --seed 8 >"$work/earlier.jsonl"
+"$bin" import --wave trygghet-2025 --file "$work/earlier.jsonl" >/dev/null
 
 "$bin" serve --bind "127.0.0.1:$port" 2>"$work/serve.log" &
 server=$!

@@ -112,12 +112,13 @@ pub(super) fn respond<T: serde::Serialize>(
         ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
     ),
     responses(
-        (status = 200, description = "The wave's indicators", content(
+        (status = 200, description = "The wave's latest publication", content(
             (crate::evaluate::WaveIndicators = "application/json"),
             (String = "text/csv"),
         )),
         (status = 400, description = "An unknown format", body = super::error::ErrorBody),
         (status = 404, description = "No wave with this slug", body = super::error::ErrorBody),
+        (status = 409, description = "The wave is not closed (or closed without responses): it publishes nothing but its number of responses, which the error gives", body = super::error::ErrorBody),
         (status = 500, description = "The estimates could not be computed", body = super::error::ErrorBody),
         (status = 503, description = "The wave's questionnaire is not loaded", body = super::error::ErrorBody),
     )

@@ -293,7 +293,11 @@ async fn late_answers_and_new_totals_cannot_be_read_off_two_publications(app: Te
         ],
     );
     let last = read().await;
-    assert_eq!(last["wave"]["calibration"], "poststratify", "{}", last["wave"]);
+    assert_eq!(
+        last["wave"]["calibration"], "poststratify",
+        "{}",
+        last["wave"]
+    );
     assert_eq!(last["wave"]["uncalibrated"], 3);
     assert_eq!(last["wave"]["publication"], 4, "{}", last["wave"]);
     publications.push(last);

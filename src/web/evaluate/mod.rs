@@ -67,6 +67,7 @@ async fn overview(
     let shown: &[WaveIndicators] = &waves[..upto];
     let current = shown.last();
     let comparisons = crate::store::comparisons::for_survey(&state.db, &survey.id).await?;
+    let collecting = collecting(&state, &survey.id, ctx.lang).await?;
     Ok(layout(
         &ctx,
         title,
@@ -98,6 +99,16 @@ async fn overview(
                     }
                 }
                 button type="submit" class="secondary" { (ctx.t("Visa", "Show")) }
+            }
+            @for (name, responses) in &collecting {
+                p class="notice" {
+                    (name) " " (ctx.t("pågår", "is open")) ": "
+                    (ctx.lang.number(i128::from(*responses))) " " (ctx.t("svar hittills", "responses so far")) ". "
+                    (ctx.t(
+                        "Siffrorna publiceras när omgången har stängt; innan dess skulle varje nytt svar gå att läsa ut ur hur siffrorna ändras.",
+                        "Its figures are published once it has closed; before that, each new answer could be read off how the figures change."
+                    ))
+                }
             }
             @match current {
                 None => p { (ctx.t(
@@ -174,6 +185,23 @@ pub(crate) fn unreliable(flags: &[Flag]) -> bool {
             Flag::LowEffectiveN | Flag::LowDf | Flag::WideInterval | Flag::WideRelativeInterval
         )
     })
+}
+
+/// The survey's waves that are open now, by name, with how many have answered: all an open wave
+/// shows.
+async fn collecting(
+    state: &AppState,
+    survey_id: &str,
+    lang: Lang,
+) -> Result<Vec<(String, u64)>, AppError> {
+    let mut out = Vec::new();
+    for wave in crate::store::waves::list(&state.db).await? {
+        if wave.survey_id == survey_id && wave.state() == crate::collect::WaveState::Open {
+            let responses = crate::store::waves::response_count(&state.db, &wave.id).await?;
+            out.push((super::audit::wave_name(state, &wave, lang), responses));
+        }
+    }
+    Ok(out)
 }
 
 /// The survey's waves in period order, and how many of them lead up to the chosen one

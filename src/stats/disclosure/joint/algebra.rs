@@ -54,7 +54,7 @@ impl RowSpace {
 
     /// The rows whose pivot is at or after column `from`: with the columns before `from`
     /// eliminated first, they span exactly the vectors of the space that are zero there.
-    pub(super) fn from_column(&self, from: usize) -> Vec<(usize, &[i128])> {
+    pub(super) fn rows_from(&self, from: usize) -> Vec<(usize, &[i128])> {
         self.rows
             .iter()
             .zip(&self.pivots)
@@ -115,7 +115,7 @@ pub(super) fn small_group(
     weights: &[i64],
     bad: impl Fn(i64) -> bool,
 ) -> Option<Found> {
-    let basis = space.from_column(from);
+    let basis = space.rows_from(from);
     for block in blocks(&basis, space.width) {
         if block.len() > MAX_BLOCK {
             let mut support: Vec<usize> = block

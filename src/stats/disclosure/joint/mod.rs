@@ -134,8 +134,8 @@ pub fn protect(
 
 /// Every sub-breakdown of the given ones, aggregated from a finer one (the overall included):
 /// the margins an attacker knows or must solve for. The given tables come first, in order.
-fn complete(tables: &[TableCounts]) -> Vec<(Vec<String>, BTreeMap<CellKey, Count>)> {
-    let mut out: Vec<(Vec<String>, BTreeMap<CellKey, Count>)> =
+fn complete(tables: &[TableCounts]) -> Vec<Table> {
+    let mut out: Vec<Table> =
         tables.iter().map(|t| (t.by.clone(), t.map())).collect();
     let mut next = 0;
     while next < out.len() {
@@ -167,6 +167,9 @@ fn complete(tables: &[TableCounts]) -> Vec<(Vec<String>, BTreeMap<CellKey, Count
     }
     out
 }
+
+/// A breakdown's variables and its cells' counts.
+type Table = (Vec<String>, BTreeMap<CellKey, Count>);
 
 #[derive(Debug, Clone)]
 struct Cell {
@@ -216,7 +219,7 @@ struct System {
 impl System {
     fn build(published: &[TableCounts], earlier: &[&[TableCounts]], k: u64) -> System {
         let now = complete(published);
-        let then: Vec<Vec<(Vec<String>, BTreeMap<CellKey, Count>)>> =
+        let then: Vec<Vec<Table>> =
             earlier.iter().map(|tables| complete(tables)).collect();
         let mut cells = Vec::new();
         let mut index: HashMap<(usize, CellKey), usize> = HashMap::new();
@@ -384,7 +387,7 @@ impl System {
 /// The equations of the breakdowns: for each breakdown and each of its variables, every cell of
 /// the breakdown without that variable is the sum of the cells it splits into.
 fn equations(
-    tables: &[(Vec<String>, BTreeMap<CellKey, Count>)],
+    tables: &[Table],
     cells: &[Cell],
     index: &HashMap<(usize, CellKey), usize>,
 ) -> Vec<Vec<(usize, i8)>> {

@@ -310,8 +310,8 @@ fn check_since(truth: &Truth, before: &Truth) -> Result<(), String> {
             Some(now.n.abs_diff(then.n))
         }
     };
-    for c in 0..attacker.cells.len() {
-        if !hidden[c] && weight(c).is_some_and(|w| w < K) {
+    for (c, _) in hidden.iter().enumerate().filter(|(_, h)| !**h) {
+        if weight(c).is_some_and(|w| w < K) {
             return Err(format!(
                 "{:?} shown with a change of {:?}",
                 attacker.cells[c].1,
