@@ -135,8 +135,7 @@ pub fn protect(
 /// Every sub-breakdown of the given ones, aggregated from a finer one (the overall included):
 /// the margins an attacker knows or must solve for. The given tables come first, in order.
 fn complete(tables: &[TableCounts]) -> Vec<Table> {
-    let mut out: Vec<Table> =
-        tables.iter().map(|t| (t.by.clone(), t.map())).collect();
+    let mut out: Vec<Table> = tables.iter().map(|t| (t.by.clone(), t.map())).collect();
     let mut next = 0;
     while next < out.len() {
         let by = out[next].0.clone();
@@ -219,8 +218,7 @@ struct System {
 impl System {
     fn build(published: &[TableCounts], earlier: &[&[TableCounts]], k: u64) -> System {
         let now = complete(published);
-        let then: Vec<Vec<Table>> =
-            earlier.iter().map(|tables| complete(tables)).collect();
+        let then: Vec<Vec<Table>> = earlier.iter().map(|tables| complete(tables)).collect();
         let mut cells = Vec::new();
         let mut index: HashMap<(usize, CellKey), usize> = HashMap::new();
         for (t, (_, table)) in now.iter().enumerate() {
