@@ -472,14 +472,25 @@ fn estimate(
         };
         response.estimates
     };
-    let mut out = Vec::with_capacity(result.len());
-    for e in result {
-        let Some((i, b)) =
-            e.id.split_once(':')
-                .and_then(|(i, b)| Some((i.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
-        else {
-            continue;
-        };
+    let mut raw: Vec<(usize, usize, stats::Estimate)> = result
+        .into_iter()
+        .filter_map(|e| {
+            let (i, b) = e.id.split_once(':')?;
+            Some((i.parse::<usize>().ok()?, b.parse::<usize>().ok()?, e))
+        })
+        .collect();
+    // Nobody in a domain answered, fewer than k did, a remainder or a change since an earlier
+    // publication would give someone away: those rows are published without numbers.
+    let counts = publication::counts(survey, rows, &kept);
+    publication::control(
+        survey,
+        &mut raw,
+        &counts,
+        earlier,
+        u64::from(survey.min_cell_size),
+    );
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, b, e) in raw {
         let Some(indicator) = survey.indicators.get(i) else {
             continue;
         };
@@ -545,16 +556,6 @@ fn estimate(
             .collect()
     };
     out.sort_by_cached_key(|(i, b, row)| (*i, *b, position(row)));
-    // Nobody in a domain answered, fewer than k did, a remainder or a change since an earlier
-    // publication would give someone away: those rows are published without numbers.
-    let counts = publication::counts(survey, rows, &kept);
-    publication::control(
-        survey,
-        &mut out,
-        &counts,
-        earlier,
-        u64::from(survey.min_cell_size),
-    );
     Ok((
         out.into_iter().map(|(_, _, row)| row).collect(),
         counts,

@@ -232,23 +232,17 @@ pub async fn wave_indicators(
         return Ok(found);
     }
     let state = wave.state();
-    if state != WaveState::Closed {
+    let responses = crate::store::waves::response_count(db, &wave.id).await?;
+    if state != WaveState::Closed || responses == 0 {
         return Err(EvalError::NotPublished {
             slug: wave.slug.clone(),
             state: state.id(),
-            responses: crate::store::waves::response_count(db, &wave.id).await?,
+            responses,
         });
     }
     refresh::recompute(db, catalog, wave).await?;
     match published(db, wave).await? {
         Some(found) => Ok(found),
-        None if crate::store::waves::response_count(db, &wave.id).await? == 0 => {
-            Err(EvalError::NotPublished {
-                slug: wave.slug.clone(),
-                state: state.id(),
-                responses: 0,
-            })
-        }
         None => {
             let error = crate::store::indicators::find(db, &wave.id)
                 .await?

@@ -10,8 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::compute::IndicatorEstimate;
 use super::rows::Rows;
+use crate::stats::Estimate;
 use crate::stats::disclosure::joint::{self, CellKey, Count, TableCounts};
 use crate::survey::Survey;
 
@@ -148,16 +148,15 @@ pub fn counts(survey: &Survey, rows: &Rows, kept: &[usize]) -> Counts {
 }
 
 /// Hides every estimate the publication rules require: `estimates` are (indicator, breakdown,
-/// row) as computed, `counts` the wave's true counts now, `earlier` those of its earlier
-/// publications. Returns how many rows were hidden.
+/// row) as estimated, `counts` the wave's true counts now, `earlier` those of its earlier
+/// publications.
 pub fn control(
     survey: &Survey,
-    estimates: &mut [(usize, usize, IndicatorEstimate)],
+    estimates: &mut [(usize, usize, Estimate)],
     counts: &Counts,
     earlier: &[Counts],
     k: u64,
-) -> usize {
-    let mut hidden_rows = 0;
+) {
     for (i, indicator) in survey.indicators.iter().enumerate() {
         let Some(now) = counts.get(&indicator.id) else {
             continue;
@@ -185,22 +184,8 @@ pub fn control(
                 || true_n == 0
                 || hide.get(*b).is_some_and(|set| set.contains(&key));
             if must_hide && !row.flags.contains(&crate::stats::Flag::Suppressed) {
-                hide_row(row);
-                hidden_rows += 1;
+                crate::stats::disclosure::hide(row);
             }
         }
     }
-    hidden_rows
-}
-
-/// Removes every number of a published row (see `stats::disclosure::hide`).
-fn hide_row(row: &mut IndicatorEstimate) {
-    row.n = None;
-    row.estimate = None;
-    row.se = None;
-    row.ci_low = None;
-    row.ci_high = None;
-    row.df = None;
-    row.deff = None;
-    row.flags = vec![crate::stats::Flag::Suppressed];
 }

@@ -146,11 +146,11 @@ pub fn sentences(
     let (Some(estimate), Some(n)) = (wave.estimate, wave.n) else {
         out.push(match lang {
             Lang::Sv => format!(
-                "För {} visas ingen siffra: för få svarade för att den ska kunna visas utan risk att någon känns igen.",
+                "För {} visas ingen siffra: för få svarade, eller siffran skulle tillsammans med andra visa vad en liten grupp svarade.",
                 wave.period
             ),
             Lang::En => format!(
-                "For {} no figure is shown: too few answered for it to be shown without risk of recognising someone.",
+                "For {} no figure is shown: too few answered, or with other figures it would show what a small group answered.",
                 wave.period
             ),
         });

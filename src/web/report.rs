@@ -491,8 +491,8 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
             (text(lang, &shown.texts, "method", draft))
             (editor("method"))
             p { (t(
-                "Skattningarna är designbaserade som i officiell statistik (R:s survey-paket): skolenkäterna med skolor som strata och klasser som kluster, invånarenkäterna vägda till befolkningen per ålder och kön när befolkningstal finns. Svar som bedömts opålitliga räknas inte. Celler med för få svarande visas inte (\"..\"), så att ingen kan kännas igen.",
-                "The estimates are design-based as in official statistics (R's survey package): school surveys with schools as strata and classes as clusters, resident surveys weighted to the population by age and gender where population totals exist. Answers judged unreliable are not counted. Cells with too few respondents are not shown (\"..\"), so that nobody can be recognised."
+                "Skattningarna är designbaserade som i officiell statistik (R:s survey-paket): skolenkäterna med skolor som strata och klasser som kluster, invånarenkäterna vägda till befolkningen per ålder och kön när befolkningstal finns. Svar som bedömts opålitliga räknas inte. Celler med för få svarande visas inte (\"..\"), och inte heller de celler som annars skulle ge dem eller resten (de som inte angett en grupp) med färre än k svarande, så att ingen kan kännas igen. Siffrorna publiceras när en omgång har stängt.",
+                "The estimates are design-based as in official statistics (R's survey package): school surveys with schools as strata and classes as clusters, resident surveys weighted to the population by age and gender where population totals exist. Answers judged unreliable are not counted. Cells with too few respondents are not shown (\"..\"), nor the cells that would otherwise give them or the rest (those who gave no group) away with fewer than k respondents, so that nobody can be recognised. Figures are published once a wave has closed."
             )) }
             @if data.waves.is_empty() {
                 p { (t("Inga omgångar under året.", "No waves in the year.")) }

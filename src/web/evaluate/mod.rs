@@ -170,8 +170,8 @@ pub(crate) fn reading_notes(lang: Lang) -> Markup {
                 "In brackets is the 95 % confidence interval: the true value very likely lies within it. The charts show the interval as a grey band. A change is called certain when it is statistically significant (p < 0.05); otherwise the difference may be down to chance in who answered."
             )) }
             p { (lang.pick(
-                "Ihåliga punkter är osäkra skattningar (få svarande eller brett intervall). En streckad linje går över ett år utan siffror. \"..\" betyder att uppgiften inte visas: för få svarade för att den ska kunna visas utan risk att någon känns igen.",
-                "Hollow points are uncertain estimates (few respondents or a wide interval). A dashed line crosses a year without figures. \"..\" means the figure is not shown: too few answered for it to be shown without risk of recognising someone."
+                "Ihåliga punkter är osäkra skattningar (få svarande eller brett intervall). En streckad linje går över ett år utan siffror. \"..\" betyder att uppgiften inte visas: för få svarade, eller den skulle tillsammans med andra uppgifter (till exempel totalen minus de andra grupperna) visa vad en grupp på färre än fem eller tio personer svarade.",
+                "Hollow points are uncertain estimates (few respondents or a wide interval). A dashed line crosses a year without figures. \"..\" means the figure is not shown: too few answered, or together with other figures (say, the total minus the other groups) it would show what a group of fewer than five or ten people answered."
             )) }
         }
     }
@@ -351,7 +351,7 @@ fn indicator_card(
                         }
                         _ => p class="value" {
                             strong { ".." } " "
-                            span class="muted" { (ctx.t("för få svarande för att visas", "too few respondents to be shown")) }
+                            span class="muted" { (ctx.t("visas inte, för att ingen ska kunna kännas igen", "not shown, so that nobody can be recognised")) }
                         }
                     }
                     p class="change" {
