@@ -19,11 +19,11 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use serde_json::{Map, Value, json};
 
 use super::class_session::MAX_LABEL_CHARS;
-use super::export::unprotect;
 use super::intake;
 use super::submit::{AccessProof, Outcome, Submission};
 use super::wave::{Access, Wave};
 use crate::problems::Problems;
+use crate::safe_csv::unguard;
 use crate::store::submissions::write_imported;
 use crate::survey::{QuestionKind, Survey};
 
@@ -610,9 +610,15 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         let mut response_id = None;
         let mut bad = Vec::new();
         for (column, cell) in columns.iter().zip(record.iter()) {
+            // The export puts `'` before every piece of a cell that a spreadsheet would take for
+            // a formula (negative numbers too): taken off before the cell is read.
+            let cell = unguard(cell);
+            let cell = cell.as_ref();
             let trimmed = cell.trim();
             match column {
-                Column::ResponseId => response_id = Some(trimmed).filter(|s| !s.is_empty()),
+                Column::ResponseId => {
+                    response_id = Some(trimmed.to_owned()).filter(|s| !s.is_empty());
+                }
                 Column::Language if !trimmed.is_empty() => {
                     body.insert("language".into(), json!(trimmed));
                 }
@@ -651,7 +657,12 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         for (i, codes) in chosen {
             answers.insert(questions[i].id.clone(), json!(codes));
         }
-        let id = csv_submission_id(&importer.wave.id, response_id, &record, &mut identical);
+        let id = csv_submission_id(
+            &importer.wave.id,
+            response_id.as_deref(),
+            &record,
+            &mut identical,
+        );
         body.insert("submission_id".into(), json!(id));
         body.insert("answers".into(), Value::Object(answers));
         if bad.is_empty() {
@@ -666,7 +677,8 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
 }
 
 /// One cell as the JSON answer of the API body: a choice code for single and ordinal questions,
-/// a number for number questions, the text (without the export's formula guard) for text.
+/// a number for number questions, the text for text (`cell` is without the export's formula
+/// guard).
 fn cell_answer(kind: &QuestionKind, cell: &str) -> Result<Value, String> {
     match kind {
         QuestionKind::Number { .. } => {
@@ -682,7 +694,7 @@ fn cell_answer(kind: &QuestionKind, cell: &str) -> Result<Value, String> {
                 json!(number)
             })
         }
-        QuestionKind::Text { .. } => Ok(json!(unprotect(cell))),
+        QuestionKind::Text { .. } => Ok(json!(cell)),
         _ => Ok(json!(cell.trim())),
     }
 }

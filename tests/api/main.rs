@@ -16,6 +16,7 @@ mod cli;
 mod cli_demo;
 mod cli_import;
 mod cli_waves;
+mod csv_safety;
 mod dashboard;
 mod durability;
 mod form;
