@@ -14,6 +14,7 @@ mod m20261201_000006_comparisons;
 mod m20261201_000007_reports;
 mod m20261201_000008_staff;
 mod m20261201_000009_codes_again;
+mod m20261210_000001_login_devices;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_reports::Migration),
             Box::new(m20261201_000008_staff::Migration),
             Box::new(m20261201_000009_codes_again::Migration),
+            Box::new(m20261210_000001_login_devices::Migration),
         ]
     }
 }

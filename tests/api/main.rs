@@ -26,6 +26,7 @@ mod indicators;
 mod inputs;
 mod invitations;
 mod journeys_browser;
+mod login_devices;
 mod mail;
 mod openapi;
 mod pages;
