@@ -30,6 +30,7 @@ mod login_devices;
 mod mail;
 mod openapi;
 mod pages;
+mod pdf_printer;
 mod plan;
 mod plan_browser;
 mod report;
