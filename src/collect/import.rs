@@ -19,6 +19,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use serde_json::{Map, Value, json};
 
 use super::class_session::MAX_LABEL_CHARS;
+use super::csv_records::{BoundedRecords, too_long};
 use super::intake;
 use super::submit::{AccessProof, Outcome, Submission};
 use super::wave::{Access, Wave};
@@ -496,11 +497,12 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
             b','
         }
     };
+    // A record over the bound fails the read before the reader has gathered more of it.
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(reader);
+        .from_reader(BoundedRecords::new(reader, delimiter, MAX_LINE_BYTES));
     let mut record = csv::StringRecord::new();
     let survey = Arc::clone(&importer.survey);
     let questions: Vec<_> = survey.questions().collect();
@@ -509,10 +511,7 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
     let header = match csv.read_record(&mut record) {
         Ok(true) => record.clone(),
         Ok(false) => return Ok(()),
-        Err(e) => {
-            importer.problem(1, format!("not CSV: {e}"));
-            return Ok(());
-        }
+        Err(e) => return unreadable(importer, 1, e),
     };
     let mut targets: HashMap<String, Column> = HashMap::new();
     for (name, column) in [
@@ -583,11 +582,8 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         match csv.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => {
-                importer.problem(line, format!("not CSV: {e}"));
-                // The reader cannot go on after a broken record reliably; report and stop.
-                break;
-            }
+            // The reader cannot go on after a broken record reliably; report and stop.
+            Err(e) => return unreadable(importer, line, e),
         }
         let line = record.position().map_or(line, |p| p.line());
         if record.iter().all(|cell| cell.trim().is_empty()) {
@@ -674,6 +670,28 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         }
     }
     Ok(())
+}
+
+/// A record the CSV reader could not read, at `line`: too long (then at the line the record
+/// starts on), not CSV, or the file failed.
+fn unreadable(importer: &mut Importer, line: u64, error: csv::Error) -> Result<(), ReadError> {
+    let csv::ErrorKind::Io(e) = error.kind() else {
+        importer.problem(line, format!("not CSV: {error}"));
+        return Ok(());
+    };
+    match too_long(e) {
+        Some(long) => {
+            importer.problem(
+                long.line,
+                format!(
+                    "a record longer than {} MB, the API's limit for one body",
+                    MAX_LINE_BYTES >> 20
+                ),
+            );
+            Ok(())
+        }
+        None => Err(ReadError::Io(error.into())),
+    }
 }
 
 /// One cell as the JSON answer of the API body: a choice code for single and ordinal questions,
