@@ -15,6 +15,7 @@ pub mod mail;
 pub mod pdf;
 pub mod plan;
 pub mod problems;
+pub mod safe_csv;
 pub mod startup;
 pub mod stats;
 pub mod store;

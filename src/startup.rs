@@ -117,6 +117,9 @@ pub async fn serve(
             if let Err(e) = store::logins::purge_old(&purge_db).await {
                 tracing::warn!(error = %e, "removing old login attempts failed");
             }
+            if let Err(e) = store::login_devices::purge_expired(&purge_db).await {
+                tracing::warn!(error = %e, "removing expired login devices failed");
+            }
             if let Err(e) = store::drafts::purge_expired(&purge_db).await {
                 tracing::warn!(error = %e, "removing expired drafts failed");
             }

@@ -15,6 +15,7 @@ mod m20261201_000007_reports;
 mod m20261201_000008_staff;
 mod m20261201_000009_codes_again;
 mod m20261206_000001_publications;
+mod m20261206_000002_login_devices;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_staff::Migration),
             Box::new(m20261201_000009_codes_again::Migration),
             Box::new(m20261206_000001_publications::Migration),
+            Box::new(m20261206_000002_login_devices::Migration),
         ]
     }
 }

@@ -21,6 +21,10 @@ pub enum PasswordProblem {
     TooLong,
     /// It contains the account's e-mail address (or the part before the `@`).
     ContainsEmail,
+    /// A season or month followed by a year, with digits and punctuation around
+    /// (`Sommar2024!!`, `Juli2025!!`): among the first guesses of every attacker, and what
+    /// a rule "letters, digits and a special character" makes people choose.
+    SeasonAndYear,
     /// zxcvbn estimates it as guessable; its warning and suggestions, if any.
     Guessable {
         warning: Option<Warning>,
@@ -88,6 +92,63 @@ const SWEDISH_WORDS: &[&str] = &[
     "nyckel",
 ];
 
+/// Seasons and months, in Swedish (with and without å, ä, ö; also in the definite form) and
+/// English, lower case.
+const SEASONS_AND_MONTHS: &[&str] = &[
+    "vår",
+    "var",
+    "våren",
+    "varen",
+    "sommar",
+    "sommaren",
+    "höst",
+    "host",
+    "hösten",
+    "hosten",
+    "vinter",
+    "vintern",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "january",
+    "february",
+    "march",
+    "may",
+    "june",
+    "july",
+    "august",
+    "october",
+];
+
+/// Whether a password is a season or month and a year: its letters, in any case, are exactly one
+/// word of [`SEASONS_AND_MONTHS`], and everything else is digits (a year among them),
+/// punctuation, symbols and spaces (`Sommar2024!!`, `Höst-2024!`, `!!juli 2025`).
+fn is_season_and_year(password: &str) -> bool {
+    let letters: String = password
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let has_year = password
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|digits| digits.len() >= 2);
+    has_year && SEASONS_AND_MONTHS.contains(&letters.as_str())
+}
+
 /// Checks a new password for the account `email`.
 pub fn check_password(password: &str, email: &str) -> Result<(), PasswordProblem> {
     let chars = password.chars().count();
@@ -110,6 +171,9 @@ pub fn check_password(password: &str, email: &str) -> Result<(), PasswordProblem
         && (lowered.contains(&email) || (local.len() >= 4 && lowered.contains(local)))
     {
         return Err(PasswordProblem::ContainsEmail);
+    }
+    if is_season_and_year(password) {
+        return Err(PasswordProblem::SeasonAndYear);
     }
     // The address and its parts count as words an attacker would try first, and so do the
     // Swedish words that Swedish passwords are made of (zxcvbn's own lists are English).
@@ -163,6 +227,12 @@ impl PasswordProblem {
                 .pick(
                     "Lösenordet får inte innehålla e-postadressen.",
                     "The password must not contain the e-mail address.",
+                )
+                .to_owned(),
+            PasswordProblem::SeasonAndYear => lang
+                .pick(
+                    "Lösenordet är en årstid eller månad med ett årtal (som ”Sommar2024!!”). Sådana prövas bland de första när någon gissar lösenord, hur de än skrivs med versaler, siffror och tecken. Använd i stället några ord som inte hör ihop, t.ex. ”granskog vid ljusnans strand”.",
+                    "The password is a season or month with a year (like “Summer2024!!”). Those are among the first guesses of anyone guessing passwords, whatever the capitals, digits and symbols. Use a few words that do not belong together instead, e.g. “spruce forest by the quiet river”.",
                 )
                 .to_owned(),
             PasswordProblem::Guessable {
@@ -367,6 +437,46 @@ mod tests {
                 "{password}"
             );
         }
+    }
+
+    #[test]
+    fn a_season_or_month_with_a_year_is_refused_however_it_is_written() {
+        for password in [
+            "Sommar2024!!",
+            "Vinter2025!!",
+            "vår2023?",
+            "Höst-2024!",
+            "Summer2024!!",
+            "Juli2025!!",
+            "HÖSTEN 2026 !!!",
+            "!!winter2024!!",
+            "12sommar2024#",
+            "September.2025",
+            "Varen2024!!!",
+            "SoMmAr24!!!!!!",
+        ] {
+            assert!(is_season_and_year(password), "{password}");
+            if password.chars().count() >= MIN_PASSWORD_CHARS {
+                assert_eq!(
+                    check_password(password, EMAIL),
+                    Err(PasswordProblem::SeasonAndYear),
+                    "{password}"
+                );
+            }
+        }
+        for password in [
+            "sommarstuga vid sjön 2024",
+            "Sommar!!!!!!",
+            "sommarvinter2024",
+            "granskog vid ljusnans strand",
+        ] {
+            assert!(!is_season_and_year(password), "{password}");
+        }
+        let sv = PasswordProblem::SeasonAndYear.message(Lang::Sv);
+        assert!(sv.contains("årstid eller månad med ett årtal"), "{sv}");
+        let en = PasswordProblem::SeasonAndYear.message(Lang::En);
+        assert!(en.contains("season or month with a year"), "{en}");
+        assert!(en.contains("Use a few words"), "{en}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Exporting a wave's responses: CSV with one column per question (and one 0/1 column per choice
-//! of a multiple-choice question) plus the design variables, or JSON lines.
+//! of a multiple-choice question) plus the design variables, or JSON lines. The CSV is written by
+//! [`crate::safe_csv`], like every CSV of the service: no answer becomes a spreadsheet formula.
 //!
 //! Rows come in the order of their random ids, never in the order they arrived.
 
@@ -7,6 +8,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
+use crate::safe_csv;
 use crate::survey::{QuestionKind, Survey};
 
 /// One response as exported.
@@ -52,44 +54,6 @@ pub fn columns(survey: &Survey, with_design: bool) -> Vec<String> {
         }
     }
     columns
-}
-
-/// Whether a cell gets a `'` before it in the export: a spreadsheet would read it as a formula
-/// (=, +, @, or - before something that is not a number), or it is such a text with `'` before
-/// it already (so that [`unprotect`] can tell the two apart).
-fn looks_like_formula(text: &str) -> bool {
-    let text = text.trim_start_matches('\'');
-    text.starts_with(['=', '+', '@', '\t', '\r'])
-        || (text.starts_with('-') && text[1..].parse::<f64>().is_err())
-}
-
-/// A cell of an export as it was answered: the `'` the export put before a text that looked
-/// like a formula is taken off again (`trygg import` reads exports back).
-pub fn unprotect(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if looks_like_formula(rest) => rest,
-        _ => cell,
-    }
-}
-
-/// A text cell that a spreadsheet shows as text: `'` before what it would take for a formula.
-pub fn spreadsheet_safe(text: &str) -> String {
-    if looks_like_formula(text) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-fn csv_field(text: &str) -> String {
-    // A free-text answer must not become a formula in a spreadsheet.
-    let text = spreadsheet_safe(text);
-    let text = text.as_str();
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }
 
 fn scalar(value: &Value) -> String {
@@ -143,18 +107,11 @@ pub fn write(
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
+        // Free-text answers must not become formulas in a spreadsheet: see `safe_csv`.
         Format::Csv => {
-            let header: Vec<String> = columns(survey, with_design)
-                .iter()
-                .map(|c| csv_field(c))
-                .collect();
-            writeln!(out, "{}", header.join(","))?;
+            safe_csv::write_record(out, columns(survey, with_design))?;
             for row in rows {
-                let cells: Vec<String> = csv_cells(survey, row, with_design)
-                    .iter()
-                    .map(|c| csv_field(c))
-                    .collect();
-                writeln!(out, "{}", cells.join(","))?;
+                safe_csv::write_record(out, csv_cells(survey, row, with_design))?;
             }
         }
         Format::Jsonl => {
@@ -174,30 +131,4 @@ pub fn write(
         }
     }
     out.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn free_text_cannot_become_a_spreadsheet_formula() {
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("+1"), "'+1");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("-x"), "'-x");
-        assert_eq!(csv_field("-1.5"), "-1.5");
-        assert_eq!(csv_field("vanlig text"), "vanlig text");
-    }
-
-    #[test]
-    fn the_formula_guard_comes_off_again_on_import() {
-        for text in [
-            "=1+1", "+46 70", "@x", "-x", "-1.5", "'quoted'", "'", "'=x", "''-y", "vanlig",
-        ] {
-            let cell = csv_field(text);
-            let cell = cell.trim_matches('"').replace("\"\"", "\"");
-            assert_eq!(super::unprotect(&cell), text, "{cell}");
-        }
-    }
 }

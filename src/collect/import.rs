@@ -19,11 +19,12 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use serde_json::{Map, Value, json};
 
 use super::class_session::MAX_LABEL_CHARS;
-use super::export::unprotect;
+use super::csv_records::{BoundedRecords, too_long};
 use super::intake;
 use super::submit::{AccessProof, Outcome, Submission};
 use super::wave::{Access, Wave};
 use crate::problems::Problems;
+use crate::safe_csv::unguard;
 use crate::store::submissions::write_imported;
 use crate::survey::{QuestionKind, Survey};
 
@@ -496,11 +497,12 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
             b','
         }
     };
+    // A record over the bound fails the read before the reader has gathered more of it.
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(reader);
+        .from_reader(BoundedRecords::new(reader, delimiter, MAX_LINE_BYTES));
     let mut record = csv::StringRecord::new();
     let survey = Arc::clone(&importer.survey);
     let questions: Vec<_> = survey.questions().collect();
@@ -509,10 +511,7 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
     let header = match csv.read_record(&mut record) {
         Ok(true) => record.clone(),
         Ok(false) => return Ok(()),
-        Err(e) => {
-            importer.problem(1, format!("not CSV: {e}"));
-            return Ok(());
-        }
+        Err(e) => return unreadable(importer, 1, e),
     };
     let mut targets: HashMap<String, Column> = HashMap::new();
     for (name, column) in [
@@ -583,11 +582,8 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         match csv.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => {
-                importer.problem(line, format!("not CSV: {e}"));
-                // The reader cannot go on after a broken record reliably; report and stop.
-                break;
-            }
+            // The reader cannot go on after a broken record reliably; report and stop.
+            Err(e) => return unreadable(importer, line, e),
         }
         let line = record.position().map_or(line, |p| p.line());
         if record.iter().all(|cell| cell.trim().is_empty()) {
@@ -610,9 +606,15 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         let mut response_id = None;
         let mut bad = Vec::new();
         for (column, cell) in columns.iter().zip(record.iter()) {
+            // The export puts `'` before every piece of a cell that a spreadsheet would take for
+            // a formula (negative numbers too): taken off before the cell is read.
+            let cell = unguard(cell);
+            let cell = cell.as_ref();
             let trimmed = cell.trim();
             match column {
-                Column::ResponseId => response_id = Some(trimmed).filter(|s| !s.is_empty()),
+                Column::ResponseId => {
+                    response_id = Some(trimmed.to_owned()).filter(|s| !s.is_empty());
+                }
                 Column::Language if !trimmed.is_empty() => {
                     body.insert("language".into(), json!(trimmed));
                 }
@@ -651,7 +653,12 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         for (i, codes) in chosen {
             answers.insert(questions[i].id.clone(), json!(codes));
         }
-        let id = csv_submission_id(&importer.wave.id, response_id, &record, &mut identical);
+        let id = csv_submission_id(
+            &importer.wave.id,
+            response_id.as_deref(),
+            &record,
+            &mut identical,
+        );
         body.insert("submission_id".into(), json!(id));
         body.insert("answers".into(), Value::Object(answers));
         if bad.is_empty() {
@@ -665,8 +672,31 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
     Ok(())
 }
 
+/// A record the CSV reader could not read, at `line`: too long (then at the line the record
+/// starts on), not CSV, or the file failed.
+fn unreadable(importer: &mut Importer, line: u64, error: csv::Error) -> Result<(), ReadError> {
+    let csv::ErrorKind::Io(e) = error.kind() else {
+        importer.problem(line, format!("not CSV: {error}"));
+        return Ok(());
+    };
+    match too_long(e) {
+        Some(long) => {
+            importer.problem(
+                long.line,
+                format!(
+                    "a record longer than {} MB, the API's limit for one body",
+                    MAX_LINE_BYTES >> 20
+                ),
+            );
+            Ok(())
+        }
+        None => Err(ReadError::Io(error.into())),
+    }
+}
+
 /// One cell as the JSON answer of the API body: a choice code for single and ordinal questions,
-/// a number for number questions, the text (without the export's formula guard) for text.
+/// a number for number questions, the text for text (`cell` is without the export's formula
+/// guard).
 fn cell_answer(kind: &QuestionKind, cell: &str) -> Result<Value, String> {
     match kind {
         QuestionKind::Number { .. } => {
@@ -682,7 +712,7 @@ fn cell_answer(kind: &QuestionKind, cell: &str) -> Result<Value, String> {
                 json!(number)
             })
         }
-        QuestionKind::Text { .. } => Ok(json!(unprotect(cell))),
+        QuestionKind::Text { .. } => Ok(json!(cell)),
         _ => Ok(json!(cell.trim())),
     }
 }

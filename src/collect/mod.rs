@@ -8,6 +8,7 @@
 
 pub mod class_session;
 pub mod codes;
+pub mod csv_records;
 pub mod csv_text;
 pub mod export;
 pub mod form;

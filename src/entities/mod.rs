@@ -8,6 +8,7 @@ pub mod draft;
 pub mod indicator_result;
 pub mod invitation;
 pub mod invitation_token;
+pub mod login_device;
 pub mod login_failure;
 pub mod plan_follow_up;
 pub mod plan_history;

@@ -44,17 +44,9 @@ fn domain_columns<'a>(domains: impl Iterator<Item = &'a BTreeMap<String, String>
     out
 }
 
+/// The rows as CSV, by the service's one CSV writer (quoted, and no cell starts a formula).
 fn write(rows: Vec<Vec<String>>) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        // Writing to memory cannot fail.
-        let _ = writer.write_record(&row);
-    }
-    writer
-        .into_inner()
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_default()
+    crate::safe_csv::to_string(rows)
 }
 
 /// `GET /api/v1/waves/{slug}/indicators?format=csv`.

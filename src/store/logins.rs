@@ -4,6 +4,11 @@
 //! the wait doubling with every further attempt up to 15 minutes. A successful login clears the
 //! count. The key is a hash of the e-mail tried, so unknown addresses are throttled the same way
 //! and nothing tells them apart.
+//!
+//! Attempts from a browser with a valid device cookie of the account are not counted here but
+//! on the device ([`super::login_devices`]), so that this lock, which anyone can set off by
+//! guessing, never keeps the owner out of a browser they signed in on before; a success there
+//! leaves this count alone.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Statement, Value};
 

@@ -8,6 +8,7 @@ pub mod comparisons;
 pub mod drafts;
 pub mod indicators;
 pub mod invitations;
+pub mod login_devices;
 pub mod logins;
 pub mod plan;
 pub mod population;

@@ -18,6 +18,8 @@ use crate::util::random_token;
 
 pub const SESSION_COOKIE: &str = "trygg_session";
 pub const CSRF_COOKIE: &str = "trygg_csrf";
+/// The device cookie (`store::login_devices`): sent only to `/login`.
+pub const DEVICE_COOKIE: &str = "trygg_device";
 
 /// Put into a request's extensions when it carried a bearer token that opens nothing (malformed,
 /// unknown, expired, revoked, or of a user who may not have one): a signed-in API route answers
@@ -296,20 +298,32 @@ pub struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     ctx: PageCtx,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    // The attempt is counted before the password is checked, so parallel guesses are counted too.
-    if let store::logins::Attempt::Locked(wait) =
-        store::logins::begin_attempt(&state.db, &form.email).await?
-    {
-        return Err(AppError::TooManyRequests(wait));
-    }
     let email = accounts::normalize_email(&form.email).ok();
     let user = match &email {
         Some(e) => store::users::find_by_email(&state.db, e).await?,
         None => None,
     };
+    // Every attempt is counted before the password is checked, so parallel guesses are counted
+    // too: on the device when it carries a valid device cookie of this account (guesses from
+    // elsewhere then never lock its owner out), otherwise on the address.
+    let device =
+        cookie_value(&headers, DEVICE_COOKIE).filter(|t| store::login_devices::well_formed(t));
+    let trusted = match (&user, device) {
+        (Some(u), Some(token)) => {
+            store::login_devices::begin_attempt(&state.db, token, &u.id).await?
+        }
+        _ => false,
+    };
+    if !trusted
+        && let store::logins::Attempt::Locked(wait) =
+            store::logins::begin_attempt(&state.db, &form.email).await?
+    {
+        return Err(AppError::TooManyRequests(wait));
+    }
     // Verify even when the account does not exist, so timing does not reveal which addresses do.
     let stored = user.as_ref().map_or_else(
         || accounts::decoy_hash().to_owned(),
@@ -334,7 +348,11 @@ async fn login(
             return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
         }
     };
-    store::logins::clear(&state.db, &form.email).await?;
+    // A success on a known device leaves the address's count alone: clearing it would give
+    // whoever is guessing elsewhere their free attempts back.
+    if !trusted {
+        store::logins::clear(&state.db, &form.email).await?;
+    }
     if user.deactivated_at.is_some() {
         // Said only to whoever knows the password, so it reveals nothing to a guesser.
         let message = lang.pick(
@@ -352,10 +370,26 @@ async fn login(
     };
     let session =
         store::sessions::create(&state.db, &user.id, state.settings.session_hours).await?;
+    let device_token = match device.filter(|_| trusted) {
+        Some(token) => {
+            store::login_devices::succeeded(&state.db, token).await?;
+            token.to_owned()
+        }
+        None => store::login_devices::create(&state.db, &user.id).await?,
+    };
     let target = safe_next(form.next.as_deref()).unwrap_or(home_of(role));
     let mut response = Redirect::to(target).into_response();
     let max_age = i64::from(state.settings.session_hours) * 3600;
     if let Some(cookie) = cookie_header(&state.settings, SESSION_COOKIE, &session.token, max_age) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    if let Some(cookie) = cookie_header_for_path(
+        &state.settings,
+        DEVICE_COOKIE,
+        &device_token,
+        "/login",
+        store::login_devices::DEVICE_DAYS * 86_400,
+    ) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     tracing::info!(role = %role, "signed in");

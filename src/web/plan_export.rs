@@ -3,7 +3,9 @@
 //! `/evaluate/plan.csv` (one row per intervention), `/evaluate/plan/outputs.csv` (one row per
 //! output measure and year, planned and actual) and `/evaluate/plan/follow-ups.csv` (one row per
 //! follow-up note). UTF-8 with a header row; codes and numbers as the API writes them (`delayed`,
-//! `12.5`); texts a spreadsheet would take for a formula get a `'` before them.
+//! `12.5`); written by [`crate::safe_csv`]: fields with `,` `;` `"` or line breaks are quoted, and
+//! every piece of a cell that a spreadsheet would take for a formula (negative numbers included)
+//! gets a `'` before it.
 
 use std::collections::HashMap;
 
@@ -14,7 +16,6 @@ use serde::Serialize;
 
 use super::indicators::{Format, FormatQuery, format, respond};
 use super::{ANY_USER, AppError, AppState, EVALUATORS, Routes};
-use crate::collect::export::spreadsheet_safe;
 use crate::plan::links::target_text;
 use crate::plan::number::canonical;
 use crate::plan::{Responsible, Status};
@@ -186,19 +187,11 @@ async fn load(state: &AppState) -> Result<Plan, AppError> {
     Ok(Plan { interventions })
 }
 
-/// Rows as CSV: the header, then each row; texts made safe for spreadsheets.
+/// Rows as CSV: the header, then each row, by the service's one CSV writer (quoted, and no cell
+/// starts a spreadsheet formula).
 fn write(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = writer.write_record(header);
-    for row in rows {
-        let _ = writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell)));
-    }
-    writer
-        .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    crate::safe_csv::to_string(std::iter::once(header).chain(rows))
 }
 
 fn number(value: Option<f64>) -> String {

@@ -6,7 +6,10 @@
 //! on A4 (no chart split across pages) and downloads as a tagged PDF (`crate::pdf`).
 //!
 //! [`standalone`] is the whole report as one self-contained HTML document: what
-//! `trygg report --format html` prints and what Chromium prints to PDF.
+//! `trygg report --format html` prints and what Chromium prints to PDF. It carries a
+//! Content-Security-Policy that runs no script and loads nothing (`crate::pdf::POLICY`); a PDF
+//! download waits at most [`PRINT_WAIT`] for the printer and is otherwise answered 503 with
+//! `Retry-After`.
 
 use std::collections::BTreeMap;
 
@@ -276,6 +279,11 @@ async fn reopen(
     }
 }
 
+/// How long a PDF download waits for a turn at the printer (`crate::pdf::MAX_PRINTS` print at a
+/// time) before it is answered 503, and the `Retry-After` it then gets.
+const PRINT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+const PRINT_RETRY_SECS: u64 = 10;
+
 async fn pdf(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -286,7 +294,7 @@ async fn pdf(
         .await?
         .ok_or(AppError::NotFound)?;
     let html = standalone(ctx.lang, &shown).into_string();
-    match crate::pdf::print(&html).await {
+    match crate::pdf::print_within(&html, PRINT_WAIT).await {
         Ok(bytes) => Ok((
             [
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -312,10 +320,17 @@ async fn pdf(
                     "PDF-filen kunde inte göras just nu. Försök igen, eller skriv ut rapporten till PDF från din webbläsare.",
                     "The PDF could not be made just now. Try again, or print the report to PDF from your browser.",
                 ),
+                crate::pdf::PdfError::Busy => ctx.t(
+                    "Servern gör andra PDF-filer just nu. Försök igen om en liten stund, eller skriv ut rapporten till PDF från din webbläsare.",
+                    "The server is making other PDF files just now. Try again in a little while, or print the report to PDF from your browser.",
+                ),
             };
+            let retry = matches!(e, crate::pdf::PdfError::Busy)
+                .then(|| (header::RETRY_AFTER, PRINT_RETRY_SECS.to_string()));
             let title = ctx.t("Ingen PDF", "No PDF");
             Ok((
                 StatusCode::SERVICE_UNAVAILABLE,
+                axum::response::AppendHeaders(retry),
                 layout(
                     &ctx,
                     title,
@@ -343,6 +358,9 @@ pub fn standalone(lang: Lang, shown: &Shown) -> Markup {
         html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
+                // No script runs and nothing is loaded, wherever this document is opened or
+                // printed (`crate::pdf` checks that it is there).
+                (PreEscaped(crate::pdf::policy_meta()))
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
                 style { (PreEscaped(super::home::STYLESHEET)) }

@@ -14,7 +14,7 @@ use crate::responses::{body, class_codes, create_wave, invite, minimal_resident_
 /// Every table's rows as text: table → rows → (column, value).
 type Dump = BTreeMap<String, Vec<Vec<(String, Option<String>)>>>;
 
-async fn columns(db: &DatabaseConnection, table: &str) -> Vec<String> {
+pub async fn columns(db: &DatabaseConnection, table: &str) -> Vec<String> {
     let backend = db.get_database_backend();
     let sql = match backend {
         DbBackend::Sqlite => format!("SELECT name FROM pragma_table_info('{table}')"),

@@ -294,7 +294,7 @@ async fn an_admin_creates_a_user_on_the_web_and_it_is_audited(app: TestApp) {
 
 async fn a_bad_new_user_is_refused_with_a_message_and_nothing_is_stored(app: TestApp) {
     app.sign_in_as(Role::Admin).await;
-    let cases: [(&[(&str, &str)], &str); 4] = [
+    let cases: [(&[(&str, &str)], &str); 5] = [
         (
             &[
                 ("email", "not-an-address"),
@@ -310,6 +310,14 @@ async fn a_bad_new_user_is_refused_with_a_message_and_nothing_is_stored(app: Tes
                 ("password", "short"),
             ],
             "minst 12 tecken",
+        ),
+        (
+            &[
+                ("email", "e@kommun.example"),
+                ("role", "evaluator"),
+                ("password", "Sommar2024!!"),
+            ],
+            "en årstid eller månad med ett årtal",
         ),
         (
             &[

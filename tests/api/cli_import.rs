@@ -18,6 +18,7 @@ db_tests!(
     an_export_imported_into_another_wave_exports_the_same_answers,
     every_bad_line_is_named_with_its_question_and_nothing_is_stored,
     the_same_id_with_other_answers_is_refused,
+    a_record_over_two_megabytes_is_refused_with_its_line,
 );
 
 fn run(app: &TestApp, args: &[&str]) -> (bool, String, String) {
@@ -536,4 +537,60 @@ async fn the_same_id_with_other_answers_is_refused(app: TestApp) {
         3,
         "the new line of the refused file is not stored either"
     );
+}
+
+async fn a_record_over_two_megabytes_is_refused_with_its_line(app: TestApp) {
+    past_wave(&app, "resident-safety", "trygghet-2020", "open", 2020);
+    let dir = tempfile::tempdir().expect("dir");
+    let huge = "lång text, ".repeat(250_000); // about 3 MB
+    let name = |file: &Path| file.display().to_string();
+
+    // A CSV record of more than 2 MB, its quoted text running over several lines, is refused
+    // with the line it starts on (and is never held whole in memory: see csv_records).
+    let bodies = synth_bodies("resident-safety", 3, 4);
+    let mut lines =
+        vec!["response_id,language,age_band,gender,district,out_evening,comments".to_owned()];
+    for (i, b) in bodies.iter().enumerate() {
+        let a = &b["answers"];
+        let comments = if i == 1 {
+            format!("\"{huge}\nrad två\n{huge}\"")
+        } else {
+            "kort".to_owned()
+        };
+        lines.push(format!(
+            "r{i},sv,{},{},{},{},{comments}",
+            a["age_band"].as_str().unwrap_or(""),
+            a["gender"].as_str().unwrap_or(""),
+            a["district"].as_str().unwrap_or(""),
+            a["out_evening"].as_str().unwrap_or(""),
+        ));
+    }
+    let file = write_lines(dir.path(), "huge.csv", &lines);
+    let (ok_, out, err) = import(&app, "trygghet-2020", &file);
+    assert!(!ok_, "{out}");
+    assert!(
+        err.contains(&format!(
+            "{}: line 3: a record longer than 2 MB, the API's limit for one body",
+            name(&file)
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nothing was stored"), "{err}");
+    assert!(rows_of(&app, "trygghet-2020").await.is_empty());
+
+    // A JSON line of more than 2 MB, the same way.
+    let mut bodies = synth_bodies("resident-safety", 3, 5);
+    bodies[2]["answers"]["comments"] = json!(huge);
+    let lines: Vec<String> = bodies.iter().map(Value::to_string).collect();
+    let file = write_lines(dir.path(), "huge.jsonl", &lines);
+    let (ok_, out, err) = import(&app, "trygghet-2020", &file);
+    assert!(!ok_, "{out}");
+    assert!(
+        err.contains(&format!(
+            "{}: line 3: longer than 2 MB, the API's limit for one body",
+            name(&file)
+        )),
+        "{err}"
+    );
+    assert!(rows_of(&app, "trygghet-2020").await.is_empty());
 }
