@@ -150,6 +150,7 @@ async fn every_csv_reads_without_a_formula_both_ways(app: TestApp) {
             "{text}"
         );
     }
+    run(&app.database_url, &["wave", "close", "fri-text"]);
     let export = run(
         &app.database_url,
         &["export", "--wave", "fri-text", "--format", "csv"],
@@ -175,6 +176,7 @@ async fn every_csv_reads_without_a_formula_both_ways(app: TestApp) {
         ],
     );
     assert!(out.contains("stored 8, already there 0"), "{out}");
+    run(&app.database_url, &["wave", "close", "kopia"]);
     let again = run(
         &app.database_url,
         &["export", "--wave", "kopia", "--format", "jsonl"],
