@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
+use futures_util::StreamExt;
 
 use crate::collect::export::{self, Format};
 use crate::collect::wave::{NewWave, format_time};
@@ -144,15 +145,21 @@ pub async fn export(settings: &Settings, slug: &str, format: Format) -> Result {
             settings.surveys_dir.display()
         );
     };
-    let rows = store::responses::export_rows(&db, &wave.id)
+    // Streamed: a row is written as the database hands it over, so a million responses take no
+    // more memory than one.
+    let mut rows = store::responses::stream_export_rows(&db, &wave.id)
         .await
         .context("database")?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let with_design = wave.access == Access::Class;
-    export::write(&survey, &rows, with_design, format, &mut out)
-        .and_then(|()| out.flush())
-        .context("cannot write the export")
+    let cannot_write = "cannot write the export";
+    export::write_start(&survey, with_design, format, &mut out).context(cannot_write)?;
+    while let Some(row) = rows.next().await {
+        let row = row.context("database")?;
+        export::write_row(&survey, &row, with_design, format, &mut out).context(cannot_write)?;
+    }
+    out.flush().context(cannot_write)
 }
 
 /// The questionnaires, the database and the wave named on the command line (`flag` names the

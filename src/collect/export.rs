@@ -98,37 +98,43 @@ pub fn csv_cells(survey: &Survey, row: &ExportRow, with_design: bool) -> Vec<Str
     cells
 }
 
-/// Writes the rows; `with_design` adds the class-wave design columns.
-pub fn write(
+/// What comes before the rows (written one by one by [`write_row`]): the CSV header, or
+/// nothing for JSON lines. `with_design` adds the class-wave design columns.
+pub fn write_start(
     survey: &Survey,
-    rows: &[ExportRow],
     with_design: bool,
     format: Format,
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
         // Free-text answers must not become formulas in a spreadsheet: see `safe_csv`.
-        Format::Csv => {
-            safe_csv::write_record(out, columns(survey, with_design))?;
-            for row in rows {
-                safe_csv::write_record(out, csv_cells(survey, row, with_design))?;
-            }
-        }
+        Format::Csv => safe_csv::write_record(out, columns(survey, with_design)),
+        Format::Jsonl => Ok(()),
+    }
+}
+
+/// One row, as a CSV record or a JSON line.
+pub fn write_row(
+    survey: &Survey,
+    row: &ExportRow,
+    with_design: bool,
+    format: Format,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        Format::Csv => safe_csv::write_record(out, csv_cells(survey, row, with_design)),
         Format::Jsonl => {
-            for row in rows {
-                let mut object = json!({
-                    "response_id": row.id,
-                    "language": row.language,
-                    "answers": row.answers,
-                });
-                if with_design {
-                    object["school"] = json!(row.school);
-                    object["class"] = json!(row.class);
-                    object["school_classes"] = json!(row.school_classes);
-                }
-                writeln!(out, "{object}")?;
+            let mut object = json!({
+                "response_id": row.id,
+                "language": row.language,
+                "answers": row.answers,
+            });
+            if with_design {
+                object["school"] = json!(row.school);
+                object["class"] = json!(row.class);
+                object["school_classes"] = json!(row.school_classes);
             }
+            writeln!(out, "{object}")
         }
     }
-    out.flush()
 }

