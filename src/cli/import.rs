@@ -61,15 +61,6 @@ pub async fn import(settings: &Settings, slug: &str, file: &Path) -> Result {
     if report.stored + report.already == 0 {
         bail!("{name}: no responses in the file; nothing was stored");
     }
-    // A closed wave's figures are published anew with the imported answers, checked against
-    // its earlier publications (a server would do it within seconds; a closed wave of an
-    // earlier year gets no other trigger). An open wave publishes when it closes.
-    if report.stored > 0
-        && wave.state() == crate::collect::WaveState::Closed
-        && let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await
-    {
-        eprintln!("{name}: stored, but the wave's figures could not be published: {e}");
-    }
     let kind = match format {
         FileFormat::JsonLines => "JSON lines",
         FileFormat::Csv => "CSV",
@@ -79,7 +70,16 @@ pub async fn import(settings: &Settings, slug: &str, file: &Path) -> Result {
         "{name} ({kind}) into wave {slug}: stored {}, already there {}\n",
         report.stored, report.already
     );
-    write_stdout(line.as_bytes())
+    // A closed wave's figures are published anew with the imported answers, checked against
+    // its earlier publications: by the server's background task, not here, so that the import
+    // itself stays small (estimating a million responses takes some 400 MB). An open wave
+    // publishes when it closes.
+    let next = if report.stored > 0 && wave.state() == crate::collect::WaveState::Closed {
+        format!("{}\n", super::waves::republish_note(&wave))
+    } else {
+        String::new()
+    };
+    write_stdout(format!("{line}{next}").as_bytes())
         .with_context(|| format!("{name}: stored {}, but stdout failed", report.stored))
 }
 

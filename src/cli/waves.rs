@@ -203,6 +203,19 @@ fn refused(file: &Path, problems: &Problems<Text>) -> anyhow::Error {
     anyhow!("{}: nothing was stored", file.display())
 }
 
+/// What happens to the figures of a wave changed from the command line: a closed wave is
+/// published anew by the server (an open one publishes when it closes).
+pub(crate) fn republish_note(wave: &Wave) -> String {
+    if wave.state() == crate::collect::WaveState::Closed {
+        format!(
+            "the wave's figures are published anew by a running trygg serve within seconds, or now with: trygg indicators --wave {} --recompute",
+            wave.slug
+        )
+    } else {
+        "the wave's figures are published when it closes".to_owned()
+    }
+}
+
 /// `trygg wave population SLUG --file F.csv`: the population totals of the wave page (totals
 /// per cell of the survey's background questions), replacing those stored before.
 pub async fn population(settings: &Settings, slug: &str, file: &Path) -> Result {
@@ -227,16 +240,15 @@ pub async fn population(settings: &Settings, slug: &str, file: &Path) -> Result 
         cells.len(),
         wave.slug
     );
-    crate::evaluate::refresh::republish(&db, &catalog, &wave)
-        .await
-        .context("the totals are stored, but the wave's figures could not be published anew")
+    println!("{}", republish_note(&wave));
+    Ok(())
 }
 
 /// `trygg wave schools SLUG --file F.csv`: the number of classes per school of a class wave
 /// (`school,classes`), replacing those stored before.
 pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> Result {
     let text = read_csv_file(file)?;
-    let (db, catalog, wave) = wave_from_cli(settings, slug, "SLUG").await?;
+    let (db, _, wave) = wave_from_cli(settings, slug, "SLUG").await?;
     if wave.access != Access::Class {
         bail!(
             "wave {slug} is not answered in class sessions ({} access); classes per school are for class waves",
@@ -253,7 +265,6 @@ pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> Result {
         schools.len(),
         wave.slug
     );
-    crate::evaluate::refresh::republish(&db, &catalog, &wave)
-        .await
-        .context("the classes are stored, but the wave's figures could not be published anew")
+    println!("{}", republish_note(&wave));
+    Ok(())
 }

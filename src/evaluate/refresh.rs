@@ -66,21 +66,6 @@ pub async fn recompute(
     run_claimed(db, catalog, wave, &token).await
 }
 
-/// After a change to a wave made without a server (`trygg wave population`, `trygg wave
-/// schools`): a wave already published is published anew now; any other waits for its close.
-pub async fn republish(
-    db: &DatabaseConnection,
-    catalog: &SurveyCatalog,
-    wave: &Wave,
-) -> Result<(), EvalError> {
-    if wave.state() == WaveState::Closed
-        && store::publications::latest(db, &wave.id).await?.is_some()
-    {
-        recompute(db, catalog, wave).await?;
-    }
-    Ok(())
-}
-
 /// Computes a wave under a lease already taken and stores the outcome: a new publication when
 /// it differs from the latest (in the same transaction that ends the lease, so a node that lost
 /// its lease publishes nothing).

@@ -237,12 +237,29 @@ async fn late_answers_and_new_totals_cannot_be_read_off_two_publications(app: Te
     run(&app.database_url, &["wave", "close", "sen"]);
     app.sign_in_as(Role::Evaluator).await;
     let url = app.url("/api/v1/waves/sen/indicators");
-    let read = || async {
-        let (status, text) = get(&app.client, &url).await;
-        assert_eq!(status, 200, "{text}");
-        serde_json::from_str::<Value>(&text).expect("JSON")
+    // The server publishes a changed closed wave in the background: wait for publication n.
+    let read = |n: u64| {
+        let url = url.clone();
+        let client = app.client.clone();
+        async move {
+            let started = std::time::Instant::now();
+            loop {
+                let (status, text) = get(&client, &url).await;
+                assert_eq!(status, 200, "{text}");
+                let v: Value = serde_json::from_str(&text).expect("JSON");
+                if v["wave"]["publication"] == n && v["wave"]["up_to_date"] == true {
+                    return v;
+                }
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(30),
+                    "publication {n} not made within 30 s: {}",
+                    v["wave"]
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        }
     };
-    let mut publications = vec![read().await];
+    let mut publications = vec![read(1).await];
     assert_eq!(publications[0]["wave"]["publication"], 1);
 
     let dir = tempfile::tempdir().expect("dir");
@@ -266,12 +283,12 @@ async fn late_answers_and_new_totals_cannot_be_read_off_two_publications(app: Te
     late.as_object_mut().expect("object").remove("district");
     late["safe_night"] = json!("4");
     import("one.jsonl", vec![body(late)]);
-    publications.push(read().await);
+    publications.push(read(2).await);
     assert_eq!(publications[1]["wave"]["publication"], 2);
     assert_eq!(publications[1]["wave"]["responses"], 91);
     // Ten more: enough to be shown again.
     import("ten.jsonl", synth_bodies("resident-safety", 10, 6));
-    publications.push(read().await);
+    publications.push(read(3).await);
     assert_eq!(publications[2]["wave"]["publication"], 3);
     // Population totals: respondents without an age band or gender drop out of every cell.
     let totals = dir.path().join("totals.csv");
@@ -292,7 +309,7 @@ async fn late_answers_and_new_totals_cannot_be_read_off_two_publications(app: Te
             totals.to_str().expect("path"),
         ],
     );
-    let last = read().await;
+    let last = read(4).await;
     assert_eq!(
         last["wave"]["calibration"], "poststratify",
         "{}",
