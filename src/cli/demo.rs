@@ -273,35 +273,47 @@ pub async fn fill(
 
 /// Comparison values of the demonstration, one line per indicator over [`YEARS`]: made up, and
 /// labelled and sourced so, chosen so that the dashboard shows each judgement once — the
-/// municipality better (unsafe_night), similar (trust_police) and worse (vaping).
-pub const COMPARISONS: &[(&str, &str, &str, [f64; 4])] = &[
+/// municipality better (unsafe_night), similar (trust_police) and worse (vaping). School values
+/// are per grade (`grade=y9`, `grade=g2`), as CAN publishes them; the others are for everyone.
+pub const COMPARISONS: &[(&str, &str, &str, &str, [f64; 4])] = &[
     (
         "resident-safety",
         "unsafe_night",
         "Riket (demo)",
+        "",
         [0.29, 0.28, 0.27, 0.26],
     ),
     (
         "resident-safety",
         "trust_police",
         "Riket (demo)",
+        "",
         [0.68, 0.70, 0.69, 0.70],
     ),
     (
         "school-drug-habits",
         "vaping",
-        "Länet (demo)",
-        [0.17, 0.18, 0.19, 0.20],
+        "Riket, CAN (demo)",
+        "grade=y9",
+        [0.14, 0.15, 0.16, 0.17],
+    ),
+    (
+        "school-drug-habits",
+        "vaping",
+        "Riket, CAN (demo)",
+        "grade=g2",
+        [0.19, 0.20, 0.21, 0.22],
     ),
 ];
 
 async fn comparisons(db: &DatabaseConnection) -> Result<(), DbErr> {
-    for (survey, indicator, label, values) in COMPARISONS {
+    for (survey, indicator, label, domain, values) in COMPARISONS {
         for (year, value) in YEARS.iter().zip(values) {
             let new = store::comparisons::NewComparison {
                 survey_id: (*survey).to_owned(),
                 indicator_id: (*indicator).to_owned(),
                 label: (*label).to_owned(),
+                domain: (*domain).to_owned(),
                 period: *year,
                 value: *value,
                 source: "Påhittat värde för demonstrationen, inte en officiell siffra".to_owned(),

@@ -12,6 +12,8 @@ pub struct Model {
     pub indicator_id: String,
     /// The line it belongs to ("Riket", "Länet").
     pub label: String,
+    /// The group the value is for, `question=code` (`grade=y9`); empty for everyone.
+    pub domain: String,
     pub period: i32,
     /// On the indicator's scale: a proportion as a fraction, a mean as it is.
     pub value: f64,

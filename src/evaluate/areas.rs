@@ -26,6 +26,17 @@ pub struct AreaIndicator {
     pub trend: Option<SeriesTrend>,
     pub verdict: Option<Verdict>,
     pub target_status: Option<TargetStatus>,
+    /// The wave shown for the year asked: the survey's latest published wave up to that year.
+    #[serde(default)]
+    pub wave: Option<String>,
+    #[serde(default)]
+    pub period: Option<String>,
+    /// The background question whose categories are the headline rows (`grade`), if any.
+    #[serde(default)]
+    pub headline_by: Option<String>,
+    /// The headline rows: one per category of `headline_by`, or the whole municipality.
+    #[serde(default)]
+    pub headline: Vec<HeadlineFigure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -59,6 +70,12 @@ pub struct Area {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Areas {
+    /// The year shown: the wave of each questionnaire is its latest published one up to it.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// The years with a published wave.
+    #[serde(default)]
+    pub years: Vec<i32>,
     pub areas: Vec<Area>,
 }
 
@@ -84,7 +101,108 @@ pub async fn survey_waves(
     Ok(out)
 }
 
-pub async fn areas(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<Areas, EvalError> {
+/// The years with a published wave of any questionnaire, in order.
+pub fn years(waves: &[WaveIndicators]) -> Vec<i32> {
+    let mut years: Vec<i32> = waves
+        .iter()
+        .filter_map(|w| w.wave.period.parse().ok())
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The waves of `waves` up to and including `year` (all without a year), in period order.
+pub fn up_to(mut waves: Vec<WaveIndicators>, year: Option<i32>) -> Vec<WaveIndicators> {
+    waves.retain(|w| year.is_none_or(|y| w.wave.period.parse::<i32>().is_ok_and(|p| p <= y)));
+    waves.sort_by_key(|w| {
+        (
+            w.wave.period.parse::<i32>().unwrap_or(0),
+            w.wave.published.clone(),
+            w.wave.slug.clone(),
+        )
+    });
+    waves
+}
+
+/// One headline row of an indicator (the whole municipality, or one grade): the figure of the
+/// wave shown, the change into it, the trend up to it, the target and comparison verdicts —
+/// each saying which wave it is from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HeadlineFigure {
+    /// `grade=y9`, or empty for everyone.
+    pub group: String,
+    pub label: Titles,
+    /// The shown wave's row (without numbers when suppressed).
+    pub shown: Option<SeriesWave>,
+    /// The change from the wave before with numbers into the shown wave.
+    pub change: Option<SeriesChange>,
+    pub trend: Option<SeriesTrend>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend_note: Option<String>,
+    pub target_status: Option<TargetStatus>,
+    /// The period of the wave the target status is judged on (the latest with numbers).
+    pub target_period: Option<String>,
+    pub comparisons: Vec<super::headline::ComparisonVerdict>,
+    /// The series up to the shown wave, with each wave's marks.
+    pub waves: Vec<SeriesWave>,
+}
+
+/// The headline figures of an indicator over `waves` (in period order, up to the wave shown).
+pub fn headline_figures(
+    survey: &crate::survey::Survey,
+    indicator: &crate::survey::Indicator,
+    waves: &[WaveIndicators],
+    comparisons: &[crate::entities::comparison_value::Model],
+) -> Vec<HeadlineFigure> {
+    let shown = waves.last().map(|w| w.wave.slug.clone());
+    super::headline::rows(survey, indicator, waves)
+        .into_iter()
+        .map(|row| {
+            let s = row.series;
+            let shown_row = shown
+                .as_deref()
+                .and_then(|slug| s.waves.iter().find(|w| w.slug == slug).cloned());
+            let change = shown
+                .as_deref()
+                .and_then(|slug| s.changes.iter().find(|c| c.to == slug).cloned());
+            let target_period = indicator.target.and_then(|_| {
+                s.waves
+                    .iter()
+                    .rev()
+                    .find(|w| w.estimate.is_some())
+                    .map(|w| w.period.clone())
+            });
+            let comparisons = super::headline::comparisons(
+                comparisons,
+                indicator,
+                &row.key,
+                &s,
+                shown.as_deref(),
+            );
+            HeadlineFigure {
+                group: row.key,
+                label: row.label,
+                shown: shown_row,
+                change,
+                trend: s.trend,
+                trend_note: s.trend_note,
+                target_status: s.target_status,
+                target_period,
+                comparisons,
+                waves: s.waves,
+            }
+        })
+        .collect()
+}
+
+/// Every priority area with every indicator of every questionnaire, as published up to `year`
+/// (the latest year with a published wave when `None`).
+pub async fn areas(
+    db: &DatabaseConnection,
+    catalog: &SurveyCatalog,
+    year: Option<i32>,
+) -> Result<Areas, EvalError> {
     let mut areas: Vec<Area> = PriorityArea::ALL
         .iter()
         .map(|a| Area {
@@ -96,12 +214,23 @@ pub async fn areas(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<A
             indicators: Vec::new(),
         })
         .collect();
+    let mut all_years = Vec::new();
+    let mut per_survey = Vec::new();
     for loaded in catalog.iter() {
         let survey = &loaded.survey;
         if survey.indicators.is_empty() {
             continue;
         }
         let waves = survey_waves(db, catalog, &survey.id).await?;
+        all_years.extend(years(&waves));
+        per_survey.push((survey.clone(), waves));
+    }
+    all_years.sort_unstable();
+    all_years.dedup();
+    let year = year.or(all_years.last().copied());
+    for (survey, waves) in per_survey {
+        let waves = up_to(waves, year);
+        let comparisons = crate::store::comparisons::for_survey(db, &survey.id).await?;
         for indicator in &survey.indicators {
             let s = series::build(&survey.id, indicator, &waves, None);
             let overall = s.series.into_iter().next();
@@ -119,6 +248,10 @@ pub async fn areas(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<A
                 trend: overall.as_ref().and_then(|o| o.trend.clone()),
                 verdict: overall.as_ref().and_then(|o| o.verdict),
                 target_status: overall.as_ref().and_then(|o| o.target_status),
+                wave: waves.last().map(|w| w.wave.slug.clone()),
+                period: waves.last().map(|w| w.wave.period.clone()),
+                headline_by: survey.headline_by.clone(),
+                headline: headline_figures(&survey, indicator, &waves, &comparisons),
             };
             if let Some(area) = areas
                 .iter_mut()
@@ -128,5 +261,9 @@ pub async fn areas(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<A
             }
         }
     }
-    Ok(Areas { areas })
+    Ok(Areas {
+        year,
+        years: all_years,
+        areas,
+    })
 }

@@ -11,6 +11,7 @@ pub mod areas;
 pub mod compare;
 pub mod compute;
 pub mod csv_out;
+pub mod headline;
 pub mod plan;
 pub mod publication;
 pub mod refresh;
@@ -78,6 +79,9 @@ pub struct WaveInfo {
     pub period: String,
     /// `scheduled`, `open` or `closed`, now.
     pub state: String,
+    /// The version of the questionnaire the wave asked.
+    #[serde(default)]
+    pub survey_version: u32,
     #[serde(flatten)]
     pub method: Method,
     /// The day these figures were published (`YYYY-MM-DD`, Swedish date; no finer time).
@@ -295,6 +299,7 @@ pub fn publish(
             survey: wave.survey_id.clone(),
             period: wave.period.to_string(),
             state: wave.state().id().to_owned(),
+            survey_version: wave.survey_version,
             method: computed.method,
             published: published.to_owned(),
             publication: number,

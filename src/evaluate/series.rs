@@ -40,6 +40,25 @@ pub struct SeriesWave {
     pub df: Option<u64>,
     pub deff: Option<f64>,
     pub flags: Vec<crate::stats::Flag>,
+    /// The questionnaire version the wave asked.
+    #[serde(default)]
+    pub version: u32,
+    /// What sets the wave apart from the others of the series (see [`WaveMark`]).
+    #[serde(default)]
+    pub marks: Vec<WaveMark>,
+}
+
+/// Why a wave of a series should be read with care beside the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WaveMark {
+    /// Fewer than half as many responses as the median of the series' other waves.
+    Small,
+    /// Not weighted (no population totals, no classes per school) where another wave of the
+    /// series is: its figure describes those who answered, the others the population.
+    Unweighted,
+    /// Asked with another version of the questionnaire than the wave before it.
+    VersionChanged,
 }
 
 /// A change between two waves with numbers.
@@ -70,6 +89,9 @@ pub struct SeriesTrend {
     pub significant: bool,
     pub waves: usize,
     pub verdict: Verdict,
+    /// The waves the trend rests on (their periods, in order).
+    #[serde(default)]
+    pub periods: Vec<String>,
 }
 
 /// The series of one domain (`{}` overall).
@@ -149,14 +171,19 @@ pub fn build(
     if by.is_none() && domains.is_empty() {
         domains.push(BTreeMap::new());
     }
+    let marks = marks(&ordered);
     let series = domains
         .into_iter()
         .map(|domain| {
             let rows: Vec<SeriesWave> = ordered
                 .iter()
-                .map(|w| {
+                .zip(&marks)
+                .map(|(w, marks)| {
                     let e = w.estimates.iter().find(|e| wanted(e) && e.domain == domain);
-                    series_wave(w, e)
+                    SeriesWave {
+                        marks: marks.clone(),
+                        ..series_wave(w, e)
+                    }
                 })
                 .collect();
             domain_series(indicator, domain, rows)
@@ -171,6 +198,53 @@ pub fn build(
         target: indicator.target,
         by: by.map(str::to_owned),
         series,
+    }
+}
+
+/// Whether a wave's estimates are weighted: calibrated to population totals, or (class waves)
+/// weighted by the number of classes per school.
+pub fn weighted(method: &super::Method) -> bool {
+    method.calibration == "poststratify"
+        || (method.design == "stratified_cluster" && method.fpc_note.is_none())
+}
+
+/// The marks of each wave (in the order given, which is period order).
+pub fn marks(ordered: &[&WaveIndicators]) -> Vec<Vec<WaveMark>> {
+    let any_weighted = ordered.iter().any(|w| weighted(&w.wave.method));
+    ordered
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let mut marks = Vec::new();
+            let mut others: Vec<u64> = ordered
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, o)| o.wave.method.responses)
+                .collect();
+            others.sort_unstable();
+            if let Some(median) = median(&others)
+                && (w.wave.method.responses as f64) < median / 2.0
+            {
+                marks.push(WaveMark::Small);
+            }
+            if any_weighted && !weighted(&w.wave.method) {
+                marks.push(WaveMark::Unweighted);
+            }
+            if i > 0 && ordered[i - 1].wave.survey_version != w.wave.survey_version {
+                marks.push(WaveMark::VersionChanged);
+            }
+            marks
+        })
+        .collect()
+}
+
+fn median(sorted: &[u64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2] as f64),
+        _ => Some((sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0),
     }
 }
 
@@ -189,6 +263,8 @@ fn series_wave(w: &WaveIndicators, e: Option<&IndicatorEstimate>) -> SeriesWave 
         df: e.and_then(|e| e.df),
         deff: e.and_then(|e| e.deff),
         flags: e.map(|e| e.flags.clone()).unwrap_or_default(),
+        version: w.wave.survey_version,
+        marks: Vec::new(),
     }
 }
 
@@ -241,6 +317,11 @@ fn domain_series(
         .iter()
         .filter_map(|w| Some((w.period.parse::<f64>().ok()?, point(w)?)))
         .collect();
+    let periods: Vec<String> = waves
+        .iter()
+        .filter(|w| w.period.parse::<f64>().is_ok() && point(w).is_some())
+        .map(|w| w.period.clone())
+        .collect();
     let (trend, trend_note) = match trend::linear_trend(&closed, LEVEL) {
         Ok(t) => (
             Some(SeriesTrend {
@@ -252,6 +333,7 @@ fn domain_series(
                 significant: t.significant,
                 waves: t.points,
                 verdict: trend::verdict(dir, t.slope, t.significant),
+                periods,
             }),
             None,
         ),
@@ -300,6 +382,8 @@ mod tests {
             df: estimate.map(|_| 99),
             deff: None,
             flags: Vec::new(),
+            version: 1,
+            marks: Vec::new(),
         }
     }
 
@@ -352,5 +436,59 @@ mod tests {
         assert_eq!(s.changes[0].verdict, Verdict::Improved);
         assert!(s.trend.is_none() && s.trend_note.is_some());
         assert_eq!(s.verdict, Some(Verdict::Improved));
+    }
+
+    fn published(period: &str, responses: u64, calibration: &str, version: u32) -> WaveIndicators {
+        serde_json::from_value(serde_json::json!({
+            "wave": {"slug": format!("w{period}"), "survey": "s", "period": period,
+                     "state": "closed", "survey_version": version, "responses": responses,
+                     "unreliable": 0, "uncalibrated": 0, "calibration": calibration,
+                     "design": "simple", "published": "2026-01-01", "publication": 1,
+                     "up_to_date": true},
+            "estimates": []
+        }))
+        .expect("wave")
+    }
+
+    #[test]
+    fn waves_are_marked_small_unweighted_or_of_a_new_version() {
+        let waves = [
+            published("2022", 1000, "poststratify", 1),
+            published("2023", 950, "poststratify", 1),
+            published("2024", 31, "none", 1),
+            published("2025", 1010, "poststratify", 2),
+        ];
+        let ordered: Vec<&WaveIndicators> = waves.iter().collect();
+        let found = marks(&ordered);
+        assert_eq!(found[0], Vec::<WaveMark>::new());
+        assert_eq!(found[1], Vec::<WaveMark>::new());
+        assert_eq!(found[2], vec![WaveMark::Small, WaveMark::Unweighted]);
+        assert_eq!(found[3], vec![WaveMark::VersionChanged]);
+        // Nobody weighted: nobody is unweighted "where the others are weighted"; half the median
+        // is the line for small (a wave of 500 beside 1000s is not small, 499 is).
+        let plain = [
+            published("2022", 1000, "none", 1),
+            published("2023", 500, "none", 1),
+            published("2024", 1000, "none", 1),
+            published("2025", 499, "none", 1),
+        ];
+        let ordered: Vec<&WaveIndicators> = plain.iter().collect();
+        let found = marks(&ordered);
+        assert!(found[1].is_empty(), "{found:?}");
+        assert_eq!(found[3], vec![WaveMark::Small]);
+    }
+
+    #[test]
+    fn the_trend_names_the_waves_it_rests_on() {
+        let waves = vec![
+            wave("2022", Some(0.30), 0.02, (0.26, 0.34)),
+            wave("2023", None, 0.0, (0.0, 0.0)),
+            wave("2024", Some(0.25), 0.02, (0.21, 0.29)),
+            wave("2025", Some(0.20), 0.02, (0.16, 0.24)),
+        ];
+        let s = domain_series(&indicator(), BTreeMap::new(), waves);
+        let trend = s.trend.expect("trend");
+        assert_eq!(trend.periods, ["2022", "2024", "2025"]);
+        assert_eq!(trend.waves, 3);
     }
 }

@@ -13,6 +13,8 @@ pub struct NewComparison {
     pub survey_id: String,
     pub indicator_id: String,
     pub label: String,
+    /// The group the value is for (`grade=y9`), empty for everyone.
+    pub domain: String,
     pub period: i32,
     pub value: f64,
     pub source: String,
@@ -39,6 +41,7 @@ pub async fn for_survey(db: &impl ConnectionTrait, survey_id: &str) -> Result<Ve
         .filter(Column::SurveyId.eq(survey_id))
         .order_by_asc(Column::IndicatorId)
         .order_by_asc(Column::Label)
+        .order_by_asc(Column::Domain)
         .order_by_asc(Column::Period)
         .all(db)
         .await
@@ -55,6 +58,7 @@ pub async fn put(
         .filter(Column::SurveyId.eq(&new.survey_id))
         .filter(Column::IndicatorId.eq(&new.indicator_id))
         .filter(Column::Label.eq(&new.label))
+        .filter(Column::Domain.eq(&new.domain))
         .filter(Column::Period.eq(new.period))
         .one(&txn)
         .await?;
@@ -66,6 +70,7 @@ pub async fn put(
         survey_id: Set(new.survey_id.clone()),
         indicator_id: Set(new.indicator_id.clone()),
         label: Set(new.label.clone()),
+        domain: Set(new.domain.clone()),
         period: Set(new.period),
         value: Set(new.value),
         source: Set(new.source.clone()),
@@ -82,8 +87,14 @@ pub async fn put(
         actor,
         "comparison.put",
         &format!(
-            "{}/{} {} {}: {} from {}{replaced}",
-            new.survey_id, new.indicator_id, new.label, new.period, new.value, new.source
+            "{}/{} {}{} {}: {} from {}{replaced}",
+            new.survey_id,
+            new.indicator_id,
+            new.label,
+            group_suffix(&new.domain),
+            new.period,
+            new.value,
+            new.source
         ),
     )
     .await?;
@@ -113,11 +124,24 @@ pub async fn delete(
         actor,
         "comparison.delete",
         &format!(
-            "{survey_id}/{indicator_id} {} {}: {} from {}",
-            old.label, old.period, old.value, old.source
+            "{survey_id}/{indicator_id} {}{} {}: {} from {}",
+            old.label,
+            group_suffix(&old.domain),
+            old.period,
+            old.value,
+            old.source
         ),
     )
     .await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// ` (grade=y9)` after a line's label in the audit log, nothing for everyone.
+fn group_suffix(domain: &str) -> String {
+    if domain.is_empty() {
+        String::new()
+    } else {
+        format!(" ({domain})")
+    }
 }

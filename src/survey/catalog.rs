@@ -109,7 +109,7 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
     let source = std::str::from_utf8(&bytes)
         .map_err(|e| file_error(format!("the file is not valid UTF-8: {e}")))?;
     let (survey, id_line) = parse(path, source)?;
-    let content_hash = Sha256::digest(without_grades(source).as_bytes())
+    let content_hash = Sha256::digest(without_presentation(source).as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
@@ -121,10 +121,12 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
     Ok((loaded, id_line))
 }
 
-/// The file without its top-level `grades = …` line, for the content hash: the grades say which
-/// class sessions may be opened, not what an answer means, so adding or changing them does not
-/// make a version with responses count as changed (files without `grades` hash as before).
-fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
+/// The file without the lines that say how figures are shown or who may answer, not what an
+/// answer means, for the content hash: the top-level `grades = …` (which class sessions may be
+/// opened) and `headline_by = …` (which rows the overview leads with), and a question's
+/// `short = …` label (breakdown headings). Adding or changing them does not make a version with
+/// responses count as changed, and a file without them hashes as before.
+fn without_presentation(source: &str) -> std::borrow::Cow<'_, str> {
     let top_level_end = source
         .match_indices('\n')
         .map(|(at, _)| at + 1)
@@ -134,22 +136,34 @@ fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
                 .starts_with('[')
         })
         .unwrap_or(source.len());
-    let is_grades = |line: &str| {
-        let line = line.trim_start();
-        line.strip_prefix("grades")
+    let is_key = |line: &str, key: &str| {
+        line.trim_start()
+            .strip_prefix(key)
             .is_some_and(|rest| rest.trim_start().starts_with('='))
     };
-    if !source[..top_level_end].lines().any(is_grades) {
-        return std::borrow::Cow::Borrowed(source);
-    }
-    let mut kept = String::with_capacity(source.len());
-    for line in source[..top_level_end].split_inclusive('\n') {
-        if !is_grades(line) {
+    let dropped = |at: usize, line: &str| {
+        if at < top_level_end {
+            is_key(line, "grades") || is_key(line, "headline_by")
+        } else {
+            is_key(line, "short")
+        }
+    };
+    let mut at = 0;
+    let mut kept = String::new();
+    let mut any = false;
+    for line in source.split_inclusive('\n') {
+        if dropped(at, line) {
+            any = true;
+        } else {
             kept.push_str(line);
         }
+        at += line.len();
     }
-    kept.push_str(&source[top_level_end..]);
-    std::borrow::Cow::Owned(kept)
+    if any {
+        std::borrow::Cow::Owned(kept)
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    }
 }
 
 /// Adds a survey, or reports that its id is taken by an earlier file.
@@ -176,16 +190,27 @@ fn add(
 
 #[cfg(test)]
 mod tests {
-    use super::without_grades;
+    use super::without_presentation;
 
     #[test]
     fn the_grades_line_is_left_out_of_the_hash_and_nothing_else() {
         let with = "id = \"s\"\nversion = 1\ngrades = [9, 11]\n\n[[pages]]\nid = \"p\"\n";
         let without = "id = \"s\"\nversion = 1\n\n[[pages]]\nid = \"p\"\n";
-        assert_eq!(without_grades(with), without);
-        assert_eq!(without_grades(without), without);
+        assert_eq!(without_presentation(with), without);
+        assert_eq!(without_presentation(without), without);
         // A question's `grades` text inside a page is not the survey's key.
         let in_page = "id = \"s\"\n[[pages]]\ngrades = 1\n";
-        assert_eq!(without_grades(in_page), in_page);
+        assert_eq!(without_presentation(in_page), in_page);
+    }
+
+    #[test]
+    fn headline_and_short_labels_are_left_out_of_the_hash() {
+        let with = "id = \"s\"\nheadline_by = \"grade\"\n[[pages]]\nid = \"p\"\n[[pages.questions]]\nid = \"grade\"\nshort = { sv = \"Årskurs\", en = \"Year\" }\ntext = 1\n";
+        let without =
+            "id = \"s\"\n[[pages]]\nid = \"p\"\n[[pages.questions]]\nid = \"grade\"\ntext = 1\n";
+        assert_eq!(without_presentation(with), without);
+        // `headline_by` inside a table is not the survey's key; `short` at the top is not a label.
+        let odd = "short = 1\n[[pages]]\nheadline_by = 2\n";
+        assert_eq!(without_presentation(odd), odd);
     }
 }

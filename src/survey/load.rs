@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::condition::{self, Condition, Scope};
 use super::indicator;
-use super::model::{Audience, Page, Question, Survey, Text};
+use super::model::{Audience, Page, Question, QuestionKind, Survey, Text};
 use super::question;
 use super::raw::{RawSurvey, RawText, S};
 
@@ -199,6 +199,7 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
     };
     let breakdowns = breakdowns(ctx, raw, &pages);
     let grades = grades(ctx, raw, audience);
+    let headline_by = headline_by(ctx, raw, &pages);
     let questions = pages.iter_mut().flat_map(|p| p.questions.iter_mut());
     for (q, show_if) in questions.zip(show_ifs) {
         q.show_if = show_if;
@@ -216,7 +217,30 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
         unreliable_if,
         breakdowns,
         grades,
+        headline_by,
     }
+}
+
+/// `headline_by`: a single-choice background question (its categories become the headline rows).
+fn headline_by(ctx: &mut Ctx, raw: &RawSurvey, pages: &[Page]) -> Option<String> {
+    let name = raw.headline_by.as_ref()?;
+    let id = name.get_ref();
+    let found = pages
+        .iter()
+        .flat_map(|p| &p.questions)
+        .find(|q| &q.id == id);
+    let problem = match found {
+        None => format!("`headline_by`: there is no question `{id}`"),
+        Some(q) if !q.background => format!(
+            "`headline_by`: question `{id}` is not a background question (`background = true`)"
+        ),
+        Some(q) if !matches!(q.kind, QuestionKind::Single { .. }) => format!(
+            "`headline_by`: question `{id}` is not a single-choice question; the headline rows are its choices"
+        ),
+        Some(_) => return Some(id.clone()),
+    };
+    ctx.error(name.span(), problem);
+    None
 }
 
 /// `breakdowns`: each a list of two or more different background questions, no list twice.

@@ -81,6 +81,10 @@ pub struct Survey {
     /// Pupil surveys: the grades class sessions may be opened for (year 9 = 9, upper-secondary
     /// year 2 = 11). Empty: any grade.
     pub grades: Vec<i32>,
+    /// The background question whose categories carry the headline figures (`headline_by`):
+    /// the overview, the report and the public page show each indicator per category of it, and
+    /// the pooled figure only where asked for. `None`: the overall figure is the headline.
+    pub headline_by: Option<String>,
 }
 
 impl Survey {

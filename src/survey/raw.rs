@@ -27,6 +27,9 @@ pub(super) struct RawSurvey {
     pub breakdowns: Option<S<Vec<RawBreakdown>>>,
     /// Pupil surveys: the school grades the survey is for, e.g. `[9, 11]`.
     pub grades: Option<S<Vec<S<i64>>>>,
+    /// The background question whose categories carry the headline figures (e.g. `"grade"`:
+    /// year 9 and upper-secondary year 2 apart, as national school surveys publish them).
+    pub headline_by: Option<S<String>>,
     #[serde(default)]
     pub pages: Vec<S<RawPage>>,
     #[serde(default)]

@@ -33,6 +33,14 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
+/// `?year=YYYY&format=…`.
+#[derive(Debug, Deserialize)]
+pub struct AreasQuery {
+    pub format: Option<String>,
+    /// The year to show; the latest year with a published wave when left out.
+    pub year: Option<String>,
+}
+
 /// `?by=VAR&format=…`.
 #[derive(Debug, Deserialize)]
 pub struct SeriesQuery {
@@ -206,7 +214,8 @@ pub async fn series(
 }
 
 /// Per priority area of the action plan, each indicator's latest value, change, trend, verdict
-/// and target status.
+/// and target status, up to a year; and its headline figures (per grade for the school survey),
+/// each with the wave it is from, the comparison values judged against it and the series' marks.
 #[utoipa::path(
     get,
     path = "/api/v1/areas",
@@ -214,6 +223,7 @@ pub async fn series(
     operation_id = "areas",
     params(
         ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
+        ("year" = Option<i32>, Query, description = "the year to show (each questionnaire's latest published wave up to it); the latest year when left out"),
     ),
     responses(
         (status = 200, description = "The priority areas", content(
@@ -226,10 +236,24 @@ pub async fn series(
 )]
 pub async fn areas(
     State(state): State<AppState>,
-    Query(query): Query<FormatQuery>,
+    Query(query): Query<AreasQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let format = format(query.format.as_deref(), &headers)?;
-    let areas = evaluate::areas::areas(&state.db, &state.surveys).await?;
+    let year = match query.year.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(
+            text.parse::<i32>()
+                .ok()
+                .filter(|y| (1900..=2200).contains(y))
+                .ok_or_else(|| {
+                    AppError::BadRequest(Said::new(
+                        format!("`year` ska vara ett år, till exempel 2025, inte {text:?}"),
+                        format!("`year` must be a year such as 2025, not {text:?}"),
+                    ))
+                })?,
+        ),
+    };
+    let areas = evaluate::areas::areas(&state.db, &state.surveys, year).await?;
     Ok(respond(format, &areas, csv_out::areas, "areas"))
 }

@@ -19,12 +19,23 @@ fn card<'a>(page: &'a str, title: &str) -> &'a str {
     &page[start..end]
 }
 
-async fn the_dashboard_shows_the_demo_trends_in_words_and_charts(app: TestApp) {
+async fn the_overview_shows_every_area_with_every_questionnaire(app: TestApp) {
     run(&app.database_url, &["demo"]);
     app.sign_in_as(Role::Evaluator).await;
     let page = app.get("/evaluate").await.text().await.expect("page");
-    // The resident survey first, its latest wave.
-    assert!(page.contains("trygghet-2025"), "{page}");
+    // The latest year by default, every questionnaire's wave of it named.
+    assert!(page.contains("<option value=\"2025\" selected"), "{page}");
+    for wave in ["Trygghetsundersökning 2025", "Drogvaneundersökning 2025"] {
+        assert!(page.contains(wave), "{wave}: {page}");
+    }
+    // Every indicator of every questionnaire, once.
+    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
+    let all: usize = catalog.iter().map(|l| l.survey.indicators.len()).sum();
+    assert_eq!(page.matches("<article class=\"indicator\"").count(), all);
+    // "Ungdomar i riskzon" holds the school indicators and the others of the area together.
+    let youth = &page[page.find("id=\"area-youth-at-risk\"").expect("area")..];
+    let youth = &youth[..youth.find("</section>").expect("end")];
+    assert!(youth.contains("Andel som använder e-cigaretter"), "{youth}");
     let unsafe_night = card(
         &page,
         "Andel som känner sig otrygga ute ensamma sent på kvällen",
@@ -34,59 +45,74 @@ async fn the_dashboard_shows_the_demo_trends_in_words_and_charts(app: TestApp) {
         "{unsafe_night}"
     );
     assert!(unsafe_night.contains("förbättring"), "{unsafe_night}");
+    // The target verdict by word and shape, naming the wave it is judged on.
     assert!(
-        unsafe_night.contains("Mål 15\u{a0}%: nått"),
+        unsafe_night.contains("Mål 15\u{a0}%: <strong>nått</strong>"),
+        "{unsafe_night}"
+    );
+    assert!(unsafe_night.contains("(bedömt på 2025)"), "{unsafe_night}");
+    assert!(
+        unsafe_night.contains("class=\"judged better\""),
+        "{unsafe_night}"
+    );
+    // The trend says which waves it rests on.
+    assert!(
+        unsafe_night.contains("Trend 2022–2025 (4 omgångar)"),
         "{unsafe_night}"
     );
     assert!(
-        unsafe_night.contains("\u{a0}% ("),
-        "value and interval: {unsafe_night}"
+        unsafe_night.contains("Riket (demo) 2025: 26\u{a0}% – <strong>bättre</strong>"),
+        "{unsafe_night}"
     );
     let drugs = card(&page, "Andel som ser öppen narkotikaförsäljning");
     assert!(
         drugs.contains("signifikant högre än 2024") && drugs.contains("försämring"),
         "{drugs}"
     );
-    let trust = card(&page, "Andel med stort förtroende för polisens arbete");
-    assert!(
-        trust.contains("ingen säker förändring sedan 2024"),
-        "{trust}"
+    assert!(drugs.contains("class=\"judged worse\""), "{drugs}");
+    // School figures per grade: year 9 and upper-secondary year 2 apart, each judged against the
+    // national value of its own grade; the pooled figure is not a headline.
+    let vaping = card(&page, "Andel som använder e-cigaretter");
+    assert_eq!(vaping.matches("<h4>").count(), 2, "{vaping}");
+    assert!(vaping.contains("<h4>Årskurs 9</h4>"), "{vaping}");
+    assert!(vaping.contains("<h4>Gymnasiet, år 2</h4>"), "{vaping}");
+    assert_eq!(
+        vaping.matches("Riket, CAN (demo) 2025").count(),
+        2,
+        "one national value per grade: {vaping}"
     );
-    // A chart with a title and a description for every indicator, and its data as a table.
-    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
-    let residents = catalog
-        .get("resident-safety")
-        .expect("survey")
-        .survey
-        .indicators
-        .len();
-    assert_eq!(page.matches("role=\"img\"").count(), residents);
-    assert_eq!(page.matches("<desc ").count(), residents);
-    assert_eq!(page.matches("Siffrorna i tabell").count(), residents);
+    // The verdict counts of each area, year on year and over the trend.
+    assert!(page.contains("Sedan förra omgången: "), "{page}");
+    assert!(page.contains("Trend över omgångarna: "), "{page}");
 
-    // Another survey and an earlier wave: the figures as they stood then.
-    let school = app
-        .get("/evaluate?survey=school-drug-habits")
+    // An earlier year: the figures as they stood then.
+    let earlier = app
+        .get("/evaluate?year=2023")
         .await
         .text()
         .await
         .expect("page");
-    let vaping = card(&school, "Andel som använder e-cigaretter");
     assert!(
-        vaping.contains("signifikant högre än 2024") && vaping.contains("försämring"),
-        "{vaping}"
+        earlier.contains("<option value=\"2023\" selected"),
+        "{earlier}"
     );
-    let earlier = app
+    assert!(earlier.contains("Trygghetsundersökning 2023"), "{earlier}");
+    assert!(!earlier.contains("Trygghetsundersökning 2025"), "{earlier}");
+    // A link from before years (`?wave=`) shows that wave's year and questionnaire.
+    let by_wave = app
         .get("/evaluate?survey=resident-safety&wave=trygghet-2023")
         .await
         .text()
         .await
         .expect("page");
     assert!(
-        earlier.contains("Omgång <strong>trygghet-2023</strong>"),
-        "{earlier}"
+        by_wave.contains("<option value=\"2023\" selected"),
+        "{by_wave}"
     );
-    assert!(!earlier.contains(">2025<"), "no later wave in the chart");
+    assert!(
+        !by_wave.contains("Andel som använder e-cigaretter"),
+        "{by_wave}"
+    );
     // In English.
     let english = app
         .get("/evaluate?lang=en")
@@ -98,6 +124,104 @@ async fn the_dashboard_shows_the_demo_trends_in_words_and_charts(app: TestApp) {
         english.contains("significantly lower than 2024"),
         "{english}"
     );
+    assert!(english.contains("<h4>Year 9</h4>"), "{english}");
+}
+
+/// A resident wave of 2026 with 31 answers and no population figures (small, unweighted beside
+/// the weighted demo waves), and an open one with one answer.
+async fn the_overview_marks_a_small_unweighted_wave_and_never_shows_an_open_one(app: TestApp) {
+    run(&app.database_url, &["demo"]);
+    let catalog = trygg::survey::load_dir(&crate::helpers::surveys_dir()).expect("surveys");
+    let mut new = trygg::collect::wave::NewWave::parse(
+        &catalog,
+        "resident-safety",
+        "trygghet-2026-extra",
+        "open",
+        None,
+        None,
+    )
+    .expect("wave");
+    new.period = 2026;
+    trygg::store::waves::create(&app.db, &new, "test")
+        .await
+        .expect("create");
+    for b in crate::responses::synth_bodies("resident-safety", 31, 5) {
+        assert_eq!(
+            crate::responses::post(&app, "trygghet-2026-extra", &b)
+                .await
+                .0,
+            201
+        );
+    }
+    run(&app.database_url, &["wave", "close", "trygghet-2026-extra"]);
+    crate::responses::create_wave(
+        &app,
+        "resident-safety",
+        "trygghet-open",
+        trygg::collect::Access::Open,
+    )
+    .await;
+    let one = crate::responses::synth_bodies("resident-safety", 1, 9);
+    assert_eq!(
+        crate::responses::post(&app, "trygghet-open", &one[0])
+            .await
+            .0,
+        201
+    );
+
+    app.sign_in_as(Role::Evaluator).await;
+    let page = app.get("/evaluate").await.text().await.expect("page");
+    // The open wave: its number of responses, nothing more.
+    assert!(page.contains("1 svar hittills"), "{page}");
+    assert!(page.contains("<option value=\"2026\" selected"), "{page}");
+    let unsafe_night = card(
+        &page,
+        "Andel som känner sig otrygga ute ensamma sent på kvällen",
+    );
+    assert!(
+        unsafe_night.contains("Trygghetsundersökning 2026"),
+        "{unsafe_night}"
+    );
+    assert!(unsafe_night.contains("få svar (31)"), "{unsafe_night}");
+    assert!(unsafe_night.contains("är inte vägd"), "{unsafe_night}");
+    assert!(
+        unsafe_night.contains("vilar också på 2026 (få svar, ovägd)"),
+        "the trend says it rests on the marked wave: {unsafe_night}"
+    );
+    // The school survey has no 2026 wave: its 2025 figures, saying so.
+    let vaping = card(&page, "Andel som använder e-cigaretter");
+    assert!(
+        vaping.contains("ingen omgång</strong>") || vaping.contains("ingen omgång 2026"),
+        "{vaping}"
+    );
+    // The API says the same.
+    let (status, areas) = crate::indicators::get_json(&app.client, &app.url("/api/v1/areas")).await;
+    assert_eq!(status, 200, "{areas}");
+    assert_eq!(areas["year"], 2026);
+    let indicator = areas["areas"]
+        .as_array()
+        .expect("areas")
+        .iter()
+        .flat_map(|a| a["indicators"].as_array().expect("indicators"))
+        .find(|i| i["indicator"] == "unsafe_night")
+        .expect("unsafe_night");
+    assert_eq!(indicator["wave"], "trygghet-2026-extra");
+    let headline = &indicator["headline"][0];
+    assert_eq!(
+        headline["shown"]["marks"],
+        serde_json::json!(["small", "unweighted"])
+    );
+    assert_eq!(
+        headline["trend"]["periods"],
+        serde_json::json!(["2022", "2023", "2024", "2025", "2026"])
+    );
+    let (status, earlier) =
+        crate::indicators::get_json(&app.client, &app.url("/api/v1/areas?year=2025")).await;
+    assert_eq!(status, 200);
+    assert_eq!(earlier["year"], 2025);
+    let (status, _) =
+        crate::indicators::get_json(&app.client, &app.url("/api/v1/areas?year=soon")).await;
+    assert_eq!(status, 400);
 }
 
 async fn an_indicator_page_shows_its_series_breakdowns_and_method(app: TestApp) {
@@ -164,7 +288,8 @@ async fn an_indicator_page_shows_its_series_breakdowns_and_method(app: TestApp) 
 }
 
 db_tests!(
-    the_dashboard_shows_the_demo_trends_in_words_and_charts,
+    the_overview_shows_every_area_with_every_questionnaire,
+    the_overview_marks_a_small_unweighted_wave_and_never_shows_an_open_one,
     an_indicator_page_shows_its_series_breakdowns_and_method,
 );
 

@@ -152,7 +152,7 @@ pub fn check_against_r_file(case: &str, file: &str, published: &Value, k: u64) -
     matched
 }
 
-async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
+pub async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
     let response = client.get(url).send().await.expect("GET");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))

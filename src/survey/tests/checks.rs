@@ -81,6 +81,20 @@ const CASES: &[Case] = &[
         "`14` is not a grade: use whole numbers from 1 to 13",
         "grades = [9, 14]",
     ),
+    case_at(
+        "headline by an unknown question",
+        "min_cell_size = 5\n",
+        "min_cell_size = 5\nheadline_by = \"grade\"\n",
+        "`headline_by`: there is no question `grade`",
+        "headline_by",
+    ),
+    case_at(
+        "headline by a question that is not a background question",
+        "min_cell_size = 5\n",
+        "min_cell_size = 5\nheadline_by = \"safe\"\n",
+        "`headline_by`: question `safe` is not a background question",
+        "headline_by",
+    ),
     case(
         "unknown audience",
         r#"audience = "residents""#,
@@ -483,4 +497,17 @@ fn problems_in_several_places_are_all_reported_in_line_order() {
     let errors = load_str(Path::new("x.toml"), &source).unwrap_err();
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(errors.windows(2).all(|w| w[0].line <= w[1].line));
+}
+
+#[test]
+fn headline_by_names_a_single_choice_background_question() {
+    let text = BASE.replacen(
+        "min_cell_size = 5\n",
+        "min_cell_size = 5\nheadline_by = \"went_out\"\n",
+        1,
+    );
+    let survey = load_str(Path::new("base.toml"), &text).expect("valid");
+    assert_eq!(survey.headline_by.as_deref(), Some("went_out"));
+    let plain = load_str(Path::new("base.toml"), BASE).expect("valid");
+    assert_eq!(plain.headline_by, None);
 }

@@ -95,7 +95,7 @@ impl IndicatorData<'_> {
                     let source = self
                         .comparisons
                         .iter()
-                        .find(|c| c.label == line.label && c.period == year)
+                        .find(|c| c.label == line.label && c.period == year && c.domain.is_empty())
                         .map(|c| c.source.as_str())
                         .unwrap_or_default();
                     let standing = match (w.ci_low, w.ci_high) {
@@ -162,6 +162,9 @@ pub(super) struct ComparisonForm {
     value: String,
     #[serde(default)]
     source: String,
+    /// The group the value is for (`grade=y9`), empty for everyone.
+    #[serde(default)]
+    group: String,
 }
 
 async fn page(
@@ -229,6 +232,7 @@ const LABEL: &str = "comparison-label";
 const YEAR: &str = "comparison-year";
 const VALUE: &str = "comparison-value";
 const SOURCE: &str = "comparison-source";
+const GROUP: &str = "comparison-group";
 
 /// A number as people type it (see `plan::number::parse_number`: a decimal comma or point,
 /// spaces between digit groups, a typographic minus), for a percentage with an optional "%".
@@ -323,11 +327,25 @@ fn parse_comparison(
             ),
         );
     }
+    let group = form.group.trim();
+    if !crate::evaluate::headline::groups(survey)
+        .iter()
+        .any(|(key, _)| key == group)
+    {
+        errors.add(
+            GROUP,
+            lang.pick(
+                "Välj vilka värdet gäller i listan.",
+                "Choose who the value is for from the list.",
+            ),
+        );
+    }
     match (errors.is_empty(), year, value) {
         (true, Some(period), Some(value)) => Ok(NewComparison {
             survey_id: survey.id.clone(),
             indicator_id: indicator.id.clone(),
             label: label.to_owned(),
+            domain: group.to_owned(),
             period,
             value,
             source: source.to_owned(),
@@ -585,6 +603,20 @@ fn comparisons_section(
     base: &str,
 ) -> Markup {
     let statistic = data.indicator.statistic;
+    let groups = crate::evaluate::headline::groups(data.survey);
+    let per_group: Vec<crate::evaluate::areas::HeadlineFigure> = if groups.len() > 1 {
+        crate::evaluate::areas::headline_figures(
+            data.survey,
+            data.indicator,
+            &data.waves,
+            &data.comparisons,
+        )
+        .into_iter()
+        .filter(|h| !h.group.is_empty() && !h.comparisons.is_empty())
+        .collect()
+    } else {
+        Vec::new()
+    };
     let our = data.current().and_then(|c| {
         data.overall
             .as_ref()?
@@ -640,12 +672,42 @@ fn comparisons_section(
                     }
                 } }
             }
+            @if !per_group.is_empty() {
+                div class="table-wrap" tabindex="0" role="region" aria-labelledby="comparisons-group-caption" { table {
+                    caption id="comparisons-group-caption" { (ctx.t("Per årskurs, senaste omgången", "Per grade, the latest wave")) }
+                    thead { tr {
+                        th scope="col" { (ctx.t("Gäller", "For")) }
+                        th scope="col" { (ctx.t("Jämförelse", "Comparison")) }
+                        th scope="col" { (ctx.t("År", "Year")) }
+                        th scope="col" { (ctx.t("Deras värde", "Their value")) }
+                        th scope="col" { (ctx.t("Kommunens värde", "The municipality's value")) }
+                        th scope="col" { (ctx.t("Bedömning", "Judgement")) }
+                        th scope="col" { (ctx.t("Källa", "Source")) }
+                    } }
+                    tbody {
+                        @for h in &per_group {
+                            @for c in &h.comparisons {
+                                tr {
+                                    th scope="row" { (h.label.get(ctx.lang)) }
+                                    td { (c.label) }
+                                    td { (c.year) }
+                                    td { (value_with_unit(ctx.lang, statistic, c.value)) }
+                                    td { (h.shown.as_ref().map(|w| wave_text(ctx.lang, statistic, w)).unwrap_or_else(|| "..".into())) }
+                                    td { strong { (c.standing.map(|s| standing_text(ctx.lang, s)).unwrap_or(ctx.t("kan inte bedömas", "cannot be judged"))) } }
+                                    td { (c.source) }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
             @if !data.comparisons.is_empty() {
                 details {
                     summary { (ctx.t("Alla inmatade värden", "Every value entered")) " (" (data.comparisons.len()) ")" }
                     div class="table-wrap" tabindex="0" role="region" aria-labelledby="comparisons-h" { table {
                         thead { tr {
                             th scope="col" { (ctx.t("Jämförelse", "Comparison")) }
+                            @if groups.len() > 1 { th scope="col" { (ctx.t("Gäller", "For")) } }
                             th scope="col" { (ctx.t("År", "Year")) }
                             th scope="col" { (ctx.t("Värde", "Value")) }
                             th scope="col" { (ctx.t("Källa", "Source")) }
@@ -656,6 +718,7 @@ fn comparisons_section(
                             @for c in &data.comparisons {
                                 tr {
                                     th scope="row" { (c.label) }
+                                    @if groups.len() > 1 { td { (crate::evaluate::headline::group_name(data.survey, &c.domain, ctx.lang)) } }
                                     td { (c.period) }
                                     td { (value_with_unit(ctx.lang, statistic, c.value)) }
                                     td { (c.source) }
@@ -675,6 +738,18 @@ fn comparisons_section(
             h3 id="comparison-form-h" { (ctx.t("Lägg till ett jämförelsevärde", "Add a comparison value")) }
             form method="post" action=(format!("{base}/comparisons")) class="stack" aria-labelledby="comparison-form-h" {
                 (csrf_field(ctx))
+                @if groups.len() > 1 {
+                    div class=(errors.field_class(GROUP)) {
+                        label for=(GROUP) { (ctx.t("Gäller", "For")) }
+                        span class="hint" id="comparison-group-hint" { (ctx.t("CAN och Ungdata redovisar årskurserna var för sig: ange värdet för samma årskurs.", "CAN and Ungdata report the grades apart: enter the value for the same grade.")) }
+                        (errors.at_field(ctx, GROUP))
+                        select id=(GROUP) name="group" aria-describedby=[errors.described_by(GROUP, Some("comparison-group-hint"))] {
+                            @for (key, name) in &groups {
+                                option value=(key) selected[form.group == *key] { (name.get(ctx.lang)) }
+                            }
+                        }
+                    }
+                }
                 (field(LABEL, ctx.t("Jämförelse", "Comparison"), Some(("comparison-label-hint", ctx.t("Till exempel Riket eller Länet. Samma namn för flera år blir en linje.", "For example Sweden or the county. The same name for several years makes one line."))), &form.label, "text"))
                 (field(YEAR, ctx.t("År", "Year"), None, &form.year, "numeric"))
                 (field(VALUE, if statistic == Statistic::Proportion { ctx.t("Värde i procent", "Value in percent") } else { ctx.t("Värde", "Value") }, None, &form.value, "decimal"))
