@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
 use super::areas::{Titles, survey_waves};
-use super::series::{self, DomainSeries};
+use super::series::DomainSeries;
 use super::{EvalError, WaveIndicators};
 use crate::i18n::Lang;
 use crate::stats::Flag;
@@ -56,7 +56,11 @@ pub struct Panel {
     /// `lower` or `higher`.
     pub better: String,
     pub target: Option<f64>,
-    /// The overall series up to and including the year's wave.
+    /// The headline group the panel is for (a grade of the school survey), `None` for the whole
+    /// municipality.
+    #[serde(default)]
+    pub group: Option<Titles>,
+    /// The series up to and including the year's wave: overall, or of the group.
     pub series: DomainSeries,
     /// The year's wave, when the survey had one.
     pub wave: Option<String>,
@@ -249,41 +253,39 @@ pub async fn assemble(
             .map(|w| w.wave.slug.clone());
         let comparisons = crate::store::comparisons::for_survey(db, &survey.id).await?;
         for indicator in &survey.indicators {
-            let overall = series::build(&survey.id, indicator, &waves, None)
-                .series
-                .into_iter()
-                .next();
-            let Some(series) = overall else { continue };
-            let mut lines: BTreeMap<&str, ComparisonPart> = BTreeMap::new();
-            for c in comparisons
-                .iter()
-                .filter(|c| c.indicator_id == indicator.id && c.period <= year)
-            {
-                let line = lines.entry(&c.label).or_insert_with(|| ComparisonPart {
-                    label: c.label.clone(),
-                    values: Vec::new(),
-                    sources: Vec::new(),
-                });
-                line.values.push((c.period, c.value));
-                line.sources.push((c.period, c.source.clone()));
-            }
-            let panel = Panel {
-                survey: survey.id.clone(),
-                survey_title: Titles::of(&survey.title),
-                indicator: indicator.id.clone(),
-                title: Titles::of(&indicator.title),
-                statistic: indicator.statistic.id().to_owned(),
-                better: indicator.better.id().to_owned(),
-                target: indicator.target,
-                series,
-                wave: this_year.clone(),
-                comparisons: lines.into_values().collect(),
-            };
-            if let Some(area) = areas
-                .iter_mut()
-                .find(|a| a.area == indicator.priority_area.id())
-            {
-                area.indicators.push(panel);
+            for row in super::headline::rows(survey, indicator, &waves) {
+                let series = row.series;
+                let mut lines: BTreeMap<&str, ComparisonPart> = BTreeMap::new();
+                for c in comparisons.iter().filter(|c| {
+                    c.indicator_id == indicator.id && c.period <= year && c.domain == row.key
+                }) {
+                    let line = lines.entry(&c.label).or_insert_with(|| ComparisonPart {
+                        label: c.label.clone(),
+                        values: Vec::new(),
+                        sources: Vec::new(),
+                    });
+                    line.values.push((c.period, c.value));
+                    line.sources.push((c.period, c.source.clone()));
+                }
+                let panel = Panel {
+                    survey: survey.id.clone(),
+                    survey_title: Titles::of(&survey.title),
+                    indicator: indicator.id.clone(),
+                    title: Titles::of(&indicator.title),
+                    statistic: indicator.statistic.id().to_owned(),
+                    better: indicator.better.id().to_owned(),
+                    target: indicator.target,
+                    group: (!row.key.is_empty()).then_some(row.label),
+                    series,
+                    wave: this_year.clone(),
+                    comparisons: lines.into_values().collect(),
+                };
+                if let Some(area) = areas
+                    .iter_mut()
+                    .find(|a| a.area == indicator.priority_area.id())
+                {
+                    area.indicators.push(panel);
+                }
             }
         }
         quality.extend(wave_quality(&waves, &all_waves, survey, year));

@@ -592,7 +592,7 @@ fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
     });
     html! {
         article class="indicator report-panel" aria-labelledby=(format!("{id}-h")) {
-            h4 id=(format!("{id}-h")) { (lang.pick("Figur", "Figure")) " " (number) ". " (panel.title.get(lang)) }
+            h4 id=(format!("{id}-h")) { (lang.pick("Figur", "Figure")) " " (number) ". " (panel.title.get(lang)) @if let Some(g) = &panel.group { " – " (g.get(lang)) } }
             p class="muted" { (panel.survey_title.get(lang)) }
             div class="indicator-body" {
                 div class="indicator-facts" {
@@ -632,7 +632,8 @@ fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
                     }
                 }
                 figure class="indicator-chart" {
-                    (chart_of_series(lang, id, panel.title.get(lang), statistic, panel.target, &panel.series, &lines))
+                    @let chart_title = match &panel.group { Some(g) => format!("{} – {}", panel.title.get(lang), g.get(lang)), None => panel.title.get(lang).to_owned() };
+                    (chart_of_series(lang, id, &chart_title, statistic, panel.target, &panel.series, &lines))
                     figcaption class="muted" {
                         @for (i, w) in panel.series.waves.iter().enumerate() {
                             @if i > 0 { "; " }
