@@ -16,6 +16,7 @@ mod m20261201_000008_staff;
 mod m20261201_000009_codes_again;
 mod m20261206_000001_publications;
 mod m20261206_000002_login_devices;
+mod m20261210_000001_school_names;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_codes_again::Migration),
             Box::new(m20261206_000001_publications::Migration),
             Box::new(m20261206_000002_login_devices::Migration),
+            Box::new(m20261210_000001_school_names::Migration),
         ]
     }
 }

@@ -121,9 +121,10 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
     Ok((loaded, id_line))
 }
 
-/// The file without its top-level `grades = …` line, for the content hash: the grades say which
-/// class sessions may be opened, not what an answer means, so adding or changing them does not
-/// make a version with responses count as changed (files without `grades` hash as before).
+/// The file without its top-level `grades = …` and `grade_question = …` lines, for the content
+/// hash: they say which class sessions may be opened and which answer a session gives for its
+/// pupils, not what an answer means, so adding or changing them does not make a version with
+/// responses count as changed (files without them hash as before). Each must be on one line.
 fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
     let top_level_end = source
         .match_indices('\n')
@@ -136,8 +137,10 @@ fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
         .unwrap_or(source.len());
     let is_grades = |line: &str| {
         let line = line.trim_start();
-        line.strip_prefix("grades")
-            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        ["grades", "grade_question"].iter().any(|key| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
     };
     if !source[..top_level_end].lines().any(is_grades) {
         return std::borrow::Cow::Borrowed(source);
@@ -180,7 +183,7 @@ mod tests {
 
     #[test]
     fn the_grades_line_is_left_out_of_the_hash_and_nothing_else() {
-        let with = "id = \"s\"\nversion = 1\ngrades = [9, 11]\n\n[[pages]]\nid = \"p\"\n";
+        let with = "id = \"s\"\nversion = 1\ngrades = [9, 11]\ngrade_question = { question = \"g\", codes = { 9 = \"y9\" } }\n\n[[pages]]\nid = \"p\"\n";
         let without = "id = \"s\"\nversion = 1\n\n[[pages]]\nid = \"p\"\n";
         assert_eq!(without_grades(with), without);
         assert_eq!(without_grades(without), without);

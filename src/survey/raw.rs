@@ -27,10 +27,24 @@ pub(super) struct RawSurvey {
     pub breakdowns: Option<S<Vec<RawBreakdown>>>,
     /// Pupil surveys: the school grades the survey is for, e.g. `[9, 11]`.
     pub grades: Option<S<Vec<S<i64>>>>,
+    /// Pupil surveys: the background question a class session's grade answers, and its code
+    /// per grade, e.g. `{ question = "grade", codes = { 9 = "y9", 11 = "g2" } }`.
+    pub grade_question: Option<S<RawGradeQuestion>>,
     #[serde(default)]
     pub pages: Vec<S<RawPage>>,
     #[serde(default)]
     pub indicators: Vec<S<RawIndicator>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the grade question, { question = \"grade\", codes = { 9 = \"y9\", 11 = \"g2\" } }"
+)]
+pub(super) struct RawGradeQuestion {
+    pub question: S<String>,
+    /// Grade (a TOML key, so a string) → choice code.
+    pub codes: S<std::collections::BTreeMap<String, S<String>>>,
 }
 
 #[derive(Deserialize)]
