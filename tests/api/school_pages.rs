@@ -5,7 +5,6 @@
 use sea_orm::EntityTrait;
 use trygg::accounts::Role;
 use trygg::collect::Access;
-use trygg::collect::population::SchoolRow;
 
 use crate::db_tests;
 use crate::form::{answer_to_the_end, begin_after_code, enter_code, get_text, location, shown};
@@ -58,14 +57,56 @@ async fn a_coordinator_sees_the_school_by_name_and_grades_by_their_names(app: Te
         "{page}"
     );
 
-    let rows = [SchoolRow {
-        school: "skola-1".into(),
-        classes: 4,
-        name: Some("Ekdalsskolan".into()),
-    }];
-    trygg::store::population::replace_schools(&app.db, &wave.id, &rows, "test")
+    // An admin names the school in the wave's list of schools, on the wave page.
+    let admin = app.other_browser();
+    app.add_user("admin@kommun.example", Role::Admin, None)
+        .await;
+    assert_eq!(
+        app.log_in(
+            &admin,
+            "admin@kommun.example",
+            crate::helpers::PASSWORD,
+            None
+        )
+        .await
+        .status(),
+        303
+    );
+    let wave_page = admin
+        .get(app.url("/admin/waves/drogvanor-2026"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let csrf = crate::helpers::csrf_in(&wave_page).expect("csrf");
+    let saved = admin
+        .post(app.url("/admin/waves/drogvanor-2026/schools"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            (
+                "csv",
+                "school;classes;name\nskola-1;4;Ekdalsskolan\nskola-2;3;\n",
+            ),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(saved.status(), 303);
+    let stored = trygg::store::population::school_classes(&app.db, &wave.id)
         .await
         .expect("schools");
+    assert_eq!(
+        stored,
+        vec![("skola-1".to_owned(), 4), ("skola-2".to_owned(), 3)]
+    );
+    assert_eq!(
+        trygg::store::population::school_name(&app.db, "skola-2")
+            .await
+            .expect("name"),
+        None
+    );
     let page = app.get("/school").await.text().await.expect("body");
     assert!(
         page.contains("Din skola: <strong>Ekdalsskolan</strong>"),

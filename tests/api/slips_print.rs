@@ -28,7 +28,7 @@ fn attribute(tag: &str, name: &str) -> f64 {
 }
 
 /// The words of a PDF with their boxes, or `None` to skip (a failure under CI).
-fn words(pdf: &[u8]) -> Option<(Vec<Word>, usize)> {
+fn read_words(pdf: &[u8]) -> Option<(Vec<Word>, usize)> {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("slips.pdf");
     std::fs::write(&file, pdf).expect("write");
@@ -71,10 +71,10 @@ fn words(pdf: &[u8]) -> Option<(Vec<Word>, usize)> {
 }
 
 const MM: f64 = 72.0 / 25.4;
-/// The slips' page: A4 with 8 mm margins, 3 columns, rows of 46 mm (`trygg.css`).
-const MARGIN: f64 = 8.0 * MM;
-const COLUMN: f64 = (210.0 - 16.0) / 3.0 * MM;
-const ROW: f64 = 46.0 * MM;
+/// The slips' page: A4 with 10 mm margins, 3 columns, rows of 43 mm (`trygg.css`).
+const MARGIN: f64 = 10.0 * MM;
+const COLUMN: f64 = (210.0 - 20.0) / 3.0 * MM;
+const ROW: f64 = 43.0 * MM;
 
 /// The slip a word is printed on: (page, row, column).
 fn slip_of(w: &Word) -> (usize, i64, i64) {
@@ -110,7 +110,7 @@ async fn printed_slips_keep_each_code_on_one_line_and_every_sentence_whole_18_to
     assert!(page.contains(link), "the page links its style sheet");
     let document = page.replace(link, &format!("<style>{css}</style>"));
     let pdf = trygg::pdf::print(&document).await.expect("PDF");
-    let Some((words, pages)) = words(&pdf) else {
+    let Some((words, pages)) = read_words(&pdf) else {
         return;
     };
     assert_eq!(pages, 2, "20 slips: a page of 18 and one of 2");
@@ -164,7 +164,7 @@ async fn printed_slips_keep_each_code_on_one_line_and_every_sentence_whole_18_to
             1,
             "one slip's text per slip: {text}"
         );
-        // The last line stays inside the slip's 46 mm.
+        // The last line stays inside the slip's 43 mm.
         let bottom = MARGIN + (slip.1 as f64 + 1.0) * ROW;
         let lowest = on_slip.iter().map(|w| w.y_max).fold(0.0, f64::max);
         assert!(
@@ -172,4 +172,19 @@ async fn printed_slips_keep_each_code_on_one_line_and_every_sentence_whole_18_to
             "slip {slip:?} runs over its edge: {lowest} ≥ {bottom}"
         );
     }
+
+    // A browser without named pages prints with the report's wider margins: still 18 a page.
+    let named = "@page slips { size: A4; margin: 10mm; }";
+    assert!(document.contains(named), "the slips' page rule");
+    let wide = document.replace(named, "@page slips { size: A4; margin: 16mm 15mm 18mm; }");
+    let pdf = trygg::pdf::print(&wide).await.expect("PDF");
+    let Some((words, pages)) = read_words(&pdf) else {
+        return;
+    };
+    assert_eq!(pages, 2);
+    let on_first = words
+        .iter()
+        .filter(|w| w.page == 0 && codes.contains(&w.text))
+        .count();
+    assert_eq!(on_first, 18, "18 slips on the first page with wide margins");
 }

@@ -468,6 +468,13 @@ fn collapse_note(ctx: &PageCtx, page: &WavePage) -> Markup {
                 }
             }
         }
+        @if unnamed.len() > 1 {
+            // Cells are collapsed over one question only.
+            p class="notice warning" { (ctx.t(
+                "Så kan svaren bara viktas i en fråga i taget: har någon svarat med svar som saknas i befolkningstalen i två frågor används inte befolkningstalen, och omgångens beräkning säger varför. Komplettera då filen.",
+                "Answers can be weighted so in one question only: if someone answered with answers the totals lack in two questions, the totals are not used, and the wave's computation says why. Then complete the file."
+            )) }
+        }
     }
 }
 
