@@ -152,3 +152,87 @@ mod day_tests {
         assert_eq!(day_words(Lang::En, 1_799_107_200), "5 January 2027");
     }
 }
+
+/// Counts with their nouns in the right number, and school grades by the names schools use.
+impl Lang {
+    /// The singular or plural of a noun for `n`: both languages use the singular for exactly
+    /// one and the plural otherwise (0 included: "0 elever", "0 pupils").
+    pub fn plural<'a>(self, n: i128, sv: [&'a str; 2], en: [&'a str; 2]) -> &'a str {
+        let forms = match self {
+            Lang::Sv => sv,
+            Lang::En => en,
+        };
+        if n == 1 { forms[0] } else { forms[1] }
+    }
+
+    /// A number and its noun: `1 elev`, `2 elever`, `1 200 elever`, `1 pupil`.
+    pub fn count(self, n: i128, sv: [&str; 2], en: [&str; 2]) -> String {
+        format!("{} {}", self.number(n), self.plural(n, sv, en))
+    }
+
+    /// A school grade as schools name it, inside a sentence: grades 1–9 are compulsory school
+    /// ("årskurs 9", "year 9"), 10–13 the years of upper secondary school ("gymnasiet år 2",
+    /// "upper secondary year 2") — never "årskurs 11".
+    pub fn grade(self, grade: i32) -> String {
+        match (self, grade) {
+            (Lang::Sv, 10..=13) => format!("gymnasiet år {}", grade - 9),
+            (Lang::En, 10..=13) => format!("upper secondary year {}", grade - 9),
+            (Lang::Sv, _) => format!("årskurs {grade}"),
+            (Lang::En, _) => format!("year {grade}"),
+        }
+    }
+
+    /// Grades joined as a list: "årskurs 9 och gymnasiet år 2".
+    pub fn grades(self, grades: &[i32]) -> String {
+        let names: Vec<String> = grades.iter().map(|g| self.grade(*g)).collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => {
+                format!("{} {} {last}", rest.join(", "), self.pick("och", "and"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+
+    #[test]
+    fn one_takes_the_singular_and_every_other_count_the_plural() {
+        let pupils = (["elev", "elever"], ["pupil", "pupils"]);
+        let cases = [
+            (0, "0 elever", "0 pupils"),
+            (1, "1 elev", "1 pupil"),
+            (2, "2 elever", "2 pupils"),
+            (21, "21 elever", "21 pupils"),
+            (1_200, "1\u{a0}200 elever", "1,200 pupils"),
+        ];
+        for (n, sv, en) in cases {
+            assert_eq!(Lang::Sv.count(n, pupils.0, pupils.1), sv);
+            assert_eq!(Lang::En.count(n, pupils.0, pupils.1), en);
+        }
+        assert_eq!(
+            Lang::Sv.plural(1, ["kod", "koder"], ["code", "codes"]),
+            "kod"
+        );
+        assert_eq!(
+            Lang::En.plural(-1, ["kod", "koder"], ["code", "codes"]),
+            "codes"
+        );
+    }
+
+    #[test]
+    fn upper_secondary_grades_are_named_by_their_year() {
+        assert_eq!(Lang::Sv.grade(9), "årskurs 9");
+        assert_eq!(Lang::En.grade(9), "year 9");
+        assert_eq!(Lang::Sv.grade(11), "gymnasiet år 2");
+        assert_eq!(Lang::En.grade(11), "upper secondary year 2");
+        assert_eq!(Lang::Sv.grade(10), "gymnasiet år 1");
+        assert_eq!(Lang::Sv.grade(13), "gymnasiet år 4");
+        assert_eq!(Lang::Sv.grades(&[9, 11]), "årskurs 9 och gymnasiet år 2");
+        assert_eq!(Lang::En.grades(&[7, 8, 9]), "year 7, year 8 and year 9");
+        assert_eq!(Lang::En.grades(&[]), "");
+    }
+}

@@ -165,6 +165,21 @@ const SCHOOLS: [(&str, &str, usize, i32); 12] = [
     ("teknikgymnasiet", "g2", 4, 7),
     ("vardgymnasiet", "g2", 4, 9),
 ];
+/// The schools' names, as their list of schools gives them (id → name).
+const SCHOOL_NAMES: [(&str, &str); 12] = [
+    ("ekdalsskolan", "Ekdalsskolan"),
+    ("norrbackaskolan", "Norrbackaskolan"),
+    ("centrumskolan", "Centrumskolan"),
+    ("stenhagsskolan", "Stenhagsskolan"),
+    ("sjovikskolan", "Sjövikskolan"),
+    ("bjorkskolan", "Björkskolan"),
+    ("lindskolan", "Lindskolan"),
+    ("tallbackaskolan", "Tallbackaskolan"),
+    ("stadsgymnasiet", "Stadsgymnasiet"),
+    ("naturbruksgymnasiet", "Naturbruksgymnasiet"),
+    ("teknikgymnasiet", "Teknikgymnasiet"),
+    ("vardgymnasiet", "Vårdgymnasiet"),
+];
 /// The answers a class's climate moves together (the codes that count against the pupils).
 const CLASS_ITEMS: [(&str, &[&str]); 8] = [
     ("alc_ever", &["1"]),
@@ -521,17 +536,21 @@ async fn pupils(
         year,
     )
     .await?;
-    let mut csv = String::from("school,classes\n");
+    let mut csv = String::from("school,classes,name\n");
     for (school, _, _, classes) in SCHOOLS {
-        let _ = writeln!(csv, "{school},{classes}");
+        let name = SCHOOL_NAMES
+            .iter()
+            .find(|(id, _)| *id == school)
+            .map_or("", |(_, name)| name);
+        let _ = writeln!(csv, "{school},{classes},{name}");
     }
-    let schools = population::parse_school_classes(&csv).map_err(|p| {
+    let schools = population::parse_schools(&csv).map_err(|p| {
         DemoError::Refused(format!(
             "wave {slug}: schools: {:?}",
             p.first().map(|t| &t.en)
         ))
     })?;
-    store::population::replace_school_classes(db, &wave.id, &schools, "demo").await?;
+    store::population::replace_schools(db, &wave.id, &schools, "demo").await?;
 
     // Class by class: a size from the seed, and a class climate that makes the risky answers of
     // its pupils likelier or rarer together (so that classes are clusters worth the name, with

@@ -255,9 +255,8 @@ pub async fn schools(settings: &Settings, slug: &str, file: &Path) -> Result {
             wave.access.id()
         );
     }
-    let schools =
-        population::parse_school_classes(&text).map_err(|problems| refused(file, &problems))?;
-    store::population::replace_school_classes(&db, &wave.id, &schools, "cli")
+    let schools = population::parse_schools(&text).map_err(|problems| refused(file, &problems))?;
+    store::population::replace_schools(&db, &wave.id, &schools, "cli")
         .await
         .context("database")?;
     println!(

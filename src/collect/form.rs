@@ -23,18 +23,38 @@ fn parsed(survey: &Survey, answers: &Map<String, Value>) -> Vec<(String, Answer)
 
 /// The ids of the questions shown for these answers, in file order.
 pub fn shown_ids(survey: &Survey, answers: &Map<String, Value>) -> Vec<String> {
-    let given = parsed(survey, answers);
-    let lookup = |id: &str| given.iter().find(|(g, _)| g == id).map(|(_, a)| a);
+    asked_ids(survey, answers, None)
+}
+
+/// The questions the form asks: those shown, less the one whose answer is `given` by the way
+/// in (a class session's grade answers the survey's `grade_question` for its pupils).
+pub fn asked_ids(
+    survey: &Survey,
+    answers: &Map<String, Value>,
+    given: Option<&str>,
+) -> Vec<String> {
+    let answered = parsed(survey, answers);
+    let lookup = |id: &str| answered.iter().find(|(g, _)| g == id).map(|(_, a)| a);
     survey
         .shown_questions(&lookup)
         .into_iter()
         .map(|q| q.id.clone())
+        .filter(|id| Some(id.as_str()) != given)
         .collect()
 }
 
 /// Pages with at least one shown question, in order.
 pub fn shown_pages<'a>(survey: &'a Survey, answers: &Map<String, Value>) -> Vec<&'a Page> {
-    let shown = shown_ids(survey, answers);
+    asked_pages(survey, answers, None)
+}
+
+/// Pages with at least one question the form asks (see [`asked_ids`]), in order.
+pub fn asked_pages<'a>(
+    survey: &'a Survey,
+    answers: &Map<String, Value>,
+    given: Option<&str>,
+) -> Vec<&'a Page> {
+    let shown = asked_ids(survey, answers, given);
     survey
         .pages
         .iter()

@@ -34,8 +34,22 @@ pub const MAX_CELL_TOTAL: i64 = 100_000_000;
 /// school has a few dozen).
 pub const MAX_SCHOOL_CLASSES: i64 = 1_000;
 
-/// Parses population totals: a header of background question ids and `total`, then one row
-/// per cell with choice codes. Every problem names its line; the first hundred are kept.
+/// Headers that name the column of totals (any case): SCB's tables say "antal" or
+/// "folkmängd".
+pub const TOTAL_HEADERS: [&str; 6] = [
+    "total",
+    "antal",
+    "folkmängd",
+    "befolkning",
+    "population",
+    "count",
+];
+
+/// Parses population totals: a header of background question ids and a total column, then one
+/// row per cell naming each choice by its code or its label in either language (see
+/// [`ChoiceNames`]). Every problem of the file is reported at once, each with its line (the
+/// first hundred, and a count of the rest): the header's, each row's, and cells missing from
+/// the cross of the categories the file names.
 pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, Problems<Text>> {
     let example = survey
         .background_questions()
@@ -47,27 +61,32 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
     let table = csv_text::read(text, &example).map_err(one)?;
     let mut problems = Problems::new();
     let line = table.header_line;
-    let Some(total_at) = table.header.iter().position(|h| h == "total") else {
-        return Err(one(at(
+    let total_at = table
+        .header
+        .iter()
+        .position(|h| TOTAL_HEADERS.contains(&h.to_lowercase().as_str()));
+    if total_at.is_none() {
+        problems.push(at(
             line,
-            format!("det finns ingen kolumn \"total\", t.ex. \"{example}\""),
-            format!("there is no \"total\" column, e.g. \"{example}\""),
-        )));
-    };
-    let mut variables = Vec::new();
+            format!("det finns ingen kolumn \"total\" (eller \"antal\"), t.ex. \"{example}\""),
+            format!("there is no \"total\" (or \"antal\") column, e.g. \"{example}\""),
+        ));
+    }
+    let mut variables: Vec<(usize, &Question, ChoiceNames)> = Vec::new();
     let mut named = HashSet::new();
     for (i, name) in table.header.iter().enumerate() {
-        if i == total_at {
+        if Some(i) == total_at {
             continue;
         }
         let shown = quoted(name);
-        match survey.question(name) {
-            _ if !named.insert(name.as_str()) => problems.push(at(
+        let question = survey.questions().find(|q| q.id.eq_ignore_ascii_case(name));
+        match question {
+            _ if !named.insert(name.to_lowercase()) => problems.push(at(
                 line,
                 format!("kolumnen {shown} finns två gånger"),
                 format!("column {shown} appears twice"),
             )),
-            Some(q) if q.background => variables.push((i, q)),
+            Some(q) if q.background => variables.push((i, q, ChoiceNames::of(q))),
             Some(_) => problems.push(at(
                 line,
                 format!(
@@ -96,58 +115,82 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
             )),
         }
     }
-    if variables.is_empty() && problems.is_empty() {
+    let header_ok = problems.is_empty();
+    if variables.is_empty() && header_ok {
         problems.push(at(
             line,
             "ange minst en bakgrundsvariabel utöver \"total\"",
             "name at least one background variable besides \"total\"",
         ));
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    // The rows are checked whatever the header's problems, in the columns that can be read, so
+    // that one upload shows everything to fix.
     let mut cells = Vec::new();
     let mut first_line_of = HashMap::new();
+    let mut cell_problems = 0;
+    // The codes of each variable, in the variables' order, of every complete cell.
+    let mut present: HashSet<Vec<String>> = HashSet::new();
     for row in &table.rows {
         if let Some(problem) = table.width_problem(row) {
             problems.push(problem);
+            cell_problems += 1;
             continue;
         }
         let line = row.line;
         let mut cell = BTreeMap::new();
-        for (i, q) in &variables {
-            let code = &row.fields[*i];
-            match q.choice(code) {
-                Some(choice) if !choice.missing => {
-                    cell.insert(q.id.clone(), code.clone());
+        for (i, q, names) in &variables {
+            let value = &row.fields[*i];
+            match names.find(value) {
+                Ok(choice) if !choice.missing => {
+                    cell.insert(q.id.clone(), choice.code.clone());
                 }
-                Some(_) => problems.push(at(
+                Ok(_) => problems.push(at(
                     line,
                     format!(
                         "{} i kolumnen {} betyder att svaret saknas och har ingen befolkning; använd {}",
-                        quoted(code),
+                        quoted(value),
                         q.id,
                         codes_hint(q, Lang::Sv)
                     ),
                     format!(
                         "{} in column {} means a missing answer, which has no population; use {}",
-                        quoted(code),
+                        quoted(value),
                         q.id,
                         codes_hint(q, Lang::En)
                     ),
                 )),
-                None => problems.push(at(
+                Err(NameProblem::Empty) => problems.push(at(
+                    line,
+                    format!("kolumnen {} är tom; använd {}", q.id, codes_hint(q, Lang::Sv)),
+                    format!("column {} is empty; use {}", q.id, codes_hint(q, Lang::En)),
+                )),
+                Err(NameProblem::Ambiguous(choices)) => problems.push(at(
                     line,
                     format!(
-                        "{} i kolumnen {} är ingen kod för frågan ”{}”; använd {}",
-                        quoted(code),
+                        "{} i kolumnen {} kan vara flera svar ({}); skriv koden",
+                        quoted(value),
+                        q.id,
+                        choices.join(", ")
+                    ),
+                    format!(
+                        "{} in column {} could be several answers ({}); write the code",
+                        quoted(value),
+                        q.id,
+                        choices.join(", ")
+                    ),
+                )),
+                Err(NameProblem::Unknown) => problems.push(at(
+                    line,
+                    format!(
+                        "{} i kolumnen {} är varken en kod eller ett svar på frågan ”{}”; använd {}",
+                        quoted(value),
                         q.id,
                         q.text.sv,
                         codes_hint(q, Lang::Sv)
                     ),
                     format!(
-                        "{} in column {} is not a code of the question “{}”; use {}",
-                        quoted(code),
+                        "{} in column {} is neither a code nor an answer of the question “{}”; use {}",
+                        quoted(value),
                         q.id,
                         q.text.en,
                         codes_hint(q, Lang::En)
@@ -155,26 +198,252 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
                 )),
             }
         }
-        match csv_text::count(&row.fields[total_at], "total", MAX_CELL_TOTAL, line) {
-            Ok(total) if cell.len() == variables.len() => {
-                let row = PopulationCell { cell, total };
-                if let Some(first) = first_line_of.insert(row.key(), line) {
-                    problems.push(at(
-                        line,
-                        format!("samma cell finns redan på rad {first}"),
-                        format!("the same cell is already on line {first}"),
-                    ));
+        let total = match total_at {
+            Some(t) => match csv_text::count(&row.fields[t], "total", MAX_CELL_TOTAL, line) {
+                Ok(total) => Some(total),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
                 }
-                cells.push(row);
-            }
-            Ok(_) => {}
-            Err(problem) => problems.push(problem),
+            },
+            None => None,
+        };
+        if cell.len() != variables.len() {
+            cell_problems += 1;
+            continue;
+        }
+        present.insert(
+            variables
+                .iter()
+                .map(|(_, q, _)| cell.get(&q.id).cloned().unwrap_or_default())
+                .collect(),
+        );
+        let key = serde_json::to_string(&cell).unwrap_or_default();
+        let first = *first_line_of.entry(key).or_insert(line);
+        if first != line {
+            problems.push(at(
+                line,
+                format!("samma cell finns redan på rad {first}"),
+                format!("the same cell is already on line {first}"),
+            ));
+        }
+        if let Some(total) = total {
+            cells.push(PopulationCell { cell, total });
+        }
+    }
+    if header_ok && cell_problems == 0 && !variables.is_empty() {
+        let questions: Vec<&Question> = variables.iter().map(|(_, q, _)| *q).collect();
+        for missing in missing_cells(&questions, &present) {
+            problems.push(missing);
         }
     }
     if cells.is_empty() && problems.is_empty() {
         problems.push(no_rows());
     }
     problems.or_ok(cells)
+}
+
+/// The cells of the cross of the categories the file names that it does not have: a file of
+/// women and men by age band must give both for every age band. A category it never names (no
+/// register publishes "Annat") is not missing: its respondents are weighted by the collapse of
+/// [`crate::evaluate`]'s calibration instead.
+fn missing_cells(questions: &[&Question], present: &HashSet<Vec<String>>) -> Vec<Text> {
+    // The categories of each variable that some cell names, in the questionnaire's order.
+    let named: Vec<Vec<&crate::survey::Choice>> = questions
+        .iter()
+        .enumerate()
+        .map(|(v, q)| {
+            let codes: HashSet<&str> = present.iter().map(|cell| cell[v].as_str()).collect();
+            q.choices()
+                .iter()
+                .filter(|c| codes.contains(c.code.as_str()))
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut combination = vec![0usize; questions.len()];
+    if named.iter().any(Vec::is_empty) {
+        return out;
+    }
+    loop {
+        let cell: Vec<String> = combination
+            .iter()
+            .enumerate()
+            .map(|(v, &c)| named[v][c].code.clone())
+            .collect();
+        if !present.contains(&cell) {
+            let label = |lang: Lang| {
+                combination
+                    .iter()
+                    .enumerate()
+                    .map(|(v, &c)| named[v][c].label.get(lang).to_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            out.push(Text {
+                sv: format!(
+                    "cellen {} saknas: filen ska ge ett tal för varje kombination av de svar den nämner",
+                    label(Lang::Sv)
+                ),
+                en: format!(
+                    "cell {} is missing: the file must give a figure for every combination of the answers it names",
+                    label(Lang::En)
+                ),
+            });
+            if out.len() >= crate::problems::SHOWN {
+                return out;
+            }
+        }
+        // The next combination, the last variable fastest.
+        let mut v = questions.len();
+        loop {
+            if v == 0 {
+                return out;
+            }
+            v -= 1;
+            combination[v] += 1;
+            if combination[v] < named[v].len() {
+                break;
+            }
+            combination[v] = 0;
+        }
+    }
+}
+
+/// How the answers of a background question may be written in a population file, so that a
+/// table from SCB can be pasted as it is: the code (`16-24`, `f`), or the label in Swedish or
+/// English (`16–24 år`, `Kvinna`, `Woman`), compared after [`fold`]ing both; and for labels of
+/// women, men, girls and boys, also their plural (`kvinnor`, `män`, `women`, `men`, `flickor`,
+/// `pojkar`, `tjejer`, `killar`, `girls`, `boys`), as register tables head their columns. A
+/// written form that would name two different answers names neither.
+pub struct ChoiceNames<'q> {
+    names: HashMap<String, Vec<&'q crate::survey::Choice>>,
+}
+
+/// Why a value names no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameProblem {
+    Empty,
+    Unknown,
+    /// The labels of the answers it could be.
+    Ambiguous(Vec<String>),
+}
+
+/// Plurals of the labels register tables use for their categories (singular → plural).
+const PLURALS: [(&str, &str); 11] = [
+    ("kvinna", "kvinnor"),
+    ("man", "män"),
+    ("flicka", "flickor"),
+    ("pojke", "pojkar"),
+    ("tjej", "tjejer"),
+    ("kille", "killar"),
+    ("woman", "women"),
+    ("man", "men"),
+    ("girl", "girls"),
+    ("boy", "boys"),
+    ("female", "females"),
+];
+
+impl<'q> ChoiceNames<'q> {
+    pub fn of(q: &'q Question) -> ChoiceNames<'q> {
+        let mut names: HashMap<String, Vec<&'q crate::survey::Choice>> = HashMap::new();
+        for choice in q.choices() {
+            let mut forms = vec![
+                fold(&choice.code),
+                fold(&choice.label.sv),
+                fold(&choice.label.en),
+            ];
+            let plurals: Vec<String> = forms
+                .iter()
+                .flat_map(|f| {
+                    PLURALS
+                        .iter()
+                        .filter(move |(one, _)| one == f)
+                        .map(|(_, many)| (*many).to_owned())
+                })
+                .collect();
+            forms.extend(plurals);
+            forms.sort();
+            forms.dedup();
+            for form in forms {
+                let entry = names.entry(form).or_default();
+                if !entry.iter().any(|c| c.code == choice.code) {
+                    entry.push(choice);
+                }
+            }
+        }
+        ChoiceNames { names }
+    }
+
+    /// The answer `value` names.
+    pub fn find(&self, value: &str) -> Result<&'q crate::survey::Choice, NameProblem> {
+        let folded = fold(value);
+        if folded.is_empty() {
+            return Err(NameProblem::Empty);
+        }
+        match self.names.get(&folded).map(Vec::as_slice) {
+            None | Some([]) => Err(NameProblem::Unknown),
+            Some([one]) => Ok(one),
+            Some(many) => Err(NameProblem::Ambiguous(
+                many.iter().map(|c| c.label.sv.clone()).collect(),
+            )),
+        }
+    }
+}
+
+/// A value as it is compared with codes and labels: lower case; en dash, em dash, minus sign
+/// and non-breaking hyphens as `-`, with no space around them; runs of spaces as one; and an
+/// age's unit after a number dropped (`16–24 år`, `16 - 24 years`, `16-24` are all `16-24`).
+pub fn fold(value: &str) -> String {
+    let lower = value.trim().to_lowercase();
+    let dashed: String = lower
+        .chars()
+        .map(|c| match c {
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+            '\u{a0}' | '\u{202f}' | '\t' => ' ',
+            c => c,
+        })
+        .collect();
+    let words: Vec<&str> = dashed.split_whitespace().collect();
+    let mut out = words.join(" ").replace(" -", "-").replace("- ", "-");
+    for unit in ["år", "years", "year"] {
+        if let Some(rest) = out.strip_suffix(unit) {
+            let rest = rest.trim_end();
+            if rest.ends_with(|c: char| c.is_ascii_digit() || c == '+') {
+                out = rest.to_owned();
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The answers of each variable of the cells that no cell names (gender "o" in a register
+/// file of women and men): their respondents are calibrated by collapsing cells.
+pub fn unnamed_categories<'s>(
+    survey: &'s Survey,
+    cells: &[PopulationCell],
+) -> Vec<(&'s Question, Vec<&'s crate::survey::Choice>)> {
+    let mut variables: Vec<&String> = cells.iter().flat_map(|c| c.cell.keys()).collect();
+    variables.sort();
+    variables.dedup();
+    survey
+        .background_questions()
+        .filter(|q| variables.contains(&&q.id))
+        .filter_map(|q| {
+            let unnamed: Vec<_> = q
+                .choices()
+                .iter()
+                .filter(|c| !c.missing)
+                .filter(|c| {
+                    !cells
+                        .iter()
+                        .any(|cell| cell.cell.get(&q.id) == Some(&c.code))
+                })
+                .collect();
+            (!unnamed.is_empty()).then_some((q, unnamed))
+        })
+        .collect()
 }
 
 /// The background questions of a survey, as the columns they are named by.
@@ -201,25 +470,42 @@ fn codes_hint(q: &Question, lang: Lang) -> String {
     }
 }
 
+/// One school of a class wave's list: its id (as on the coordinator's account), the number of
+/// classes in the surveyed year group (the fpc), and its name when the list gives one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolRow {
+    pub school: String,
+    pub classes: i32,
+    pub name: Option<String>,
+}
+
+/// The most characters of a school's name.
+pub const MAX_SCHOOL_NAME_CHARS: usize = 200;
+
 /// Parses classes per school: header `school,classes`, one row per school.
 pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Problems<Text>> {
+    parse_schools(text).map(|rows| rows.into_iter().map(|r| (r.school, r.classes)).collect())
+}
+
+/// Parses classes per school with their names: header `school,classes` or
+/// `school,classes,name`, one row per school; an empty name is no name.
+pub fn parse_schools(text: &str) -> Result<Vec<SchoolRow>, Problems<Text>> {
     const HEADER: &str = "school,classes";
     let table = csv_text::read(text, HEADER).map_err(one)?;
-    if !table
-        .header
-        .iter()
-        .map(|h| h.to_lowercase())
-        .eq(["school", "classes"])
+    let header: Vec<String> = table.header.iter().map(|h| h.to_lowercase()).collect();
+    let named = header.len() == 3;
+    if header[..header.len().min(2)] != ["school", "classes"]
+        || !(header.len() == 2 || (named && header[2] == "name"))
     {
         let sep = table.delimiter.to_string();
         return Err(one(at(
             table.header_line,
             format!(
-                "rubrikraden ska vara \"{HEADER}\", inte {}",
+                "rubrikraden ska vara \"{HEADER}\" eller \"{HEADER},name\", inte {}",
                 quoted(&table.header.join(&sep))
             ),
             format!(
-                "the header must be \"{HEADER}\", not {}",
+                "the header must be \"{HEADER}\" or \"{HEADER},name\", not {}",
                 quoted(&table.header.join(&sep))
             ),
         )));
@@ -257,6 +543,33 @@ pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Problems<T
                 continue;
             }
         };
+        let name = match row
+            .fields
+            .get(2)
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+        {
+            None => None,
+            Some(n) if n.chars().count() > MAX_SCHOOL_NAME_CHARS => {
+                problems.push(at(
+                    line,
+                    format!("skolans namn får ha högst {MAX_SCHOOL_NAME_CHARS} tecken"),
+                    format!(
+                        "the school's name may have at most {MAX_SCHOOL_NAME_CHARS} characters"
+                    ),
+                ));
+                None
+            }
+            Some(n) if n.chars().any(char::is_control) => {
+                problems.push(at(
+                    line,
+                    "skolans namn får inte innehålla styrtecken",
+                    "the school's name may not contain control characters",
+                ));
+                None
+            }
+            Some(n) => Some(n.to_owned()),
+        };
         let school = &school;
         match csv_text::count(&row.fields[1], "classes", MAX_SCHOOL_CLASSES, line) {
             Ok(n) => {
@@ -267,8 +580,12 @@ pub fn parse_school_classes(text: &str) -> Result<Vec<(String, i32)>, Problems<T
                         format!("school {} is already on line {first}", quoted(school)),
                     ));
                 }
-                // MAX_SCHOOL_CLASSES fits an i32.
-                schools.push((school.clone(), i32::try_from(n).unwrap_or(i32::MAX)));
+                schools.push(SchoolRow {
+                    school: school.clone(),
+                    // MAX_SCHOOL_CLASSES fits an i32.
+                    classes: i32::try_from(n).unwrap_or(i32::MAX),
+                    name: if named { name } else { None },
+                });
             }
             Err(problem) => problems.push(problem),
         }
@@ -375,7 +692,7 @@ mod tests {
         // backticks or survey ids.
         assert!(
             all.contains(&format!(
-                "line 3: \"nope\" in column {id} is not a code of the question “How old are you?”; use 16-24 (16–24), "
+                "line 3: \"nope\" in column {id} is neither a code nor an answer of the question “How old are you?”; use 16-24 (16–24), "
             )),
             "{all}"
         );
@@ -396,7 +713,7 @@ mod tests {
         assert!(
             problems[0]
                 .sv
-                .starts_with(&format!("rad 3: \"nope\" i kolumnen {id} är ingen kod för frågan ”Hur gammal är du?”; använd 16-24 (16–24 år), ")),
+                .starts_with(&format!("rad 3: \"nope\" i kolumnen {id} är varken en kod eller ett svar på frågan ”Hur gammal är du?”; använd 16-24 (16–24 år), ")),
             "{:?}",
             problems[0]
         );
@@ -406,6 +723,126 @@ mod tests {
             header[0].sv.contains("i enkäten ”Trygghetsundersökning”"),
             "the survey by its title: {header:?}"
         );
+    }
+
+    #[test]
+    fn labels_are_folded_to_one_written_form() {
+        let cases = [
+            ("16–24 år", "16-24"),
+            (" 16 - 24 years ", "16-24"),
+            ("16\u{2212}24år", "16-24"),
+            ("85+ år", "85+"),
+            ("Kvinnor", "kvinnor"),
+            ("Vill  inte\u{a0}svara", "vill inte svara"),
+            // "år" is a unit only after a number.
+            ("Gymnasiet, år", "gymnasiet, år"),
+        ];
+        for (value, folded) in cases {
+            assert_eq!(fold(value), folded, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn an_scb_table_with_labels_is_read_as_codes() {
+        let survey = resident_survey();
+        // As SCB's table is pasted from Excel: "ålder" by "kön" with plural labels and en
+        // dashes, Swedish and English, any case, a tab between the columns.
+        let mut text = String::from("age_band\tgender\tAntal\n");
+        let bands = [
+            "16–24 år",
+            "25-34",
+            "35–44 ÅR",
+            "45 - 54 years",
+            "55–64",
+            "65–74 år",
+            "75–84 år",
+        ];
+        for (i, band) in bands.iter().enumerate() {
+            text.push_str(&format!("{band}\tkvinnor\t{}\n", 1000 + i));
+            text.push_str(&format!(
+                "{band}\t{}\t{}\n",
+                if i % 2 == 0 { "Män" } else { "men" },
+                2000 + i
+            ));
+        }
+        let cells = parse_totals(&survey, &text).expect("an SCB-shaped file");
+        assert_eq!(cells.len(), 14);
+        assert_eq!(cells[0].key(), r#"{"age_band":"16-24","gender":"f"}"#);
+        assert_eq!(cells[0].total, 1000);
+        assert_eq!(cells[3].key(), r#"{"age_band":"25-34","gender":"m"}"#);
+        assert_eq!(cells[13].key(), r#"{"age_band":"75-84","gender":"m"}"#);
+        // "Annat" has no register total, and is named as such.
+        let unnamed = unnamed_categories(&survey, &cells);
+        assert_eq!(unnamed.len(), 1);
+        assert_eq!(unnamed[0].0.id, "gender");
+        let codes: Vec<&str> = unnamed[0].1.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, ["o"]);
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_at_once() {
+        let survey = resident_survey();
+        // A header with an unknown column and no total; rows with an unknown label, a missing
+        // code, an empty value, a bad number, a duplicate and a short row.
+        let text = "age_band,gender,kommun,people\n\
+                    16–24 år,Kvinna,x,12\n\
+                    16–24 år,okänd,x,12\n\
+                    25-34,Vill inte svara,x,5\n\
+                    ,Man,x,5\n\
+                    16-24,kvinnor,x,7\n\
+                    25-34,Man\n";
+        let problems = parse_totals(&survey, text).expect_err("many problems");
+        let all = english(&problems);
+        for expected in [
+            "line 1: there is no \"total\" (or \"antal\") column",
+            "line 1: column \"kommun\" is no question",
+            "line 1: column \"people\" is no question",
+            "line 3: \"okänd\" in column gender is neither a code nor an answer of the question",
+            "line 4: \"Vill inte svara\" in column gender means a missing answer",
+            "line 5: column age_band is empty",
+            "line 6: the same cell is already on line 2",
+            "line 7: 2 fields, but the header has 4",
+        ] {
+            assert!(all.contains(expected), "{expected}\n{all}");
+        }
+        // A good header: numbers and missing cells are found too.
+        let text = "age_band;gender;total\n16-24;f;10\n16-24;m;ten\n25-34;f;10\n";
+        let all = english(&parse_totals(&survey, text).expect_err("bad"));
+        assert!(all.contains("line 3: total \"ten\""), "{all}");
+        let text = "age_band;gender;total\n16-24;f;10\n16-24;m;9\n25-34;f;10\n";
+        let problems = parse_totals(&survey, text).expect_err("a missing cell");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].en,
+            "cell 25–34, Man is missing: the file must give a figure for every combination of the answers it names"
+        );
+        assert!(
+            problems[0].sv.starts_with("cellen 25–34 år, Man saknas"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_form_that_names_two_answers_names_neither() {
+        let path = std::path::Path::new("t.toml");
+        let source = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/resident-safety.toml"),
+        )
+        .expect("survey");
+        // Give "Annat" the code "m": "m" is then the code of one answer and the label of none,
+        // but "Man" and the code "man"… are made to clash by relabelling.
+        let clash = source.replacen(
+            r#"{ code = "o", label = { sv = "Annat", en = "Other" } }"#,
+            r#"{ code = "o", label = { sv = "Man", en = "Other" } }"#,
+            1,
+        );
+        let survey = crate::survey::load_str(path, &clash).expect("valid");
+        let q = survey.question("gender").expect("gender");
+        let names = ChoiceNames::of(q);
+        assert!(matches!(names.find("man"), Err(NameProblem::Ambiguous(_))));
+        assert!(matches!(names.find("män"), Err(NameProblem::Ambiguous(_))));
+        assert_eq!(names.find("M").map(|c| c.code.as_str()), Ok("m"));
+        assert_eq!(names.find("other").map(|c| c.code.as_str()), Ok("o"));
     }
 
     #[test]
@@ -486,6 +923,46 @@ mod tests {
         let header = parse_school_classes("skola,klasser\n").expect_err("header");
         assert!(
             header[0].en.contains("must be \"school,classes\""),
+            "{header:?}"
+        );
+    }
+
+    #[test]
+    fn a_school_list_may_name_its_schools() {
+        let rows =
+            parse_schools("school;classes;name\nekdal;4;Ekdalsskolan\nnorr;3;\n").expect("valid");
+        assert_eq!(
+            rows,
+            vec![
+                SchoolRow {
+                    school: "ekdal".into(),
+                    classes: 4,
+                    name: Some("Ekdalsskolan".into())
+                },
+                SchoolRow {
+                    school: "norr".into(),
+                    classes: 3,
+                    name: None
+                },
+            ]
+        );
+        let long = "x".repeat(MAX_SCHOOL_NAME_CHARS + 1);
+        let problems = parse_schools(&format!(
+            "school,classes,name\na,1,{long}\nb,1,\"x\u{7}\"\n"
+        ))
+        .expect_err("bad names");
+        let all = english(&problems);
+        assert!(
+            all.contains("line 2: the school's name may have at most 200"),
+            "{all}"
+        );
+        assert!(
+            all.contains("line 3: the school's name may not contain control"),
+            "{all}"
+        );
+        let header = parse_schools("school,classes,namn\na,1,A\n").expect_err("header");
+        assert!(
+            header[0].en.contains("or \"school,classes,name\""),
             "{header:?}"
         );
     }

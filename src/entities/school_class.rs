@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub school_id: String,
     pub classes: i32,
+    /// The school's name as people know it ("Ekdalsskolan"), when the list gave one.
+    pub name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

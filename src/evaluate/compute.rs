@@ -3,7 +3,7 @@
 //! breakdown, logit intervals for proportions, and publication control with the survey's k
 //! (`publication`: remainders and earlier publications of the wave included).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -195,7 +195,7 @@ pub fn compute(
         .into(),
         fpc_note: None,
     };
-    let calibration = match plan_calibration(survey, rows, &population.totals) {
+    let calibration = match plan_calibration(survey, access, rows, population) {
         Ok(plan) => plan,
         Err(issue) => {
             method.calibration_note = Some(issue.text(crate::i18n::Lang::En));
@@ -232,12 +232,16 @@ pub fn compute(
 }
 
 /// Rows that can be placed in a population cell, and the post-stratification; `Ok(None)` without
-/// totals; `Err` (why) when the totals cannot be used.
+/// totals; `Err` (why) when the totals cannot be used. Respondents in a category the totals never
+/// name (gender "Annat" in a register file of women and men) are calibrated by collapsing cells
+/// (`collapse`), when only one variable has such categories.
 fn plan_calibration(
     survey: &Survey,
+    access: Access,
     rows: &Rows,
-    totals: &[PopulationCell],
+    population: &Population,
 ) -> Result<Option<(Vec<bool>, Calibration)>, CalibrationIssue> {
+    let totals = &population.totals;
     if totals.is_empty() {
         return Ok(None);
     }
@@ -264,14 +268,46 @@ fn plan_calibration(
         let choice = rows.categories[column][row]?;
         Some(q.choices().get(choice as usize)?.code.as_str())
     };
+    let as_cell = |key: &[&str]| -> BTreeMap<String, String> {
+        variables
+            .iter()
+            .cloned()
+            .zip(key.iter().map(|s| (*s).to_owned()))
+            .collect()
+    };
+    // The codes of each variable that the totals name.
+    let named: Vec<HashSet<&str>> = variables
+        .iter()
+        .map(|v| {
+            totals
+                .iter()
+                .filter_map(|c| c.cell.get(v).map(String::as_str))
+                .collect()
+        })
+        .collect();
     let mut keep = vec![false; rows.len()];
     let mut counts: HashMap<Vec<&str>, u64> = HashMap::new();
+    let mut placed: Vec<(usize, Vec<&str>)> = Vec::new();
+    let mut collapse_on: Option<usize> = None;
     for (row, kept) in keep.iter_mut().enumerate() {
         let cell: Option<Vec<&str>> = columns.iter().map(|&c| code_of(c, row)).collect();
-        if let Some(cell) = cell {
-            *kept = true;
-            *counts.entry(cell).or_default() += 1;
+        let Some(cell) = cell else { continue };
+        let unnamed: Vec<usize> = (0..cell.len())
+            .filter(|&v| !named[v].contains(cell[v]))
+            .collect();
+        match unnamed.as_slice() {
+            [] => *counts.entry(cell.clone()).or_default() += 1,
+            // One variable at most is collapsed: cells of two never-named categories at once
+            // (or of two variables' in different rows) would need totals nobody has.
+            [v] if collapse_on.is_none_or(|c| c == *v) => collapse_on = Some(*v),
+            _ => {
+                return Err(CalibrationIssue::MissingTotal {
+                    cell: as_cell(&cell),
+                });
+            }
         }
+        *kept = true;
+        placed.push((row, cell));
     }
     let keys: Vec<Vec<&str>> = totals
         .iter()
@@ -292,21 +328,38 @@ fn plan_calibration(
         });
     }
     if let Some(key) = counts.keys().find(|k| !keys.contains(k)) {
-        let cell: BTreeMap<String, String> = variables
-            .iter()
-            .cloned()
-            .zip(key.iter().map(|s| (*s).to_owned()))
-            .collect();
-        return Err(CalibrationIssue::MissingTotal { cell });
+        return Err(CalibrationIssue::MissingTotal { cell: as_cell(key) });
     }
-    let population = totals
+    let mut cells: Vec<super::collapse::Cell> = keys
         .iter()
-        .map(|c| stats::PopulationCell {
-            total: c.total as f64,
-            values: c
-                .cell
+        .zip(totals)
+        .map(|(key, c)| {
+            (
+                key.iter().map(|s| (*s).to_owned()).collect(),
+                c.total as f64,
+            )
+        })
+        .collect();
+    if let Some(var) = collapse_on {
+        let weights = design_weights(access, rows, &keep, population);
+        let placed: Vec<(Vec<&str>, f64)> = placed
+            .into_iter()
+            .map(|(row, cell)| (cell, weights[row]))
+            .collect();
+        cells = super::collapse::collapse(&cells, &placed, var, &named[var]).map_err(|cell| {
+            CalibrationIssue::MissingTotal {
+                cell: variables.iter().cloned().zip(cell).collect(),
+            }
+        })?;
+    }
+    let population = cells
+        .into_iter()
+        .map(|(codes, total)| stats::PopulationCell {
+            total,
+            values: variables
                 .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .cloned()
+                .zip(codes.into_iter().map(serde_json::Value::String))
                 .collect(),
         })
         .collect();
@@ -317,6 +370,36 @@ fn plan_calibration(
             population,
         },
     )))
+}
+
+/// Each row's design weight before calibration, as [`estimate`] sets the design: 1 for open
+/// and invite waves; for class waves N_h / n_h (classes of the school over classes sampled)
+/// when every school of the kept rows has its number of classes, else 1.
+fn design_weights(access: Access, rows: &Rows, keep: &[bool], population: &Population) -> Vec<f64> {
+    let mut weights = vec![1.0; rows.len()];
+    if access != Access::Class || population.school_classes.is_empty() {
+        return weights;
+    }
+    let sampled = rows.classes_per_school(keep);
+    let per_school: Option<Vec<f64>> = rows
+        .schools
+        .names
+        .iter()
+        .enumerate()
+        .map(|(s, name)| match population.school_classes.get(name) {
+            Some(n) => Some(f64::from(*n) / f64::from(sampled[s].max(1))),
+            None if sampled[s] == 0 => Some(1.0),
+            None => None,
+        })
+        .collect();
+    if let Some(per_school) = per_school {
+        for (row, weight) in weights.iter_mut().enumerate() {
+            if let Some(w) = per_school.get(rows.school[row] as usize) {
+                *weight = *w;
+            }
+        }
+    }
+    weights
 }
 
 fn cell_text(cell: &BTreeMap<String, String>) -> String {

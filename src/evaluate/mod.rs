@@ -8,6 +8,7 @@
 //! publication checked against the earlier ones ([`publication`]).
 
 pub mod areas;
+pub mod collapse;
 pub mod compare;
 pub mod compute;
 pub mod csv_out;

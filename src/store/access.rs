@@ -87,6 +87,16 @@ pub async fn invitation_usable(
         .is_some())
 }
 
+/// The grade of the class session a pupil code belongs to, while the code exists.
+pub async fn session_grade(
+    db: &impl ConnectionTrait,
+    code_hash: &str,
+) -> Result<Option<i32>, DbErr> {
+    Ok(code_and_session(db, code_hash)
+        .await?
+        .map(|(_, session)| session.grade))
+}
+
 /// For a pupil code whose class session has ended: until when (Unix seconds) answers started
 /// with it are taken. `None` while the session runs, or when the code is gone.
 pub async fn finish_until(

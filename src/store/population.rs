@@ -5,7 +5,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder,
 };
 
-use crate::collect::population::PopulationCell;
+use crate::collect::population::{PopulationCell, SchoolRow};
 use crate::entities::{population_total, school_class};
 
 /// Replaces the wave's totals with these (all or nothing).
@@ -50,18 +50,35 @@ pub async fn replace_school_classes(
     schools: &[(String, i32)],
     actor: &str,
 ) -> Result<(), DbErr> {
+    let rows: Vec<SchoolRow> = schools
+        .iter()
+        .map(|(school, classes)| SchoolRow {
+            school: school.clone(),
+            classes: *classes,
+            name: None,
+        })
+        .collect();
+    replace_schools(db, wave_id, &rows, actor).await
+}
+
+/// Replaces the wave's list of schools: classes per school, and their names.
+pub async fn replace_schools(
+    db: &DatabaseConnection,
+    wave_id: &str,
+    schools: &[SchoolRow],
+    actor: &str,
+) -> Result<(), DbErr> {
     let txn = crate::db::begin_write(db).await?;
     school_class::Entity::delete_many()
         .filter(school_class::Column::WaveId.eq(wave_id))
         .exec(&txn)
         .await?;
     for chunk in schools.chunks(500) {
-        school_class::Entity::insert_many(chunk.iter().map(|(school, classes)| {
-            school_class::ActiveModel {
-                wave_id: Set(wave_id.to_owned()),
-                school_id: Set(school.clone()),
-                classes: Set(*classes),
-            }
+        school_class::Entity::insert_many(chunk.iter().map(|row| school_class::ActiveModel {
+            wave_id: Set(wave_id.to_owned()),
+            school_id: Set(row.school.clone()),
+            classes: Set(row.classes),
+            name: Set(row.name.clone()),
         }))
         .exec_without_returning(&txn)
         .await?;
@@ -76,6 +93,36 @@ pub async fn replace_school_classes(
     )
     .await?;
     txn.commit().await
+}
+
+/// The name of a school, from the latest wave (by period, then creation) whose list of schools
+/// names it; `None` when no list does.
+pub async fn school_name(
+    db: &impl ConnectionTrait,
+    school_id: &str,
+) -> Result<Option<String>, DbErr> {
+    let named = school_class::Entity::find()
+        .filter(school_class::Column::SchoolId.eq(school_id))
+        .filter(school_class::Column::Name.is_not_null())
+        .all(db)
+        .await?;
+    if named.is_empty() {
+        return Ok(None);
+    }
+    let waves = crate::entities::wave::Entity::find()
+        .filter(crate::entities::wave::Column::Id.is_in(named.iter().map(|r| r.wave_id.clone())))
+        .all(db)
+        .await?;
+    let order = |wave_id: &str| {
+        waves
+            .iter()
+            .find(|w| w.id == wave_id)
+            .map(|w| (w.period.unwrap_or(i32::MIN), w.created_at))
+    };
+    Ok(named
+        .into_iter()
+        .max_by_key(|r| order(&r.wave_id))
+        .and_then(|r| r.name))
 }
 
 /// (cells, sum of totals) uploaded for a wave. The sum is taken in i128: each total is an i64

@@ -123,7 +123,8 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
 
 /// The file without the lines that say how figures are shown or who may answer, not what an
 /// answer means, for the content hash: the top-level `grades = …` (which class sessions may be
-/// opened) and `headline_by = …` (which rows the overview leads with), and a question's
+/// opened), `grade_question = …` (which answer a class session gives for its pupils) and
+/// `headline_by = …` (which rows the overview leads with), and a question's
 /// `short = …` label (breakdown headings). Adding or changing them does not make a version with
 /// responses count as changed, and a file without them hashes as before.
 fn without_presentation(source: &str) -> std::borrow::Cow<'_, str> {
@@ -143,7 +144,9 @@ fn without_presentation(source: &str) -> std::borrow::Cow<'_, str> {
     };
     let dropped = |at: usize, line: &str| {
         if at < top_level_end {
-            is_key(line, "grades") || is_key(line, "headline_by")
+            ["grades", "grade_question", "headline_by"]
+                .iter()
+                .any(|key| is_key(line, key))
         } else {
             is_key(line, "short")
         }
@@ -194,7 +197,7 @@ mod tests {
 
     #[test]
     fn the_grades_line_is_left_out_of_the_hash_and_nothing_else() {
-        let with = "id = \"s\"\nversion = 1\ngrades = [9, 11]\n\n[[pages]]\nid = \"p\"\n";
+        let with = "id = \"s\"\nversion = 1\ngrades = [9, 11]\ngrade_question = { question = \"g\", codes = { 9 = \"y9\" } }\n\n[[pages]]\nid = \"p\"\n";
         let without = "id = \"s\"\nversion = 1\n\n[[pages]]\nid = \"p\"\n";
         assert_eq!(without_presentation(with), without);
         assert_eq!(without_presentation(without), without);

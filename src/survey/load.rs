@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::condition::{self, Condition, Scope};
 use super::indicator;
-use super::model::{Audience, Page, Question, QuestionKind, Survey, Text};
+use super::model::{Audience, GradeQuestion, Page, Question, QuestionKind, Survey, Text};
 use super::question;
 use super::raw::{RawSurvey, RawText, S};
 
@@ -200,6 +200,7 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
     let breakdowns = breakdowns(ctx, raw, &pages);
     let grades = grades(ctx, raw, audience);
     let headline_by = headline_by(ctx, raw, &pages);
+    let grade_question = grade_question(ctx, raw, audience, &grades, &pages);
     let questions = pages.iter_mut().flat_map(|p| p.questions.iter_mut());
     for (q, show_if) in questions.zip(show_ifs) {
         q.show_if = show_if;
@@ -218,7 +219,136 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
         breakdowns,
         grades,
         headline_by,
+        grade_question,
     }
+}
+
+/// `grade_question`: a required single-choice background question shown to everyone (no
+/// `show_if`), and for each grade of `grades` exactly one of its codes that is not a missing
+/// code. A key that is no grade of `grades`, or a grade without a code, is a problem.
+fn grade_question(
+    ctx: &mut Ctx,
+    raw: &RawSurvey,
+    audience: Audience,
+    grades: &[i32],
+    pages: &[Page],
+) -> Option<GradeQuestion> {
+    let spanned = raw.grade_question.as_ref()?;
+    let line = spanned.span();
+    let raw_q = spanned.get_ref();
+    if audience != Audience::Pupils {
+        ctx.error(
+            line,
+            "`grade_question` is only for surveys with audience = \"pupils\"",
+        );
+        return None;
+    }
+    if raw.grades.is_none() {
+        ctx.error(
+            line,
+            "`grade_question` needs `grades`: list the grades class sessions are opened for",
+        );
+        return None;
+    }
+    let id = raw_q.question.get_ref();
+    let question = pages
+        .iter()
+        .flat_map(|p| &p.questions)
+        .find(|q| &q.id == id);
+    let problem = match question {
+        None => Some(format!("`grade_question`: there is no question `{id}`")),
+        Some(q) if !matches!(q.kind, QuestionKind::Single { .. }) || !q.background => {
+            Some(format!(
+                "`grade_question`: question `{id}` must be a single-choice background question (`type = \"single\"`, `background = true`)"
+            ))
+        }
+        Some(q) if q.show_if.is_some() || raw_has_show_if(raw, id) => Some(format!(
+            "`grade_question`: question `{id}` has `show_if`; the grade a session gives must be asked of every pupil"
+        )),
+        Some(_) => None,
+    };
+    if let Some(problem) = problem {
+        ctx.error(raw_q.question.span(), problem);
+        return None;
+    }
+    let question = question?;
+    let mut codes = std::collections::BTreeMap::new();
+    let mut ok = true;
+    for (key, code) in raw_q.codes.get_ref() {
+        let grade = key
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|g| grades.contains(g));
+        let Some(grade) = grade else {
+            ctx.error(
+                code.span(),
+                format!(
+                    "`grade_question`: `{key}` is not one of `grades` ({})",
+                    grades
+                        .iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        match question.choice(code.get_ref()) {
+            Some(choice) if !choice.missing => {
+                codes.insert(grade, code.get_ref().clone());
+            }
+            Some(_) => {
+                ctx.error(
+                    code.span(),
+                    format!(
+                        "`grade_question`: `{}` is a missing-value code of `{id}`, not a grade",
+                        code.get_ref()
+                    ),
+                );
+                ok = false;
+            }
+            None => {
+                ctx.error(
+                    code.span(),
+                    format!(
+                        "`grade_question`: `{}` is not a code of question `{id}`",
+                        code.get_ref()
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    let without: Vec<String> = grades
+        .iter()
+        .filter(|g| !codes.contains_key(g))
+        .map(i32::to_string)
+        .collect();
+    if ok && !without.is_empty() {
+        ctx.error(
+            raw_q.codes.span(),
+            format!(
+                "`grade_question`: no code for grade {}; give every grade of `grades` its code",
+                without.join(", ")
+            ),
+        );
+        ok = false;
+    }
+    ok.then(|| GradeQuestion {
+        question: id.clone(),
+        codes,
+    })
+}
+
+/// Whether the raw question `id` has a `show_if` (a broken condition leaves the checked one
+/// empty, and must not make the grade question look unconditional).
+fn raw_has_show_if(raw: &RawSurvey, id: &str) -> bool {
+    raw.pages
+        .iter()
+        .flat_map(|p| &p.get_ref().questions)
+        .any(|q| q.get_ref().id.get_ref() == id && q.get_ref().show_if.is_some())
 }
 
 /// `headline_by`: a single-choice background question (its categories become the headline rows).

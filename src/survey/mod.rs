@@ -16,7 +16,7 @@ pub use catalog::{LoadedSurvey, SurveyCatalog, load_dir};
 pub use condition::Condition;
 pub use indicator::{Better, Indicator, PriorityArea, Statistic};
 pub use load::{SurveyError, load_str};
-pub use model::{Audience, Choice, Page, Question, QuestionKind, Survey, Text};
+pub use model::{Audience, Choice, GradeQuestion, Page, Question, QuestionKind, Survey, Text};
 pub use synth::{synth, synth_tilted};
 
 #[cfg(test)]

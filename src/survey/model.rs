@@ -85,9 +85,27 @@ pub struct Survey {
     /// the overview, the report and the public page show each indicator per category of it, and
     /// the pooled figure only where asked for. `None`: the overall figure is the headline.
     pub headline_by: Option<String>,
+    /// Pupil surveys: the background question a class session's grade answers for its pupils
+    /// (who are then not asked it), with the question's code for each grade of `grades`.
+    pub grade_question: Option<GradeQuestion>,
+}
+
+/// The question a class session answers with its grade, and the code of each grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeQuestion {
+    pub question: String,
+    pub codes: std::collections::BTreeMap<i32, String>,
 }
 
 impl Survey {
+    /// The question and code a class session of `grade` answers for its pupils; `None` when
+    /// the survey has no `grade_question` or no code for that grade (the pupil is then asked).
+    pub fn session_answer(&self, grade: i32) -> Option<(&str, &str)> {
+        let q = self.grade_question.as_ref()?;
+        let code = q.codes.get(&grade)?;
+        Some((q.question.as_str(), code.as_str()))
+    }
+
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions().find(|q| q.id == id)
     }

@@ -30,10 +30,24 @@ pub(super) struct RawSurvey {
     /// The background question whose categories carry the headline figures (e.g. `"grade"`:
     /// year 9 and upper-secondary year 2 apart, as national school surveys publish them).
     pub headline_by: Option<S<String>>,
+    /// Pupil surveys: the background question a class session's grade answers, and its code
+    /// per grade, e.g. `{ question = "grade", codes = { 9 = "y9", 11 = "g2" } }`.
+    pub grade_question: Option<S<RawGradeQuestion>>,
     #[serde(default)]
     pub pages: Vec<S<RawPage>>,
     #[serde(default)]
     pub indicators: Vec<S<RawIndicator>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the grade question, { question = \"grade\", codes = { 9 = \"y9\", 11 = \"g2\" } }"
+)]
+pub(super) struct RawGradeQuestion {
+    pub question: S<String>,
+    /// Grade (a TOML key, so a string) → choice code.
+    pub codes: S<std::collections::BTreeMap<String, S<String>>>,
 }
 
 #[derive(Deserialize)]

@@ -13,7 +13,7 @@ use super::extract::{CurrentUser, PageCtx};
 use super::views::forms::FormErrors;
 use super::views::school as view;
 use super::{AppError, AppState, Routes, SCHOOLS, Said};
-use crate::collect::class_session::NewClassSession;
+use crate::collect::class_session::{NewClassSession, SessionProblem};
 use crate::collect::{Access, WaveState};
 use crate::store::class_sessions::{Printer, SessionError};
 use crate::store::{self};
@@ -81,6 +81,11 @@ async fn overview_page(
         .into_iter()
         .map(|wave| {
             let title = title_of(state, &wave);
+            let grades = state
+                .surveys
+                .version(&wave.survey_id, wave.survey_version)
+                .map(|s| s.grades.clone())
+                .unwrap_or_default();
             let (mine, rest): (Vec<_>, Vec<_>) = sessions
                 .drain(..)
                 .partition(|s| s.session.wave_id == wave.id);
@@ -88,11 +93,18 @@ async fn overview_page(
             view::WaveSessions {
                 wave,
                 title,
+                grades,
                 sessions: mine,
             }
         })
         .collect();
-    Ok(view::overview(ctx, school, &waves, form, errors))
+    // The school by its name from the lists of schools; its id when no list names it.
+    let name = store::population::school_name(&state.db, school).await?;
+    let school = view::School {
+        id: school,
+        name: name.as_deref(),
+    };
+    Ok(view::overview(ctx, &school, &waves, form, errors))
 }
 
 /// The title of a wave's questionnaire, when that version is loaded.
@@ -138,7 +150,14 @@ async fn open_session(
     }
     if let Err(problems) = &parsed {
         for p in problems {
-            errors.add(p.field(), view::session_problem(&ctx, *p));
+            let message = match p {
+                // The grade is chosen from a list: nothing chosen is not a bad number.
+                SessionProblem::Grade if form.grade.trim().is_empty() => ctx
+                    .t("Välj klassens årskurs.", "Choose the class's grade.")
+                    .to_owned(),
+                _ => view::session_problem(&ctx, *p),
+            };
+            errors.add(p.field(), message);
         }
     }
     // The grade must be one the survey is for (a year-9 survey takes no class of year 7).

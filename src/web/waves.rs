@@ -269,15 +269,10 @@ async fn upload_schools(
         schools: form.csv,
         ..CsvForms::default()
     };
-    match population::parse_school_classes(&forms.schools) {
+    match population::parse_schools(&forms.schools) {
         Ok(schools) => {
-            store::population::replace_school_classes(
-                &state.db,
-                &page.wave.id,
-                &schools,
-                &admin.email,
-            )
-            .await?;
+            store::population::replace_schools(&state.db, &page.wave.id, &schools, &admin.email)
+                .await?;
             Ok(
                 Redirect::to(&format!("/admin/waves/{}?done=schools", page.wave.slug))
                     .into_response(),

@@ -397,7 +397,26 @@ async fn sessions_open_only_in_running_class_waves(app: TestApp) {
         );
         assert!(page.contains(&format!("id=\"{field}-error\"")), "{field}");
     }
-    assert!(page.contains("value=\"14\""), "the typed grade is kept");
+    // The grade is chosen from the survey's grades; a chosen one is kept when the form is refused.
+    assert!(page.contains("<select id=\"grade\""), "{page}");
+    let kept = app
+        .post_form(
+            "/school",
+            "/school/sessions",
+            &[
+                ("wave", "drogvanor-2026"),
+                ("class_label", "NA24b"),
+                ("grade", "11"),
+                ("pupils", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(kept.status(), 422);
+    let page = kept.text().await.expect("body");
+    assert!(
+        page.contains("<option value=\"11\" selected>Gymnasiet år 2</option>"),
+        "the chosen grade is kept: {page}"
+    );
     let sessions = class_session::Entity::find()
         .count(&app.db)
         .await

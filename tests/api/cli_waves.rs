@@ -360,7 +360,7 @@ async fn population_figures_are_scripted_with_the_checks_of_the_wave_page(app: T
     let (ok, _, err) = run(&app, &["wave", "population", "trygg-2026", "--file", &bad]);
     assert!(!ok);
     assert!(
-        err.contains("fel.csv: line 2: \"x\" in column gender is not a code of the question “What is your gender?”; use f (Woman), m (Man) or o (Other)")
+        err.contains("fel.csv: line 2: \"x\" in column gender is neither a code nor an answer of the question “What is your gender?”; use f (Woman), m (Man) or o (Other)")
             && err.contains("fel.csv: line 3: total")
             && err.contains("nothing was stored"),
         "{err}"

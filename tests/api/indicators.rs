@@ -595,11 +595,11 @@ async fn a_population_cell_without_respondents_is_shown_and_estimates_go_uncalib
         assert_eq!(post(&app, "gap", &body(answers.clone())).await.0, 201);
     }
     run(&app.database_url, &["wave", "close", "gap"]);
-    // Women and men aged 25-34 answered; the totals also have women aged 16-24.
+    // Women and men aged 25-34 answered; the totals also have women and men aged 16-24.
     let result = totals_then_indicators(
         &app,
         "gap",
-        "age_band,gender,total\n25-34,f,400\n25-34,m,420\n16-24,f,300\n",
+        "age_band,gender,total\n25-34,f,400\n25-34,m,420\n16-24,f,300\n16-24,m,310\n",
     );
     assert_eq!(result["wave"]["calibration"], "none");
     assert_eq!(result["wave"]["uncalibrated"], 0);

@@ -490,7 +490,9 @@ async fn a_year_9_survey_refuses_a_class_of_year_7(app: TestApp) {
     assert_eq!(response.status(), 422);
     let body = response.text().await.expect("body");
     assert!(
-        body.contains("Undersökningen är inte för årskurs 7. Den är för årskurs 9 och 11."),
+        body.contains(
+            "Undersökningen är inte för årskurs 7. Den är för årskurs 9 och gymnasiet år 2."
+        ),
         "{body}"
     );
     use sea_orm::{EntityTrait, PaginatorTrait};

@@ -302,7 +302,7 @@ async fn population_totals_are_stored_and_a_bad_file_changes_nothing(app: TestAp
     assert!(page.contains("href=\"#population-csv\""), "{page}");
     assert!(page.contains("id=\"population-csv-error\""), "{page}");
     assert!(
-        page.contains("rad 3: &quot;nope&quot; i kolumnen age_band är ingen kod för frågan ”Hur gammal är du?”"),
+        page.contains("rad 3: &quot;nope&quot; i kolumnen age_band är varken en kod eller ett svar på frågan ”Hur gammal är du?”"),
         "{page}"
     );
     assert!(page.contains("rad 4: total &quot;-1&quot;"), "{page}");

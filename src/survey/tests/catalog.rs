@@ -106,3 +106,15 @@ fn a_folder_without_surveys_is_an_error() {
     assert_eq!(errors.len(), 1);
     assert!(errors[0].message.contains("no survey files"));
 }
+
+#[test]
+fn the_school_survey_keeps_the_hash_its_responses_were_locked_with() {
+    // The hash of version 1 before `grade_question` was added: the session keys are left out,
+    // so a database whose school waves locked version 1 starts with the new file.
+    let dir = TempDir::with(&SHIPPED);
+    let catalog = load_dir(&dir.0).unwrap();
+    assert_eq!(
+        catalog.get("school-drug-habits").unwrap().content_hash,
+        "12d03c9771f401186a4f4d609128db6b54aa537f459fb037a5bfb2c97dbd65a7"
+    );
+}

@@ -232,3 +232,75 @@ fn a_missing_label_translation_does_not_hide_other_problems_with_the_question() 
     assert!(messages[0].contains("choice `2` label: the English translation (`en`) is missing"));
     assert!(messages[1].contains("condition uses code `7`"));
 }
+
+#[test]
+fn a_class_sessions_grade_answers_the_school_surveys_grade_question() {
+    let survey = shipped("school-drug-habits");
+    assert_eq!(survey.session_answer(9), Some(("grade", "y9")));
+    assert_eq!(survey.session_answer(11), Some(("grade", "g2")));
+    assert_eq!(survey.session_answer(8), None);
+    assert_eq!(shipped("resident-safety").session_answer(9), None);
+}
+
+#[test]
+fn a_wrong_grade_question_is_named_on_its_line() {
+    let (name, source) = SHIPPED
+        .iter()
+        .find(|(name, _)| name.starts_with("school-drug-habits"))
+        .expect("school survey");
+    let line = r#"grade_question = { question = "grade", codes = { 9 = "y9", 11 = "g2" } }"#;
+    assert!(source.contains(line));
+    let cases = [
+        (
+            r#"grade_question = { question = "gender", codes = { 9 = "girl", 11 = "boy" } }"#,
+            "",
+        ),
+        (
+            r#"grade_question = { question = "nope", codes = { 9 = "y9", 11 = "g2" } }"#,
+            "`grade_question`: there is no question `nope`",
+        ),
+        (
+            r#"grade_question = { question = "grade", codes = { 9 = "y9", 10 = "g2" } }"#,
+            "`grade_question`: `10` is not one of `grades` (9, 11)",
+        ),
+        (
+            r#"grade_question = { question = "grade", codes = { 9 = "y9", 11 = "g3" } }"#,
+            "`grade_question`: `g3` is not a code of question `grade`",
+        ),
+        (
+            r#"grade_question = { question = "grade", codes = { 9 = "y9" } }"#,
+            "`grade_question`: no code for grade 11",
+        ),
+        (
+            r#"grade_question = { question = "alc_ever", codes = { 9 = "1", 11 = "0" } }"#,
+            "must be a single-choice background question",
+        ),
+    ];
+    for (replacement, message) in cases {
+        let changed = source.replacen(line, replacement, 1);
+        let outcome = load_str(Path::new(name), &changed);
+        if message.is_empty() {
+            // Any single-choice background question may carry the grade (a test of the rule,
+            // not a sensible file).
+            assert!(outcome.is_ok(), "{replacement}: {outcome:?}");
+            continue;
+        }
+        let errors = outcome.expect_err(replacement);
+        assert_eq!(errors.len(), 1, "{replacement}: {errors:?}");
+        assert!(errors[0].message.contains(message), "{errors:?}");
+        assert_eq!(
+            errors[0].line,
+            super::line_of(&changed, replacement),
+            "{errors:?}"
+        );
+    }
+    // Only a pupil survey with `grades` may have one.
+    let without_grades = source.replacen("grades = [9, 11]\n", "", 1);
+    let errors = load_str(Path::new(name), &without_grades).expect_err("no grades");
+    assert!(
+        errors[0]
+            .message
+            .contains("`grade_question` needs `grades`"),
+        "{errors:?}"
+    );
+}

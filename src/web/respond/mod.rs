@@ -161,6 +161,33 @@ async fn deadline(
         .map(Deadline::SurveyCloses))
 }
 
+/// The answer a pupil's class session gives (its grade, as the survey's `grade_question`
+/// code): the form does not ask it, and the draft carries it. `None` for other waves, or when
+/// the survey maps no code to the session's grade (the pupil is then asked).
+async fn given_answer(
+    state: &AppState,
+    wave: &Wave,
+    survey: &Survey,
+    draft: &Draft,
+) -> Result<Option<(String, String)>, AppError> {
+    let (Access::Class, Some(code)) = (wave.access, draft.proof.as_deref()) else {
+        return Ok(None);
+    };
+    let Some(grade) = store::access::session_grade(&state.db, code).await? else {
+        return Ok(None);
+    };
+    Ok(survey
+        .session_answer(grade)
+        .map(|(q, code)| (q.to_owned(), code.to_owned())))
+}
+
+/// Puts the session's answer into the draft's answers (whatever was there: the session knows).
+fn give(answers: &mut Map<String, Value>, given: Option<&(String, String)>) {
+    if let Some((question, code)) = given {
+        answers.insert(question.clone(), Value::String(code.clone()));
+    }
+}
+
 #[derive(Deserialize)]
 struct StartQuery {
     t: Option<String>,
@@ -184,7 +211,14 @@ async fn start(
         None => current_draft(&state, &wave, &headers).await?,
         Some(_) => None,
     };
-    let first = format!("/s/{slug}/sida/{}", first_page(&survey)?);
+    let given = match &draft {
+        Some((_, d)) => given_answer(&state, &wave, &survey, d).await?,
+        None => None,
+    };
+    let first = format!(
+        "/s/{slug}/sida/{}",
+        first_page_for(&survey, given.as_ref().map(|(q, _)| q.as_str()))?
+    );
     let mode = match (wave.access, token.as_deref()) {
         _ if draft.is_some() => StartMode::Continue {
             href: &first,
@@ -268,7 +302,12 @@ pub(super) fn to_introduction(
 }
 
 fn first_page(survey: &Survey) -> Result<String, AppError> {
-    form::shown_pages(survey, &Map::new())
+    first_page_for(survey, None)
+}
+
+/// The first page the form asks anything on, `given` not asked.
+fn first_page_for(survey: &Survey, given: Option<&str>) -> Result<String, AppError> {
+    form::asked_pages(survey, &Map::new(), given)
         .first()
         .map(|p| p.id.clone())
         .ok_or(AppError::NotFound)
@@ -289,16 +328,18 @@ pub(super) fn to_first_page(
     ))
 }
 
-/// The page's shown questions and its place among the shown pages.
+/// The page's shown questions and its place among the shown pages; the `given` question (a
+/// class session's grade) is neither shown nor counted.
 fn layout_of<'a>(
     survey: &'a Survey,
     page_id: &str,
     answers: &Map<String, Value>,
+    given: Option<&str>,
 ) -> Option<(&'a crate::survey::Page, Vec<&'a Question>, Position)> {
-    let pages = form::shown_pages(survey, answers);
+    let pages = form::asked_pages(survey, answers, given);
     let index = pages.iter().position(|p| p.id == page_id)?;
     let page = pages[index];
-    let shown = form::shown_ids(survey, answers);
+    let shown = form::asked_ids(survey, answers, given);
     let questions = page
         .questions
         .iter()
@@ -324,11 +365,23 @@ async fn show_page(
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
-    let Some((_, draft)) = current_draft(&state, &wave, &headers).await? else {
+    let Some((_, mut draft)) = current_draft(&state, &wave, &headers).await? else {
         return Ok(Redirect::to(&start_again(&slug, &headers)).into_response());
     };
     let deadline = deadline(&state, &wave, &draft).await?;
-    let Some((page, questions, position)) = layout_of(&survey, &page_id, &draft.answers) else {
+    let given = given_answer(&state, &wave, &survey, &draft).await?;
+    give(&mut draft.answers, given.as_ref());
+    let given_id = given.as_ref().map(|(q, _)| q.as_str());
+    let Some((page, questions, position)) = layout_of(&survey, &page_id, &draft.answers, given_id)
+    else {
+        // A page that asks only what the session gave: on to the first page that asks.
+        if form::shown_pages(&survey, &draft.answers)
+            .iter()
+            .any(|p| p.id == page_id)
+            && let Ok(first) = first_page_for(&survey, given_id)
+        {
+            return Ok(Redirect::to(&format!("/s/{slug}/sida/{first}")).into_response());
+        }
         return Err(AppError::NotFound);
     };
     let view = QuestionPage {
@@ -370,6 +423,8 @@ async fn save_page(
         return Ok(Redirect::to(&to).into_response());
     };
     let deadline = deadline(&state, &wave, &draft).await?;
+    let given = given_answer(&state, &wave, &survey, &draft).await?;
+    let given_id = given.as_ref().map(|(q, _)| q.as_str());
     let field = |name: &str| {
         fields
             .iter()
@@ -386,14 +441,15 @@ async fn save_page(
     let seen: Vec<&Question> = page
         .questions
         .iter()
-        .filter(|q| rendered.contains(&q.id.as_str()))
+        .filter(|q| rendered.contains(&q.id.as_str()) && Some(q.id.as_str()) != given_id)
         .collect();
     let input = form::read_page(&seen, &fields, &mut draft.answers, ctx.lang);
+    give(&mut draft.answers, given.as_ref());
     form::drop_hidden(&survey, &mut draft.answers);
     draft.language = ctx.lang;
     store::drafts::save(&state.db, &draft, wave.closes_at).await?;
 
-    let pages = form::shown_pages(&survey, &draft.answers);
+    let pages = form::asked_pages(&survey, &draft.answers, given_id);
     let Some(index) = pages.iter().position(|p| p.id == page_id) else {
         // A page the answers hide (a stale tab): back to the form's first page.
         let first = pages
@@ -409,7 +465,7 @@ async fn save_page(
         }
         .into_response());
     }
-    let shown = form::shown_ids(&survey, &draft.answers);
+    let shown = form::asked_ids(&survey, &draft.answers, given_id);
     let revealed = page
         .questions
         .iter()
@@ -434,11 +490,12 @@ async fn save_page(
             &errors,
             revealed,
             deadline,
+            given_id,
         );
     }
     match pages.get(index + 1) {
         Some(next) => Ok(Redirect::to(&format!("/s/{slug}/sida/{}", next.id)).into_response()),
-        None => submit_draft(&ctx, &state, &wave, &survey, draft, deadline).await,
+        None => submit_draft(&ctx, &state, &wave, &survey, draft, deadline, given_id).await,
     }
 }
 
@@ -457,8 +514,9 @@ fn render_page(
     errors: &[FieldError],
     revealed: bool,
     deadline: Option<Deadline>,
+    given: Option<&str>,
 ) -> Result<Response, AppError> {
-    let Some((page, questions, position)) = layout_of(survey, page_id, answers) else {
+    let Some((page, questions, position)) = layout_of(survey, page_id, answers, given) else {
         return Err(AppError::NotFound);
     };
     let view = QuestionPage {
@@ -489,6 +547,7 @@ async fn submit_draft(
     survey: &Arc<Survey>,
     draft: Draft,
     deadline: Option<Deadline>,
+    given: Option<&str>,
 ) -> Result<Response, AppError> {
     let submission = match intake::from_draft(
         wave,
@@ -533,6 +592,7 @@ async fn submit_draft(
                 &errors,
                 false,
                 deadline,
+                given,
             );
         }
         Err(refusal) => return Err(refusal_error(refusal)),

@@ -36,31 +36,24 @@ pub struct SessionForm {
 pub struct WaveSessions {
     pub wave: Wave,
     pub title: Option<Text>,
+    /// The grades the questionnaire is for (`grades`), empty for any grade.
+    pub grades: Vec<i32>,
     pub sessions: Vec<SessionSummary>,
+}
+
+/// A grade as a heading or table cell shows it: "Årskurs 9", "Gymnasiet år 2".
+pub fn grade_cell(ctx: &PageCtx, grade: i32) -> String {
+    crate::i18n::capitalised(&ctx.lang.grade(grade))
 }
 
 /// A grade the survey is not for, naming the grades it is for.
 pub fn grade_not_in_survey(ctx: &PageCtx, grade: i32, allowed: &[i32]) -> String {
-    let list = |and: &str| match allowed {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!(
-            "{} {and} {last}",
-            init.iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
+    let (grade, allowed) = (ctx.lang.grade(grade), ctx.lang.grades(allowed));
     match ctx.lang {
-        crate::i18n::Lang::Sv => format!(
-            "Undersökningen är inte för årskurs {grade}. Den är för årskurs {}.",
-            list("och")
-        ),
-        crate::i18n::Lang::En => format!(
-            "The survey is not for grade {grade}. It is for grade {}.",
-            list("and")
-        ),
+        crate::i18n::Lang::Sv => {
+            format!("Undersökningen är inte för {grade}. Den är för {allowed}.")
+        }
+        crate::i18n::Lang::En => format!("The survey is not for {grade}. It is for {allowed}."),
     }
 }
 
@@ -106,9 +99,16 @@ pub fn wave_name(ctx: &PageCtx, wave: &Wave, title: Option<&Text>) -> String {
     }
 }
 
+/// The coordinator's school: its id (on the account) and its name, when a wave's list of
+/// schools gives one.
+pub struct School<'a> {
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+}
+
 pub fn overview(
     ctx: &PageCtx,
-    school: &str,
+    school: &School,
     waves: &[WaveSessions],
     form: &SessionForm,
     errors: &FormErrors,
@@ -121,7 +121,7 @@ pub fn overview(
         html! {
             (errors.summary(ctx))
             h1 { (title) }
-            p { (ctx.t("Din skola:", "Your school:")) " " strong { (school) } }
+            p { (ctx.t("Din skola:", "Your school:")) " " strong { (school.name.unwrap_or(school.id)) } }
             p { (ctx.t(
                 "Här öppnar du klasstillfällen och skriver ut engångskoder till eleverna när en drogvaneundersökning pågår.",
                 "Here you open class sessions and print one-time codes for the pupils while a drug-habit survey is running."
@@ -153,7 +153,7 @@ pub fn overview(
                                 @for s in &w.sessions {
                                     tr {
                                         td { a href={ "/school/sessions/" (s.session.id) } { (s.session.class_label) } }
-                                        td { (s.session.grade) }
+                                        td { (grade_cell(ctx, s.session.grade)) }
                                         td { (s.session.pupils) }
                                         td { (s.answered) " " (ctx.t("av", "of")) " " (s.issued) }
                                         td { (s.answering_at(now)) }
@@ -219,13 +219,51 @@ fn session_form(
                 input id="class_label" name="class_label" type="text" autocomplete="off" maxlength=(MAX_LABEL_CHARS) value=(form.class_label) class="narrow"
                     aria-describedby=[errors.described_by("class_label", Some("class_label-hint"))] aria-invalid=[errors.has("class_label").then_some("true")];
             }
-            (number("grade", ctx.t("Årskurs", "Grade"),
-                ctx.t("Årskurs 9 = 9, gymnasiet år 2 = 11.", "Year 9 = 9, upper-secondary year 2 = 11."),
-                *GRADES.start(), *GRADES.end(), &form.grade))
+            @if let Some(grades) = offered_grades(waves) {
+                (grade_select(ctx, &grades, form, errors))
+            } @else {
+                (number("grade", ctx.t("Årskurs", "Grade"),
+                    ctx.t("Årskurs 9 = 9, gymnasiet år 2 = 11.", "Year 9 = 9, upper-secondary year 2 = 11."),
+                    *GRADES.start(), *GRADES.end(), &form.grade))
+            }
             (number("pupils", ctx.t("Antal elever", "Number of pupils"),
                 ctx.t("En kod per elev i klassen, även de som är frånvarande.", "One code per pupil in the class, absent ones included."),
                 1, MAX_PUPILS, &form.pupils))
             button type="submit" { (ctx.t("Öppna och skriv ut koder", "Open and print codes")) }
+        }
+    }
+}
+
+/// The grades to choose from when every running questionnaire lists its grades (the school
+/// survey's `grades = [9, 11]`): their union, in order. `None` when one takes any grade.
+fn offered_grades(waves: &[WaveSessions]) -> Option<Vec<i32>> {
+    let mut all = Vec::new();
+    for w in waves {
+        if w.grades.is_empty() {
+            return None;
+        }
+        all.extend(&w.grades);
+    }
+    all.sort_unstable();
+    all.dedup();
+    (!all.is_empty()).then_some(all)
+}
+
+/// The grade as a choice of the grades the surveys are for, named as schools name them
+/// ("Gymnasiet år 2", not 11); nothing is chosen until the coordinator chooses.
+fn grade_select(ctx: &PageCtx, grades: &[i32], form: &SessionForm, errors: &FormErrors) -> Markup {
+    let chosen = form.grade.trim();
+    html! {
+        div class=(errors.field_class("grade")) {
+            label for="grade" { (ctx.t("Årskurs", "Grade")) }
+            (errors.at_field(ctx, "grade"))
+            select id="grade" name="grade" aria-describedby=[errors.described_by("grade", None)] aria-invalid=[errors.has("grade").then_some("true")] {
+                option value="" selected[chosen.is_empty()] { (ctx.t("Välj årskurs", "Choose the grade")) }
+                @for g in grades {
+                    @let value = g.to_string();
+                    option value=(value) selected[chosen == value] { (grade_cell(ctx, *g)) }
+                }
+            }
         }
     }
 }
@@ -273,7 +311,7 @@ pub fn codes_page(ctx: &PageCtx, page: &CodesPage) -> Markup {
                             "Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P eller Cmd+P) och klipp längs de streckade linjerna. En lapp per elev. Bara lapparna skrivs ut.",
                             "Print with the browser's print function (Ctrl+P or Cmd+P) and cut along the dashed lines. One slip per pupil. Only the slips are printed."
                         )) }
-                        p { (codes.len()) " " (ctx.t("koder.", "codes.")) " " (ctx.t(
+                        p { (ctx.lang.count(codes.len() as i128, ["kod", "koder"], ["code", "codes"])) ". " (ctx.t(
                             "Du kan visa och skriva ut dem igen från klasstillfällets sida tills du avslutar det. Koderna sparas krypterade och kan bara öppnas från din inloggning.",
                             "You can show and print them again from the class session's page until you end it. The codes are stored encrypted and can be opened only from your sign-in."
                         )) }
@@ -318,12 +356,16 @@ fn new_codes_form(ctx: &PageCtx, session_id: &str) -> Markup {
 fn slip(page: &CodesPage, code: &str) -> Markup {
     html! {
         div class="slip" role="listitem" {
-            @if let Some(t) = page.title {
-                p class="slip-title" { (t.sv) " · " span lang="en" { (t.en) } " · " (page.class_label) }
+            div {
+                @if let Some(t) = page.title {
+                    p class="slip-title" { (t.sv) " · " span lang="en" { (t.en) } " · " (page.class_label) }
+                }
+                p { "Gå till " span lang="en" { "/ Go to" } " " strong class="address" { (page.address) } }
             }
-            p { "Gå till " span lang="en" { "/ Go to" } " " strong class="address" { (page.address) } }
-            p { "Din kod " span lang="en" { "/ Your code" } }
-            p class="pupil-code" { (code) }
+            div {
+                p { "Din kod " span lang="en" { "/ Your code" } }
+                p class="pupil-code" { (code) }
+            }
             p class="slip-help" {
                 "Koden fungerar en gång. Dina svar är anonyma – koden kopplas aldrig till dig."
                 br;
@@ -385,7 +427,7 @@ pub fn session_page(
             }
             dl class="facts" {
                 dt { (ctx.t("Undersökning", "Survey")) } dd { (wave_name(ctx, wave, title)) " – " (state_name(ctx, wave.state())) }
-                dt { (ctx.t("Årskurs", "Grade")) } dd { (s.session.grade) }
+                dt { (ctx.t("Årskurs", "Grade")) } dd { (grade_cell(ctx, s.session.grade)) }
                 dt { (ctx.t("Elever", "Pupils")) } dd { (s.session.pupils) }
                 (code_facts(ctx, s, now))
                 dt { (ctx.t("Status", "State")) } dd { (session_state(ctx, s)) }
@@ -418,6 +460,50 @@ pub fn session_page(
     )
 }
 
+/// "1 elev svarar just nu och kan …": one sentence whose verb fits one pupil as well as many,
+/// with the count in bold.
+fn answering_sentence(ctx: &PageCtx, answering: i128, grace: &str) -> Markup {
+    let pupils = ctx
+        .lang
+        .count(answering, ["elev", "elever"], ["pupil", "pupils"]);
+    let (now, rest) = match ctx.lang {
+        crate::i18n::Lang::Sv => (
+            format!("{pupils} svarar just nu"),
+            format!(" och kan skicka in sina svar i {grace} efter att du avslutat."),
+        ),
+        crate::i18n::Lang::En => (
+            format!(
+                "{pupils} {} answering right now",
+                if answering == 1 { "is" } else { "are" }
+            ),
+            format!(" and can submit their answers for {grace} after you end the session."),
+        ),
+    };
+    html! { strong { (now) } (rest) }
+}
+
+/// What ending does to the codes nobody has started with, worded for none, one and many.
+fn unused_sentence(ctx: &PageCtx, unused: i128) -> String {
+    match (ctx.lang, unused) {
+        (crate::i18n::Lang::Sv, 0) => "Det finns inga oanvända koder att stoppa.".to_owned(),
+        (crate::i18n::Lang::En, 0) => "There are no unused codes to stop.".to_owned(),
+        (crate::i18n::Lang::Sv, 1) => {
+            "Den enda kod som ingen har börjat svara med slutar fungera direkt.".to_owned()
+        }
+        (crate::i18n::Lang::En, 1) => {
+            "The one code nobody has started answering with stops working at once.".to_owned()
+        }
+        (crate::i18n::Lang::Sv, n) => format!(
+            "De {} koder som ingen har börjat svara med slutar fungera direkt.",
+            ctx.lang.number(n)
+        ),
+        (crate::i18n::Lang::En, n) => format!(
+            "The {} codes nobody has started answering with stop working at once.",
+            ctx.lang.number(n)
+        ),
+    }
+}
+
 /// The question before a session ends, with what ending it does to the codes right now.
 pub fn end_confirmation(ctx: &PageCtx, s: &SessionSummary) -> Markup {
     let title = format!(
@@ -436,19 +522,9 @@ pub fn end_confirmation(ctx: &PageCtx, s: &SessionSummary) -> Markup {
             dl class="facts" { (code_facts(ctx, s, now)) }
             ul {
                 @if answering > 0 {
-                    li { strong { (answering) " " (ctx.t(
-                        if answering == 1 { "elev svarar just nu" } else { "elever svarar just nu" },
-                        if answering == 1 { "pupil is answering right now" } else { "pupils are answering right now" }
-                    )) } " – "
-                        (match ctx.lang {
-                            crate::i18n::Lang::Sv => format!("de kan skicka in sina svar i {grace} efter att du avslutat."),
-                            crate::i18n::Lang::En => format!("they can submit their answers for {grace} after you end the session."),
-                        }) }
+                    li { (answering_sentence(ctx, answering as i128, &grace)) }
                 }
-                li { (match ctx.lang {
-                    crate::i18n::Lang::Sv => format!("De {} koder som ingen har börjat svara med slutar fungera direkt.", s.unused),
-                    crate::i18n::Lang::En => format!("The {} codes nobody has started answering with stop working at once.", s.unused),
-                }) }
+                li { (unused_sentence(ctx, i128::from(s.unused))) }
                 li { (ctx.t(
                     "Klasstillfället kan inte öppnas igen. Behöver fler elever svara öppnar du ett nytt.",
                     "The session cannot be reopened. If more pupils need to answer, open a new one."

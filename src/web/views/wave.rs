@@ -341,8 +341,8 @@ fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Marku
     let (cells, sum) = page.totals;
     let hint = html! {
         p { (ctx.t(
-            "Klistra in en CSV-fil: första raden är id:n för bakgrundsfrågor och sist total, sedan en rad per cell med svarskoder och antalet personer i befolkningen. Uppladdningen ersätter tidigare siffror.",
-            "Paste a CSV file: the first line holds background question ids and last total, then one line per cell with answer codes and the number of people in the population. An upload replaces earlier figures."
+            "Klistra in en CSV-fil: första raden är id:n för bakgrundsfrågor och en kolumn total (eller antal), sedan en rad per cell med svaren och antalet personer i befolkningen. Svaren kan skrivas som koder eller som svarsalternativen på svenska eller engelska, som SCB:s tabeller skriver dem (”16–24 år”, ”kvinnor”, ”män”); stora och små bokstäver, bindestreck eller tankstreck och ”år” spelar ingen roll. Filen ska ge ett tal för varje kombination av de svar den nämner. Ett svar som filen inte nämner alls (t.ex. kön ”Annat”, som registren saknar) viktas inom de övriga variablerna. Uppladdningen ersätter tidigare siffror.",
+            "Paste a CSV file: the first line holds background question ids and a total (or antal) column, then one line per cell with the answers and the number of people in the population. Answers may be written as codes or as the answer options in Swedish or English, as SCB's tables write them (“16–24 år”, “kvinnor”, “women”); case, hyphen or dash and “år” do not matter. The file must give a figure for every combination of the answers it names. An answer the file does not name at all (e.g. gender “Other”, which registers lack) is weighted within the other variables. An upload replaces earlier figures."
         )) }
         p { (csv_format_hint(ctx)) " " (match ctx.lang {
             Lang::Sv => format!("En cell får ha högst {} personer.", ctx.lang.number(MAX_CELL_TOTAL.into())),
@@ -385,6 +385,7 @@ fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Marku
                 }
             }
             (population_table(ctx, page))
+            (collapse_note(ctx, page))
             @if page.survey.is_some() {
                 form method="post" action={ "/admin/waves/" (page.wave.slug) "/population" } class="stack" {
                     (csrf_field(ctx))
@@ -437,11 +438,51 @@ fn population_table(ctx: &PageCtx, page: &WavePage) -> Markup {
     }
 }
 
+/// Which answers the stored totals never name, and how their respondents are weighted instead
+/// (the collapse of `evaluate::collapse`).
+fn collapse_note(ctx: &PageCtx, page: &WavePage) -> Markup {
+    let Some(survey) = page.survey.as_deref() else {
+        return html! {};
+    };
+    let unnamed = crate::collect::population::unnamed_categories(survey, &page.cells);
+    html! {
+        @for (question, choices) in &unnamed {
+            @let labels: Vec<&str> = choices.iter().map(|c| c.label.get(ctx.lang)).collect();
+            @let others: Vec<String> = page.cells.first()
+                .map(|c| c.cell.keys().filter(|k| **k != question.id)
+                    .map(|k| survey.question(k).map_or_else(|| k.clone(), |q| q.text.get(ctx.lang).to_owned()))
+                    .collect())
+                .unwrap_or_default();
+            p class="notice" {
+                @match ctx.lang {
+                    Lang::Sv => {
+                        "Befolkningstalen saknar ”" (labels.join("”, ”")) "” för frågan ”" (question.text.sv) "”. De som svarat så viktas "
+                        @if others.is_empty() { "mot hela befolkningen" } @else { "inom sin grupp för ”" (others.join("”, ”")) "”" }
+                        ", med den andel de utgör av de svarande där; övriga delar på resten i befolkningstalens proportioner."
+                    }
+                    Lang::En => {
+                        "The population totals have no “" (labels.join("”, “")) "” for the question “" (question.text.en) "”. Those who answered so are weighted "
+                        @if others.is_empty() { "against the whole population" } @else { "within their group of “" (others.join("”, “")) "”" }
+                        ", with the share they are of the respondents there; the others share the rest in the totals' proportions."
+                    }
+                }
+            }
+        }
+        @if unnamed.len() > 1 {
+            // Cells are collapsed over one question only.
+            p class="notice warning" { (ctx.t(
+                "Så kan svaren bara viktas i en fråga i taget: har någon svarat med svar som saknas i befolkningstalen i två frågor används inte befolkningstalen, och omgångens beräkning säger varför. Komplettera då filen.",
+                "Answers can be weighted so in one question only: if someone answered with answers the totals lack in two questions, the totals are not used, and the wave's computation says why. Then complete the file."
+            )) }
+        }
+    }
+}
+
 fn schools_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Markup {
     let hint = html! {
         p { (ctx.t(
-            "Första raden är school,classes, sedan en rad per skola: skolans id (samma som i skolsamordnarens konto) och antalet klasser i årskursen. Uppladdningen ersätter tidigare siffror.",
-            "The first line is school,classes, then one line per school: the school id (as in the coordinator's account) and the number of classes in the year group. An upload replaces earlier figures."
+            "Första raden är school,classes (eller school,classes,name), sedan en rad per skola: skolans id (samma som i skolsamordnarens konto), antalet klasser i årskursen och gärna skolans namn, som skolsamordnaren då ser. Uppladdningen ersätter tidigare siffror.",
+            "The first line is school,classes (or school,classes,name), then one line per school: the school id (as in the coordinator's account), the number of classes in the year group and, preferably, the school's name, which the coordinator then sees. An upload replaces earlier figures."
         )) }
         p { (csv_format_hint(ctx)) }
     };
