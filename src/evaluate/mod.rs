@@ -11,6 +11,8 @@ pub mod areas;
 pub mod compare;
 pub mod compute;
 pub mod csv_out;
+pub mod csv_sv;
+pub mod meaning;
 pub mod plan;
 pub mod publication;
 pub mod refresh;

@@ -109,7 +109,7 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
     let source = std::str::from_utf8(&bytes)
         .map_err(|e| file_error(format!("the file is not valid UTF-8: {e}")))?;
     let (survey, id_line) = parse(path, source)?;
-    let content_hash = Sha256::digest(without_grades(source).as_bytes())
+    let content_hash = Sha256::digest(without_short_labels(&without_grades(source)).as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
@@ -152,6 +152,33 @@ fn without_grades(source: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept)
 }
 
+/// The file without its questions' one-line `short = { … }` labels, for the content hash: a
+/// short label names a breakdown on the pages and in the files, it does not change what a
+/// question asks, so adding or rewording one keeps the version (files without them hash as
+/// before).
+fn without_short_labels(source: &str) -> std::borrow::Cow<'_, str> {
+    let is_short = |line: &str| {
+        let line = line.trim();
+        line.strip_prefix("short")
+            .map(str::trim_start)
+            .and_then(|rest| rest.strip_prefix('='))
+            .is_some_and(|rest| {
+                let rest = rest.trim();
+                rest.starts_with('{') && rest.ends_with('}')
+            })
+    };
+    if !source.lines().any(is_short) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut kept = String::with_capacity(source.len());
+    for line in source.split_inclusive('\n') {
+        if !is_short(line) {
+            kept.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(kept)
+}
+
 /// Adds a survey, or reports that its id is taken by an earlier file.
 fn add(
     catalog: &mut SurveyCatalog,
@@ -176,7 +203,18 @@ fn add(
 
 #[cfg(test)]
 mod tests {
-    use super::without_grades;
+    use super::{without_grades, without_short_labels};
+
+    #[test]
+    fn short_labels_are_left_out_of_the_hash_and_nothing_else() {
+        let with = "[[pages.questions]]\nid = \"gender\"\nbackground = true\nshort = { sv = \"Kön\", en = \"Gender\" }\ntext = { sv = \"Kön?\", en = \"Gender?\" }\n";
+        let without = "[[pages.questions]]\nid = \"gender\"\nbackground = true\ntext = { sv = \"Kön?\", en = \"Gender?\" }\n";
+        assert_eq!(without_short_labels(with), without);
+        assert_eq!(without_short_labels(without), without);
+        // Another key, or a `short` that is not one inline table, stays.
+        let other = "shortest = { sv = \"x\" }\nshort = \"text\"\n";
+        assert_eq!(without_short_labels(other), other);
+    }
 
     #[test]
     fn the_grades_line_is_left_out_of_the_hash_and_nothing_else() {
