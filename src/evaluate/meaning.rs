@@ -334,46 +334,59 @@ fn access_words(lang: Lang, access: Option<Access>) -> &'static str {
 }
 
 fn source_text(lang: Lang, survey: &Survey, waves: &[WaveSource]) -> String {
+    // How the waves were collected, once when they all were collected the same way.
+    let same = waves.windows(2).all(|w| w[0].access == w[1].access);
     let waves_text: Vec<String> = waves
         .iter()
-        .map(|w| match lang {
-            Lang::Sv => format!(
-                "{} ({}, {} svar)",
-                w.period,
-                access_words(lang, w.access),
-                lang.number(i128::from(w.responses))
-            ),
-            Lang::En => format!(
-                "{} ({}, {} responses)",
-                w.period,
-                access_words(lang, w.access),
-                lang.number(i128::from(w.responses))
-            ),
+        .map(|w| {
+            let responses = lang.number(i128::from(w.responses));
+            match (lang, same) {
+                (Lang::Sv, true) => format!("{} ({responses} svar)", w.period),
+                (Lang::En, true) => format!("{} ({responses} responses)", w.period),
+                (Lang::Sv, false) => format!(
+                    "{} ({}, {responses} svar)",
+                    w.period,
+                    access_words(lang, w.access)
+                ),
+                (Lang::En, false) => format!(
+                    "{} ({}, {responses} responses)",
+                    w.period,
+                    access_words(lang, w.access)
+                ),
+            }
         })
         .collect();
+    let how = match (same, waves.first()) {
+        (true, Some(w)) => format!(
+            "; {} {}",
+            lang.pick("alla:", "all:"),
+            access_words(lang, w.access)
+        ),
+        _ => String::new(),
+    };
     let title = survey.title.get(lang);
     match (lang, waves_text.is_empty()) {
         (Lang::Sv, true) => format!("{title}; ingen publicerad omgång ännu."),
         (Lang::En, true) => format!("{title}; no published wave yet."),
         (Lang::Sv, false) => format!(
-            "{title}, version {}, {} {}.",
+            "{title}, version {}, {} {}{how}.",
             survey.version,
             if waves_text.len() == 1 {
                 "omgången"
             } else {
                 "omgångarna"
             },
-            waves_text.join("; ")
+            waves_text.join(", ")
         ),
         (Lang::En, false) => format!(
-            "{title}, version {}, {} {}.",
+            "{title}, version {}, {} {}{how}.",
             survey.version,
             if waves_text.len() == 1 {
                 "the wave"
             } else {
                 "the waves"
             },
-            waves_text.join("; ")
+            waves_text.join(", ")
         ),
     }
 }
@@ -532,7 +545,7 @@ mod tests {
         let source = note(&notes, "Källa");
         assert!(source.contains("klassvis i skolan"), "{source}");
         assert!(
-            source.contains("omgången 2025 (klassvis i skolan"),
+            source.contains("omgången 2025 (1\u{a0}234 svar); alla: klassvis i skolan"),
             "{source}"
         );
         assert!(
@@ -570,7 +583,13 @@ mod tests {
             "{who}"
         );
         assert!(who.ends_with("“Don't know” counts as no answer."), "{who}");
-        assert!(note(&notes, "Source").contains("the waves 2024 (open link"));
+        assert!(
+            note(&notes, "Source").contains(
+                "the waves 2024 (1,234 responses), 2025 (1,234 responses); all: open link"
+            ),
+            "{}",
+            note(&notes, "Source")
+        );
         let method = note(&notes, "Method");
         assert!(
             method.contains(

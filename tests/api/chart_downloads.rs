@@ -5,6 +5,8 @@
 use trygg::accounts::Role;
 use trygg::collect::Access;
 
+use crate::axe::assert_no_violations;
+use crate::browser::{app_and_browser, sign_in_as};
 use crate::db_tests;
 use crate::helpers::TestApp;
 use crate::indicators::run;
@@ -16,6 +18,52 @@ db_tests!(
 );
 
 const PAGE: &str = "/evaluate/indicators/resident-safety/unsafe_night";
+
+/// The indicator page with its charts, hidden cells and notes: axe-clean in both languages, and
+/// on a 320 px screen every chart fits and nothing scrolls sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_indicator_pages_charts_reflow_at_320_px_and_break_no_wcag_rule() {
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        Role::Evaluator,
+        PAGE,
+    )
+    .await;
+    let pages = [
+        format!("{PAGE}?wave=trygghet-2023"),
+        "/evaluate/indicators/school-drug-habits/vaping?lang=en".to_owned(),
+        "/evaluate/indicators/school-drug-habits/vaping?lang=sv".to_owned(),
+    ];
+    for path in &pages {
+        browser.goto(&app.url(path)).await;
+        assert_no_violations(&browser, path).await;
+    }
+    browser.emulate_width(320).await;
+    for path in &pages {
+        browser.goto(&app.url(path)).await;
+        let charts = browser
+            .execute(
+                "return [...document.querySelectorAll('svg.chart')].map(e => e.getBoundingClientRect().right);",
+                &[],
+            )
+            .await;
+        let rights: Vec<f64> = charts
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(serde_json::Value::as_f64)
+            .collect();
+        assert!(rights.len() >= 3, "{path}: {rights:?}");
+        assert!(rights.iter().all(|r| *r <= 320.5), "{path}: {rights:?}");
+        assert_eq!(browser.sideways_overflow().await, 0, "{path}");
+    }
+}
 
 /// A Swedish Excel file read as Excel reads it: `;` between fields, the byte-order mark off.
 pub fn excel_rows(text: &str) -> Vec<Vec<String>> {

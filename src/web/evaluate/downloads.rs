@@ -172,7 +172,8 @@ async fn series_svg(
         width: charts::WIDTH,
         height: charts::HEIGHT,
     };
-    let mut notes = vec![legend_lines(lang, data.indicator.target.is_some(), &lines).join("; ")];
+    let legend = legend_lines(lang, data.indicator.target.is_some(), &lines).join("; ");
+    let mut notes = vec![format!("{}.", crate::i18n::capitalised(&legend))];
     notes.extend(source_lines(lang, &data));
     let heading = format!("{title} – {}", data.survey.title.get(lang));
     Ok(file(

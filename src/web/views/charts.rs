@@ -139,7 +139,22 @@ impl Axis {
         }
     }
 
-    /// A value as the chart writes it, one decimal more than the ticks: "15 %", "2,35".
+    /// An estimate as the page writes it (whole percent from 10 %, else one decimal; a mean
+    /// with two decimals), so that the chart and the text beside it agree: "21 %".
+    pub fn estimate_label(&self, v: f64) -> String {
+        let text = match (self.percent, v.abs() >= 0.095) {
+            (true, true) => format!("{:.0}\u{a0}%", v * 100.0),
+            (true, false) => format!("{:.1}\u{a0}%", v * 100.0),
+            (false, _) => format!("{v:.2}"),
+        };
+        if self.decimal_comma {
+            text.replace('.', ",").replace('-', "−")
+        } else {
+            text
+        }
+    }
+
+    /// A set value (a target) as written, whole or with one decimal: "15 %", "12,5 %", "2,35".
     pub fn value_label(&self, v: f64) -> String {
         let text = if self.percent {
             let d = if (v * 100.0 - (v * 100.0).round()).abs() < 0.05 {
@@ -503,7 +518,7 @@ pub fn interval_bars_drawn(c: &BarChart) -> Drawn {
     };
     let reference = c.reference.as_ref().map(|r| {
         let at = x(r.value);
-        let text = format!("{} {}", r.label, axis.value_label(r.value));
+        let text = format!("{} {}", r.label, axis.estimate_label(r.value));
         let (text_x, anchor) = if at < W / 2.0 {
             (at + 3.0, "start")
         } else {
@@ -531,7 +546,7 @@ pub fn interval_bars_drawn(c: &BarChart) -> Drawn {
             line x1=(fmt(x(axis.lo))) y1=(HEAD - 2.0) x2=(fmt(x(axis.lo))) y2=(bottom) stroke="#8a9099" stroke-width="1" {}
             @for (i, b) in c.bars.iter().enumerate() {
                 @let cy = HEAD + ROW * i as f64 + 22.0;
-                text x=(LABEL) y=(fmt(cy - 9.0)) font-size="12" fill=(INK)
+                text x=(LABEL + 4.0) y=(fmt(cy - 9.0)) font-size="12" fill=(INK)
                     stroke="#ffffff" stroke-width="3" paint-order="stroke" { (b.label) }
                 @if let (Some(lo), Some(up)) = (b.low, b.high) {
                     rect x=(fmt(x(lo))) y=(fmt(cy - 5.0)) width=(fmt((x(up) - x(lo)).max(1.0))) height="10" fill="#d5d9de" {}
@@ -558,7 +573,8 @@ pub fn interval_bars_drawn(c: &BarChart) -> Drawn {
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    // Split on spaces only: a no-break space keeps "1 462" on one line.
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             lines.push(std::mem::take(&mut line));
         }
@@ -822,6 +838,7 @@ mod tests {
     #[test]
     fn long_notes_wrap_at_spaces() {
         assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("(1\u{a0}462 svar)", 6), ["(1\u{a0}462", "svar)"]);
         assert!(wrap("", 5).is_empty());
     }
 }
