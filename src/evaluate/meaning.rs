@@ -451,12 +451,12 @@ fn method_text(lang: Lang, survey: &Survey, indicator: &Indicator, waves: &[Wave
     });
     text.push_str(match indicator.statistic {
         Statistic::Proportion => lang.pick(
-            "95 % konfidensintervall: logit-intervall (Korn–Graubard när andelen är 0 eller 100 %).",
-            "95 % confidence interval: logit interval (Korn–Graubard when the share is 0 or 100 %).",
+            "95\u{a0}% konfidensintervall: logit-intervall (Korn–Graubard när andelen är 0 eller 100\u{a0}%).",
+            "95\u{a0}% confidence interval: logit interval (Korn–Graubard when the share is 0 or 100\u{a0}%).",
         ),
         Statistic::Mean => lang.pick(
-            "95 % konfidensintervall: t-fördelning med designens frihetsgrader.",
-            "95 % confidence interval: t distribution with the design's degrees of freedom.",
+            "95\u{a0}% konfidensintervall: t-fördelning med designens frihetsgrader.",
+            "95\u{a0}% confidence interval: t distribution with the design's degrees of freedom.",
         ),
     });
     if let Some(unreliable) = &survey.unreliable_if {

@@ -544,6 +544,12 @@ pub fn interval_bars_drawn(c: &BarChart) -> Drawn {
                 text class="tick" x=(fmt(x(*t))) y=(height - 4.0) text-anchor="middle" font-size="10" fill=(MUTED) { (axis.label(*t)) }
             }
             line x1=(fmt(x(axis.lo))) y1=(HEAD - 2.0) x2=(fmt(x(axis.lo))) y2=(bottom) stroke="#8a9099" stroke-width="1" {}
+            // The whole municipality under the groups' names, whose white outline keeps them
+            // readable where the line crosses them.
+            @if let Some((at, text_x, anchor, text)) = &reference {
+                line class="reference" x1=(fmt(*at)) y1=(HEAD - 4.0) x2=(fmt(*at)) y2=(bottom) stroke=(INK) stroke-width="1.5" stroke-dasharray="5 3" {}
+                text class="reference-label" x=(fmt(*text_x)) y="11" text-anchor=(anchor) font-size="10" fill=(INK) { (text) }
+            }
             @for (i, b) in c.bars.iter().enumerate() {
                 @let cy = HEAD + ROW * i as f64 + 22.0;
                 text x=(LABEL + 4.0) y=(fmt(cy - 9.0)) font-size="12" fill=(INK)
@@ -555,10 +561,6 @@ pub fn interval_bars_drawn(c: &BarChart) -> Drawn {
                     Some(e) => circle cx=(fmt(x(e))) cy=(fmt(cy)) r="4" fill=(if b.hollow { "#ffffff" } else { INK }) stroke=(INK) stroke-width="1.5" {},
                     None => text x=(LABEL + 6.0) y=(fmt(cy + 4.0)) font-size="11" fill=(MUTED) { ".." },
                 }
-            }
-            @if let Some((at, text_x, anchor, text)) = &reference {
-                line class="reference" x1=(fmt(*at)) y1=(HEAD - 4.0) x2=(fmt(*at)) y2=(bottom) stroke=(INK) stroke-width="1.5" stroke-dasharray="5 3" {}
-                text class="reference-label" x=(fmt(*text_x)) y="11" text-anchor=(anchor) font-size="10" fill=(INK) { (text) }
             }
         }
     };
