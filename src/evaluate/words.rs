@@ -6,6 +6,7 @@
 use super::compare::{Standing, detectable_change};
 use super::series::{DomainSeries, SeriesChange, SeriesWave};
 use crate::i18n::Lang;
+use crate::stats::Flag;
 use crate::stats::trend::Verdict;
 use crate::survey::{Indicator, Statistic};
 
@@ -107,6 +108,31 @@ pub fn verdict_text(lang: Lang, verdict: Verdict) -> &'static str {
         Verdict::Worsened => lang.pick("försämring", "worsening"),
         Verdict::NoSignificantChange => lang.pick("ingen säker förändring", "no certain change"),
     }
+}
+
+/// A flag of an estimate in words, for the files people open.
+pub fn flag_text(lang: Lang, flag: Flag) -> &'static str {
+    match flag {
+        Flag::Boundary => lang.pick("andelen är 0 eller 100 %", "the proportion is 0 or 100 %"),
+        Flag::Empty => lang.pick("ingen svarande", "no respondents"),
+        Flag::LowEffectiveN => lang.pick("litet effektivt urval", "small effective sample"),
+        Flag::LowDf => lang.pick("få frihetsgrader", "few degrees of freedom"),
+        Flag::WideInterval => lang.pick("brett intervall", "wide interval"),
+        Flag::WideRelativeInterval => lang.pick(
+            "brett intervall i förhållande till värdet",
+            "wide interval for the value",
+        ),
+        Flag::Suppressed => lang.pick("dold", "hidden"),
+    }
+}
+
+/// Every flag in words, separated by commas.
+pub fn flags_text(lang: Lang, flags: &[Flag]) -> String {
+    flags
+        .iter()
+        .map(|f| flag_text(lang, *f))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn standing_text(lang: Lang, standing: Standing) -> &'static str {

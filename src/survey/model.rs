@@ -123,6 +123,25 @@ impl Survey {
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.id == id)
     }
+
+    /// A breakdown's heading from its questions' short labels: "Kön", "Årskurs × kön". Later
+    /// names start in lower case unless they start with an abbreviation ("SCB-område").
+    pub fn breakdown_title(&self, keys: &[String], lang: Lang) -> String {
+        keys.iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let name = self
+                    .question(id)
+                    .map_or(id.as_str(), |q| q.short_label(lang));
+                if i == 0 {
+                    name.to_owned()
+                } else {
+                    lower_first(name)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" × ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +160,8 @@ pub struct Question {
     pub required: bool,
     /// Usable as a breakdown; only single and ordinal questions can be.
     pub background: bool,
+    /// A background question's short name for breakdown headings ("Årskurs", "Kön").
+    pub short: Option<Text>,
     /// Shown only when this holds; a hidden question must not be answered.
     pub show_if: Option<Condition>,
 }
@@ -153,6 +174,15 @@ impl Question {
             | QuestionKind::Multi { choices }
             | QuestionKind::Ordinal { choices } => choices,
             QuestionKind::Number { .. } | QuestionKind::Text { .. } => &[],
+        }
+    }
+
+    /// The question's name in a breakdown heading: its `short` label, or else its text
+    /// without the question mark.
+    pub fn short_label(&self, lang: Lang) -> &str {
+        match &self.short {
+            Some(short) => short.get(lang),
+            None => self.text.get(lang).trim_end_matches('?').trim_end(),
         }
     }
 
@@ -227,4 +257,30 @@ pub struct Choice {
     pub missing: bool,
     /// Multi only: cannot be combined with other choices ("none of these").
     pub exclusive: bool,
+}
+
+/// The first letter in lower case, unless the second is a capital too (an abbreviation).
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), second) if !second.is_some_and(char::is_uppercase) => first
+            .to_lowercase()
+            .chain(name[first.len_utf8()..].chars())
+            .collect(),
+        _ => name.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower_first;
+
+    #[test]
+    fn later_names_of_a_crossed_breakdown_start_in_lower_case_unless_abbreviated() {
+        assert_eq!(lower_first("Kön"), "kön");
+        assert_eq!(lower_first("Ålder"), "ålder");
+        assert_eq!(lower_first("SCB-område"), "SCB-område");
+        assert_eq!(lower_first("x"), "x");
+        assert_eq!(lower_first(""), "");
+    }
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::load::{Ctx, IdRule, check_id, check_unique, text};
-use super::model::{Choice, Question, QuestionKind};
-use super::raw::{RawChoice, RawQuestion, S};
+use super::model::{Choice, Question, QuestionKind, Text};
+use super::raw::{RawChoice, RawQuestion, RawText, S};
 
 /// Longest allowed `max_length` of a text question.
 const MAX_TEXT_LENGTH: i64 = 10_000;
@@ -41,6 +41,11 @@ pub(super) fn check(ctx: &mut Ctx, raw: &S<RawQuestion>) -> (Question, bool) {
         ctx.error(flag.span(), msg);
     }
 
+    let short = rq
+        .short
+        .as_ref()
+        .map(|raw| short_label(ctx, raw, &owner, background));
+
     let question = Question {
         id: id.clone(),
         kind,
@@ -48,9 +53,33 @@ pub(super) fn check(ctx: &mut Ctx, raw: &S<RawQuestion>) -> (Question, bool) {
         help,
         required: rq.required,
         background,
+        short,
         show_if: None,
     };
     (question, valid)
+}
+
+/// Longest `short` label: it heads a table column and is crossed with others ("Årskurs × kön").
+const MAX_SHORT_LABEL: usize = 30;
+
+/// `short`: a background question's name in breakdown headings, both languages, short.
+fn short_label(ctx: &mut Ctx, raw: &S<RawText>, owner: &str, background: bool) -> Text {
+    if !background {
+        ctx.error(
+            raw.span(),
+            format!("{owner}: `short` names a breakdown, so it belongs to background questions (`background = true`)"),
+        );
+    }
+    let label = text(ctx, raw, &format!("{owner} short"));
+    for (value, language) in [(&label.sv, "Swedish"), (&label.en, "English")] {
+        if value.chars().count() > MAX_SHORT_LABEL {
+            ctx.error(
+                raw.span(),
+                format!("{owner} short: the {language} label has more than {MAX_SHORT_LABEL} characters; it heads a breakdown, such as \"Årskurs\""),
+            );
+        }
+    }
+    label
 }
 
 /// The question's type with its keys. On problems the result is a placeholder.

@@ -80,6 +80,8 @@ pub(super) struct RawQuestion {
     #[serde(default)]
     pub required: bool,
     pub background: Option<S<bool>>,
+    /// A background question's name in breakdown headings ("Årskurs", "Kön").
+    pub short: Option<S<RawText>>,
     pub show_if: Option<S<RawCondition>>,
     // Type-specific keys: all optional here, the loader says which belong to which type.
     pub choices: Option<S<Vec<S<RawChoice>>>>,

@@ -1,5 +1,7 @@
 //! The evaluator API: a wave's indicators, an indicator's series over waves, and the priority
 //! areas, as JSON or CSV (`?format=csv`, or `Accept: text/csv`). Evaluators and admins only.
+//! The CSV is the contract's (`,`, codes, full precision) unless `?dialect=excel-sv` asks for
+//! the file for Swedish Excel (`evaluate::csv_sv`), which the pages link to.
 //!
 //! Every read comes from the stored results of `evaluate` (computed in the background); only a
 //! wave that has never been computed is estimated on the request.
@@ -9,8 +11,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::extract::PageCtx;
 use super::{AppError, AppState, EVALUATORS, Routes, Said};
-use crate::evaluate::{self, csv_out};
+use crate::evaluate::{self, csv_out, csv_sv};
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -27,25 +30,73 @@ pub fn routes() -> Routes {
         .get("/api/v1/areas", EVALUATORS, areas)
 }
 
-/// `?format=json|csv`.
+/// `?format=json|csv&dialect=excel-sv`.
 #[derive(Debug, Deserialize)]
 pub struct FormatQuery {
     pub format: Option<String>,
+    pub dialect: Option<String>,
 }
 
 /// `?year=YYYY&format=…`.
 #[derive(Debug, Deserialize)]
 pub struct AreasQuery {
     pub format: Option<String>,
+    pub dialect: Option<String>,
     /// The year to show; the latest year with a published wave when left out.
     pub year: Option<String>,
 }
 
-/// `?by=VAR&format=…`.
+/// `?by=VAR&format=…&dialect=…`.
 #[derive(Debug, Deserialize)]
 pub struct SeriesQuery {
     pub by: Option<String>,
     pub format: Option<String>,
+    pub dialect: Option<String>,
+}
+
+/// `?dialect=`: how a CSV is written (described for the OpenAPI document).
+#[derive(Debug, Clone, Copy, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum CsvDialect {
+    /// For Swedish Excel: UTF-8 byte-order mark, `;` between fields, decimal comma, headers in
+    /// the caller's language (`?lang=en`), names instead of codes, rounded numbers, a change as
+    /// its size and its direction in words, hidden figures as `..`.
+    #[serde(rename = "excel-sv")]
+    ExcelSv,
+}
+
+/// Which CSV: the contract's, or the one for Swedish Excel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dialect {
+    Contract,
+    ExcelSv,
+}
+
+/// The format and the CSV dialect asked for: `?dialect=excel-sv` alone means CSV; with
+/// `format=json` it is refused, and so is a dialect that does not exist.
+pub(super) fn format_and_dialect(
+    format_asked: Option<&str>,
+    dialect_asked: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<(Format, Dialect), AppError> {
+    let dialect = match dialect_asked {
+        None => Dialect::Contract,
+        Some("excel-sv") => Dialect::ExcelSv,
+        Some(other) => {
+            return Err(AppError::BadRequest(Said::new(
+                format!("CSV-dialekten ”{other}” finns inte; den som finns är excel-sv."),
+                format!("dialect `{other}` is not known; the one there is is excel-sv"),
+            )));
+        }
+    };
+    match (format_asked, dialect) {
+        (None, Dialect::ExcelSv) => Ok((Format::Csv, dialect)),
+        (Some("json"), Dialect::ExcelSv) => Err(AppError::BadRequest(Said::new(
+            "En dialekt gäller bara CSV; ta bort dialect eller välj format=csv.",
+            "a dialect applies to CSV only; leave out `dialect` or use format=csv",
+        ))),
+        _ => Ok((format(format_asked, headers)?, dialect)),
+    }
 }
 
 /// `?format=`: how the answer is written (described for the OpenAPI document; the handlers read
@@ -118,13 +169,14 @@ pub(super) fn respond<T: serde::Serialize>(
     params(
         ("slug" = String, Path, description = "The wave's slug"),
         ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
+        ("dialect" = Option<CsvDialect>, Query, description = "excel-sv: the CSV for Swedish Excel (byte-order mark, `;`, decimal comma, headers in the language of `lang`, indicators and groups by name, proportions in percent with one decimal, suppressed figures as `..`); implies format=csv. Without it the CSV is the contract's"),
     ),
     responses(
         (status = 200, description = "The wave's latest publication", content(
             (crate::evaluate::WaveIndicators = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 400, description = "An unknown format", body = super::error::ErrorBody),
+        (status = 400, description = "An unknown format or dialect", body = super::error::ErrorBody),
         (status = 404, description = "No wave with this slug", body = super::error::ErrorBody),
         (status = 409, description = "The wave is not closed (or closed without responses): it publishes nothing but its number of responses, which the error gives", body = super::error::ErrorBody),
         (status = 500, description = "The estimates could not be computed", body = super::error::ErrorBody),
@@ -132,22 +184,32 @@ pub(super) fn respond<T: serde::Serialize>(
     )
 )]
 pub async fn wave_indicators(
+    ctx: PageCtx,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<FormatQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let format = format(query.format.as_deref(), &headers)?;
+    let (format, dialect) =
+        format_and_dialect(query.format.as_deref(), query.dialect.as_deref(), &headers)?;
     let wave = crate::store::waves::find_by_slug(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let result = evaluate::wave_indicators(&state.db, &state.surveys, &wave).await?;
-    Ok(respond(
-        format,
-        &result,
-        csv_out::wave,
-        &format!("{slug}-indicators"),
-    ))
+    let file = format!("{slug}-indicators");
+    Ok(match dialect {
+        Dialect::Contract => respond(format, &result, csv_out::wave, &file),
+        Dialect::ExcelSv => {
+            let survey = state.surveys.get(&result.wave.survey);
+            let survey = survey.map(|l| l.survey.as_ref());
+            respond(
+                format,
+                &result,
+                |r| csv_sv::wave(r, survey, ctx.lang),
+                &file,
+            )
+        }
+    })
 }
 
 /// An indicator over the survey's waves in period order: estimates, changes, trend, verdict and
@@ -162,25 +224,28 @@ pub async fn wave_indicators(
         ("indicator" = String, Path, description = "The indicator's id, e.g. unsafe_night"),
         ("by" = Option<String>, Query, description = "A background question: one series per category"),
         ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
+        ("dialect" = Option<CsvDialect>, Query, description = "excel-sv: the CSV for Swedish Excel (byte-order mark, `;`, decimal comma, headers in the language of `lang`, names instead of codes, rounded numbers, a change as its size with its direction in words); implies format=csv"),
     ),
     responses(
         (status = 200, description = "The series", content(
             (crate::evaluate::series::Series = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 400, description = "An unknown format, or `by` is not a background question", body = super::error::ErrorBody),
+        (status = 400, description = "An unknown format or dialect, or `by` is not a background question", body = super::error::ErrorBody),
         (status = 404, description = "No such survey or indicator", body = super::error::ErrorBody),
         (status = 500, description = "The estimates could not be computed", body = super::error::ErrorBody),
         (status = 503, description = "A wave's questionnaire is not loaded", body = super::error::ErrorBody),
     )
 )]
 pub async fn series(
+    ctx: PageCtx,
     State(state): State<AppState>,
     Path((survey_id, indicator_id)): Path<(String, String)>,
     Query(query): Query<SeriesQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let format = format(query.format.as_deref(), &headers)?;
+    let (format, dialect) =
+        format_and_dialect(query.format.as_deref(), query.dialect.as_deref(), &headers)?;
     let loaded = state.surveys.get(&survey_id).ok_or(AppError::NotFound)?;
     let survey = &loaded.survey;
     let indicator = survey.indicator(&indicator_id).ok_or(AppError::NotFound)?;
@@ -205,12 +270,16 @@ pub async fn series(
     }
     let waves = evaluate::areas::survey_waves(&state.db, &state.surveys, &survey_id).await?;
     let series = evaluate::series::build(&survey_id, indicator, &waves, by);
-    Ok(respond(
-        format,
-        &series,
-        csv_out::series,
-        &format!("{survey_id}-{indicator_id}-series"),
-    ))
+    let file = format!("{survey_id}-{indicator_id}-series");
+    Ok(match dialect {
+        Dialect::Contract => respond(format, &series, csv_out::series, &file),
+        Dialect::ExcelSv => respond(
+            format,
+            &series,
+            |s| csv_sv::series(s, Some(survey), ctx.lang),
+            &file,
+        ),
+    })
 }
 
 /// Per priority area of the action plan, each indicator's latest value, change, trend, verdict
@@ -224,6 +293,7 @@ pub async fn series(
     params(
         ("format" = Option<OutputFormat>, Query, description = "json (default) or csv; or send Accept: text/csv"),
         ("year" = Option<i32>, Query, description = "the year to show (each questionnaire's latest published wave up to it); the latest year when left out"),
+        ("dialect" = Option<CsvDialect>, Query, description = "excel-sv: the CSV for Swedish Excel (byte-order mark, `;`, decimal comma, headers in the language of `lang`, rounded numbers, a change as its size with its direction in words); implies format=csv"),
     ),
     responses(
         (status = 200, description = "The priority areas", content(
@@ -235,11 +305,13 @@ pub async fn series(
     )
 )]
 pub async fn areas(
+    ctx: PageCtx,
     State(state): State<AppState>,
     Query(query): Query<AreasQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let format = format(query.format.as_deref(), &headers)?;
+    let (format, dialect) =
+        format_and_dialect(query.format.as_deref(), query.dialect.as_deref(), &headers)?;
     let year = match query.year.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(
@@ -255,5 +327,8 @@ pub async fn areas(
         ),
     };
     let areas = evaluate::areas::areas(&state.db, &state.surveys, year).await?;
-    Ok(respond(format, &areas, csv_out::areas, "areas"))
+    Ok(match dialect {
+        Dialect::Contract => respond(format, &areas, csv_out::areas, "areas"),
+        Dialect::ExcelSv => respond(format, &areas, |a| csv_sv::areas(a, ctx.lang), "areas"),
+    })
 }

@@ -57,7 +57,8 @@ pub fn routes() -> Routes {
     components(schemas(
         super::error::ErrorBody,
         super::error::Detail,
-        super::indicators::OutputFormat
+        super::indicators::OutputFormat,
+        super::indicators::CsvDialect
     )),
     modifiers(&AccessFromRouteTable),
     tags(

@@ -2,10 +2,16 @@
 //! evaluators' scripts, and three CSV files for every signed-in staff member:
 //! `/evaluate/plan.csv` (one row per intervention), `/evaluate/plan/outputs.csv` (one row per
 //! output measure and year, planned and actual) and `/evaluate/plan/follow-ups.csv` (one row per
-//! follow-up note). UTF-8 with a header row; codes and numbers as the API writes them (`delayed`,
-//! `12.5`); written by [`crate::safe_csv`]: fields with `,` `;` `"` or line breaks are quoted, and
-//! every piece of a cell that a spreadsheet would take for a formula (negative numbers included)
-//! gets a `'` before it.
+//! follow-up note).
+//!
+//! The API's CSV has codes and numbers as the JSON has them (`delayed`, `12.5`), `,` between
+//! fields; `?dialect=excel-sv` gives the file the pages link to. The pages' three files are for
+//! Swedish Excel ([`crate::safe_csv::excel_sv`]: byte-order mark, `;`, decimal comma), with
+//! headers and words in the reader's language (`Försenad`, `Kommunen`), indicators by name and
+//! times in Swedish local time. Both are written by [`crate::safe_csv`]: fields with `,` `;` `"`
+//! or line breaks are quoted, and every piece of a text cell that a spreadsheet would take for a
+//! formula gets a `'` before it (the API's file guards its negative numbers the same way; the
+//! Excel file writes a negative number with `−`).
 
 use std::collections::HashMap;
 
@@ -14,12 +20,16 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::indicators::{Format, FormatQuery, format, respond};
+use super::extract::PageCtx;
+use super::indicators::{Dialect, Format, FormatQuery, format_and_dialect, respond};
 use super::{ANY_USER, AppError, AppState, EVALUATORS, Routes};
+use crate::i18n::Lang;
 use crate::plan::links::target_text;
 use crate::plan::number::canonical;
 use crate::plan::{Responsible, Status};
+use crate::safe_csv::{Cell, excel_sv};
 use crate::store::plan as store;
+use crate::survey::{PriorityArea, SurveyCatalog};
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -62,6 +72,9 @@ pub struct PlanIntervention {
     pub status_reason: String,
     /// RFC 3339.
     pub updated_at: String,
+    /// The same moment as a Unix time, for the files that give it in Swedish local time.
+    #[serde(skip)]
+    pub updated_ts: i64,
     pub outputs: Vec<PlanOutput>,
     pub indicators: Vec<PlanIndicator>,
     pub follow_ups: Vec<PlanFollowUp>,
@@ -178,6 +191,7 @@ async fn load(state: &AppState) -> Result<Plan, AppError> {
                 status: i.status,
                 status_reason: i.status_reason,
                 updated_at: rfc3339(r.updated_at),
+                updated_ts: r.updated_at,
                 outputs: outputs.remove(&r.id).unwrap_or_default(),
                 indicators: indicators.remove(&r.id).unwrap_or_default(),
                 follow_ups: follow_ups.remove(&r.id).unwrap_or_default(),
@@ -331,22 +345,207 @@ pub fn follow_ups(plan: &Plan) -> String {
     write(&header, rows)
 }
 
-async fn interventions_csv(State(state): State<AppState>) -> Result<Response, AppError> {
-    let plan = load(&state).await?;
-    Ok(respond(Format::Csv, &plan, interventions, "action-plan"))
+/// A number as typed (`12.5`), with as many decimals as it has, for Swedish Excel.
+fn typed_number(value: Option<f64>) -> Cell {
+    value.map_or(Cell::Empty, |v| {
+        let decimals = canonical(v).split('.').nth(1).map_or(0, str::len);
+        Cell::number(v, decimals)
+    })
 }
 
-async fn outputs_csv(State(state): State<AppState>) -> Result<Response, AppError> {
-    let plan = load(&state).await?;
-    Ok(respond(Format::Csv, &plan, outputs, "action-plan-outputs"))
+fn area_title(lang: Lang, id: &str) -> String {
+    PriorityArea::parse(id).map_or_else(|| id.to_owned(), |a| a.title(lang).to_owned())
 }
 
-async fn follow_ups_csv(State(state): State<AppState>) -> Result<Response, AppError> {
+/// The interventions for Swedish Excel: one row each, words instead of codes, its indicators
+/// by name in one cell.
+pub fn interventions_sv(plan: &Plan, lang: Lang, surveys: &SurveyCatalog) -> String {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let header = [
+        "Id",
+        t("Prioriterat område", "Priority area"),
+        t("Insats", "Intervention"),
+        t("Medborgarlöfte", "Citizen promise"),
+        t("Status", "Status"),
+        t("Kommentar till status", "Comment on the status"),
+        t("Startår", "Start year"),
+        t("Slutår", "End year"),
+        t("Ansvarig", "Responsible"),
+        t(
+            "Annan ansvarig organisation",
+            "Other responsible organisation",
+        ),
+        t("Planeras av", "Planned by"),
+        t("Genomförs av", "Carried out by"),
+        t("Följs upp av", "Followed up by"),
+        t("Samverkanspartner", "Partners"),
+        t("Problem", "Problem"),
+        t("Hur insatsen ska verka", "How it is meant to work"),
+        t("Indikatorer", "Indicators"),
+        t("Antal prestationsmått", "Output measures"),
+        t("Senast ändrad (svensk tid)", "Last changed (Swedish time)"),
+    ]
+    .map(Cell::text)
+    .to_vec();
+    let rows = plan.interventions.iter().map(|i| {
+        let indicators: Vec<String> = i
+            .indicators
+            .iter()
+            .map(|l| {
+                let survey = surveys.get(&l.survey);
+                let title = survey
+                    .and_then(|s| s.survey.indicator(&l.indicator))
+                    .map_or_else(|| l.indicator.clone(), |ind| ind.title.get(lang).to_owned());
+                let statistic = crate::evaluate::csv_sv::statistic_of(&l.statistic);
+                let target = l
+                    .target
+                    .map(|v| {
+                        let text = target_text(statistic, v);
+                        match lang {
+                            Lang::Sv => format!(", mål {}", text.replace('.', ",")),
+                            Lang::En => format!(", target {text}"),
+                        }
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "{title} ({} {}{target})",
+                    t("baslinje", "baseline"),
+                    l.baseline_wave
+                )
+            })
+            .collect();
+        let changed = crate::local_time::stockholm(i.updated_ts)
+            .map(|(time, _)| time.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        vec![
+            Cell::text(i.id.to_string()),
+            Cell::text(area_title(lang, &i.priority_area)),
+            Cell::text(&i.title),
+            Cell::text(if i.citizen_promise {
+                t("ja", "yes")
+            } else {
+                t("nej", "no")
+            }),
+            Cell::text(i.status.label(lang)),
+            Cell::text(&i.status_reason),
+            Cell::text(i.start_year.to_string()),
+            Cell::text(i.end_year.to_string()),
+            Cell::text(i.responsible.label(lang)),
+            Cell::text(&i.responsible_other),
+            Cell::text(&i.planned_by),
+            Cell::text(&i.carried_out_by),
+            Cell::text(&i.followed_up_by),
+            Cell::text(&i.partners),
+            Cell::text(&i.problem),
+            Cell::text(&i.mechanism),
+            Cell::text(indicators.join("; ")),
+            Cell::count(i.outputs.len() as u64),
+            Cell::text(changed),
+        ]
+    });
+    excel_sv(std::iter::once(header).chain(rows))
+}
+
+/// Output measures for Swedish Excel: one row per measure and year.
+pub fn outputs_sv(plan: &Plan, lang: Lang) -> String {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let header = [
+        t("Insatsens id", "Intervention id"),
+        t("Insats", "Intervention"),
+        t("Prioriterat område", "Priority area"),
+        t("Prestationsmåttets id", "Output measure id"),
+        t("Prestationsmått", "Output measure"),
+        t("Enhet", "Unit"),
+        t("År", "Year"),
+        t("Planerat", "Planned"),
+        t("Utfall", "Actual"),
+    ]
+    .map(Cell::text)
+    .to_vec();
+    let mut rows = vec![header];
+    for i in &plan.interventions {
+        for o in &i.outputs {
+            let row = |year: Cell, planned: Cell, actual: Cell| {
+                vec![
+                    Cell::text(i.id.to_string()),
+                    Cell::text(&i.title),
+                    Cell::text(area_title(lang, &i.priority_area)),
+                    Cell::text(o.id.to_string()),
+                    Cell::text(&o.name),
+                    Cell::text(&o.unit),
+                    year,
+                    planned,
+                    actual,
+                ]
+            };
+            if o.values.is_empty() {
+                rows.push(row(Cell::Empty, Cell::Empty, Cell::Empty));
+            }
+            for v in &o.values {
+                rows.push(row(
+                    Cell::text(v.year.to_string()),
+                    typed_number(v.planned),
+                    typed_number(v.actual),
+                ));
+            }
+        }
+    }
+    excel_sv(rows)
+}
+
+/// Follow-up notes for Swedish Excel: one row each.
+pub fn follow_ups_sv(plan: &Plan, lang: Lang) -> String {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let header = [
+        t("Insatsens id", "Intervention id"),
+        t("Insats", "Intervention"),
+        t("År", "Year"),
+        t("Uppföljning", "Follow-up"),
+    ]
+    .map(Cell::text)
+    .to_vec();
+    let rows = plan.interventions.iter().flat_map(|i| {
+        i.follow_ups.iter().map(move |f| {
+            vec![
+                Cell::text(i.id.to_string()),
+                Cell::text(&i.title),
+                Cell::text(f.year.to_string()),
+                Cell::text(&f.note),
+            ]
+        })
+    });
+    excel_sv(std::iter::once(header).chain(rows))
+}
+
+async fn interventions_csv(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
     let plan = load(&state).await?;
     Ok(respond(
         Format::Csv,
         &plan,
-        follow_ups,
+        |p| interventions_sv(p, ctx.lang, &state.surveys),
+        "action-plan",
+    ))
+}
+
+async fn outputs_csv(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, AppError> {
+    let plan = load(&state).await?;
+    Ok(respond(
+        Format::Csv,
+        &plan,
+        |p| outputs_sv(p, ctx.lang),
+        "action-plan-outputs",
+    ))
+}
+
+async fn follow_ups_csv(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, AppError> {
+    let plan = load(&state).await?;
+    Ok(respond(
+        Format::Csv,
+        &plan,
+        |p| follow_ups_sv(p, ctx.lang),
         "action-plan-follow-ups",
     ))
 }
@@ -360,22 +559,33 @@ async fn follow_ups_csv(State(state): State<AppState>) -> Result<Response, AppEr
     operation_id = "action_plan",
     params(
         ("format" = Option<super::indicators::OutputFormat>, Query, description = "json (default), or csv: one row per intervention; or send Accept: text/csv"),
+        ("dialect" = Option<super::indicators::CsvDialect>, Query, description = "excel-sv: the interventions as the page's file for Swedish Excel (byte-order mark, `;`, headers and words in the language of `lang`); implies format=csv"),
     ),
     responses(
         (status = 200, description = "The action plan", content(
             (Plan = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 400, description = "An unknown format", body = super::error::ErrorBody),
+        (status = 400, description = "An unknown format or dialect", body = super::error::ErrorBody),
         (status = 500, description = "The plan could not be read", body = super::error::ErrorBody),
     )
 )]
 pub async fn api(
+    ctx: PageCtx,
     State(state): State<AppState>,
     Query(query): Query<FormatQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let format = format(query.format.as_deref(), &headers)?;
+    let (format, dialect) =
+        format_and_dialect(query.format.as_deref(), query.dialect.as_deref(), &headers)?;
     let plan = load(&state).await?;
-    Ok(respond(format, &plan, interventions, "action-plan"))
+    Ok(match dialect {
+        Dialect::Contract => respond(format, &plan, interventions, "action-plan"),
+        Dialect::ExcelSv => respond(
+            format,
+            &plan,
+            |p| interventions_sv(p, ctx.lang, &state.surveys),
+            "action-plan",
+        ),
+    })
 }

@@ -90,6 +90,23 @@ fn records(what: &str, text: &str) -> Vec<HashMap<String, String>> {
     .collect()
 }
 
+/// A file for Swedish Excel read with `;` as maps from column to cell (the guards taken off),
+/// after checking it both ways; the rows of its table only (the notes after it have two cells).
+fn excel_records(what: &str, text: &str) -> Vec<HashMap<String, String>> {
+    read_both_ways(what, text);
+    let mut rows = crate::chart_downloads::excel_rows(text).into_iter();
+    let header = rows.next().unwrap_or_else(|| panic!("{what}: no header"));
+    rows.take_while(|row| row.len() == header.len())
+        .map(|row| {
+            header
+                .iter()
+                .zip(row)
+                .map(|(h, c)| (unguard(h).into_owned(), unguard(&c).into_owned()))
+                .collect()
+        })
+        .collect()
+}
+
 /// Every number anywhere in a JSON value (and every text that reads as one, such as a period).
 fn numbers(value: &Value, out: &mut Vec<f64>) {
     match value {
@@ -233,7 +250,7 @@ async fn every_csv_reads_without_a_formula_both_ways(app: TestApp) {
         .find(|i| i["id"] == id)
         .expect("the intervention")
         .clone();
-    for path in ["/evaluate/plan.csv", "/api/v1/plan?format=csv"] {
+    for path in ["/api/v1/plan?format=csv"] {
         let rows = records(path, &text_of(&app, path).await);
         let row = rows
             .iter()
@@ -253,33 +270,53 @@ async fn every_csv_reads_without_a_formula_both_ways(app: TestApp) {
         }
         assert!(row["title"].contains(";=cmd"), "{row:?}");
     }
-    let rows = records(
+    // The pages' files, for Swedish Excel (`;`): the same texts, read back with `;`.
+    for path in ["/evaluate/plan.csv", "/api/v1/plan?dialect=excel-sv"] {
+        let rows = excel_records(path, &text_of(&app, path).await);
+        let row = rows
+            .iter()
+            .find(|r| r["Id"] == id.to_string())
+            .expect("its row");
+        for (field, column) in [
+            ("title", "Insats"),
+            ("problem", "Problem"),
+            ("mechanism", "Hur insatsen ska verka"),
+            ("planned_by", "Planeras av"),
+            ("carried_out_by", "Genomförs av"),
+            ("followed_up_by", "Följs upp av"),
+            ("partners", "Samverkanspartner"),
+            ("status_reason", "Kommentar till status"),
+        ] {
+            assert_eq!(Some(row[column].as_str()), ours[field].as_str(), "{field}");
+        }
+    }
+    let rows = excel_records(
         "outputs.csv",
         &text_of(&app, "/evaluate/plan/outputs.csv").await,
     );
     let row = rows
         .iter()
-        .find(|r| r["intervention_id"] == id.to_string())
+        .find(|r| r["Insatsens id"] == id.to_string())
         .expect("its output");
     assert_eq!(
-        (row["output"].as_str(), row["unit"].as_str()),
+        (row["Prestationsmått"].as_str(), row["Enhet"].as_str()),
         ("=1+1", "@antal")
     );
     assert_eq!(
-        (row["planned"].as_str(), row["actual"].as_str()),
-        ("4", "3.5")
+        (row["Planerat"].as_str(), row["Utfall"].as_str()),
+        ("4", "3,5")
     );
-    assert_eq!(row["intervention"], HOSTILE[0]);
-    let rows = records(
+    assert_eq!(row["Insats"], HOSTILE[0]);
+    let rows = excel_records(
         "follow-ups.csv",
         &text_of(&app, "/evaluate/plan/follow-ups.csv").await,
     );
     let row = rows
         .iter()
-        .find(|r| r["intervention_id"] == id.to_string())
+        .find(|r| r["Insatsens id"] == id.to_string())
         .expect("its note");
     assert_eq!(
-        Some(row["note"].as_str()),
+        Some(row["Uppföljning"].as_str()),
         ours["follow_ups"][0]["note"].as_str()
     );
 
@@ -311,6 +348,33 @@ async fn every_csv_reads_without_a_formula_both_ways(app: TestApp) {
         negative > 0,
         "the demo's series should have a negative change to guard"
     );
+
+    // The same figures for Swedish Excel: a change is its size and its direction, so no number
+    // needs a guard, and none starts with `-` however the file is split.
+    let page = "/evaluate/indicators/resident-safety/unsafe_night";
+    let mut decreases = 0;
+    for path in [
+        format!("{path}?dialect=excel-sv"),
+        "/api/v1/surveys/resident-safety/indicators/unsafe_night/series?by=gender&dialect=excel-sv"
+            .to_owned(),
+        "/api/v1/areas?dialect=excel-sv".to_owned(),
+        format!("{page}/chart.csv"),
+        format!("{page}/by/district/chart.csv?wave=trygghet-2023"),
+        format!("{page}/by/age_band/chart.csv?lang=en"),
+    ] {
+        let text = text_of(&app, &path).await;
+        read_both_ways(&path, &text);
+        for row in cells(&text, b';') {
+            for cell in &row {
+                assert!(!cell.starts_with('\''), "{path}: a guarded cell {cell:?}");
+            }
+            decreases += row
+                .iter()
+                .filter(|c| *c == "minskning" || *c == "decrease")
+                .count();
+        }
+    }
+    assert!(decreases > 0, "the demo's changes go down somewhere");
 
     // The synthetic school survey of the benchmarks holds codes and numbers only.
     let synthetic = run(&app.database_url, &["synth-data", "--pupils", "300"]);

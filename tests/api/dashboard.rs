@@ -242,12 +242,9 @@ async fn an_indicator_page_shows_its_series_breakdowns_and_method(app: TestApp) 
     assert!(page.contains("Trend över 4 stängda omgångar"), "{page}");
     assert!(page.contains("förbättring"), "{page}");
     // The latest wave by each background question, as interval bars with the figures in words.
-    for question in [
-        "Hur gammal är du?",
-        "Vilket kön har du?",
-        "I vilken del av kommunen bor du?",
-    ] {
-        assert!(page.contains(question), "{question}");
+    // Headed by the questions' short labels.
+    for heading in ["<h3>Ålder</h3>", "<h3>Kön</h3>", "<h3>Stadsdel</h3>"] {
+        assert!(page.contains(heading), "{heading}");
     }
     assert!(page.contains("Kvinna: "), "{page}");
     // What went into each wave: 2023 had Sjöviken below k, so cells were hidden.
@@ -265,6 +262,9 @@ async fn an_indicator_page_shows_its_series_breakdowns_and_method(app: TestApp) 
     assert!(
         page.contains("/api/v1/surveys/resident-safety/indicators/unsafe_night/series?format=csv")
     );
+    assert!(page.contains(
+        "/evaluate/indicators/resident-safety/unsafe_night/chart.csv?wave=trygghet-2025"
+    ));
     // An earlier wave: the page stops there.
     let earlier = app
         .get("/evaluate/indicators/resident-safety/unsafe_night?wave=trygghet-2023")

@@ -180,9 +180,19 @@ async fn an_indicator_page_says_what_the_tests_found_and_compares(app: TestApp) 
         "Testkälla, tabell 2",
         "Röjandeskydd",
         "Kvinna",
+        // What the figures mean, as on the page.
+        "Vilka som räknas",
+        "Frågan ställdes bara till dem som svarade",
+        "Svar som räknas",
+        // Breakdowns by their short labels.
+        "Stadsdel",
     ] {
         assert!(strings.contains(text), "{text}");
     }
+    assert!(
+        !strings.contains("I vilken del av kommunen bor du"),
+        "{strings}"
+    );
 
     // Removing a value; a second removal finds nothing.
     let id = values
@@ -203,7 +213,10 @@ async fn an_indicator_page_says_what_the_tests_found_and_compares(app: TestApp) 
         .text()
         .await
         .expect("page");
-    assert!(school.contains(" × "), "a crossed breakdown: {school}");
+    assert!(
+        school.contains("<h3>Årskurs × kön</h3>"),
+        "a crossed breakdown: {school}"
+    );
     assert!(school.contains("Årskurs 9, Tjej"), "{school}");
 }
 

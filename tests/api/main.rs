@@ -11,6 +11,7 @@ mod anonymity;
 mod api_tokens;
 mod at_rest;
 mod auth;
+mod chart_downloads;
 mod class_sessions;
 mod cli;
 mod cli_demo;

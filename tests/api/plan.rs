@@ -624,6 +624,13 @@ fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// A file for Swedish Excel: the byte-order mark, then `;` between fields.
+fn parse_excel(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut rows = crate::chart_downloads::excel_rows(text).into_iter();
+    let header = rows.next().expect("header");
+    (header, rows.collect())
+}
+
 fn cell<'a>(header: &[String], row: &'a [String], name: &str) -> &'a str {
     let at = header
         .iter()
@@ -683,7 +690,8 @@ async fn the_plan_exports_as_csv_and_json(app: TestApp) {
     app.post_form(&note, &note, &[("note", "Bra år; två nya stråk.")])
         .await;
 
-    let response = app.get("/evaluate/plan.csv").await;
+    // The API's CSV for scripts: codes, as the JSON has them.
+    let response = app.get("/api/v1/plan?format=csv").await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -714,33 +722,75 @@ async fn the_plan_exports_as_csv_and_json(app: TestApp) {
         "Ersatt av regionens program"
     );
 
-    let (header, rows) = parse_csv(&page(&app, "/evaluate/plan/outputs.csv").await);
+    // The page's files, for Swedish Excel: `;`, decimal comma, words in the reader's language.
+    let response = app.get("/evaluate/plan.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let (header, rows) = parse_excel(&response.text().await.expect("body"));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == id.to_string())
+        .expect("row of the first");
+    assert_eq!(cell(&header, row, "Insats"), "'=HYPERLINK(\"http://x\")");
+    assert_eq!(cell(&header, row, "Problem"), tricky);
+    assert_eq!(cell(&header, row, "Medborgarlöfte"), "ja");
+    assert_eq!(
+        cell(&header, row, "Prioriterat område"),
+        "Upplevd och faktisk otrygghet i den fysiska utemiljön"
+    );
+    assert_eq!(cell(&header, row, "Ansvarig"), "Kommunen och polisen");
+    assert_eq!(
+        cell(&header, row, "Indikatorer"),
+        "Andel som känner sig otrygga ute ensamma sent på kvällen (bland dem som går ut) (baslinje trygghet-2023, mål 15 %)"
+    );
+    let changed = cell(&header, row, "Senast ändrad (svensk tid)");
+    assert!(
+        changed.len() == 16 && changed.as_bytes()[10] == b' ',
+        "{changed}"
+    );
+    let cancelled = rows
+        .iter()
+        .find(|r| r[0] == other.to_string())
+        .expect("row of the second");
+    assert_eq!(cell(&header, cancelled, "Status"), "Avbruten");
+    let english = app
+        .get("/evaluate/plan.csv?lang=en")
+        .await
+        .text()
+        .await
+        .expect("body");
+    let (header, _) = parse_excel(&english);
+    assert!(header.contains(&"Citizen promise".to_owned()), "{header:?}");
+    let (header, rows) = parse_excel(&page(&app, "/evaluate/plan/outputs.csv?lang=sv").await);
     assert_eq!(
         header,
         [
-            "intervention_id",
-            "intervention",
-            "priority_area",
-            "output_id",
-            "output",
-            "unit",
-            "year",
-            "planned",
-            "actual"
+            "Insatsens id",
+            "Insats",
+            "Prioriterat område",
+            "Prestationsmåttets id",
+            "Prestationsmått",
+            "Enhet",
+            "År",
+            "Planerat",
+            "Utfall"
         ]
     );
     let years: Vec<(&str, &str, &str)> = rows
         .iter()
         .map(|r| {
             (
-                cell(&header, r, "year"),
-                cell(&header, r, "planned"),
-                cell(&header, r, "actual"),
+                cell(&header, r, "År"),
+                cell(&header, r, "Planerat"),
+                cell(&header, r, "Utfall"),
             )
         })
         .collect();
-    assert_eq!(years, [("2024", "4", "3.5"), ("2025", "4", "")]);
-    let (_, notes) = parse_csv(&page(&app, "/evaluate/plan/follow-ups.csv").await);
+    assert_eq!(years, [("2024", "4", "3,5"), ("2025", "4", "")]);
+    let (_, notes) = parse_excel(&page(&app, "/evaluate/plan/follow-ups.csv").await);
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0][3], "Bra år; två nya stråk.");
 
@@ -757,8 +807,10 @@ async fn the_plan_exports_as_csv_and_json(app: TestApp) {
     assert_eq!(first["indicators"][0]["target"], 0.15);
     assert_eq!(first["indicators"][0]["statistic"], "proportion");
     assert_eq!(first["follow_ups"][0]["year"], 2024);
-    let csv = app.get("/api/v1/plan?format=csv").await;
+    let csv = app.get("/api/v1/plan?dialect=excel-sv").await;
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let (header, _) = parse_excel(&csv.text().await.expect("body"));
+    assert_eq!(header[2], "Insats");
     assert_eq!(app.get("/api/v1/plan?format=xml").await.status(), 400);
 }
 

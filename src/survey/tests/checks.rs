@@ -278,6 +278,27 @@ const CASES: &[Case] = &[
         "question `where`: only single and ordinal questions can be `background`, this one is multi",
         "# multi",
     ),
+    case_at(
+        "short label on a question that is not background",
+        "type = \"ordinal\"\n",
+        "type = \"ordinal\"\nshort = { sv = \"Trygghet\", en = \"Safety\" }\n",
+        "question `safe`: `short` names a breakdown, so it belongs to background questions (`background = true`)",
+        "short = ",
+    ),
+    case_at(
+        "short label without English",
+        "background = true\n",
+        "background = true\nshort = { sv = \"Ute\" }\n",
+        "question `went_out` short: the English translation (`en`) is missing",
+        "short = ",
+    ),
+    case_at(
+        "short label too long",
+        "background = true\n",
+        "background = true\nshort = { sv = \"Går du ut på kvällarna i området\", en = \"Out\" }\n",
+        "question `went_out` short: the Swedish label has more than 30 characters; it heads a breakdown, such as \"Årskurs\"",
+        "short = ",
+    ),
     // Conditions
     case(
         "condition on an unknown question",

@@ -1,8 +1,10 @@
 //! One indicator (`/evaluate/indicators/{survey}/{indicator}`): its series over the waves (chart
-//! and table with the changes), a few plain sentences from the tests, the chosen wave by each
-//! breakdown (interval bars), what went into each wave with the smallest change it could detect,
-//! comparison values an evaluator enters (a national figure, say) judged by the interval, and
-//! downloads (CSV, JSON, XLSX).
+//! and table with the changes), a few plain sentences from the tests, what the figures mean (the
+//! question, the answers counted, who is counted, the source and the method), the chosen wave by
+//! each breakdown (interval bars with the whole municipality as a line), what went into each
+//! wave with the smallest change it could detect, comparison values an evaluator enters (a
+//! national figure, say) judged by the interval, and downloads (each chart as SVG and its data
+//! as CSV, XLSX, JSON).
 
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -14,6 +16,7 @@ use serde::Deserialize;
 use super::{Pick, series_chart, unreliable, waves_until};
 use crate::entities::comparison_value;
 use crate::evaluate::compare::{self, Standing, detectable_change};
+use crate::evaluate::meaning::{self, Note, WaveSource};
 use crate::evaluate::series::{self, DomainSeries};
 use crate::evaluate::words::{
     self, ComparisonFact, amount_text, difference_text, p_text, standing_text, value_with_unit,
@@ -27,7 +30,7 @@ use crate::store::comparisons::NewComparison;
 use crate::survey::{Better, Indicator, Statistic, Survey};
 use crate::web::extract::Form;
 use crate::web::extract::{CurrentUser, PageCtx};
-use crate::web::views::charts::{Bar, ComparisonLine, interval_bars, legend};
+use crate::web::views::charts::{Bar, BarChart, ComparisonLine, Reference, interval_bars, legend};
 use crate::web::views::forms::FormErrors;
 use crate::web::views::{csrf_field, layout};
 use crate::web::{AppError, AppState, EVALUATORS, Routes};
@@ -44,6 +47,7 @@ pub fn routes() -> Routes {
             EVALUATORS,
             super::xlsx::download,
         )
+        .merge(super::downloads::routes())
         .post(
             "/evaluate/indicators/{survey}/{indicator}/comparisons",
             "/evaluate/indicators/{survey}/{indicator}",
@@ -66,11 +70,29 @@ pub(super) struct IndicatorData<'a> {
     pub waves: Vec<WaveIndicators>,
     pub overall: Option<DomainSeries>,
     pub comparisons: Vec<comparison_value::Model>,
+    /// The waves as the source note names them (how each was collected), in `waves`' order.
+    pub sources: Vec<WaveSource>,
 }
 
 impl IndicatorData<'_> {
     pub fn current(&self) -> Option<&WaveIndicators> {
         self.waves.last()
+    }
+
+    /// What the figures mean: question, answers counted, who is counted, source, method.
+    pub fn notes(&self, lang: Lang) -> Vec<Note> {
+        meaning::notes(lang, self.survey, self.indicator, &self.sources)
+    }
+
+    /// The chosen wave's overall estimate (the whole municipality), when it is shown.
+    pub fn whole(&self) -> Option<f64> {
+        let current = self.current()?;
+        self.overall
+            .as_ref()?
+            .waves
+            .iter()
+            .find(|w| w.slug == current.wave.slug)?
+            .estimate
     }
 
     /// The comparison values as chart lines, one per label.
@@ -142,12 +164,29 @@ pub(super) async fn load<'a>(
         .next();
     let comparisons =
         store::comparisons::for_indicator(&state.db, &survey.id, &indicator.id).await?;
+    let access: std::collections::HashMap<String, crate::collect::Access> =
+        store::waves::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|w| w.survey_id == survey.id)
+            .map(|w| (w.slug, w.access))
+            .collect();
+    let sources = waves
+        .iter()
+        .map(|w| WaveSource {
+            period: w.wave.period.clone(),
+            access: access.get(&w.wave.slug).copied(),
+            responses: w.wave.method.responses,
+            weighted: w.wave.method.calibration == "poststratify",
+        })
+        .collect();
     Ok(IndicatorData {
         survey,
         indicator,
         waves,
         overall,
         comparisons,
+        sources,
     })
 }
 
@@ -355,26 +394,22 @@ fn parse_comparison(
 }
 
 /// The breakdowns of a wave's table: each background question alone, then the survey's crossed
-/// breakdowns, each with its title.
+/// breakdowns, each with its title from the questions' short labels ("Kön", "Årskurs × kön").
 pub(super) fn breakdowns(lang: Lang, survey: &Survey) -> Vec<(Vec<String>, String)> {
-    let single = survey
-        .background_questions()
-        .map(|q| (vec![q.id.clone()], q.text.get(lang).to_owned()));
-    let crossed = survey.breakdowns.iter().map(|b| {
-        let title = b
-            .iter()
-            .map(|id| {
-                survey
-                    .question(id)
-                    .map_or(id.as_str(), |q| q.text.get(lang))
-                    .trim_end_matches('?')
-                    .to_owned()
-            })
-            .collect::<Vec<_>>()
-            .join(" × ");
-        (b.clone(), title)
-    });
-    single.chain(crossed).collect()
+    let single = survey.background_questions().map(|q| vec![q.id.clone()]);
+    let crossed = survey.breakdowns.iter().cloned();
+    single
+        .chain(crossed)
+        .map(|keys| {
+            let title = survey.breakdown_title(&keys, lang);
+            (keys, title)
+        })
+        .collect()
+}
+
+/// A breakdown in an address: its question ids joined by `-` (which no question id has).
+pub(super) fn breakdown_slug(keys: &[String]) -> String {
+    keys.join("-")
 }
 
 /// A domain's name from its answers' labels: "Årskurs 9, Flicka".
@@ -431,6 +466,9 @@ fn render(
     );
     let base = format!("/evaluate/indicators/{}/{}", survey.id, indicator.id);
     let current = data.current();
+    let wave_query = current
+        .map(|c| format!("?wave={}", c.wave.slug))
+        .unwrap_or_default();
     let first_fact = standings.iter().find_map(|(line, row)| {
         let row = row.as_ref()?;
         Some(ComparisonFact {
@@ -462,11 +500,13 @@ fn render(
                         p { (sentence) }
                     }
                 }
+                (meaning_section(ctx, data))
                 section aria-labelledby="series-h" {
                     h2 id="series-h" { (ctx.t("Över tid", "Over time")) }
                     div class="series-chart" {
                         (series_chart(ctx, "series", indicator, overall, &lines))
                         (legend(ctx.lang, indicator.target.is_some(), &lines))
+                        (chart_links(ctx, &format!("{base}/chart"), &wave_query, ctx.t("diagrammet över tid", "the chart over time")))
                     }
                     @if let Some(t) = &overall.trend {
                         p { (ctx.t("Trend över", "Trend over")) " " (t.waves) " " (ctx.t("stängda omgångar", "closed waves")) ": "
@@ -513,19 +553,27 @@ fn render(
                 }
                 section aria-labelledby="by-h" {
                     h2 id="by-h" { (current.wave.period) " " (ctx.t("efter bakgrund", "by background")) }
+                    @if let Some(whole) = data.whole() {
+                        p { (ctx.t("Den streckade linjen är hela kommunen:", "The dashed line is the whole municipality:")) " " (value_with_unit(ctx.lang, statistic, whole)) "." }
+                    }
                     @for (b, (keys, heading)) in breakdowns(ctx.lang, survey).iter().enumerate() {
-                        @let rows = breakdown_rows(current, &indicator.id, keys);
-                        @if !rows.is_empty() {
-                            @let bars: Vec<Bar> = rows.iter().map(|e| Bar {
-                                label: domain_label(ctx.lang, survey, keys, e),
-                                estimate: e.estimate, low: e.ci_low, high: e.ci_high, hollow: unreliable(&e.flags),
-                            }).collect();
-                            @let description = bars.iter().map(|b| format!("{}: {}", b.label, words::estimate_text(ctx.lang, statistic, b.estimate, b.low, b.high))).collect::<Vec<_>>().join("; ");
+                        @let bars = breakdown_bars(ctx.lang, survey, current, &indicator.id, keys);
+                        @if !bars.is_empty() {
+                            @let description = bars_description(ctx.lang, statistic, &bars);
                             h3 { (heading) }
                             figure class="by-chart" {
-                                (interval_bars(&format!("by-{b}"), heading, &description, &bars, percent, ctx.lang == Lang::Sv))
+                                (interval_bars(&BarChart {
+                                    id: &format!("by-{b}"),
+                                    title: heading,
+                                    description: &description,
+                                    bars: &bars,
+                                    percent,
+                                    lang: ctx.lang,
+                                    reference: data.whole().map(|value| Reference { label: whole_label(ctx.lang), value }),
+                                }))
                                 figcaption class="muted" { (description) }
                             }
+                            (chart_links(ctx, &format!("{base}/by/{}/chart", breakdown_slug(keys)), &wave_query, heading))
                         }
                     }
                 }
@@ -536,17 +584,92 @@ fn render(
             }
             section aria-labelledby="download-h" {
                 h2 id="download-h" { (ctx.t("Ladda ner", "Download")) }
+                p { (ctx.t(
+                    "CSV-filerna är gjorda för svenska Excel: semikolon mellan kolumnerna, decimalkomma, andelar i procent med en decimal och \"..\" där en siffra inte visas. Under tabellen står vad siffrorna betyder.",
+                    "The CSV files are made for Swedish Excel: semicolons between the columns, decimal commas, shares in percent with one decimal and \"..\" where a figure is not shown. Below the table they say what the figures mean."
+                )) }
                 ul {
-                    li { a href=(format!("{base}/download.xlsx{}", current.map(|c| format!("?wave={}", c.wave.slug)).unwrap_or_default())) { (ctx.t("Serie, bakgrund, jämförelser och noter som Excel (XLSX)", "Series, breakdowns, comparisons and notes as Excel (XLSX)")) } }
-                    li { a href=(format!("{api}?format=csv")) { (ctx.t("Serien som CSV", "The series as CSV")) } }
+                    li { a href=(format!("{base}/download.xlsx{wave_query}")) { (ctx.t("Serie, bakgrund, jämförelser och noter som Excel (XLSX)", "Series, breakdowns, comparisons and notes as Excel (XLSX)")) } }
+                    @if current.is_some() {
+                        li { a href=(format!("{base}/chart.csv{wave_query}")) { (ctx.t("Serien som CSV för Excel", "The series as CSV for Excel")) } }
+                    }
+                    li { a href=(format!("{api}?format=csv&dialect=excel-sv")) { (ctx.t("Serien per bakgrund och omgång som CSV för Excel", "The series by background and wave as CSV for Excel")) } }
+                    li { a href=(format!("{api}?format=csv")) { (ctx.t("Serien som CSV för skript (API:ts format)", "The series as CSV for scripts (the API's format)")) } }
                     li { a href=(api.clone()) { (ctx.t("Serien som JSON", "The series as JSON")) } }
                     @if let Some(current) = current {
-                        li { a href=(format!("/api/v1/waves/{}/indicators?format=csv", current.wave.slug)) { (ctx.t("Alla indikatorer för", "Every indicator of")) " " (current.wave.slug) " (CSV)" } }
+                        li { a href=(format!("/api/v1/waves/{}/indicators?format=csv&dialect=excel-sv", current.wave.slug)) { (ctx.t("Alla indikatorer för", "Every indicator of")) " " (current.wave.slug) " " (ctx.t("som CSV för Excel", "as CSV for Excel")) } }
                     }
                 }
             }
         },
     )
+}
+
+/// "Hela kommunen": the reference line of a breakdown chart.
+pub(super) fn whole_label(lang: Lang) -> &'static str {
+    lang.pick("Hela kommunen", "Whole municipality")
+}
+
+/// One breakdown of the chosen wave as chart bars, named by their answers' labels.
+pub(super) fn breakdown_bars(
+    lang: Lang,
+    survey: &Survey,
+    wave: &WaveIndicators,
+    indicator: &str,
+    keys: &[String],
+) -> Vec<Bar> {
+    breakdown_rows(wave, indicator, keys)
+        .into_iter()
+        .map(|e| Bar {
+            label: domain_label(lang, survey, keys, e),
+            estimate: e.estimate,
+            low: e.ci_low,
+            high: e.ci_high,
+            hollow: unreliable(&e.flags),
+        })
+        .collect()
+}
+
+/// The bars' figures in words: "Kvinna: 21 % (17–26); Man: ..".
+pub(super) fn bars_description(lang: Lang, statistic: Statistic, bars: &[Bar]) -> String {
+    bars.iter()
+        .map(|b| {
+            format!(
+                "{}: {}",
+                b.label,
+                words::estimate_text(lang, statistic, b.estimate, b.low, b.high)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The links under a chart: the chart as an SVG file and its figures as CSV. `what` names the
+/// chart for a screen reader, which hears the links out of their context.
+fn chart_links(ctx: &PageCtx, path: &str, wave_query: &str, what: &str) -> Markup {
+    html! {
+        p class="chart-downloads" {
+            (ctx.t("Ladda ner", "Download")) " "
+            a href=(format!("{path}.svg{wave_query}")) download { (ctx.t("diagrammet (SVG)", "the chart (SVG)")) span class="visually-hidden" { ": " (what) } }
+            " · "
+            a href=(format!("{path}.csv{wave_query}")) download { (ctx.t("siffrorna (CSV för Excel)", "the figures (CSV for Excel)")) span class="visually-hidden" { ": " (what) } }
+        }
+    }
+}
+
+/// What the figures mean, in plain words.
+fn meaning_section(ctx: &PageCtx, data: &IndicatorData) -> Markup {
+    html! {
+        section class="meaning" aria-labelledby="meaning-h" {
+            h2 id="meaning-h" { (ctx.t("Vad siffrorna bygger på", "What the figures rest on")) }
+            dl {
+                @for note in data.notes(ctx.lang) {
+                    dt { (note.heading) }
+                    dd { (note.text) }
+                }
+            }
+        }
+    }
 }
 
 fn method_section(ctx: &PageCtx, data: &IndicatorData) -> Markup {

@@ -3,6 +3,7 @@
 //! since the wave before as the test decides it, the trend, the target status and marks for
 //! unreliable or suppressed estimates. Everything is read from the stored results of `evaluate`.
 
+mod downloads;
 mod indicator;
 mod overview;
 mod xlsx;
@@ -148,6 +149,7 @@ pub(crate) fn chart_of_series(
         comparisons,
         percent: statistic == Statistic::Proportion,
         decimal_comma: lang == Lang::Sv,
+        lang,
     })
 }
 

@@ -228,10 +228,30 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
     notes.set_column_width(1, 100)?;
     let k = data.survey.min_cell_size;
     let mut lines: Vec<(String, String)> = vec![
-        (t("Indikator", "Indicator").into(), data.indicator.title.get(lang).into()),
-        (t("Id", "Id").into(), format!("{}/{}", data.survey.id, data.indicator.id)),
-        (t("Enkät", "Survey").into(), data.survey.title.get(lang).into()),
-        (t("Prioriterat område", "Priority area").into(), data.indicator.priority_area.title(lang).into()),
+        (
+            t("Indikator", "Indicator").into(),
+            data.indicator.title.get(lang).into(),
+        ),
+        (
+            t("Id", "Id").into(),
+            format!("{}/{}", data.survey.id, data.indicator.id),
+        ),
+        (
+            t("Enkät", "Survey").into(),
+            data.survey.title.get(lang).into(),
+        ),
+        (
+            t("Prioriterat område", "Priority area").into(),
+            data.indicator.priority_area.title(lang).into(),
+        ),
+    ];
+    // What the figures mean: question, answers counted, who is counted, source, method.
+    lines.extend(
+        data.notes(lang)
+            .into_iter()
+            .map(|n| (n.heading.to_owned(), n.text)),
+    );
+    lines.extend([
         (
             t("Riktning", "Direction").into(),
             match data.indicator.better {
@@ -246,22 +266,6 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
                 .target
                 .map(|v| if percent { format!("{:.1} %", v * 100.0) } else { format!("{v}") })
                 .unwrap_or_else(|| "–".into()),
-        ),
-        (
-            t("Skattning", "Estimation").into(),
-            t(
-                "Designbaserad skattning som i R:s survey-paket: varje omgångs svar (utom dem som bedömts opålitliga), med omgångens design (skolor som strata och klasser som kluster i skolenkäter) och, när befolkningstal finns, efterstratifiering till dem.",
-                "Design-based estimation as in R's survey package: each wave's responses (less those judged unreliable), with the wave's design (schools as strata and classes as clusters in school surveys) and, where population totals exist, post-stratification to them.",
-            )
-            .into(),
-        ),
-        (
-            t("Intervall", "Intervals").into(),
-            t(
-                "95 % konfidensintervall; för andelar logit-intervall, för medelvärden t-fördelning med designens frihetsgrader. En andel på 0 eller 1 får Korn–Graubards intervall.",
-                "95 % confidence intervals; logit intervals for proportions, t with the design's degrees of freedom for means. A proportion of 0 or 1 gets the Korn–Graubard interval.",
-            )
-            .into(),
         ),
         (
             t("Förändringar", "Changes").into(),
@@ -309,7 +313,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             )
             .into(),
         ),
-    ];
+    ]);
     for w in &data.waves {
         let m = &w.wave.method;
         let se = data

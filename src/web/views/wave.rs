@@ -284,7 +284,8 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                     }
                     p { (ctx.t("Hämta:", "Download:")) " "
                         a href={ "/api/v1/waves/" (wave.slug) "/indicators" } { "JSON" } " · "
-                        a href={ "/api/v1/waves/" (wave.slug) "/indicators?format=csv" } { "CSV" }
+                        a href={ "/api/v1/waves/" (wave.slug) "/indicators?format=csv&dialect=excel-sv" } { (ctx.t("CSV för Excel", "CSV for Excel")) } " · "
+                        a href={ "/api/v1/waves/" (wave.slug) "/indicators?format=csv" } { (ctx.t("CSV för skript", "CSV for scripts")) }
                     }
                 }
             }
