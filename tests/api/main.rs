@@ -40,6 +40,7 @@ mod responses;
 mod routes;
 mod server;
 mod staff_admin;
+mod staff_truth;
 mod staff_waves;
 mod stats;
 mod survey_versions;
