@@ -298,8 +298,8 @@ fn confirmation(ctx: &PageCtx, shown: &Shown) -> Markup {
                 "Once the report is final its numbers and texts are locked as they are now. It does not change when more answers, new waves or comparison values come in, the texts can no longer be rewritten, and the PDF shows the same every time."
             )) }
             p { (ctx.t(
-                "Bara en administratör kan öppna en slutlig rapport som utkast igen. Händelsen skrivs i loggen med ditt namn.",
-                "Only an administrator can open a final report as a draft again. The event is written to the log with your name."
+                "Bara en administratör kan öppna en slutlig rapport som utkast igen. Händelsen skrivs i loggen med din e-postadress.",
+                "Only an administrator can open a final report as a draft again. The event is written to the log with your e-mail address."
             )) }
             @if !missing.is_empty() {
                 div class="warning" role="note" {
@@ -768,7 +768,13 @@ fn summary_table(lang: Lang, data: &report::ReportData) -> Markup {
             "Förändringen jämför årets omgång med omgången före. Trenden väger samman alla omgångar med siffror, så en långsam förändring syns i trenden även när inget enskilt år skiljer sig säkert från året före.",
             "The change compares the year's wave with the wave before. The trend weighs together every wave with figures, so a slow change shows in the trend even when no single year differs with certainty from the year before."
         )) }
-        div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-summary" {
+        // On a phone the same counts as sentences (the table is wider than the screen).
+        ul class="summary-list" {
+            @for (area, s) in data.areas.iter().zip(&summaries) {
+                li { strong { (area_title(lang, &area.area)) ": " } (summary_sentence(lang, s)) }
+            }
+        }
+        div class="table-wrap summary-wrap" tabindex="0" role="region" aria-labelledby="h-summary" {
             table class="summary" {
                 caption { (t("Indikatorerna per prioriterat område: förändring sedan omgången före, trend och mål", "The indicators per priority area: change since the wave before, trend, and targets")) }
                 thead {
@@ -777,21 +783,23 @@ fn summary_table(lang: Lang, data: &report::ReportData) -> Markup {
                         th scope="col" rowspan="2" class="num" { (t("Indikatorer", "Indicators")) }
                         th scope="colgroup" colspan="3" { (t("Sedan omgången före", "Since the wave before")) }
                         th scope="colgroup" colspan="3" {
-                            (t("Trend över omgångarna", "Trend over the waves"))
-                            @if let Some(span) = common { " " (span_words(lang, span)) }
+                            @match common {
+                                Some(span) => { (t("Trend", "Trend")) " " (span_words(lang, span)) }
+                                None => (t("Trend över omgångarna", "Trend over the waves")),
+                            }
                         }
                         th scope="colgroup" colspan="2" { (t("Mål", "Target")) }
                         th scope="col" rowspan="2" class="num" { (t("Insatser", "Interventions")) }
                     }
                     tr {
-                        th scope="col" class="num" { (t("Förbättring", "Improved")) }
-                        th scope="col" class="num" { (t("Försämring", "Worsened")) }
-                        th scope="col" class="num" { (t("Ingen säker förändring", "No certain change")) }
-                        th scope="col" class="num" { (t("Förbättring", "Improving")) }
-                        th scope="col" class="num" { (t("Försämring", "Worsening")) }
-                        th scope="col" class="num" { (t("Ingen säker trend", "No certain trend")) }
-                        th scope="col" class="num" { (t("nått", "met")) }
-                        th scope="col" class="num" { (t("inte nått", "not met")) }
+                        th scope="col" class="num" { (t("Bättre", "Better")) }
+                        th scope="col" class="num" { (t("Sämre", "Worse")) }
+                        th scope="col" class="num" { (t("Ingen säker", "None certain")) }
+                        th scope="col" class="num" { (t("Bättre", "Better")) }
+                        th scope="col" class="num" { (t("Sämre", "Worse")) }
+                        th scope="col" class="num" { (t("Ingen säker", "None certain")) }
+                        th scope="col" class="num" { (t("Nått", "Met")) }
+                        th scope="col" class="num" { (t("Inte nått", "Not met")) }
                     }
                 }
                 tbody {
@@ -816,6 +824,80 @@ fn summary_table(lang: Lang, data: &report::ReportData) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// An area's counts in words: "18 indikatorer. Sedan omgången före: 2 bättre, 0 sämre, 16
+/// utan säker förändring. Trend 2022–2025 (4 omgångar): …"
+fn summary_sentence(lang: Lang, s: &report::AreaSummary) -> String {
+    let n = |n: usize| lang.number(n as i128);
+    let spans: Vec<String> = s
+        .trend_spans
+        .iter()
+        .map(|span| span_words(lang, span))
+        .collect();
+    let spans = if spans.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", spans.join(", "))
+    };
+    match lang {
+        Lang::Sv => format!(
+            "{} {}. Sedan omgången före: {} bättre, {} sämre, {} utan säker förändring. Trend{spans}: {} bättre, {} sämre, {} utan säker trend{}. Mål: {} nått, {} inte nått. {} {}.",
+            n(s.indicators),
+            if s.indicators == 1 {
+                "indikator"
+            } else {
+                "indikatorer"
+            },
+            n(s.change.improved),
+            n(s.change.worsened),
+            n(s.change.no_certain_change),
+            n(s.trend.improved),
+            n(s.trend.worsened),
+            n(s.trend.no_certain_change),
+            if s.trend.none > 0 {
+                format!(", {} utan trend", n(s.trend.none))
+            } else {
+                String::new()
+            },
+            n(s.target_met),
+            n(s.target_not_met),
+            n(s.interventions),
+            if s.interventions == 1 {
+                "insats"
+            } else {
+                "insatser"
+            },
+        ),
+        Lang::En => format!(
+            "{} {}. Since the wave before: {} better, {} worse, {} without a certain change. Trend{spans}: {} better, {} worse, {} without a certain trend{}. Targets: {} met, {} not met. {} {}.",
+            n(s.indicators),
+            if s.indicators == 1 {
+                "indicator"
+            } else {
+                "indicators"
+            },
+            n(s.change.improved),
+            n(s.change.worsened),
+            n(s.change.no_certain_change),
+            n(s.trend.improved),
+            n(s.trend.worsened),
+            n(s.trend.no_certain_change),
+            if s.trend.none > 0 {
+                format!(", {} without a trend", n(s.trend.none))
+            } else {
+                String::new()
+            },
+            n(s.target_met),
+            n(s.target_not_met),
+            n(s.interventions),
+            if s.interventions == 1 {
+                "intervention"
+            } else {
+                "interventions"
+            },
+        ),
     }
 }
 

@@ -57,16 +57,33 @@ async fn a_year_s_report_is_written_made_final_and_stays_as_it_was(app: TestApp)
         let row = draft
             .find(&format!("<th scope=\"row\">{name}"))
             .unwrap_or_else(|| panic!("{name}: {draft}"));
-        assert!(draft[row..row + 300].contains(wave), "{wave}");
+        let row: String = draft[row..].chars().take(300).collect();
+        assert!(row.contains(wave), "{wave}: {row}");
     }
     assert!(draft.contains("personal-2025"));
-    // The summary counts the trends beside the changes since last year.
-    assert!(draft.contains("Trend över omgångarna"), "{draft}");
+    // The summary counts the trends, over the waves they rest on, beside the changes since
+    // last year: in the table and, for phones, in a sentence per area.
+    assert!(draft.contains("Trend 2022–2025 (4 omgångar)"), "{draft}");
     assert!(draft.contains("Sedan omgången före"));
+    for area in ["Ungdomar i riskzon", "Hot och våld"] {
+        let at = draft
+            .find(&format!("<strong>{area}: </strong>"))
+            .unwrap_or_else(|| panic!("{area}: {draft}"));
+        let sentence: String = draft[at..].chars().take(400).collect();
+        assert!(sentence.contains(" bättre, "), "{sentence}");
+        assert!(
+            sentence.contains("Trend 2022–2025 (4 omgångar): "),
+            "{sentence}"
+        );
+        assert!(sentence.contains(" utan säker trend"), "{sentence}");
+    }
     // When the figures were read: Swedish time, never UTC.
-    let read = &draft[draft.find("Siffrorna lästes").expect("read at")..];
-    assert!(read[..60].contains(" kl. "), "{}", &read[..60]);
-    assert!(!read[..60].contains('Z'), "{}", &read[..60]);
+    let read: String = draft[draft.find("Siffrorna lästes").expect("read at")..]
+        .chars()
+        .take(60)
+        .collect();
+    assert!(read.contains(" kl. "), "{read}");
+    assert!(!read.contains('Z'), "{read}");
 
     // Texts per section; an unknown section does not exist.
     let saved = app
@@ -269,6 +286,7 @@ async fn the_report_is_axe_clean_and_prints_to_a_tagged_pdf_with_whole_charts() 
             "/evaluate/report/2025?lang=en",
             "the 2025 report in English",
         ),
+        ("/evaluate/report/2025/final", "the confirmation of final"),
     ] {
         browser.goto(&app.url(path)).await;
         assert_no_violations(&browser, name).await;

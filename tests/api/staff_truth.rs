@@ -245,3 +245,36 @@ async fn the_audit_log_is_swedish_on_swedish_pages(app: TestApp) {
         "{english}"
     );
 }
+
+/// The changed staff pages in a real browser: no WCAG 2.1 A/AA violation (axe-core).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_changed_staff_pages_break_no_wcag_rule() {
+    use crate::axe::assert_no_violations;
+    use crate::browser::{app_and_browser, sign_in_as};
+    let Some((app, browser)) = app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    create_wave(&app, "resident-safety", "trygghet-2026", Access::Open).await;
+    sign_in_as(
+        &browser,
+        &app,
+        "admin@kommun.example",
+        Role::Admin,
+        "/admin/waves",
+    )
+    .await;
+    for (path, name) in [
+        ("/admin/waves", "the wave list"),
+        ("/admin/waves/trygghet-2026", "an open wave"),
+        ("/admin/waves/trygghet-2025", "a closed wave"),
+        ("/admin/audit", "the audit log"),
+        (
+            "/admin/audit?kind=comparison",
+            "the audit log's comparison values",
+        ),
+    ] {
+        browser.goto(&app.url(path)).await;
+        assert_no_violations(&browser, name).await;
+    }
+}

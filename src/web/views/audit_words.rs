@@ -100,7 +100,7 @@ fn role_in_words(detail: &str, lang: Lang) -> String {
         Some((role, school)) => format!(
             "{} {} {}",
             role_words(role, lang),
-            lang.pick("på skolan", "at school"),
+            lang.pick("på", "at"),
             school.trim()
         ),
         None => role_words(detail, lang),

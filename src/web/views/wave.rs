@@ -145,12 +145,12 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                 dt { (ctx.t("Period", "Period")) }
                 dd { (period(ctx, wave)) }
                 dt { (ctx.t("Svar", "Responses")) }
-                dd { (page.responses) }
+                dd { (ctx.lang.number(i128::from(page.responses))) }
                 dt { (ctx.t("Hur man svarar", "How to answer")) }
                 dd { @match (wave.access, state) {
                     (_, WaveState::Closed) => (ctx.t(
-                        "Ingen längre: omgången är stängd och tar inte emot fler svar.",
-                        "Nobody any more: the wave is closed and takes no more answers."
+                        "Det går inte längre: omgången är stängd och tar inte emot fler svar.",
+                        "Not any more: the wave is closed and takes no more answers."
                     )),
                     (Access::Open, WaveState::Scheduled) => {
                         (ctx.t("Alla med länken kan svara när omgången har öppnat:", "Anyone with the link can answer once the wave has opened:")) " "

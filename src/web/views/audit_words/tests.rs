@@ -295,7 +295,7 @@ fn the_details_are_said_whole() {
     );
     assert_eq!(
         say("user.add", "ny@kommun.se as school of s1", Lang::Sv).1,
-        "skolsamordnare på skolan s1"
+        "skolsamordnare på s1"
     );
     assert_eq!(
         say(
