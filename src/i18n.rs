@@ -45,6 +45,20 @@ impl Lang {
         }
     }
 
+    /// A number with `places` decimals as each language writes it: a decimal comma and a real
+    /// minus sign in Swedish (`−1,5`), a point and a hyphen in English (`-1.5`). A value that
+    /// rounds to zero has no sign: `0,0`, never `−0,0`.
+    pub fn decimal(self, v: f64, places: usize) -> String {
+        let mut text = format!("{v:.places$}");
+        if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
+            text.remove(0);
+        }
+        match self {
+            Lang::Sv => text.replace('.', ",").replace('-', "−"),
+            Lang::En => text,
+        }
+    }
+
     /// A whole number with its digits grouped by thousands, as each language writes it:
     /// `99 900` (a no-break space) in Swedish, `99,900` in English.
     pub fn number(self, n: i128) -> String {
@@ -70,6 +84,19 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_have_a_comma_in_swedish_and_a_rounded_zero_has_no_sign() {
+        assert_eq!(Lang::Sv.decimal(-1.24, 1), "−1,2");
+        assert_eq!(Lang::En.decimal(-1.26, 1), "-1.3");
+        assert_eq!(Lang::Sv.decimal(0.275, 3), "0,275");
+        for tiny in [-0.04, -0.0, -0.000_001, 0.04] {
+            assert_eq!(Lang::Sv.decimal(tiny, 1), "0,0", "{tiny}");
+            assert_eq!(Lang::En.decimal(tiny, 1), "0.0", "{tiny}");
+        }
+        assert_eq!(Lang::Sv.decimal(-0.4, 0), "0");
+        assert_eq!(Lang::Sv.decimal(-0.6, 0), "−1");
+    }
 
     #[test]
     fn numbers_are_grouped_by_thousands_in_each_language() {

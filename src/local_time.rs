@@ -63,6 +63,15 @@ pub fn readable(seconds: i64, lang: Lang) -> String {
     }
 }
 
+/// The Swedish local day of a moment in words: `1 december 2026`, `1 December 2026`.
+pub fn day_words(seconds: i64, lang: Lang) -> String {
+    let Some((t, _)) = stockholm(seconds) else {
+        return seconds.to_string();
+    };
+    let month = crate::i18n::month_name(lang, t.month0());
+    format!("{} {month} {}", t.day(), t.year())
+}
+
 /// The Unix time of the start of a Swedish local date (00:00 in Stockholm).
 pub fn start_of_day(date: NaiveDate) -> Option<i64> {
     let midnight = date.and_hms_opt(0, 0, 0)?;
@@ -109,6 +118,17 @@ mod tests {
             readable(at(2026, 12, 1, 13, 5), Lang::Sv),
             "1 december 2026 kl. 14.05"
         );
+    }
+
+    #[test]
+    fn a_day_in_words_is_the_swedish_day() {
+        // 23:30 UTC on 31 December is already New Year's Day in Sweden.
+        assert_eq!(
+            day_words(at(2026, 12, 31, 23, 30), Lang::Sv),
+            "1 januari 2027"
+        );
+        assert_eq!(day_words(at(2026, 6, 30, 21, 59), Lang::En), "30 June 2026");
+        assert_eq!(day_words(at(2026, 6, 30, 22, 0), Lang::Sv), "1 juli 2026");
     }
 
     #[test]

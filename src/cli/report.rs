@@ -25,7 +25,11 @@ pub async fn report(settings: &Settings, year: i32, format: ReportFormat, lang: 
         .ok_or_else(|| {
             anyhow!("--year: no wave has the period {year}, and there is no final report for it")
         })?;
-    let html = crate::web::report::standalone(lang, &shown).into_string();
+    let print = crate::web::report::Print {
+        municipality: settings.municipality_name.as_deref(),
+        printed_at: crate::util::now(),
+    };
+    let html = crate::web::report::standalone(lang, &shown, &print).into_string();
     let bytes = match format {
         ReportFormat::Pdf => crate::pdf::print(&html)
             .await

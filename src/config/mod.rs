@@ -29,6 +29,9 @@ pub struct Settings {
     pub public_url: String,
     /// Outgoing mail (invitations and reminders).
     pub mail: MailSettings,
+    /// The municipality's name as the printed report carries it on its cover and in its
+    /// footer ("Exempelby kommun"); `None` (the default) leaves it out.
+    pub municipality_name: Option<String>,
 }
 
 /// How trygg reaches its SMTP server.
@@ -94,6 +97,7 @@ impl fmt::Debug for Settings {
             .field("log", &self.log)
             .field("public_url", &self.public_url)
             .field("mail", &self.mail)
+            .field("municipality_name", &self.municipality_name)
             .finish()
     }
 }
@@ -130,6 +134,7 @@ impl Default for Settings {
             log: "info".to_owned(),
             public_url: format!("http://{DEFAULT_BIND}"),
             mail: MailSettings::default(),
+            municipality_name: None,
         }
     }
 }
@@ -198,6 +203,7 @@ struct FileSettings {
     session_hours: Option<i64>,
     log: Option<String>,
     public_url: Option<String>,
+    municipality_name: Option<String>,
     mail: Option<FileMail>,
 }
 
@@ -369,6 +375,9 @@ impl Settings {
             self.public_url = check_public_url(&at("public_url"), &url)?;
             deferred.public_url_given = true;
         }
+        if let Some(name) = file.municipality_name {
+            self.municipality_name = check_municipality_name(&at("municipality_name"), &name)?;
+        }
         if let Some(mail) = file.mail {
             if let Some(host) = mail.host {
                 self.mail.host = check_mail_host(&at("mail.host"), &host)?;
@@ -440,6 +449,9 @@ impl Settings {
         if let Some(url) = env("TRYGG_PUBLIC_URL") {
             self.public_url = check_public_url("TRYGG_PUBLIC_URL", &url)?;
             deferred.public_url_given = true;
+        }
+        if let Some(name) = env("TRYGG_MUNICIPALITY_NAME") {
+            self.municipality_name = check_municipality_name("TRYGG_MUNICIPALITY_NAME", &name)?;
         }
         if let Some(host) = env("TRYGG_MAIL_HOST") {
             self.mail.host = check_mail_host("TRYGG_MAIL_HOST", &host)?;
@@ -567,6 +579,34 @@ fn check_public_url(origin: &str, value: &str) -> Result<String, ConfigError> {
             ),
         ))
     }
+}
+
+/// The longest municipality name taken (the longest Swedish one is some 30 characters).
+pub const MAX_MUNICIPALITY_NAME: usize = 80;
+
+/// A municipality's name for the printed report: one line of at most
+/// [`MAX_MUNICIPALITY_NAME`] characters; empty takes away a name given by an earlier source.
+fn check_municipality_name(origin: &str, value: &str) -> Result<Option<String>, ConfigError> {
+    let name = value.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ConfigError::new(
+            origin,
+            "the municipality's name must be one line without control characters",
+        ));
+    }
+    let length = name.chars().count();
+    if length > MAX_MUNICIPALITY_NAME {
+        return Err(ConfigError::new(
+            origin,
+            format!(
+                "the municipality's name has {length} characters; at most {MAX_MUNICIPALITY_NAME} are taken"
+            ),
+        ));
+    }
+    Ok(Some(name.to_owned()))
 }
 
 fn check_mail_host(origin: &str, value: &str) -> Result<String, ConfigError> {

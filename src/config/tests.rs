@@ -426,3 +426,54 @@ fn a_public_url_respondents_cannot_reach_is_noticed() {
         assert!(!s.public_url_is_local(), "{public}");
     }
 }
+
+#[test]
+fn the_municipality_name_comes_from_the_file_or_the_environment_and_is_one_short_line() {
+    let none = Settings::load_with(&Overrides::default(), env(&[])).expect("defaults");
+    assert_eq!(none.municipality_name, None);
+
+    let file = config_file("municipality_name = \" Exempelby kommun \"\n");
+    let from_file = Settings::load_with(&with_file(&file), env(&[])).expect("file");
+    assert_eq!(
+        from_file.municipality_name.as_deref(),
+        Some("Exempelby kommun")
+    );
+    let from_env = Settings::load_with(
+        &with_file(&file),
+        env(&[("TRYGG_MUNICIPALITY_NAME", "Åby kommun")]),
+    )
+    .expect("env");
+    assert_eq!(from_env.municipality_name.as_deref(), Some("Åby kommun"));
+    // An empty value takes the file's name away.
+    let emptied = Settings::load_with(&with_file(&file), env(&[("TRYGG_MUNICIPALITY_NAME", " ")]))
+        .expect("empty");
+    assert_eq!(emptied.municipality_name, None);
+
+    let two_lines = Settings::load_with(
+        &Overrides::default(),
+        env(&[("TRYGG_MUNICIPALITY_NAME", "Åby\nkommun")]),
+    )
+    .expect_err("two lines");
+    assert_eq!(
+        two_lines.to_string(),
+        "TRYGG_MUNICIPALITY_NAME: the municipality's name must be one line without control characters"
+    );
+    let long = "x".repeat(81);
+    let too_long = Settings::load_with(
+        &Overrides::default(),
+        env(&[("TRYGG_MUNICIPALITY_NAME", long.as_str())]),
+    )
+    .expect_err("too long");
+    assert_eq!(
+        too_long.to_string(),
+        "TRYGG_MUNICIPALITY_NAME: the municipality's name has 81 characters; at most 80 are taken"
+    );
+    let bad_file = config_file("municipality_name = \"a\\tb\"\n");
+    let in_file = Settings::load_with(&with_file(&bad_file), env(&[])).expect_err("tab");
+    assert!(
+        in_file
+            .to_string()
+            .contains("`municipality_name`: the municipality's name must be one line"),
+        "{in_file}"
+    );
+}

@@ -347,3 +347,278 @@ fn wave_quality(
         })
         .collect()
 }
+
+/// How many indicators of a priority area got each verdict: the change since the wave before
+/// (year on year) beside the trend over every wave with numbers, and the targets. Counting only
+/// the change since last year would call an area steady whose indicators worsen slowly: two
+/// years of small, each uncertain, steps add up to a certain trend.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AreaSummary {
+    pub indicators: usize,
+    /// The year's change from the wave before, by its verdict.
+    pub change: VerdictCounts,
+    /// The linear trend up to the year's wave, by its verdict.
+    pub trend: VerdictCounts,
+    /// The spans the trends rest on: first and last period and the number of waves, each
+    /// different span once, in the order of the indicators.
+    pub trend_spans: Vec<TrendSpan>,
+    pub target_met: usize,
+    pub target_not_met: usize,
+    pub interventions: usize,
+}
+
+/// Indicators by verdict; `none` had no verdict of that kind (too few waves with numbers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerdictCounts {
+    pub improved: usize,
+    pub worsened: usize,
+    pub no_certain_change: usize,
+    pub none: usize,
+}
+
+impl VerdictCounts {
+    fn add(&mut self, verdict: Option<crate::stats::trend::Verdict>) {
+        use crate::stats::trend::Verdict;
+        match verdict {
+            Some(Verdict::Improved) => self.improved += 1,
+            Some(Verdict::Worsened) => self.worsened += 1,
+            Some(Verdict::NoSignificantChange) => self.no_certain_change += 1,
+            None => self.none += 1,
+        }
+    }
+}
+
+/// The waves a trend rests on: from `first` to `last`, `waves` of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendSpan {
+    pub first: String,
+    pub last: String,
+    pub waves: usize,
+}
+
+impl TrendSpan {
+    /// The waves with numbers the trend of `series` was fitted to (as `series::build` picks
+    /// them); `None` without a trend.
+    pub fn of(series: &DomainSeries) -> Option<TrendSpan> {
+        let trend = series.trend.as_ref()?;
+        // Reports frozen before trends named their waves: the waves as the trend picks them.
+        let periods: Vec<&str> = if trend.periods.is_empty() {
+            series
+                .waves
+                .iter()
+                .filter(|w| w.period.parse::<f64>().is_ok() && super::series::point(w).is_some())
+                .map(|w| w.period.as_str())
+                .collect()
+        } else {
+            trend.periods.iter().map(String::as_str).collect()
+        };
+        Some(TrendSpan {
+            first: (*periods.first()?).to_owned(),
+            last: (*periods.last()?).to_owned(),
+            waves: trend.waves,
+        })
+    }
+}
+
+impl AreaSummary {
+    /// The counts of one priority area of the report.
+    pub fn of(area: &AreaPart) -> AreaSummary {
+        let mut out = AreaSummary {
+            indicators: area.indicators.len(),
+            interventions: area.interventions.len(),
+            ..AreaSummary::default()
+        };
+        for panel in &area.indicators {
+            let change = panel
+                .series
+                .changes
+                .iter()
+                .find(|c| Some(c.to.as_str()) == panel.wave.as_deref());
+            out.change.add(change.map(|c| c.verdict));
+            // Every trend the panel shows counts, with the span it rests on: where the year's
+            // wave has no number (hidden, or no wave that year) that span ends earlier, and
+            // the summary says so.
+            let trend = panel.series.trend.as_ref();
+            out.trend.add(trend.map(|t| t.verdict));
+            if trend.is_some()
+                && let Some(span) = TrendSpan::of(&panel.series)
+                && !out.trend_spans.contains(&span)
+            {
+                out.trend_spans.push(span);
+            }
+            match panel.series.target_status {
+                Some(crate::stats::trend::TargetStatus::Met) => out.target_met += 1,
+                Some(crate::stats::trend::TargetStatus::NotMet) => out.target_not_met += 1,
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+    use crate::evaluate::series::{SeriesChange, SeriesTrend, SeriesWave};
+    use crate::stats::trend::Verdict;
+
+    fn wave(period: &str, estimate: f64) -> SeriesWave {
+        SeriesWave {
+            slug: format!("w-{period}"),
+            period: period.into(),
+            state: "closed".into(),
+            responses: 400,
+            published: String::new(),
+            n: Some(400),
+            estimate: Some(estimate),
+            se: Some(0.012),
+            ci_low: Some(estimate - 0.024),
+            ci_high: Some(estimate + 0.024),
+            df: Some(399),
+            deff: Some(1.0),
+            flags: Vec::new(),
+            version: 1,
+            marks: Vec::new(),
+        }
+    }
+
+    fn change(from: &str, to: &str, difference: f64, verdict: Verdict) -> SeriesChange {
+        SeriesChange {
+            from: format!("w-{from}"),
+            to: format!("w-{to}"),
+            from_period: from.into(),
+            to_period: to.into(),
+            difference,
+            se: 0.017,
+            ci_low: difference - 0.033,
+            ci_high: difference + 0.033,
+            p: 0.3,
+            significant: verdict != Verdict::NoSignificantChange,
+            verdict,
+        }
+    }
+
+    /// An indicator that creeps upwards (worse when lower is better) by 2 points a year: no
+    /// single step is certain, the four years together are.
+    fn creeping(id: &str, trend: Verdict) -> Panel {
+        let waves = vec![
+            wave("2022", 0.20),
+            wave("2023", 0.22),
+            wave("2024", 0.24),
+            wave("2025", 0.26),
+        ];
+        let changes = vec![
+            change("2022", "2023", 0.02, Verdict::NoSignificantChange),
+            change("2023", "2024", 0.02, Verdict::NoSignificantChange),
+            change("2024", "2025", 0.02, Verdict::NoSignificantChange),
+        ];
+        Panel {
+            survey: "s".into(),
+            survey_title: Titles {
+                sv: "Enkät".into(),
+                en: "Survey".into(),
+            },
+            indicator: id.into(),
+            title: Titles {
+                sv: id.into(),
+                en: id.into(),
+            },
+            statistic: "proportion".into(),
+            better: "lower".into(),
+            target: None,
+            group: None,
+            series: DomainSeries {
+                domain: BTreeMap::new(),
+                waves,
+                change: changes.last().cloned(),
+                changes,
+                trend: Some(SeriesTrend {
+                    slope: 0.02,
+                    se: 0.005,
+                    ci_low: 0.01,
+                    ci_high: 0.03,
+                    p: 0.001,
+                    significant: trend != Verdict::NoSignificantChange,
+                    waves: 4,
+                    verdict: trend,
+                    periods: vec!["2022".into(), "2023".into(), "2024".into(), "2025".into()],
+                }),
+                trend_note: None,
+                verdict: Some(trend),
+                target_status: None,
+            },
+            wave: Some("w-2025".into()),
+            comparisons: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn two_indicators_worsening_over_four_years_count_as_worsening_though_no_year_did() {
+        let area = AreaPart {
+            area: "threats-violence".into(),
+            indicators: vec![
+                creeping("threats", Verdict::Worsened),
+                creeping("violence", Verdict::Worsened),
+                creeping("school", Verdict::NoSignificantChange),
+            ],
+            interventions: Vec::new(),
+        };
+        let summary = AreaSummary::of(&area);
+        assert_eq!(summary.indicators, 3);
+        assert_eq!(
+            summary.change,
+            VerdictCounts {
+                improved: 0,
+                worsened: 0,
+                no_certain_change: 3,
+                none: 0
+            },
+            "year on year nothing worsened"
+        );
+        assert_eq!(
+            summary.trend,
+            VerdictCounts {
+                improved: 0,
+                worsened: 2,
+                no_certain_change: 1,
+                none: 0
+            },
+            "over the four years two worsen"
+        );
+        assert_eq!(
+            summary.trend_spans,
+            vec![TrendSpan {
+                first: "2022".into(),
+                last: "2025".into(),
+                waves: 4
+            }]
+        );
+    }
+
+    #[test]
+    fn a_trend_counts_with_the_span_it_rests_on_and_a_missing_one_as_none() {
+        let mut hidden = creeping("hidden", Verdict::Worsened);
+        // The year's figure is hidden: the trend rests on 2022–2024.
+        hidden.series.waves[3].estimate = None;
+        hidden.series.waves[3].se = None;
+        if let Some(t) = hidden.series.trend.as_mut() {
+            t.waves = 3;
+        }
+        let mut short = creeping("short", Verdict::Improved);
+        short.series.trend = None;
+        let summary = AreaSummary::of(&AreaPart {
+            area: "youth-at-risk".into(),
+            indicators: vec![hidden, short, creeping("full", Verdict::Improved)],
+            interventions: Vec::new(),
+        });
+        assert_eq!(summary.trend.worsened, 1);
+        assert_eq!(summary.trend.improved, 1);
+        assert_eq!(summary.trend.none, 1);
+        let spans: Vec<String> = summary
+            .trend_spans
+            .iter()
+            .map(|s| format!("{}-{} {}", s.first, s.last, s.waves))
+            .collect();
+        assert_eq!(spans, ["2022-2024 3", "2022-2025 4"]);
+    }
+}

@@ -12,16 +12,18 @@ use crate::survey::{Indicator, Statistic};
 
 /// A value as the pages write it: proportions in percent (whole percent from 10 %, else one
 /// decimal), means with two decimals; Swedish with a decimal comma and a real minus sign.
+/// A value that rounds to zero has no sign ("0,0", never "−0,0").
 pub fn value_text(lang: Lang, statistic: Statistic, v: f64) -> String {
-    let text = match statistic {
-        Statistic::Proportion if v.abs() >= 0.095 => format!("{:.0}", v * 100.0),
-        Statistic::Proportion => format!("{:.1}", v * 100.0),
-        Statistic::Mean => format!("{v:.2}"),
-    };
-    match lang {
-        Lang::Sv => text.replace('.', ",").replace('-', "−"),
-        Lang::En => text,
+    match statistic {
+        Statistic::Proportion if v.abs() >= 0.095 => lang.decimal(v * 100.0, 0),
+        Statistic::Proportion => lang.decimal(v * 100.0, 1),
+        Statistic::Mean => lang.decimal(v, 2),
     }
+}
+
+/// Whether a value's text is zero ("0", "0,0", "0.00"): it then takes no sign.
+fn is_zero_text(text: &str) -> bool {
+    text.chars().all(|c| matches!(c, '0' | ',' | '.'))
 }
 
 /// The unit written after a value: " %" for proportions, nothing for means.
@@ -62,10 +64,15 @@ pub fn wave_text(lang: Lang, statistic: Statistic, w: &SeriesWave) -> String {
     estimate_text(lang, statistic, w.estimate, w.ci_low, w.ci_high)
 }
 
-/// A difference with its sign: "−4 procentenheter" for proportions, "+0,12" for means.
+/// A difference with its sign: "−4 procentenheter" for proportions, "+0,12" for means; one
+/// that rounds to zero has none ("0,0 procentenheter").
 pub fn difference_text(lang: Lang, statistic: Statistic, d: f64) -> String {
     let magnitude = value_text(lang, statistic, d.abs());
-    let sign = if d < 0.0 { "−" } else { "+" };
+    let sign = match (is_zero_text(&magnitude), d < 0.0) {
+        (true, _) => "",
+        (false, true) => "−",
+        (false, false) => "+",
+    };
     match statistic {
         Statistic::Proportion => format!(
             "{sign}{magnitude} {}",
@@ -91,14 +98,10 @@ pub fn amount_text(lang: Lang, statistic: Statistic, d: f64) -> String {
 
 /// A p-value as people read it: "p < 0,001" or "p = 0,071".
 pub fn p_text(lang: Lang, p: f64) -> String {
-    let text = if p < 0.001 {
-        "p < 0.001".to_owned()
+    if p < 0.001 {
+        format!("p < {}", lang.decimal(0.001, 3))
     } else {
-        format!("p = {p:.3}")
-    };
-    match lang {
-        Lang::Sv => text.replace('.', ","),
-        Lang::En => text,
+        format!("p = {}", lang.decimal(p, 3))
     }
 }
 
@@ -313,5 +316,35 @@ pub fn detectable_sentence(lang: Lang, statistic: Statistic, se: f64) -> String 
         Lang::En => format!(
             "With as many answers next time, a change of {d} or more is detected with 80 % probability; smaller changes may be real but do not show with certainty."
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rounded_zero_is_written_without_a_sign() {
+        let p = Statistic::Proportion;
+        assert_eq!(value_text(Lang::Sv, p, -0.0004), "0,0");
+        assert_eq!(value_text(Lang::Sv, p, -0.012), "−1,2");
+        assert_eq!(value_text(Lang::En, p, -0.012), "-1.2");
+        assert_eq!(value_text(Lang::Sv, Statistic::Mean, -0.001), "0,00");
+        assert_eq!(difference_text(Lang::Sv, p, -0.0004), "0,0 procentenheter");
+        assert_eq!(
+            difference_text(Lang::En, p, 0.0004),
+            "0.0 percentage points"
+        );
+        assert_eq!(difference_text(Lang::Sv, p, -0.04), "−4,0 procentenheter");
+        assert_eq!(difference_text(Lang::Sv, p, 0.12), "+12 procentenheter");
+        assert_eq!(difference_text(Lang::En, Statistic::Mean, -0.12), "−0.12");
+        assert_eq!(difference_text(Lang::Sv, Statistic::Mean, -0.004), "0,00");
+        assert_eq!(amount_text(Lang::Sv, p, -0.0004), "0,0 procentenheter");
+        assert_eq!(
+            estimate_text(Lang::Sv, p, Some(0.0), Some(-0.0001), Some(0.03)),
+            "0,0\u{a0}% (0,0–3,0)"
+        );
+        assert_eq!(p_text(Lang::Sv, 0.0712), "p = 0,071");
+        assert_eq!(p_text(Lang::En, 0.0001), "p < 0.001");
     }
 }

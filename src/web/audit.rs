@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use maud::Markup;
 
 use super::extract::PageCtx;
-use super::views::audit::{self as view, AuditPage, AuditQuery, WaveName};
+use super::views::audit::{
+    self as view, AuditPage, AuditQuery, IndicatorName, IndicatorNames, WaveName,
+};
 use super::views::forms::FormErrors;
 use super::views::local_time;
 use super::{ADMIN, AppError, AppState, Routes};
@@ -24,6 +26,24 @@ pub fn wave_name(state: &AppState, wave: &crate::collect::Wave, lang: crate::i18
         Some(survey) => format!("{} {}", survey.title.get(lang), wave.period),
         None => format!("{} {}", wave.slug, wave.period),
     }
+}
+
+/// Every loaded questionnaire's indicators by `survey/indicator`, with their titles.
+fn indicator_names(state: &AppState) -> IndicatorNames {
+    let mut names = IndicatorNames::new();
+    for loaded in state.surveys.iter() {
+        for i in &loaded.survey.indicators {
+            names.insert(
+                format!("{}/{}", loaded.survey.id, i.id),
+                IndicatorName {
+                    sv: i.title.get(crate::i18n::Lang::Sv).to_owned(),
+                    en: i.title.get(crate::i18n::Lang::En).to_owned(),
+                    proportion: i.statistic == crate::survey::Statistic::Proportion,
+                },
+            );
+        }
+    }
+    names
 }
 
 fn date(text: &str) -> Option<Result<NaiveDate, ()>> {
@@ -101,6 +121,7 @@ async fn audit(
         .map_or(0, |p| p - 1);
     let (entries, total) = store::audit::page(&state.db, &filter, page, PER_PAGE).await?;
     let actors = store::audit::actors(&state.db).await?;
+    let indicators = indicator_names(&state);
     Ok(view::page(
         &ctx,
         &AuditPage {
@@ -110,6 +131,7 @@ async fn audit(
             per_page: PER_PAGE,
             actors: &actors,
             waves: &names,
+            indicators: &indicators,
             query: &query,
             errors: &errors,
         },

@@ -31,7 +31,7 @@ use crate::evaluate::compare::{self, Standing};
 use crate::evaluate::report::{self, Frozen, Panel, Shown};
 use crate::evaluate::words::{self, standing_text, value_with_unit, verdict_text, wave_text};
 use crate::i18n::Lang;
-use crate::stats::trend::{TargetStatus, Verdict};
+use crate::stats::trend::TargetStatus;
 use crate::store;
 use crate::store::reports::ReportError;
 use crate::survey::PriorityArea;
@@ -47,9 +47,11 @@ pub fn routes() -> Routes {
             EVALUATORS,
             save_text,
         )
+        // "Mark final" asks once more on a page of its own (no script): its form freezes.
+        .get("/evaluate/report/{year}/final", EVALUATORS, confirm_final)
         .post(
             "/evaluate/report/{year}/final",
-            "/evaluate/report/{year}",
+            "/evaluate/report/{year}/final",
             EVALUATORS,
             finalize,
         )
@@ -139,17 +141,9 @@ async fn page(
                     li { a href=(format!("/evaluate/report/{year}/pdf{}", if ctx.lang == Lang::En { "?lang=en" } else { "" })) { (ctx.t("Ladda ner som PDF", "Download as PDF")) } }
                 }
                 @if editable {
-                    details class="confirm" {
-                        summary { (ctx.t("Markera rapporten som slutlig", "Mark the report final")) }
-                        p { (ctx.t(
-                            "Siffrorna och texterna låses som de är nu: rapporten ändras inte när fler svar eller nya omgångar kommer in. Bara en administratör kan öppna den igen.",
-                            "The numbers and texts are locked as they are now: the report does not change when more answers or new waves come in. Only an administrator can open it again."
-                        )) }
-                        form method="post" action=(format!("/evaluate/report/{year}/final")) {
-                            (csrf_field(&ctx))
-                            button type="submit" { (ctx.t("Markera som slutlig", "Mark as final")) }
-                        }
-                    }
+                    p { a class="button" href=(format!("/evaluate/report/{year}/final{}", if ctx.lang == Lang::En { "?lang=en" } else { "" })) {
+                        (ctx.t("Markera som slutlig …", "Mark as final …"))
+                    } }
                 } @else if is_admin {
                     form method="post" action=(format!("/evaluate/report/{year}/reopen")) {
                         (csrf_field(&ctx))
@@ -163,7 +157,7 @@ async fn page(
         &title,
         html! {
             p class="no-print" { a href="/evaluate/report" { (ctx.t("Alla år", "Every year")) } }
-            (body(ctx.lang, &shown, actions, &editor))
+            (body(ctx.lang, &shown, page_head(ctx.lang, &shown, actions), &editor))
         },
     ))
 }
@@ -239,10 +233,11 @@ fn final_refusal(ctx: &PageCtx, year: i32) -> Response {
     )
 }
 
-async fn finalize(
+/// The confirmation of "mark final": what freezing means, which sections still lack a text,
+/// and the one form that freezes. A final report has nothing to confirm.
+async fn confirm_final(
     ctx: PageCtx,
     State(state): State<AppState>,
-    Extension(user): Extension<CurrentUser>,
     Path(year): Path<String>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
@@ -250,7 +245,106 @@ async fn finalize(
         .await?
         .ok_or(AppError::NotFound)?;
     if shown.finalized.is_some() {
+        return Ok(Redirect::to(&format!("/evaluate/report/{year}")).into_response());
+    }
+    Ok(confirmation(&ctx, &shown).into_response())
+}
+
+fn confirmation(ctx: &PageCtx, shown: &Shown) -> Markup {
+    let year = shown.data.year;
+    let title = match ctx.lang {
+        Lang::Sv => format!("Markera uppföljningen {year} som slutlig?"),
+        Lang::En => format!("Mark the evaluation {year} as final?"),
+    };
+    let mut missing: Vec<String> = Vec::new();
+    let sections = [("summary", ctx.t("Sammanfattning", "Summary"))]
+        .into_iter()
+        .map(|(id, name)| (id.to_owned(), name.to_owned()))
+        .chain(
+            shown
+                .data
+                .areas
+                .iter()
+                .map(|a| (a.area.clone(), area_title(ctx.lang, &a.area))),
+        )
+        .chain([
+            (
+                "method".to_owned(),
+                ctx.t("Metod och datakvalitet", "Method and data quality")
+                    .to_owned(),
+            ),
+            (
+                "next".to_owned(),
+                ctx.t("Nästa steg", "Next steps").to_owned(),
+            ),
+        ]);
+    for (id, name) in sections {
+        if shown.texts.get(&id).is_none_or(|t| t.trim().is_empty()) {
+            missing.push(name);
+        }
+    }
+    let back = format!(
+        "/evaluate/report/{year}{}",
+        if ctx.lang == Lang::En { "?lang=en" } else { "" }
+    );
+    layout(
+        ctx,
+        &title,
+        html! {
+            p { a href=(back) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
+            h1 { (title) }
+            p { (ctx.t(
+                "När rapporten är slutlig låses siffrorna och texterna som de är nu. Den ändras inte när fler svar, nya omgångar eller jämförelsevärden kommer in, texterna går inte längre att skriva om, och PDF-filen visar samma sak varje gång.",
+                "Once the report is final its numbers and texts are locked as they are now. It does not change when more answers, new waves or comparison values come in, the texts can no longer be rewritten, and the PDF shows the same every time."
+            )) }
+            p { (ctx.t(
+                "Bara en administratör kan öppna en slutlig rapport som utkast igen. Händelsen skrivs i loggen med din e-postadress.",
+                "Only an administrator can open a final report as a draft again. The event is written to the log with your e-mail address."
+            )) }
+            @if !missing.is_empty() {
+                div class="warning" role="note" {
+                    p { strong { (ctx.t("Avsnitt utan text:", "Sections without a text:")) } " " (missing.join(", ")) "." }
+                    p { (ctx.t(
+                        "De blir utan text i den slutliga rapporten.",
+                        "They stay without a text in the final report."
+                    )) }
+                }
+            }
+            form method="post" action=(format!("/evaluate/report/{year}/final")) class="actions" {
+                (csrf_field(ctx))
+                input type="hidden" name="confirm" value="yes";
+                button type="submit" { (ctx.t("Ja, markera som slutlig", "Yes, mark as final")) }
+                a href=(back) { (ctx.t("Nej, tillbaka till utkastet", "No, back to the draft")) }
+            }
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct FinalForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Freezes the report, but only from the confirmation's form (`confirm=yes`): any other post
+/// (an old page's one-click button, a hand-made request) gets the confirmation and changes
+/// nothing.
+async fn finalize(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(year): Path<String>,
+    Form(form): Form<FinalForm>,
+) -> Result<Response, AppError> {
+    let year = parse_year(&year)?;
+    let shown = report::load(&state.db, &state.surveys, year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if shown.finalized.is_some() {
         return Ok(final_refusal(&ctx, year));
+    }
+    if form.confirm != "yes" {
+        return Ok(confirmation(&ctx, &shown).into_response());
     }
     let frozen = Frozen {
         data: shown.data,
@@ -293,7 +387,11 @@ async fn pdf(
     let shown = report::load(&state.db, &state.surveys, year)
         .await?
         .ok_or(AppError::NotFound)?;
-    let html = standalone(ctx.lang, &shown).into_string();
+    let print = Print {
+        municipality: state.settings.municipality_name.as_deref(),
+        printed_at: crate::util::now(),
+    };
+    let html = standalone(ctx.lang, &shown, &print).into_string();
     match crate::pdf::print_within(&html, PRINT_WAIT).await {
         Ok(bytes) => Ok((
             [
@@ -346,13 +444,20 @@ async fn pdf(
     }
 }
 
-/// The whole report as one self-contained HTML document (styles inline).
-pub fn standalone(lang: Lang, shown: &Shown) -> Markup {
-    let title = format!(
-        "{} {}",
-        lang.pick("Årlig uppföljning", "Annual evaluation"),
-        shown.data.year
-    );
+/// What only the printed report carries: the municipality's name (the setting
+/// `municipality_name`) and the moment it is printed (for the cover's date).
+#[derive(Debug, Clone, Copy)]
+pub struct Print<'a> {
+    pub municipality: Option<&'a str>,
+    pub printed_at: i64,
+}
+
+/// The whole report as one self-contained HTML document (styles inline): a cover, then the
+/// report, every page but the cover with a footer of the municipality, the title and "Sida 2 av
+/// 18". The footer is CSS (`@page` margin boxes with the `page` and `pages` counters), which the
+/// printer lays out without a script.
+pub fn standalone(lang: Lang, shown: &Shown, print: &Print) -> Markup {
+    let title = print_title(lang, shown.data.year);
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -364,12 +469,57 @@ pub fn standalone(lang: Lang, shown: &Shown) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
                 style { (PreEscaped(super::home::STYLESHEET)) }
+                style { (PreEscaped(page_footer_css(lang, shown, print))) }
             }
             body class="print" {
-                main id="main" { (body(lang, shown, html! {}, &|_| html! {})) }
+                main id="main" { (body(lang, shown, cover(lang, shown, print), &|_| html! {})) }
             }
         }
     }
+}
+
+/// The printed pages' footer: left the municipality, the title and (for a draft) "Utkast",
+/// right "Sida N av M"; none on the cover.
+fn page_footer_css(lang: Lang, shown: &Shown, print: &Print) -> String {
+    let mut left: Vec<String> = print.municipality.map(str::to_owned).into_iter().collect();
+    left.push(print_title(lang, shown.data.year));
+    if shown.finalized.is_none() {
+        left.push(lang.pick("Utkast", "Draft").to_owned());
+    }
+    let (page, of) = (lang.pick("Sida", "Page"), lang.pick("av", "of"));
+    format!(
+        "@page {{ @bottom-left {{ content: {}; width: 75%; white-space: nowrap; font-size: 8pt; color: #333; }} \
+         @bottom-right {{ content: {} counter(page) {} counter(pages); width: 25%; white-space: nowrap; text-align: right; font-size: 8pt; color: #333; }} }}\n\
+         @page :first {{ @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}",
+        css_string(&left.join(" · ")),
+        css_string(&format!("{page} ")),
+        css_string(&format!(" {of} ")),
+    )
+}
+
+/// `text` as a CSS string: letters, digits and spaces as they are, everything else as a hex
+/// escape, so that no name (a quote, a backslash, `</style>`) can end the string or the sheet.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", u32::from(c)));
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// When the numbers were read (stored as RFC 3339) in Swedish local time; as stored when it
+/// cannot be read.
+fn assembled_words(lang: Lang, rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
+        |_| rfc3339.to_owned(),
+        |t| crate::local_time::readable(t.timestamp(), lang),
+    )
 }
 
 /// An evaluator's text as paragraphs (a blank line between them); a note when there is none.
@@ -398,32 +548,88 @@ fn year_wave(panel: &Panel) -> Option<&crate::evaluate::series::SeriesWave> {
     panel.series.waves.iter().find(|w| w.slug == slug)
 }
 
+/// The web page's head of the report: its title, what it is, its status and `actions` (the
+/// downloads and "mark final").
+fn page_head(lang: Lang, shown: &Shown, actions: Markup) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    html! {
+        h1 { (t("Årlig uppföljning", "Annual evaluation")) " " (shown.data.year) }
+        p class="lead" { (t(
+            "Uppföljning av den lokala överenskommelsen och åtgärdsplanen för brottsförebyggande arbete och trygghet.",
+            "Follow-up of the local agreement and the action plan for crime prevention and safety."
+        )) }
+        (status_line(lang, shown))
+        (actions)
+    }
+}
+
+/// "Slutlig. Fastställd 3 mars 2026 av …" or "Utkast. Siffrorna …", with the day in Swedish time.
+fn status_line(lang: Lang, shown: &Shown) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    html! {
+        @match &shown.finalized {
+            Some((at, by)) => p class="report-status final" {
+                strong { (t("Slutlig.", "Final.")) } " "
+                (t("Fastställd", "Finalised")) " " (crate::local_time::day_words(*at, lang)) " " (t("av", "by")) " " (by) ". "
+                (t("Siffrorna är låsta som de var då.", "The numbers are locked as they were then."))
+            },
+            None => p class="report-status draft" {
+                strong { (t("Utkast.", "Draft.")) } " "
+                (t("Siffrorna läses från de senaste beräkningarna och kan ändras tills rapporten markeras som slutlig.", "The numbers are read from the latest computations and may change until the report is marked final."))
+            },
+        }
+    }
+}
+
+/// The printed report's title: "Uppföljning av trygghetsarbetet 2025".
+pub fn print_title(lang: Lang, year: i32) -> String {
+    format!(
+        "{} {year}",
+        lang.pick(
+            "Uppföljning av trygghetsarbetet",
+            "Follow-up of the safety work"
+        )
+    )
+}
+
+/// The printed report's cover, a page of its own: the municipality, the title, the year, the
+/// status and the day it was finalised or printed.
+fn cover(lang: Lang, shown: &Shown, print: &Print) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let year = shown.data.year;
+    html! {
+        div class="cover" {
+            @if let Some(name) = print.municipality {
+                p class="cover-municipality" { (name) }
+            }
+            p class="cover-kicker" { (t("Årlig uppföljning", "Annual evaluation")) " " (year) }
+            h1 { (print_title(lang, year)) }
+            p class="lead" { (t(
+                "Uppföljning av den lokala överenskommelsen och åtgärdsplanen för brottsförebyggande arbete och trygghet.",
+                "Follow-up of the local agreement and the action plan for crime prevention and safety."
+            )) }
+            dl class="facts cover-facts" {
+                dt { (t("År", "Year")) }
+                dd { (year) }
+                dt { (t("Utskriven", "Printed")) }
+                dd { (crate::local_time::day_words(print.printed_at, lang)) }
+            }
+            (status_line(lang, shown))
+        }
+    }
+}
+
 /// The report's sections; `editor(section)` adds the text form of a draft on the web page.
-/// `actions` (the web page's downloads and "mark final") stand under the status line.
-pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) -> Markup) -> Markup {
+/// `head` (the web page's title and actions, or the printed cover) comes before the contents.
+pub fn body(lang: Lang, shown: &Shown, head: Markup, editor: &dyn Fn(&str) -> Markup) -> Markup {
     let data = &shown.data;
     let draft = shown.finalized.is_none();
     let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     html! {
         header class="report-head" {
-            h1 { (t("Årlig uppföljning", "Annual evaluation")) " " (data.year) }
-            p class="lead" { (t(
-                "Uppföljning av den lokala överenskommelsen och åtgärdsplanen för brottsförebyggande arbete och trygghet.",
-                "Follow-up of the local agreement and the action plan for crime prevention and safety."
-            )) }
-            @match &shown.finalized {
-                Some((at, by)) => p class="report-status final" {
-                    strong { (t("Slutlig.", "Final.")) } " "
-                    (t("Fastställd", "Finalised")) " " (crate::evaluate::rfc3339(*at).get(..10).unwrap_or_default()) " " (t("av", "by")) " " (by) ". "
-                    (t("Siffrorna är låsta som de var då.", "The numbers are locked as they were then."))
-                },
-                None => p class="report-status draft" {
-                    strong { (t("Utkast.", "Draft.")) } " "
-                    (t("Siffrorna läses från de senaste beräkningarna och kan ändras tills rapporten markeras som slutlig.", "The numbers are read from the latest computations and may change until the report is marked final."))
-                },
-            }
-            (actions)
-            nav class="toc" aria-label=(t("Innehåll", "Contents")) {
+            (head)
+            nav class="toc" aria-labelledby="h-toc" {
+                h2 id="h-toc" { (t("Innehåll", "Contents")) }
                 ol {
                     li { a href="#section-summary" { (t("Sammanfattning", "Summary")) } }
                     li { a href="#section-reading" { (t("Så läser du rapporten", "How to read the report")) } }
@@ -439,38 +645,7 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
             h2 id="h-summary" { (t("Sammanfattning", "Summary")) }
             (text(lang, &shown.texts, "summary", draft))
             (editor("summary"))
-            div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-summary" {
-                table {
-                    caption { (t("Indikatorerna per prioriterat område: förändring sedan omgången före och mål", "The indicators per priority area: change since the wave before, and targets")) }
-                    thead { tr {
-                        th scope="col" { (t("Område", "Area")) }
-                        th scope="col" { (t("Indikatorer", "Indicators")) }
-                        th scope="col" { (t("Förbättring", "Improved")) }
-                        th scope="col" { (t("Försämring", "Worsened")) }
-                        th scope="col" { (t("Ingen säker förändring", "No certain change")) }
-                        th scope="col" { (t("Mål nått", "Target met")) }
-                        th scope="col" { (t("Mål inte nått", "Target not met")) }
-                        th scope="col" { (t("Insatser", "Interventions")) }
-                    } }
-                    tbody {
-                        @for area in &data.areas {
-                            @let changes: Vec<Option<Verdict>> = area.indicators.iter().map(|p| {
-                                p.series.changes.iter().find(|c| Some(c.to.as_str()) == p.wave.as_deref()).map(|c| c.verdict)
-                            }).collect();
-                            tr {
-                                th scope="row" { (area_title(lang, &area.area)) }
-                                td { (area.indicators.len()) }
-                                td { (changes.iter().filter(|v| **v == Some(Verdict::Improved)).count()) }
-                                td { (changes.iter().filter(|v| **v == Some(Verdict::Worsened)).count()) }
-                                td { (changes.iter().filter(|v| **v == Some(Verdict::NoSignificantChange)).count()) }
-                                td { (area.indicators.iter().filter(|p| p.series.target_status == Some(TargetStatus::Met)).count()) }
-                                td { (area.indicators.iter().filter(|p| p.series.target_status == Some(TargetStatus::NotMet)).count()) }
-                                td { (area.interventions.len()) }
-                            }
-                        }
-                    }
-                }
-            }
+            (summary_table(lang, data))
         }
         section id="section-reading" aria-labelledby="h-reading" {
             h2 id="h-reading" { (t("Så läser du rapporten", "How to read the report")) }
@@ -494,12 +669,22 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
                         (panel_markup(lang, &format!("r-{}-{i}", area.area), first_figure + i, panel))
                     }
                 }
-                h3 { (t("Insatser", "Interventions")) }
+                // A short list (none or one) goes with what comes before it rather than
+                // standing alone on a page.
+                h3 class=[(area.interventions.len() <= 1).then_some("keep-with-previous")] { (t("Insatser", "Interventions")) }
                 @if area.interventions.is_empty() {
                     p class="muted" { (t("Inga insatser i åtgärdsplanen under året.", "No interventions of the action plan in the year.")) }
                 } @else {
-                    @for i in &area.interventions {
+                    // The last two go together, so that no printed page holds the last one
+                    // alone.
+                    @let (before, last_two) = area.interventions.split_at(area.interventions.len().saturating_sub(2));
+                    @for i in before {
                         (intervention_markup(lang, data.year, i))
+                    }
+                    div class="keep-together" {
+                        @for i in last_two {
+                            (intervention_markup(lang, data.year, i))
+                        }
                     }
                 }
             }
@@ -519,7 +704,6 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
                     table {
                         caption { (t("Årets omgångar", "The year's waves")) }
                         thead { tr {
-                            th scope="col" { (t("Enkät", "Survey")) }
                             th scope="col" { (t("Omgång", "Wave")) }
                             th scope="col" { (t("Svar", "Responses")) }
                             th scope="col" { (t("Opålitliga", "Unreliable")) }
@@ -530,8 +714,10 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
                         tbody {
                             @for w in &data.waves {
                                 tr {
-                                    td { (w.survey_title.get(lang)) }
-                                    th scope="row" { (w.slug) }
+                                    th scope="row" {
+                                        (w.survey_title.get(lang)) " " (w.period)
+                                        br; span class="muted small" { (w.slug) }
+                                    }
                                     td { (lang.number(i128::from(w.responses))) }
                                     td { (w.unreliable) }
                                     td {
@@ -552,7 +738,7 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
                     }
                 }
             }
-            p class="muted" { (t("Siffrorna lästes", "The figures were read")) " " (data.assembled_at) "." }
+            p class="muted" { (t("Siffrorna lästes", "The figures were read")) " " (assembled_words(lang, &data.assembled_at)) "." }
         }
         section id="section-next" aria-labelledby="h-next" {
             h2 id="h-next" { (t("Nästa steg", "Next steps")) }
@@ -560,6 +746,195 @@ pub fn body(lang: Lang, shown: &Shown, actions: Markup, editor: &dyn Fn(&str) ->
             (editor("next"))
         }
     }
+}
+
+/// The summary's table: per priority area the indicators by the verdict of the change since the
+/// wave before and, beside it, by the verdict of the trend over the waves it rests on (named
+/// under the area), and the targets.
+fn summary_table(lang: Lang, data: &report::ReportData) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let summaries: Vec<report::AreaSummary> =
+        data.areas.iter().map(report::AreaSummary::of).collect();
+    // Where every area's trends rest on the same waves, the heading says which, once.
+    let mut spans: Vec<&report::TrendSpan> =
+        summaries.iter().flat_map(|s| &s.trend_spans).collect();
+    spans.dedup();
+    let common = match spans.as_slice() {
+        [one] if summaries.iter().all(|s| s.trend_spans.len() <= 1) => Some(*one),
+        _ => None,
+    };
+    html! {
+        p { (t(
+            "Förändringen jämför årets omgång med omgången före. Trenden väger samman alla omgångar med siffror, så en långsam förändring syns i trenden även när inget enskilt år skiljer sig säkert från året före.",
+            "The change compares the year's wave with the wave before. The trend weighs together every wave with figures, so a slow change shows in the trend even when no single year differs with certainty from the year before."
+        )) }
+        // On a phone the same counts as sentences (the table is wider than the screen).
+        ul class="summary-list" {
+            @for (area, s) in data.areas.iter().zip(&summaries) {
+                li { strong { (area_title(lang, &area.area)) ": " } (summary_sentence(lang, s)) }
+            }
+        }
+        div class="table-wrap summary-wrap" tabindex="0" role="region" aria-labelledby="h-summary" {
+            table class="summary" {
+                caption { (t("Indikatorerna per prioriterat område: förändring sedan omgången före, trend och mål", "The indicators per priority area: change since the wave before, trend, and targets")) }
+                thead {
+                    tr {
+                        th scope="col" rowspan="2" { (t("Område", "Area")) }
+                        th scope="col" rowspan="2" class="num" { (t("Indikatorer", "Indicators")) }
+                        th scope="colgroup" colspan="3" { (t("Sedan omgången före", "Since the wave before")) }
+                        th scope="colgroup" colspan="3" {
+                            @match common {
+                                Some(span) => { (t("Trend", "Trend")) " " (span_words(lang, span)) }
+                                None => (t("Trend över omgångarna", "Trend over the waves")),
+                            }
+                        }
+                        th scope="colgroup" colspan="2" { (t("Mål", "Target")) }
+                        th scope="col" rowspan="2" class="num" { (t("Insatser", "Interventions")) }
+                    }
+                    tr {
+                        th scope="col" class="num" { (t("Bättre", "Better")) }
+                        th scope="col" class="num" { (t("Sämre", "Worse")) }
+                        th scope="col" class="num" { (t("Ingen säker", "None certain")) }
+                        th scope="col" class="num" { (t("Bättre", "Better")) }
+                        th scope="col" class="num" { (t("Sämre", "Worse")) }
+                        th scope="col" class="num" { (t("Ingen säker", "None certain")) }
+                        th scope="col" class="num" { (t("Nått", "Met")) }
+                        th scope="col" class="num" { (t("Inte nått", "Not met")) }
+                    }
+                }
+                tbody {
+                    @for (area, s) in data.areas.iter().zip(&summaries) {
+                        tr {
+                            th scope="row" {
+                                (area_title(lang, &area.area))
+                                @if let Some(note) = trend_note(lang, s, common.is_none()) { br; span class="muted small" { (note) } }
+                            }
+                            td class="num" { (s.indicators) }
+                            td class="num" { (s.change.improved) }
+                            td class="num" { (s.change.worsened) }
+                            td class="num" { (s.change.no_certain_change) }
+                            td class="num" { (s.trend.improved) }
+                            td class="num" { (s.trend.worsened) }
+                            td class="num" { (s.trend.no_certain_change) }
+                            td class="num" { (s.target_met) }
+                            td class="num" { (s.target_not_met) }
+                            td class="num" { (s.interventions) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An area's counts in words: "18 indikatorer. Sedan omgången före: 2 bättre, 0 sämre, 16
+/// utan säker förändring. Trend 2022–2025 (4 omgångar): …"
+fn summary_sentence(lang: Lang, s: &report::AreaSummary) -> String {
+    let n = |n: usize| lang.number(n as i128);
+    let spans: Vec<String> = s
+        .trend_spans
+        .iter()
+        .map(|span| span_words(lang, span))
+        .collect();
+    let spans = if spans.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", spans.join(", "))
+    };
+    match lang {
+        Lang::Sv => format!(
+            "{} {}. Sedan omgången före: {} bättre, {} sämre, {} utan säker förändring. Trend{spans}: {} bättre, {} sämre, {} utan säker trend{}. Mål: {} nått, {} inte nått. {} {}.",
+            n(s.indicators),
+            if s.indicators == 1 {
+                "indikator"
+            } else {
+                "indikatorer"
+            },
+            n(s.change.improved),
+            n(s.change.worsened),
+            n(s.change.no_certain_change),
+            n(s.trend.improved),
+            n(s.trend.worsened),
+            n(s.trend.no_certain_change),
+            if s.trend.none > 0 {
+                format!(", {} utan trend", n(s.trend.none))
+            } else {
+                String::new()
+            },
+            n(s.target_met),
+            n(s.target_not_met),
+            n(s.interventions),
+            if s.interventions == 1 {
+                "insats"
+            } else {
+                "insatser"
+            },
+        ),
+        Lang::En => format!(
+            "{} {}. Since the wave before: {} better, {} worse, {} without a certain change. Trend{spans}: {} better, {} worse, {} without a certain trend{}. Targets: {} met, {} not met. {} {}.",
+            n(s.indicators),
+            if s.indicators == 1 {
+                "indicator"
+            } else {
+                "indicators"
+            },
+            n(s.change.improved),
+            n(s.change.worsened),
+            n(s.change.no_certain_change),
+            n(s.trend.improved),
+            n(s.trend.worsened),
+            n(s.trend.no_certain_change),
+            if s.trend.none > 0 {
+                format!(", {} without a trend", n(s.trend.none))
+            } else {
+                String::new()
+            },
+            n(s.target_met),
+            n(s.target_not_met),
+            n(s.interventions),
+            if s.interventions == 1 {
+                "intervention"
+            } else {
+                "interventions"
+            },
+        ),
+    }
+}
+
+/// "2022–2025 (4 omgångar)".
+fn span_words(lang: Lang, span: &report::TrendSpan) -> String {
+    let waves = match (lang, span.waves) {
+        (Lang::Sv, 1) => "1 omgång".to_owned(),
+        (Lang::Sv, n) => format!("{n} omgångar"),
+        (Lang::En, 1) => "1 wave".to_owned(),
+        (Lang::En, n) => format!("{n} waves"),
+    };
+    format!("{}–{} ({waves})", span.first, span.last)
+}
+
+/// Which waves an area's trends rest on (when `spans`: they differ between areas), and how
+/// many indicators have none: "Trend 2022–2025 (4 omgångar); 1 indikator utan trend".
+fn trend_note(lang: Lang, s: &report::AreaSummary, spans: bool) -> Option<String> {
+    let mut parts: Vec<String> = if spans {
+        s.trend_spans
+            .iter()
+            .map(|span| span_words(lang, span))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !parts.is_empty() {
+        parts[0] = format!("{} {}", lang.pick("Trend", "Trend"), parts[0]);
+    }
+    if s.trend.none > 0 && s.indicators > 0 {
+        parts.push(match (lang, s.trend.none) {
+            (Lang::Sv, 1) => "1 indikator utan trend".to_owned(),
+            (Lang::Sv, n) => format!("{n} indikatorer utan trend"),
+            (Lang::En, 1) => "1 indicator without a trend".to_owned(),
+            (Lang::En, n) => format!("{n} indicators without a trend"),
+        });
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// One indicator: its figures in words beside its chart. Figures are numbered through the report;
@@ -614,7 +989,9 @@ fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
                         } }
                     }
                     @if let Some(tr) = &panel.series.trend {
-                        p { (lang.pick("Trend", "Trend")) " " (tr.waves) " " (lang.pick("omgångar", "waves")) ": "
+                        p { (lang.pick("Trend", "Trend")) " "
+                            @if let Some(span) = report::TrendSpan::of(&panel.series) { (span.first) "–" (span.last) " " }
+                            "(" (tr.waves) " " (lang.pick("omgångar", "waves")) "): "
                             (words::difference_text(lang, statistic, tr.slope)) " " (lang.pick("per år", "per year")) " – " (verdict_text(lang, tr.verdict)) }
                     }
                     @if let Some(target) = panel.target {
@@ -650,13 +1027,7 @@ fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
 fn number_text(lang: Lang, v: Option<f64>) -> String {
     match v {
         Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => lang.number(v as i128),
-        Some(v) => {
-            let text = format!("{v:.1}");
-            match lang {
-                Lang::Sv => text.replace('.', ","),
-                Lang::En => text,
-            }
-        }
+        Some(v) => lang.decimal(v, 1),
         None => "–".into(),
     }
 }

@@ -14,7 +14,7 @@ use super::views::wave::{self as wave_view, CsvForms, POPULATION_FIELD, SCHOOLS_
 use super::views::waves as view;
 use super::{ADMIN, AppError, AppState, Routes};
 use crate::collect::wave::NewWave;
-use crate::collect::{Access, Wave, population};
+use crate::collect::{Access, Wave, WaveState, population};
 use crate::store::{self, waves::WaveError};
 
 pub fn routes() -> Routes {
@@ -286,7 +286,10 @@ async fn upload_schools(
 }
 
 /// The QR code of an open wave's address as an SVG file to download (for letters and posters).
+/// A closed wave has none: its address takes no answers, so a printed code would mislead
+/// (410, saying so).
 async fn qr_code(
+    ctx: PageCtx,
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
@@ -294,6 +297,22 @@ async fn qr_code(
         .await?
         .filter(|w| w.access == Access::Open)
         .ok_or(AppError::NotFound)?;
+    if wave.state() == WaveState::Closed {
+        let title = ctx.t("Ingen QR-kod", "No QR code");
+        let page = super::views::layout(
+            &ctx,
+            title,
+            maud::html! {
+                h1 { (title) }
+                p { (ctx.t(
+                    "Omgången är stängd och tar inte emot fler svar, så dess QR-kod ska inte skrivas ut längre.",
+                    "The wave is closed and takes no more answers, so its QR code should no longer be printed."
+                )) }
+                p { a href={ "/admin/waves/" (wave.slug) } { (ctx.t("Tillbaka till omgången", "Back to the wave")) } }
+            },
+        );
+        return Ok((StatusCode::GONE, page).into_response());
+    }
     let address = wave_view::open_address(&state.settings, &wave);
     let svg = super::qr::svg(&address).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!(

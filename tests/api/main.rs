@@ -45,6 +45,7 @@ mod school_pages;
 mod server;
 mod slips_print;
 mod staff_admin;
+mod staff_truth;
 mod staff_waves;
 mod stats;
 mod survey_versions;

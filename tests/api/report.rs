@@ -49,13 +49,41 @@ async fn a_year_s_report_is_written_made_final_and_stays_as_it_was(app: TestApp)
     // The action plan's interventions of the year, the citizen promise marked.
     assert!(draft.contains("Medborgarlöfte"), "{draft}");
     assert!(draft.contains("Planerat") && draft.contains("Utfall"));
-    // Method and data quality: the year's waves.
-    for wave in ["trygghet-2025", "personal-2025", "drogvanor-2025"] {
-        assert!(
-            draft.contains(&format!("<th scope=\"row\">{wave}")),
-            "{wave}"
-        );
+    // Method and data quality: the year's waves by their names, the short name in small print.
+    for (name, wave) in [
+        ("Trygghetsundersökning 2025", "trygghet-2025"),
+        ("Drogvaneundersökning", "drogvanor-2025"),
+    ] {
+        let row = draft
+            .find(&format!("<th scope=\"row\">{name}"))
+            .unwrap_or_else(|| panic!("{name}: {draft}"));
+        let row: String = draft[row..].chars().take(300).collect();
+        assert!(row.contains(wave), "{wave}: {row}");
     }
+    assert!(draft.contains("personal-2025"));
+    // The summary counts the trends, over the waves they rest on, beside the changes since
+    // last year: in the table and, for phones, in a sentence per area.
+    assert!(draft.contains("Trend 2022–2025 (4 omgångar)"), "{draft}");
+    assert!(draft.contains("Sedan omgången före"));
+    for area in ["Ungdomar i riskzon", "Hot och våld"] {
+        let at = draft
+            .find(&format!("<strong>{area}: </strong>"))
+            .unwrap_or_else(|| panic!("{area}: {draft}"));
+        let sentence: String = draft[at..].chars().take(400).collect();
+        assert!(sentence.contains(" bättre, "), "{sentence}");
+        assert!(
+            sentence.contains("Trend 2022–2025 (4 omgångar): "),
+            "{sentence}"
+        );
+        assert!(sentence.contains(" utan säker trend"), "{sentence}");
+    }
+    // When the figures were read: Swedish time, never UTC.
+    let read: String = draft[draft.find("Siffrorna lästes").expect("read at")..]
+        .chars()
+        .take(60)
+        .collect();
+    assert!(read.contains(" kl. "), "{read}");
+    assert!(!read.contains('Z'), "{read}");
 
     // Texts per section; an unknown section does not exist.
     let saved = app
@@ -93,9 +121,66 @@ async fn a_year_s_report_is_written_made_final_and_stays_as_it_was(app: TestApp)
     assert_eq!(refused.status(), 422);
     assert!(!page(&app, REPORT).await.contains(&too_long[..100]));
 
+    // "Mark final" asks once more: the page's button leads to a confirmation, and a post
+    // without the confirmation's answer only shows it again, freezing nothing.
+    assert!(
+        draft.contains(&format!("href=\"{REPORT}/final\"")),
+        "{draft}"
+    );
+    let asked = page(&app, &format!("{REPORT}/final")).await;
+    assert!(
+        asked.contains("Markera uppföljningen 2025 som slutlig?"),
+        "{asked}"
+    );
+    assert!(asked.contains("Bara en administratör kan öppna"));
+    assert!(asked.contains("name=\"confirm\" value=\"yes\""));
+    let first = app.post_form(REPORT, &format!("{REPORT}/final"), &[]).await;
+    assert_eq!(first.status(), 200);
+    assert!(
+        first
+            .text()
+            .await
+            .expect("body")
+            .contains("Ja, markera som slutlig")
+    );
+    assert!(
+        page(&app, REPORT).await.contains("Utkast."),
+        "not frozen by the first post"
+    );
+    let audit = trygg::store::audit::recent(&app.db, 30)
+        .await
+        .expect("audit");
+    assert!(!audit.iter().any(|e| e.action == "report.final"));
+    let refused = app
+        .post_form(REPORT, &format!("{REPORT}/final"), &[("confirm", "ja")])
+        .await;
+    assert_eq!(
+        refused.status(),
+        200,
+        "only the confirmation's own answer freezes"
+    );
+    assert!(page(&app, REPORT).await.contains("Utkast."));
+
     // Final: the numbers and texts are frozen.
-    let done = app.post_form(REPORT, &format!("{REPORT}/final"), &[]).await;
+    let done = app
+        .post_form(
+            &format!("{REPORT}/final"),
+            &format!("{REPORT}/final"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(done.status(), 303);
+    let audit = trygg::store::audit::recent(&app.db, 30)
+        .await
+        .expect("audit");
+    let frozen_by = audit
+        .iter()
+        .find(|e| e.action == "report.final")
+        .expect("the log records it");
+    assert_eq!(frozen_by.detail, "2025");
+    assert_eq!(frozen_by.actor, "evaluator@kommun.example");
+    // A final report has nothing to confirm.
+    assert_eq!(app.get(&format!("{REPORT}/final")).await.status(), 303);
     let frozen = page(&app, REPORT).await;
     assert!(frozen.contains("Slutlig."), "{frozen}");
     assert!(!frozen.contains("Skriv eller ändra texten"));
@@ -127,7 +212,7 @@ async fn a_year_s_report_is_written_made_final_and_stays_as_it_was(app: TestApp)
         .await;
     assert_eq!(edit.status(), 409);
     assert_eq!(
-        app.post_form(REPORT, &format!("{REPORT}/final"), &[])
+        app.post_form(REPORT, &format!("{REPORT}/final"), &[("confirm", "yes")])
             .await
             .status(),
         409
@@ -201,6 +286,7 @@ async fn the_report_is_axe_clean_and_prints_to_a_tagged_pdf_with_whole_charts() 
             "/evaluate/report/2025?lang=en",
             "the 2025 report in English",
         ),
+        ("/evaluate/report/2025/final", "the confirmation of final"),
     ] {
         browser.goto(&app.url(path)).await;
         assert_no_violations(&browser, name).await;
@@ -297,5 +383,172 @@ async fn an_evaluator_writes_a_report_text_with_the_keyboard_alone() {
     assert!(
         source.contains("<p>Skrivet med tangentbordet.</p>"),
         "the text is saved and shown"
+    );
+}
+
+/// The pages of a PDF laid out as text (`pdftotext -layout`), each as its non-empty lines;
+/// `None` when poppler-utils is not installed.
+fn pdf_layout_pages(pdf: &[u8]) -> Option<Vec<Vec<String>>> {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("r.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    let output = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(output.status.success(), "pdftotext failed");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut pages: Vec<Vec<String>> = text
+        .split('\u{c}')
+        .map(|p| {
+            p.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .collect();
+    // pdftotext ends the last page with a form feed too.
+    if pages.last().is_some_and(Vec::is_empty) {
+        pages.pop();
+    }
+    Some(pages)
+}
+
+/// The texts of the h1–h4 headings of an HTML document, whitespace made single.
+fn headings(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for level in 1..=4 {
+        let open = format!("<h{level}");
+        let close = format!("</h{level}>");
+        let mut rest = html;
+        while let Some(at) = rest.find(&open) {
+            let after = &rest[at..];
+            let Some(start) = after.find('>') else { break };
+            let Some(end) = after.find(&close) else { break };
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in after[start + 1..end].chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let text = text
+                .replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">");
+            out.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
+/// The printed report: a cover with the municipality (the setting), the title, the year and
+/// the status; every other page's footer says "Sida N av M"; and no page ends with a heading
+/// whose text follows on the next page, as far as `pdftotext -layout` tells.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printed_report_has_a_cover_page_numbers_and_no_heading_left_at_a_page_foot() {
+    if trygg::pdf::chromium().is_none() {
+        assert!(!in_ci(), "CI is set but Chromium is not installed");
+        eprintln!("SKIP: Chromium not found");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, |s| {
+        s.municipality_name = Some("Exempelby kommun".to_owned());
+    })
+    .await
+    .expect("SQLite");
+    run(&app.database_url, &["demo"]);
+    let printed = |format: &str| {
+        let output = crate::cli::trygg()
+            .env("TRYGG_MUNICIPALITY_NAME", "Exempelby kommun")
+            .args(["report", "--year", "2025", "--format", format, "--database"])
+            .arg(&app.database_url)
+            .arg("--surveys")
+            .arg(crate::helpers::surveys_dir())
+            .output()
+            .expect("trygg report");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+    let html = String::from_utf8(printed("html")).expect("UTF-8");
+    assert!(html.contains("Uppföljning av trygghetsarbetet 2025"));
+    assert!(html.contains("@bottom-right"), "the footer is CSS");
+    assert!(!html.contains("<script"), "no script");
+    let Some(pages) = pdf_layout_pages(&printed("pdf")) else {
+        assert!(!in_ci(), "CI is set but pdftotext is not installed");
+        eprintln!("SKIP the page check: pdftotext not found (apt-get install poppler-utils)");
+        return;
+    };
+    let total = pages.len();
+    assert!(total > 5, "{total} pages");
+    let cover = pages[0].join("\n");
+    for text in [
+        "Exempelby kommun",
+        "Uppföljning av trygghetsarbetet 2025",
+        "Utkast.",
+        "Utskriven",
+    ] {
+        assert!(cover.contains(text), "the cover lacks {text}: {cover}");
+    }
+    assert!(!cover.contains("Sida "), "the cover has no page number");
+    let headings = headings(&html);
+    assert!(
+        headings.iter().any(|h| h == "Sammanfattning"),
+        "{headings:?}"
+    );
+    for (i, lines) in pages.iter().enumerate().skip(1) {
+        let number = format!("Sida {} av {total}", i + 1);
+        let footer = lines.last().expect("a footer");
+        assert!(
+            footer.contains(&number) && footer.contains("Exempelby kommun"),
+            "page {}: footer \"{footer}\"",
+            i + 1
+        );
+        let body = &lines[..lines.len() - 1];
+        assert!(
+            body.len() >= 3,
+            "page {} holds almost nothing: {body:?}",
+            i + 1
+        );
+        // The last lines of the page are no heading (one to three lines, as it may wrap).
+        for h in &headings {
+            for k in 1..=3.min(body.len()) {
+                let tail = body[body.len() - k..].join(" ");
+                assert!(
+                    tail != *h,
+                    "page {} ends with the heading \"{h}\": {body:?}",
+                    i + 1
+                );
+            }
+        }
+    }
+
+    // The web page's PDF in English: "Page N of M", the municipality from the settings.
+    app.sign_in_as(Role::Evaluator).await;
+    let response = app.get(&format!("{REPORT}/pdf?lang=en")).await;
+    assert_eq!(response.status(), 200);
+    let pdf = response.bytes().await.expect("PDF");
+    let pages = pdf_layout_pages(&pdf).expect("pdftotext");
+    assert!(
+        pages[0]
+            .join(" ")
+            .contains("Follow-up of the safety work 2025")
+    );
+    let footer = pages[1].last().expect("footer");
+    assert!(
+        footer.contains(&format!("Page 2 of {}", pages.len()))
+            && footer.contains("Exempelby kommun"),
+        "{footer}"
     );
 }

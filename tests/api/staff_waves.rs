@@ -67,7 +67,10 @@ async fn an_admin_creates_a_wave_through_the_form_and_sees_it_listed(app: TestAp
         list.contains("href=\"/admin/waves/trygghet-2026\""),
         "{list}"
     );
-    assert!(list.contains("Trygghetsundersökning, version 1"), "{list}");
+    // Named by its questionnaire and year, the short name in small print.
+    assert!(list.contains(">Trygghetsundersökning "), "{list}");
+    assert!(list.contains("kortnamn trygghet-2026"), "{list}");
+    assert!(list.contains("<td>version 1</td>"), "{list}");
     let stored = store::waves::find_by_slug(&app.db, "trygghet-2026")
         .await
         .expect("query")

@@ -9,7 +9,6 @@ use super::{csrf_field, layout};
 use crate::accounts::Role;
 use crate::accounts::api_token::{DEFAULT_TOKEN_DAYS, TOKEN_DAYS_CHOICES};
 use crate::entities::api_token;
-use crate::store::api_tokens::day_of;
 use crate::web::extract::PageCtx;
 
 /// What the token form was sent with, to show it again when refused.
@@ -140,7 +139,7 @@ fn fresh_token(ctx: &PageCtx, fresh: &Fresh<'_>) -> Markup {
                 "Kopiera nyckeln nu. Den visas bara den här gången; trygg sparar bara ett fingeravtryck av den och kan inte visa den igen.",
                 "Copy the token now. It is shown this once only; trygg keeps only a fingerprint of it and cannot show it again."
             )) } }
-            p { (ctx.t("Giltig till och med", "Valid until")) " " (day_of(fresh.expires_at)) "." }
+            p { (ctx.t("Giltig till och med", "Valid until")) " " (local_day(fresh.expires_at)) "." }
             div class="field" {
                 label for="fresh-token" { (ctx.t("Nyckel", "Token")) }
                 input id="fresh-token" class="token" type="text" readonly value=(fresh.token)
@@ -171,8 +170,8 @@ fn token_table(ctx: &PageCtx, tokens: &[api_token::Model], now: i64) -> Markup {
                     @for token in tokens {
                         tr {
                             td { (token.name) }
-                            td { (day_of(token.created_at)) }
-                            td { (day_of(token.expires_at)) }
+                            td { (local_day(token.created_at)) }
+                            td { (local_day(token.expires_at)) }
                             td { (token.last_used_on.as_deref().unwrap_or(ctx.t("aldrig", "never"))) }
                             td { (status(ctx, token, now)) }
                             td {
@@ -192,4 +191,12 @@ fn token_table(ctx: &PageCtx, tokens: &[api_token::Model], now: i64) -> Markup {
             } }
         }
     }
+}
+
+/// The Swedish local day of a moment, `YYYY-MM-DD` (a token made at 00.30 in Sweden is made
+/// that day, not the UTC day before).
+fn local_day(seconds: i64) -> String {
+    crate::local_time::stockholm_date(seconds)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod audit_words;
 pub mod charts;
 pub mod forms;
 pub mod invitations;

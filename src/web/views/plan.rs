@@ -24,11 +24,13 @@ pub fn can_edit(ctx: &PageCtx) -> bool {
         .is_some_and(|u| matches!(u.role, Role::Evaluator | Role::Admin))
 }
 
-/// A time as the history shows it.
-pub fn when(ts: i64) -> String {
-    DateTime::from_timestamp(ts, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
+/// A time as the history shows it: in Swedish time, as people write it ("2 april 2026 kl.
+/// 14.05"), with the exact moment for machines in `datetime`.
+pub fn when(ctx: &PageCtx, ts: i64) -> Markup {
+    let machine = DateTime::from_timestamp(ts, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    html! { time datetime=(machine) { (crate::local_time::readable(ts, ctx.lang)) } }
 }
 
 /// The status in words, marked by a symbol and a border as well as its colour.
@@ -392,8 +394,12 @@ fn links_section(ctx: &PageCtx, page: &InterventionPage, base: &str, edit: bool)
                         }
                         @if let Some(s) = &l.survey_title { " " span class="muted" { "(" (s) ")" } }
                         br;
-                        (ctx.t("Utgångsläge", "Baseline")) ": " (link.baseline_slug)
-                        @if let Some(p) = l.baseline_period { " (" (p) ")" }
+                        (ctx.t("Utgångsläge", "Baseline")) ": "
+                        @match (&l.survey_title, l.baseline_period) {
+                            (Some(s), Some(p)) => { (s) " " (p) " " span class="muted small" { "(" (link.baseline_slug) ")" } }
+                            (_, Some(p)) => { (p) " " span class="muted small" { "(" (link.baseline_slug) ")" } }
+                            _ => { (link.baseline_slug) }
+                        }
                         @if let Some(v) = &l.baseline_value { " – " (v) }
                         @if let Some((period, v)) = &l.latest { br; (ctx.t("Senast", "Latest")) " " (period) ": " (v) }
                         br;
@@ -498,7 +504,7 @@ fn history_section(
                             strong { (e.action.map(|a| a.label(ctx.lang)).unwrap_or("–")) }
                             @if let Some(s) = &subject { " – " (names.get(s).unwrap_or(s)) }
                             br;
-                            span class="muted" { time { (when(e.at)) } " · " (e.actor) }
+                            span class="muted" { (when(ctx, e.at)) " · " (e.actor) }
                         }
                         @if lines.len() > 4 {
                             details {

@@ -395,10 +395,23 @@ pub fn link(
     let baselines: Vec<Group> = surveys
         .iter()
         .map(|l| {
-            let options = waves
+            let of_survey: Vec<_> = waves
                 .iter()
                 .filter(|w| w.survey_id == l.survey.id)
-                .map(|w| (w.slug.clone(), format!("{} – {}", w.period, w.slug)))
+                .collect();
+            let title = l.survey.title.get(ctx.lang);
+            // "Trygghetsundersökning 2024"; the short name only tells two waves of a year apart.
+            let options = of_survey
+                .iter()
+                .map(|w| {
+                    let twins = of_survey.iter().filter(|o| o.period == w.period).count();
+                    let name = if twins > 1 {
+                        format!("{title} {} ({})", w.period, w.slug)
+                    } else {
+                        format!("{title} {}", w.period)
+                    };
+                    (w.slug.clone(), name)
+                })
                 .collect();
             (Some(l.survey.title.get(ctx.lang).to_owned()), options)
         })

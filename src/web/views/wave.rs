@@ -83,7 +83,8 @@ pub fn page(ctx: &PageCtx, page: &WavePage, forms: &CsvForms, notice: Option<&st
                 p class="notice" role="status" { (notice) }
             }
             (status_section(ctx, page))
-            @if wave.access == Access::Open {
+            // A closed wave's address leads nowhere: no link, no QR code to print.
+            @if wave.access == Access::Open && wave.state() != WaveState::Closed {
                 (open_link_section(ctx, page))
             }
             (indicators_section(ctx, page))
@@ -144,15 +145,23 @@ fn status_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                 dt { (ctx.t("Period", "Period")) }
                 dd { (period(ctx, wave)) }
                 dt { (ctx.t("Svar", "Responses")) }
-                dd { (page.responses) }
+                dd { (ctx.lang.number(i128::from(page.responses))) }
                 dt { (ctx.t("Hur man svarar", "How to answer")) }
-                dd { @match wave.access {
-                    Access::Open => {
+                dd { @match (wave.access, state) {
+                    (_, WaveState::Closed) => (ctx.t(
+                        "Det går inte längre: omgången är stängd och tar inte emot fler svar.",
+                        "Not any more: the wave is closed and takes no more answers."
+                    )),
+                    (Access::Open, WaveState::Scheduled) => {
+                        (ctx.t("Alla med länken kan svara när omgången har öppnat:", "Anyone with the link can answer once the wave has opened:")) " "
+                        a href={ "/s/" (wave.slug) } { (open_address(&page.settings, wave)) }
+                    }
+                    (Access::Open, WaveState::Open) => {
                         (ctx.t("Alla med länken kan svara:", "Anyone with the link can answer:")) " "
                         a href={ "/s/" (wave.slug) } { (open_address(&page.settings, wave)) }
                     }
-                    Access::Invite => (ctx.t("Personliga länkar skickas med e-post.", "Personal links are sent by e-mail.")),
-                    Access::Class => {
+                    (Access::Invite, _) => (ctx.t("Personliga länkar skickas med e-post.", "Personal links are sent by e-mail.")),
+                    (Access::Class, _) => {
                         (ctx.t("Eleverna skriver in sin kod på", "Pupils type their code at")) " " code { "/k" } ". "
                         (ctx.t(
                             "Klasstillfällen öppnas av skolornas samordnare: konton med rollen skolsamordnare ser sin skola under Skola när de loggar in.",
@@ -203,6 +212,12 @@ fn open_link_section(ctx: &PageCtx, page: &WavePage) -> Markup {
         section aria-labelledby="link-title" id="link" {
             h2 id="link-title" { (ctx.t("Länk och QR-kod", "Link and QR code")) }
             (public_url::warning(ctx, &page.settings))
+            @if wave.state() == WaveState::Scheduled {
+                p class="notice" { (ctx.t(
+                    "Omgången har inte öppnat än. Länken och QR-koden går att skriva ut i förväg, men den som svarar före öppningen får veta att enkäten inte är öppen.",
+                    "The wave has not opened yet. The link and QR code can be printed in advance, but anyone answering before the opening is told that the questionnaire is not open."
+                )) }
+            }
             div class="field" {
                 label for="wave-address" { (ctx.t("Enkätens adress", "The questionnaire's address")) }
                 span class="hint" id="wave-address-hint" { (ctx.t(

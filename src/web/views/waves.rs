@@ -7,8 +7,10 @@ use serde::Deserialize;
 
 use super::forms::FormErrors;
 use super::{csrf_field, layout};
-use crate::collect::wave::{DayEnd, format_time, parse_time};
+use crate::collect::wave::{DayEnd, parse_time};
 use crate::collect::{Access, Wave, WaveState};
+use crate::i18n::Lang;
+use crate::local_time;
 use crate::survey::SurveyCatalog;
 use crate::web::extract::PageCtx;
 
@@ -68,25 +70,29 @@ pub fn state_name(ctx: &PageCtx, state: WaveState) -> &'static str {
     }
 }
 
-/// A stored time as the admin typed it: a date when it is midnight UTC (which a date input
-/// gives), else date and time.
-fn as_date_or_time(seconds: i64) -> String {
+/// A stored time as the admin typed it: a date when it is the start of a day (which a date
+/// input gives), else the moment in Swedish time ("2 april 2026 kl. 14.05").
+fn as_date_or_time(seconds: i64, lang: Lang) -> String {
     match DateTime::from_timestamp(seconds, 0) {
         Some(t) if t.num_seconds_from_midnight() == 0 => t.format("%Y-%m-%d").to_string(),
-        _ => format_time(seconds),
+        _ => local_time::readable(seconds, lang),
     }
 }
 
 /// The period in words. A closing date is stored as the first second after that day, so it is
 /// shown as the day itself ("to and including").
 pub fn period(ctx: &PageCtx, wave: &Wave) -> String {
-    let from = as_date_or_time(wave.opens_at.unwrap_or(wave.created_at));
+    let from = as_date_or_time(wave.opens_at.unwrap_or(wave.created_at), ctx.lang);
     let until = match wave.closes_at {
         Some(c) => match DateTime::from_timestamp(c - 1, 0) {
             Some(last) if last.num_seconds_from_midnight() == 86_399 => {
                 format!("{} {}", ctx.t("t.o.m.", "to"), last.format("%Y-%m-%d"))
             }
-            _ => format!("{} {}", ctx.t("till", "until"), format_time(c)),
+            _ => format!(
+                "{} {}",
+                ctx.t("till", "until"),
+                local_time::readable(c, ctx.lang)
+            ),
         },
         None => ctx.t("tills den stängs", "until closed").to_owned(),
     };
@@ -95,7 +101,7 @@ pub fn period(ctx: &PageCtx, wave: &Wave) -> String {
         text.push_str(&format!(
             " ({} {})",
             ctx.t("stängd", "closed"),
-            format_time(closed)
+            local_time::readable(closed, ctx.lang)
         ));
     }
     text
@@ -200,27 +206,29 @@ pub fn list(
                 div class="table-wrap" { table {
                     thead { tr {
                         th scope="col" { (ctx.t("Omgång", "Wave")) }
-                        th scope="col" { (ctx.t("Enkät", "Questionnaire")) }
+                        th scope="col" { (ctx.t("Enkätversion", "Questionnaire version")) }
                         th scope="col" { (ctx.t("Åtkomst", "Access")) }
                         th scope="col" { (ctx.t("Status", "State")) }
-                        th scope="col" { (ctx.t("År", "Year")) }
                         th scope="col" { (ctx.t("Period", "Period")) }
                         th scope="col" class="num" { (ctx.t("Svar", "Responses")) }
                     } }
                     tbody {
                         @for (wave, responses) in waves {
                             tr {
-                                td { a href={ "/admin/waves/" (wave.slug) } { (wave.slug) } }
+                                @let survey = catalog.version(&wave.survey_id, wave.survey_version);
                                 td {
-                                    @match catalog.version(&wave.survey_id, wave.survey_version) {
-                                        Some(s) => { (s.title.get(ctx.lang)) }
-                                        None => { (wave.survey_id) }
+                                    a href={ "/admin/waves/" (wave.slug) } {
+                                        @match &survey {
+                                            Some(s) => { (s.title.get(ctx.lang)) " " (wave.period) }
+                                            None => { (wave.survey_id) " " (wave.period) }
+                                        }
                                     }
-                                    ", " (ctx.t("version", "version")) " " (wave.survey_version)
+                                    br;
+                                    span class="muted small" { (ctx.t("kortnamn", "short name")) " " (wave.slug) }
                                 }
+                                td { (ctx.t("version", "version")) " " (wave.survey_version) }
                                 td { (access_name(ctx, wave.access)) }
                                 td { (state_name(ctx, wave.state_at(now))) }
-                                td { (wave.period) }
                                 td { (period(ctx, wave)) }
                                 td class="num" { (ctx.lang.number(i128::from(*responses))) }
                             }
@@ -295,8 +303,8 @@ fn create_form(
             div class=(errors.field_class("closes")) {
                 label for="closes" { (ctx.t("Sista svarsdag (valfritt)", "Last day for answers (optional)")) }
                 span class="hint" id="closes-hint" { (ctx.t(
-                    "Svar tas emot hela den dagen (UTC). Lämna tomt för att stänga för hand.",
-                    "Answers are accepted all of that day (UTC). Leave empty to close by hand."
+                    "Svar tas emot hela den dagen och natten efter till kl. 01.00 (sommartid 02.00). Lämna tomt för att stänga för hand.",
+                    "Answers are accepted all of that day and the night after until 01:00 Swedish time (summer time 02:00). Leave empty to close by hand."
                 )) }
                 (errors.at_field(ctx, "closes"))
                 input id="closes" name="closes" type="date" value=(form.closes)
