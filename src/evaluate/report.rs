@@ -603,6 +603,7 @@ mod summary_tests {
         hidden.series.waves[3].se = None;
         if let Some(t) = hidden.series.trend.as_mut() {
             t.waves = 3;
+            t.periods.pop();
         }
         let mut short = creeping("short", Verdict::Improved);
         short.series.trend = None;
