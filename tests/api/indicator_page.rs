@@ -220,4 +220,98 @@ async fn an_indicator_page_says_what_the_tests_found_and_compares(app: TestApp) 
     assert!(school.contains("Årskurs 9, Tjej"), "{school}");
 }
 
-db_tests!(an_indicator_page_says_what_the_tests_found_and_compares);
+/// The school survey leads with its grades: per grade on the indicator page beside the pooled
+/// series, and a comparison value entered for one grade is judged against that grade only.
+async fn a_school_indicator_is_shown_per_grade_and_compared_per_grade(app: TestApp) {
+    run(&app.database_url, &["demo"]);
+    app.sign_in_as(Role::Evaluator).await;
+    const SCHOOL: &str = "/evaluate/indicators/school-drug-habits/smoking";
+    let page = app.get(SCHOOL).await.text().await.expect("page");
+    assert!(
+        page.contains("<h2 id=\"heads-h\">Per årskurs</h2>"),
+        "{page}"
+    );
+    assert!(page.contains("<th scope=\"col\">Årskurs 9</th>"), "{page}");
+    assert!(page.contains("alla elever tillsammans"), "{page}");
+    // A value for year 9: stored with its group, shown in the per-grade table with a judgement.
+    let added = app
+        .post_form(
+            SCHOOL,
+            &format!("{SCHOOL}/comparisons"),
+            &[
+                ("label", "Riket, CAN"),
+                ("group", "grade=y9"),
+                ("year", "2025"),
+                ("value", "1"),
+                ("source", "CAN 2025, tabell 12"),
+            ],
+        )
+        .await;
+    assert!(
+        added.status().is_success() || added.status().is_redirection(),
+        "{}",
+        added.status()
+    );
+    let stored = trygg::store::comparisons::for_indicator(&app.db, "school-drug-habits", "smoking")
+        .await
+        .expect("query");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].domain, "grade=y9");
+    let page = app.get(SCHOOL).await.text().await.expect("page");
+    let table = &page[page
+        .find("Per årskurs, senaste omgången")
+        .expect("per-grade comparisons")..];
+    let row = &table[table
+        .find("<th scope=\"row\">Årskurs 9</th>")
+        .expect("year 9 row")..];
+    let row = &row[..row.find("</tr>").expect("row end")];
+    assert!(
+        row.contains("Riket, CAN") && row.contains("<td>1,0"),
+        "{row}"
+    );
+    assert!(
+        row.contains("sämre"),
+        "a national 1 % is far below the municipality's year 9: {row}"
+    );
+    // Not on the pooled chart's lines, and the overview judges year 9 only.
+    let overview = app
+        .get("/evaluate?survey=school-drug-habits")
+        .await
+        .text()
+        .await
+        .expect("overview");
+    let card = &overview[overview.find("Andel som röker").expect("card")..];
+    let card = &card[..card.find("</article>").expect("end")];
+    assert_eq!(card.matches("Riket, CAN 2025").count(), 1, "{card}");
+    // A group the questionnaire does not have: refused, nothing stored.
+    let refused = app
+        .post_form(
+            SCHOOL,
+            &format!("{SCHOOL}/comparisons"),
+            &[
+                ("label", "Riket, CAN"),
+                ("group", "grade=y7"),
+                ("year", "2025"),
+                ("value", "3"),
+                ("source", "CAN"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("body")
+            .contains("Välj vilka värdet gäller")
+    );
+    let stored = trygg::store::comparisons::for_indicator(&app.db, "school-drug-habits", "smoking")
+        .await
+        .expect("query");
+    assert_eq!(stored.len(), 1);
+}
+
+db_tests!(
+    an_indicator_page_says_what_the_tests_found_and_compares,
+    a_school_indicator_is_shown_per_grade_and_compared_per_grade,
+);

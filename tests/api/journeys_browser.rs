@@ -161,7 +161,7 @@ async fn printed_codes_survive_the_language_switch_and_a_reload() {
     sign_in_coordinator(&browser, &app).await;
     assert!(browser.current_url().await.ends_with("/school"));
     browser.find("#class_label").await.send_keys("9B").await;
-    browser.find("#grade").await.send_keys("9").await;
+    browser.find("#grade").await.send_keys("Årskurs 9").await;
     browser.find("#pupils").await.send_keys("20").await;
     let open = browser.find("form[action='/school/sessions'] button").await;
     browser.navigate_by(open.click()).await;

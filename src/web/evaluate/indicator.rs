@@ -469,6 +469,15 @@ fn render(
     let wave_query = current
         .map(|c| format!("?wave={}", c.wave.slug))
         .unwrap_or_default();
+    // The headline groups (grades), when the questionnaire leads with them.
+    let heads = if survey.headline_by.is_some() {
+        crate::evaluate::headline::rows(survey, indicator, &data.waves)
+            .into_iter()
+            .filter(|h| !h.key.is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let first_fact = standings.iter().find_map(|(line, row)| {
         let row = row.as_ref()?;
         Some(ComparisonFact {
@@ -501,15 +510,61 @@ fn render(
                     }
                 }
                 (meaning_section(ctx, data))
+                @if !heads.is_empty() {
+                    section aria-labelledby="heads-h" {
+                        h2 id="heads-h" { (ctx.t("Per årskurs", "Per grade")) }
+                        p { (ctx.t(
+                            "Årskurserna redovisas var för sig, som i CAN:s och Ungdatas rapporter, så att de kan jämföras med de nationella siffrorna för samma årskurs. Längre ned står siffran för alla elever tillsammans.",
+                            "The grades are shown apart, as in CAN's and Ungdata's reports, so that they can be compared with the national figures for the same grade. The figure for all pupils together is further down."
+                        )) }
+                        div class="table-wrap" tabindex="0" role="region" aria-labelledby="heads-h" {
+                            table {
+                                caption { (ctx.t("Värde per omgång och årskurs (95 % intervall), n", "Value per wave and grade (95 % interval), n")) }
+                                thead { tr {
+                                    th scope="col" { (ctx.t("År", "Year")) }
+                                    @for h in &heads { th scope="col" { (h.label.get(ctx.lang)) } }
+                                } }
+                                tbody {
+                                    @for (i, w) in overall.waves.iter().enumerate() {
+                                        tr {
+                                            th scope="row" { (w.period) }
+                                            @for h in &heads {
+                                                td { @match h.series.waves.get(i) {
+                                                    Some(g) => { (wave_text(ctx.lang, statistic, g)) " " span class="muted" { "n = " (g.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) } }
+                                                    None => "..",
+                                                } }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @for h in &heads {
+                            @if let Some(t) = &h.series.trend {
+                                p { strong { (h.label.get(ctx.lang)) } ": " (ctx.t("trend", "trend")) " "
+                                    (t.periods.first().cloned().unwrap_or_default()) "–" (t.periods.last().cloned().unwrap_or_default()) " "
+                                    (difference_text(ctx.lang, statistic, t.slope)) " " (ctx.t("per år", "per year"))
+                                    " (" (p_text(ctx.lang, t.p)) ") – " (verdict_text(ctx.lang, t.verdict)) "." }
+                            }
+                        }
+                    }
+                }
                 section aria-labelledby="series-h" {
-                    h2 id="series-h" { (ctx.t("Över tid", "Over time")) }
+                    h2 id="series-h" {
+                        (ctx.t("Över tid", "Over time"))
+                        @if !heads.is_empty() { " – " (ctx.t("alla elever tillsammans", "all pupils together")) }
+                    }
                     div class="series-chart" {
                         (series_chart(ctx, "series", indicator, overall, &lines))
                         (legend(ctx.lang, indicator.target.is_some(), &lines))
                         (chart_links(ctx, &format!("{base}/chart"), &wave_query, ctx.t("diagrammet över tid", "the chart over time")))
                     }
                     @if let Some(t) = &overall.trend {
-                        p { (ctx.t("Trend över", "Trend over")) " " (t.waves) " " (ctx.t("stängda omgångar", "closed waves")) ": "
+                        p { (ctx.t("Trend över", "Trend over")) " " (t.waves) " " (ctx.t("stängda omgångar", "closed waves"))
+                            @if let (Some(first), Some(last)) = (t.periods.first(), t.periods.last()) { " (" (first) "–" (last) ")" }
+                            @let marked: Vec<String> = overall.waves.iter().filter(|w| t.periods.contains(&w.period) && !w.marks.is_empty()).map(|w| format!("{} ({})", w.period, super::overview::marks_words(ctx.lang, &w.marks))).collect();
+                            @if !marked.is_empty() { ", " (ctx.t("varav märkta", "of which marked")) " " (marked.join(", ")) }
+                            ": "
                             (difference_text(ctx.lang, statistic, t.slope)) " " (ctx.t("per år", "per year"))
                             " (" (p_text(ctx.lang, t.p)) ") – " strong { (verdict_text(ctx.lang, t.verdict)) } "." }
                     } @else if let Some(note) = &overall.trend_note {
@@ -534,7 +589,7 @@ fn render(
                                     @let change = overall.changes.iter().find(|c| c.to == w.slug);
                                     tr {
                                         th scope="row" { (w.period) }
-                                        td { (w.slug) }
+                                        td { (w.slug) @if !w.marks.is_empty() { " " span class="mark" { "⚑ " (super::overview::marks_words(ctx.lang, &w.marks)) } } }
                                         td { (wave_text(ctx.lang, statistic, w)) @if unreliable(&w.flags) { " ⚠" } }
                                         td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
                                         td { @if let Some(c) = change {
