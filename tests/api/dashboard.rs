@@ -326,6 +326,27 @@ async fn the_dashboard_breaks_no_wcag_rule() {
         browser.goto(&app.url(path)).await;
         assert_no_violations(&browser, page).await;
     }
+    // The overview reflows at 320 px (WCAG 1.4.10): every card within the screen, nothing to
+    // scroll sideways, in both languages and for an earlier year.
+    browser.emulate_width(320).await;
+    for path in ["/evaluate", "/evaluate?lang=en", "/evaluate?year=2023"] {
+        browser.goto(&app.url(path)).await;
+        let rights = browser
+            .execute(
+                "return [...document.querySelectorAll('article.indicator')].map(e => e.getBoundingClientRect().right);",
+                &[],
+            )
+            .await;
+        let rights: Vec<f64> = rights
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(serde_json::Value::as_f64)
+            .collect();
+        assert!(rights.len() > 20, "{path}: {rights:?}");
+        assert!(rights.iter().all(|r| *r <= 320.5), "{path}: {rights:?}");
+        assert_eq!(browser.sideways_overflow().await, 0, "{path}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
