@@ -3,6 +3,7 @@
 //! tests build exactly the application that runs.
 
 pub mod accounts;
+pub mod agreement;
 pub mod cli;
 pub mod collect;
 pub mod config;
