@@ -28,6 +28,9 @@ struct Cli {
     /// Folder with the questionnaire files [default: surveys]
     #[arg(long, global = true, value_name = "DIR", env = "TRYGG_SURVEYS")]
     surveys: Option<PathBuf>,
+    /// Folder with the agreement files [default: agreements]
+    #[arg(long, global = true, value_name = "DIR", env = "TRYGG_AGREEMENTS")]
+    agreements: Option<PathBuf>,
     /// Settings file [default: trygg.toml when present]
     #[arg(long, global = true, value_name = "FILE", env = "TRYGG_CONFIG")]
     config: Option<PathBuf>,
@@ -329,6 +332,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
         config: from_command_line(matches, "config", cli.config),
         database_url: from_command_line(matches, "database", cli.database),
         surveys_dir: from_command_line(matches, "surveys", cli.surveys),
+        agreements_dir: from_command_line(matches, "agreements", cli.agreements),
         bind,
     };
     let settings = Settings::load(&overrides)?;

@@ -18,7 +18,7 @@ use crate::{db, store};
 /// Why the service cannot start. Each variant prints as lines an operator can act on.
 #[derive(Debug)]
 pub enum StartupError {
-    /// Questionnaire files with problems, `FILE:LINE: message` each.
+    /// Questionnaire or agreement files with problems, `FILE:LINE: message` each.
     Surveys(Vec<SurveyError>),
     /// A questionnaire changed in place after responses were collected with it.
     SurveyChanged(Vec<String>),
@@ -44,11 +44,13 @@ impl fmt::Display for StartupError {
 
 impl std::error::Error for StartupError {}
 
-/// Loads and checks the questionnaires, connects to and migrates the database, and records the
+/// Loads and checks the questionnaires and the agreements, connects to and migrates the database, and records the
 /// questionnaire versions. Questionnaires are checked first: a bad file is reported without
 /// touching the database.
 pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let surveys = survey::load_dir(&settings.surveys_dir).map_err(StartupError::Surveys)?;
+    let agreements = crate::agreement::load_dir(&settings.agreements_dir, &surveys)
+        .map_err(StartupError::Surveys)?;
     let db_error = |e: sea_orm::DbErr| {
         StartupError::Database(format!(
             "database {}: {e}",
@@ -94,6 +96,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         db,
         settings: Arc::new(settings),
         surveys,
+        agreements: Arc::new(agreements),
     })
 }
 

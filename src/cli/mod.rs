@@ -96,7 +96,8 @@ pub(crate) fn load_catalog(settings: &Settings) -> Result<survey::SurveyCatalog>
     })
 }
 
-/// `trygg check-surveys`: every problem of every file, `FILE:LINE: message`.
+/// `trygg check-surveys`: every problem of every questionnaire and agreement file,
+/// `FILE:LINE: message`.
 pub fn check_surveys(settings: &Settings) -> Result {
     let catalog = load_catalog(settings)?;
     for loaded in catalog.iter() {
@@ -108,7 +109,37 @@ pub fn check_surveys(settings: &Settings) -> Result {
             loaded.survey.indicators.len()
         );
     }
+    let agreements = load_agreements(settings, &catalog)?;
+    for (agreement, path) in agreements.files() {
+        println!(
+            "ok {} (agreement {}, {} – {}, {} priority areas, {} citizen promises)",
+            path.display(),
+            agreement.id,
+            agreement.starts,
+            agreement.ends,
+            agreement.areas.len(),
+            agreement.promises.len()
+        );
+    }
     Ok(())
+}
+
+/// The agreements of `--agreements`, checked against the questionnaires; problems printed as
+/// `FILE:LINE: message` like the questionnaires'.
+pub(crate) fn load_agreements(
+    settings: &Settings,
+    catalog: &survey::SurveyCatalog,
+) -> Result<crate::agreement::AgreementCatalog> {
+    crate::agreement::load_dir(&settings.agreements_dir, catalog).map_err(|errors| {
+        for e in &errors {
+            eprintln!("{e}");
+        }
+        anyhow!(
+            "{} problem{} found.",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// `trygg synth`: N valid random submissions as JSON lines.

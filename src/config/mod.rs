@@ -17,6 +17,8 @@ pub struct Settings {
     pub database_url: String,
     /// Folder with the questionnaire files.
     pub surveys_dir: PathBuf,
+    /// Folder with the agreement files (`agreements/*.toml`).
+    pub agreements_dir: PathBuf,
     pub bind: SocketAddr,
     /// Mark the session cookie `Secure` (set when the service is reached over https).
     pub cookie_secure: bool,
@@ -91,6 +93,7 @@ impl fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("database_url", &redact(&self.database_url))
             .field("surveys_dir", &self.surveys_dir)
+            .field("agreements_dir", &self.agreements_dir)
             .field("bind", &self.bind)
             .field("cookie_secure", &self.cookie_secure)
             .field("session_hours", &self.session_hours)
@@ -104,6 +107,7 @@ impl fmt::Debug for Settings {
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://trygg.db?mode=rwc";
 pub const DEFAULT_SURVEYS_DIR: &str = "surveys";
+pub const DEFAULT_AGREEMENTS_DIR: &str = "agreements";
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
 pub const DEFAULT_CONFIG_FILE: &str = "trygg.toml";
 pub const DEFAULT_MAIL_HOST: &str = "127.0.0.1";
@@ -128,6 +132,7 @@ impl Default for Settings {
         Settings {
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             surveys_dir: PathBuf::from(DEFAULT_SURVEYS_DIR),
+            agreements_dir: PathBuf::from(DEFAULT_AGREEMENTS_DIR),
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             cookie_secure: false,
             session_hours: 8,
@@ -172,6 +177,7 @@ pub struct Overrides {
     pub config: Option<PathBuf>,
     pub database_url: Option<String>,
     pub surveys_dir: Option<PathBuf>,
+    pub agreements_dir: Option<PathBuf>,
     pub bind: Option<String>,
 }
 
@@ -198,6 +204,7 @@ impl ConfigError {
 struct FileSettings {
     database: Option<String>,
     surveys: Option<PathBuf>,
+    agreements: Option<PathBuf>,
     bind: Option<String>,
     cookie_secure: Option<bool>,
     session_hours: Option<i64>,
@@ -288,6 +295,9 @@ impl Settings {
         if let Some(dir) = &overrides.surveys_dir {
             settings.surveys_dir = dir.clone();
         }
+        if let Some(dir) = &overrides.agreements_dir {
+            settings.agreements_dir = dir.clone();
+        }
         if let Some(bind) = &overrides.bind {
             settings.bind = parse_bind("--bind", bind)?;
         }
@@ -358,6 +368,9 @@ impl Settings {
         if let Some(dir) = file.surveys {
             self.surveys_dir = dir;
         }
+        if let Some(dir) = file.agreements {
+            self.agreements_dir = dir;
+        }
         if let Some(bind) = file.bind {
             self.bind = parse_bind(&at("bind"), &bind)?;
         }
@@ -418,6 +431,9 @@ impl Settings {
         }
         if let Some(dir) = env("TRYGG_SURVEYS") {
             self.surveys_dir = PathBuf::from(dir);
+        }
+        if let Some(dir) = env("TRYGG_AGREEMENTS") {
+            self.agreements_dir = PathBuf::from(dir);
         }
         if let Some(bind) = env("TRYGG_BIND") {
             self.bind = parse_bind("TRYGG_BIND", &bind)?;

@@ -65,6 +65,9 @@ impl Titles {
 pub struct Area {
     pub id: String,
     pub title: Titles,
+    /// What the agreement says the area is about (absent without an agreement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Titles>,
     pub indicators: Vec<AreaIndicator>,
 }
 
@@ -76,6 +79,9 @@ pub struct Areas {
     /// The years with a published wave.
     #[serde(default)]
     pub years: Vec<i32>,
+    /// The agreement whose priority areas these are (the one in force for the year), if any.
+    #[serde(default)]
+    pub agreement: Option<String>,
     pub areas: Vec<Area>,
 }
 
@@ -196,24 +202,63 @@ pub fn headline_figures(
         .collect()
 }
 
-/// Every priority area with every indicator of every questionnaire, as published up to `year`
-/// (the latest year with a published wave when `None`).
+/// The id of the area "other indicators": indicators of a questionnaire that the agreement in
+/// force does not name under any of its areas.
+pub const OTHER_AREA: &str = "other";
+
+/// The priority areas of `agreement` (empty, with no indicators yet), or the three of the
+/// questionnaire files' `priority_area` when no agreement is in force.
+pub fn area_list(agreement: Option<&crate::agreement::Agreement>) -> Vec<Area> {
+    match agreement {
+        Some(a) => a
+            .areas
+            .iter()
+            .map(|area| Area {
+                id: area.id.clone(),
+                title: Titles::of(&area.title),
+                description: Some(Titles::of(&area.description)),
+                indicators: Vec::new(),
+            })
+            .collect(),
+        None => PriorityArea::ALL
+            .iter()
+            .map(|a| Area {
+                id: a.id().to_owned(),
+                title: Titles {
+                    sv: a.title(Lang::Sv).to_owned(),
+                    en: a.title(Lang::En).to_owned(),
+                },
+                description: None,
+                indicators: Vec::new(),
+            })
+            .collect(),
+    }
+}
+
+/// The area an indicator is filed under: the agreement's area that names it, or — with no
+/// agreement — the questionnaire file's `priority_area`; [`OTHER_AREA`] when the agreement
+/// names it under none.
+pub fn area_of(
+    agreement: Option<&crate::agreement::Agreement>,
+    survey: &str,
+    indicator: &crate::survey::Indicator,
+) -> String {
+    match agreement {
+        Some(a) => a
+            .area_of(survey, &indicator.id)
+            .map_or_else(|| OTHER_AREA.to_owned(), |area| area.id.clone()),
+        None => indicator.priority_area.id().to_owned(),
+    }
+}
+
+/// Every priority area of the agreement in force for `year` with every indicator of every
+/// questionnaire, as published up to `year` (the latest year with a published wave when `None`).
 pub async fn areas(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
+    agreements: &crate::agreement::AgreementCatalog,
     year: Option<i32>,
 ) -> Result<Areas, EvalError> {
-    let mut areas: Vec<Area> = PriorityArea::ALL
-        .iter()
-        .map(|a| Area {
-            id: a.id().to_owned(),
-            title: Titles {
-                sv: a.title(Lang::Sv).to_owned(),
-                en: a.title(Lang::En).to_owned(),
-            },
-            indicators: Vec::new(),
-        })
-        .collect();
     let mut all_years = Vec::new();
     let mut per_survey = Vec::new();
     for loaded in catalog.iter() {
@@ -228,6 +273,8 @@ pub async fn areas(
     all_years.sort_unstable();
     all_years.dedup();
     let year = year.or(all_years.last().copied());
+    let agreement = year.and_then(|y| agreements.for_year(y));
+    let mut areas = area_list(agreement);
     for (survey, waves) in per_survey {
         let waves = up_to(waves, year);
         let comparisons = crate::store::comparisons::for_survey(db, &survey.id).await?;
@@ -253,17 +300,25 @@ pub async fn areas(
                 headline_by: survey.headline_by.clone(),
                 headline: headline_figures(&survey, indicator, &waves, &comparisons),
             };
-            if let Some(area) = areas
-                .iter_mut()
-                .find(|a| a.id == indicator.priority_area.id())
-            {
-                area.indicators.push(entry);
+            let area_id = area_of(agreement, &survey.id, indicator);
+            match areas.iter_mut().find(|a| a.id == area_id) {
+                Some(area) => area.indicators.push(entry),
+                None => areas.push(Area {
+                    id: OTHER_AREA.to_owned(),
+                    title: Titles {
+                        sv: "Övriga indikatorer".into(),
+                        en: "Other indicators".into(),
+                    },
+                    description: None,
+                    indicators: vec![entry],
+                }),
             }
         }
     }
     Ok(Areas {
         year,
         years: all_years,
+        agreement: agreement.map(|a| a.id.clone()),
         areas,
     })
 }

@@ -326,7 +326,7 @@ pub async fn areas(
                 })?,
         ),
     };
-    let areas = evaluate::areas::areas(&state.db, &state.surveys, year).await?;
+    let areas = evaluate::areas::areas(&state.db, &state.surveys, &state.agreements, year).await?;
     Ok(match dialect {
         Dialect::Contract => respond(format, &areas, csv_out::areas, "areas"),
         Dialect::ExcelSv => respond(format, &areas, |a| csv_sv::areas(a, ctx.lang), "areas"),

@@ -49,6 +49,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub surveys: Arc<SurveyCatalog>,
+    /// The agreements between the municipality and the police (`agreements/*.toml`).
+    pub agreements: Arc<crate::agreement::AgreementCatalog>,
     /// Stores submissions (group commit); see `collect::submit`.
     pub collector: Collector,
     /// Sends invitations and reminders; wake it after queueing messages.

@@ -36,6 +36,59 @@ fn check_surveys_accepts_the_three_questionnaires() {
     for id in ["resident-safety", "staff-safety", "school-drug-habits"] {
         assert!(stdout.contains(&format!("{id}.toml")), "{stdout}");
     }
+    assert!(
+        stdout.contains(
+            "(agreement 2023-2026, 2023-05-01 – 2026-12-31, 3 priority areas, 2 citizen promises)"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_surveys_reports_a_broken_agreement_with_file_and_line_and_exits_1() {
+    let dir = tempfile::tempdir().expect("dir");
+    let shipped = std::fs::read_to_string(crate::helpers::agreements_dir().join("2023-2026.toml"))
+        .expect("the shipped agreement");
+    let broken = shipped
+        .replacen(
+            "resident-safety/unsafe_night",
+            "resident-safety/unsafe_day",
+            1,
+        )
+        .replacen("to = \"2024-12-31\"", "to = \"2027-12-31\"", 1);
+    std::fs::write(dir.path().join("2023-2026.toml"), &broken).expect("write");
+    let output = trygg()
+        .arg("check-surveys")
+        .arg("--surveys")
+        .arg(surveys_dir())
+        .arg("--agreements")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line_of = |needle: &str| {
+        broken
+            .lines()
+            .position(|l| l.contains(needle))
+            .expect("needle")
+            + 1
+    };
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("2023-2026.toml:"))
+        .collect();
+    assert_eq!(problems.len(), 2, "{stderr}");
+    assert!(
+        problems[0].contains(&format!("2023-2026.toml:{}: ", line_of("unsafe_day")))
+            && problems[0].contains("has no indicator `unsafe_day`"),
+        "{stderr}"
+    );
+    assert!(
+        problems[1].contains(&format!("2023-2026.toml:{}: ", line_of("2027-12-31")))
+            && problems[1].contains("is not inside the agreement's"),
+        "{stderr}"
+    );
 }
 
 const BROKEN: &str = r#"id = "broken"

@@ -392,3 +392,100 @@ async fn the_dashboard_works_with_the_keyboard_alone() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// A new agreement with other priority areas is a file: for the years it covers, the overview
+/// and the API file the indicators under its areas (and those it names under none as "other");
+/// a year before it keeps the areas of the agreement in force then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_agreement_brings_its_own_areas_without_a_change_of_code() {
+    let agreements = tempfile::tempdir().expect("dir");
+    let shipped = std::fs::read_to_string(crate::helpers::agreements_dir().join("2023-2026.toml"))
+        .expect("shipped");
+    // The shipped agreement ends before 2025 here; the new one runs from 2025.
+    let earlier = shipped
+        .replace(
+            "to = \"2026-12-31\" }\n\n[[areas]]",
+            "to = \"2024-12-31\" }\n\n[[areas]]",
+        )
+        .replace(
+            "period = { from = \"2025-01-01\", to = \"2026-12-31\" }",
+            "period = { from = \"2024-01-01\", to = \"2024-12-31\" }",
+        );
+    std::fs::write(agreements.path().join("2023-2024.toml"), earlier).expect("write");
+    std::fs::write(
+        agreements.path().join("2025-2028.toml"),
+        r#"id = "2025-2028"
+title = { sv = "Överenskommelse 2025–2028", en = "Agreement 2025–2028" }
+parties = [{ sv = "Kommunen", en = "The municipality" }, { sv = "Polisen", en = "The police" }]
+period = { from = "2025-01-01", to = "2028-12-31" }
+
+[[areas]]
+id = "safe-neighbourhoods"
+title = { sv = "Trygga bostadsområden", en = "Safe neighbourhoods" }
+description = { sv = "Belysning, skadegörelse och närvaro i bostadsområdena.", en = "Lighting, vandalism and presence in the neighbourhoods." }
+indicators = ["resident-safety/unsafe_night", "resident-safety/poor_lighting"]
+
+[[areas]]
+id = "young-people"
+title = { sv = "Unga och droger", en = "Young people and drugs" }
+description = { sv = "Alkohol, tobak och narkotika bland unga.", en = "Alcohol, tobacco and drugs among young people." }
+indicators = ["school-drug-habits/vaping", "school-drug-habits/cannabis_ever"]
+"#,
+    )
+    .expect("write");
+    let dir = agreements.path().to_path_buf();
+    let Some(app) = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, move |s| {
+        s.agreements_dir = dir;
+    })
+    .await
+    else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    app.sign_in_as(Role::Evaluator).await;
+    let page = app
+        .get("/evaluate?year=2025")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("<h2 id=\"area-safe-neighbourhoods\">Trygga bostadsområden</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Belysning, skadegörelse och närvaro i bostadsområdena."),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h2 id=\"area-young-people\">Unga och droger</h2>"),
+        "{page}"
+    );
+    assert!(page.contains("Överenskommelse 2025–2028"), "{page}");
+    let young = &page[page.find("id=\"area-young-people\"").expect("area")..];
+    let young = &young[..young.find("</section>").expect("end")];
+    assert_eq!(
+        young.matches("<article class=\"indicator\"").count(),
+        2,
+        "{young}"
+    );
+    assert!(
+        page.contains("<h2 id=\"area-other\">Övriga indikatorer</h2>"),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"area-youth-at-risk\""), "{page}");
+    // 2024: the agreement in force then, with its three areas.
+    let before = app
+        .get("/evaluate?year=2024")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(before.contains("id=\"area-youth-at-risk\""), "{before}");
+    assert!(!before.contains("area-young-people"), "{before}");
+    let (status, areas) =
+        crate::indicators::get_json(&app.client, &app.url("/api/v1/areas?year=2025")).await;
+    assert_eq!(status, 200);
+    assert_eq!(areas["agreement"], "2025-2028");
+    assert_eq!(areas["areas"][0]["id"], "safe-neighbourhoods");
+}

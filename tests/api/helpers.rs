@@ -54,6 +54,11 @@ pub fn surveys_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys")
 }
 
+/// The repository's agreement folder.
+pub fn agreements_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("agreements")
+}
+
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
@@ -161,6 +166,7 @@ pub fn test_settings(database_url: &str) -> Settings {
     Settings {
         database_url: database_url.to_owned(),
         surveys_dir: surveys_dir(),
+        agreements_dir: agreements_dir(),
         bind: "127.0.0.1:0".parse().expect("address"),
         ..Settings::default()
     }

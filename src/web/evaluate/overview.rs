@@ -107,10 +107,12 @@ pub(super) async fn overview(
     {
         survey_filter = None;
     }
-    let mut areas = crate::evaluate::areas::areas(&state.db, &state.surveys, year).await?;
+    let mut areas =
+        crate::evaluate::areas::areas(&state.db, &state.surveys, &state.agreements, year).await?;
     if year.is_some_and(|y| !areas.years.contains(&y)) {
         // A year without any published wave: show the latest instead, and say so.
-        areas = crate::evaluate::areas::areas(&state.db, &state.surveys, None).await?;
+        areas = crate::evaluate::areas::areas(&state.db, &state.surveys, &state.agreements, None)
+            .await?;
     }
     if let Some(survey) = &survey_filter {
         for area in &mut areas.areas {
@@ -187,6 +189,7 @@ pub(super) async fn overview(
                 @for area in areas.areas.iter().filter(|a| !a.indicators.is_empty()) {
                     section aria-labelledby=(format!("area-{}", area.id)) {
                         h2 id=(format!("area-{}", area.id)) { (area.title.get(ctx.lang)) }
+                        @if let Some(d) = &area.description { p class="area-description" { (d.get(ctx.lang)) } }
                         (area_summary(&ctx, &area.indicators))
                         div class="cards" {
                             @for indicator in &area.indicators {
@@ -220,6 +223,10 @@ fn waves_shown(ctx: &PageCtx, state: &AppState, areas: &Areas) -> Markup {
         p class="lead" {
             (ctx.t("Siffrorna för", "The figures for")) " " strong { (areas.year.unwrap_or_default()) } ": "
             (ctx.t("varje enkäts senaste publicerade omgång till och med det året.", "each survey's latest published wave up to that year."))
+            @if let Some(a) = areas.agreement.as_deref().and_then(|id| state.agreements.get(id)) {
+                " " (ctx.t("Områdena är överenskommelsens:", "The areas are those of the agreement:")) " "
+                (a.title.get(ctx.lang)) " (" (a.starts.format("%Y-%m-%d")) " – " (a.ends.format("%Y-%m-%d")) ")."
+            }
         }
         @if shown.iter().any(|(s, _, _)| state.surveys.get(s).is_some_and(|l| l.survey.headline_by.is_some())) {
             p class="muted" { (ctx.t(
