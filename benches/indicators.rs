@@ -9,7 +9,7 @@
 //!    wall time and peak memory (VmHWM of the process);
 //! 3. reading the stored result through the API as an evaluator: `trygg serve`, then R
 //!    sequential `GET /api/v1/waves/bench/indicators` (p50, p95, p99, max);
-//! 4. the evaluators' pages on the same server: the dashboard (`/evaluate`) and an indicator
+//! 4. the evaluators' pages on the same server: the overview (`/evaluate`) and an indicator
 //!    page, R sequential reads each. The database holds the `trygg demo` data (made first) as
 //!    well as the bench wave, so the pages show four closed years and the big wave.
 //!
@@ -223,7 +223,9 @@ fn run(args: &Args) -> Result<bool, String> {
     let base = format!("http://127.0.0.1:{port}");
     let paths = [
         format!("/api/v1/waves/{SLUG}/indicators"),
-        format!("/evaluate?survey={SURVEY}"),
+        // The overview: every area with every questionnaire's indicators, per grade for the
+        // school survey.
+        "/evaluate".to_owned(),
         format!("/evaluate/indicators/{SURVEY}/unsafe_night"),
     ];
     let measured = runtime.block_on(reads(&base, &paths, args.reads));
