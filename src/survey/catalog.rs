@@ -124,7 +124,8 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
 /// The file without the lines that say how figures are shown or who may answer, not what an
 /// answer means, for the content hash: the top-level `grades = …` (which class sessions may be
 /// opened), `grade_question = …` (which answer a class session gives for its pupils) and
-/// `headline_by = …` (which rows the overview leads with), and a question's
+/// `headline_by = …` (which rows the overview leads with), `public = …` (whether residents see
+/// the figures on `/trygghet`), and a question's
 /// `short = …` label (breakdown headings). Adding or changing them does not make a version with
 /// responses count as changed, and a file without them hashes as before.
 fn without_presentation(source: &str) -> std::borrow::Cow<'_, str> {
@@ -144,7 +145,7 @@ fn without_presentation(source: &str) -> std::borrow::Cow<'_, str> {
     };
     let dropped = |at: usize, line: &str| {
         if at < top_level_end {
-            ["grades", "grade_question", "headline_by"]
+            ["grades", "grade_question", "headline_by", "public"]
                 .iter()
                 .any(|key| is_key(line, key))
         } else {

@@ -220,6 +220,7 @@ fn convert(ctx: &mut Ctx, raw: &RawSurvey) -> Survey {
         grades,
         headline_by,
         grade_question,
+        public: raw.public.as_ref().is_some_and(|p| *p.get_ref()),
     }
 }
 

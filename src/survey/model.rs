@@ -85,6 +85,9 @@ pub struct Survey {
     /// the overview, the report and the public page show each indicator per category of it, and
     /// the pooled figure only where asked for. `None`: the overall figure is the headline.
     pub headline_by: Option<String>,
+    /// `public = true`: the published figures of its closed waves are shown to residents on the
+    /// public page `/trygghet` (the staff survey is not).
+    pub public: bool,
     /// Pupil surveys: the background question a class session's grade answers for its pupils
     /// (who are then not asked it), with the question's code for each grade of `grades`.
     pub grade_question: Option<GradeQuestion>,

@@ -30,6 +30,8 @@ pub(super) struct RawSurvey {
     /// The background question whose categories carry the headline figures (e.g. `"grade"`:
     /// year 9 and upper-secondary year 2 apart, as national school surveys publish them).
     pub headline_by: Option<S<String>>,
+    /// Whether the questionnaire's published figures are shown on the public page `/trygghet`.
+    pub public: Option<S<bool>>,
     /// Pupil surveys: the background question a class session's grade answers, and its code
     /// per grade, e.g. `{ question = "grade", codes = { 9 = "y9", 11 = "g2" } }`.
     pub grade_question: Option<S<RawGradeQuestion>>,

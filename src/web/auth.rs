@@ -18,6 +18,11 @@ use crate::util::random_token;
 
 pub const SESSION_COOKIE: &str = "trygg_session";
 pub const CSRF_COOKIE: &str = "trygg_csrf";
+
+/// Marks a response as the same for every anonymous visitor (cacheable by shared caches): it
+/// gets no token cookie, so that a cache never hands one visitor's cookie to another.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedPage;
 /// The device cookie (`store::login_devices`): sent only to `/login`.
 pub const DEVICE_COOKIE: &str = "trygg_device";
 
@@ -195,7 +200,9 @@ pub async fn load_session(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if let Some(cookie) = new_cookie.filter(|_| is_page) {
+    // A page that may be cached for everyone carries no visitor's token (it has no form).
+    let shared = response.extensions().get::<SharedPage>().is_some();
+    if let Some(cookie) = new_cookie.filter(|_| is_page && !shared) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     Ok(response)

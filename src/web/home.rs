@@ -77,10 +77,16 @@ async fn start_page(ctx: PageCtx, State(state): State<AppState>) -> maud::Markup
                 "The answers become indicators, with margins of error, that follow up the priority areas of the action plan:"
             )) }
             ul {
-                @for area in PriorityArea::ALL {
-                    li { (area.title(ctx.lang)) }
+                @match crate::local_time::stockholm_date(crate::util::now()).and_then(|d| state.agreements.in_force_on(d)) {
+                    Some(agreement) => {
+                        @for area in &agreement.areas { li { (area.title.get(ctx.lang)) } }
+                    }
+                    None => {
+                        @for area in PriorityArea::ALL { li { (area.title(ctx.lang)) } }
+                    }
                 }
             }
+            p { a href="/trygghet" { (ctx.t("Vad invånarna har svarat och vad kommunen och polisen gör", "What residents have answered and what the municipality and the police do")) } }
             p { (ctx.t("Aktuella undersökningar:", "Current questionnaires:")) }
             ul {
                 @for loaded in state.surveys.iter() {

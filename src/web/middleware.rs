@@ -132,6 +132,17 @@ pub async fn preferences(mut req: Request, next: Next) -> Response {
             .build();
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
             response.headers_mut().append(header::SET_COOKIE, value);
+            // A response that sets a cookie is this visitor's: never one for shared caches.
+            let shared = response
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("public"));
+            if shared {
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
         }
     }
     response

@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod plan;
 pub mod plan_export;
+pub mod public;
 pub mod qr;
 pub mod report;
 pub mod respond;
@@ -283,6 +284,7 @@ fn to_form(
 pub fn routes() -> Routes {
     Routes::default()
         .merge(home::routes())
+        .merge(public::routes())
         .merge(auth::routes())
         .merge(admin::routes())
         .merge(users::routes())

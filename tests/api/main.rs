@@ -35,6 +35,7 @@ mod pdf_printer;
 mod plan;
 mod plan_browser;
 mod population_labels;
+mod public_page;
 mod publication;
 mod pupil_browser;
 mod report;

@@ -321,17 +321,23 @@ fn question_field(
 }
 
 pub fn thanks(ctx: &PageCtx, survey: Option<&Survey>) -> Markup {
-    message_page(
+    let title = ctx.t("Tack för dina svar!", "Thank you for your answers!");
+    layout(
         ctx,
-        ctx.t("Tack för dina svar!", "Thank you for your answers!"),
-        survey,
-        &[
-            ctx.t(
+        title,
+        html! {
+            h1 { (title) }
+            @if let Some(survey) = survey { p class="lead" { (survey.title.get(ctx.lang)) } }
+            p { (ctx.t(
                 "Dina svar är inskickade och sparade anonymt. De används tillsammans med andras svar för att göra kommunen tryggare.",
                 "Your answers have been submitted and stored anonymously. Together with others' answers they are used to make the municipality safer.",
-            ),
-            ctx.t("Du kan nu stänga sidan.", "You can now close this page."),
-        ],
+            )) }
+            @if survey.is_some_and(|s| s.public) {
+                p { (ctx.t("När undersökningen har stängt visar vi vad alla svarade, och vad kommunen och polisen gör:", "Once the survey has closed we show what everyone answered, and what the municipality and the police do:")) " "
+                    a href="/trygghet" { (ctx.t("Trygghet i kommunen", "Safety in the municipality")) } "." }
+            }
+            p { (ctx.t("Du kan nu stänga sidan.", "You can now close this page.")) }
+        },
     )
 }
 

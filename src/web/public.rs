@@ -1,0 +1,371 @@
+//! The public page for residents (`/trygghet`, `?lang=en`): återkoppling, the last step of the
+//! "Trygg i" model. No sign-in and no session: per priority area of the agreement in force, what
+//! residents told us (the published figures of the latest closed waves of questionnaires marked
+//! `public`, in plain words, with the same suppression as everywhere), what the municipality and
+//! the police promised (the citizen promises in force), then what comes next and how to take part
+//! (the open resident wave's link, when one is open).
+//!
+//! An open wave publishes nothing, here as everywhere: only closed, published waves are read.
+//! The page is the same for every visitor, so it may be cached for a few minutes by browsers and
+//! shared caches — unless the visitor is signed in (the header then names them) or the response
+//! sets the language cookie.
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use maud::{Markup, html};
+
+use super::evaluate::chart_of_series;
+use super::extract::PageCtx;
+use super::views::layout;
+use super::{AppError, AppState, PUBLIC, Routes};
+use crate::agreement::{Agreement, Promise};
+use crate::collect::{Access, WaveState};
+use crate::evaluate::areas::{Area, AreaIndicator, HeadlineFigure};
+use crate::evaluate::words::{value_text, value_with_unit};
+use crate::i18n::Lang;
+use crate::stats::trend::Verdict;
+use crate::survey::Statistic;
+
+pub fn routes() -> Routes {
+    Routes::default().get("/trygghet", PUBLIC, page)
+}
+
+/// How long browsers and shared caches may keep the page.
+const MAX_AGE_SECONDS: u32 = 300;
+
+async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = crate::util::now();
+    let today = crate::local_time::stockholm_date(now).unwrap_or_default();
+    let mut areas =
+        crate::evaluate::areas::areas(&state.db, &state.surveys, &state.agreements, None).await?;
+    let public = |survey: &str| state.surveys.get(survey).is_some_and(|l| l.survey.public);
+    for area in &mut areas.areas {
+        area.indicators.retain(|i| public(&i.survey));
+    }
+    let agreement = state.agreements.in_force_on(today).or_else(|| {
+        areas
+            .agreement
+            .as_deref()
+            .and_then(|id| state.agreements.get(id))
+    });
+    let waves = crate::store::waves::list(&state.db).await?;
+    let open: Vec<_> = waves
+        .iter()
+        .filter(|w| {
+            w.state_at(now) == WaveState::Open && w.access == Access::Open && public(&w.survey_id)
+        })
+        .collect();
+    let next: Option<_> = waves
+        .iter()
+        .filter(|w| w.state_at(now) == WaveState::Scheduled && public(&w.survey_id))
+        .min_by_key(|w| w.opens_at.unwrap_or(i64::MAX));
+    let title = ctx.t(
+        "Trygghet i kommunen: vad ni sa och vad vi gör",
+        "Safety in the municipality: what you told us and what we do",
+    );
+    let survey_title = |id: &str| {
+        state.surveys.get(id).map_or_else(
+            || id.to_owned(),
+            |l| l.survey.title.get(ctx.lang).to_owned(),
+        )
+    };
+    let body = html! {
+        div class="public-page" {
+            h1 { (title) }
+            p class="lead" { (ctx.t(
+                "Kommunen och polisen arbetar tillsammans för att fler ska vara och känna sig trygga. Här berättar vi vad ni svarade i våra undersökningar, vad vi har lovat och vad som händer härnäst.",
+                "The municipality and the police work together so that more people are, and feel, safe. Here we tell you what you answered in our surveys, what we have promised, and what happens next."
+            )) }
+            @if let Some(a) = agreement {
+                p { (ctx.t("Arbetet följer", "The work follows")) " " (a.title.get(ctx.lang)) ", "
+                    (date_words(ctx.lang, a.starts)) " – " (date_words(ctx.lang, a.ends)) ", "
+                    (ctx.t("mellan", "between")) " " (parties(ctx.lang, a)) "." }
+            }
+            @if !open.is_empty() {
+                section class="take-part" aria-labelledby="take-part-h" {
+                    h2 id="take-part-h" { (ctx.t("Var med och svara", "Take part")) }
+                    @for w in &open {
+                        p { (survey_title(&w.survey_id)) " " (w.period) " " (ctx.t("är öppen just nu.", "is open now.")) " "
+                            a href=(format!("/s/{}", w.slug)) { (ctx.t("Svara på enkäten", "Answer the survey")) } }
+                    }
+                    p class="muted" { (ctx.t(
+                        "Svaren är anonyma. Siffrorna från en pågående undersökning visas först när den har stängt.",
+                        "The answers are anonymous. The figures of a survey under way are shown only once it has closed."
+                    )) }
+                }
+            }
+            @if areas.areas.iter().all(|a| a.indicators.is_empty()) {
+                p { (ctx.t("Inga resultat är publicerade ännu.", "No results are published yet.")) }
+            }
+            (reading_help(&ctx))
+            @let shown: Vec<&Area> = areas.areas.iter().filter(|a| !a.indicators.is_empty() || agreement.is_some_and(|ag| promises_of(ag, &a.id, today).next().is_some())).collect();
+            @if shown.len() > 1 {
+                nav class="toc" aria-labelledby="toc-h" {
+                    h2 id="toc-h" class="visually-hidden" { (ctx.t("Områden", "Areas")) }
+                    ul { @for a in &shown { li { a href=(format!("#area-{}", a.id)) { (a.title.get(ctx.lang)) } } } }
+                }
+            }
+            @for area in areas.areas.iter().filter(|a| !a.indicators.is_empty() || agreement.is_some_and(|ag| promises_of(ag, &a.id, today).next().is_some())) {
+                (area_section(&ctx, area, agreement, today, &survey_title))
+            }
+            @if let Some(a) = agreement {
+                @let general: Vec<&Promise> = a.promises_on(today).filter(|p| p.area.is_none()).collect();
+                @if !general.is_empty() {
+                    section aria-labelledby="promises-h" {
+                        h2 id="promises-h" { (ctx.t("Våra löften", "Our promises")) }
+                        @for p in general { (promise(&ctx, p)) }
+                    }
+                }
+            }
+            section aria-labelledby="next-h" {
+                h2 id="next-h" { (ctx.t("Vad händer härnäst", "What happens next")) }
+                ul {
+                    @if let Some(w) = next {
+                        li { (survey_title(&w.survey_id)) " " (w.period) " "
+                            (ctx.t("öppnar", "opens")) " "
+                            (w.opens_at.and_then(crate::local_time::stockholm_date).map(|d| date_words(ctx.lang, d)).unwrap_or_default()) "." }
+                    }
+                    li { (ctx.t(
+                        "Varje år följer kommunen och polisen upp arbetet: vad som gjordes och hur läget har utvecklats. Uppföljningen redovisas här.",
+                        "Every year the municipality and the police follow up the work: what was done and how things have developed. The follow-up is reported here."
+                    )) }
+                    @if let Some(a) = agreement {
+                        li { (ctx.t("Överenskommelsen gäller till", "The agreement runs until")) " " (date_words(ctx.lang, a.ends))
+                            (ctx.t(". Då görs en slutlig uppföljning av hela perioden.", ". A final follow-up of the whole period is made then.")) }
+                    }
+                }
+            }
+        }
+    };
+    let mut response = layout(&ctx, title, body).into_response();
+    // The same page for every anonymous visitor: cacheable, unless it names a signed-in user.
+    if ctx.user.is_none() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_str(&format!("public, max-age={MAX_AGE_SECONDS}"))
+                .unwrap_or_else(|_| HeaderValue::from_static("no-store")),
+        );
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Cookie"));
+        response.extensions_mut().insert(super::auth::SharedPage);
+    }
+    Ok(response)
+}
+
+fn promises_of<'a>(
+    agreement: &'a Agreement,
+    area: &'a str,
+    today: NaiveDate,
+) -> impl Iterator<Item = &'a Promise> {
+    agreement
+        .promises_on(today)
+        .filter(move |p| p.area.as_deref() == Some(area))
+}
+
+fn parties(lang: Lang, a: &Agreement) -> String {
+    let names: Vec<String> = a
+        .parties
+        .iter()
+        .map(|p| p.get(lang).to_lowercase())
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), lang.pick("och", "and")),
+        None => String::new(),
+    }
+}
+
+fn date_words(lang: Lang, d: NaiveDate) -> String {
+    crate::local_time::start_of_day(d)
+        .map(|s| crate::local_time::day_words(s, lang))
+        .unwrap_or_else(|| d.format("%Y-%m-%d").to_string())
+}
+
+fn reading_help(ctx: &PageCtx) -> Markup {
+    html! {
+        details class="help" {
+            summary { (ctx.t("Så läser du siffrorna", "How to read the figures")) }
+            p { (ctx.t(
+                "Siffrorna bygger på dem som svarade, så de är osäkra: det sanna värdet ligger med stor sannolikhet inom det spann som anges. En förändring kallas säker bara när den är så stor att den knappast beror på slumpen i vilka som svarade.",
+                "The figures rest on those who answered, so they are uncertain: the true value very likely lies within the range given. A change is called certain only when it is so large that it is hardly down to chance in who answered."
+            )) }
+            p { (ctx.t(
+                "\"..\" betyder att siffran inte visas: för få svarade för att ingen ska kunna kännas igen.",
+                "\"..\" means that the figure is not shown: too few answered for nobody to be recognisable."
+            )) }
+        }
+    }
+}
+
+fn area_section(
+    ctx: &PageCtx,
+    area: &Area,
+    agreement: Option<&Agreement>,
+    today: NaiveDate,
+    survey_title: &dyn Fn(&str) -> String,
+) -> Markup {
+    let id = format!("area-{}", area.id);
+    html! {
+        section class="public-area" aria-labelledby=(id) {
+            h2 id=(id) { (area.title.get(ctx.lang)) }
+            @if let Some(d) = &area.description { p { (d.get(ctx.lang)) } }
+            @if !area.indicators.is_empty() {
+                h3 { (ctx.t("Det här svarade ni", "What you told us")) }
+                div class="public-cards" {
+                    @for i in &area.indicators { (indicator_card(ctx, i, survey_title)) }
+                }
+            }
+            @if let Some(a) = agreement {
+                @let promises: Vec<&Promise> = promises_of(a, &area.id, today).collect();
+                @if !promises.is_empty() {
+                    h3 { (ctx.t("Det här har vi lovat", "What we have promised")) }
+                    @for p in promises { (promise(ctx, p)) }
+                }
+            }
+        }
+    }
+}
+
+fn promise(ctx: &PageCtx, p: &Promise) -> Markup {
+    html! {
+        article class="citizen-promise" {
+            h4 { (p.title.get(ctx.lang)) }
+            p { (p.text.get(ctx.lang)) }
+            p class="muted" { (ctx.t("Löftet gäller", "The promise runs")) " " (date_words(ctx.lang, p.starts)) " – " (date_words(ctx.lang, p.ends)) "." }
+            @if !p.activities.is_empty() {
+                ul {
+                    @for a in &p.activities {
+                        li { (a.text.get(ctx.lang)) " – "
+                            (a.by.iter().map(|w| w.name(ctx.lang)).collect::<Vec<_>>().join(", ")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn indicator_card(
+    ctx: &PageCtx,
+    i: &AreaIndicator,
+    survey_title: &dyn Fn(&str) -> String,
+) -> Markup {
+    let statistic = if i.statistic == "mean" {
+        Statistic::Mean
+    } else {
+        Statistic::Proportion
+    };
+    let grouped = i.headline_by.is_some();
+    html! {
+        article class="public-indicator" {
+            h4 { (i.title.get(ctx.lang)) }
+            p class="muted" { (survey_title(&i.survey)) @if let Some(p) = &i.period { " " (p) } }
+            @for (n, h) in i.headline.iter().enumerate() {
+                @if grouped { p class="group" { strong { (h.label.get(ctx.lang)) } } }
+                p { (figure_words(ctx.lang, statistic, h)) }
+                @if let Some(words) = change_words(ctx.lang, statistic, h) { p { (words) } }
+                @if h.waves.iter().any(|w| w.estimate.is_some()) {
+                    @let chart_title = match grouped {
+                        true => format!("{} – {}", i.title.get(ctx.lang), h.label.get(ctx.lang)),
+                        false => i.title.get(ctx.lang).to_owned(),
+                    };
+                    div class="public-chart" {
+                        (chart_of_series(ctx.lang, &format!("pub-{}-{}-{n}", i.survey, i.indicator), &chart_title, statistic, None, &series_of(h), &[]))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A headline row's waves as the chart takes them.
+fn series_of(h: &HeadlineFigure) -> crate::evaluate::series::DomainSeries {
+    crate::evaluate::series::DomainSeries {
+        domain: Default::default(),
+        waves: h.waves.clone(),
+        changes: Vec::new(),
+        change: None,
+        trend: None,
+        trend_note: None,
+        verdict: None,
+        target_status: None,
+    }
+}
+
+/// "24 %, troligen mellan 22 och 27 %" — or why there is no figure.
+fn figure_words(lang: Lang, statistic: Statistic, h: &HeadlineFigure) -> String {
+    let Some(w) = &h.shown else {
+        return lang
+            .pick("Inga siffror ännu.", "No figures yet.")
+            .to_owned();
+    };
+    match (w.estimate, w.ci_low, w.ci_high) {
+        (Some(e), Some(lo), Some(hi)) => match lang {
+            Lang::Sv => format!(
+                "{}: {}, troligen mellan {} och {}.",
+                w.period,
+                value_with_unit(lang, statistic, e),
+                value_text(lang, statistic, lo),
+                value_with_unit(lang, statistic, hi)
+            ),
+            Lang::En => format!(
+                "{}: {}, most likely between {} and {}.",
+                w.period,
+                value_with_unit(lang, statistic, e),
+                value_text(lang, statistic, lo),
+                value_with_unit(lang, statistic, hi)
+            ),
+        },
+        (Some(e), _, _) => format!("{}: {}.", w.period, value_with_unit(lang, statistic, e)),
+        _ => format!(
+            "{}: .. {}",
+            w.period,
+            lang.pick(
+                "(visas inte: för få svarade)",
+                "(not shown: too few answered)"
+            )
+        ),
+    }
+}
+
+/// The change since the wave before, in words a resident reads: better, worse or about the same.
+fn change_words(lang: Lang, statistic: Statistic, h: &HeadlineFigure) -> Option<String> {
+    let c = h.change.as_ref()?;
+    let higher = c.difference > 0.0;
+    let size = crate::evaluate::words::amount_text(lang, statistic, c.difference);
+    Some(match (c.verdict, lang) {
+        (Verdict::NoSignificantChange, Lang::Sv) => {
+            format!("Ungefär som {} – ingen säker förändring.", c.from_period)
+        }
+        (Verdict::NoSignificantChange, Lang::En) => {
+            format!(
+                "About the same as in {} – no certain change.",
+                c.from_period
+            )
+        }
+        (v, Lang::Sv) => format!(
+            "{} än {} ({}) – {}.",
+            if higher { "Högre" } else { "Lägre" },
+            c.from_period,
+            size,
+            if v == Verdict::Improved {
+                "en förbättring"
+            } else {
+                "en försämring"
+            }
+        ),
+        (v, Lang::En) => format!(
+            "{} than in {} ({}) – {}.",
+            if higher { "Higher" } else { "Lower" },
+            c.from_period,
+            size,
+            if v == Verdict::Improved {
+                "an improvement"
+            } else {
+                "a worsening"
+            }
+        ),
+    })
+}
