@@ -17,6 +17,7 @@ mod m20261201_000009_codes_again;
 mod m20261206_000001_publications;
 mod m20261206_000002_login_devices;
 mod m20261207_000001_comparison_domains;
+mod m20261207_000002_intervention_public_text;
 mod m20261210_000001_school_names;
 
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_publications::Migration),
             Box::new(m20261206_000002_login_devices::Migration),
             Box::new(m20261207_000001_comparison_domains::Migration),
+            Box::new(m20261207_000002_intervention_public_text::Migration),
             Box::new(m20261210_000001_school_names::Migration),
         ]
     }

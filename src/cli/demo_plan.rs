@@ -52,6 +52,26 @@ struct DemoIntervention {
     follow_ups: &'static [(i32, &'static str)],
 }
 
+/// The texts for residents of the interventions shown on the public page `/trygghet` (by title).
+const PUBLIC_TEXTS: &[(&str, &str)] = &[
+    (
+        "Medborgarlöfte 2024–2025: Tryggare centrum på kvällarna",
+        "Polisen och kommunens trygghetsvärdar har funnits i centrum fredag och lördag kväll, och belysningen kring resecentrum ses över varje vecka.",
+    ),
+    (
+        "Belysning och röjning av gångstråk",
+        "Vi har satt upp ny belysning och röjt buskar längs gångstråken mellan bostadsområdena och centrum, så att det är ljust och öppet att gå där på kvällen.",
+    ),
+    (
+        "Snabb sanering av klotter och skadegörelse",
+        "Klotter och skadegörelse som anmäls tas bort inom två dagar. Felanmäl i appen eller på kommunens webbplats.",
+    ),
+    (
+        "Vuxennärvaro på fredagskvällar",
+        "Vuxna från föreningar, fältassistenter och föräldrar finns ute i centrum och vid fritidsgårdarna på fredagskvällar.",
+    ),
+];
+
 const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "outdoor-insecurity",
@@ -379,6 +399,11 @@ pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<us
             status: d.status.into(),
             status_reason: String::new(),
             citizen_promise: d.promise.then(|| "yes".into()),
+            public_text: PUBLIC_TEXTS
+                .iter()
+                .find(|(title, _)| *title == d.title)
+                .map(|(_, text)| (*text).to_owned())
+                .unwrap_or_default(),
             version: String::new(),
         };
         let new = form

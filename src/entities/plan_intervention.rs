@@ -24,6 +24,8 @@ pub struct Model {
     pub status: String,
     pub status_reason: String,
     pub citizen_promise: bool,
+    /// What the public page says about it, for residents; empty: not shown there.
+    pub public_text: String,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,

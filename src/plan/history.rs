@@ -165,6 +165,7 @@ pub fn field_label(lang: Lang, field: &str) -> String {
         "end_year" => ("Slutår", "End year"),
         "status" => ("Status", "Status"),
         "status_reason" => ("Orsak", "Reason"),
+        "public_text" => ("Text för invånarna", "Text for residents"),
         "citizen_promise" => ("Medborgarlöfte", "Citizen promise"),
         "name" => ("Namn", "Name"),
         "unit" => ("Enhet", "Unit"),

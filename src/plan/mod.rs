@@ -24,6 +24,8 @@ pub use history::{Action, Change};
 pub const MAX_LINE: usize = 200;
 /// Longest free text (problem, how it works, partners, a reason, a follow-up note).
 pub const MAX_TEXT: usize = 10_000;
+/// The longest text for residents on the public page.
+pub const MAX_PUBLIC_TEXT: usize = 600;
 /// Longest period of an intervention, in years (start and end year included).
 pub const MAX_YEARS: i32 = 10;
 
@@ -224,6 +226,9 @@ pub struct Intervention {
     pub status: Status,
     pub status_reason: String,
     pub citizen_promise: bool,
+    /// What the public page `/trygghet` says about it, in words for residents; empty: the
+    /// intervention is not shown there.
+    pub public_text: String,
 }
 
 impl Intervention {
@@ -245,6 +250,7 @@ impl Intervention {
             status: Status::parse(&m.status)?,
             status_reason: m.status_reason.clone(),
             citizen_promise: m.citizen_promise,
+            public_text: m.public_text.clone(),
         })
     }
 
@@ -266,6 +272,7 @@ impl Intervention {
             ("end_year", self.end_year.to_string()),
             ("status", self.status.id().to_owned()),
             ("status_reason", self.status_reason.clone()),
+            ("public_text", self.public_text.clone()),
         ]
     }
 
@@ -299,6 +306,8 @@ pub struct InterventionForm {
     pub status_reason: String,
     /// A checkbox: present (any value) when ticked.
     pub citizen_promise: Option<String>,
+    /// The text for residents on the public page (optional).
+    pub public_text: String,
     /// The version of the intervention the form was opened on (editing only).
     pub version: String,
 }
@@ -325,6 +334,7 @@ impl InterventionForm {
             status: intervention.status.id().to_owned(),
             status_reason: intervention.status_reason.clone(),
             citizen_promise: intervention.citizen_promise.then(|| "yes".to_owned()),
+            public_text: intervention.public_text.clone(),
             version: version.to_string(),
         }
     }
@@ -421,6 +431,21 @@ impl InterventionForm {
             true,
         );
         let citizen_promise = self.citizen_promise.is_some();
+        let public_text = text_field(
+            &mut p,
+            "public_text",
+            &self.public_text,
+            ("texten för invånarna", "the text for residents"),
+            false,
+            true,
+        );
+        if public_text.chars().count() > MAX_PUBLIC_TEXT {
+            p.add(
+                "public_text",
+                format!("Texten för invånarna får vara högst {MAX_PUBLIC_TEXT} tecken: den ska gå att läsa på en telefon."),
+                format!("The text for residents must be at most {MAX_PUBLIC_TEXT} characters: it is read on phones."),
+            );
+        }
         let (start_year, end_year) = self.period(&mut p, citizen_promise);
         let status = Status::parse(self.status.trim());
         if status.is_none() {
@@ -471,6 +496,7 @@ impl InterventionForm {
             status,
             status_reason,
             citizen_promise,
+            public_text,
         })
     }
 

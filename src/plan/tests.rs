@@ -197,3 +197,17 @@ fn a_link_takes_a_known_indicator_a_wave_of_its_survey_and_a_target_in_percent()
         ["target"]
     );
 }
+
+#[test]
+fn a_text_for_residents_is_kept_short_enough_for_a_phone() {
+    let mut form = good();
+    form.public_text = "  Vi lagar belysningen längs gångstråken.  ".into();
+    let i = form.parse().expect("valid");
+    assert_eq!(i.public_text, "Vi lagar belysningen längs gångstråken.");
+    assert_eq!(InterventionForm::of(&i, 1).parse(), Ok(i));
+    form.public_text = "a".repeat(MAX_PUBLIC_TEXT + 1);
+    let problems = form.parse().expect_err("too long");
+    assert_eq!(fields_of(&problems), ["public_text"]);
+    form.public_text = String::new();
+    assert_eq!(form.parse().expect("optional").public_text, "");
+}

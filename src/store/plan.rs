@@ -307,6 +307,7 @@ fn values_of(i: &Intervention) -> plan_intervention::ActiveModel {
         status: Set(i.status.id().to_owned()),
         status_reason: Set(i.status_reason.clone()),
         citizen_promise: Set(i.citizen_promise),
+        public_text: Set(i.public_text.clone()),
         ..Default::default()
     }
 }

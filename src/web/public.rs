@@ -50,6 +50,7 @@ async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, A
             .as_deref()
             .and_then(|id| state.agreements.get(id))
     });
+    let done = public_interventions(&state, agreement, today).await?;
     let waves = crate::store::waves::list(&state.db).await?;
     let open: Vec<_> = waves
         .iter()
@@ -100,15 +101,17 @@ async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, A
                 p { (ctx.t("Inga resultat är publicerade ännu.", "No results are published yet.")) }
             }
             (reading_help(&ctx))
-            @let shown: Vec<&Area> = areas.areas.iter().filter(|a| !a.indicators.is_empty() || agreement.is_some_and(|ag| promises_of(ag, &a.id, today).next().is_some())).collect();
+            @let shown: Vec<&Area> = areas.areas.iter().filter(|a| !a.indicators.is_empty()
+                || agreement.is_some_and(|ag| promises_of(ag, &a.id, today).next().is_some())
+                || done.iter().any(|d| d.area == a.id)).collect();
             @if shown.len() > 1 {
                 nav class="toc" aria-labelledby="toc-h" {
                     h2 id="toc-h" class="visually-hidden" { (ctx.t("Områden", "Areas")) }
                     ul { @for a in &shown { li { a href=(format!("#area-{}", a.id)) { (a.title.get(ctx.lang)) } } } }
                 }
             }
-            @for area in areas.areas.iter().filter(|a| !a.indicators.is_empty() || agreement.is_some_and(|ag| promises_of(ag, &a.id, today).next().is_some())) {
-                (area_section(&ctx, area, agreement, today, &survey_title))
+            @for area in shown {
+                (area_section(&ctx, area, agreement, today, &survey_title, &done))
             }
             @if let Some(a) = agreement {
                 @let general: Vec<&Promise> = a.promises_on(today).filter(|p| p.area.is_none()).collect();
@@ -206,8 +209,10 @@ fn area_section(
     agreement: Option<&Agreement>,
     today: NaiveDate,
     survey_title: &dyn Fn(&str) -> String,
+    done: &[PublicIntervention],
 ) -> Markup {
     let id = format!("area-{}", area.id);
+    let here: Vec<&PublicIntervention> = done.iter().filter(|d| d.area == area.id).collect();
     html! {
         section class="public-area" aria-labelledby=(id) {
             h2 id=(id) { (area.title.get(ctx.lang)) }
@@ -224,6 +229,10 @@ fn area_section(
                     h3 { (ctx.t("Det här har vi lovat", "What we have promised")) }
                     @for p in promises { (promise(ctx, p)) }
                 }
+            }
+            @if !here.is_empty() {
+                h3 { (ctx.t("Det här gör vi och har gjort", "What we do and have done")) }
+                @for d in here { (intervention(ctx, d)) }
             }
         }
     }
@@ -368,4 +377,85 @@ fn change_words(lang: Lang, statistic: Statistic, h: &HeadlineFigure) -> Option<
             }
         ),
     })
+}
+
+/// An intervention of the action plan with a text for residents, as the public page shows it.
+struct PublicIntervention {
+    area: String,
+    title: String,
+    text: String,
+    status: crate::plan::Status,
+    start_year: i32,
+    end_year: i32,
+    /// Each output measure's name, unit and the sum of its actual values so far.
+    outputs: Vec<(String, String, f64)>,
+}
+
+/// The interventions with a text for residents that run in the agreement's period up to this
+/// year (or this year and last without an agreement), with their outputs summed.
+async fn public_interventions(
+    state: &AppState,
+    agreement: Option<&Agreement>,
+    today: NaiveDate,
+) -> Result<Vec<PublicIntervention>, AppError> {
+    use chrono::Datelike;
+    let first = agreement.map_or(today.year() - 1, |a| a.starts.year());
+    let rows = crate::store::plan::list(&state.db).await?;
+    let outputs = crate::store::plan::outputs(&state.db, None).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            let i = &r.intervention;
+            !i.public_text.trim().is_empty() && i.start_year <= today.year() && i.end_year >= first
+        })
+        .map(|r| {
+            let i = r.intervention;
+            let sums = outputs
+                .iter()
+                .filter(|o| o.intervention_id == r.id)
+                .filter_map(|o| {
+                    let actual: Vec<f64> =
+                        o.output.values.values().filter_map(|v| v.actual).collect();
+                    (!actual.is_empty()).then(|| {
+                        (
+                            o.output.name.clone(),
+                            o.output.unit.clone(),
+                            actual.iter().sum::<f64>(),
+                        )
+                    })
+                })
+                .collect();
+            PublicIntervention {
+                area: i.priority_area.id().to_owned(),
+                title: i.title,
+                text: i.public_text,
+                status: i.status,
+                start_year: i.start_year,
+                end_year: i.end_year,
+                outputs: sums,
+            }
+        })
+        .collect())
+}
+
+fn intervention(ctx: &PageCtx, d: &PublicIntervention) -> Markup {
+    html! {
+        article class="public-intervention" {
+            h4 { (d.title) }
+            p { (d.text) }
+            p class="muted" {
+                (d.status.label(ctx.lang)) " · " (d.start_year)
+                @if d.end_year != d.start_year { "–" (d.end_year) }
+            }
+            @if !d.outputs.is_empty() {
+                ul {
+                    @for (name, unit, sum) in &d.outputs {
+                        li { (name) ": " (ctx.lang.decimal(*sum, if sum.fract() == 0.0 { 0 } else { 1 }))
+                            // "antal" (a count) says nothing after a number.
+                            @if !unit.eq_ignore_ascii_case("antal") && !unit.is_empty() { " " (unit) } }
+                    }
+                }
+            }
+        }
+    }
 }

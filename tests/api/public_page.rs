@@ -80,6 +80,12 @@ async fn residents_see_what_they_said_what_was_promised_and_how_to_take_part(app
         !page.contains("2026: "),
         "an open wave publishes nothing: {page}"
     );
+    // What is done: the interventions with a text for residents, with their status.
+    assert!(page.contains("Det här gör vi och har gjort"), "{page}");
+    assert!(
+        page.contains("Klotter och skadegörelse som anmäls tas bort inom två dagar."),
+        "{page}"
+    );
     // How to take part: the open wave's link.
     assert!(page.contains("href=\"/s/trygghet-2026\""), "{page}");
     // The citizen promises in force today, from the agreement.

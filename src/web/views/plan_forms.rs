@@ -223,6 +223,8 @@ pub fn intervention(
             (input(ctx, errors, ("carried_out_by", ctx.t("Genomför (valfritt)", "Carries out (optional)")), None, &form.carried_out_by, None))
             (input(ctx, errors, ("followed_up_by", ctx.t("Följer upp (valfritt)", "Follows up (optional)")), None, &form.followed_up_by, None))
             (area(ctx, errors, ("partners", ctx.t("Samverkanspartner (valfritt)", "Partners (optional)")), None, &form.partners))
+            (area(ctx, errors, ("public_text", ctx.t("Text för invånarna (valfritt)", "Text for residents (optional)")),
+                Some(ctx.t("Visas på den offentliga sidan /trygghet med insatsens status. Skriv så att alla förstår, högst 600 tecken. Lämna tomt för att inte visa insatsen där.", "Shown on the public page /trygghet with the intervention's status. Write so that everyone understands, at most 600 characters. Leave it empty to keep the intervention off that page.")), &form.public_text))
             fieldset {
                 legend { (ctx.t("Period", "Period")) }
                 (input(ctx, errors, ("start_year", ctx.t("Startår", "Start year")), None, &form.start_year, Some("narrow")))
