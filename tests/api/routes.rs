@@ -27,6 +27,8 @@ fn may_be_public(path: &str) -> bool {
             | "/s/{slug}/sida/{page}"
             | "/s/{slug}/tack"
             | "/k"
+            // The public page for residents (DESIGN.md "Public pages"): published figures only.
+            | "/trygghet"
             | "/api/v1/waves/{slug}/responses"
             | "/api/v1/openapi.json"
     )
