@@ -239,14 +239,7 @@ pub async fn assemble(
         if survey.indicators.is_empty() {
             continue;
         }
-        let mut waves = survey_waves(db, catalog, &survey.id).await?;
-        waves.sort_by_key(|w| {
-            (
-                w.wave.period.parse::<i32>().unwrap_or(0),
-                w.wave.published.clone(),
-            )
-        });
-        waves.retain(|w| w.wave.period.parse::<i32>().is_ok_and(|p| p <= year));
+        let waves = super::areas::up_to(survey_waves(db, catalog, &survey.id).await?, Some(year));
         let this_year = waves
             .last()
             .filter(|w| w.wave.period == year.to_string())
@@ -377,7 +370,7 @@ pub struct VerdictCounts {
 }
 
 impl VerdictCounts {
-    fn add(&mut self, verdict: Option<crate::stats::trend::Verdict>) {
+    pub fn add(&mut self, verdict: Option<crate::stats::trend::Verdict>) {
         use crate::stats::trend::Verdict;
         match verdict {
             Some(Verdict::Improved) => self.improved += 1,

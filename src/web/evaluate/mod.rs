@@ -77,14 +77,10 @@ async fn waves_until(
     survey_id: &str,
     wave: Option<&str>,
 ) -> Result<(Vec<WaveIndicators>, usize), AppError> {
-    let mut waves =
-        crate::evaluate::areas::survey_waves(&state.db, &state.surveys, survey_id).await?;
-    waves.sort_by_key(|w| {
-        (
-            w.wave.period.parse::<i32>().unwrap_or(0),
-            w.wave.published.clone(),
-        )
-    });
+    let waves = crate::evaluate::areas::up_to(
+        crate::evaluate::areas::survey_waves(&state.db, &state.surveys, survey_id).await?,
+        None,
+    );
     let upto = wave
         .and_then(|slug| waves.iter().position(|w| w.wave.slug == slug))
         .map_or(waves.len(), |i| i + 1);

@@ -15,6 +15,7 @@ use maud::{Markup, html};
 use super::{Pick, how_to_read};
 use crate::evaluate::areas::{AreaIndicator, Areas, HeadlineFigure};
 use crate::evaluate::compare::Standing;
+use crate::evaluate::report::VerdictCounts;
 use crate::evaluate::series::{SeriesWave, WaveMark};
 use crate::evaluate::words::{difference_text, value_with_unit, verdict_text, wave_text};
 use crate::i18n::Lang;
@@ -266,22 +267,14 @@ fn judged_help(ctx: &PageCtx) -> Markup {
 
 /// An area's verdicts counted over its headline rows: since the wave before and over the trend.
 fn area_summary(ctx: &PageCtx, indicators: &[AreaIndicator]) -> Markup {
-    let rows = indicators.iter().flat_map(|i| &i.headline);
-    let (mut yb, mut yw, mut ys, mut tb, mut tw, mut ts) = (0, 0, 0, 0, 0, 0);
-    for h in rows {
-        match h.change.as_ref().map(|c| c.verdict) {
-            Some(Verdict::Improved) => yb += 1,
-            Some(Verdict::Worsened) => yw += 1,
-            Some(Verdict::NoSignificantChange) => ys += 1,
-            None => {}
-        }
-        match h.trend.as_ref().map(|t| t.verdict) {
-            Some(Verdict::Improved) => tb += 1,
-            Some(Verdict::Worsened) => tw += 1,
-            Some(Verdict::NoSignificantChange) => ts += 1,
-            None => {}
-        }
+    let mut change = VerdictCounts::default();
+    let mut trend = VerdictCounts::default();
+    for h in indicators.iter().flat_map(|i| &i.headline) {
+        change.add(h.change.as_ref().map(|c| c.verdict));
+        trend.add(h.trend.as_ref().map(|t| t.verdict));
     }
+    let (yb, yw, ys) = (change.improved, change.worsened, change.no_certain_change);
+    let (tb, tw, ts) = (trend.improved, trend.worsened, trend.no_certain_change);
     html! {
         p class="area-summary" {
             (ctx.t("Sedan förra omgången", "Since the wave before")) ": "
