@@ -72,6 +72,18 @@ pub fn day_words(seconds: i64, lang: Lang) -> String {
     format!("{} {month} {}", t.day(), t.year())
 }
 
+/// A date in words: `1 december 2026`, `1 December 2026`.
+pub fn date_words(d: NaiveDate, lang: Lang) -> String {
+    start_of_day(d)
+        .map(|s| day_words(s, lang))
+        .unwrap_or_else(|| d.format("%Y-%m-%d").to_string())
+}
+
+/// Today's date in Sweden.
+pub fn today() -> NaiveDate {
+    stockholm_date(crate::util::now()).unwrap_or_default()
+}
+
 /// The Unix time of the start of a Swedish local date (00:00 in Stockholm).
 pub fn start_of_day(date: NaiveDate) -> Option<i64> {
     let midnight = date.and_hms_opt(0, 0, 0)?;

@@ -102,11 +102,16 @@ enum Command {
         #[arg(long)]
         recompute: bool,
     },
-    /// Print the annual evaluation report of a year (HTML or a tagged PDF) on stdout
+    /// Print the annual evaluation report of a year, or the final follow-up of an agreement
+    /// period (HTML or a tagged PDF), on stdout
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["year", "agreement"])))]
     Report {
-        /// The year
+        /// The year (the annual report)
         #[arg(long, value_name = "YEAR")]
-        year: i32,
+        year: Option<i32>,
+        /// An agreement's id, e.g. 2023-2026 (its final follow-up)
+        #[arg(long, value_name = "ID")]
+        agreement: Option<String>,
         /// pdf needs Chromium: apt-get install chromium
         #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Html)]
         format: ReportFormat,
@@ -385,8 +390,14 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
             format,
             recompute,
         } => runtime.block_on(cli::waves::indicators(&settings, &wave, format, recompute)),
-        Command::Report { year, format, lang } => {
-            runtime.block_on(cli::report::report(&settings, year, format, lang.into()))
+        Command::Report {
+            year,
+            agreement,
+            format,
+            lang,
+        } => {
+            let which = (year, agreement);
+            runtime.block_on(cli::report::report(&settings, which, format, lang.into()))
         }
         Command::Import { wave, file } => {
             runtime.block_on(cli::import::import(&settings, &wave, &file))

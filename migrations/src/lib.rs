@@ -19,6 +19,7 @@ mod m20261206_000002_login_devices;
 mod m20261207_000001_comparison_domains;
 mod m20261207_000002_intervention_public_text;
 mod m20261210_000001_school_names;
+mod m20261211_000001_agreement_follow_up;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_comparison_domains::Migration),
             Box::new(m20261207_000002_intervention_public_text::Migration),
             Box::new(m20261210_000001_school_names::Migration),
+            Box::new(m20261211_000001_agreement_follow_up::Migration),
         ]
     }
 }

@@ -129,7 +129,7 @@ pub struct AgreementCatalog {
 }
 
 impl AgreementCatalog {
-    pub fn iter(&self) -> impl Iterator<Item = &Agreement> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Agreement> {
         self.agreements.iter().map(|(a, _)| a)
     }
 
@@ -157,5 +157,142 @@ impl AgreementCatalog {
     pub(crate) fn from_parts(mut agreements: Vec<(Agreement, PathBuf)>) -> AgreementCatalog {
         agreements.sort_by_key(|(a, _)| a.starts);
         AgreementCatalog { agreements }
+    }
+}
+
+/// A priority area as lists and forms name it: its id, its titles and the agreement it belongs
+/// to (`None` for the seed's three areas, used when no agreement file is loaded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaName {
+    pub id: String,
+    pub title: Text,
+    pub agreement: Option<AgreementSpan>,
+}
+
+/// The id, title and years of the agreement an area belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementSpan {
+    pub id: String,
+    pub title: Text,
+    pub first_year: i32,
+    pub last_year: i32,
+}
+
+impl AreaName {
+    /// Whether the area's agreement covers any of the years `first..=last`.
+    pub fn covers(&self, first: i32, last: i32) -> bool {
+        self.agreement
+            .as_ref()
+            .is_none_or(|a| a.first_year <= last && first <= a.last_year)
+    }
+}
+
+/// The seed's three areas, for a service run without agreement files.
+fn seed_areas() -> Vec<AreaName> {
+    use crate::i18n::Lang;
+    crate::survey::PriorityArea::ALL
+        .iter()
+        .map(|a| AreaName {
+            id: a.id().to_owned(),
+            title: Text {
+                sv: a.title(Lang::Sv).to_owned(),
+                en: a.title(Lang::En).to_owned(),
+            },
+            agreement: None,
+        })
+        .collect()
+}
+
+impl Agreement {
+    fn span(&self) -> AgreementSpan {
+        AgreementSpan {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            first_year: self.starts.year(),
+            last_year: self.ends.year(),
+        }
+    }
+
+    /// Its areas as lists name them.
+    pub fn area_names(&self) -> Vec<AreaName> {
+        self.areas
+            .iter()
+            .map(|a| AreaName {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                agreement: Some(self.span()),
+            })
+            .collect()
+    }
+}
+
+impl AgreementCatalog {
+    /// Every area of every agreement, agreement by agreement in period order (an id that two
+    /// agreements share appears under each); the seed's three when no agreement is loaded.
+    pub fn area_names(&self) -> Vec<AreaName> {
+        if self.agreements.is_empty() {
+            return seed_areas();
+        }
+        self.iter().flat_map(Agreement::area_names).collect()
+    }
+
+    /// The areas of the agreement for `year` (see [`AgreementCatalog::for_year`]); the seed's
+    /// three when no agreement covers it.
+    pub fn year_areas(&self, year: i32) -> Vec<AreaName> {
+        self.for_year(year)
+            .map_or_else(seed_areas, Agreement::area_names)
+    }
+
+    /// The area's title: from the latest agreement that has it, else the seed's, else its id.
+    pub fn area_title(&self, id: &str, lang: crate::i18n::Lang) -> String {
+        self.iter()
+            .rev()
+            .find_map(|a| a.area(id).map(|area| area.title.get(lang).to_owned()))
+            .or_else(|| {
+                crate::survey::PriorityArea::parse(id).map(|a| a.title(lang).to_owned())
+            })
+            .unwrap_or_else(|| id.to_owned())
+    }
+}
+
+/// A citizen promise as the plan's form names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromiseName {
+    pub id: String,
+    pub title: Text,
+    pub first_year: i32,
+    pub last_year: i32,
+}
+
+impl PromiseName {
+    /// E.g. "Tryggare centrum (2023–2024)".
+    pub fn label(&self, lang: crate::i18n::Lang) -> String {
+        format!(
+            "{} ({}–{})",
+            self.title.get(lang),
+            self.first_year,
+            self.last_year
+        )
+    }
+}
+
+impl AgreementCatalog {
+    /// Every citizen promise of every agreement, in period order.
+    pub fn promise_names(&self) -> Vec<PromiseName> {
+        self.iter()
+            .flat_map(|a| a.promises.iter())
+            .map(|p| PromiseName {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                first_year: p.starts.year(),
+                last_year: p.ends.year(),
+            })
+            .collect()
+    }
+
+    /// A promise and the agreement it belongs to.
+    pub fn promise(&self, id: &str) -> Option<(&Agreement, &Promise)> {
+        self.iter()
+            .find_map(|a| a.promises.iter().find(|p| p.id == id).map(|p| (a, p)))
     }
 }

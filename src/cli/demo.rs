@@ -255,6 +255,7 @@ pub enum DemoError {
 pub async fn fill(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
+    agreements: &crate::agreement::AgreementCatalog,
     seed: u64,
 ) -> Result<(Vec<DemoWave>, Vec<DemoLogin>), DemoError> {
     let existing = store::waves::list(db).await?;
@@ -278,7 +279,7 @@ pub async fn fill(
         waves.push(pupils(db, catalog, seed, i, year).await?);
     }
     comparisons(db).await?;
-    super::demo_plan::fill(db, catalog).await?;
+    super::demo_plan::fill(db, catalog, agreements).await?;
     let mut logins = Vec::new();
     for (email, role, school) in LOGINS {
         logins.push(add_login(db, email, role, school).await?);
@@ -643,10 +644,11 @@ async fn add_login(
 /// `trygg demo [--seed S]`.
 pub async fn demo(settings: &Settings, seed: Option<u64>) -> super::Result {
     let catalog = load_catalog(settings)?;
+    let agreements = super::load_agreements(settings, &catalog)?;
     let db = open_database(settings).await?;
     let seed = seed.unwrap_or(DEFAULT_SEED);
     let started = std::time::Instant::now();
-    let (waves, logins) = fill(&db, &catalog, seed)
+    let (waves, logins) = fill(&db, &catalog, &agreements, seed)
         .await
         .map_err(|e| anyhow::anyhow!("trygg demo: {e}"))?;
     // The waves' indicators, so that the evaluators' API and pages have numbers at once.

@@ -1,5 +1,6 @@
-//! The demo's action plan: eight interventions of the demo municipality across the three
-//! priority areas, one of them the citizen promise (medborgarlöfte) of 2024–2025, in every
+//! The demo's action plan: nine interventions of the demo municipality across the three
+//! priority areas, two of them the agreement's citizen promises (medborgarlöften) of 2023–2024
+//! and 2025–2026, with the promises' follow-up per year, in every
 //! status (one delayed and one cancelled, each with its reason), with output measures planned
 //! and done per year 2022–2025, outcome indicators of the demo's questionnaires with baseline
 //! waves and targets, and yearly follow-up notes.
@@ -14,7 +15,9 @@ use std::collections::HashMap;
 use sea_orm::DatabaseConnection;
 
 use super::demo::DemoError;
-use crate::plan::InterventionForm;
+use crate::agreement::AgreementCatalog;
+use crate::plan::promises::PromiseFollowUpForm;
+use crate::plan::{Choices, InterventionForm};
 use crate::plan::links::LinkForm;
 use crate::plan::outputs::{OutputForm, actual_field, planned_field};
 use crate::store;
@@ -23,7 +26,7 @@ use crate::survey::SurveyCatalog;
 const ACTOR: &str = "demo";
 
 /// What `trygg demo` says about the plan.
-pub const SUMMARY: &str = "Action plan (/evaluate/plan): 8 interventions in the three priority areas, one citizen promise 2024–2025, one delayed and one cancelled";
+pub const SUMMARY: &str = "Action plan (/evaluate/plan): 9 interventions in the three priority areas, two of them the citizen promises 2023–2024 and 2025–2026, one delayed and one cancelled";
 
 /// An output measure: name, unit, and per year (planned, actual) as typed ("" for none).
 type DemoOutput = (
@@ -35,7 +38,8 @@ type DemoOutput = (
 struct DemoIntervention {
     area: &'static str,
     title: &'static str,
-    promise: bool,
+    /// The id of the agreement's citizen promise it carries out ("" for none).
+    promise: &'static str,
     problem: &'static str,
     mechanism: &'static str,
     responsible: &'static str,
@@ -55,7 +59,7 @@ struct DemoIntervention {
 /// The texts for residents of the interventions shown on the public page `/trygghet` (by title).
 const PUBLIC_TEXTS: &[(&str, &str)] = &[
     (
-        "Medborgarlöfte 2024–2025: Tryggare centrum på kvällarna",
+        "Medborgarlöfte 2023–2024: Tryggare centrum på kvällarna",
         "Polisen och kommunens trygghetsvärdar har funnits i centrum fredag och lördag kväll, och belysningen kring resecentrum ses över varje vecka.",
     ),
     (
@@ -75,9 +79,9 @@ const PUBLIC_TEXTS: &[(&str, &str)] = &[
 const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "outdoor-insecurity",
-        title: "Medborgarlöfte 2024–2025: Tryggare centrum på kvällarna",
-        promise: true,
-        problem: "Trygghetsundersökningen 2023 visar att var femte invånare känner sig otrygg i centrum sent på kvällen, och att öppen narkotikaförsäljning vid resecentrum ses som ett växande problem. Medborgardialogen i november 2023 pekade ut resecentrum och Storgatan.",
+        title: "Medborgarlöfte 2023–2024: Tryggare centrum på kvällarna",
+        promise: "centrum-2023-2024",
+        problem: "Trygghetsundersökningen 2022 visar att var femte invånare känner sig otrygg i centrum sent på kvällen, och att öppen narkotikaförsäljning vid resecentrum ses som ett växande problem. Medborgardialogen i november 2022 pekade ut resecentrum och Storgatan.",
         mechanism: "Synlig polis och kommunens fältassistenter på fasta tider fredag och lördag kväll minskar tillfällena till brott och ökar tryggheten. Trygghetsvandringar med boende ger åtgärder i den fysiska miljön där de behövs.",
         responsible: "both",
         responsible_other: "",
@@ -87,39 +91,45 @@ const PLAN: &[DemoIntervention] = &[
             "Lokala BRÅ:s styrgrupp",
         ],
         partners: "Fastighetsägare i centrum, Citysamverkan, Nattvandrarna",
-        years: (2024, 2025),
+        years: (2023, 2024),
         status: "ongoing",
         later: None,
         outputs: &[
             (
                 "Polisens närvaro i centrum fredag och lördag kväll",
                 "timmar",
-                &[(2024, "400", "436"), (2025, "400", "382")],
+                &[(2023, "300", "318"), (2024, "400", "436")],
             ),
             (
                 "Trygghetsvandringar med boende",
                 "antal",
-                &[(2024, "4", "4"), (2025, "4", "3")],
+                &[(2023, "4", "4"), (2024, "4", "3")],
             ),
         ],
         indicators: &[
-            ("resident-safety/unsafe_night", "trygghet-2023", "15"),
+            ("resident-safety/unsafe_night", "trygghet-2022", "15"),
             (
                 "resident-safety/knows_citizen_promise",
-                "trygghet-2023",
+                "trygghet-2022",
                 "40",
             ),
-            ("resident-safety/drug_dealing", "trygghet-2023", "15"),
+            ("resident-safety/drug_dealing", "trygghet-2022", "15"),
         ],
-        follow_ups: &[(
+        follow_ups: &[
+            (
+                2023,
+                "Kvällsnärvaron kom i gång i maj och hölls alla helger utom två under semestern. Fyra trygghetsvandringar med boende; belysningen vid resecentrum byttes i oktober.",
+            ),
+            (
             2024,
-            "Närvaron blev större än planerat tack vare förstärkning under sommaren. Fyra trygghetsvandringar gav 23 åtgärdsförslag, varav 17 är genomförda (belysning vid resecentrum, beskärning i Stadsparken). Otryggheten kvällstid fortsätter att minska, men narkotikaförsäljningen upplevs som ett större problem än 2023.",
-        )],
+            "Närvaron blev större än planerat tack vare förstärkning under sommaren. Tre trygghetsvandringar gav 23 åtgärdsförslag, varav 17 är genomförda (belysning vid resecentrum, beskärning i Stadsparken). Otryggheten kvällstid fortsätter att minska, men narkotikaförsäljningen upplevs som ett större problem än 2023.",
+            ),
+        ],
     },
     DemoIntervention {
         area: "outdoor-insecurity",
         title: "Belysning och röjning av gångstråk",
-        promise: false,
+        promise: "",
         problem: "Var fjärde invånare ser dålig belysning som ett stort problem (2022), särskilt i Sjöviken och längs gång- och cykelvägen mot stationen.",
         mechanism: "Bättre belysning och öppnare sikt gör platser tryggare och minskar tillfällena till brott (situationell prevention).",
         responsible: "municipality",
@@ -167,7 +177,7 @@ const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "outdoor-insecurity",
         title: "Snabb sanering av klotter och skadegörelse",
-        promise: false,
+        promise: "",
         problem: "Skadegörelse och klotter som blir kvar länge signalerar att ingen bryr sig och ökar otryggheten.",
         mechanism: "Klotter som saneras inom 48 timmar ger mindre nytt klotter och en miljö som upplevs som omhändertagen.",
         responsible: "municipality",
@@ -198,7 +208,7 @@ const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "youth-at-risk",
         title: "Vuxennärvaro på fredagskvällar",
-        promise: false,
+        promise: "",
         problem: "Unga samlas i centrum och vid idrottsplatsen fredagskvällar, där alkohol och narkotika erbjuds. Färre än hälften av eleverna har trygga vuxna där de är på fritiden.",
         mechanism: "Fler trygga vuxna där unga är minskar risken att unga dras in i alkohol, narkotika och brott, och ger tidiga signaler till socialtjänst och polis.",
         responsible: "both",
@@ -242,7 +252,7 @@ const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "youth-at-risk",
         title: "Samverkan skola, socialtjänst, polis och fritid (SSPF)",
-        promise: false,
+        promise: "",
         problem: "Unga som riskerar att dras in i kriminalitet och missbruk upptäcks sent, och insatserna från skola, socialtjänst och polis är inte samordnade.",
         mechanism: "En gemensam bedömning och en individuell plan med den unge och vårdnadshavarna ger tidigare och samordnat stöd.",
         responsible: "both",
@@ -270,7 +280,7 @@ const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "youth-at-risk",
         title: "Drogförebyggande föräldramöten i årskurs 9",
-        promise: false,
+        promise: "",
         problem: "Användningen av e-cigaretter ökar bland eleverna, och många föräldrar känner inte till hur vanligt det är.",
         mechanism: "Föräldrar som vet hur vanligt det är och som sätter tydliga gränser minskar ungas debut.",
         responsible: "municipality",
@@ -294,7 +304,7 @@ const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "threats-violence",
         title: "Hot och våld mot anställda: rutiner, utbildning och stöd",
-        promise: false,
+        promise: "",
         problem: "Var tredje anställd har hotats i arbetet (2022), och hälften vet inte hur de ska göra när det händer.",
         mechanism: "Kända rutiner och utbildning gör att hot anmäls, att den utsatta får stöd och att arbetsplatsen kan förebygga nästa händelse.",
         responsible: "municipality",
@@ -335,7 +345,7 @@ const PLAN: &[DemoIntervention] = &[
     DemoIntervention {
         area: "threats-violence",
         title: "Våld i nära relationer: information i vården och i centrum",
-        promise: false,
+        promise: "",
         problem: "Få som utsätts för våld i nära relationer söker hjälp, och andelen invånare som utsatts för hot eller våld har ökat sedan 2022.",
         mechanism: "Information där de utsatta redan finns (vårdcentraler, apotek, tandvård) gör stödet känt och sänker tröskeln att söka hjälp.",
         responsible: "other",
@@ -361,6 +371,44 @@ const PLAN: &[DemoIntervention] = &[
         )],
         follow_ups: &[],
     },
+    DemoIntervention {
+        area: "youth-at-risk",
+        title: "Medborgarlöfte 2025–2026: Trygga mötesplatser för unga",
+        promise: "unga-2025-2026",
+        problem: "Drogvaneundersökningen 2024 visar att fler unga i årskurs 9 har erbjudits narkotika, och dialogerna med unga hösten 2024 pekade på att det saknas vuxna och öppna platser att vara på under helgkvällarna.",
+        mechanism: "Öppna mötesplatser med vuxna och regelbundna möten med polisen ger unga skyddsfaktorer och minskar tillfällena att dras in i kriminalitet och narkotika.",
+        responsible: "both",
+        responsible_other: "",
+        who: [
+            "Fritidsförvaltningen och kommunpolisen",
+            "Fritidsgårdarna, skolpolisen och föräldraföreningarna",
+            "Lokala BRÅ:s styrgrupp",
+        ],
+        partners: "Föräldraföreningar, Nattvandrarna",
+        years: (2025, 2026),
+        status: "ongoing",
+        later: None,
+        outputs: &[
+            (
+                "Kvällar med öppen fritidsgård fredag och lördag",
+                "antal",
+                &[(2025, "96", "91"), (2026, "96", "")],
+            ),
+            (
+                "Polisens besök i årskurs 8 och 9",
+                "antal",
+                &[(2025, "24", "24"), (2026, "24", "")],
+            ),
+        ],
+        indicators: &[
+            ("school-drug-habits/drugs_offered_12m", "drogvanor-2024", ""),
+            ("school-drug-habits/trusted_adults", "drogvanor-2024", ""),
+        ],
+        follow_ups: &[(
+            2025,
+            "Fritidsgårdarna höll öppet 91 av 96 planerade kvällar (fem stängdes vid personalbrist). Polisen besökte alla skolor båda terminerna. Två föräldraföreningar fick utbildning för föräldravandringar.",
+        )],
+    },
 ];
 
 fn refused(title: &str, what: &str, problems: &crate::plan::FormProblems) -> DemoError {
@@ -380,9 +428,16 @@ fn plan_error(title: &str, e: store::plan::PlanError) -> DemoError {
 }
 
 /// Fills the action plan; how many interventions it holds.
-pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<usize, DemoError> {
+pub async fn fill(
+    db: &DatabaseConnection,
+    catalog: &SurveyCatalog,
+    agreements: &AgreementCatalog,
+) -> Result<usize, DemoError> {
     let waves = store::waves::list(db).await?;
+    let choices = Choices::of(agreements);
     for d in PLAN {
+        // Without the shipped agreement the promise is only a mark (two years, as before).
+        let known = choices.promises.iter().any(|p| p.id == d.promise);
         let mut form = InterventionForm {
             priority_area: d.area.into(),
             title: d.title.into(),
@@ -398,7 +453,8 @@ pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<us
             end_year: d.years.1.to_string(),
             status: d.status.into(),
             status_reason: String::new(),
-            citizen_promise: d.promise.then(|| "yes".into()),
+            citizen_promise: (!d.promise.is_empty() && !known).then(|| "yes".into()),
+            promise: if known { d.promise.into() } else { String::new() },
             public_text: PUBLIC_TEXTS
                 .iter()
                 .find(|(title, _)| *title == d.title)
@@ -407,7 +463,7 @@ pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<us
             version: String::new(),
         };
         let new = form
-            .parse()
+            .parse(&choices)
             .map_err(|p| refused(d.title, "intervention", &p))?;
         let id = store::plan::create(db, &new, ACTOR).await?;
         for (name, unit, values) in d.outputs {
@@ -447,11 +503,53 @@ pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<us
         if let Some((status, reason)) = d.later {
             form.status = status.into();
             form.status_reason = reason.into();
-            let changed = form.parse().map_err(|p| refused(d.title, "status", &p))?;
+            let changed = form
+                .parse(&choices)
+                .map_err(|p| refused(d.title, "status", &p))?;
             store::plan::update(db, id, 1, &changed, ACTOR)
                 .await
                 .map_err(|e| plan_error(d.title, e))?;
         }
     }
+    for (promise, year, state, note) in PROMISE_FOLLOW_UPS {
+        if agreements.promise(promise).is_none() {
+            continue;
+        }
+        let follow_up = PromiseFollowUpForm {
+            state: (*state).into(),
+            note: (*note).into(),
+        }
+        .parse()
+        .map_err(|p| refused(promise, "follow-up", &p))?;
+        store::promises::save_follow_up(db, promise, *year, &follow_up, ACTOR).await?;
+    }
     Ok(PLAN.len())
 }
+
+/// The citizen promises' follow-up per year: promise, year, state, what was done.
+const PROMISE_FOLLOW_UPS: &[(&str, i32, &str, &str)] = &[
+    (
+        "centrum-2023-2024",
+        2023,
+        "kept",
+        "Polis och trygghetsvärdar fanns i centrum fredag och lördag kväll från maj, utom två helger i juli. Trasig belysning vid stationen lagades i snitt inom fem dagar. Vi berättade om arbetet i lokaltidningen och på kommunens webbplats i juni och december.",
+    ),
+    (
+        "centrum-2023-2024",
+        2024,
+        "partly",
+        "Kvällsnärvaron hölls hela året. Belysningen lagades inom en vecka i 41 av 52 fall: leveransproblem med armaturer under våren. Halvårsrapporterna kom som utlovat.",
+    ),
+    (
+        "unga-2025-2026",
+        2025,
+        "kept",
+        "Fritidsgårdarna höll öppet 91 av 96 kvällar, polisen besökte alla skolor i årskurs 8 och 9 båda terminerna och två föräldraföreningar fick utbildning och material för föräldravandringar.",
+    ),
+    (
+        "unga-2025-2026",
+        2026,
+        "ongoing",
+        "Öppettiderna och skolbesöken fortsätter under 2026; året följs upp i januari 2027.",
+    ),
+];

@@ -1,5 +1,6 @@
-//! `trygg report --year Y --format html|pdf [--lang sv|en]`: the annual evaluation report as
-//! the web page shows it (the final one when it is marked final), on stdout.
+//! `trygg report --year Y | --agreement ID --format html|pdf [--lang sv|en]`: the annual
+//! evaluation report, or the final follow-up of an agreement period, as the web page shows it
+//! (the final one when it is marked final), on stdout.
 
 use anyhow::{Context, anyhow};
 
@@ -16,25 +17,61 @@ pub enum ReportFormat {
     Pdf,
 }
 
-pub async fn report(settings: &Settings, year: i32, format: ReportFormat, lang: Lang) -> Result {
+/// The annual report of `--year`, or the final follow-up of `--agreement`.
+pub async fn report(
+    settings: &Settings,
+    (year, agreement): (Option<i32>, Option<String>),
+    format: ReportFormat,
+    lang: Lang,
+) -> Result {
     let catalog = load_catalog(settings)?;
+    let agreements = super::load_agreements(settings, &catalog)?;
     let db = open_database(settings).await?;
-    let shown = crate::evaluate::report::load(&db, &catalog, year)
+    let print = crate::web::report::Print {
+        municipality: settings.municipality_name.as_deref(),
+        printed_at: crate::util::now(),
+    };
+    let (html, what) = match (year, agreement) {
+        (_, Some(id)) => {
+            let shown =
+                crate::evaluate::final_follow_up::load(&db, &catalog, &agreements, &id)
+                    .await
+                    .with_context(|| format!("final follow-up {id}"))?
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = agreements.iter().map(|a| a.id.as_str()).collect();
+                        anyhow!(
+                            "--agreement: no agreement {id:?} is loaded (known: {}), and there is no final follow-up of it",
+                            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                        )
+                    })?;
+            let html = crate::web::evaluate::final_standalone(lang, &shown, &print);
+            (html.into_string(), format!("final follow-up {id}"))
+        }
+        (Some(year), None) => (annual(&db, &catalog, &agreements, year, lang, &print).await?, format!("report {year}")),
+        (None, None) => return Err(anyhow!("give --year YEAR or --agreement ID")),
+    };
+    let bytes = match format {
+        ReportFormat::Pdf => crate::pdf::print(&html)
+            .await
+            .map_err(|e| anyhow!("{what}: {e}"))?,
+        ReportFormat::Html => html.into_bytes(),
+    };
+    write_stdout(&bytes).context("cannot write the report")
+}
+
+async fn annual(
+    db: &sea_orm::DatabaseConnection,
+    catalog: &crate::survey::SurveyCatalog,
+    agreements: &crate::agreement::AgreementCatalog,
+    year: i32,
+    lang: Lang,
+    print: &crate::web::report::Print<'_>,
+) -> Result<String> {
+    let shown = crate::evaluate::report::load(db, catalog, agreements, year)
         .await
         .with_context(|| format!("report {year}"))?
         .ok_or_else(|| {
             anyhow!("--year: no wave has the period {year}, and there is no final report for it")
         })?;
-    let print = crate::web::report::Print {
-        municipality: settings.municipality_name.as_deref(),
-        printed_at: crate::util::now(),
-    };
-    let html = crate::web::report::standalone(lang, &shown, &print).into_string();
-    let bytes = match format {
-        ReportFormat::Pdf => crate::pdf::print(&html)
-            .await
-            .map_err(|e| anyhow!("report {year}: {e}"))?,
-        ReportFormat::Html => html.into_bytes(),
-    };
-    write_stdout(&bytes).context("cannot write the report")
+    Ok(crate::web::report::standalone(lang, &shown, print).into_string())
 }

@@ -16,6 +16,7 @@ pub mod plan_indicator;
 pub mod plan_intervention;
 pub mod plan_output;
 pub mod plan_output_value;
+pub mod promise_follow_up;
 pub mod population_total;
 pub mod publication;
 pub mod pupil_code;

@@ -26,6 +26,8 @@ pub struct Model {
     pub citizen_promise: bool,
     /// What the public page says about it, for residents; empty: not shown there.
     pub public_text: String,
+    /// The id of the agreement's citizen promise it carries out; empty: none.
+    pub promise_id: String,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,

@@ -39,7 +39,7 @@ pub struct AreaIndicator {
     pub headline: Vec<HeadlineFigure>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Titles {
     pub sv: String,
     pub en: String,
@@ -206,6 +206,14 @@ pub fn headline_figures(
 /// force does not name under any of its areas.
 pub const OTHER_AREA: &str = "other";
 
+/// The title of [`OTHER_AREA`].
+pub fn other_area_title() -> Titles {
+    Titles {
+        sv: "Övriga indikatorer".into(),
+        en: "Other indicators".into(),
+    }
+}
+
 /// The priority areas of `agreement` (empty, with no indicators yet), or the three of the
 /// questionnaire files' `priority_area` when no agreement is in force.
 pub fn area_list(agreement: Option<&crate::agreement::Agreement>) -> Vec<Area> {
@@ -305,10 +313,7 @@ pub async fn areas(
                 Some(area) => area.indicators.push(entry),
                 None => areas.push(Area {
                     id: OTHER_AREA.to_owned(),
-                    title: Titles {
-                        sv: "Övriga indikatorer".into(),
-                        en: "Other indicators".into(),
-                    },
+                    title: other_area_title(),
                     description: None,
                     indicators: vec![entry],
                 }),

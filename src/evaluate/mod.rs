@@ -13,6 +13,7 @@ pub mod compare;
 pub mod compute;
 pub mod csv_out;
 pub mod csv_sv;
+pub mod final_follow_up;
 pub mod headline;
 pub mod meaning;
 pub mod plan;

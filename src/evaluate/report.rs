@@ -17,14 +17,17 @@ use super::series::DomainSeries;
 use super::{EvalError, WaveIndicators};
 use crate::i18n::Lang;
 use crate::stats::Flag;
-use crate::survey::{Better, PriorityArea, Statistic, SurveyCatalog};
+use crate::survey::{Better, Statistic, SurveyCatalog};
 
 /// Sections an evaluator writes a text for, besides one per priority area.
 pub const SECTIONS: [&str; 3] = ["summary", "method", "next"];
 
-/// Whether `section` is one the report has.
-pub fn is_section(section: &str) -> bool {
-    SECTIONS.contains(&section) || PriorityArea::parse(section).is_some()
+/// Whether `section` is one the report of `year` has: a fixed one, or a priority area of the
+/// agreement for the year.
+pub fn is_section(agreements: &crate::agreement::AgreementCatalog, year: i32, section: &str) -> bool {
+    SECTIONS.contains(&section)
+        || section == super::areas::OTHER_AREA
+        || agreements.year_areas(year).iter().any(|a| a.id == section)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,6 +43,10 @@ pub struct ReportData {
 pub struct AreaPart {
     /// The priority area's id.
     pub area: String,
+    /// Its titles, from the agreement for the year (absent in reports frozen before agreements
+    /// were files: their areas are the seed's three).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Titles>,
     pub indicators: Vec<Panel>,
     pub interventions: Vec<InterventionPart>,
 }
@@ -102,6 +109,9 @@ pub struct InterventionPart {
     pub status: String,
     pub status_reason: String,
     pub citizen_promise: bool,
+    /// The id of the agreement's citizen promise it carries out (empty: none).
+    #[serde(default)]
+    pub promise: String,
     pub start_year: i32,
     pub end_year: i32,
     /// Who is responsible, in words of both languages.
@@ -168,9 +178,11 @@ pub struct Shown {
 pub async fn load(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
+    agreements: &crate::agreement::AgreementCatalog,
     year: i32,
 ) -> Result<Option<Shown>, EvalError> {
-    let row = crate::store::reports::find(db, year).await?;
+    let key = crate::store::reports::Key::Year(year);
+    let row = crate::store::reports::find(db, key).await?;
     if let Some(row) = row.as_ref().filter(|r| r.status == "final") {
         let frozen: Frozen = row
             .snapshot
@@ -191,8 +203,8 @@ pub async fn load(
     if !years(db).await?.contains(&year) {
         return Ok(None);
     }
-    let data = assemble(db, catalog, year).await?;
-    let texts = crate::store::reports::texts(db, year)
+    let data = assemble(db, catalog, agreements, year).await?;
+    let texts = crate::store::reports::texts(db, key)
         .await?
         .into_iter()
         .map(|t| (t.section, t.body))
@@ -222,13 +234,16 @@ pub async fn years(db: &DatabaseConnection) -> Result<Vec<i32>, EvalError> {
 pub async fn assemble(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
+    agreements: &crate::agreement::AgreementCatalog,
     year: i32,
 ) -> Result<ReportData, EvalError> {
     let all_waves = crate::store::waves::list(db).await?;
-    let mut areas: Vec<AreaPart> = PriorityArea::ALL
-        .iter()
+    let agreement = agreements.for_year(year);
+    let mut areas: Vec<AreaPart> = super::areas::area_list(agreement)
+        .into_iter()
         .map(|a| AreaPart {
-            area: a.id().to_owned(),
+            area: a.id,
+            title: Some(a.title),
             indicators: Vec::new(),
             interventions: Vec::new(),
         })
@@ -273,20 +288,16 @@ pub async fn assemble(
                     wave: this_year.clone(),
                     comparisons: lines.into_values().collect(),
                 };
-                if let Some(area) = areas
-                    .iter_mut()
-                    .find(|a| a.area == indicator.priority_area.id())
-                {
-                    area.indicators.push(panel);
-                }
+                let id = super::areas::area_of(agreement, &survey.id, indicator);
+                part_of(&mut areas, agreements, &id).indicators.push(panel);
             }
         }
         quality.extend(wave_quality(&waves, &all_waves, survey, year));
     }
-    for (area, part) in super::report_plan::interventions(db, catalog, year).await? {
-        if let Some(a) = areas.iter_mut().find(|a| a.area == area) {
-            a.interventions.push(part);
-        }
+    for (area, part) in super::report_plan::interventions(db, catalog, year..=year).await? {
+        part_of(&mut areas, agreements, &area)
+            .interventions
+            .push(part);
     }
     Ok(ReportData {
         year,
@@ -294,6 +305,48 @@ pub async fn assemble(
         areas,
         waves: quality,
     })
+}
+
+/// The report's part for area `id`, added at the end when the agreement for the year has no
+/// such area (the "other indicators", an intervention filed under an earlier agreement's area).
+fn part_of<'a>(
+    areas: &'a mut Vec<AreaPart>,
+    agreements: &crate::agreement::AgreementCatalog,
+    id: &str,
+) -> &'a mut AreaPart {
+    let at = match areas.iter().position(|a| a.area == id) {
+        Some(at) => at,
+        None => {
+            let title = if id == super::areas::OTHER_AREA {
+                super::areas::other_area_title()
+            } else {
+                Titles {
+                    sv: agreements.area_title(id, Lang::Sv),
+                    en: agreements.area_title(id, Lang::En),
+                }
+            };
+            areas.push(AreaPart {
+                area: id.to_owned(),
+                title: Some(title),
+                indicators: Vec::new(),
+                interventions: Vec::new(),
+            });
+            areas.len() - 1
+        }
+    };
+    &mut areas[at]
+}
+
+impl AreaPart {
+    /// The area's title: as the report stored it, else the seed's (reports frozen before
+    /// agreements were files), else its id.
+    pub fn title(&self, lang: Lang) -> String {
+        match &self.title {
+            Some(t) => t.get(lang).to_owned(),
+            None => crate::survey::PriorityArea::parse(&self.area)
+                .map_or_else(|| self.area.clone(), |a| a.title(lang).to_owned()),
+        }
+    }
 }
 
 /// The data quality of the survey's waves of `year` (`waves` in period order, up to the year).
@@ -549,6 +602,7 @@ mod summary_tests {
     fn two_indicators_worsening_over_four_years_count_as_worsening_though_no_year_did() {
         let area = AreaPart {
             area: "threats-violence".into(),
+            title: None,
             indicators: vec![
                 creeping("threats", Verdict::Worsened),
                 creeping("violence", Verdict::Worsened),
@@ -602,6 +656,7 @@ mod summary_tests {
         short.series.trend = None;
         let summary = AreaSummary::of(&AreaPart {
             area: "youth-at-risk".into(),
+            title: None,
             indicators: vec![hidden, short, creeping("full", Verdict::Improved)],
             interventions: Vec::new(),
         });

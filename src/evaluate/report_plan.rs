@@ -1,6 +1,8 @@
 //! The action plan's part of the annual report: the interventions of a priority area active in
 //! the year, with the year's outputs against plan, the follow-up note and the linked indicators.
 
+use std::ops::RangeInclusive;
+
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::areas::Titles;
@@ -9,19 +11,21 @@ use crate::i18n::Lang;
 use crate::plan::Responsible;
 use crate::survey::SurveyCatalog;
 
-/// The interventions whose period covers `year`, each with its priority area's id, in the
-/// plan's order. The plan's outputs, notes and links are read once for all areas.
+/// The interventions whose period meets `years` (one year for the annual report, an agreement's
+/// years for its final follow-up), each with its priority area's id, in the plan's order, with
+/// their outputs summed over those years and the follow-up note of the last year that has one.
+/// The plan's outputs, notes and links are read once for all areas.
 pub async fn interventions(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
-    year: i32,
-) -> Result<Vec<(&'static str, InterventionPart)>, DbErr> {
+    years: RangeInclusive<i32>,
+) -> Result<Vec<(String, InterventionPart)>, DbErr> {
     let rows: Vec<_> = crate::store::plan::list(db)
         .await?
         .into_iter()
         .filter(|r| {
             let i = &r.intervention;
-            i.start_year <= year && year <= i.end_year
+            i.start_year <= *years.end() && *years.start() <= i.end_year
         })
         .collect();
     if rows.is_empty() {
@@ -47,6 +51,7 @@ pub async fn interventions(
                 status: i.status.id().to_owned(),
                 status_reason: i.status_reason.clone(),
                 citizen_promise: i.citizen_promise,
+                promise: i.promise.clone(),
                 start_year: i.start_year,
                 end_year: i.end_year,
                 responsible: Titles {
@@ -57,18 +62,29 @@ pub async fn interventions(
                     .iter()
                     .filter(|o| o.intervention_id == row.id)
                     .map(|o| {
-                        let values = o.output.values.get(&year);
+                        let in_years: Vec<_> = o
+                            .output
+                            .values
+                            .iter()
+                            .filter(|(y, _)| years.contains(y))
+                            .map(|(_, v)| v)
+                            .collect();
+                        let sum = |values: Vec<Option<f64>>| {
+                            let known: Vec<f64> = values.into_iter().flatten().collect();
+                            (!known.is_empty()).then(|| known.iter().sum())
+                        };
                         OutputPart {
                             name: o.output.name.clone(),
                             unit: o.output.unit.clone(),
-                            planned: values.and_then(|v| v.planned),
-                            actual: values.and_then(|v| v.actual),
+                            planned: sum(in_years.iter().map(|v| v.planned).collect()),
+                            actual: sum(in_years.iter().map(|v| v.actual).collect()),
                         }
                     })
                     .collect(),
                 follow_up: notes
                     .iter()
-                    .find(|n| n.intervention_id == row.id && n.year == year)
+                    .filter(|n| n.intervention_id == row.id && years.contains(&n.year))
+                    .max_by_key(|n| n.year)
                     .map(|n| n.note.clone()),
                 indicators: links
                     .iter()
@@ -80,7 +96,7 @@ pub async fn interventions(
                     })
                     .collect(),
             };
-            (i.priority_area.id(), part)
+            (i.priority_area.clone(), part)
         })
         .collect())
 }

@@ -284,7 +284,7 @@ pub fn point(w: &SeriesWave) -> Option<Point> {
     })
 }
 
-fn domain_series(
+pub fn domain_series(
     indicator: &Indicator,
     domain: BTreeMap<String, String>,
     waves: Vec<SeriesWave>,

@@ -11,12 +11,14 @@ pub mod history;
 pub mod links;
 pub mod number;
 pub mod outputs;
+pub mod promises;
 
 use serde::Deserialize;
 
 use crate::entities::plan_intervention;
 use crate::i18n::{Lang, capitalised};
-use crate::survey::{PriorityArea, Text};
+use crate::agreement::{AreaName, PromiseName};
+use crate::survey::Text;
 
 pub use history::{Action, Change};
 
@@ -210,7 +212,8 @@ fn text_field(
 /// A checked intervention, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intervention {
-    pub priority_area: PriorityArea,
+    /// The id of a priority area of an agreement (`agreements/*.toml`) that covers its years.
+    pub priority_area: String,
     pub title: String,
     pub problem: String,
     pub mechanism: String,
@@ -226,16 +229,35 @@ pub struct Intervention {
     pub status: Status,
     pub status_reason: String,
     pub citizen_promise: bool,
+    /// The id of the agreement's citizen promise it carries out; empty: none (or, with
+    /// `citizen_promise`, a promise from before promises were kept in agreement files).
+    pub promise: String,
     /// What the public page `/trygghet` says about it, in words for residents; empty: the
     /// intervention is not shown there.
     pub public_text: String,
+}
+
+/// What an intervention may be filed under: the agreements' priority areas and citizen promises.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    pub areas: Vec<AreaName>,
+    pub promises: Vec<PromiseName>,
+}
+
+impl Choices {
+    pub fn of(agreements: &crate::agreement::AgreementCatalog) -> Choices {
+        Choices {
+            areas: agreements.area_names(),
+            promises: agreements.promise_names(),
+        }
+    }
 }
 
 impl Intervention {
     /// The stored row as the domain knows it; `None` for codes this version does not know.
     pub fn from_model(m: &plan_intervention::Model) -> Option<Intervention> {
         Some(Intervention {
-            priority_area: PriorityArea::parse(&m.priority_area)?,
+            priority_area: m.priority_area.clone(),
             title: m.title.clone(),
             problem: m.problem.clone(),
             mechanism: m.mechanism.clone(),
@@ -250,6 +272,7 @@ impl Intervention {
             status: Status::parse(&m.status)?,
             status_reason: m.status_reason.clone(),
             citizen_promise: m.citizen_promise,
+            promise: m.promise_id.clone(),
             public_text: m.public_text.clone(),
         })
     }
@@ -257,9 +280,10 @@ impl Intervention {
     /// Every field with its stored value, in the form's order (for the history).
     pub fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("priority_area", self.priority_area.id().to_owned()),
+            ("priority_area", self.priority_area.clone()),
             ("title", self.title.clone()),
             ("citizen_promise", yes_no(self.citizen_promise).to_owned()),
+            ("promise", self.promise.clone()),
             ("problem", self.problem.clone()),
             ("mechanism", self.mechanism.clone()),
             ("responsible", self.responsible.id().to_owned()),
@@ -280,6 +304,25 @@ impl Intervention {
     pub fn years(&self) -> std::ops::RangeInclusive<i32> {
         self.start_year..=self.end_year
     }
+}
+
+/// A problem when no agreement that has area `id` covers any of the intervention's years.
+fn area_covers(p: &mut FormProblems, areas: &[AreaName], id: &str, (first, last): (i32, i32)) {
+    if areas.iter().any(|a| a.id == id && a.covers(first, last)) {
+        return;
+    }
+    let spans: Vec<String> = areas
+        .iter()
+        .filter(|a| a.id == id)
+        .filter_map(|a| a.agreement.as_ref())
+        .map(|a| format!("{}–{}", a.first_year, a.last_year))
+        .collect();
+    let spans = spans.join(", ");
+    p.add(
+        "priority_area",
+        format!("Området hör till överenskommelsen för {spans}, men insatsen pågår {first}–{last}. Välj ett område ur överenskommelsen för insatsens år."),
+        format!("The area belongs to the agreement for {spans}, but the intervention runs {first}–{last}. Choose an area of the agreement for its years."),
+    );
 }
 
 fn yes_no(value: bool) -> &'static str {
@@ -306,6 +349,8 @@ pub struct InterventionForm {
     pub status_reason: String,
     /// A checkbox: present (any value) when ticked.
     pub citizen_promise: Option<String>,
+    /// The id of the citizen promise it carries out; empty: none.
+    pub promise: String,
     /// The text for residents on the public page (optional).
     pub public_text: String,
     /// The version of the intervention the form was opened on (editing only).
@@ -319,7 +364,7 @@ impl InterventionForm {
     /// The form filled in with a stored intervention, to edit it.
     pub fn of(intervention: &Intervention, version: i64) -> InterventionForm {
         InterventionForm {
-            priority_area: intervention.priority_area.id().to_owned(),
+            priority_area: intervention.priority_area.clone(),
             title: intervention.title.clone(),
             problem: intervention.problem.clone(),
             mechanism: intervention.mechanism.clone(),
@@ -333,16 +378,24 @@ impl InterventionForm {
             end_year: intervention.end_year.to_string(),
             status: intervention.status.id().to_owned(),
             status_reason: intervention.status_reason.clone(),
-            citizen_promise: intervention.citizen_promise.then(|| "yes".to_owned()),
+            citizen_promise: (intervention.citizen_promise && intervention.promise.is_empty())
+                .then(|| "yes".to_owned()),
+            promise: intervention.promise.clone(),
             public_text: intervention.public_text.clone(),
             version: version.to_string(),
         }
     }
 
-    /// The checked intervention, or every problem of the form.
-    pub fn parse(&self) -> Result<Intervention, FormProblems> {
+    /// The checked intervention, or every problem of the form. `areas` are the priority areas
+    /// it may be filed under (every agreement's, `AgreementCatalog::area_names`).
+    pub fn parse(&self, choices: &Choices) -> Result<Intervention, FormProblems> {
+        let areas = &choices.areas;
         let mut p = FormProblems::default();
-        let priority_area = PriorityArea::parse(self.priority_area.trim());
+        let chosen = self.priority_area.trim();
+        let priority_area = areas
+            .iter()
+            .any(|a| a.id == chosen)
+            .then(|| chosen.to_owned());
         if priority_area.is_none() {
             p.add(
                 "priority_area",
@@ -430,7 +483,18 @@ impl InterventionForm {
             false,
             true,
         );
-        let citizen_promise = self.citizen_promise.is_some();
+        let promise_id = self.promise.trim();
+        let promise = choices.promises.iter().find(|p| p.id == promise_id);
+        if !promise_id.is_empty() && promise.is_none() {
+            p.add(
+                "promise",
+                "Välj ett medborgarlöfte ur listan.",
+                "Choose a citizen promise from the list.",
+            );
+        }
+        // A promise of the agreement brings its own period; the checkbox (promises from before
+        // agreement files) keeps the two-year rule.
+        let citizen_promise = promise.is_some() || self.citizen_promise.is_some();
         let public_text = text_field(
             &mut p,
             "public_text",
@@ -446,7 +510,29 @@ impl InterventionForm {
                 format!("The text for residents must be at most {MAX_PUBLIC_TEXT} characters: it is read on phones."),
             );
         }
-        let (start_year, end_year) = self.period(&mut p, citizen_promise);
+        let (start_year, end_year) = self.period(
+            &mut p,
+            promise.is_none() && self.citizen_promise.is_some(),
+        );
+        if let Some(promise) = promise
+            && start_year != 0
+            && (start_year < promise.first_year || end_year > promise.last_year)
+        {
+            p.add(
+                "promise",
+                format!(
+                    "Medborgarlöftet gäller {}–{}: insatsens år ska ligga inom dem.",
+                    promise.first_year, promise.last_year
+                ),
+                format!(
+                    "The citizen promise runs {}–{}: the intervention's years must lie within them.",
+                    promise.first_year, promise.last_year
+                ),
+            );
+        }
+        if priority_area.is_some() && start_year != 0 && end_year >= start_year {
+            area_covers(&mut p, areas, chosen, (start_year, end_year));
+        }
         let status = Status::parse(self.status.trim());
         if status.is_none() {
             p.add("status", "Välj en status.", "Choose a status.");
@@ -496,6 +582,7 @@ impl InterventionForm {
             status,
             status_reason,
             citizen_promise,
+            promise: promise.map(|p| p.id.clone()).unwrap_or_default(),
             public_text,
         })
     }

@@ -26,17 +26,17 @@ fn a_complete_form_is_an_intervention() {
     let mut form = good();
     form.title = "  Trygghetsvandringar\u{0} i centrum ".into();
     form.responsible_other = "ignored unless other".into();
-    let i = form.parse().expect("valid");
+    let i = form.parse(&choices()).expect("valid");
     assert_eq!(i.title, "Trygghetsvandringar  i centrum");
     assert_eq!(i.responsible, Responsible::Both);
     assert_eq!(i.responsible_other, "");
     assert_eq!(i.years().collect::<Vec<_>>(), [2024, 2025]);
-    assert_eq!(InterventionForm::of(&i, 3).parse(), Ok(i));
+    assert_eq!(InterventionForm::of(&i, 3).parse(&choices()), Ok(i));
 }
 
 #[test]
 fn an_empty_form_names_every_required_field() {
-    let problems = InterventionForm::default().parse().expect_err("refused");
+    let problems = InterventionForm::default().parse(&choices()).expect_err("refused");
     assert_eq!(
         fields_of(&problems),
         [
@@ -60,27 +60,27 @@ fn delayed_and_cancelled_need_a_reason() {
     for status in ["delayed", "cancelled"] {
         let mut form = good();
         form.status = status.into();
-        let problems = form.parse().expect_err("refused");
+        let problems = form.parse(&choices()).expect_err("refused");
         assert_eq!(fields_of(&problems), ["status_reason"], "{status}");
         form.status_reason = "Personalbrist".into();
-        assert!(form.parse().is_ok());
+        assert!(form.parse(&choices()).is_ok());
     }
     let mut done = good();
     done.status = "done".into();
-    assert!(done.parse().is_ok(), "done needs no reason");
+    assert!(done.parse(&choices()).is_ok(), "done needs no reason");
 }
 
 #[test]
 fn a_citizen_promise_runs_two_years() {
     let mut form = good();
     form.citizen_promise = Some("yes".into());
-    assert!(form.parse().expect("2024–2025").citizen_promise);
+    assert!(form.parse(&choices()).expect("2024–2025").citizen_promise);
     form.end_year = "2026".into();
-    let problems = form.parse().expect_err("three years");
+    let problems = form.parse(&choices()).expect_err("three years");
     assert_eq!(fields_of(&problems), ["end_year"]);
     assert!(problems.0[0].1.sv.contains("2025"), "{problems:?}");
     form.end_year = "2024".into();
-    assert!(form.parse().is_err(), "one year");
+    assert!(form.parse(&choices()).is_err(), "one year");
 }
 
 #[test]
@@ -88,17 +88,17 @@ fn the_period_is_checked() {
     let mut form = good();
     form.end_year = "2023".into();
     assert_eq!(
-        fields_of(&form.parse().expect_err("end before start")),
+        fields_of(&form.parse(&choices()).expect_err("end before start")),
         ["end_year"]
     );
     form.end_year = "2040".into();
     assert_eq!(
-        fields_of(&form.parse().expect_err("too long")),
+        fields_of(&form.parse(&choices()).expect_err("too long")),
         ["end_year"]
     );
     form.start_year = "20x4".into();
     assert_eq!(
-        fields_of(&form.parse().expect_err("not a year")),
+        fields_of(&form.parse(&choices()).expect_err("not a year")),
         ["start_year"]
     );
 }
@@ -108,12 +108,12 @@ fn other_responsible_needs_a_name_and_texts_have_limits() {
     let mut form = good();
     form.responsible = "other".into();
     assert_eq!(
-        fields_of(&form.parse().expect_err("no name")),
+        fields_of(&form.parse(&choices()).expect_err("no name")),
         ["responsible_other"]
     );
     form.responsible_other = "Fastighetsbolaget".into();
     assert_eq!(
-        form.parse().expect("named").responsible_other,
+        form.parse(&choices()).expect("named").responsible_other,
         "Fastighetsbolaget"
     );
     form.title = "x".repeat(MAX_LINE + 1);
@@ -121,7 +121,7 @@ fn other_responsible_needs_a_name_and_texts_have_limits() {
     form.status = "paused".into();
     form.priority_area = "everything".into();
     assert_eq!(
-        fields_of(&form.parse().expect_err("too long")),
+        fields_of(&form.parse(&choices()).expect_err("too long")),
         ["priority_area", "title", "partners", "status"]
     );
 }
@@ -202,12 +202,17 @@ fn a_link_takes_a_known_indicator_a_wave_of_its_survey_and_a_target_in_percent()
 fn a_text_for_residents_is_kept_short_enough_for_a_phone() {
     let mut form = good();
     form.public_text = "  Vi lagar belysningen längs gångstråken.  ".into();
-    let i = form.parse().expect("valid");
+    let i = form.parse(&choices()).expect("valid");
     assert_eq!(i.public_text, "Vi lagar belysningen längs gångstråken.");
-    assert_eq!(InterventionForm::of(&i, 1).parse(), Ok(i));
+    assert_eq!(InterventionForm::of(&i, 1).parse(&choices()), Ok(i));
     form.public_text = "a".repeat(MAX_PUBLIC_TEXT + 1);
-    let problems = form.parse().expect_err("too long");
+    let problems = form.parse(&choices()).expect_err("too long");
     assert_eq!(fields_of(&problems), ["public_text"]);
     form.public_text = String::new();
-    assert_eq!(form.parse().expect("optional").public_text, "");
+    assert_eq!(form.parse(&choices()).expect("optional").public_text, "");
+}
+
+/// The seed's areas and no promises: what a service without agreement files offers.
+fn choices() -> crate::plan::Choices {
+    crate::plan::Choices::of(&crate::agreement::AgreementCatalog::default())
 }

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod login_devices;
 pub mod logins;
 pub mod plan;
+pub mod promises;
 pub mod population;
 pub mod publications;
 pub mod reports;

@@ -292,7 +292,7 @@ async fn finish(
 
 fn values_of(i: &Intervention) -> plan_intervention::ActiveModel {
     plan_intervention::ActiveModel {
-        priority_area: Set(i.priority_area.id().to_owned()),
+        priority_area: Set(i.priority_area.clone()),
         title: Set(i.title.clone()),
         problem: Set(i.problem.clone()),
         mechanism: Set(i.mechanism.clone()),
@@ -308,6 +308,7 @@ fn values_of(i: &Intervention) -> plan_intervention::ActiveModel {
         status_reason: Set(i.status_reason.clone()),
         citizen_promise: Set(i.citizen_promise),
         public_text: Set(i.public_text.clone()),
+        promise_id: Set(i.promise.clone()),
         ..Default::default()
     }
 }

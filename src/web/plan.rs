@@ -20,7 +20,7 @@ use super::views::plan_forms as forms;
 use super::{ANY_USER, AppError, AppState, EVALUATORS, Routes};
 use crate::plan::links::{LinkForm, target_text};
 use crate::plan::outputs::OutputForm;
-use crate::plan::{InterventionForm, Status, clean_text, number};
+use crate::plan::{Choices, InterventionForm, Status, clean_text, number};
 use crate::store::plan::{self as store, InterventionRow, PlanError};
 
 pub fn routes() -> Routes {
@@ -155,7 +155,38 @@ async fn overview(
         status: q.status.as_deref().and_then(Status::parse),
     };
     let notice = q.done.as_deref().and_then(|d| view::notice(&ctx, d));
-    Ok(view::overview(&ctx, &rows, &filter, notice))
+    let areas = plan_areas(&state.agreements, &rows, filter.year, ctx.lang);
+    Ok(view::overview(&ctx, &rows, &areas, &filter, notice))
+}
+
+/// The plan's sections, (id, title): the areas of the agreement for `year`, or of every
+/// agreement (each id once); then the area of any intervention filed under none of them.
+fn plan_areas(
+    agreements: &crate::agreement::AgreementCatalog,
+    rows: &[InterventionRow],
+    year: Option<i32>,
+    lang: crate::i18n::Lang,
+) -> Vec<(String, String)> {
+    let names = match year {
+        Some(y) => agreements.year_areas(y),
+        None => agreements.area_names(),
+    };
+    let mut areas: Vec<(String, String)> = Vec::new();
+    let ids = names
+        .iter()
+        .map(|a| a.id.clone())
+        .chain(
+            rows.iter()
+                .filter(|r| year.is_none_or(|y| r.intervention.years().contains(&y)))
+                .map(|r| r.intervention.priority_area.clone()),
+        );
+    for id in ids {
+        if !areas.iter().any(|(known, _)| *known == id) {
+            let title = agreements.area_title(&id, lang);
+            areas.push((id, title));
+        }
+    }
+    areas
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,6 +217,18 @@ async fn show(
             history: &history,
             names: &names,
             notice,
+            area_title: state
+                .agreements
+                .area_title(&row.intervention.priority_area, ctx.lang),
+            promise: state
+                .agreements
+                .promise(&row.intervention.promise)
+                .map(|(a, p)| {
+                    (
+                        format!("/evaluate/agreements/{}#promise-{}", a.id, p.id),
+                        p.title.get(ctx.lang).to_owned(),
+                    )
+                }),
         },
     ))
 }
@@ -280,12 +323,13 @@ async fn link_views(ctx: &PageCtx, state: &AppState, id: i64) -> Result<Vec<Link
     Ok(out)
 }
 
-async fn new_form(ctx: PageCtx) -> Markup {
+async fn new_form(ctx: PageCtx, State(state): State<AppState>) -> Markup {
     let form = InterventionForm {
         status: Status::NotStarted.id().to_owned(),
         ..InterventionForm::default()
     };
-    forms::intervention(&ctx, None, &form, &FormErrors::new())
+    let choices = Choices::of(&state.agreements);
+    forms::intervention(&ctx, None, &form, &choices, &FormErrors::new())
 }
 
 async fn create(
@@ -294,14 +338,17 @@ async fn create(
     Extension(user): Extension<CurrentUser>,
     Form(form): Form<InterventionForm>,
 ) -> Result<Response, AppError> {
-    match form.parse() {
+    let choices = Choices::of(&state.agreements);
+    match form.parse(&choices) {
         Ok(new) => {
             let id = store::create(&state.db, &new, &user.email).await?;
             Ok(to(id, "created"))
         }
         Err(problems) => {
             let errors = forms::errors_of(&ctx, &problems);
-            Ok(refused(forms::intervention(&ctx, None, &form, &errors)))
+            Ok(refused(forms::intervention(
+                &ctx, None, &form, &choices, &errors,
+            )))
         }
     }
 }
@@ -317,6 +364,7 @@ async fn edit_form(
         &ctx,
         Some(row.id),
         &form,
+        &Choices::of(&state.agreements),
         &FormErrors::new(),
     ))
 }
@@ -329,7 +377,8 @@ async fn update(
     Form(mut form): Form<InterventionForm>,
 ) -> Result<Response, AppError> {
     let row = intervention(&state, &id).await?;
-    let problems = match form.parse() {
+    let choices = Choices::of(&state.agreements);
+    let problems = match form.parse(&choices) {
         Ok(changed) => {
             let version = form.version.trim().parse::<i64>().unwrap_or(0);
             match store::update(&state.db, row.id, version, &changed, &user.email).await {
@@ -356,6 +405,7 @@ async fn update(
         &ctx,
         Some(row.id),
         &form,
+        &choices,
         &errors,
     )))
 }

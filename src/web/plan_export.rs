@@ -175,7 +175,7 @@ async fn load(state: &AppState) -> Result<Plan, AppError> {
             let i = r.intervention;
             PlanIntervention {
                 id: r.id,
-                priority_area: i.priority_area.id().to_owned(),
+                priority_area: i.priority_area.clone(),
                 title: i.title,
                 citizen_promise: i.citizen_promise,
                 problem: i.problem,

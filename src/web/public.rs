@@ -182,9 +182,7 @@ fn parties(lang: Lang, a: &Agreement) -> String {
 }
 
 fn date_words(lang: Lang, d: NaiveDate) -> String {
-    crate::local_time::start_of_day(d)
-        .map(|s| crate::local_time::day_words(s, lang))
-        .unwrap_or_else(|| d.format("%Y-%m-%d").to_string())
+    crate::local_time::date_words(d, lang)
 }
 
 fn reading_help(ctx: &PageCtx) -> Markup {
@@ -426,7 +424,7 @@ async fn public_interventions(
                 })
                 .collect();
             PublicIntervention {
-                area: i.priority_area.id().to_owned(),
+                area: i.priority_area.clone(),
                 title: i.title,
                 text: i.public_text,
                 status: i.status,

@@ -34,7 +34,6 @@ use crate::i18n::Lang;
 use crate::stats::trend::TargetStatus;
 use crate::store;
 use crate::store::reports::ReportError;
-use crate::survey::PriorityArea;
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -65,7 +64,7 @@ pub fn routes() -> Routes {
 
 async fn years(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
     let years = report::years(&state.db).await?;
-    let rows = store::reports::all(&state.db).await?;
+    let rows = store::reports::all(&state.db, store::reports::Key::Year(0)).await?;
     let title = ctx.t("Årlig uppföljning", "Annual evaluation");
     Ok(layout(
         &ctx,
@@ -84,7 +83,7 @@ async fn years(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, Ap
                         li {
                             a href=(format!("/evaluate/report/{y}")) { (ctx.t("Uppföljning", "Evaluation")) " " (y) }
                             " – "
-                            @if rows.iter().any(|r| r.year == *y && r.status == "final") {
+                            @if rows.iter().any(|r| r.key == y.to_string() && r.status == "final") {
                                 strong { (ctx.t("slutlig", "final")) }
                             } @else {
                                 (ctx.t("utkast", "draft"))
@@ -110,7 +109,7 @@ async fn page(
     Path(year): Path<String>,
 ) -> Result<Markup, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, year)
+    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
         .await?
         .ok_or(AppError::NotFound)?;
     let editable = shown.finalized.is_none();
@@ -120,20 +119,12 @@ async fn page(
         if !editable {
             return html! {};
         }
-        let id = format!("text-{section}");
-        html! {
-            details class="edit no-print" {
-                summary { (ctx.t("Skriv eller ändra texten", "Write or change the text")) }
-                form method="post" action=(format!("/evaluate/report/{year}/texts/{section}")) class="stack" {
-                    (csrf_field(&ctx))
-                    div class="field" {
-                        label for=(id) { (ctx.t("Text (en tom rad mellan styckena)", "Text (a blank line between paragraphs)")) }
-                        textarea id=(id) name="body" rows="6" { (shown.texts.get(section).map(String::as_str).unwrap_or_default()) }
-                    }
-                    button type="submit" class="secondary" { (ctx.t("Spara texten", "Save the text")) }
-                }
-            }
-        }
+        text_editor(
+            &ctx,
+            &format!("/evaluate/report/{year}/texts/{section}"),
+            section,
+            shown.texts.get(section).map(String::as_str),
+        )
     };
     let actions = html! {
             div class="report-actions no-print" {
@@ -179,7 +170,7 @@ async fn save_text(
     Form(form): Form<TextForm>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    if !report::is_section(&section) || !report::years(&state.db).await?.contains(&year) {
+    if !report::is_section(&state.agreements, year, &section) || !report::years(&state.db).await?.contains(&year) {
         return Err(AppError::NotFound);
     }
     let body = form.body.replace("\r\n", "\n").trim().to_owned();
@@ -194,7 +185,7 @@ async fn save_text(
             year,
         ));
     }
-    match store::reports::save_text(&state.db, year, &section, &body, &user.email).await {
+    match store::reports::save_text(&state.db, store::reports::Key::Year(year), &section, &body, &user.email).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/evaluate/report/{year}#section-{section}")).into_response())
         }
@@ -205,6 +196,11 @@ async fn save_text(
 }
 
 fn refusal(ctx: &PageCtx, status: StatusCode, message: &str, year: i32) -> Response {
+    refusal_page(ctx, status, message, &format!("/evaluate/report/{year}"))
+}
+
+/// "Nothing was saved": why, and the way back to the report at `back`.
+pub fn refusal_page(ctx: &PageCtx, status: StatusCode, message: &str, back: &str) -> Response {
     let title = ctx.t("Inget sparades", "Nothing was saved");
     (
         status,
@@ -214,7 +210,7 @@ fn refusal(ctx: &PageCtx, status: StatusCode, message: &str, year: i32) -> Respo
             html! {
                 h1 { (title) }
                 p { (message) }
-                p { a href=(format!("/evaluate/report/{year}")) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
+                p { a href=(back) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
             },
         ),
     )
@@ -241,7 +237,7 @@ async fn confirm_final(
     Path(year): Path<String>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, year)
+    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
         .await?
         .ok_or(AppError::NotFound)?;
     if shown.finalized.is_some() {
@@ -265,7 +261,7 @@ fn confirmation(ctx: &PageCtx, shown: &Shown) -> Markup {
                 .data
                 .areas
                 .iter()
-                .map(|a| (a.area.clone(), area_title(ctx.lang, &a.area))),
+                .map(|a| (a.area.clone(), a.title(ctx.lang))),
         )
         .chain([
             (
@@ -337,7 +333,7 @@ async fn finalize(
     Form(form): Form<FinalForm>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, year)
+    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
         .await?
         .ok_or(AppError::NotFound)?;
     if shown.finalized.is_some() {
@@ -352,7 +348,7 @@ async fn finalize(
     };
     let snapshot = serde_json::to_string(&frozen)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("the report as JSON: {e}")))?;
-    match store::reports::finalize(&state.db, year, &snapshot, &user.email).await {
+    match store::reports::finalize(&state.db, store::reports::Key::Year(year), &snapshot, &user.email).await {
         Ok(()) => Ok(Redirect::to(&format!("/evaluate/report/{year}")).into_response()),
         Err(ReportError::Final(_)) => Ok(final_refusal(&ctx, year)),
         Err(ReportError::Db(e)) => Err(e.into()),
@@ -366,10 +362,28 @@ async fn reopen(
     Path(year): Path<String>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    match store::reports::reopen(&state.db, year, &user.email).await {
+    match store::reports::reopen(&state.db, store::reports::Key::Year(year), &user.email).await {
         Ok(()) => Ok(Redirect::to(&format!("/evaluate/report/{year}")).into_response()),
         Err(ReportError::Db(e)) => Err(e.into()),
         Err(_) => Err(AppError::NotFound),
+    }
+}
+
+/// The form that writes a section's text of a draft, folded under "Write or change the text".
+pub fn text_editor(ctx: &PageCtx, action: &str, section: &str, current: Option<&str>) -> Markup {
+    let id = format!("text-{section}");
+    html! {
+        details class="edit no-print" {
+            summary { (ctx.t("Skriv eller ändra texten", "Write or change the text")) }
+            form method="post" action=(action) class="stack" {
+                (csrf_field(ctx))
+                div class="field" {
+                    label for=(id) { (ctx.t("Text (en tom rad mellan styckena)", "Text (a blank line between paragraphs)")) }
+                    textarea id=(id) name="body" rows="6" { (current.unwrap_or_default()) }
+                }
+                button type="submit" class="secondary" { (ctx.t("Spara texten", "Save the text")) }
+            }
+        }
     }
 }
 
@@ -384,7 +398,7 @@ async fn pdf(
     Path(year): Path<String>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, year)
+    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
         .await?
         .ok_or(AppError::NotFound)?;
     let print = Print {
@@ -392,21 +406,25 @@ async fn pdf(
         printed_at: crate::util::now(),
     };
     let html = standalone(ctx.lang, &shown, &print).into_string();
-    match crate::pdf::print_within(&html, PRINT_WAIT).await {
-        Ok(bytes) => Ok((
+    let name = format!("{}-{year}.pdf", ctx.t("uppfoljning", "evaluation"));
+    Ok(pdf_response(&ctx, &html, &name, &format!("/evaluate/report/{year}")).await)
+}
+
+/// `html` printed to a PDF download named `name`; when the printer is missing, failing or busy,
+/// a page that says so (503, with `Retry-After` when busy) and links `back`.
+pub async fn pdf_response(ctx: &PageCtx, html: &str, name: &str, back: &str) -> Response {
+    match crate::pdf::print_within(html, PRINT_WAIT).await {
+        Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}-{year}.pdf\"",
-                        ctx.t("uppfoljning", "evaluation")
-                    ),
+                    format!("attachment; filename=\"{name}\""),
                 ),
             ],
             bytes,
         )
-            .into_response()),
+            .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "report PDF");
             let message = match e {
@@ -426,20 +444,20 @@ async fn pdf(
             let retry = matches!(e, crate::pdf::PdfError::Busy)
                 .then(|| (header::RETRY_AFTER, PRINT_RETRY_SECS.to_string()));
             let title = ctx.t("Ingen PDF", "No PDF");
-            Ok((
+            (
                 StatusCode::SERVICE_UNAVAILABLE,
                 axum::response::AppendHeaders(retry),
                 layout(
-                    &ctx,
+                    ctx,
                     title,
                     html! {
                         h1 { (title) }
                         p { (message) }
-                        p { a href=(format!("/evaluate/report/{year}")) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
+                        p { a href=(back) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
                     },
                 ),
             )
-                .into_response())
+                .into_response()
         }
     }
 }
@@ -457,7 +475,17 @@ pub struct Print<'a> {
 /// 18". The footer is CSS (`@page` margin boxes with the `page` and `pages` counters), which the
 /// printer lays out without a script.
 pub fn standalone(lang: Lang, shown: &Shown, print: &Print) -> Markup {
-    let title = print_title(lang, shown.data.year);
+    print_document(
+        lang,
+        &print_title(lang, shown.data.year),
+        &page_footer_css(lang, shown, print),
+        body(lang, shown, cover(lang, shown, print), &|_| html! {}),
+    )
+}
+
+/// A self-contained HTML document to print: `content` under the stylesheet and the footer
+/// `footer` (CSS), with the policy that runs no script and loads nothing.
+pub fn print_document(lang: Lang, title: &str, footer: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -469,10 +497,10 @@ pub fn standalone(lang: Lang, shown: &Shown, print: &Print) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
                 style { (PreEscaped(super::home::STYLESHEET)) }
-                style { (PreEscaped(page_footer_css(lang, shown, print))) }
+                style { (PreEscaped(footer)) }
             }
             body class="print" {
-                main id="main" { (body(lang, shown, cover(lang, shown, print), &|_| html! {})) }
+                main id="main" { (content) }
             }
         }
     }
@@ -481,9 +509,19 @@ pub fn standalone(lang: Lang, shown: &Shown, print: &Print) -> Markup {
 /// The printed pages' footer: left the municipality, the title and (for a draft) "Utkast",
 /// right "Sida N av M"; none on the cover.
 fn page_footer_css(lang: Lang, shown: &Shown, print: &Print) -> String {
+    footer_css(
+        lang,
+        print,
+        &print_title(lang, shown.data.year),
+        shown.finalized.is_none(),
+    )
+}
+
+/// The printed pages' footer of a document titled `title` (see [`standalone`]).
+pub fn footer_css(lang: Lang, print: &Print, title: &str, draft: bool) -> String {
     let mut left: Vec<String> = print.municipality.map(str::to_owned).into_iter().collect();
-    left.push(print_title(lang, shown.data.year));
-    if shown.finalized.is_none() {
+    left.push(title.to_owned());
+    if draft {
         left.push(lang.pick("Utkast", "Draft").to_owned());
     }
     let (page, of) = (lang.pick("Sida", "Page"), lang.pick("av", "of"));
@@ -515,7 +553,7 @@ pub fn css_string(text: &str) -> String {
 
 /// When the numbers were read (stored as RFC 3339) in Swedish local time; as stored when it
 /// cannot be read.
-fn assembled_words(lang: Lang, rfc3339: &str) -> String {
+pub fn assembled_words(lang: Lang, rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
         |_| rfc3339.to_owned(),
         |t| crate::local_time::readable(t.timestamp(), lang),
@@ -523,7 +561,7 @@ fn assembled_words(lang: Lang, rfc3339: &str) -> String {
 }
 
 /// An evaluator's text as paragraphs (a blank line between them); a note when there is none.
-fn text(lang: Lang, texts: &BTreeMap<String, String>, section: &str, draft: bool) -> Markup {
+pub fn text(lang: Lang, texts: &BTreeMap<String, String>, section: &str, draft: bool) -> Markup {
     html! {
         @match texts.get(section).filter(|t| !t.trim().is_empty()) {
             Some(t) => div class="report-text" {
@@ -536,10 +574,6 @@ fn text(lang: Lang, texts: &BTreeMap<String, String>, section: &str, draft: bool
             },
         }
     }
-}
-
-fn area_title(lang: Lang, id: &str) -> String {
-    PriorityArea::parse(id).map_or(id.to_owned(), |a| a.title(lang).to_owned())
 }
 
 /// The panel's wave of the year, and its change from the wave before.
@@ -565,9 +599,14 @@ fn page_head(lang: Lang, shown: &Shown, actions: Markup) -> Markup {
 
 /// "Slutlig. Fastställd 3 mars 2026 av …" or "Utkast. Siffrorna …", with the day in Swedish time.
 fn status_line(lang: Lang, shown: &Shown) -> Markup {
+    final_status_line(lang, &shown.finalized)
+}
+
+/// The status of a report that can be marked final: when and by whom, or that it is a draft.
+pub fn final_status_line(lang: Lang, finalized: &Option<(i64, String)>) -> Markup {
     let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     html! {
-        @match &shown.finalized {
+        @match finalized {
             Some((at, by)) => p class="report-status final" {
                 strong { (t("Slutlig.", "Final.")) } " "
                 (t("Fastställd", "Finalised")) " " (crate::local_time::day_words(*at, lang)) " " (t("av", "by")) " " (by) ". "
@@ -634,7 +673,7 @@ pub fn body(lang: Lang, shown: &Shown, head: Markup, editor: &dyn Fn(&str) -> Ma
                     li { a href="#section-summary" { (t("Sammanfattning", "Summary")) } }
                     li { a href="#section-reading" { (t("Så läser du rapporten", "How to read the report")) } }
                     @for area in &data.areas {
-                        li { a href=(format!("#section-{}", area.area)) { (area_title(lang, &area.area)) } }
+                        li { a href=(format!("#section-{}", area.area)) { (area.title(lang)) } }
                     }
                     li { a href="#section-method" { (t("Metod och datakvalitet", "Method and data quality")) } }
                     li { a href="#section-next" { (t("Nästa steg", "Next steps")) } }
@@ -658,7 +697,7 @@ pub fn body(lang: Lang, shown: &Shown, head: Markup, editor: &dyn Fn(&str) -> Ma
         @for (a, area) in data.areas.iter().enumerate() {
             @let first_figure = data.areas[..a].iter().map(|x| x.indicators.len()).sum::<usize>() + 1;
             section id=(format!("section-{}", area.area)) aria-labelledby=(format!("h-{}", area.area)) class="report-area" {
-                h2 id=(format!("h-{}", area.area)) { (area_title(lang, &area.area)) }
+                h2 id=(format!("h-{}", area.area)) { (area.title(lang)) }
                 (text(lang, &shown.texts, &area.area, draft))
                 (editor(&area.area))
                 @if area.indicators.is_empty() {
@@ -679,11 +718,11 @@ pub fn body(lang: Lang, shown: &Shown, head: Markup, editor: &dyn Fn(&str) -> Ma
                     // alone.
                     @let (before, last_two) = area.interventions.split_at(area.interventions.len().saturating_sub(2));
                     @for i in before {
-                        (intervention_markup(lang, data.year, i))
+                        (intervention_markup(lang, &data.year.to_string(), i))
                     }
                     div class="keep-together" {
                         @for i in last_two {
-                            (intervention_markup(lang, data.year, i))
+                            (intervention_markup(lang, &data.year.to_string(), i))
                         }
                     }
                 }
@@ -771,7 +810,7 @@ fn summary_table(lang: Lang, data: &report::ReportData) -> Markup {
         // On a phone the same counts as sentences (the table is wider than the screen).
         ul class="summary-list" {
             @for (area, s) in data.areas.iter().zip(&summaries) {
-                li { strong { (area_title(lang, &area.area)) ": " } (summary_sentence(lang, s)) }
+                li { strong { (area.title(lang)) ": " } (summary_sentence(lang, s)) }
             }
         }
         div class="table-wrap summary-wrap" tabindex="0" role="region" aria-labelledby="h-summary" {
@@ -806,7 +845,7 @@ fn summary_table(lang: Lang, data: &report::ReportData) -> Markup {
                     @for (area, s) in data.areas.iter().zip(&summaries) {
                         tr {
                             th scope="row" {
-                                (area_title(lang, &area.area))
+                                (area.title(lang))
                                 @if let Some(note) = trend_note(lang, s, common.is_none()) { br; span class="muted small" { (note) } }
                             }
                             td class="num" { (s.indicators) }
@@ -1032,7 +1071,7 @@ fn number_text(lang: Lang, v: Option<f64>) -> String {
     }
 }
 
-fn intervention_markup(lang: Lang, year: i32, i: &report::InterventionPart) -> Markup {
+pub fn intervention_markup(lang: Lang, period: &str, i: &report::InterventionPart) -> Markup {
     let status = crate::plan::Status::parse(&i.status);
     html! {
         article class="intervention report-panel" {
@@ -1049,7 +1088,7 @@ fn intervention_markup(lang: Lang, year: i32, i: &report::InterventionPart) -> M
             @if !i.outputs.is_empty() {
                 div class="table-wrap" {
                     table {
-                        caption { (lang.pick("Prestationer", "Outputs")) " " (year) }
+                        caption { (lang.pick("Prestationer", "Outputs")) " " (period) }
                         thead { tr {
                             th scope="col" { (lang.pick("Mått", "Measure")) }
                             th scope="col" { (lang.pick("Planerat", "Planned")) }

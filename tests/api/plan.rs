@@ -242,6 +242,18 @@ async fn a_refused_form_changes_nothing_and_names_every_problem(app: TestApp) {
             "Ett medborgarlöfte gäller två år: slutåret ska vara 2025",
         ),
         (
+            vec![
+                ("promise", "unga-2025-2026"),
+                ("start_year", "2024"),
+                ("end_year", "2025"),
+            ],
+            "Medborgarlöftet gäller 2025–2026: insatsens år ska ligga inom dem.",
+        ),
+        (
+            vec![("promise", "ett-annat-löfte")],
+            "Välj ett medborgarlöfte ur listan.",
+        ),
+        (
             vec![("start_year", "2025"), ("end_year", "2023")],
             "Slutåret kan inte komma före startåret.",
         ),
@@ -826,13 +838,13 @@ async fn the_overview_groups_by_area_and_filters_by_year_and_status(app: TestApp
     crate::indicators::run(&app.database_url, &["demo"]);
     app.sign_in_as(Role::Evaluator).await;
     let all = page(&app, "/evaluate/plan").await;
-    assert!(all.contains("8 insatser"), "{all}");
+    assert!(all.contains("9 insatser"), "{all}");
     let youth = all.find("id=\"area-youth-at-risk\"").expect("youth");
     let outdoor = all.find("id=\"area-outdoor-insecurity\"").expect("outdoor");
     let threats = all.find("id=\"area-threats-violence\"").expect("threats");
     assert!(youth < outdoor && outdoor < threats);
     let promise = all
-        .find("Medborgarlöfte 2024–2025: Tryggare centrum på kvällarna")
+        .find("Medborgarlöfte 2023–2024: Tryggare centrum på kvällarna")
         .expect("the citizen promise");
     assert!(promise > outdoor && promise < threats);
     assert!(all.contains("<span class=\"promise\">Medborgarlöfte</span>"));
@@ -848,16 +860,17 @@ async fn the_overview_groups_by_area_and_filters_by_year_and_status(app: TestApp
     assert!(all.contains("Upphandlingen av saneringsavtalet överprövades"));
 
     let later = page(&app, "/evaluate/plan?year=2026").await;
-    assert!(later.contains("Visar 1 av 8 insatser"), "{later}");
+    assert!(later.contains("Visar 2 av 9 insatser"), "{later}");
     assert!(later.contains("Våld i nära relationer"));
+    assert!(later.contains("Medborgarlöfte 2025–2026: Trygga mötesplatser för unga"));
     let delayed = page(&app, "/evaluate/plan?status=delayed&year=").await;
-    assert!(delayed.contains("Visar 1 av 8 insatser"), "{delayed}");
+    assert!(delayed.contains("Visar 1 av 9 insatser"), "{delayed}");
     assert!(delayed.contains("Snabb sanering av klotter"));
     // Nonsense filters filter nothing.
     assert!(
         page(&app, "/evaluate/plan?year=tjugo&status=x")
             .await
-            .contains("8 insatser")
+            .contains("9 insatser")
     );
 
     // The delayed intervention's history shows its change of status; its indicators show the
@@ -871,12 +884,12 @@ async fn the_overview_groups_by_area_and_filters_by_year_and_status(app: TestApp
     assert!(shown.contains("Status: Pågår → Försenad"), "{shown}");
     let promise = rows
         .iter()
-        .find(|r| r.intervention.citizen_promise)
+        .find(|r| r.intervention.promise == "centrum-2023-2024")
         .expect("promise");
     let shown = page(&app, &format!("/evaluate/plan/{}", promise.id)).await;
     assert!(
         shown.contains(
-            "Utgångsläge: Trygghetsundersökning 2023 <span class=\"muted small\">(trygghet-2023)</span> – "
+            "Utgångsläge: Trygghetsundersökning 2022 <span class=\"muted small\">(trygghet-2022)</span> – "
         ),
         "{shown}"
     );
@@ -884,7 +897,13 @@ async fn the_overview_groups_by_area_and_filters_by_year_and_status(app: TestApp
     // The plan's own target judged on the latest wave: unsafe_night is at 12 % (11–15)
     // against 15 %.
     assert!(shown.contains("Mål: 15 % – nått"), "{shown}");
-    assert!(shown.contains("2024–2025 (medborgarlöfte, två år)"));
+    // The promise of the agreement, linked to its follow-up.
+    assert!(
+        shown.contains(
+            "<a href=\"/evaluate/agreements/2023-2026#promise-centrum-2023-2024\">Ett tryggare centrum på kvällarna</a>"
+        ),
+        "{shown}"
+    );
 }
 
 db_tests!(

@@ -54,7 +54,7 @@ async fn the_plan_pages_break_no_wcag_rule() {
             (format!("/evaluate/plan/{promise}"), "intervention page"),
             (format!("/evaluate/plan/{promise}/edit"), "edit form"),
             (
-                format!("/evaluate/plan/{promise}/follow-up/2025"),
+                format!("/evaluate/plan/{promise}/follow-up/2024"),
                 "follow-up form",
             ),
         ] {
@@ -99,8 +99,9 @@ async fn an_intervention_is_created_with_the_keyboard_alone() {
     browser.press_keys(keys::ARROW_DOWN).await;
     focus(&browser, "#title", 1).await;
     browser.press_keys("Föräldravandringar").await;
-    focus(&browser, "#citizen_promise", 1).await;
-    browser.press_keys(keys::SPACE).await;
+    // The agreement's second citizen promise (2025–2026), by arrow keys.
+    focus(&browser, "#promise", 1).await;
+    browser.press_keys(&keys::ARROW_DOWN.repeat(2)).await;
     focus(&browser, "#problem", 1).await;
     browser.press_keys("Unga samlas i centrum.").await;
     // The first radio button, then two steps down to "both".
@@ -109,9 +110,9 @@ async fn an_intervention_is_created_with_the_keyboard_alone() {
     browser.press_keys(keys::ARROW_DOWN).await;
     browser.press_keys(keys::ARROW_DOWN).await;
     focus(&browser, "#start_year", 8).await;
-    browser.press_keys("2024").await;
-    focus(&browser, "#end_year", 1).await;
     browser.press_keys("2025").await;
+    focus(&browser, "#end_year", 1).await;
+    browser.press_keys("2026").await;
     // Not started → ongoing → done → delayed, without a reason: refused.
     focus(&browser, "#status", 1).await;
     browser.press_keys(&keys::ARROW_DOWN.repeat(3)).await;
@@ -135,11 +136,12 @@ async fn an_intervention_is_created_with_the_keyboard_alone() {
     let rows = trygg::store::plan::list(&app.db).await.expect("plan");
     assert_eq!(rows.len(), 1);
     let i = &rows[0].intervention;
-    assert_eq!(i.priority_area.id(), "youth-at-risk");
+    assert_eq!(i.priority_area, "youth-at-risk");
     assert_eq!(i.title, "Föräldravandringar");
     assert!(i.citizen_promise);
+    assert_eq!(i.promise, "unga-2025-2026");
     assert_eq!(i.responsible.id(), "both");
-    assert_eq!((i.start_year, i.end_year), (2024, 2025));
+    assert_eq!((i.start_year, i.end_year), (2025, 2026));
     assert_eq!(i.status.id(), "delayed");
     assert_eq!(i.status_reason, "Personalbrist");
 }

@@ -3,6 +3,9 @@
 //! since the wave before as the test decides it, the trend, the target status and marks for
 //! unreliable or suppressed estimates. Everything is read from the stored results of `evaluate`.
 
+mod agreements;
+
+pub use agreements::standalone as final_standalone;
 mod downloads;
 mod indicator;
 mod overview;
@@ -25,6 +28,7 @@ pub fn routes() -> Routes {
     Routes::default()
         .get("/evaluate", EVALUATORS, overview::overview)
         .merge(indicator::routes())
+        .merge(agreements::routes())
 }
 
 #[derive(Debug, Deserialize)]

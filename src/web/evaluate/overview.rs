@@ -34,7 +34,7 @@ pub(crate) enum Judged {
 }
 
 impl Judged {
-    fn of_verdict(v: Verdict) -> Judged {
+    pub(crate) fn of_verdict(v: Verdict) -> Judged {
         match v {
             Verdict::Improved => Judged::Better,
             Verdict::Worsened => Judged::Worse,
@@ -50,7 +50,7 @@ impl Judged {
         }
     }
 
-    fn of_target(t: TargetStatus) -> Judged {
+    pub(crate) fn of_target(t: TargetStatus) -> Judged {
         match t {
             TargetStatus::Met => Judged::Better,
             TargetStatus::Inconclusive => Judged::Similar,

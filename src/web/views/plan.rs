@@ -14,7 +14,6 @@ use crate::plan::number::localized;
 use crate::plan::{Action, Change, Intervention, Status};
 use crate::stats::trend::TargetStatus;
 use crate::store::plan::{HistoryEntry, InterventionRow, LinkRow, OutputRow};
-use crate::survey::PriorityArea;
 use crate::web::extract::PageCtx;
 
 /// Whether the signed-in user may change the plan (evaluators and admins; everyone else reads).
@@ -122,6 +121,7 @@ fn prose(text: &str) -> Markup {
 pub fn overview(
     ctx: &PageCtx,
     rows: &[InterventionRow],
+    areas: &[(String, String)],
     filter: &Filter,
     notice: Option<&str>,
 ) -> Markup {
@@ -177,10 +177,10 @@ pub fn overview(
                     (ctx.t("Visar", "Showing")) " " (shown.len()) " " (ctx.t("av", "of")) " " (rows.len()) " " (ctx.t("insatser", "interventions"))
                 }
             }
-            @for area in PriorityArea::ALL {
-                @let in_area: Vec<&&InterventionRow> = shown.iter().filter(|r| r.intervention.priority_area == area).collect();
-                section aria-labelledby=(format!("area-{}", area.id())) {
-                    h2 id=(format!("area-{}", area.id())) { (area.title(ctx.lang)) }
+            @for (area, area_title) in areas {
+                @let in_area: Vec<&&InterventionRow> = shown.iter().filter(|r| &r.intervention.priority_area == area).collect();
+                section aria-labelledby=(format!("area-{area}")) {
+                    h2 id=(format!("area-{area}")) { (area_title) }
                     @if in_area.is_empty() {
                         p class="muted" { (ctx.t("Inga insatser här.", "No interventions here.")) }
                     }
@@ -263,6 +263,10 @@ pub struct InterventionPage<'a> {
     /// Titles of indicators by `survey/indicator`, for the history.
     pub names: &'a HashMap<String, String>,
     pub notice: Option<&'a str>,
+    /// The priority area's title, from the agreements.
+    pub area_title: String,
+    /// The citizen promise it carries out: (link to the agreement's follow-up, its name).
+    pub promise: Option<(String, String)>,
 }
 
 pub fn intervention(ctx: &PageCtx, page: &InterventionPage) -> Markup {
@@ -283,10 +287,13 @@ pub fn intervention(ctx: &PageCtx, page: &InterventionPage) -> Markup {
             }
             @if edit { p { a href=(format!("{base}/edit")) { (ctx.t("Ändra insatsen", "Edit the intervention")) } } }
             dl class="facts plan-facts" {
-                dt { (ctx.t("Prioriterat område", "Priority area")) } dd { (i.priority_area.title(ctx.lang)) }
+                dt { (ctx.t("Prioriterat område", "Priority area")) } dd { (page.area_title) }
                 dt { (ctx.t("Period", "Period")) } dd {
                     (period_text(i))
-                    @if i.citizen_promise { " (" (ctx.t("medborgarlöfte, två år", "citizen promise, two years")) ")" }
+                    @if page.promise.is_none() && i.citizen_promise { " (" (ctx.t("medborgarlöfte, två år", "citizen promise, two years")) ")" }
+                }
+                @if let Some((href, name)) = &page.promise {
+                    dt { (ctx.t("Medborgarlöfte", "Citizen promise")) } dd { a href=(href) { (name) } }
                 }
                 dt { (ctx.t("Status", "Status")) } dd {
                     (i.status.label(ctx.lang))

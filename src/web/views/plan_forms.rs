@@ -9,8 +9,9 @@ use super::{csrf_field, layout};
 use crate::collect::Wave;
 use crate::plan::links::{LinkForm, indicator_key};
 use crate::plan::outputs::{OutputForm, actual_field, planned_field};
-use crate::plan::{FormProblems, Intervention, InterventionForm, Responsible, Status};
-use crate::survey::{PriorityArea, Statistic, SurveyCatalog};
+use crate::agreement::AreaName;
+use crate::plan::{Choices, FormProblems, Intervention, InterventionForm, Responsible, Status};
+use crate::survey::{Statistic, SurveyCatalog};
 use crate::web::extract::PageCtx;
 
 /// The problems of a parsed form as the page shows them, in the visitor's language.
@@ -116,6 +117,27 @@ fn select(
     })
 }
 
+/// The priority areas, under a heading per agreement.
+fn area_groups(ctx: &PageCtx, areas: &[AreaName]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for a in areas {
+        let heading = a.agreement.as_ref().map(|g| {
+            format!(
+                "{} {}–{}",
+                ctx.t("Överenskommelse", "Agreement"),
+                g.first_year,
+                g.last_year
+            )
+        });
+        let option = (a.id.clone(), a.title.get(ctx.lang).to_owned());
+        match groups.last_mut() {
+            Some((h, options)) if *h == heading => options.push(option),
+            _ => groups.push((heading, vec![option])),
+        }
+    }
+    groups
+}
+
 /// The options of a select without groups.
 fn ungrouped<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Group> {
     let options = options
@@ -174,6 +196,7 @@ pub fn intervention(
     ctx: &PageCtx,
     id: Option<i64>,
     form: &InterventionForm,
+    choices: &Choices,
     errors: &FormErrors,
 ) -> Markup {
     let (title, action, submit, back) = match id {
@@ -190,11 +213,18 @@ pub fn intervention(
             "/evaluate/plan".to_owned(),
         ),
     };
-    let areas = ungrouped(
-        PriorityArea::ALL
+    let areas = area_groups(ctx, &choices.areas);
+    let promises: Vec<Group> = vec![(
+        None,
+        choices
+            .promises
             .iter()
-            .map(|a| (a.id(), a.title(ctx.lang))),
-    );
+            .map(|p| (p.id.clone(), p.label(ctx.lang)))
+            .collect(),
+    )];
+    // The checkbox stays for promises from before agreement files, and without any promise.
+    let checkbox = choices.promises.is_empty()
+        || (form.citizen_promise.is_some() && form.promise.trim().is_empty());
     let statuses = ungrouped(Status::ALL.iter().map(|s| (s.id(), s.label(ctx.lang))));
     let body = html! {
         form method="post" action=(action) class="stack" novalidate {
@@ -203,16 +233,23 @@ pub fn intervention(
             (select(ctx, errors, ("priority_area", ctx.t("Prioriterat område", "Priority area")),
                 (None, ctx.t("Välj område", "Choose an area")), &areas, &form.priority_area))
             (input(ctx, errors, ("title", ctx.t("Rubrik", "Title")), None, &form.title, None))
-            div class="field" {
-                div class="choice" {
-                    input type="checkbox" id="citizen_promise" name="citizen_promise" value="yes"
-                        checked[form.citizen_promise.is_some()] aria-describedby="citizen_promise-hint";
-                    label for="citizen_promise" { (ctx.t("Insatsen är ett medborgarlöfte", "The intervention is a citizen promise")) }
+            @if !choices.promises.is_empty() {
+                (select(ctx, errors, ("promise", ctx.t("Medborgarlöfte (valfritt)", "Citizen promise (optional)")),
+                    (Some(ctx.t("Välj löftet om insatsen är en del av ett medborgarlöfte i överenskommelsen. Insatsens år ska ligga inom löftets.", "Choose the promise if the intervention is part of a citizen promise of the agreement. Its years must lie within the promise's.")),
+                    ctx.t("Inget medborgarlöfte", "No citizen promise")), &promises, &form.promise))
+            }
+            @if checkbox {
+                div class="field" {
+                    div class="choice" {
+                        input type="checkbox" id="citizen_promise" name="citizen_promise" value="yes"
+                            checked[form.citizen_promise.is_some()] aria-describedby="citizen_promise-hint";
+                        label for="citizen_promise" { (ctx.t("Insatsen är ett medborgarlöfte", "The intervention is a citizen promise")) }
+                    }
+                    p class="hint choice-hint" id="citizen_promise-hint" { (ctx.t(
+                        "Ett medborgarlöfte lämnas av kommunen och polisen till invånarna och gäller två år, t.ex. 2024–2025.",
+                        "A citizen promise (medborgarlöfte) is given by the municipality and the police to the residents and runs for two years, e.g. 2024–2025."
+                    )) }
                 }
-                p class="hint choice-hint" id="citizen_promise-hint" { (ctx.t(
-                    "Ett medborgarlöfte lämnas av kommunen och polisen till invånarna och gäller två år, t.ex. 2024–2025.",
-                    "A citizen promise (medborgarlöfte) is given by the municipality and the police to the residents and runs for two years, e.g. 2024–2025."
-                )) }
             }
             (area(ctx, errors, ("problem", ctx.t("Problemet som insatsen riktar sig mot", "The problem the intervention targets")),
                 Some(ctx.t("Vad visar lägesbilden och orsaksanalysen?", "What do the situation picture and the cause analysis show?")), &form.problem))
@@ -376,7 +413,7 @@ pub fn link(
         .iter()
         .map(|l| {
             let mut list: Vec<_> = l.survey.indicators.iter().collect();
-            list.sort_by_key(|i| i.priority_area != intervention.priority_area);
+            list.sort_by_key(|i| i.priority_area.id() != intervention.priority_area);
             let options = list
                 .iter()
                 .map(|i| {
