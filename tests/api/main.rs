@@ -20,6 +20,7 @@ mod cli_waves;
 mod csv_safety;
 mod dashboard;
 mod durability;
+mod final_follow_up;
 mod form;
 mod guessing;
 mod indicator_page;

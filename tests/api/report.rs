@@ -247,7 +247,7 @@ async fn a_year_s_report_is_written_made_final_and_stays_as_it_was(app: TestApp)
 db_tests!(a_year_s_report_is_written_made_final_and_stays_as_it_was);
 
 /// The pages of a PDF as text, by `pdftotext` (poppler-utils); `None` when it is not installed.
-fn pdf_pages(pdf: &[u8]) -> Option<Vec<String>> {
+pub(crate) fn pdf_pages(pdf: &[u8]) -> Option<Vec<String>> {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("r.pdf");
     std::fs::write(&file, pdf).expect("write");

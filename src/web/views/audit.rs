@@ -14,7 +14,7 @@ use crate::i18n::{Lang, capitalised};
 use crate::web::extract::PageCtx;
 
 /// The kinds of event the filter offers: the family before the first dot of an action.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 10] = [
     "wave",
     "invitations",
     "class_session",
@@ -23,6 +23,8 @@ pub const KINDS: [&str; 8] = [
     "report",
     "comparison",
     "plan",
+    "promise",
+    "agreement_report",
 ];
 
 pub fn kind_name(kind: &str, lang: Lang) -> &'static str {
@@ -35,6 +37,8 @@ pub fn kind_name(kind: &str, lang: Lang) -> &'static str {
         "report" => ("Årsrapporten", "The annual report"),
         "comparison" => ("Jämförelsevärden", "Comparison values"),
         "plan" => ("Åtgärdsplanen", "The action plan"),
+        "promise" => ("Medborgarlöften", "Citizen promises"),
+        "agreement_report" => ("Slutlig uppföljning", "Final follow-up"),
         _ => ("Övrigt", "Other"),
     };
     lang.pick(sv, en)

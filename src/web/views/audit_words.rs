@@ -31,7 +31,7 @@ pub type IndicatorNames = HashMap<String, IndicatorName>;
 
 /// Every action the service writes to the log (the action plan's come from
 /// [`PlanAction::ALL`]); each has its words below.
-pub const ACTIONS: [&str; 23] = [
+pub const ACTIONS: [&str; 27] = [
     "wave.create",
     "wave.open",
     "wave.close",
@@ -55,6 +55,10 @@ pub const ACTIONS: [&str; 23] = [
     "report.text",
     "report.final",
     "report.reopen",
+    "agreement_report.text",
+    "agreement_report.final",
+    "agreement_report.reopen",
+    "promise.follow_up",
 ];
 
 /// The comparison actions (kept apart from [`ACTIONS`] only to keep that list's length honest).
@@ -209,6 +213,7 @@ fn section_words(section: &str, lang: Lang) -> String {
             .pick("Metod och datakvalitet", "Method and data quality")
             .to_owned(),
         "next" => lang.pick("Nästa steg", "Next steps").to_owned(),
+        "promises" => lang.pick("Medborgarlöften", "Citizen promises").to_owned(),
         other => crate::survey::PriorityArea::parse(other)
             .map_or_else(|| other.to_owned(), |a| a.title(lang).to_owned()),
     }
@@ -522,8 +527,8 @@ pub fn describe(
             };
             (sentence, detail)
         }
-        // "YEAR SECTION: N characters (was M)"
-        "report.text" => {
+        // "YEAR SECTION: N characters (was M)" (an agreement's id in place of the year)
+        "report.text" | "agreement_report.text" => {
             let detail = d
                 .split_once(' ')
                 .and_then(|(_, rest)| {
@@ -546,12 +551,45 @@ pub fn describe(
                     ))
                 })
                 .unwrap_or_else(|| d.to_owned());
-            (
+            let sentence = if entry.action == "report.text" {
                 say(
                     format!("skrev i årsrapporten {n}"),
                     format!("wrote in the annual report {n}"),
+                )
+            } else {
+                let id = d.split(' ').next().unwrap_or_default();
+                say(
+                    format!("skrev i den slutliga uppföljningen {id}"),
+                    format!("wrote in the final follow-up {id}"),
+                )
+            };
+            (sentence, detail)
+        }
+        "agreement_report.final" => (
+            say(
+                format!("fastställde den slutliga uppföljningen {d}"),
+                format!("marked the final follow-up {d} final"),
+            ),
+            String::new(),
+        ),
+        "agreement_report.reopen" => (
+            say(
+                format!("öppnade den slutliga uppföljningen {d} igen"),
+                format!("reopened the final follow-up {d}"),
+            ),
+            String::new(),
+        ),
+        // "PROMISE YEAR: STATE"
+        "promise.follow_up" => {
+            let (what, state) = d.split_once(": ").unwrap_or((d, ""));
+            let state = crate::plan::promises::PromiseState::parse(state)
+                .map_or_else(|| state.to_owned(), |s| s.label(lang).to_lowercase());
+            (
+                say(
+                    format!("följde upp medborgarlöftet {what}"),
+                    format!("followed up the citizen promise {what}"),
                 ),
-                detail,
+                say(state.clone(), state),
             )
         }
         "report.final" => (
