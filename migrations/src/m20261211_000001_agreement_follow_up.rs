@@ -65,12 +65,20 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(PromiseFollowUps::Table)
-                    .col(ColumnDef::new(PromiseFollowUps::PromiseId).string().not_null())
+                    .col(
+                        ColumnDef::new(PromiseFollowUps::PromiseId)
+                            .string()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(PromiseFollowUps::Year).integer().not_null())
                     // `kept`, `partly`, `not_kept` or `ongoing`.
                     .col(ColumnDef::new(PromiseFollowUps::State).string().not_null())
                     .col(ColumnDef::new(PromiseFollowUps::Note).text().not_null())
-                    .col(ColumnDef::new(PromiseFollowUps::UpdatedBy).string().not_null())
+                    .col(
+                        ColumnDef::new(PromiseFollowUps::UpdatedBy)
+                            .string()
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(PromiseFollowUps::UpdatedAt)
                             .big_integer()
@@ -105,7 +113,11 @@ impl MigrationTrait for Migration {
                             .big_integer()
                             .null(),
                     )
-                    .col(ColumnDef::new(AgreementReports::FinalizedBy).string().null())
+                    .col(
+                        ColumnDef::new(AgreementReports::FinalizedBy)
+                            .string()
+                            .null(),
+                    )
                     .col(ColumnDef::new(AgreementReports::Snapshot).text().null())
                     .to_owned(),
             )

@@ -151,7 +151,7 @@ impl AgreementCatalog {
     pub fn for_year(&self, year: i32) -> Option<&Agreement> {
         NaiveDate::from_ymd_opt(year, 12, 31)
             .and_then(|d| self.in_force_on(d))
-            .or_else(|| self.iter().filter(|a| a.covers_year(year)).last())
+            .or_else(|| self.iter().rev().find(|a| a.covers_year(year)))
     }
 
     pub(crate) fn from_parts(mut agreements: Vec<(Agreement, PathBuf)>) -> AgreementCatalog {
@@ -248,9 +248,7 @@ impl AgreementCatalog {
         self.iter()
             .rev()
             .find_map(|a| a.area(id).map(|area| area.title.get(lang).to_owned()))
-            .or_else(|| {
-                crate::survey::PriorityArea::parse(id).map(|a| a.title(lang).to_owned())
-            })
+            .or_else(|| crate::survey::PriorityArea::parse(id).map(|a| a.title(lang).to_owned()))
             .unwrap_or_else(|| id.to_owned())
     }
 }

@@ -16,10 +16,10 @@ use sea_orm::DatabaseConnection;
 
 use super::demo::DemoError;
 use crate::agreement::AgreementCatalog;
-use crate::plan::promises::PromiseFollowUpForm;
-use crate::plan::{Choices, InterventionForm};
 use crate::plan::links::LinkForm;
 use crate::plan::outputs::{OutputForm, actual_field, planned_field};
+use crate::plan::promises::PromiseFollowUpForm;
+use crate::plan::{Choices, InterventionForm};
 use crate::store;
 use crate::survey::SurveyCatalog;
 
@@ -121,8 +121,8 @@ const PLAN: &[DemoIntervention] = &[
                 "Kvällsnärvaron kom i gång i maj och hölls alla helger utom två under semestern. Fyra trygghetsvandringar med boende; belysningen vid resecentrum byttes i oktober.",
             ),
             (
-            2024,
-            "Närvaron blev större än planerat tack vare förstärkning under sommaren. Tre trygghetsvandringar gav 23 åtgärdsförslag, varav 17 är genomförda (belysning vid resecentrum, beskärning i Stadsparken). Otryggheten kvällstid fortsätter att minska, men narkotikaförsäljningen upplevs som ett större problem än 2023.",
+                2024,
+                "Närvaron blev större än planerat tack vare förstärkning under sommaren. Tre trygghetsvandringar gav 23 åtgärdsförslag, varav 17 är genomförda (belysning vid resecentrum, beskärning i Stadsparken). Otryggheten kvällstid fortsätter att minska, men narkotikaförsäljningen upplevs som ett större problem än 2023.",
             ),
         ],
     },
@@ -454,7 +454,11 @@ pub async fn fill(
             status: d.status.into(),
             status_reason: String::new(),
             citizen_promise: (!d.promise.is_empty() && !known).then(|| "yes".into()),
-            promise: if known { d.promise.into() } else { String::new() },
+            promise: if known {
+                d.promise.into()
+            } else {
+                String::new()
+            },
             public_text: PUBLIC_TEXTS
                 .iter()
                 .find(|(title, _)| *title == d.title)

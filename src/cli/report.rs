@@ -47,7 +47,10 @@ pub async fn report(
             let html = crate::web::evaluate::final_standalone(lang, &shown, &print);
             (html.into_string(), format!("final follow-up {id}"))
         }
-        (Some(year), None) => (annual(&db, &catalog, &agreements, year, lang, &print).await?, format!("report {year}")),
+        (Some(year), None) => (
+            annual(&db, &catalog, &agreements, year, lang, &print).await?,
+            format!("report {year}"),
+        ),
         (None, None) => return Err(anyhow!("give --year YEAR or --agreement ID")),
     };
     let bytes = match format {

@@ -22,12 +22,17 @@ use crate::survey::{Better, Statistic, SurveyCatalog};
 /// Sections an evaluator writes a text for, besides one per priority area.
 pub const SECTIONS: [&str; 3] = ["summary", "method", "next"];
 
-/// Whether `section` is one the report of `year` has: a fixed one, or a priority area of the
-/// agreement for the year.
-pub fn is_section(agreements: &crate::agreement::AgreementCatalog, year: i32, section: &str) -> bool {
+/// Whether `section` is one the report of `year` may have: a fixed one, or a priority area of
+/// any agreement (the year's own, or an earlier one an intervention of the year is filed under).
+pub fn is_section(
+    agreements: &crate::agreement::AgreementCatalog,
+    year: i32,
+    section: &str,
+) -> bool {
     SECTIONS.contains(&section)
         || section == super::areas::OTHER_AREA
         || agreements.year_areas(year).iter().any(|a| a.id == section)
+        || agreements.area_names().iter().any(|a| a.id == section)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

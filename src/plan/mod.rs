@@ -15,9 +15,9 @@ pub mod promises;
 
 use serde::Deserialize;
 
+use crate::agreement::{AreaName, PromiseName};
 use crate::entities::plan_intervention;
 use crate::i18n::{Lang, capitalised};
-use crate::agreement::{AreaName, PromiseName};
 use crate::survey::Text;
 
 pub use history::{Action, Change};
@@ -510,10 +510,8 @@ impl InterventionForm {
                 format!("The text for residents must be at most {MAX_PUBLIC_TEXT} characters: it is read on phones."),
             );
         }
-        let (start_year, end_year) = self.period(
-            &mut p,
-            promise.is_none() && self.citizen_promise.is_some(),
-        );
+        let (start_year, end_year) =
+            self.period(&mut p, promise.is_none() && self.citizen_promise.is_some());
         if let Some(promise) = promise
             && start_year != 0
             && (start_year < promise.first_year || end_year > promise.last_year)

@@ -36,7 +36,9 @@ fn a_complete_form_is_an_intervention() {
 
 #[test]
 fn an_empty_form_names_every_required_field() {
-    let problems = InterventionForm::default().parse(&choices()).expect_err("refused");
+    let problems = InterventionForm::default()
+        .parse(&choices())
+        .expect_err("refused");
     assert_eq!(
         fields_of(&problems),
         [

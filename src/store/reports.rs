@@ -103,16 +103,7 @@ fn row_of(key: Key<'_>, r: &sea_orm::QueryResult) -> Result<Row, DbErr> {
 fn select_rows(key: Key<'_>) -> sea_orm::sea_query::SelectStatement {
     let (table, _, column, _) = key.names();
     Query::select()
-        .columns(
-            [
-                column,
-                "status",
-                "finalized_at",
-                "finalized_by",
-                "snapshot",
-            ]
-            .map(Alias::new),
-        )
+        .columns([column, "status", "finalized_at", "finalized_by", "snapshot"].map(Alias::new))
         .from(Alias::new(table))
         .to_owned()
 }

@@ -172,14 +172,11 @@ fn plan_areas(
         None => agreements.area_names(),
     };
     let mut areas: Vec<(String, String)> = Vec::new();
-    let ids = names
-        .iter()
-        .map(|a| a.id.clone())
-        .chain(
-            rows.iter()
-                .filter(|r| year.is_none_or(|y| r.intervention.years().contains(&y)))
-                .map(|r| r.intervention.priority_area.clone()),
-        );
+    let ids = names.iter().map(|a| a.id.clone()).chain(
+        rows.iter()
+            .filter(|r| year.is_none_or(|y| r.intervention.years().contains(&y)))
+            .map(|r| r.intervention.priority_area.clone()),
+    );
     for id in ids {
         if !areas.iter().any(|(known, _)| *known == id) {
             let title = agreements.area_title(&id, lang);

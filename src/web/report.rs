@@ -170,7 +170,9 @@ async fn save_text(
     Form(form): Form<TextForm>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    if !report::is_section(&state.agreements, year, &section) || !report::years(&state.db).await?.contains(&year) {
+    if !report::is_section(&state.agreements, year, &section)
+        || !report::years(&state.db).await?.contains(&year)
+    {
         return Err(AppError::NotFound);
     }
     let body = form.body.replace("\r\n", "\n").trim().to_owned();
@@ -185,7 +187,15 @@ async fn save_text(
             year,
         ));
     }
-    match store::reports::save_text(&state.db, store::reports::Key::Year(year), &section, &body, &user.email).await {
+    match store::reports::save_text(
+        &state.db,
+        store::reports::Key::Year(year),
+        &section,
+        &body,
+        &user.email,
+    )
+    .await
+    {
         Ok(()) => {
             Ok(Redirect::to(&format!("/evaluate/report/{year}#section-{section}")).into_response())
         }
@@ -348,7 +358,14 @@ async fn finalize(
     };
     let snapshot = serde_json::to_string(&frozen)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("the report as JSON: {e}")))?;
-    match store::reports::finalize(&state.db, store::reports::Key::Year(year), &snapshot, &user.email).await {
+    match store::reports::finalize(
+        &state.db,
+        store::reports::Key::Year(year),
+        &snapshot,
+        &user.email,
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/evaluate/report/{year}")).into_response()),
         Err(ReportError::Final(_)) => Ok(final_refusal(&ctx, year)),
         Err(ReportError::Db(e)) => Err(e.into()),

@@ -488,4 +488,91 @@ indicators = ["school-drug-habits/vaping", "school-drug-habits/cannabis_ever"]
     assert_eq!(status, 200);
     assert_eq!(areas["agreement"], "2025-2028");
     assert_eq!(areas["areas"][0]["id"], "safe-neighbourhoods");
+
+    // The plan offers the new areas under their agreement, and files an intervention under one
+    // only for years the agreement covers.
+    let form = app
+        .get("/evaluate/plan/new")
+        .await
+        .text()
+        .await
+        .expect("form");
+    assert!(
+        form.contains("<optgroup label=\"Överenskommelse 2025–2028\"><option value=\"safe-neighbourhoods\">Trygga bostadsområden</option>"),
+        "{form}"
+    );
+    let early = app
+        .post_form(
+            "/evaluate/plan/new",
+            "/evaluate/plan",
+            &crate::plan::intervention_fields(&[
+                ("priority_area", "safe-neighbourhoods"),
+                ("start_year", "2023"),
+                ("end_year", "2024"),
+            ]),
+        )
+        .await;
+    assert_eq!(early.status(), 422);
+    let early = early.text().await.expect("body");
+    assert!(
+        early.contains(
+            "Området hör till överenskommelsen för 2025–2028, men insatsen pågår 2023–2024."
+        ),
+        "{early}"
+    );
+    crate::plan::create_intervention(
+        &app,
+        &[
+            ("priority_area", "safe-neighbourhoods"),
+            ("title", "Trygghetsvandringar i bostadsområdena"),
+            ("start_year", "2025"),
+            ("end_year", "2026"),
+        ],
+    )
+    .await;
+    let plan = app
+        .get("/evaluate/plan?year=2025")
+        .await
+        .text()
+        .await
+        .expect("plan");
+    let section = &plan[plan
+        .find("<h2 id=\"area-safe-neighbourhoods\">Trygga bostadsområden</h2>")
+        .expect("the new area in the plan")..];
+    assert!(
+        section.contains("Trygghetsvandringar i bostadsområdena"),
+        "{section}"
+    );
+    // The annual report of 2025 has the new agreement's areas, its texts take their ids, and
+    // the indicators it names under none come last as "other indicators".
+    let report = app
+        .get("/evaluate/report/2025")
+        .await
+        .text()
+        .await
+        .expect("report");
+    let safe = report
+        .find("<h2 id=\"h-safe-neighbourhoods\">Trygga bostadsområden</h2>")
+        .expect("the new area in the report");
+    let other = report
+        .find("<h2 id=\"h-other\">Övriga indikatorer</h2>")
+        .expect("other indicators");
+    assert!(safe < other);
+    assert!(report[safe..other].contains("Trygghetsvandringar i bostadsområdena"));
+    let text = app
+        .post_form(
+            "/evaluate/report/2025",
+            "/evaluate/report/2025/texts/safe-neighbourhoods",
+            &[("body", "Området i år.")],
+        )
+        .await;
+    assert_eq!(text.status(), 303);
+    let unknown = app
+        .post_form(
+            "/evaluate/report/2025",
+            "/evaluate/report/2025/texts/no-such-area",
+            &[("body", "Ett område som ingen överenskommelse har.")],
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
 }

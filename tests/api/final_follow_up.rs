@@ -66,12 +66,19 @@ async fn the_final_follow_up_compares_the_baseline_with_the_latest_wave_of_the_p
         assert!((change.se - (b.se.powi(2) + l.se.powi(2)).sqrt()).abs() < 1e-12);
         assert!((change.p - expected.p_value).abs() < 1e-12);
         assert_eq!(change.significant, expected.significant);
-        assert_eq!((change.from_period.as_str(), change.to_period.as_str()), ("2022", "2025"));
+        assert_eq!(
+            (change.from_period.as_str(), change.to_period.as_str()),
+            ("2022", "2025")
+        );
         // The trend rests on the waves within the period only.
         let trend = shown.trend.as_ref().expect("three waves in the period");
         assert_eq!(trend.periods, ["2023", "2024", "2025"]);
         assert_eq!(
-            shown.waves.iter().map(|w| w.period.as_str()).collect::<Vec<_>>(),
+            shown
+                .waves
+                .iter()
+                .map(|w| w.period.as_str())
+                .collect::<Vec<_>>(),
             ["2022", "2023", "2024", "2025"]
         );
         checked += 1;
@@ -101,7 +108,10 @@ async fn the_final_follow_up_compares_the_baseline_with_the_latest_wave_of_the_p
         .find(|i| i.promise == "centrum-2023-2024")
         .expect("the promise's intervention");
     let presence = &centre.outputs[0];
-    assert_eq!((presence.planned, presence.actual), (Some(700.0), Some(754.0)));
+    assert_eq!(
+        (presence.planned, presence.actual),
+        (Some(700.0), Some(754.0))
+    );
     // Promises with their years: kept and partly kept is partly kept over the period.
     let promise = data
         .promises
@@ -127,7 +137,10 @@ async fn the_final_follow_up_compares_the_baseline_with_the_latest_wave_of_the_p
     assert!(shown.contains("Delvis hållet"));
     assert!(shown.contains("Polisens närvaro i centrum fredag och lördag kväll"));
     assert!(shown.contains("2023–2026"));
-    assert_eq!(app.get("/evaluate/agreements/1999-2002").await.status(), 404);
+    assert_eq!(
+        app.get("/evaluate/agreements/1999-2002").await.status(),
+        404
+    );
     let list = page(&app, "/evaluate/agreements").await;
     assert!(list.contains(&format!("href=\"{PAGE}\"")), "{list}");
 }
@@ -141,10 +154,15 @@ async fn promises_are_followed_up_and_the_final_follow_up_freezes(app: TestApp) 
     let before = page(&app, form).await;
     assert!(before.contains("Höll löftet det här året?"), "{before}");
     // Nothing chosen, nothing written: refused at the fields, nothing stored.
-    let refused = app.post_form(form, form, &[("state", ""), ("note", " ")]).await;
+    let refused = app
+        .post_form(form, form, &[("state", ""), ("note", " ")])
+        .await;
     assert_eq!(refused.status(), 422);
     let body = refused.text().await.expect("body");
-    assert!(body.contains("Välj hur löftet höll det här året."), "{body}");
+    assert!(
+        body.contains("Välj hur löftet höll det här året."),
+        "{body}"
+    );
     assert!(body.contains("href=\"#state-kept\""));
     // A year outside the promise, an unknown promise: not found.
     for wrong in [
@@ -166,7 +184,10 @@ async fn promises_are_followed_up_and_the_final_follow_up_freezes(app: TestApp) 
         .await;
     assert!(saved.status().is_success() || saved.status().is_redirection());
     let shown = page(&app, PAGE).await;
-    assert!(shown.contains("Öppet alla helgkvällar under våren."), "{shown}");
+    assert!(
+        shown.contains("Öppet alla helgkvällar under våren."),
+        "{shown}"
+    );
 
     // A text, then final: the numbers, texts and promises are locked.
     let text = app
@@ -188,7 +209,10 @@ async fn promises_are_followed_up_and_the_final_follow_up_freezes(app: TestApp) 
     let final_page = page(&app, PAGE).await;
     assert!(final_page.contains("Slutlig."), "{final_page}");
     assert!(final_page.contains("Perioden i korthet."));
-    assert!(!final_page.contains("Följ upp året"), "no forms on a final follow-up");
+    assert!(
+        !final_page.contains("Följ upp året"),
+        "no forms on a final follow-up"
+    );
     assert_eq!(
         app.post_form(PAGE, &format!("{PAGE}/texts/summary"), &[("body", "Nytt")])
             .await
@@ -207,7 +231,9 @@ async fn promises_are_followed_up_and_the_final_follow_up_freezes(app: TestApp) 
     assert!(!page(&app, PAGE).await.contains("Skrivet efteråt."));
     // Only an admin opens it again.
     assert_eq!(
-        app.post_form(PAGE, &format!("{PAGE}/reopen"), &[]).await.status(),
+        app.post_form(PAGE, &format!("{PAGE}/reopen"), &[])
+            .await
+            .status(),
         403
     );
     app.post_form(PAGE, "/logout", &[]).await;
@@ -217,7 +243,10 @@ async fn promises_are_followed_up_and_the_final_follow_up_freezes(app: TestApp) 
     assert!(page(&app, PAGE).await.contains("Skrivet efteråt."));
     // The log names what happened, in words.
     let log = page(&app, "/admin/audit").await;
-    assert!(log.contains("Fastställde den slutliga uppföljningen 2023-2026"), "{log}");
+    assert!(
+        log.contains("Fastställde den slutliga uppföljningen 2023-2026"),
+        "{log}"
+    );
     assert!(log.contains("Följde upp medborgarlöftet unga-2025-2026 2026"));
 }
 
@@ -230,7 +259,10 @@ async fn the_final_follow_up_prints_with_a_cover_and_page_numbers(app: TestApp) 
         &["report", "--agreement", "2023-2026", "--format", "html"],
     );
     assert!(html.contains("Slutlig uppföljning 2023–2026"));
-    assert!(html.contains("counter(pages)"), "page numbers in the footer");
+    assert!(
+        html.contains("counter(pages)"),
+        "page numbers in the footer"
+    );
     // An unknown agreement is refused with the ones there are.
     let output = crate::cli::trygg()
         .args(["report", "--agreement", "2019-2022", "--database"])
@@ -241,7 +273,10 @@ async fn the_final_follow_up_prints_with_a_cover_and_page_numbers(app: TestApp) 
         .expect("trygg report");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--agreement: no agreement \"2019-2022\" is loaded (known: 2023-2026)"), "{stderr}");
+    assert!(
+        stderr.contains("--agreement: no agreement \"2019-2022\" is loaded (known: 2023-2026)"),
+        "{stderr}"
+    );
 
     if trygg::pdf::chromium().is_none() {
         assert!(!in_ci(), "CI is set but chromium is not installed");
@@ -249,16 +284,30 @@ async fn the_final_follow_up_prints_with_a_cover_and_page_numbers(app: TestApp) 
         return;
     }
     let output = crate::cli::trygg()
-        .args(["report", "--agreement", "2023-2026", "--format", "pdf", "--database"])
+        .args([
+            "report",
+            "--agreement",
+            "2023-2026",
+            "--format",
+            "pdf",
+            "--database",
+        ])
         .arg(&app.database_url)
         .arg("--surveys")
         .arg(surveys_dir())
         .output()
         .expect("trygg report");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(output.stdout.starts_with(b"%PDF"));
     let Some(pages) = crate::report::pdf_pages(&output.stdout) else {
-        assert!(!in_ci(), "CI is set but pdftotext (poppler-utils) is not installed");
+        assert!(
+            !in_ci(),
+            "CI is set but pdftotext (poppler-utils) is not installed"
+        );
         eprintln!("SKIP the page check: pdftotext not found");
         return;
     };
@@ -280,7 +329,12 @@ async fn the_final_follow_up_prints_with_a_cover_and_page_numbers(app: TestApp) 
         pages[1]
     );
     let all = pages.join(" ");
-    for words in ["Utgångsläge", "Medborgarlöften", "Delvis hållet", "Hot och våld"] {
+    for words in [
+        "Utgångsläge",
+        "Medborgarlöften",
+        "Delvis hållet",
+        "Hot och våld",
+    ] {
         assert!(all.contains(words), "{words}");
     }
 }

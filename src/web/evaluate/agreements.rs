@@ -417,7 +417,9 @@ fn indicator_row(lang: Lang, i: &FinalIndicator) -> Markup {
     let stat = statistic(&i.statistic);
     let wave = |w: &Option<crate::evaluate::series::SeriesWave>| -> Markup {
         match w {
-            Some(w) => html! { span class="wave-year" { (w.period) ": " } (wave_text(lang, stat, w)) },
+            Some(w) => {
+                html! { span class="wave-year" { (w.period) ": " } (wave_text(lang, stat, w)) }
+            }
             None => html! { span class="muted" { (lang.pick("ingen omgång", "no wave")) } },
         }
     };
@@ -594,9 +596,9 @@ async fn save_text(
     match store::reports::save_text(&state.db, Key::Agreement(&id), &section, &body, &user.email)
         .await
     {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/evaluate/agreements/{id}#section-{section}")).into_response())
-        }
+        Ok(()) => Ok(
+            Redirect::to(&format!("/evaluate/agreements/{id}#section-{section}")).into_response(),
+        ),
         Err(ReportError::Final(_)) => Ok(final_refusal(&ctx, &id)),
         Err(ReportError::Db(e)) => Err(e.into()),
         Err(ReportError::NotFinal(_)) => Err(AppError::NotFound),
@@ -777,7 +779,14 @@ async fn promise_form(
             note: f.note.clone(),
         })
         .unwrap_or_default();
-    Ok(promise_page(&ctx, &path.0, p, year, &form, &FormErrors::new()))
+    Ok(promise_page(
+        &ctx,
+        &path.0,
+        p,
+        year,
+        &form,
+        &FormErrors::new(),
+    ))
 }
 
 async fn save_promise(
@@ -792,8 +801,10 @@ async fn save_promise(
         Ok(follow_up) => {
             store::promises::save_follow_up(&state.db, &p.id, year, &follow_up, &user.email)
                 .await?;
-            Ok(Redirect::to(&format!("/evaluate/agreements/{}#promise-{}", path.0, p.id))
-                .into_response())
+            Ok(
+                Redirect::to(&format!("/evaluate/agreements/{}#promise-{}", path.0, p.id))
+                    .into_response(),
+            )
         }
         Err(problems) => {
             let errors = crate::web::views::plan_forms::errors_of(&ctx, &problems);

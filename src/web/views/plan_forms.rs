@@ -6,10 +6,10 @@ use maud::{Markup, html};
 
 use super::forms::FormErrors;
 use super::{csrf_field, layout};
+use crate::agreement::AreaName;
 use crate::collect::Wave;
 use crate::plan::links::{LinkForm, indicator_key};
 use crate::plan::outputs::{OutputForm, actual_field, planned_field};
-use crate::agreement::AreaName;
 use crate::plan::{Choices, FormProblems, Intervention, InterventionForm, Responsible, Status};
 use crate::survey::{Statistic, SurveyCatalog};
 use crate::web::extract::PageCtx;
