@@ -21,6 +21,8 @@ use super::extract::PageCtx;
 use super::views::layout;
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::agreement::{Agreement, Promise};
+use crate::entities::promise_follow_up;
+use crate::plan::promises::PromiseState;
 use crate::collect::{Access, WaveState};
 use crate::evaluate::areas::{Area, AreaIndicator, HeadlineFigure};
 use crate::evaluate::words::{value_text, value_with_unit};
@@ -51,6 +53,10 @@ async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, A
             .and_then(|id| state.agreements.get(id))
     });
     let done = public_interventions(&state, agreement, today).await?;
+    let promise_ids: Vec<String> = agreement
+        .map(|a| a.promises_on(today).map(|p| p.id.clone()).collect())
+        .unwrap_or_default();
+    let kept = crate::store::promises::follow_ups(&state.db, &promise_ids).await?;
     let waves = crate::store::waves::list(&state.db).await?;
     let open: Vec<_> = waves
         .iter()
@@ -111,14 +117,14 @@ async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, A
                 }
             }
             @for area in shown {
-                (area_section(&ctx, area, agreement, today, &survey_title, &done))
+                (area_section(&ctx, area, (agreement, today, &kept), &survey_title, &done))
             }
             @if let Some(a) = agreement {
                 @let general: Vec<&Promise> = a.promises_on(today).filter(|p| p.area.is_none()).collect();
                 @if !general.is_empty() {
                     section aria-labelledby="promises-h" {
                         h2 id="promises-h" { (ctx.t("Våra löften", "Our promises")) }
-                        @for p in general { (promise(&ctx, p)) }
+                        @for p in general { (promise(&ctx, p, &kept)) }
                     }
                 }
             }
@@ -204,8 +210,7 @@ fn reading_help(ctx: &PageCtx) -> Markup {
 fn area_section(
     ctx: &PageCtx,
     area: &Area,
-    agreement: Option<&Agreement>,
-    today: NaiveDate,
+    (agreement, today, kept): (Option<&Agreement>, NaiveDate, &[promise_follow_up::Model]),
     survey_title: &dyn Fn(&str) -> String,
     done: &[PublicIntervention],
 ) -> Markup {
@@ -225,7 +230,7 @@ fn area_section(
                 @let promises: Vec<&Promise> = promises_of(a, &area.id, today).collect();
                 @if !promises.is_empty() {
                     h3 { (ctx.t("Det här har vi lovat", "What we have promised")) }
-                    @for p in promises { (promise(ctx, p)) }
+                    @for p in promises { (promise(ctx, p, kept)) }
                 }
             }
             @if !here.is_empty() {
@@ -236,7 +241,13 @@ fn area_section(
     }
 }
 
-fn promise(ctx: &PageCtx, p: &Promise) -> Markup {
+/// A promise in force: what was promised, by whom, and how it went each year so far.
+fn promise(ctx: &PageCtx, p: &Promise, kept: &[promise_follow_up::Model]) -> Markup {
+    let years: Vec<(i32, PromiseState, &str)> = kept
+        .iter()
+        .filter(|f| f.promise_id == p.id)
+        .filter_map(|f| Some((f.year, PromiseState::parse(&f.state)?, f.note.as_str())))
+        .collect();
     html! {
         article class="citizen-promise" {
             h4 { (p.title.get(ctx.lang)) }
@@ -247,6 +258,14 @@ fn promise(ctx: &PageCtx, p: &Promise) -> Markup {
                     @for a in &p.activities {
                         li { (a.text.get(ctx.lang)) " – "
                             (a.by.iter().map(|w| w.name(ctx.lang)).collect::<Vec<_>>().join(", ")) }
+                    }
+                }
+            }
+            @if !years.is_empty() {
+                h5 { (ctx.t("Så har det gått", "How it has gone")) }
+                ul class="promise-years" {
+                    @for (year, state, note) in &years {
+                        li { strong { (state.label(ctx.lang)) " " (year) "." } " " (note) }
                     }
                 }
             }

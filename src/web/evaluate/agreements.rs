@@ -112,9 +112,9 @@ async fn list(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, App
             @if state.agreements.iter().next().is_none() {
                 p { (ctx.t("Inga överenskommelser är inlästa (katalogen agreements/).", "No agreements are loaded (the agreements/ directory).")) }
             }
-            ul class="cards" {
+            div class="stack" {
                 @for a in state.agreements.iter().rev() {
-                    li class="card" {
+                    section class="agreement" {
                         h2 { a href=(format!("/evaluate/agreements/{}{}", a.id, en_suffix(&ctx))) { (a.title.get(ctx.lang)) } }
                         p {
                             (crate::local_time::date_words(a.starts, ctx.lang)) " – " (crate::local_time::date_words(a.ends, ctx.lang))
@@ -301,10 +301,17 @@ fn body(
         section id="section-reading" aria-labelledby="h-reading" {
             h2 id="h-reading" { (t("Så läser du uppföljningen", "How to read the follow-up")) }
             p { (t(
-                "Utgångsläget är den senaste avslutade undersökningsomgången före periodens första år. Det jämförs med den senaste omgången under perioden. Förändringen kallas säker när den är statistiskt signifikant (p < 0,05); annars kan skillnaden bero på slumpen i vilka som svarade. Trenden beräknas över omgångarna under perioden, när de är minst tre.",
-                "The baseline is the latest closed survey wave before the period's first year. It is compared with the latest wave within the period. The change is called certain when it is statistically significant (p < 0.05); otherwise the difference may be down to chance in who answered. The trend is computed over the waves within the period, when there are at least three."
+                "Utgångsläget är den senaste avslutade undersökningsomgången före periodens första år. Det jämförs med den senaste omgången under perioden. Inom parentes står 95-procentigt konfidensintervall: det sanna värdet ligger med stor sannolikhet där.",
+                "The baseline is the latest closed survey wave before the period's first year. It is compared with the latest wave within the period. In brackets is the 95 % confidence interval: the true value very likely lies within it."
             )) }
-            (crate::web::evaluate::reading_notes(lang))
+            p { (t(
+                "Förändringen kallas säker när den är statistiskt signifikant (p < 0,05); annars kan skillnaden bero på slumpen i vilka som svarade. Trenden är förändringen per år över omgångarna under perioden, när de är minst tre. Ett mål räknas som nått när hela intervallet ligger på rätt sida om målet.",
+                "The change is called certain when it is statistically significant (p < 0.05); otherwise the difference may be down to chance in who answered. The trend is the change per year over the waves within the period, when there are at least three. A target counts as met when the whole interval lies on the right side of it."
+            )) }
+            p { (t(
+                "\"..\" betyder att uppgiften inte visas: för få svarade, eller den skulle tillsammans med andra uppgifter visa vad en grupp på färre än fem eller tio personer svarade.",
+                "\"..\" means the figure is not shown: too few answered, or together with other figures it would show what a group of fewer than five or ten people answered."
+            )) }
         }
         @for area in &data.areas {
             section id=(format!("section-{}", area.id)) aria-labelledby=(format!("h-{}", area.id)) {
@@ -430,9 +437,9 @@ fn indicator_row(lang: Lang, i: &FinalIndicator) -> Markup {
                 @if let Some(g) = &i.group { " – " (g.get(lang)) }
                 br; span class="muted small" { (i.survey_title.get(lang)) }
             }
-            td { (wave(&i.baseline)) }
-            td { (wave(&i.latest)) }
-            td {
+            td data-label=(lang.pick("Utgångsläge", "Baseline")) { (wave(&i.baseline)) }
+            td data-label=(lang.pick("Senast", "Latest")) { (wave(&i.latest)) }
+            td data-label=(lang.pick("Förändring", "Change")) {
                 @match &i.change {
                     Some(c) => {
                         (badge(Judged::of_verdict(c.verdict))) " "
@@ -442,7 +449,7 @@ fn indicator_row(lang: Lang, i: &FinalIndicator) -> Markup {
                     None => span class="muted" { (lang.pick("kan inte prövas", "cannot be tested")) },
                 }
             }
-            td {
+            td data-label=(lang.pick("Trend under perioden", "Trend within the period")) {
                 @match &i.trend {
                     Some(tr) => {
                         (badge(Judged::of_verdict(tr.verdict))) " "
@@ -452,7 +459,7 @@ fn indicator_row(lang: Lang, i: &FinalIndicator) -> Markup {
                     None => span class="muted" { (lang.pick("för få omgångar", "too few waves")) },
                 }
             }
-            td {
+            td data-label=(lang.pick("Mål", "Target")) class=[i.target.is_none().then_some("none")] {
                 @match (i.target, i.target_status) {
                     (Some(target), Some(s)) => {
                         (badge(Judged::of_target(s))) " "

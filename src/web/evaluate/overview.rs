@@ -226,7 +226,8 @@ fn waves_shown(ctx: &PageCtx, state: &AppState, areas: &Areas) -> Markup {
             (ctx.t("varje enkäts senaste publicerade omgång till och med det året.", "each survey's latest published wave up to that year."))
             @if let Some(a) = areas.agreement.as_deref().and_then(|id| state.agreements.get(id)) {
                 " " (ctx.t("Områdena är överenskommelsens:", "The areas are those of the agreement:")) " "
-                (a.title.get(ctx.lang)) " (" (a.starts.format("%Y-%m-%d")) " – " (a.ends.format("%Y-%m-%d")) ")."
+                a href=(format!("/evaluate/agreements/{}", a.id)) { (a.title.get(ctx.lang)) }
+                " (" (crate::local_time::date_words(a.starts, ctx.lang)) " – " (crate::local_time::date_words(a.ends, ctx.lang)) ")."
             }
         }
         @if shown.iter().any(|(s, _, _)| state.surveys.get(s).is_some_and(|l| l.survey.headline_by.is_some())) {
