@@ -21,12 +21,12 @@ use super::extract::PageCtx;
 use super::views::layout;
 use super::{AppError, AppState, PUBLIC, Routes};
 use crate::agreement::{Agreement, Promise};
-use crate::entities::promise_follow_up;
-use crate::plan::promises::PromiseState;
 use crate::collect::{Access, WaveState};
+use crate::entities::promise_follow_up;
 use crate::evaluate::areas::{Area, AreaIndicator, HeadlineFigure};
 use crate::evaluate::words::{value_text, value_with_unit};
 use crate::i18n::Lang;
+use crate::plan::promises::PromiseState;
 use crate::stats::trend::Verdict;
 use crate::survey::Statistic;
 

@@ -340,3 +340,43 @@ async fn the_final_follow_up_prints_with_a_cover_and_page_numbers(app: TestApp) 
 }
 
 db_tests!(the_final_follow_up_prints_with_a_cover_and_page_numbers);
+
+/// The agreement pages with the demo's data: axe-clean in both languages, and at 320 px the
+/// final follow-up reflows (its indicator table stacks) with nothing scrolling sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agreement_pages_break_no_wcag_rule_and_reflow_at_320_px() {
+    let Some((app, browser)) = crate::browser::app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    crate::browser::sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        Role::Evaluator,
+        "/evaluate/agreements",
+    )
+    .await;
+    let form = "/evaluate/agreements/2023-2026/promises/centrum-2023-2024/2024";
+    for (path, name) in [
+        ("/evaluate/agreements", "the agreements"),
+        (PAGE, "the final follow-up"),
+        (
+            "/evaluate/agreements/2023-2026?lang=en",
+            "the final follow-up in English",
+        ),
+        (
+            "/evaluate/agreements/2023-2026/final",
+            "the confirmation of final",
+        ),
+        (form, "a promise's follow-up form"),
+    ] {
+        browser.goto(&app.url(path)).await;
+        crate::axe::assert_no_violations(&browser, name).await;
+    }
+    browser.emulate_width(320).await;
+    for path in [PAGE, form, "/evaluate/agreements?lang=en"] {
+        browser.goto(&app.url(path)).await;
+        assert_eq!(browser.sideways_overflow().await, 0, "{path}");
+    }
+}

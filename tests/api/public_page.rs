@@ -101,10 +101,15 @@ async fn residents_see_what_they_said_what_was_promised_and_how_to_take_part(app
             );
         }
         // How the promise has gone so far, year by year, as the evaluators followed it up.
-        if agreement.promises_on(today).any(|p| p.id == "unga-2025-2026") {
+        if agreement
+            .promises_on(today)
+            .any(|p| p.id == "unga-2025-2026")
+        {
             assert!(page.contains("Så har det gått"), "{page}");
             assert!(
-                page.contains("<strong>Hållet 2025.</strong> Fritidsgårdarna höll öppet 91 av 96 kvällar"),
+                page.contains(
+                    "<strong>Hållet 2025.</strong> Fritidsgårdarna höll öppet 91 av 96 kvällar"
+                ),
                 "{page}"
             );
         }
