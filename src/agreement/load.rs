@@ -56,6 +56,9 @@ struct RawArea {
     indicators: Vec<S<String>>,
     #[serde(default)]
     measures: Vec<S<String>>,
+    /// The indicators residents see first on the public page (each one of `indicators`).
+    #[serde(default)]
+    residents: Vec<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -284,12 +287,35 @@ fn convert(ctx: &mut Ctx, raw: &RawAgreement, surveys: &SurveyCatalog) -> Agreem
                 );
             }
         }
+        let mut residents = Vec::new();
+        for r in &ra.residents {
+            let named = r.get_ref().split_once('/').and_then(|(s, i)| {
+                indicators
+                    .iter()
+                    .find(|(survey, indicator)| survey == s && indicator == i)
+            });
+            match named {
+                Some(pair) if !residents.contains(pair) => residents.push(pair.clone()),
+                Some(_) => ctx.error(
+                    r.span(),
+                    format!("area `{area_id}`: `{}` is named twice in `residents`", r.get_ref()),
+                ),
+                None => ctx.error(
+                    r.span(),
+                    format!(
+                        "area `{area_id}`: `{}` in `residents` is not one of the area's `indicators`",
+                        r.get_ref()
+                    ),
+                ),
+            }
+        }
         areas.push(Area {
             id: area_id,
             title,
             description,
             indicators,
             measures,
+            residents,
         });
     }
     let mut promises: Vec<Promise> = Vec::new();

@@ -47,6 +47,9 @@ pub struct Area {
     pub indicators: Vec<(String, String)>,
     /// The lägesbild measures that follow the area (`source/measure`, e.g. `kolada/N07540`).
     pub measures: Vec<String>,
+    /// The indicators residents see first on the public page, in order (some of `indicators`);
+    /// the others are one click away. Empty: the first three.
+    pub residents: Vec<(String, String)>,
 }
 
 /// A citizen promise (medborgarlöfte): what the municipality and the police promise residents

@@ -54,6 +54,14 @@ fn the_shipped_agreement_holds_every_indicator_once() {
     let all: usize = surveys.iter().map(|l| l.survey.indicators.len()).sum();
     let listed: usize = a.areas.iter().map(|a| a.indicators.len()).sum();
     assert_eq!(listed, all, "every indicator follows an area");
+    for area in &a.areas {
+        assert_eq!(
+            area.residents.len(),
+            3,
+            "{}: three for residents first",
+            area.id
+        );
+    }
     assert_eq!(a.promises.len(), 2);
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
     assert_eq!(
@@ -120,6 +128,11 @@ fn each_problem_is_named_with_its_line() {
             "kolada/N07540",
             "N07540",
             "a.toml:11: area `housing-areas`: measure `N07540` is not `source/measure`",
+        ),
+        (
+            r#"measures = ["kolada/N07540"]"#,
+            "measures = [\"kolada/N07540\"]\nresidents = [\"resident-safety/drug_dealing\"]",
+            "a.toml:12: area `housing-areas`: `resident-safety/drug_dealing` in `residents` is not one of the area's `indicators`",
         ),
         (
             r#"period = { from = "2027-01-01", to = "2028-12-31" }"#,

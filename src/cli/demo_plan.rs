@@ -59,6 +59,10 @@ struct DemoIntervention {
 /// The texts for residents of the interventions shown on the public page `/trygghet` (by title).
 const PUBLIC_TEXTS: &[(&str, &str)] = &[
     (
+        "Medborgarlöfte 2025–2026: Trygga mötesplatser för unga",
+        "Fritidsgårdarna har öppet fredag och lördag kväll, polisen besöker skolorna i årskurs 8 och 9 varje termin, och föräldrar som vill nattvandra får utbildning och material.",
+    ),
+    (
         "Medborgarlöfte 2023–2024: Tryggare centrum på kvällarna",
         "Polisen och kommunens trygghetsvärdar har funnits i centrum fredag och lördag kväll, och belysningen kring resecentrum ses över varje vecka.",
     ),

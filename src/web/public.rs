@@ -221,9 +221,18 @@ fn area_section(
             h2 id=(id) { (area.title.get(ctx.lang)) }
             @if let Some(d) = &area.description { p { (d.get(ctx.lang)) } }
             @if !area.indicators.is_empty() {
+                @let (first, more) = residents_first(area, agreement);
                 h3 { (ctx.t("Det här svarade ni", "What you told us")) }
                 div class="public-cards" {
-                    @for i in &area.indicators { (indicator_card(ctx, i, survey_title)) }
+                    @for i in &first { (indicator_card(ctx, i, survey_title)) }
+                }
+                @if !more.is_empty() {
+                    details class="public-more" {
+                        summary { (ctx.t("Fler resultat inom området", "More results in this area")) " (" (more.len()) ")" }
+                        div class="public-cards" {
+                            @for i in &more { (indicator_card(ctx, i, survey_title)) }
+                        }
+                    }
                 }
             }
             @if let Some(a) = agreement {
@@ -239,6 +248,40 @@ fn area_section(
             }
         }
     }
+}
+
+/// How many indicators an area shows before "more results" when its agreement names none.
+const FIRST_SHOWN: usize = 3;
+
+/// The area's indicators residents see first — those the agreement names for them
+/// (`residents`), in its order, else the first three — and the others.
+fn residents_first<'a>(
+    area: &'a Area,
+    agreement: Option<&Agreement>,
+) -> (Vec<&'a AreaIndicator>, Vec<&'a AreaIndicator>) {
+    let named: &[(String, String)] = agreement
+        .and_then(|a| a.area(&area.id))
+        .map_or(&[], |a| a.residents.as_slice());
+    let first: Vec<&AreaIndicator> = named
+        .iter()
+        .filter_map(|(s, id)| {
+            area.indicators
+                .iter()
+                .find(|i| &i.survey == s && &i.indicator == id)
+        })
+        .collect();
+    if first.is_empty() {
+        // None named, or none of those named is public: the first three.
+        let all: Vec<&AreaIndicator> = area.indicators.iter().collect();
+        let (first, more) = all.split_at(all.len().min(FIRST_SHOWN));
+        return (first.to_vec(), more.to_vec());
+    }
+    let more = area
+        .indicators
+        .iter()
+        .filter(|i| !first.iter().any(|f| std::ptr::eq(*f, *i)))
+        .collect();
+    (first, more)
 }
 
 /// A promise in force: what was promised, by whom, and how it went each year so far.

@@ -631,7 +631,7 @@ pub fn final_status_line(lang: Lang, finalized: &Option<(i64, String)>) -> Marku
             },
             None => p class="report-status draft" {
                 strong { (t("Utkast.", "Draft.")) } " "
-                (t("Siffrorna läses från de senaste beräkningarna och kan ändras tills rapporten markeras som slutlig.", "The numbers are read from the latest computations and may change until the report is marked final."))
+                (t("Siffrorna läses från de senaste beräkningarna och kan ändras tills den markeras som slutlig.", "The numbers are read from the latest computations and may change until it is marked final."))
             },
         }
     }

@@ -80,6 +80,16 @@ async fn residents_see_what_they_said_what_was_promised_and_how_to_take_part(app
         !page.contains("2026: "),
         "an open wave publishes nothing: {page}"
     );
+    // Per area the indicators the agreement names for residents come first, the rest one click
+    // away (a `details` that needs no script).
+    let outdoor = &page[page.find("id=\"area-outdoor-insecurity\"").expect("area")..];
+    let more = outdoor
+        .find("Fler resultat inom området")
+        .expect("more results");
+    let first = outdoor
+        .find("Andel som känner sig otrygga ute ensamma sent på kvällen")
+        .expect("unsafe_night first");
+    assert!(first < more, "{outdoor}");
     // What is done: the interventions with a text for residents, with their status.
     assert!(page.contains("Det här gör vi och har gjort"), "{page}");
     assert!(
