@@ -85,6 +85,14 @@ fn every_event() -> Vec<(String, String, bool)> {
         ("report.final", "2025", false),
         ("report.reopen", "2025", false),
         (
+            "agreement_report.text",
+            "2023-2026 promises: 80 characters (was 12)",
+            false,
+        ),
+        ("agreement_report.final", "2023-2026", false),
+        ("agreement_report.reopen", "2023-2026", false),
+        ("promise.follow_up", "unga-2025-2026 2025: partly", false),
+        (
             "comparison.put",
             "resident-safety/unsafe_night Brå NTU 2025: 0.275 from Brå NTU 2025 (was 0.3 from Brå NTU 2024)",
             false,
