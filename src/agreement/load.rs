@@ -289,6 +289,8 @@ fn convert(ctx: &mut Ctx, raw: &RawAgreement, surveys: &SurveyCatalog) -> Agreem
         }
         let mut residents = Vec::new();
         for r in &ra.residents {
+            // An entry of `indicators` refused above is not refused twice.
+            let listed = ra.indicators.iter().any(|i| i.get_ref() == r.get_ref());
             let named = r.get_ref().split_once('/').and_then(|(s, i)| {
                 indicators
                     .iter()
@@ -300,6 +302,7 @@ fn convert(ctx: &mut Ctx, raw: &RawAgreement, surveys: &SurveyCatalog) -> Agreem
                     r.span(),
                     format!("area `{area_id}`: `{}` is named twice in `residents`", r.get_ref()),
                 ),
+                None if listed => {}
                 None => ctx.error(
                     r.span(),
                     format!(
