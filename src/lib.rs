@@ -17,6 +17,7 @@ pub mod pdf;
 pub mod plan;
 pub mod problems;
 pub mod safe_csv;
+pub mod sources;
 pub mod startup;
 pub mod stats;
 pub mod store;

@@ -1,0 +1,240 @@
+//! Fault reports (felanmälningar) as the municipality's system exports them: one row per
+//! report, CSV (`,` or `;`, with or without a byte-order mark). The columns are found by name —
+//! the date (`datum`, `date`, `registrerad`, `skapad`), the category (`kategori`, `category`,
+//! `ärendetyp`) and the district (`område`, `stadsdel`, `district`) — and every other column
+//! (a description, an address, a name) is skipped as it is read and never stored: free text can
+//! name people.
+//!
+//! What is stored is the number of reports per category, district and month
+//! (`felanmalan/{category}`, area = the district, period = `YYYY-MM`). Districts are matched to
+//! the resident survey's district labels regardless of case; the others are kept as written and
+//! listed in the import's report.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Measure, Observation, Parsed, Source, SourceError};
+
+/// The area of a report without a district.
+pub const NO_DISTRICT: &str = "(inget område)";
+
+const DATE: [&str; 6] = ["datum", "date", "registrerad", "skapad", "inkom", "created"];
+const CATEGORY: [&str; 4] = ["kategori", "category", "ärendetyp", "arendetyp"];
+const DISTRICT: [&str; 4] = ["område", "stadsdel", "district", "omrade"];
+
+fn column(names: &[String], wanted: &[&str]) -> Option<usize> {
+    names
+        .iter()
+        .position(|n| wanted.iter().any(|w| n == w))
+        .or_else(|| {
+            names
+                .iter()
+                .position(|n| wanted.iter().any(|w| n.starts_with(w)))
+        })
+}
+
+/// The month of a date as exports write it: `2024-07-03`, `2024-07-03 14:22`, `2024/07/03`,
+/// `20240703`, `3.7.2024` or `03/07/2024` (day first, as in Sweden).
+pub fn month(date: &str) -> Option<String> {
+    let d = date.trim();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let ok = |y: &str, m: &str| {
+        let m: u32 = m.parse().ok()?;
+        (y.len() == 4 && digits(y) && (1..=12).contains(&m)).then(|| format!("{y}-{m:02}"))
+    };
+    let head: String = d.chars().take(10).collect();
+    if head.len() == 10 && (head.as_bytes()[4] == b'-' || head.as_bytes()[4] == b'/') {
+        return ok(&head[..4], &head[5..7]);
+    }
+    if d.len() == 8 && digits(d) {
+        return ok(&d[..4], &d[4..6]);
+    }
+    let parts: Vec<&str> = d
+        .split(['.', '/', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() >= 3 && digits(parts[0]) && digits(parts[1]) && parts[0].len() <= 2 {
+        return ok(parts[2], parts[1]);
+    }
+    None
+}
+
+/// The id part of a category: lower case, spaces as `-`, nothing but letters, digits and `-`.
+pub fn slug(category: &str) -> String {
+    let mut out = String::new();
+    for c in category.trim().to_lowercase().chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Counts of reports, read row by row.
+struct Counter<'a> {
+    districts: &'a [String],
+    counts: BTreeMap<(String, String, String), f64>,
+    titles: BTreeMap<String, String>,
+    unknown: BTreeSet<String>,
+    rows: usize,
+}
+
+impl Counter<'_> {
+    fn add(
+        &mut self,
+        line: usize,
+        date: &str,
+        category: &str,
+        district: &str,
+    ) -> Result<(), SourceError> {
+        self.rows += 1;
+        let Some(month) = month(date) else {
+            return Err(SourceError::at(
+                format!("line {line}"),
+                format!("the date \"{}\" is not a date (2024-07-03)", date.trim()),
+            ));
+        };
+        let category = category.trim();
+        if category.is_empty() {
+            return Err(SourceError::at(
+                format!("line {line}"),
+                "the category is empty",
+            ));
+        }
+        let id = slug(category);
+        let id = if id.is_empty() {
+            "okand".to_owned()
+        } else {
+            id
+        };
+        self.titles
+            .entry(id.clone())
+            .or_insert_with(|| category.to_owned());
+        let district = district.trim();
+        let area = if district.is_empty() {
+            NO_DISTRICT.to_owned()
+        } else if let Some(known) = self
+            .districts
+            .iter()
+            .find(|d| d.trim().eq_ignore_ascii_case(district))
+        {
+            known.clone()
+        } else {
+            self.unknown.insert(district.to_owned());
+            district.to_owned()
+        };
+        *self.counts.entry((id, area, month)).or_insert(0.0) += 1.0;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Parsed, SourceError> {
+        if self.rows == 0 {
+            return Err(SourceError::at(
+                "line 2",
+                "the file has a header but no reports",
+            ));
+        }
+        let measures = self
+            .titles
+            .iter()
+            .map(|(id, title)| Measure {
+                id: format!("felanmalan/{id}"),
+                title: format!("Felanmälningar: {title}"),
+                unit: "antal".to_owned(),
+            })
+            .collect();
+        let observations = self
+            .counts
+            .into_iter()
+            .map(|((id, area, period), value)| Observation {
+                measure: format!("felanmalan/{id}"),
+                area,
+                period,
+                value,
+            })
+            .collect();
+        Ok(Parsed {
+            source: Source::FaultReports,
+            format: "fault reports (one row per report)",
+            measures,
+            observations,
+            missing: 0,
+            rows: self.rows,
+            next_url: None,
+            unknown_areas: self.unknown.into_iter().collect(),
+        })
+    }
+}
+
+/// The date, category and district columns of a header, or what is missing.
+fn columns(names: &[String]) -> Result<(usize, usize, Option<usize>), SourceError> {
+    let date = column(names, &DATE);
+    let category = column(names, &CATEGORY);
+    match (date, category) {
+        (Some(d), Some(c)) => Ok((d, c, column(names, &DISTRICT))),
+        _ => Err(SourceError::at(
+            "line 1",
+            format!(
+                "not a file trygg knows: the header ({}) names no {}; fault reports need a date (datum) and a category (kategori or ärendetyp) column, the long format measure;area;period;value",
+                names.join(", "),
+                if date.is_none() {
+                    "date column"
+                } else {
+                    "category column"
+                }
+            ),
+        )),
+    }
+}
+
+/// Reads a fault-report CSV export.
+pub fn read(text: &str, districts: &[String]) -> Result<Parsed, SourceError> {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = if header.matches(';').count() >= header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let names: Vec<String> = reader
+        .headers()
+        .map_err(|e| SourceError::at("line 1", e.to_string()))?
+        .iter()
+        .map(|n| n.trim().to_lowercase())
+        .collect();
+    let (d, c, a) = columns(&names)?;
+    let mut counter = Counter {
+        districts,
+        counts: BTreeMap::new(),
+        titles: BTreeMap::new(),
+        unknown: BTreeSet::new(),
+        rows: 0,
+    };
+    // One record buffer for the whole file; only three fields of it are looked at. Lines are
+    // counted from the records' byte offsets, once over the file.
+    let mut record = csv::ByteRecord::new();
+    let mut lines = super::Lines::default();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = lines.at(text, e.position().map_or(0, |p| p.byte() as usize));
+                return Err(SourceError::at(format!("line {line}"), e.to_string()));
+            }
+        }
+        let line = lines.at(text, record.position().map_or(0, |p| p.byte() as usize));
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let field = |i: usize| std::str::from_utf8(record.get(i).unwrap_or_default()).unwrap_or("");
+        let district = a.map(field).unwrap_or_default();
+        counter.add(line, field(d), field(c), district)?;
+    }
+    counter.finish()
+}
