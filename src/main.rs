@@ -143,6 +143,21 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The lägesbild's sources: reported crime, population, fault reports, other series
+    Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SourcesCommand {
+    /// Store a file's figures (Kolada v3 JSON, SCB JSON-stat 2, a fault-report CSV export, or
+    /// the long format measure;area;period;value); the format is recognised from the content
+    Import {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -427,5 +442,8 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
         Command::Token {
             command: TokenCommand::Revoke { email, name },
         } => runtime.block_on(cli::tokens::revoke(&settings, &email, &name)),
+        Command::Sources {
+            command: SourcesCommand::Import { file },
+        } => runtime.block_on(cli::sources::import(&settings, &file)),
     }
 }

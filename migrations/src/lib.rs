@@ -20,6 +20,7 @@ mod m20261207_000001_comparison_domains;
 mod m20261207_000002_intervention_public_text;
 mod m20261210_000001_school_names;
 mod m20261211_000001_agreement_follow_up;
+mod m20261212_000001_sources;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_intervention_public_text::Migration),
             Box::new(m20261210_000001_school_names::Migration),
             Box::new(m20261211_000001_agreement_follow_up::Migration),
+            Box::new(m20261212_000001_sources::Migration),
         ]
     }
 }

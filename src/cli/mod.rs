@@ -7,6 +7,7 @@ pub mod demo;
 pub mod demo_plan;
 pub mod import;
 pub mod report;
+pub mod sources;
 pub mod tokens;
 pub mod waves;
 

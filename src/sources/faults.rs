@@ -48,10 +48,7 @@ pub fn month(date: &str) -> Option<String> {
     if d.len() == 8 && digits(d) {
         return ok(&d[..4], &d[4..6]);
     }
-    let parts: Vec<&str> = d
-        .split(['.', '/', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = d.split(['.', '/', ' ']).filter(|p| !p.is_empty()).collect();
     if parts.len() >= 3 && digits(parts[0]) && digits(parts[1]) && parts[0].len() <= 2 {
         return ok(parts[2], parts[1]);
     }

@@ -206,3 +206,15 @@ pub fn number(text: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests;
+
+/// The districts fault reports are matched to: the labels (Swedish) of the resident survey's
+/// background question `district`, without its "don't know".
+pub fn districts(catalog: &crate::survey::SurveyCatalog) -> Vec<String> {
+    catalog
+        .iter()
+        .filter(|l| l.survey.audience == crate::survey::Audience::Residents)
+        .filter_map(|l| l.survey.question("district"))
+        .flat_map(|q| q.choices().iter().filter(|c| !c.missing))
+        .map(|c| c.label.sv.clone())
+        .collect()
+}

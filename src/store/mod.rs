@@ -17,6 +17,7 @@ pub mod publications;
 pub mod reports;
 pub mod responses;
 pub mod sessions;
+pub mod sources;
 pub mod submissions;
 pub mod survey_versions;
 pub mod users;

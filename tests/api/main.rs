@@ -46,6 +46,7 @@ mod routes;
 mod school_pages;
 mod server;
 mod slips_print;
+mod sources;
 mod staff_admin;
 mod staff_truth;
 mod staff_waves;

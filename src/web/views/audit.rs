@@ -14,7 +14,7 @@ use crate::i18n::{Lang, capitalised};
 use crate::web::extract::PageCtx;
 
 /// The kinds of event the filter offers: the family before the first dot of an action.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "wave",
     "invitations",
     "class_session",
@@ -25,6 +25,7 @@ pub const KINDS: [&str; 10] = [
     "plan",
     "promise",
     "agreement_report",
+    "sources",
 ];
 
 pub fn kind_name(kind: &str, lang: Lang) -> &'static str {
@@ -39,6 +40,7 @@ pub fn kind_name(kind: &str, lang: Lang) -> &'static str {
         "plan" => ("Åtgärdsplanen", "The action plan"),
         "promise" => ("Medborgarlöften", "Citizen promises"),
         "agreement_report" => ("Slutlig uppföljning", "Final follow-up"),
+        "sources" => ("Lägesbilden", "Situation picture"),
         _ => ("Övrigt", "Other"),
     };
     lang.pick(sv, en)

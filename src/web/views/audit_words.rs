@@ -31,7 +31,7 @@ pub type IndicatorNames = HashMap<String, IndicatorName>;
 
 /// Every action the service writes to the log (the action plan's come from
 /// [`PlanAction::ALL`]); each has its words below.
-pub const ACTIONS: [&str; 27] = [
+pub const ACTIONS: [&str; 28] = [
     "wave.create",
     "wave.open",
     "wave.close",
@@ -59,6 +59,7 @@ pub const ACTIONS: [&str; 27] = [
     "agreement_report.final",
     "agreement_report.reopen",
     "promise.follow_up",
+    "sources.import",
 ];
 
 /// The comparison actions (kept apart from [`ACTIONS`] only to keep that list's length honest).
@@ -579,6 +580,40 @@ pub fn describe(
             ),
             String::new(),
         ),
+        // "SOURCE: N rows, M values stored (FILE)"
+        "sources.import" => {
+            let (source, rest) = d.split_once(": ").unwrap_or((d, ""));
+            let rows = leading_number(rest).unwrap_or(0);
+            let stored = number_after(rest, "rows, ").unwrap_or(0);
+            let file = rest
+                .rsplit_once('(')
+                .map(|(_, f)| f.trim_end_matches(')'))
+                .unwrap_or_default();
+            let source = match source {
+                "kolada" => "Kolada",
+                "scb" => "SCB",
+                "felanmalan" => lang.pick("felanmälningar", "fault reports"),
+                _ => lang.pick("serier", "series"),
+            };
+            (
+                say(
+                    format!("läste in {file} till lägesbilden"),
+                    format!("imported {file} into the situation picture"),
+                ),
+                say(
+                    format!(
+                        "{source}: {}, {} sparade",
+                        count(rows, "rad", "rader", lang),
+                        count(stored, "värde", "värden", lang)
+                    ),
+                    format!(
+                        "{source}: {}, {} stored",
+                        count(rows, "row", "rows", lang),
+                        count(stored, "value", "values", lang)
+                    ),
+                ),
+            )
+        }
         // "PROMISE YEAR: STATE"
         "promise.follow_up" => {
             let (what, state) = d.split_once(": ").unwrap_or((d, ""));

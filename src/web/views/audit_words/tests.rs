@@ -93,6 +93,11 @@ fn every_event() -> Vec<(String, String, bool)> {
         ("agreement_report.reopen", "2023-2026", false),
         ("promise.follow_up", "unga-2025-2026 2025: partly", false),
         (
+            "sources.import",
+            "kolada: 42 rows, 40 values stored (kolada-2024.json)",
+            false,
+        ),
+        (
             "comparison.put",
             "resident-safety/unsafe_night Brå NTU 2025: 0.275 from Brå NTU 2025 (was 0.3 from Brå NTU 2024)",
             false,
