@@ -280,6 +280,7 @@ pub async fn fill(
     }
     comparisons(db).await?;
     super::demo_plan::fill(db, catalog, agreements).await?;
+    super::demo_sources::fill(db, catalog).await?;
     let mut logins = Vec::new();
     for (email, role, school) in LOGINS {
         logins.push(add_login(db, email, role, school).await?);
@@ -701,6 +702,7 @@ fn report(seed: u64, seconds: f64, waves: &[DemoWave], logins: &[DemoLogin]) -> 
         );
     }
     let _ = writeln!(out, "{}", super::demo_plan::SUMMARY);
+    let _ = writeln!(out, "{}", super::demo_sources::SUMMARY);
     let _ = writeln!(
         out,
         "\nStaff logins. The passwords are shown this once: keep them in a password manager."

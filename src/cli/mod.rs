@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod demo_plan;
+pub mod demo_sources;
 pub mod import;
 pub mod report;
 pub mod sources;

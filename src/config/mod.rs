@@ -34,6 +34,10 @@ pub struct Settings {
     /// The municipality's name as the printed report carries it on its cover and in its
     /// footer ("Exempelby kommun"); `None` (the default) leaves it out.
     pub municipality_name: Option<String>,
+    /// The municipality's code (four digits, e.g. `1481`): its own figures in Kolada and SCB
+    /// beside the country's (`0000`) on the lägesbild; `None` takes the one code other than
+    /// the country's that the stored figures have.
+    pub municipality: Option<String>,
 }
 
 /// How trygg reaches its SMTP server.
@@ -101,6 +105,7 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("mail", &self.mail)
             .field("municipality_name", &self.municipality_name)
+            .field("municipality", &self.municipality)
             .finish()
     }
 }
@@ -140,6 +145,7 @@ impl Default for Settings {
             public_url: format!("http://{DEFAULT_BIND}"),
             mail: MailSettings::default(),
             municipality_name: None,
+            municipality: None,
         }
     }
 }
@@ -211,6 +217,7 @@ struct FileSettings {
     log: Option<String>,
     public_url: Option<String>,
     municipality_name: Option<String>,
+    municipality: Option<String>,
     mail: Option<FileMail>,
 }
 
@@ -391,6 +398,9 @@ impl Settings {
         if let Some(name) = file.municipality_name {
             self.municipality_name = check_municipality_name(&at("municipality_name"), &name)?;
         }
+        if let Some(code) = file.municipality {
+            self.municipality = check_municipality_code(&at("municipality"), &code)?;
+        }
         if let Some(mail) = file.mail {
             if let Some(host) = mail.host {
                 self.mail.host = check_mail_host(&at("mail.host"), &host)?;
@@ -468,6 +478,9 @@ impl Settings {
         }
         if let Some(name) = env("TRYGG_MUNICIPALITY_NAME") {
             self.municipality_name = check_municipality_name("TRYGG_MUNICIPALITY_NAME", &name)?;
+        }
+        if let Some(code) = env("TRYGG_MUNICIPALITY") {
+            self.municipality = check_municipality_code("TRYGG_MUNICIPALITY", &code)?;
         }
         if let Some(host) = env("TRYGG_MAIL_HOST") {
             self.mail.host = check_mail_host("TRYGG_MAIL_HOST", &host)?;
@@ -595,6 +608,24 @@ fn check_public_url(origin: &str, value: &str) -> Result<String, ConfigError> {
             ),
         ))
     }
+}
+
+/// A municipality's code as SCB and Kolada write it: four digits, not the country's `0000`;
+/// empty takes away a code given by an earlier source.
+fn check_municipality_code(origin: &str, value: &str) -> Result<Option<String>, ConfigError> {
+    let code = value.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if code.len() != 4 || !code.chars().all(|c| c.is_ascii_digit()) || code == "0000" {
+        return Err(ConfigError::new(
+            origin,
+            format!(
+                "`{code}` is not a municipality's code: four digits, e.g. 1481 (0000 is the whole country)"
+            ),
+        ));
+    }
+    Ok(Some(code.to_owned()))
 }
 
 /// The longest municipality name taken (the longest Swedish one is some 30 characters).

@@ -477,3 +477,23 @@ fn the_municipality_name_comes_from_the_file_or_the_environment_and_is_one_short
         "{in_file}"
     );
 }
+
+#[test]
+fn the_municipality_code_is_four_digits_from_the_file_or_the_environment() {
+    let file = config_file("municipality = \"1481\"\n");
+    let from_file = Settings::load_with(&with_file(&file), env(&[])).expect("file");
+    assert_eq!(from_file.municipality.as_deref(), Some("1481"));
+    let from_env = Settings::load_with(&with_file(&file), env(&[("TRYGG_MUNICIPALITY", "0180")]))
+        .expect("env");
+    assert_eq!(from_env.municipality.as_deref(), Some("0180"));
+    for bad in ["0000", "148", "Mölndal"] {
+        let e = Settings::load_with(&Overrides::default(), env(&[("TRYGG_MUNICIPALITY", bad)]))
+            .expect_err(bad);
+        assert!(
+            e.to_string().starts_with(&format!(
+                "TRYGG_MUNICIPALITY: `{bad}` is not a municipality's code"
+            )),
+            "{e}"
+        );
+    }
+}

@@ -151,3 +151,62 @@ async fn every_format_is_stored_once_with_its_provenance(app: TestApp) {
 }
 
 db_tests!(every_format_is_stored_once_with_its_provenance);
+
+/// The demo's lägesbild: per area the surveys beside Kolada's reported crime (the municipality
+/// against the country), fault reports per month and district, every figure with its source;
+/// axe-clean and reflowing at 320 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lagesbild_puts_the_sources_beside_the_surveys() {
+    let Some((app, browser)) = crate::browser::app_and_browser().await else {
+        return;
+    };
+    run(&app.database_url, &["demo"]);
+    app.sign_in_as(trygg::accounts::Role::Evaluator).await;
+    let page = app
+        .get("/evaluate/lagesbild")
+        .await
+        .text()
+        .await
+        .expect("page");
+    for words in [
+        "<h2 id=\"area-youth-at-risk\">Ungdomar i riskzon</h2>",
+        "Anmälda våldsbrott, antal/100 000 inv",
+        "Anmälda brott totalt, antal/100 000 inv",
+        "Kommunen (9999) och riket.",
+        "Källa: Kolada (RKA), CC BY 4.0 · 2019–2025",
+        "Källa: kommunens felanmälningar · 2024-01–2025-12",
+        "Per stadsdel, de senaste tolv månaderna",
+        "<th scope=\"row\">Sjöviken</th>",
+        "demo-felanmalningar-2024-2025.csv",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    // The export's free-text column never reaches the page.
+    assert!(!page.contains("Anmält via appen"));
+    // A resident or a school coordinator does not see it.
+    assert_eq!(
+        app.other_browser()
+            .get(app.url("/evaluate/lagesbild"))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        303
+    );
+
+    crate::browser::sign_in_as(
+        &browser,
+        &app,
+        "analys@kommun.example",
+        trygg::accounts::Role::Evaluator,
+        "/evaluate/lagesbild",
+    )
+    .await;
+    for path in ["/evaluate/lagesbild", "/evaluate/lagesbild?lang=en"] {
+        browser.goto(&app.url(path)).await;
+        crate::axe::assert_no_violations(&browser, path).await;
+    }
+    browser.emulate_width(320).await;
+    browser.goto(&app.url("/evaluate/lagesbild")).await;
+    assert_eq!(browser.sideways_overflow().await, 0);
+}

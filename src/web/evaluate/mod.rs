@@ -8,6 +8,7 @@ mod agreements;
 pub use agreements::standalone as final_standalone;
 mod downloads;
 mod indicator;
+mod lagesbild;
 mod overview;
 mod xlsx;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Routes {
         .get("/evaluate", EVALUATORS, overview::overview)
         .merge(indicator::routes())
         .merge(agreements::routes())
+        .get("/evaluate/lagesbild", EVALUATORS, lagesbild::page)
 }
 
 #[derive(Debug, Deserialize)]
