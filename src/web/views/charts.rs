@@ -624,6 +624,58 @@ pub fn svg_document(drawn: &Drawn, heading: &str, notes: &[String]) -> String {
     )
 }
 
+/// Counts per month as columns (the lägesbild's fault reports): months in order, a label under
+/// January and July of each year, so that a season shows.
+pub struct MonthColumns<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    /// (`YYYY-MM`, count), in order.
+    pub months: &'a [(String, f64)],
+    pub lang: Lang,
+}
+
+pub fn month_columns(c: &MonthColumns) -> Markup {
+    let axis = Axis::new(c.months.iter().map(|(_, v)| *v), false, c.lang == Lang::Sv);
+    let n = c.months.len().max(1) as f64;
+    let slot = (WIDTH - LEFT - RIGHT) / n;
+    let y = |v: f64| TOP + (axis.hi - v) / (axis.hi - axis.lo).max(1e-12) * (HEIGHT - TOP - BOTTOM);
+    let title_id = format!("{}-title", c.id);
+    let desc_id = format!("{}-desc", c.id);
+    let mut description = c.description.to_owned();
+    description.push_str(&scale_sentence(c.lang, &axis));
+    html! {
+        svg class="chart" viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) width=(WIDTH) height=(HEIGHT)
+            role="img" aria-labelledby=(format!("{title_id} {desc_id}")) font-family="sans-serif" {
+            title id=(title_id) { (c.title) }
+            desc id=(desc_id) { (description) }
+            @for t in &axis.ticks {
+                line class="grid" x1=(LEFT) y1=(fmt(y(*t))) x2=(WIDTH - RIGHT) y2=(fmt(y(*t))) stroke=(GRID) stroke-width="1" {}
+                text class="tick" x=(LEFT - 4.0) y=(fmt(y(*t) + 3.5)) text-anchor="end" font-size="10" fill=(MUTED) { (axis.label(*t)) }
+            }
+            @for (i, (month, value)) in c.months.iter().enumerate() {
+                @let x = LEFT + i as f64 * slot;
+                rect x=(fmt(x + slot * 0.15)) y=(fmt(y(*value))) width=(fmt(slot * 0.7))
+                    height=(fmt((y(axis.lo) - y(*value)).max(0.0))) fill=(INK) {}
+                @if month.ends_with("-01") || month.ends_with("-07") {
+                    text x=(fmt(x + slot / 2.0)) y=(HEIGHT - 6.0) text-anchor="middle" font-size="9" fill=(MUTED) {
+                        (month_label(c.lang, month))
+                    }
+                }
+            }
+            line x1=(LEFT) y1=(fmt(y(axis.lo))) x2=(WIDTH - RIGHT) y2=(fmt(y(axis.lo))) stroke="#8a9099" stroke-width="1" {}
+        }
+    }
+}
+
+/// "jan 2025", "jul 2025".
+pub fn month_label(lang: Lang, month: &str) -> String {
+    let m: usize = month.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    let name = crate::i18n::month_name(lang, (m.clamp(1, 12) - 1) as u32);
+    let short: String = name.chars().take(3).collect();
+    format!("{short} {}", month.get(..4).unwrap_or(month))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -843,56 +895,4 @@ mod tests {
         assert_eq!(wrap("(1\u{a0}462 svar)", 6), ["(1\u{a0}462", "svar)"]);
         assert!(wrap("", 5).is_empty());
     }
-}
-
-/// Counts per month as columns (the lägesbild's fault reports): months in order, a label under
-/// January and July of each year, so that a season shows.
-pub struct MonthColumns<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub description: &'a str,
-    /// (`YYYY-MM`, count), in order.
-    pub months: &'a [(String, f64)],
-    pub lang: Lang,
-}
-
-pub fn month_columns(c: &MonthColumns) -> Markup {
-    let axis = Axis::new(c.months.iter().map(|(_, v)| *v), false, c.lang == Lang::Sv);
-    let n = c.months.len().max(1) as f64;
-    let slot = (WIDTH - LEFT - RIGHT) / n;
-    let y = |v: f64| TOP + (axis.hi - v) / (axis.hi - axis.lo).max(1e-12) * (HEIGHT - TOP - BOTTOM);
-    let title_id = format!("{}-title", c.id);
-    let desc_id = format!("{}-desc", c.id);
-    let mut description = c.description.to_owned();
-    description.push_str(&scale_sentence(c.lang, &axis));
-    html! {
-        svg class="chart" viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) width=(WIDTH) height=(HEIGHT)
-            role="img" aria-labelledby=(format!("{title_id} {desc_id}")) font-family="sans-serif" {
-            title id=(title_id) { (c.title) }
-            desc id=(desc_id) { (description) }
-            @for t in &axis.ticks {
-                line class="grid" x1=(LEFT) y1=(fmt(y(*t))) x2=(WIDTH - RIGHT) y2=(fmt(y(*t))) stroke=(GRID) stroke-width="1" {}
-                text class="tick" x=(LEFT - 4.0) y=(fmt(y(*t) + 3.5)) text-anchor="end" font-size="10" fill=(MUTED) { (axis.label(*t)) }
-            }
-            @for (i, (month, value)) in c.months.iter().enumerate() {
-                @let x = LEFT + i as f64 * slot;
-                rect x=(fmt(x + slot * 0.15)) y=(fmt(y(*value))) width=(fmt(slot * 0.7))
-                    height=(fmt((y(axis.lo) - y(*value)).max(0.0))) fill=(INK) {}
-                @if month.ends_with("-01") || month.ends_with("-07") {
-                    text x=(fmt(x + slot / 2.0)) y=(HEIGHT - 6.0) text-anchor="middle" font-size="9" fill=(MUTED) {
-                        (month_label(c.lang, month))
-                    }
-                }
-            }
-            line x1=(LEFT) y1=(fmt(y(axis.lo))) x2=(WIDTH - RIGHT) y2=(fmt(y(axis.lo))) stroke="#8a9099" stroke-width="1" {}
-        }
-    }
-}
-
-/// "jan 2025", "jul 2025".
-pub fn month_label(lang: Lang, month: &str) -> String {
-    let m: usize = month.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
-    let name = crate::i18n::month_name(lang, (m.clamp(1, 12) - 1) as u32);
-    let short: String = name.chars().take(3).collect();
-    format!("{short} {}", month.get(..4).unwrap_or(month))
 }
