@@ -158,6 +158,37 @@ enum SourcesCommand {
         #[arg(long, value_name = "FILE")]
         file: PathBuf,
     },
+    /// Fetch from a public API and store as an import would (needs the setting `municipality`)
+    Fetch {
+        #[command(subcommand)]
+        source: FetchSource,
+    },
+}
+
+#[derive(Subcommand)]
+enum FetchSource {
+    /// Kolada v3: the municipality's and the country's values of KPIs over years
+    Kolada {
+        /// KPI ids, comma-separated, e.g. N07540,N07403,U07452
+        #[arg(long, value_name = "IDS")]
+        kpi: String,
+        /// A year or a span, e.g. 2019-2025
+        #[arg(long, value_name = "YEARS")]
+        years: String,
+        /// Another address of the API (a mirror, a test server)
+        #[arg(long, value_name = "URL")]
+        api: Option<String>,
+    },
+    /// SCB's PxWeb: a table for the municipality over years, as JSON-stat 2
+    Scb {
+        /// The table's path, e.g. BE/BE0101/BE0101A/BefolkningNy
+        #[arg(long, value_name = "PATH")]
+        table: String,
+        #[arg(long, value_name = "YEARS")]
+        years: String,
+        #[arg(long, value_name = "URL")]
+        api: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -445,5 +476,18 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
         Command::Sources {
             command: SourcesCommand::Import { file },
         } => runtime.block_on(cli::sources::import(&settings, &file)),
+        Command::Sources {
+            command: SourcesCommand::Fetch { source },
+        } => {
+            let (what, api) = match source {
+                FetchSource::Kolada { kpi, years, api } => {
+                    (cli::sources::Fetch::Kolada { kpis: kpi, years }, api)
+                }
+                FetchSource::Scb { table, years, api } => {
+                    (cli::sources::Fetch::Scb { table, years }, api)
+                }
+            };
+            runtime.block_on(cli::sources::fetch(&settings, what, api.as_deref()))
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! file) out. `store::sources` keeps them; `cli::sources` and the upload page call both.
 
 pub mod faults;
+pub mod fetch;
 pub mod jsonstat;
 pub mod kolada;
 pub mod long;

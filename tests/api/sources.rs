@@ -210,3 +210,151 @@ async fn the_lagesbild_puts_the_sources_beside_the_surveys() {
     browser.goto(&app.url("/evaluate/lagesbild")).await;
     assert_eq!(browser.sideways_overflow().await, 0);
 }
+
+/// A stand-in for Kolada and SCB on loopback, answering with bodies of the real shapes: Kolada
+/// in two pages (the first names the second in `next_url`), SCB a JSON-stat 2 dataset.
+async fn public_apis() -> String {
+    use axum::routing::{get, post};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let second = format!("{base}/v3/data/kpi/N07540/municipality/1481,0000/year/2024?page=2");
+    let app = axum::Router::new()
+        .route(
+            "/v3/data/kpi/{kpis}/municipality/{codes}/year/{years}",
+            get(move |axum::extract::RawQuery(q): axum::extract::RawQuery| {
+                let second = second.clone();
+                async move {
+                    if q.as_deref() == Some("page=2") {
+                        r#"{"values": [{"kpi": "N07540", "period": 2024, "municipality": "0000", "values": [{"gender": "T", "value": 13150.0}]}], "next_url": null}"#.to_owned()
+                    } else {
+                        format!(r#"{{"values": [{{"kpi": "N07540", "period": 2024, "municipality": "1481", "values": [{{"gender": "T", "value": 8320.0}}]}}], "next_url": "{second}"}}"#)
+                    }
+                }
+            }),
+        )
+        .route(
+            "/scb/BE/BE0101/BE0101A/BefolkningNy",
+            post(|body: String| async move {
+                assert!(body.contains("json-stat2") && body.contains("1481"), "{body}");
+                r#"{"version": "2.0", "class": "dataset", "id": ["Region", "ContentsCode", "Tid"], "size": [1, 1, 2],
+                    "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
+                    "dimension": {"Region": {"category": {"index": {"1481": 0}}},
+                                  "ContentsCode": {"category": {"index": {"BE0101N1": 0}, "label": {"BE0101N1": "Folkmängd"}}},
+                                  "Tid": {"category": {"index": {"2025": 1, "2024": 0}}}},
+                    "value": [70123, 70877]}"#
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+fn fetch(app: &TestApp, args: &[&str]) -> std::process::Output {
+    trygg()
+        .args(["sources", "fetch"])
+        .args(args)
+        .arg("--database")
+        .arg(&app.database_url)
+        .arg("--surveys")
+        .arg(surveys_dir())
+        .env("TRYGG_MUNICIPALITY", "1481")
+        .output()
+        .expect("trygg sources fetch")
+}
+
+async fn kolada_and_scb_are_fetched_page_by_page_and_once(app: TestApp) {
+    let base = public_apis().await;
+    let kolada = [
+        "kolada", "--kpi", "N07540", "--years", "2024", "--api", &base,
+    ];
+    let out = fetch(&app, &kolada);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.matches("1 values stored").count(),
+        2,
+        "two pages: {stdout}"
+    );
+    let values = trygg::store::sources::values(&app.db, "kolada/N07540")
+        .await
+        .expect("values");
+    assert_eq!(
+        values
+            .iter()
+            .map(|v| (v.area.as_str(), v.value))
+            .collect::<Vec<_>>(),
+        [("0000", 13150.0), ("1481", 8320.0)]
+    );
+    // Fetched again: the same answers, nothing stored twice.
+    let again = fetch(&app, &kolada);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout)
+            .matches("nothing stored")
+            .count(),
+        2
+    );
+
+    let scb_base = format!("{base}/scb");
+    let out = fetch(
+        &app,
+        &[
+            "scb",
+            "--table",
+            "BE/BE0101/BE0101A/BefolkningNy",
+            "--years",
+            "2024-2025",
+            "--api",
+            &scb_base,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let people = trygg::store::sources::values(&app.db, "scb/BE0101N1")
+        .await
+        .expect("values");
+    assert_eq!(
+        people
+            .iter()
+            .map(|v| (v.period.as_str(), v.value))
+            .collect::<Vec<_>>(),
+        [("2024", 70123.0), ("2025", 70877.0)]
+    );
+
+    // Offline (nothing listens): a clear error, exit 1, nothing stored.
+    let before = trygg::store::sources::imports(&app.db)
+        .await
+        .expect("imports")
+        .len();
+    let out = fetch(
+        &app,
+        &[
+            "kolada",
+            "--kpi",
+            "N07403",
+            "--years",
+            "2024",
+            "--api",
+            "http://127.0.0.1:9",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot reach 127.0.0.1:9"), "{stderr}");
+    assert_eq!(
+        trygg::store::sources::imports(&app.db)
+            .await
+            .expect("imports")
+            .len(),
+        before
+    );
+}
+
+db_tests!(kolada_and_scb_are_fetched_page_by_page_and_once);

@@ -1,0 +1,155 @@
+//! Fetching lägesbild sources from the public APIs: Kolada v3 (`GET
+//! /v3/data/kpi/{kpis}/municipality/{codes}/year/{years}`, paged by `next_url`) and SCB's PxWeb
+//! (`POST` a query for a table, answered in JSON-stat 2). Each page is returned as the bytes of
+//! a file, to be read and stored like an imported one (so fetching the same figures again
+//! stores nothing twice). Timeouts are short and an unreachable API is said in words.
+
+use std::time::Duration;
+
+/// Kolada's API.
+pub const KOLADA: &str = "https://api.kolada.se";
+/// SCB's PxWeb API (Statistikdatabasen, Swedish).
+pub const SCB: &str = "https://api.scb.se/OV0104/v1/doris/sv/ssd";
+
+/// At most this many pages of one Kolada question.
+const MAX_PAGES: usize = 50;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("cannot reach {host}: {cause} (is this machine offline, or behind a proxy?)")]
+    Unreachable { host: String, cause: String },
+    #[error("{url} answered {status}: {body}")]
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("{url}: {cause}")]
+    Other { url: String, cause: String },
+}
+
+/// One answer: where it came from (the file name it is stored under) and its body.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub url: String,
+    pub body: Vec<u8>,
+}
+
+pub fn client() -> Result<reqwest::Client, FetchError> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .user_agent(concat!("trygg/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| FetchError::Other {
+            url: String::new(),
+            cause: e.to_string(),
+        })
+}
+
+fn host_of(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(url)
+        .to_owned()
+}
+
+async fn body_of(
+    url: &str,
+    response: Result<reqwest::Response, reqwest::Error>,
+) -> Result<Vec<u8>, FetchError> {
+    let response = response.map_err(|e| {
+        if e.is_connect() || e.is_timeout() {
+            FetchError::Unreachable {
+                host: host_of(url),
+                cause: if e.is_timeout() {
+                    "no answer in time".to_owned()
+                } else {
+                    "the connection failed".to_owned()
+                },
+            }
+        } else {
+            FetchError::Other {
+                url: url.to_owned(),
+                cause: e.to_string(),
+            }
+        }
+    })?;
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| FetchError::Other {
+        url: url.to_owned(),
+        cause: e.to_string(),
+    })?;
+    if !status.is_success() {
+        let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+        return Err(FetchError::Status {
+            url: url.to_owned(),
+            status: status.as_u16(),
+            body: text,
+        });
+    }
+    Ok(body.to_vec())
+}
+
+/// Every page of Kolada's answer for `kpis` in the areas `codes` (the municipality and
+/// `0000`) over `years`.
+pub async fn kolada(
+    client: &reqwest::Client,
+    base: &str,
+    kpis: &[String],
+    codes: &[String],
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<Vec<Page>, FetchError> {
+    let years: Vec<String> = years.map(|y| y.to_string()).collect();
+    let mut url = Some(format!(
+        "{}/v3/data/kpi/{}/municipality/{}/year/{}",
+        base.trim_end_matches('/'),
+        kpis.join(","),
+        codes.join(","),
+        years.join(",")
+    ));
+    let mut pages = Vec::new();
+    while let Some(next) = url.take() {
+        if pages.len() == MAX_PAGES {
+            return Err(FetchError::Other {
+                url: next,
+                cause: format!("more than {MAX_PAGES} pages: ask for fewer KPIs or years"),
+            });
+        }
+        let body = body_of(&next, client.get(&next).send().await).await?;
+        url = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| {
+                v.get("next_url")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_owned)
+            })
+            .filter(|n| !n.is_empty());
+        pages.push(Page { url: next, body });
+    }
+    Ok(pages)
+}
+
+/// SCB's answer for `table` (e.g. `BE/BE0101/BE0101A/BefolkningNy`) for the region `code`
+/// over `years`, in JSON-stat 2; the table's other variables as PxWeb gives them when not
+/// asked for (totals where the table allows it).
+pub async fn scb(
+    client: &reqwest::Client,
+    base: &str,
+    table: &str,
+    code: &str,
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<Page, FetchError> {
+    let url = format!("{}/{}", base.trim_end_matches('/'), table.trim_matches('/'));
+    let years: Vec<String> = years.map(|y| y.to_string()).collect();
+    let query = serde_json::json!({
+        "query": [
+            {"code": "Region", "selection": {"filter": "item", "values": [code]}},
+            {"code": "Tid", "selection": {"filter": "item", "values": years}}
+        ],
+        "response": {"format": "json-stat2"}
+    });
+    let body = body_of(&url, client.post(&url).json(&query).send().await).await?;
+    Ok(Page { url, body })
+}
