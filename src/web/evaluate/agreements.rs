@@ -325,7 +325,7 @@ fn body(
                     p class="muted" { (t("Inga indikatorer följer området.", "No indicators follow the area.")) }
                 } @else {
                     div class="table-wrap" tabindex="0" role="region" aria-labelledby=(table_id) {
-                        table class="final-table" {
+                        table class="stack-table" {
                             thead { tr {
                                 th scope="col" { (t("Indikator", "Indicator")) }
                                 th scope="col" { (t("Utgångsläge", "Baseline")) }

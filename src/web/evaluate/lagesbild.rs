@@ -129,7 +129,7 @@ fn indicator_table(ctx: &PageCtx, area: &str, indicators: &[AreaIndicator]) -> M
     html! {
         h3 id=(id) { (ctx.t("Enkäterna", "The surveys")) }
         div class="table-wrap" tabindex="0" role="region" aria-labelledby=(id) {
-            table {
+            table class="stack-table" {
                 thead { tr {
                     th scope="col" { (ctx.t("Indikator", "Indicator")) }
                     th scope="col" { (ctx.t("Senast", "Latest")) }
@@ -142,8 +142,8 @@ fn indicator_table(ctx: &PageCtx, area: &str, indicators: &[AreaIndicator]) -> M
                             th scope="row" {
                                 a href=(format!("/evaluate/indicators/{}/{}", i.survey, i.indicator)) { (i.title.get(ctx.lang)) }
                             }
-                            td { @match &i.latest { Some(w) => { (w.period) ": " (wave_text(ctx.lang, stat, w)) }, None => "–" } }
-                            td {
+                            td data-label=(ctx.t("Senast", "Latest")) { @match &i.latest { Some(w) => { (w.period) ": " (wave_text(ctx.lang, stat, w)) }, None => "–" } }
+                            td data-label=(ctx.t("Förändring", "Change")) {
                                 @match &i.change {
                                     Some(c) => { (badge(Judged::of_verdict(c.verdict))) " " (verdict_text(ctx.lang, c.verdict)) " (" (difference_text(ctx.lang, stat, c.difference)) ")" },
                                     None => "–",
