@@ -137,21 +137,11 @@ pub async fn load(
 ) -> Result<Option<FinalShown>, EvalError> {
     let key = Key::Agreement(id);
     let row = crate::store::reports::find(db, key).await?;
-    if let Some(row) = row.as_ref().filter(|r| r.status == "final") {
-        let frozen: FinalFrozen = row
-            .snapshot
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .ok_or_else(|| {
-                EvalError::Estimation(format!("the final follow-up of {id} cannot be read"))
-            })?;
+    if let Some((frozen, finalized)) = super::report::frozen::<FinalFrozen>(row.as_ref(), key)? {
         return Ok(Some(FinalShown {
             data: frozen.data,
             texts: frozen.texts,
-            finalized: Some((
-                row.finalized_at.unwrap_or(0),
-                row.finalized_by.clone().unwrap_or_default(),
-            )),
+            finalized: Some(finalized),
         }));
     }
     let Some(agreement) = agreements.get(id) else {

@@ -188,21 +188,11 @@ pub async fn load(
 ) -> Result<Option<Shown>, EvalError> {
     let key = crate::store::reports::Key::Year(year);
     let row = crate::store::reports::find(db, key).await?;
-    if let Some(row) = row.as_ref().filter(|r| r.status == "final") {
-        let frozen: Frozen = row
-            .snapshot
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .ok_or_else(|| {
-                EvalError::Estimation(format!("the final report of {year} cannot be read"))
-            })?;
+    if let Some((frozen, finalized)) = frozen::<Frozen>(row.as_ref(), key)? {
         return Ok(Some(Shown {
             data: frozen.data,
             texts: frozen.texts,
-            finalized: Some((
-                row.finalized_at.unwrap_or(0),
-                row.finalized_by.clone().unwrap_or_default(),
-            )),
+            finalized: Some(finalized),
         }));
     }
     if !years(db).await?.contains(&year) {
@@ -219,6 +209,30 @@ pub async fn load(
         texts,
         finalized: None,
     }))
+}
+
+/// When a report was marked final (Unix seconds) and by whom.
+pub type Finalized = (i64, String);
+
+/// What a final report stored when it was marked final, with when and by whom; `None` for a
+/// draft (or no row).
+pub fn frozen<T: serde::de::DeserializeOwned>(
+    row: Option<&crate::store::reports::Row>,
+    key: crate::store::reports::Key<'_>,
+) -> Result<Option<(T, Finalized)>, EvalError> {
+    let Some(row) = row.filter(|r| r.status == "final") else {
+        return Ok(None);
+    };
+    let frozen: T = row
+        .snapshot
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .ok_or_else(|| EvalError::Estimation(format!("the final report {key} cannot be read")))?;
+    let finalized = (
+        row.finalized_at.unwrap_or(0),
+        row.finalized_by.clone().unwrap_or_default(),
+    );
+    Ok(Some((frozen, finalized)))
 }
 
 /// The years a report can be made for: those with a closed wave, newest first (an open wave

@@ -188,13 +188,8 @@ fn columns(names: &[String]) -> Result<(usize, usize, Option<usize>), SourceErro
 /// Reads a fault-report CSV export.
 pub fn read(text: &str, districts: &[String]) -> Result<Parsed, SourceError> {
     let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = if header.matches(';').count() >= header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
+        .delimiter(super::long::delimiter(header))
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());

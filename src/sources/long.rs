@@ -15,7 +15,8 @@ use super::{Measure, Observation, Parsed, Source, SourceError};
 
 const COLUMNS: [&str; 4] = ["measure", "area", "period", "value"];
 
-fn delimiter(header: &str) -> u8 {
+/// The delimiter of a header line: `;` (as Swedish Excel writes) unless it has more `,`.
+pub(crate) fn delimiter(header: &str) -> u8 {
     if header.matches(';').count() >= header.matches(',').count() {
         b';'
     } else {

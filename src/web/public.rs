@@ -26,6 +26,7 @@ use crate::entities::promise_follow_up;
 use crate::evaluate::areas::{Area, AreaIndicator, HeadlineFigure};
 use crate::evaluate::words::{value_text, value_with_unit};
 use crate::i18n::Lang;
+use crate::local_time::date_words;
 use crate::plan::promises::PromiseState;
 use crate::stats::trend::Verdict;
 use crate::survey::Statistic;
@@ -87,7 +88,7 @@ async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, A
             )) }
             @if let Some(a) = agreement {
                 p { (ctx.t("Arbetet följer", "The work follows")) " " (a.title.get(ctx.lang)) ", "
-                    (date_words(ctx.lang, a.starts)) " – " (date_words(ctx.lang, a.ends)) ", "
+                    (date_words(a.starts, ctx.lang)) " – " (date_words(a.ends, ctx.lang)) ", "
                     (ctx.t("mellan", "between")) " " (parties(ctx.lang, a)) "." }
             }
             @if !open.is_empty() {
@@ -134,14 +135,14 @@ async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, A
                     @if let Some(w) = next {
                         li { (survey_title(&w.survey_id)) " " (w.period) " "
                             (ctx.t("öppnar", "opens")) " "
-                            (w.opens_at.and_then(crate::local_time::stockholm_date).map(|d| date_words(ctx.lang, d)).unwrap_or_default()) "." }
+                            (w.opens_at.and_then(crate::local_time::stockholm_date).map(|d| date_words(d, ctx.lang)).unwrap_or_default()) "." }
                     }
                     li { (ctx.t(
                         "Varje år följer kommunen och polisen upp arbetet: vad som gjordes och hur läget har utvecklats. Uppföljningen redovisas här.",
                         "Every year the municipality and the police follow up the work: what was done and how things have developed. The follow-up is reported here."
                     )) }
                     @if let Some(a) = agreement {
-                        li { (ctx.t("Överenskommelsen gäller till", "The agreement runs until")) " " (date_words(ctx.lang, a.ends))
+                        li { (ctx.t("Överenskommelsen gäller till", "The agreement runs until")) " " (date_words(a.ends, ctx.lang))
                             (ctx.t(". Då görs en slutlig uppföljning av hela perioden.", ". A final follow-up of the whole period is made then.")) }
                     }
                 }
@@ -185,10 +186,6 @@ fn parties(lang: Lang, a: &Agreement) -> String {
         Some((last, rest)) => format!("{} {} {last}", rest.join(", "), lang.pick("och", "and")),
         None => String::new(),
     }
-}
-
-fn date_words(lang: Lang, d: NaiveDate) -> String {
-    crate::local_time::date_words(d, lang)
 }
 
 fn reading_help(ctx: &PageCtx) -> Markup {
@@ -295,7 +292,7 @@ fn promise(ctx: &PageCtx, p: &Promise, kept: &[promise_follow_up::Model]) -> Mar
         article class="citizen-promise" {
             h4 { (p.title.get(ctx.lang)) }
             p { (p.text.get(ctx.lang)) }
-            p class="muted" { (ctx.t("Löftet gäller", "The promise runs")) " " (date_words(ctx.lang, p.starts)) " – " (date_words(ctx.lang, p.ends)) "." }
+            p class="muted" { (ctx.t("Löftet gäller", "The promise runs")) " " (date_words(p.starts, ctx.lang)) " – " (date_words(p.ends, ctx.lang)) "." }
             @if !p.activities.is_empty() {
                 ul {
                     @for a in &p.activities {

@@ -153,10 +153,33 @@ async fn page(
     ))
 }
 
+/// A section's text as posted (the annual report's and the final follow-up's).
 #[derive(Debug, Deserialize)]
-struct TextForm {
+pub struct TextForm {
     #[serde(default)]
     body: String,
+}
+
+impl TextForm {
+    /// The text as it is stored (line ends as `\n`, trimmed); `None` when it is longer than
+    /// [`MAX_TEXT`] (see [`text_too_long`]).
+    pub fn checked(&self) -> Option<String> {
+        let body = self.body.replace("\r\n", "\n").trim().to_owned();
+        (body.chars().count() <= MAX_TEXT).then_some(body)
+    }
+}
+
+/// The refusal of a text longer than [`MAX_TEXT`], with the way back to the report at `back`.
+pub fn text_too_long(ctx: &PageCtx, back: &str) -> Response {
+    refusal_page(
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ctx.t(
+            "Texten är för lång: högst 20 000 tecken per avsnitt. Inget sparades.",
+            "The text is too long: at most 20,000 characters per section. Nothing was saved.",
+        ),
+        back,
+    )
 }
 
 /// The longest text a section takes.
@@ -175,18 +198,9 @@ async fn save_text(
     {
         return Err(AppError::NotFound);
     }
-    let body = form.body.replace("\r\n", "\n").trim().to_owned();
-    if body.chars().count() > MAX_TEXT {
-        return Ok(refusal(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.t(
-                "Texten är för lång: högst 20 000 tecken per avsnitt. Inget sparades.",
-                "The text is too long: at most 20,000 characters per section. Nothing was saved.",
-            ),
-            year,
-        ));
-    }
+    let Some(body) = form.checked() else {
+        return Ok(text_too_long(&ctx, &format!("/evaluate/report/{year}")));
+    };
     match store::reports::save_text(
         &state.db,
         store::reports::Key::Year(year),
@@ -316,20 +330,35 @@ fn confirmation(ctx: &PageCtx, shown: &Shown) -> Markup {
                     )) }
                 }
             }
-            form method="post" action=(format!("/evaluate/report/{year}/final")) class="actions" {
-                (csrf_field(ctx))
-                input type="hidden" name="confirm" value="yes";
-                button type="submit" { (ctx.t("Ja, markera som slutlig", "Yes, mark as final")) }
-                a href=(back) { (ctx.t("Nej, tillbaka till utkastet", "No, back to the draft")) }
-            }
+            (final_form(ctx, &format!("/evaluate/report/{year}/final"), &back))
         },
     )
 }
 
+/// The one form that marks a report final (posting `confirm=yes` to `action`), and the way
+/// back to the draft.
+pub fn final_form(ctx: &PageCtx, action: &str, back: &str) -> Markup {
+    html! {
+        form method="post" action=(action) class="actions" {
+            (csrf_field(ctx))
+            input type="hidden" name="confirm" value="yes";
+            button type="submit" { (ctx.t("Ja, markera som slutlig", "Yes, mark as final")) }
+            a href=(back) { (ctx.t("Nej, tillbaka till utkastet", "No, back to the draft")) }
+        }
+    }
+}
+
+/// What "mark final" posts: only the confirmation's form says `confirm=yes`.
 #[derive(Debug, Deserialize)]
-struct FinalForm {
+pub struct FinalForm {
     #[serde(default)]
     confirm: String,
+}
+
+impl FinalForm {
+    pub fn confirmed(&self) -> bool {
+        self.confirm == "yes"
+    }
 }
 
 /// Freezes the report, but only from the confirmation's form (`confirm=yes`): any other post
@@ -349,7 +378,7 @@ async fn finalize(
     if shown.finalized.is_some() {
         return Ok(final_refusal(&ctx, year));
     }
-    if form.confirm != "yes" {
+    if !form.confirmed() {
         return Ok(confirmation(&ctx, &shown).into_response());
     }
     let frozen = Frozen {

@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use serde::Deserialize;
 
 use super::overview::{Judged, badge};
 use crate::accounts::Role;
@@ -27,8 +26,9 @@ use crate::store::reports::{Key, ReportError};
 use crate::survey::Statistic;
 use crate::web::extract::{CurrentUser, Form, PageCtx};
 use crate::web::report::{
-    Print, assembled_words, final_status_line, footer_css, intervention_markup, pdf_response,
-    print_document, refusal_page, text, text_editor,
+    FinalForm, Print, TextForm, assembled_words, final_form, final_status_line, footer_css,
+    intervention_markup, pdf_response, print_document, refusal_page, text, text_editor,
+    text_too_long,
 };
 use crate::web::views::forms::FormErrors;
 use crate::web::views::{csrf_field, layout};
@@ -557,14 +557,6 @@ fn promise_markup(
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct TextForm {
-    #[serde(default)]
-    body: String,
-}
-
-const MAX_TEXT: usize = 20_000;
-
 fn final_refusal(ctx: &PageCtx, id: &str) -> Response {
     refusal_page(
         ctx,
@@ -588,18 +580,9 @@ async fn save_text(
     if !final_follow_up::is_section(agreement, &section) {
         return Err(AppError::NotFound);
     }
-    let body = form.body.replace("\r\n", "\n").trim().to_owned();
-    if body.chars().count() > MAX_TEXT {
-        return Ok(refusal_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.t(
-                "Texten är för lång: högst 20 000 tecken per avsnitt. Inget sparades.",
-                "The text is too long: at most 20,000 characters per section. Nothing was saved.",
-            ),
-            &format!("/evaluate/agreements/{id}"),
-        ));
-    }
+    let Some(body) = form.checked() else {
+        return Ok(text_too_long(&ctx, &format!("/evaluate/agreements/{id}")));
+    };
     match store::reports::save_text(&state.db, Key::Agreement(&id), &section, &body, &user.email)
         .await
     {
@@ -672,20 +655,9 @@ fn confirmation(ctx: &PageCtx, id: &str, shown: &FinalShown) -> Markup {
                     p { strong { (ctx.t("Avsnitt utan text:", "Sections without a text:")) } " " (missing.join(", ")) "." }
                 }
             }
-            form method="post" action=(format!("/evaluate/agreements/{id}/final")) class="actions" {
-                (csrf_field(ctx))
-                input type="hidden" name="confirm" value="yes";
-                button type="submit" { (ctx.t("Ja, markera som slutlig", "Yes, mark as final")) }
-                a href=(back) { (ctx.t("Nej, tillbaka till utkastet", "No, back to the draft")) }
-            }
+            (final_form(ctx, &format!("/evaluate/agreements/{id}/final"), &back))
         },
     )
-}
-
-#[derive(Debug, Deserialize)]
-struct FinalForm {
-    #[serde(default)]
-    confirm: String,
 }
 
 async fn finalize(
@@ -699,7 +671,7 @@ async fn finalize(
     if shown.finalized.is_some() {
         return Ok(final_refusal(&ctx, &id));
     }
-    if form.confirm != "yes" {
+    if !form.confirmed() {
         return Ok(confirmation(&ctx, &id, &shown).into_response());
     }
     let frozen = FinalFrozen {
