@@ -247,8 +247,22 @@ enum WaveCommand {
         /// The wave's slug
         slug: String,
         /// CSV file, `,` or `;` separated, as on the wave page
-        #[arg(long, value_name = "FILE")]
-        file: std::path::PathBuf,
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "from_scb",
+            conflicts_with = "from_scb"
+        )]
+        file: Option<std::path::PathBuf>,
+        /// Build them from the SCB population by age and sex stored by `trygg sources import`
+        #[arg(long)]
+        from_scb: bool,
+        /// With --from-scb: the year of SCB's figures [default: the latest stored]
+        #[arg(long, value_name = "YEAR", conflicts_with = "file", value_parser = clap::value_parser!(u16).range(1900..=2200))]
+        year: Option<u16>,
+        /// With --from-scb: the area's code in SCB's figures [default: the setting `municipality`]
+        #[arg(long, value_name = "CODE", conflicts_with = "file")]
+        area: Option<String>,
     },
     /// Store the number of classes per school of a class wave (CSV: school,classes)
     Schools {
@@ -423,8 +437,23 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
             command: WaveCommand::Close { slug },
         } => runtime.block_on(cli::waves::close(&settings, &slug)),
         Command::Wave {
-            command: WaveCommand::Population { slug, file },
-        } => runtime.block_on(cli::waves::population(&settings, &slug, &file)),
+            command:
+                WaveCommand::Population {
+                    slug,
+                    file,
+                    from_scb: _,
+                    year,
+                    area,
+                },
+        } => match file {
+            Some(file) => runtime.block_on(cli::waves::population(&settings, &slug, &file)),
+            None => runtime.block_on(cli::waves::population_from_scb(
+                &settings,
+                &slug,
+                year,
+                area.as_deref(),
+            )),
+        },
         Command::Wave {
             command: WaveCommand::Schools { slug, file },
         } => runtime.block_on(cli::waves::schools(&settings, &slug, &file)),
@@ -435,7 +464,21 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
             wave,
             format,
             recompute,
-        } => runtime.block_on(cli::waves::indicators(&settings, &wave, format, recompute)),
+        } => {
+            // Estimating a large wave afresh takes a while: the step is shown on stderr.
+            let progress = if recompute {
+                cli::progress::Progress::steps("indicators", 1)
+            } else {
+                cli::progress::Progress::hidden()
+            };
+            progress.step(format!("recomputing the indicators of wave {wave}"));
+            let done =
+                runtime.block_on(cli::waves::indicators(&settings, &wave, format, recompute));
+            if done.is_ok() {
+                progress.finish();
+            }
+            done
+        }
         Command::Report {
             year,
             agreement,

@@ -21,6 +21,7 @@ mod m20261207_000002_intervention_public_text;
 mod m20261210_000001_school_names;
 mod m20261211_000001_agreement_follow_up;
 mod m20261212_000001_sources;
+mod m20261213_000001_lagesbild_analysis;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_school_names::Migration),
             Box::new(m20261211_000001_agreement_follow_up::Migration),
             Box::new(m20261212_000001_sources::Migration),
+            Box::new(m20261213_000001_lagesbild_analysis::Migration),
         ]
     }
 }

@@ -26,6 +26,7 @@ use crate::config::Settings;
 use crate::store;
 use crate::survey::{Choice, Question, Survey, SurveyCatalog, synth_tilted};
 
+use super::progress::Progress;
 use super::{load_catalog, open_database};
 
 /// The years of the demonstration, one wave of each questionnaire per year.
@@ -251,12 +252,18 @@ pub enum DemoError {
     Database(#[from] DbErr),
 }
 
+/// The steps of [`fill`] as its progress counts them: a wave per questionnaire and year, the
+/// comparisons, the plan, the sources and the logins.
+pub const FILL_STEPS: u64 = YEARS.len() as u64 * 3 + 4;
+
 /// Fills the database; refuses when it has a wave or one of the demo's accounts already.
+/// Each of its [`FILL_STEPS`] steps is announced to `progress`.
 pub async fn fill(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
     agreements: &crate::agreement::AgreementCatalog,
     seed: u64,
+    progress: &Progress,
 ) -> Result<(Vec<DemoWave>, Vec<DemoLogin>), DemoError> {
     let existing = store::waves::list(db).await?;
     if !existing.is_empty() {
@@ -274,13 +281,20 @@ pub async fn fill(
     }
     let mut waves = Vec::new();
     for (i, &year) in YEARS.iter().enumerate() {
+        progress.step(format!("residents' wave {year}"));
         waves.push(residents(db, catalog, seed, i, year).await?);
+        progress.step(format!("staff wave {year}"));
         waves.push(staff(db, catalog, seed, i, year).await?);
+        progress.step(format!("pupils' wave {year}"));
         waves.push(pupils(db, catalog, seed, i, year).await?);
     }
+    progress.step("comparison values");
     comparisons(db).await?;
+    progress.step("the agreement's plan");
     super::demo_plan::fill(db, catalog, agreements).await?;
+    progress.step("lägesbild sources");
     super::demo_sources::fill(db, catalog).await?;
+    progress.step("staff logins");
     let mut logins = Vec::new();
     for (email, role, school) in LOGINS {
         logins.push(add_login(db, email, role, school).await?);
@@ -649,24 +663,30 @@ pub async fn demo(settings: &Settings, seed: Option<u64>) -> super::Result {
     let db = open_database(settings).await?;
     let seed = seed.unwrap_or(DEFAULT_SEED);
     let started = std::time::Instant::now();
-    let (waves, logins) = fill(&db, &catalog, &agreements, seed)
+    // Filling, then the indicators of each of its waves.
+    let waves_made = YEARS.len() as u64 * 3;
+    let progress = Progress::steps("demo", FILL_STEPS + waves_made);
+    let (waves, logins) = fill(&db, &catalog, &agreements, seed, &progress)
         .await
         .map_err(|e| anyhow::anyhow!("trygg demo: {e}"))?;
     // The waves' indicators, so that the evaluators' API and pages have numbers at once.
     match crate::store::waves::list(&db).await {
         Ok(all) => {
+            progress.set_total(FILL_STEPS + all.len() as u64);
             for wave in all {
+                progress.step(format!("indicators of {}", wave.slug));
                 let released = store::indicators::release(&db, &wave.id, HOLD).await;
                 if let Err(e) = released {
-                    eprintln!("trygg demo: {}: {e}", wave.slug);
+                    progress.suspend(|| eprintln!("trygg demo: {}: {e}", wave.slug));
                 }
                 if let Err(e) = crate::evaluate::refresh::recompute(&db, &catalog, &wave).await {
-                    eprintln!("trygg demo: indicators of {}: {e}", wave.slug);
+                    progress.suspend(|| eprintln!("trygg demo: indicators of {}: {e}", wave.slug));
                 }
             }
         }
-        Err(e) => eprintln!("trygg demo: indicators not computed: {e}"),
+        Err(e) => progress.suspend(|| eprintln!("trygg demo: indicators not computed: {e}")),
     }
+    progress.finish();
     // Written at once, and a closed stdout is an error, not a panic: the logins exist now and
     // are never shown again.
     let report = report(seed, started.elapsed().as_secs_f64(), &waves, &logins);

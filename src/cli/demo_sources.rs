@@ -11,7 +11,7 @@ use super::demo::DemoError;
 use crate::survey::SurveyCatalog;
 
 /// What `trygg demo` says about the lägesbild.
-pub const SUMMARY: &str = "Lägesbild (/evaluate/lagesbild): reported crime, violent crime and vandalism per 100,000 2019–2025 (Kolada-shaped, municipality 9999 and the country), fault reports 2024–2025 per district and month";
+pub const SUMMARY: &str = "Lägesbild (/evaluate/lagesbild): reported crime, violent crime and vandalism per 100,000 2019–2025 (Kolada-shaped, municipality 9999 and the country), fault reports 2024–2025 per district and month, four dialogues, and two analysed problems whose causes lead to the plan's interventions";
 
 /// The demo municipality's code: not a real one.
 pub const CODE: &str = "9999";
@@ -95,11 +95,13 @@ fn fault_export() -> String {
         for month in 1..=12u32 {
             for (category, base, season) in CATEGORIES {
                 for (district, share) in DISTRICTS {
-                    // Vandalism grew in 2025, as the Kolada series shows.
-                    let growth = if year == 2025 && *category == "Skadegörelse" {
-                        1.15
-                    } else {
-                        1.0
+                    // Vandalism grew in 2025, as the Kolada series shows; broken lighting
+                    // fell as the lighting intervention went on, graffiti a little.
+                    let growth = match (year, *category) {
+                        (2025, "Skadegörelse") => 1.15,
+                        (2025, "Trasig belysning") => 0.8,
+                        (2025, "Klotter") => 0.92,
+                        _ => 1.0,
                     };
                     let count = (base * season[month as usize - 1] * share * growth).round() as u32;
                     for k in 0..count {
@@ -118,7 +120,158 @@ fn fault_export() -> String {
     csv
 }
 
-/// Stores the demo's sources; how many values.
+/// The demo's dialogues: day, kind, district, area, residents, staff, police, others, what came up.
+type DemoDialogue = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    [i64; 4],
+    &'static str,
+);
+
+const DIALOGUES: &[DemoDialogue] = &[
+    (
+        "2025-03-12",
+        "staff",
+        "",
+        "threats-violence",
+        [0, 23, 4, 0],
+        "Medarbetare i receptionerna beskriver fler hot vid beslut om försörjningsstöd. Larmknappar saknas i två mötesrum. Polisen önskar en kontaktperson per förvaltning.",
+    ),
+    (
+        "2025-05-20",
+        "safety_walk",
+        "Centrum",
+        "outdoor-insecurity",
+        [14, 3, 2, 1],
+        "Mörkt i gångtunneln under järnvägen och vid busstationens cykelparkering. Klotter och krossat glas vid torgets baksida. Många undviker parken efter kl. 21.",
+    ),
+    (
+        "2025-09-04",
+        "residents",
+        "Stenhagen",
+        "youth-at-risk",
+        [31, 4, 2, 3],
+        "Föräldrar oroar sig för att unga erbjuds narkotika vid skolan och vid idrottsplatsen. Fritidsgården har stängt på fredagar sedan i våras. Önskemål om fler vuxna ute på kvällarna.",
+    ),
+    (
+        "2025-10-16",
+        "safety_walk",
+        "Norrbacka",
+        "outdoor-insecurity",
+        [9, 2, 1, 0],
+        "Trasig belysning längs gång- och cykelvägen till skolan. Buskage skymmer sikten vid hållplatsen. Skadegörelse på lekplatsen under sommaren.",
+    ),
+];
+
+/// Stores the demo's dialogues and its two analysed problems, the causes linked to the plan's
+/// interventions (by title, as the demo plan names them).
+async fn analysis(db: &DatabaseConnection) -> Result<(), DemoError> {
+    use crate::plan::analysis::{Aspect, Cause, CauseKind, Problem};
+    use crate::sources::dialogues::{Dialogue, DialogueKind};
+    for (day, kind, district, area, counts, raised) in DIALOGUES {
+        let dialogue = Dialogue {
+            held_on: chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|e| DemoError::Refused(format!("dialogue {day}: {e}")))?,
+            kind: DialogueKind::parse(kind)
+                .ok_or_else(|| DemoError::Refused(format!("dialogue kind {kind}")))?,
+            district: (*district).to_owned(),
+            priority_area: (*area).to_owned(),
+            counts: *counts,
+            raised: (*raised).to_owned(),
+        };
+        crate::store::analysis::add_dialogue(db, &dialogue, "demo").await?;
+    }
+    let plan = crate::store::plan::list(db).await?;
+    let by_title = |title: &str| -> Vec<i64> {
+        plan.iter()
+            .filter(|i| i.intervention.title.starts_with(title))
+            .map(|i| i.id)
+            .collect()
+    };
+    let problems: [(Problem, Vec<Cause>); 2] = [
+        (
+            Problem {
+                rank: 1,
+                title: "Otrygghet och skadegörelse i centrum och Norrbacka kvällstid".into(),
+                description: "Drygt var tionde invånare känner sig otrygg ute sent på kvällen. Felanmälningarna om skadegörelse och klotter toppar varje sommar och är flest i Centrum, och trygghetsvandringarna pekar ut samma platser: gångtunneln, busstationen och gång- och cykelvägen i Norrbacka.".into(),
+                priority_area: "outdoor-insecurity".into(),
+                districts: vec!["Centrum".into(), "Norrbacka".into()],
+                evidence: vec![
+                    "resident-safety/unsafe_night".into(),
+                    "resident-safety/vandalism_graffiti".into(),
+                    "kolada/U07452".into(),
+                    "felanmalan/skadegörelse".into(),
+                ],
+            },
+            vec![
+                Cause {
+                    kind: CauseKind::Risk,
+                    aspect: Aspect::Place,
+                    description: "Mörka och skymda stråk: trasig belysning och tätt buskage vid gångtunneln och hållplatserna.".into(),
+                    interventions: by_title("Belysning och röjning"),
+                },
+                Cause {
+                    kind: CauseKind::Risk,
+                    aspect: Aspect::Time,
+                    description: "Sommarkvällar och helger, när fler unga är ute och färre vuxna rör sig i centrum.".into(),
+                    interventions: [by_title("Vuxennärvaro"), by_title("Medborgarlöfte 2023–2024")].concat(),
+                },
+                Cause {
+                    kind: CauseKind::Protective,
+                    aspect: Aspect::Victim,
+                    description: "Skadegörelse som lagas snabbt lockar inte till mer: platser som någon tar hand om.".into(),
+                    interventions: by_title("Snabb sanering"),
+                },
+            ],
+        ),
+        (
+            Problem {
+                rank: 2,
+                title: "Unga erbjuds narkotika nära skolor och idrottsplatser".into(),
+                description: "Fler elever i årskurs 9 säger att de erbjudits narkotika det senaste året. Föräldrar i Stenhagen tog upp det i medborgardialogen.".into(),
+                priority_area: "youth-at-risk".into(),
+                districts: vec!["Stenhagen".into()],
+                evidence: vec![
+                    "school-drug-habits/drugs_offered_12m".into(),
+                    "school-drug-habits/cannabis_ever".into(),
+                ],
+            },
+            vec![
+                Cause {
+                    kind: CauseKind::Risk,
+                    aspect: Aspect::Offender,
+                    description: "Äldre ungdomar som säljer till yngre, med kontakter via sociala medier.".into(),
+                    interventions: by_title("Samverkan skola, socialtjänst"),
+                },
+                Cause {
+                    kind: CauseKind::Protective,
+                    aspect: Aspect::Victim,
+                    description: "Föräldrar som vet vad som händer och sätter gränser skyddar.".into(),
+                    interventions: by_title("Drogförebyggande föräldramöten"),
+                },
+                Cause {
+                    kind: CauseKind::Protective,
+                    aspect: Aspect::Place,
+                    description: "Öppna mötesplatser med vuxna på fredagskvällar.".into(),
+                    interventions: by_title("Medborgarlöfte 2025–2026"),
+                },
+            ],
+        ),
+    ];
+    for (problem, causes) in problems {
+        let id = crate::store::analysis::save_problem(db, None, &problem, "demo")
+            .await?
+            .ok_or_else(|| DemoError::Refused(problem.title.clone()))?;
+        for cause in causes {
+            crate::store::analysis::save_cause(db, id, None, &cause, "demo").await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores the demo's sources, dialogues and analysed problems; how many values.
 pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<u64, DemoError> {
     let districts = crate::sources::districts(catalog);
     let mut stored = 0;
@@ -133,6 +286,7 @@ pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<u6
             .await?
             .stored;
     }
+    analysis(db).await?;
     Ok(stored)
 }
 

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod demo_plan;
 pub mod demo_sources;
 pub mod import;
+pub mod progress;
 pub mod report;
 pub mod sources;
 pub mod tokens;

@@ -4,6 +4,7 @@
 
 use anyhow::{Context, anyhow};
 
+use super::progress::Progress;
 use super::{Result, load_catalog, open_database, write_stdout};
 use crate::config::Settings;
 use crate::i18n::Lang;
@@ -26,6 +27,12 @@ pub async fn report(
 ) -> Result {
     let catalog = load_catalog(settings)?;
     let agreements = super::load_agreements(settings, &catalog)?;
+    // A PDF takes seconds (Chromium starts and prints): its steps are shown on stderr.
+    let progress = match format {
+        ReportFormat::Pdf => Progress::steps("report", 2),
+        ReportFormat::Html => Progress::hidden(),
+    };
+    progress.step("reading the figures");
     let db = open_database(settings).await?;
     let print = crate::web::report::Print {
         municipality: settings.municipality_name.as_deref(),
@@ -34,7 +41,12 @@ pub async fn report(
     let (html, what) = match (year, agreement) {
         (_, Some(id)) => {
             let shown =
-                crate::evaluate::final_follow_up::load(&db, &catalog, &agreements, &id)
+                crate::evaluate::final_follow_up::load(
+                &db,
+                &catalog,
+                &agreements,
+                (&id, settings.municipality.as_deref()),
+            )
                     .await
                     .with_context(|| format!("final follow-up {id}"))?
                     .ok_or_else(|| {
@@ -48,17 +60,29 @@ pub async fn report(
             (html.into_string(), format!("final follow-up {id}"))
         }
         (Some(year), None) => (
-            annual(&db, &catalog, &agreements, year, lang, &print).await?,
+            annual(
+                &db,
+                &catalog,
+                &agreements,
+                (year, settings.municipality.as_deref()),
+                lang,
+                &print,
+            )
+            .await?,
             format!("report {year}"),
         ),
         (None, None) => return Err(anyhow!("give --year YEAR or --agreement ID")),
     };
     let bytes = match format {
-        ReportFormat::Pdf => crate::pdf::print(&html)
-            .await
-            .map_err(|e| anyhow!("{what}: {e}"))?,
+        ReportFormat::Pdf => {
+            progress.step("printing the PDF with Chromium");
+            crate::pdf::print(&html)
+                .await
+                .map_err(|e| anyhow!("{what}: {e}"))?
+        }
         ReportFormat::Html => html.into_bytes(),
     };
+    progress.finish();
     write_stdout(&bytes).context("cannot write the report")
 }
 
@@ -66,11 +90,11 @@ async fn annual(
     db: &sea_orm::DatabaseConnection,
     catalog: &crate::survey::SurveyCatalog,
     agreements: &crate::agreement::AgreementCatalog,
-    year: i32,
+    (year, municipality): (i32, Option<&str>),
     lang: Lang,
     print: &crate::web::report::Print<'_>,
 ) -> Result<String> {
-    let shown = crate::evaluate::report::load(db, catalog, agreements, year)
+    let shown = crate::evaluate::report::load(db, catalog, agreements, (year, municipality))
         .await
         .with_context(|| format!("report {year}"))?
         .ok_or_else(|| {

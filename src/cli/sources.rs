@@ -10,7 +10,8 @@ use std::path::Path;
 use anyhow::{Context, anyhow};
 use sea_orm::DatabaseConnection;
 
-use super::{Result, load_catalog, open_database};
+use super::progress::{Progress, Unit};
+use super::{Result, load_catalog, open_database, write_stdout};
 use crate::config::Settings;
 use crate::sources::fetch;
 
@@ -22,31 +23,54 @@ pub async fn import(settings: &Settings, file: &Path) -> Result {
     );
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let districts = crate::sources::districts(&catalog);
-    let parsed = crate::sources::read(&bytes, &districts)
-        .map_err(|e| anyhow!("{}: {e}; nothing was stored", file.display()))?;
+    // A workbook's sheet tells its rows; a text file is followed by its bytes.
+    let progress = if bytes.starts_with(b"PK\x03\x04") {
+        Progress::new("sources import", None, Unit::Rows)
+    } else {
+        Progress::new("sources import", Some(bytes.len() as u64), Unit::Bytes)
+    };
+    progress.set_message(format!("reading {name}"));
+    let mut known_total = None;
+    let parsed = crate::sources::read_with_progress(&bytes, &districts, &mut |done, total| {
+        if total > 0 && known_total != Some(total) {
+            known_total = Some(total);
+            progress.set_total(total);
+        }
+        progress.set_position(done);
+    })
+    .map_err(|e| anyhow!("{}: {e}; nothing was stored", file.display()))?;
+    progress.set_message(format!(
+        "{} rows read, storing {} values",
+        parsed.rows,
+        parsed.observations.len()
+    ));
     let db = open_database(settings).await?;
-    store(&db, &parsed, &name, &bytes).await
+    let text = store(&db, &parsed, &name, &bytes, &progress).await?;
+    progress.finish();
+    write_stdout(text.as_bytes()).context("cannot write what was stored")
 }
 
-/// Stores what a file or answer holds and says what happened.
+/// Stores what a file or answer holds; what happened, as the lines to print.
 async fn store(
     db: &DatabaseConnection,
     parsed: &crate::sources::Parsed,
     name: &str,
     bytes: &[u8],
-) -> Result {
+    progress: &Progress,
+) -> Result<String> {
     let sha = crate::store::sources::sha256(bytes);
     let report = crate::store::sources::import(db, parsed, (name, &sha), "cli").await?;
     if let Some(earlier) = report.already {
-        println!(
-            "{name}: imported already on {} by {}; nothing stored",
+        progress.set_message(format!("{name} imported already"));
+        return Ok(format!(
+            "{name}: imported already on {} by {}; nothing stored\n",
             crate::local_time::readable(earlier.imported_at, crate::i18n::Lang::En),
             earlier.imported_by
-        );
-        return Ok(());
+        ));
     }
-    println!(
-        "{name} ({}): {} rows, {} values stored, {} already stored, {} missing in the file; {}",
+    progress.set_message(format!("{} values stored", report.stored));
+    let mut out = format!(
+        "{name} ({}): {} rows, {} values stored, {} already stored, {} missing in the file; {}\n",
         parsed.format,
         parsed.rows,
         report.stored,
@@ -55,12 +79,12 @@ async fn store(
         parsed.source.licence()
     );
     if !parsed.unknown_areas.is_empty() {
-        println!(
-            "areas that are no district of the resident survey (stored as written): {}",
+        out.push_str(&format!(
+            "areas that are no district of the resident survey (stored as written): {}\n",
             parsed.unknown_areas.join(", ")
-        );
+        ));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// `2019-2025` or `2024`.
@@ -100,6 +124,8 @@ pub async fn fetch(settings: &Settings, what: Fetch, api: Option<&str>) -> Resul
     let catalog = load_catalog(settings)?;
     let code = municipality(settings)?;
     let client = fetch::client()?;
+    // Kolada's pages are known one by one (each names the next); SCB answers in one.
+    let progress = Progress::new("sources fetch", None, Unit::Pages);
     let pages = match what {
         Fetch::Kolada { kpis, years: span } => {
             let kpis: Vec<String> = kpis
@@ -115,28 +141,22 @@ pub async fn fetch(settings: &Settings, what: Fetch, api: Option<&str>) -> Resul
                 return Err(anyhow!("--kpi: give Kolada's KPI ids, e.g. N07540,N07403"));
             }
             let codes = [code, "0000".to_owned()];
-            fetch::kolada(
-                &client,
-                api.unwrap_or(fetch::KOLADA),
-                &kpis,
-                &codes,
-                years(&span)?,
-            )
-            .await?
+            let api = api.unwrap_or(fetch::KOLADA);
+            progress.set_message(format!("asking {api}"));
+            let mut on_page = |pages: usize| {
+                progress.set_position(pages as u64);
+                progress.set_message(format!("{pages} fetched, asking for the next"));
+            };
+            fetch::kolada_paged(&client, api, &kpis, &codes, years(&span)?, &mut on_page).await?
         }
         Fetch::Scb { table, years: span } => {
-            vec![
-                fetch::scb(
-                    &client,
-                    api.unwrap_or(fetch::SCB),
-                    &table,
-                    &code,
-                    years(&span)?,
-                )
-                .await?,
-            ]
+            let api = api.unwrap_or(fetch::SCB);
+            progress.set_message(format!("asking {api}"));
+            vec![fetch::scb(&client, api, &table, &code, years(&span)?).await?]
         }
     };
+    progress.set_position(pages.len() as u64);
+    progress.set_total(pages.len() as u64);
     let districts = crate::sources::districts(&catalog);
     let mut parsed = Vec::new();
     for page in &pages {
@@ -145,8 +165,19 @@ pub async fn fetch(settings: &Settings, what: Fetch, api: Option<&str>) -> Resul
         parsed.push(p);
     }
     let db = open_database(settings).await?;
+    let mut stored = 0;
     for (page, p) in pages.iter().zip(&parsed) {
-        store(&db, p, &page.url, &page.body).await?;
+        progress.set_message(format!("storing page {} of {}", stored + 1, pages.len()));
+        let text = store(&db, p, &page.url, &page.body, &progress).await?;
+        stored += 1;
+        progress
+            .suspend(|| write_stdout(text.as_bytes()))
+            .context("cannot write what was stored")?;
     }
+    progress.set_message(format!(
+        "{stored} answer{} stored",
+        if stored == 1 { "" } else { "s" }
+    ));
+    progress.finish();
     Ok(())
 }

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 
 use crate::collect::export::{self, Format};
 use crate::collect::wave::{NewWave, format_time};
-use crate::collect::{Access, Wave, population};
+use crate::collect::{Access, Wave, population, scb_population};
 use crate::config::Settings;
 use crate::i18n::Lang;
 use crate::problems::Problems;
@@ -194,13 +194,18 @@ fn read_csv_file(file: &Path) -> Result<String> {
 /// Each problem of a refused file as `FILE: rad 3: …` in English and the count of the rest, on
 /// stderr; the error that says nothing was stored.
 fn refused(file: &Path, problems: &Problems<Text>) -> anyhow::Error {
+    refused_as(&file.display().to_string(), problems)
+}
+
+/// [`refused`] with another name before each line (`--from-scb`).
+fn refused_as(name: &str, problems: &Problems<Text>) -> anyhow::Error {
     for problem in problems {
-        eprintln!("{}: {}", file.display(), problem.en);
+        eprintln!("{name}: {}", problem.en);
     }
     if let Some(more) = problems.more_line(Lang::En) {
-        eprintln!("{}: {more}", file.display());
+        eprintln!("{name}: {more}");
     }
-    anyhow!("{}: nothing was stored", file.display())
+    anyhow!("{name}: nothing was stored")
 }
 
 /// What happens to the figures of a wave changed from the command line: a closed wave is
@@ -221,14 +226,7 @@ pub(crate) fn republish_note(wave: &Wave) -> String {
 pub async fn population(settings: &Settings, slug: &str, file: &Path) -> Result {
     let text = read_csv_file(file)?;
     let (db, catalog, wave) = wave_from_cli(settings, slug, "SLUG").await?;
-    let Some(survey) = catalog.version(&wave.survey_id, wave.survey_version) else {
-        bail!(
-            "wave {slug} uses survey {} version {}, which is not in {}",
-            wave.survey_id,
-            wave.survey_version,
-            settings.surveys_dir.display()
-        );
-    };
+    let survey = wave_survey(settings, &catalog, &wave)?;
     let cells =
         population::parse_totals(&survey, &text).map_err(|problems| refused(file, &problems))?;
     store::population::replace_totals(&db, &wave.id, &cells, "cli")
@@ -240,6 +238,81 @@ pub async fn population(settings: &Settings, slug: &str, file: &Path) -> Result 
         cells.len(),
         wave.slug
     );
+    println!("{}", republish_note(&wave));
+    Ok(())
+}
+
+/// The questionnaire version a wave answers, or why it cannot be checked.
+fn wave_survey(
+    settings: &Settings,
+    catalog: &crate::survey::SurveyCatalog,
+    wave: &Wave,
+) -> Result<std::sync::Arc<crate::survey::Survey>> {
+    match catalog.version(&wave.survey_id, wave.survey_version) {
+        Some(survey) => Ok(survey),
+        None => bail!(
+            "wave {} uses survey {} version {}, which is not in {}",
+            wave.slug,
+            wave.survey_id,
+            wave.survey_version,
+            settings.surveys_dir.display()
+        ),
+    }
+}
+
+/// `trygg wave population SLUG --from-scb [--year YEAR] [--area CODE]`: the population totals
+/// built from the SCB population figures the lägesbild stores (`trygg sources import` of SCB's
+/// table by region, age and sex) for the area (default: the setting `municipality`) and year
+/// (default: the latest stored), replacing those stored before, as an uploaded file would
+/// (see `collect::scb_population` for how SCB's ages and sexes become the survey's answers).
+pub async fn population_from_scb(
+    settings: &Settings,
+    slug: &str,
+    year: Option<u16>,
+    area: Option<&str>,
+) -> Result {
+    const NAME: &str = "--from-scb";
+    let Some(area) = area
+        .or(settings.municipality.as_deref())
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    else {
+        bail!(
+            "{NAME}: which area? Give --area CODE (e.g. 1481) or set the municipality's code (the setting `municipality`, TRYGG_MUNICIPALITY)"
+        );
+    };
+    let (db, catalog, wave) = wave_from_cli(settings, slug, "SLUG").await?;
+    let survey = wave_survey(settings, &catalog, &wave)?;
+    let figures = store::population::scb_figures(&db, area)
+        .await
+        .context("database")?;
+    let year = year.map(|y| y.to_string());
+    let built = scb_population::build(&survey, area, &figures, year.as_deref())
+        .map_err(|problems| refused_as(NAME, &problems))?;
+    store::population::replace_totals(&db, &wave.id, &built.cells, "cli")
+        .await
+        .context("database")?;
+    let persons: i128 = built.cells.iter().map(|c| i128::from(c.total)).sum();
+    println!(
+        "stored {} population cells ({persons} persons) for wave {} from SCB's population figures ({}) for {} in {}, by {}",
+        built.cells.len(),
+        wave.slug,
+        built.content,
+        built.area,
+        built.year,
+        built.questions.join(" and ")
+    );
+    for (question, choices) in population::unnamed_categories(&survey, &built.cells) {
+        let answers: Vec<String> = choices
+            .iter()
+            .map(|c| format!("{} ({})", c.code, c.label.en))
+            .collect();
+        println!(
+            "SCB has no figures for {} of {}: those respondents are weighted within their other groups",
+            answers.join(", "),
+            question.id
+        );
+    }
     println!("{}", republish_note(&wave));
     Ok(())
 }

@@ -128,6 +128,10 @@ pub struct Importer {
     problems: Problems<(u64, String)>,
     stored: u64,
     already: u64,
+    /// Bodies checked so far (given to [`Importer::add`]).
+    checked: u64,
+    /// Told the bodies checked so far after every [`BATCH`] of them.
+    progress: Option<Box<dyn FnMut(u64) + Send>>,
 }
 
 impl Importer {
@@ -158,7 +162,20 @@ impl Importer {
             problems: Problems::new(),
             stored: 0,
             already: 0,
+            checked: 0,
+            progress: None,
         })
+    }
+
+    /// Calls `progress` with the number of bodies checked so far after every [`BATCH`] of them
+    /// (for a command's progress; once per batch costs nothing measurable).
+    pub fn on_progress(&mut self, progress: impl FnMut(u64) + Send + 'static) {
+        self.progress = Some(Box::new(progress));
+    }
+
+    /// Bodies checked so far.
+    pub fn checked(&self) -> u64 {
+        self.checked
     }
 
     pub fn wave(&self) -> &Wave {
@@ -183,6 +200,12 @@ impl Importer {
     /// Checks one body (API format; class waves with `school` and `class`) and stores it with
     /// the next batch.
     pub async fn add(&mut self, line: u64, body: Value) -> Result<(), DbErr> {
+        self.checked += 1;
+        if self.checked.is_multiple_of(BATCH as u64)
+            && let Some(progress) = &mut self.progress
+        {
+            progress(self.checked);
+        }
         let mut problems: Vec<String> = Vec::new();
         let mut hidden = 0;
         let Value::Object(map) = &body else {

@@ -16,6 +16,7 @@ pub mod import;
 pub mod intake;
 pub mod invitations;
 pub mod population;
+pub mod scb_population;
 pub mod seal;
 pub mod sender;
 pub mod submit;

@@ -2,8 +2,10 @@
 
 pub mod api_token;
 pub mod audit_log;
+pub mod cause_intervention;
 pub mod class_session;
 pub mod comparison_value;
+pub mod dialogue;
 pub mod draft;
 pub mod indicator_result;
 pub mod invitation;
@@ -17,6 +19,8 @@ pub mod plan_intervention;
 pub mod plan_output;
 pub mod plan_output_value;
 pub mod population_total;
+pub mod problem;
+pub mod problem_cause;
 pub mod promise_follow_up;
 pub mod publication;
 pub mod pupil_code;

@@ -51,6 +51,10 @@ pub struct FinalArea {
     pub interventions: Vec<InterventionPart>,
     /// The lägesbild measures the agreement names for the area (`source/measure`).
     pub measures: Vec<String>,
+    /// Their values from the year before the period to its last year (absent in follow-ups
+    /// frozen before the lägesbild existed).
+    #[serde(default)]
+    pub series: Vec<super::lagesbild::MeasureSeries>,
 }
 
 /// One indicator (one headline group of it) over the period.
@@ -133,7 +137,7 @@ pub async fn load(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
     agreements: &AgreementCatalog,
-    id: &str,
+    (id, municipality): (&str, Option<&str>),
 ) -> Result<Option<FinalShown>, EvalError> {
     let key = Key::Agreement(id);
     let row = crate::store::reports::find(db, key).await?;
@@ -147,7 +151,24 @@ pub async fn load(
     let Some(agreement) = agreements.get(id) else {
         return Ok(None);
     };
-    let data = assemble(db, catalog, agreement).await?;
+    let mut data = assemble(db, catalog, agreement).await?;
+    let (first, last) = (agreement.starts.year(), agreement.ends.year());
+    let within = |p: &str| {
+        p.get(..4)
+            .and_then(|y| y.parse::<i32>().ok())
+            .is_some_and(|y| (first - 1..=last).contains(&y))
+    };
+    for area in &mut data.areas {
+        area.series = super::lagesbild::series_of(db, &area.measures, municipality, Lang::Sv)
+            .await?
+            .into_iter()
+            .map(|mut m| {
+                m.municipality.retain(|v| within(&v.period));
+                m.country.retain(|v| within(&v.period));
+                m
+            })
+            .collect();
+    }
     let texts = crate::store::reports::texts(db, key)
         .await?
         .into_iter()
@@ -178,6 +199,7 @@ pub async fn assemble(
             indicators: Vec::new(),
             interventions: Vec::new(),
             measures: a.measures.clone(),
+            series: Vec::new(),
         })
         .collect();
     for loaded in catalog.iter() {

@@ -15,6 +15,7 @@ pub mod csv_out;
 pub mod csv_sv;
 pub mod final_follow_up;
 pub mod headline;
+pub mod lagesbild;
 pub mod meaning;
 pub mod plan;
 pub mod publication;

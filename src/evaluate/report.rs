@@ -20,7 +20,7 @@ use crate::stats::Flag;
 use crate::survey::{Better, Statistic, SurveyCatalog};
 
 /// Sections an evaluator writes a text for, besides one per priority area.
-pub const SECTIONS: [&str; 3] = ["summary", "method", "next"];
+pub const SECTIONS: [&str; 4] = ["summary", "lagesbild", "method", "next"];
 
 /// Whether `section` is one the report of `year` may have: a fixed one, or a priority area of
 /// any agreement (the year's own, or an earlier one an intervention of the year is filed under).
@@ -42,6 +42,9 @@ pub struct ReportData {
     pub assembled_at: String,
     pub areas: Vec<AreaPart>,
     pub waves: Vec<WaveQuality>,
+    /// The lägesbild and the problem picture (absent in reports frozen before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lagesbild: Option<super::lagesbild::ReportLagesbild>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,7 +187,7 @@ pub async fn load(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
     agreements: &crate::agreement::AgreementCatalog,
-    year: i32,
+    (year, municipality): (i32, Option<&str>),
 ) -> Result<Option<Shown>, EvalError> {
     let key = crate::store::reports::Key::Year(year);
     let row = crate::store::reports::find(db, key).await?;
@@ -198,7 +201,18 @@ pub async fn load(
     if !years(db).await?.contains(&year) {
         return Ok(None);
     }
-    let data = assemble(db, catalog, agreements, year).await?;
+    let mut data = assemble(db, catalog, agreements, year).await?;
+    let lagesbild = super::lagesbild::load(
+        db,
+        &super::lagesbild::Inputs {
+            surveys: catalog,
+            agreements,
+            municipality,
+            lang: Lang::Sv,
+        },
+    )
+    .await?;
+    data.lagesbild = Some(super::lagesbild::for_report(&lagesbild, year));
     let texts = crate::store::reports::texts(db, key)
         .await?
         .into_iter()
@@ -323,6 +337,7 @@ pub async fn assemble(
         assembled_at: super::rfc3339(crate::util::now()),
         areas,
         waves: quality,
+        lagesbild: None,
     })
 }
 

@@ -7,6 +7,7 @@
 //! validate"), in both languages, with no HTTP or SQL. `store::plan` keeps it, `web::plan`
 //! shows it.
 
+pub mod analysis;
 pub mod history;
 pub mod links;
 pub mod number;
@@ -32,7 +33,9 @@ pub const MAX_PUBLIC_TEXT: usize = 600;
 pub const MAX_YEARS: i32 = 10;
 
 /// Where an intervention stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     NotStarted,

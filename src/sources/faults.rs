@@ -1,5 +1,6 @@
 //! Fault reports (felanmälningar) as the municipality's system exports them: one row per
-//! report, CSV (`,` or `;`, with or without a byte-order mark). The columns are found by name —
+//! report, CSV (`,` or `;`, with or without a byte-order mark) or an XLSX workbook (its first
+//! sheet; see [`super::xlsx`]). The columns are found by name —
 //! the date (`datum`, `date`, `registrerad`, `skapad`), the category (`kategori`, `category`,
 //! `ärendetyp`) and the district (`område`, `stadsdel`, `district`) — and every other column
 //! (a description, an address, a name) is skipped as it is read and never stored: free text can
@@ -12,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Measure, Observation, Parsed, Source, SourceError};
+use super::{Measure, Observation, Parsed, Place, Source, SourceError};
 
 /// The area of a report without a district.
 pub const NO_DISTRICT: &str = "(inget område)";
@@ -68,8 +69,8 @@ pub fn slug(category: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
-/// Counts of reports, read row by row.
-struct Counter<'a> {
+/// Counts of reports, read row by row: one path for the rows of a CSV and of a workbook.
+pub(crate) struct Counter<'a> {
     districts: &'a [String],
     counts: BTreeMap<(String, String, String), f64>,
     titles: BTreeMap<String, String>,
@@ -77,10 +78,23 @@ struct Counter<'a> {
     rows: usize,
 }
 
-impl Counter<'_> {
-    fn add(
+impl<'a> Counter<'a> {
+    /// Districts are matched to `districts` (the resident survey's labels).
+    pub(crate) fn new(districts: &'a [String]) -> Counter<'a> {
+        Counter {
+            districts,
+            counts: BTreeMap::new(),
+            titles: BTreeMap::new(),
+            unknown: BTreeSet::new(),
+            rows: 0,
+        }
+    }
+
+    /// One report: its date as written (a workbook's date cell comes as `YYYY-MM-DD`), its
+    /// category and its district (empty when the export has none).
+    pub(crate) fn add(
         &mut self,
-        line: usize,
+        place: Place<'_>,
         date: &str,
         category: &str,
         district: &str,
@@ -88,16 +102,13 @@ impl Counter<'_> {
         self.rows += 1;
         let Some(month) = month(date) else {
             return Err(SourceError::at(
-                format!("line {line}"),
+                place.to_string(),
                 format!("the date \"{}\" is not a date (2024-07-03)", date.trim()),
             ));
         };
         let category = category.trim();
         if category.is_empty() {
-            return Err(SourceError::at(
-                format!("line {line}"),
-                "the category is empty",
-            ));
+            return Err(SourceError::at(place.to_string(), "the category is empty"));
         }
         let id = slug(category);
         let id = if id.is_empty() {
@@ -125,10 +136,12 @@ impl Counter<'_> {
         Ok(())
     }
 
-    fn finish(self) -> Result<Parsed, SourceError> {
+    /// What was counted; `first` is the place of the first row after the header, named when
+    /// there is no report at all.
+    pub(crate) fn finish(self, first: Place<'_>) -> Result<Parsed, SourceError> {
         if self.rows == 0 {
             return Err(SourceError::at(
-                "line 2",
+                first.to_string(),
                 "the file has a header but no reports",
             ));
         }
@@ -164,14 +177,18 @@ impl Counter<'_> {
     }
 }
 
-/// The date, category and district columns of a header, or what is missing.
-fn columns(names: &[String]) -> Result<(usize, usize, Option<usize>), SourceError> {
+/// The date, category and district columns of a header (names trimmed and in lower case), or
+/// what is missing; `place` is the header's.
+pub(crate) fn columns(
+    names: &[String],
+    place: Place<'_>,
+) -> Result<(usize, usize, Option<usize>), SourceError> {
     let date = column(names, &DATE);
     let category = column(names, &CATEGORY);
     match (date, category) {
         (Some(d), Some(c)) => Ok((d, c, column(names, &DISTRICT))),
         _ => Err(SourceError::at(
-            "line 1",
+            place.to_string(),
             format!(
                 "not a file trygg knows: the header ({}) names no {}; fault reports need a date (datum) and a category (kategori or ärendetyp) column, the long format measure;area;period;value",
                 names.join(", "),
@@ -187,6 +204,15 @@ fn columns(names: &[String]) -> Result<(usize, usize, Option<usize>), SourceErro
 
 /// Reads a fault-report CSV export.
 pub fn read(text: &str, districts: &[String]) -> Result<Parsed, SourceError> {
+    read_csv(text, districts, &mut |_, _| {})
+}
+
+/// Reads a fault-report CSV export, telling `progress` the bytes read now and then.
+pub(crate) fn read_csv(
+    text: &str,
+    districts: &[String],
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Parsed, SourceError> {
     let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(super::long::delimiter(header))
@@ -199,18 +225,13 @@ pub fn read(text: &str, districts: &[String]) -> Result<Parsed, SourceError> {
         .iter()
         .map(|n| n.trim().to_lowercase())
         .collect();
-    let (d, c, a) = columns(&names)?;
-    let mut counter = Counter {
-        districts,
-        counts: BTreeMap::new(),
-        titles: BTreeMap::new(),
-        unknown: BTreeSet::new(),
-        rows: 0,
-    };
+    let (d, c, a) = columns(&names, Place::Line(1))?;
+    let mut counter = Counter::new(districts);
     // One record buffer for the whole file; only three fields of it are looked at. Lines are
     // counted from the records' byte offsets, once over the file.
     let mut record = csv::ByteRecord::new();
     let mut lines = super::Lines::default();
+    let mut records = 0usize;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -220,13 +241,19 @@ pub fn read(text: &str, districts: &[String]) -> Result<Parsed, SourceError> {
                 return Err(SourceError::at(format!("line {line}"), e.to_string()));
             }
         }
-        let line = lines.at(text, record.position().map_or(0, |p| p.byte() as usize));
+        let byte = record.position().map_or(0, |p| p.byte());
+        let line = lines.at(text, byte as usize);
+        records += 1;
+        if records.is_multiple_of(super::PROGRESS_EVERY) {
+            progress(byte, text.len() as u64);
+        }
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
         let field = |i: usize| std::str::from_utf8(record.get(i).unwrap_or_default()).unwrap_or("");
         let district = a.map(field).unwrap_or_default();
-        counter.add(line, field(d), field(c), district)?;
+        counter.add(Place::Line(line), field(d), field(c), district)?;
     }
-    counter.finish()
+    progress(text.len() as u64, text.len() as u64);
+    counter.finish(Place::Line(2))
 }

@@ -101,6 +101,18 @@ pub async fn kolada(
     codes: &[String],
     years: std::ops::RangeInclusive<i32>,
 ) -> Result<Vec<Page>, FetchError> {
+    kolada_paged(client, base, kpis, codes, years, &mut |_| {}).await
+}
+
+/// [`kolada`], calling `on_page` with the number of pages fetched so far after each page.
+pub async fn kolada_paged(
+    client: &reqwest::Client,
+    base: &str,
+    kpis: &[String],
+    codes: &[String],
+    years: std::ops::RangeInclusive<i32>,
+    on_page: &mut (dyn FnMut(usize) + Send),
+) -> Result<Vec<Page>, FetchError> {
     let years: Vec<String> = years.map(|y| y.to_string()).collect();
     let mut url = Some(format!(
         "{}/v3/data/kpi/{}/municipality/{}/year/{}",
@@ -127,6 +139,7 @@ pub async fn kolada(
             })
             .filter(|n| !n.is_empty());
         pages.push(Page { url: next, body });
+        on_page(pages.len());
     }
     Ok(pages)
 }

@@ -6,11 +6,13 @@
 //! This module is pure: bytes in, observations (or the first problem, with the place in the
 //! file) out. `store::sources` keeps them; `cli::sources` and the upload page call both.
 
+pub mod dialogues;
 pub mod faults;
 pub mod fetch;
 pub mod jsonstat;
 pub mod kolada;
 pub mod long;
+pub mod xlsx;
 
 use std::fmt;
 
@@ -123,11 +125,22 @@ impl fmt::Display for SourceError {
 impl std::error::Error for SourceError {}
 
 /// What the format of `bytes` is, from its content: a JSON object with `values` (Kolada v3), a
-/// JSON object with `class: "dataset"` or `dimension` and `value` (JSON-stat 2), else text whose
-/// header names `measure`, `area`, `period` and `value` (the long format), else a fault-report
-/// export (a header with a date and a category column). XLSX files are read by
-/// [`faults::read_xlsx`] and [`long::read_xlsx`] as their header says.
+/// JSON object with `class: "dataset"` or `dimension` and `value` (JSON-stat 2), an XLSX
+/// workbook (a zip archive; read by [`xlsx::read`] as fault reports or the long format, as its
+/// first sheet's header says), else text whose header names `measure`, `area`, `period` and
+/// `value` (the long format), else a fault-report export (a header with a date and a category
+/// column).
 pub fn read(bytes: &[u8], districts: &[String]) -> Result<Parsed, SourceError> {
+    read_with_progress(bytes, districts, &mut |_, _| {})
+}
+
+/// [`read`], telling `progress` now and then how far it has come: `(done, total)`, in bytes of
+/// a CSV or rows of a workbook's sheet (`total` is 0 when a sheet does not say its size).
+pub fn read_with_progress(
+    bytes: &[u8],
+    districts: &[String],
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Parsed, SourceError> {
     let text_start = bytes
         .strip_prefix(b"\xef\xbb\xbf")
         .unwrap_or(bytes)
@@ -135,10 +148,7 @@ pub fn read(bytes: &[u8], districts: &[String]) -> Result<Parsed, SourceError> {
         .position(|b| !b.is_ascii_whitespace())
         .map_or(&bytes[..0], |at| &bytes[at..]);
     if text_start.starts_with(b"PK\x03\x04") {
-        return Err(SourceError::at(
-            "",
-            "an XLSX workbook: it is read as fault reports or as the long format by its first sheet's header",
-        ));
+        return xlsx::read(text_start, districts, progress);
     }
     if text_start.starts_with(b"{") {
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
@@ -166,10 +176,30 @@ pub fn read(bytes: &[u8], districts: &[String]) -> Result<Parsed, SourceError> {
     })?;
     let text = text.trim_start_matches('\u{feff}');
     if long::is_long(text) {
-        return long::read(text);
+        return long::read_csv(text, progress);
     }
-    faults::read(text, districts)
+    faults::read_csv(text, districts, progress)
 }
+
+/// Where in a file a row is: a CSV's line, or a workbook's sheet and row (both 1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place<'a> {
+    Line(usize),
+    Row { sheet: &'a str, row: u64 },
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Line(line) => write!(f, "line {line}"),
+            Place::Row { sheet, row } => write!(f, "{sheet}, row {row}"),
+        }
+    }
+}
+
+/// Records of a CSV between two calls of `progress` (one call costs next to nothing; the
+/// bound keeps them off the hot path anyway).
+pub(crate) const PROGRESS_EVERY: usize = 4096;
 
 /// The 1-based line of byte offsets that only grow.
 #[derive(Default)]

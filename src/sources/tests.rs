@@ -204,3 +204,238 @@ fn dates_are_read_as_exports_write_them() {
         assert_eq!(faults::month(bad), None, "{bad}");
     }
 }
+
+/// A workbook whose first sheet is named `sheet` and filled by `fill`, and a second sheet that
+/// must not be read, as bytes.
+fn workbook(
+    sheet: &str,
+    fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError>,
+) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let first = book.add_worksheet();
+    first.set_name(sheet).expect("name");
+    fill(first).expect("cells");
+    let other = book.add_worksheet();
+    other.write_string(0, 0, "measure").expect("cell");
+    other.write_string(1, 0, "not read").expect("cell");
+    book.save_to_buffer().expect("workbook")
+}
+
+fn write_row(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    cells: &[&str],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (col, text) in cells.iter().enumerate() {
+        if !text.is_empty() {
+            sheet.write_string(row, col as u16, *text)?;
+        }
+    }
+    Ok(())
+}
+
+/// The fault export of the CSV test above as a workbook: dates as date cells (one with a time),
+/// as text, as a serial number whose format was lost, and day first; a blank row; an unknown
+/// district; a free-text column that is never stored.
+#[test]
+fn an_xlsx_fault_export_is_read_like_its_csv_and_its_free_text_is_dropped() {
+    use rust_xlsxwriter::{ExcelDateTime, Format};
+    let bytes = workbook("Blad1", |s| {
+        let day = Format::new().set_num_format("yyyy-mm-dd");
+        let minute = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        write_row(
+            s,
+            0,
+            &["Ärende-ID", "Datum", "Ärendetyp", "Stadsdel", "Beskrivning"],
+        )?;
+        s.write_number(1, 0, 1)?;
+        s.write_datetime_with_format(
+            1,
+            1,
+            ExcelDateTime::from_ymd(2024, 7, 3)?.and_hms(14, 22, 0)?,
+            &minute,
+        )?;
+        write_row(
+            s,
+            1,
+            &[
+                "",
+                "",
+                "Klotter",
+                "centrum",
+                "Anna Andersson ringde om taggar",
+            ],
+        )?;
+        s.write_number(2, 0, 2)?;
+        write_row(
+            s,
+            2,
+            &[
+                "",
+                "2024-07-19",
+                "Klotter",
+                "Centrum",
+                "Klotter på skolan; igen",
+            ],
+        )?;
+        s.write_number(3, 0, 3)?;
+        s.write_datetime_with_format(3, 1, ExcelDateTime::from_ymd(2024, 8, 1)?, &day)?;
+        write_row(s, 3, &["", "", "Trasig belysning", "Sjöviken"])?;
+        // 45506 is 2024-08-02, a date cell whose format was lost on the way.
+        s.write_number(4, 0, 4)?;
+        s.write_number(4, 1, 45506)?;
+        write_row(s, 4, &["", "", "Trasig belysning", "Västra"])?;
+        // Row 6 is blank; row 7 has a date written day first.
+        write_row(s, 6, &["5", "02.08.2024", "Klotter"])?;
+        Ok(())
+    });
+    let p = read(&bytes, &districts()).expect("read");
+    assert_eq!(p.source, Source::FaultReports);
+    assert_eq!(p.rows, 5);
+    let csv = "Ärende-ID;Datum;Ärendetyp;Stadsdel;Beskrivning\n\
+               1;2024-07-03 14:22;Klotter;centrum;Anna\n\
+               2;2024-07-19;Klotter;Centrum;\n\
+               3;2024-08-01;Trasig belysning;Sjöviken;\n\
+               4;2024-08-02;Trasig belysning;Västra;\n\
+               5;2024-08-02;Klotter;;\n";
+    let same = read(csv.as_bytes(), &districts()).expect("read");
+    assert_eq!(p.observations, same.observations);
+    assert_eq!(p.measures, same.measures);
+    assert_eq!(p.unknown_areas, ["Västra"]);
+    assert!(
+        p.observations
+            .iter()
+            .any(|o| o.measure == "felanmalan/klotter" && o.area == "Centrum" && o.value == 2.0)
+    );
+    let all = format!("{p:?}");
+    assert!(
+        !all.contains("Anna") && !all.contains("skolan") && !all.contains("not read"),
+        "{all}"
+    );
+
+    // How far it has come: rows of the sheet, to its end.
+    let big = workbook("Blad1", |s| {
+        write_row(s, 0, &["datum", "kategori"])?;
+        for row in 1..=5000 {
+            write_row(s, row, &["2024-07-03", "Klotter"])?;
+        }
+        Ok(())
+    });
+    let mut calls = Vec::new();
+    let p =
+        read_with_progress(&big, &[], &mut |done, total| calls.push((done, total))).expect("read");
+    assert_eq!(p.rows, 5000);
+    assert_eq!(calls, [(4096, 5000), (5000, 5000)]);
+}
+
+#[test]
+fn an_xlsx_long_format_takes_number_cells_and_a_month_typed_as_a_date() {
+    use rust_xlsxwriter::{ExcelDateTime, Format};
+    let bytes = workbook("Serier", |s| {
+        write_row(
+            s,
+            0,
+            &["Measure", "area", "period", "value", "title", "unit"],
+        )?;
+        write_row(s, 1, &["bra/utsatt_misshandel"])?;
+        s.write_number(1, 1, 1481)?;
+        s.write_number(1, 2, 2024)?;
+        s.write_number(1, 3, 3.1)?;
+        write_row(
+            s,
+            1,
+            &["", "", "", "", "Utsatta för misshandel (NTU)", "procent"],
+        )?;
+        // Excel turns a typed 2025-07 into the date 2025-07-01.
+        write_row(
+            s,
+            2,
+            &["larm", "Centrum", "", "1 042", "Larm till polisen", "antal"],
+        )?;
+        let month = Format::new().set_num_format("yyyy-mm");
+        s.write_datetime_with_format(2, 2, ExcelDateTime::from_ymd(2025, 7, 1)?, &month)?;
+        Ok(())
+    });
+    let p = read(&bytes, &districts()).expect("read");
+    assert_eq!(p.source, Source::Series);
+    assert_eq!(
+        p.observations,
+        [
+            Observation {
+                measure: "bra/utsatt_misshandel".into(),
+                area: "1481".into(),
+                period: "2024".into(),
+                value: 3.1
+            },
+            Observation {
+                measure: "series/larm".into(),
+                area: "Centrum".into(),
+                period: "2025-07".into(),
+                value: 1042.0
+            }
+        ]
+    );
+    assert_eq!(p.measures[0].title, "Utsatta för misshandel (NTU)");
+    assert_eq!(p.measures[1].unit, "antal");
+}
+
+#[test]
+fn a_broken_workbook_is_refused_with_its_sheet_and_row() {
+    // A missing column, the header after two blank rows.
+    let bytes = workbook("Blad1", |s| {
+        write_row(s, 2, &["Datum", "Beskrivning"])?;
+        write_row(s, 3, &["2024-07-03", "Klotter"])
+    });
+    let e = read(&bytes, &districts()).expect_err("refused");
+    assert!(
+        e.to_string()
+            .starts_with("Blad1, row 3: not a file trygg knows: the header (datum, beskrivning) names no category column"),
+        "{e}"
+    );
+    // A bad value, named by sheet and row.
+    let bytes = workbook("Data", |s| {
+        write_row(s, 0, &["measure", "area", "period", "value"])?;
+        write_row(s, 1, &["x/y", "1481", "2024", "12"])?;
+        write_row(s, 2, &["x/y", "1481", "2025", "många"])
+    });
+    assert_eq!(
+        read(&bytes, &[]).expect_err("refused").to_string(),
+        "Data, row 3: the value \"många\" is not a number"
+    );
+    let bytes = workbook("Blad1", |s| {
+        write_row(s, 0, &["datum", "kategori"])?;
+        write_row(s, 1, &["2024-07-03", "Klotter"])?;
+        write_row(s, 3, &["första augusti", "Klotter"])
+    });
+    assert_eq!(
+        read(&bytes, &[]).expect_err("refused").to_string(),
+        "Blad1, row 4: the date \"första augusti\" is not a date (2024-07-03)"
+    );
+    let bytes = workbook("Blad1", |s| write_row(s, 0, &["datum", "kategori"]));
+    assert_eq!(
+        read(&bytes, &[]).expect_err("refused").to_string(),
+        "Blad1, row 2: the file has a header but no reports"
+    );
+    let bytes = workbook("Blad1", |_| Ok(()));
+    assert!(
+        read(&bytes, &[])
+            .expect_err("refused")
+            .to_string()
+            .starts_with("Blad1, row 1: the first sheet is empty"),
+    );
+    // Not a zip at all, and a workbook cut short: refused, no panic.
+    let e = read(b"PK\x03\x04 and then no zip at all", &[]).expect_err("refused");
+    assert!(
+        e.to_string().starts_with(
+            "the file starts as an XLSX workbook (a zip archive) but cannot be read as one"
+        ),
+        "{e}"
+    );
+    let whole = workbook("Blad1", |s| {
+        write_row(s, 0, &["datum", "kategori"])?;
+        write_row(s, 1, &["2024-07-03", "Klotter"])
+    });
+    for cut in [whole.len() / 4, whole.len() / 2, whole.len() - 30] {
+        assert!(read(&whole[..cut], &[]).is_err(), "cut at {cut}");
+    }
+}

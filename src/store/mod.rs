@@ -1,6 +1,7 @@
 //! Queries and mutations as plain async functions taking a connection.
 
 pub mod access;
+pub mod analysis;
 pub mod api_tokens;
 pub mod audit;
 pub mod class_sessions;

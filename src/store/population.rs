@@ -6,7 +6,8 @@ use sea_orm::{
 };
 
 use crate::collect::population::{PopulationCell, SchoolRow};
-use crate::entities::{population_total, school_class};
+use crate::collect::scb_population::ScbFigure;
+use crate::entities::{population_total, school_class, source_measure, source_value};
 
 /// Replaces the wave's totals with these (all or nothing).
 pub async fn replace_totals(
@@ -165,6 +166,37 @@ pub async fn totals(
                 tracing::error!(wave = wave_id, cell = %r.cell, error = %e, "a stored population cell cannot be read");
                 None
             }
+        })
+        .collect())
+}
+
+/// The lägesbild's SCB values of one area (`scb/…` measures, every period), with their
+/// measures' titles: what [`crate::collect::scb_population`] builds population totals from.
+pub async fn scb_figures(db: &impl ConnectionTrait, area: &str) -> Result<Vec<ScbFigure>, DbErr> {
+    let values = source_value::Entity::find()
+        .filter(source_value::Column::Measure.starts_with("scb/"))
+        .filter(source_value::Column::Area.eq(area))
+        .order_by_asc(source_value::Column::Measure)
+        .order_by_asc(source_value::Column::Period)
+        .all(db)
+        .await?;
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let titles: std::collections::HashMap<String, String> = source_measure::Entity::find()
+        .filter(source_measure::Column::Id.starts_with("scb/"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.title))
+        .collect();
+    Ok(values
+        .into_iter()
+        .map(|v| ScbFigure {
+            title: titles.get(&v.measure).cloned().unwrap_or_default(),
+            measure: v.measure,
+            period: v.period,
+            value: v.value,
         })
         .collect())
 }

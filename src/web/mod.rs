@@ -21,6 +21,7 @@ pub mod qr;
 pub mod report;
 pub mod respond;
 pub mod school;
+pub mod sources_api;
 pub mod users;
 pub mod views;
 pub mod waves;
@@ -297,6 +298,7 @@ pub fn routes() -> Routes {
         .merge(school::routes())
         .merge(api::routes())
         .merge(indicators::routes())
+        .merge(sources_api::routes())
         .merge(respond::routes())
         .merge(invitations::routes())
         .merge(account::routes())

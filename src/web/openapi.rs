@@ -53,6 +53,9 @@ pub fn routes() -> Routes {
         super::indicators::series,
         super::indicators::areas,
         super::plan_export::api,
+        super::sources_api::index,
+        super::sources_api::values,
+        super::sources_api::lagesbild,
     ),
     components(schemas(
         super::error::ErrorBody,
@@ -66,6 +69,7 @@ pub fn routes() -> Routes {
         (name = "account", description = "Who the caller is"),
         (name = "indicators", description = "Indicators per wave, series over waves, priority areas (evaluators and admins)"),
         (name = "plan", description = "The action plan: interventions, output measures, indicators, follow-ups (evaluators and admins)"),
+        (name = "sources", description = "The lägesbild: imported series, fault reports, dialogues, the problem picture (evaluators and admins)"),
         (name = "meta", description = "This description"),
     )
 )]

@@ -96,6 +96,18 @@ async fn years(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, Ap
     ))
 }
 
+/// The report of `year` as it is shown, or 404 for a year without one.
+async fn shown(state: &AppState, year: i32) -> Result<Shown, AppError> {
+    report::load(
+        &state.db,
+        &state.surveys,
+        &state.agreements,
+        (year, state.settings.municipality.as_deref()),
+    )
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
 fn parse_year(text: &str) -> Result<i32, AppError> {
     text.parse::<i32>()
         .ok()
@@ -109,9 +121,7 @@ async fn page(
     Path(year): Path<String>,
 ) -> Result<Markup, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let shown = shown(&state, year).await?;
     let editable = shown.finalized.is_none();
     let title = format!("{} {year}", ctx.t("Årlig uppföljning", "Annual evaluation"));
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.role == Role::Admin);
@@ -261,9 +271,7 @@ async fn confirm_final(
     Path(year): Path<String>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let shown = shown(&state, year).await?;
     if shown.finalized.is_some() {
         return Ok(Redirect::to(&format!("/evaluate/report/{year}")).into_response());
     }
@@ -277,27 +285,37 @@ fn confirmation(ctx: &PageCtx, shown: &Shown) -> Markup {
         Lang::En => format!("Mark the evaluation {year} as final?"),
     };
     let mut missing: Vec<String> = Vec::new();
-    let sections = [("summary", ctx.t("Sammanfattning", "Summary"))]
-        .into_iter()
-        .map(|(id, name)| (id.to_owned(), name.to_owned()))
-        .chain(
-            shown
-                .data
-                .areas
-                .iter()
-                .map(|a| (a.area.clone(), a.title(ctx.lang))),
-        )
-        .chain([
-            (
-                "method".to_owned(),
-                ctx.t("Metod och datakvalitet", "Method and data quality")
-                    .to_owned(),
+    let sections = [
+        ("summary", ctx.t("Sammanfattning", "Summary")),
+        (
+            "lagesbild",
+            ctx.t(
+                "Lägesbild och orsaksanalys",
+                "Situation picture and cause analysis",
             ),
-            (
-                "next".to_owned(),
-                ctx.t("Nästa steg", "Next steps").to_owned(),
-            ),
-        ]);
+        ),
+    ]
+    .into_iter()
+    .filter(|(id, _)| *id != "lagesbild" || shown.data.lagesbild.is_some())
+    .map(|(id, name)| (id.to_owned(), name.to_owned()))
+    .chain(
+        shown
+            .data
+            .areas
+            .iter()
+            .map(|a| (a.area.clone(), a.title(ctx.lang))),
+    )
+    .chain([
+        (
+            "method".to_owned(),
+            ctx.t("Metod och datakvalitet", "Method and data quality")
+                .to_owned(),
+        ),
+        (
+            "next".to_owned(),
+            ctx.t("Nästa steg", "Next steps").to_owned(),
+        ),
+    ]);
     for (id, name) in sections {
         if shown.texts.get(&id).is_none_or(|t| t.trim().is_empty()) {
             missing.push(name);
@@ -372,9 +390,7 @@ async fn finalize(
     Form(form): Form<FinalForm>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let shown = shown(&state, year).await?;
     if shown.finalized.is_some() {
         return Ok(final_refusal(&ctx, year));
     }
@@ -444,9 +460,7 @@ async fn pdf(
     Path(year): Path<String>,
 ) -> Result<Response, AppError> {
     let year = parse_year(&year)?;
-    let shown = report::load(&state.db, &state.surveys, &state.agreements, year)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let shown = shown(&state, year).await?;
     let print = Print {
         municipality: state.settings.municipality_name.as_deref(),
         printed_at: crate::util::now(),
@@ -718,6 +732,9 @@ pub fn body(lang: Lang, shown: &Shown, head: Markup, editor: &dyn Fn(&str) -> Ma
                 ol {
                     li { a href="#section-summary" { (t("Sammanfattning", "Summary")) } }
                     li { a href="#section-reading" { (t("Så läser du rapporten", "How to read the report")) } }
+                    @if data.lagesbild.is_some() {
+                        li { a href="#section-lagesbild" { (t("Lägesbild och orsaksanalys", "Situation picture and cause analysis")) } }
+                    }
                     @for area in &data.areas {
                         li { a href=(format!("#section-{}", area.area)) { (area.title(lang)) } }
                     }
@@ -739,6 +756,14 @@ pub fn body(lang: Lang, shown: &Shown, head: Markup, editor: &dyn Fn(&str) -> Ma
                 "The figures come from the municipality's own surveys and are estimates with uncertainty. Each value stands with its 95 % confidence interval and the number of respondents (n). Changes and comparisons are decided by statistical tests, never by rank, and the words only say what the figures show – not why."
             )) }
             (reading_notes(lang))
+        }
+        @if let Some(l) = &data.lagesbild {
+            section id="section-lagesbild" aria-labelledby="h-lagesbild" {
+                h2 id="h-lagesbild" { (t("Lägesbild och orsaksanalys", "Situation picture and cause analysis")) }
+                (text(lang, &shown.texts, "lagesbild", draft))
+                (editor("lagesbild"))
+                (crate::web::evaluate::lagesbild_report_section(lang, data.year, l))
+            }
         }
         @for (a, area) in data.areas.iter().enumerate() {
             @let first_figure = data.areas[..a].iter().map(|x| x.indicators.len()).sum::<usize>() + 1;

@@ -10,11 +10,13 @@ use serde::Deserialize;
 use super::extract::Form;
 use super::extract::{CurrentUser, PageCtx};
 use super::views::forms::FormErrors;
-use super::views::wave::{self as wave_view, CsvForms, POPULATION_FIELD, SCHOOLS_FIELD, WavePage};
+use super::views::wave::{
+    self as wave_view, CsvForms, POPULATION_FIELD, SCB_FIELD, SCHOOLS_FIELD, WavePage,
+};
 use super::views::waves as view;
 use super::{ADMIN, AppError, AppState, Routes};
 use crate::collect::wave::NewWave;
-use crate::collect::{Access, Wave, WaveState, population};
+use crate::collect::{Access, Wave, WaveState, population, scb_population};
 use crate::store::{self, waves::WaveError};
 
 pub fn routes() -> Routes {
@@ -39,6 +41,12 @@ pub fn routes() -> Routes {
             "/admin/waves/{slug}",
             ADMIN,
             upload_totals,
+        )
+        .post(
+            "/admin/waves/{slug}/population/scb",
+            "/admin/waves/{slug}",
+            ADMIN,
+            totals_from_scb,
         )
         .post(
             "/admin/waves/{slug}/schools",
@@ -148,7 +156,16 @@ async fn load(state: &AppState, slug: &str, lang: crate::i18n::Lang) -> Result<W
     let computation = store::indicators::find(&state.db, &wave.id).await?;
     let published = crate::evaluate::published(&state.db, &wave).await?;
     let cells = store::population::totals(&state.db, &wave.id).await?;
+    // The year of the SCB population the totals can be built from, when the lägesbild has it.
+    let scb_year = match (&survey, state.settings.municipality.as_deref()) {
+        (Some(survey), Some(area)) if scb_population::takes_scb(survey) => {
+            let figures = store::population::scb_figures(&state.db, area).await?;
+            scb_population::latest_year(survey, &figures)
+        }
+        _ => None,
+    };
     Ok(WavePage {
+        scb_year,
         name: super::audit::wave_name(state, &wave, lang),
         settings: state.settings.clone(),
         cells,
@@ -248,6 +265,57 @@ async fn upload_totals(
         }
         Err(problems) => {
             forms.errors.add_problems(&ctx, POPULATION_FIELD, &problems);
+            Ok(refused(&ctx, &page, forms))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ScbForm {
+    /// The year the button offered.
+    #[serde(default)]
+    year: String,
+}
+
+/// The population totals from the SCB population the lägesbild stores for the municipality
+/// (the year the button offered): stored as an upload's, or the page again with the reasons.
+async fn totals_from_scb(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Extension(admin): Extension<CurrentUser>,
+    Path(slug): Path<String>,
+    Form(form): Form<ScbForm>,
+) -> Result<Response, AppError> {
+    let page = load(&state, &slug, ctx.lang).await?;
+    let mut forms = CsvForms::default();
+    let (Some(survey), Some(area)) = (&page.survey, state.settings.municipality.as_deref()) else {
+        let reason = if page.survey.is_none() {
+            ctx.t(
+                "Enkätversionen som omgången använder är inte inläst.",
+                "The questionnaire version this wave uses is not loaded.",
+            )
+        } else {
+            ctx.t(
+                "Kommunens kod är inte inställd (inställningen municipality eller TRYGG_MUNICIPALITY), så det går inte att veta vilket områdes siffror som ska användas.",
+                "The municipality's code is not set (the setting municipality or TRYGG_MUNICIPALITY), so it is not known whose figures to use.",
+            )
+        };
+        forms.errors.add(SCB_FIELD, reason);
+        return Ok(refused(&ctx, &page, forms));
+    };
+    let figures = store::population::scb_figures(&state.db, area).await?;
+    let year = Some(form.year.trim()).filter(|y| !y.is_empty());
+    match scb_population::build(survey, area, &figures, year) {
+        Ok(built) => {
+            store::population::replace_totals(&state.db, &page.wave.id, &built.cells, &admin.email)
+                .await?;
+            Ok(
+                Redirect::to(&format!("/admin/waves/{}?done=population", page.wave.slug))
+                    .into_response(),
+            )
+        }
+        Err(problems) => {
+            forms.errors.add_problems(&ctx, SCB_FIELD, &problems);
             Ok(refused(&ctx, &page, forms))
         }
     }

@@ -152,6 +152,102 @@ async fn every_format_is_stored_once_with_its_provenance(app: TestApp) {
 
 db_tests!(every_format_is_stored_once_with_its_provenance);
 
+/// A fault-report export saved as XLSX (a date cell, a text date, a free-text column): read by
+/// its first sheet's header, stored as the CSV's counts would be, once; a progress line on
+/// stderr, and stdout as for a CSV.
+async fn an_xlsx_fault_export_is_imported(app: TestApp) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Blad1").expect("name");
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    for (col, name) in ["Datum", "Ärendetyp", "Stadsdel", "Beskrivning"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *name).expect("header");
+    }
+    let date = ExcelDateTime::from_ymd(2024, 7, 3).expect("date");
+    sheet
+        .write_datetime_with_format(1, 0, date, &day)
+        .expect("date cell");
+    sheet.write_string(2, 0, "2024-07-19").expect("text date");
+    for row in 1..=2 {
+        sheet.write_string(row, 1, "Klotter").expect("cell");
+        sheet.write_string(row, 2, "Centrum").expect("cell");
+    }
+    sheet
+        .write_string(1, 3, "Anna Andersson på Storgatan 3 ringde")
+        .expect("cell");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("felanmalan.xlsx");
+    std::fs::write(&file, book.save_to_buffer().expect("workbook")).expect("write");
+
+    let output = import(&app, &file);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert_eq!(
+        stdout,
+        "felanmalan.xlsx (fault reports (one row per report)): 2 rows, 1 values stored, 0 already stored, 0 missing in the file; Källa: kommunens felanmälningar\n"
+    );
+    assert!(
+        stderr.contains("sources import: done, 2 rows, 1 values stored in "),
+        "{stderr}"
+    );
+    let counts = trygg::store::sources::values(&app.db, "felanmalan/")
+        .await
+        .expect("values");
+    assert_eq!(
+        counts
+            .iter()
+            .map(|v| (
+                v.measure.as_str(),
+                v.area.as_str(),
+                v.period.as_str(),
+                v.value
+            ))
+            .collect::<Vec<_>>(),
+        [("felanmalan/klotter", "Centrum", "2024-07", 2.0)]
+    );
+    let everything = format!(
+        "{counts:?}{:?}{:?}",
+        trygg::store::sources::measures(&app.db)
+            .await
+            .expect("measures"),
+        trygg::store::sources::imports(&app.db)
+            .await
+            .expect("imports")
+    );
+    assert!(!everything.contains("Anna") && !everything.contains("Storgatan"));
+    let again = import(&app, &file);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("imported already"),
+        "{again:?}"
+    );
+
+    // A workbook cut short: its name, exit 1, nothing stored.
+    let bytes = std::fs::read(&file).expect("read");
+    let broken = dir.path().join("trasig.xlsx");
+    std::fs::write(&broken, &bytes[..bytes.len() / 2]).expect("write");
+    let output = import(&app, &broken);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("trasig.xlsx: the file starts as an XLSX workbook"),
+        "{stderr}"
+    );
+    assert_eq!(
+        trygg::store::sources::imports(&app.db)
+            .await
+            .expect("imports")
+            .len(),
+        1
+    );
+}
+
+db_tests!(an_xlsx_fault_export_is_imported);
+
 /// The demo's lägesbild: per area the surveys beside Kolada's reported crime (the municipality
 /// against the country), fault reports per month and district, every figure with its source;
 /// axe-clean and reflowing at 320 px.
@@ -175,8 +271,10 @@ async fn the_lagesbild_puts_the_sources_beside_the_surveys() {
         "Kommunen (9999) och riket.",
         "Källa: Kolada (RKA), CC BY 4.0 · 2019–2025",
         "Källa: kommunens felanmälningar · 2024-01–2025-12",
-        "Per stadsdel, de senaste tolv månaderna",
-        "<th scope=\"row\">Sjöviken</th>",
+        "Felanmälningarna gäller de tolv månaderna fram till och med december 2025",
+        "<a href=\"/evaluate/lagesbild/districts/sjoviken\">Sjöviken</a>",
+        "Prioriterade problem",
+        "Trygghetsvandring, 20 maj 2025, Centrum",
         "demo-felanmalningar-2024-2025.csv",
     ] {
         assert!(page.contains(words), "{words}: {page}");
@@ -202,13 +300,25 @@ async fn the_lagesbild_puts_the_sources_beside_the_surveys() {
         "/evaluate/lagesbild",
     )
     .await;
-    for path in ["/evaluate/lagesbild", "/evaluate/lagesbild?lang=en"] {
+    let pages = [
+        "/evaluate/lagesbild",
+        "/evaluate/lagesbild?lang=en",
+        "/evaluate/lagesbild/districts/centrum",
+        "/evaluate/lagesbild/import",
+        "/evaluate/lagesbild/dialogues",
+        "/evaluate/lagesbild/problems",
+        "/evaluate/lagesbild/problems/1",
+        "/evaluate/lagesbild/problems/1/edit",
+    ];
+    for path in pages {
         browser.goto(&app.url(path)).await;
         crate::axe::assert_no_violations(&browser, path).await;
     }
     browser.emulate_width(320).await;
-    browser.goto(&app.url("/evaluate/lagesbild")).await;
-    assert_eq!(browser.sideways_overflow().await, 0);
+    for path in pages {
+        browser.goto(&app.url(path)).await;
+        assert_eq!(browser.sideways_overflow().await, 0, "{path}");
+    }
 }
 
 /// A stand-in for Kolada and SCB on loopback, answering with bodies of the real shapes: Kolada

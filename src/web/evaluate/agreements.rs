@@ -137,9 +137,14 @@ async fn list(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, App
 }
 
 async fn shown(state: &AppState, id: &str) -> Result<FinalShown, AppError> {
-    final_follow_up::load(&state.db, &state.surveys, &state.agreements, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    final_follow_up::load(
+        &state.db,
+        &state.surveys,
+        &state.agreements,
+        (id, state.settings.municipality.as_deref()),
+    )
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 async fn page(
@@ -348,11 +353,16 @@ fn body(
                 }
                 @if !area.measures.is_empty() {
                     h3 { (t("Lägesbildens mått", "Measures of the situation picture")) }
-                    p class="muted" {
-                        (t("Överenskommelsen följer också: ", "The agreement also follows: "))
-                        (area.measures.join(", ")) ". "
-                        (t("Siffrorna visas här när källorna för lägesbilden (Kolada, Brå, felanmälningar) har lästs in i trygg.",
-                           "The figures are shown here once the situation picture's sources (Kolada, Brå, fault reports) have been brought into trygg."))
+                    @let with_figures: Vec<_> = area.series.iter().filter(|m| !m.municipality.is_empty()).collect();
+                    @if with_figures.is_empty() {
+                        p class="muted" {
+                            (t("Överenskommelsen följer också: ", "The agreement also follows: "))
+                            (area.measures.join(", ")) ". "
+                            (t("Siffrorna visas här när källorna för lägesbilden (Kolada, Brå, felanmälningar) har lästs in i trygg.",
+                               "The figures are shown here once the situation picture's sources (Kolada, Brå, fault reports) have been brought into trygg."))
+                        }
+                    } @else {
+                        (measure_table(lang, &with_figures))
                     }
                 }
             }
@@ -843,4 +853,55 @@ fn promise_page(
             }
         },
     )
+}
+
+/// The measures over the period: the first and the last year with a figure, the municipality's
+/// change between them and the country's value in the last year.
+fn measure_table(lang: Lang, measures: &[&crate::evaluate::lagesbild::MeasureSeries]) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let num = |v: f64| super::lagesbild::series_number(lang, v);
+    html! {
+        div class="table-wrap" tabindex="0" role="region" aria-label=(t("Lägesbildens mått", "Measures of the situation picture")) {
+            table class="stack-table" {
+                thead { tr {
+                    th scope="col" { (t("Mått", "Measure")) }
+                    th scope="col" { (t("Före perioden", "Before the period")) }
+                    th scope="col" { (t("Senast", "Latest")) }
+                    th scope="col" { (t("Förändring", "Change")) }
+                    th scope="col" { (t("Riket, senast", "Sweden, latest")) }
+                } }
+                tbody {
+                    @for m in measures {
+                        @let (first, last) = (m.municipality.first(), m.municipality.last());
+                        tr {
+                            th scope="row" { (m.title) br; span class="muted small" { (m.source) } }
+                            td data-label=(t("Före perioden", "Before the period")) { @if let Some(v) = first { (v.period) ": " (num(v.value)) } }
+                            td data-label=(t("Senast", "Latest")) { @if let Some(v) = last { (v.period) ": " (num(v.value)) } }
+                            td data-label=(t("Förändring", "Change")) {
+                                @if let (Some(a), Some(b)) = (first, last) {
+                                    @if a.value != 0.0 { (signed_percent(lang, (b.value - a.value) / a.value * 100.0)) }
+                                }
+                            }
+                            td data-label=(t("Riket, senast", "Sweden, latest")) {
+                                @if let Some(v) = last.and_then(|l| m.country.iter().find(|c| c.period == l.period)) { (num(v.value)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "+4 %", "−12 %", "0 %".
+fn signed_percent(lang: Lang, pct: f64) -> String {
+    let rounded = pct.round();
+    let sign = if rounded > 0.0 {
+        "+"
+    } else if rounded < 0.0 {
+        "−"
+    } else {
+        ""
+    };
+    format!("{sign}{} %", lang.decimal(rounded.abs(), 0))
 }

@@ -1,126 +1,124 @@
 //! The lägesbild (`/evaluate/lagesbild`), for evaluators and admins: per priority area of the
-//! agreement, the surveys' indicators (latest published wave and its change) beside the
-//! lägesbild measures the agreement names — reported crime per 100,000 from Kolada, the
-//! municipality against the country over the years — then the fault reports per month and
-//! category (the season visible) and per district, and where every figure comes from.
+//! agreement, the surveys' indicators (latest published wave and its change, school figures per
+//! grade) beside the series the agreement names — reported crime per 100,000 from Kolada, the
+//! municipality against the country over the years — then per district, the fault reports per
+//! month and category (the season visible), the dialogues, the problem picture, and where every
+//! figure comes from. `/evaluate/lagesbild/districts/{code}` is one district's picture and
+//! `/evaluate/lagesbild.xlsx` the same figures as a workbook. The data is
+//! `evaluate::lagesbild::load`'s.
 
-use std::collections::BTreeMap;
-
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use super::overview::{Judged, badge};
-use crate::entities::{source_import, source_measure, source_value};
 use crate::evaluate::areas::AreaIndicator;
+use crate::evaluate::lagesbild::{
+    DialogueRow, District, Faults, Inputs, Lagesbild, MeasureSeries, ProblemChain,
+};
 use crate::evaluate::words::{difference_text, verdict_text, wave_text};
 use crate::i18n::Lang;
+use crate::sources::dialogues::DialogueKind;
 use crate::survey::Statistic;
 use crate::web::extract::PageCtx;
 use crate::web::views::charts::{
-    ComparisonLine, LineChart, MonthColumns, line_chart, month_columns,
+    ChartPoint, ComparisonLine, LineChart, MonthColumns, line_chart, month_columns,
 };
 use crate::web::views::layout;
 use crate::web::{AppError, AppState};
 
-/// The country's code in Kolada and SCB.
-const COUNTRY: &str = "0000";
+/// The lägesbild of what is stored, its source lines in `lang`.
+pub(crate) async fn load(state: &AppState, lang: Lang) -> Result<Lagesbild, AppError> {
+    Ok(crate::evaluate::lagesbild::load(
+        &state.db,
+        &Inputs {
+            surveys: &state.surveys,
+            agreements: &state.agreements,
+            municipality: state.settings.municipality.as_deref(),
+            lang,
+        },
+    )
+    .await?)
+}
 
 pub(super) async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<Markup, AppError> {
-    let areas =
-        crate::evaluate::areas::areas(&state.db, &state.surveys, &state.agreements, None).await?;
-    let agreement = areas
-        .agreement
-        .as_deref()
-        .and_then(|id| state.agreements.get(id));
-    let measures = crate::store::sources::measures(&state.db).await?;
-    let kolada = crate::store::sources::values(&state.db, "kolada/").await?;
-    let faults = crate::store::sources::values(&state.db, "felanmalan/").await?;
-    let imports = crate::store::sources::imports(&state.db).await?;
-    let municipality = state.settings.municipality.clone().or_else(|| {
-        let mut codes: Vec<&str> = kolada
-            .iter()
-            .map(|v| v.area.as_str())
-            .filter(|a| *a != COUNTRY)
-            .collect();
-        codes.sort_unstable();
-        codes.dedup();
-        (codes.len() == 1).then(|| codes[0].to_owned())
-    });
+    let l = load(&state, ctx.lang).await?;
     let title = ctx.t("Lägesbild", "Situation picture");
-    let provenance = Provenance { imports: &imports };
     Ok(layout(
         &ctx,
         title,
         html! {
             h1 { (title) }
             p class="lead" { (ctx.t(
-                "Enkäterna sida vid sida med polisanmälda brott och kommunens felanmälningar, per prioriterat område. Varje siffra med sin källa och period.",
-                "The surveys side by side with police-reported crime and the municipality's fault reports, per priority area. Every figure with its source and period."
+                "Enkäterna sida vid sida med polisanmälda brott, kommunens felanmälningar och vad dialogerna tog upp, per prioriterat område och per stadsdel. Varje siffra med sin källa och period.",
+                "The surveys side by side with police-reported crime, the municipality's fault reports and what the dialogues raised, per priority area and per district. Every figure with its source and period."
             )) }
-            @if let Some(a) = agreement {
+            @if let Some(a) = l.agreement.as_deref().and_then(|id| state.agreements.get(id)) {
                 p { (ctx.t("Områdena är överenskommelsens:", "The areas are those of the agreement:")) " "
                     a href=(format!("/evaluate/agreements/{}", a.id)) { (a.title.get(ctx.lang)) } "." }
             }
-            @if imports.is_empty() {
+            nav aria-label=(ctx.t("Lägesbildens delar", "Parts of the situation picture")) {
+                ul class="inline-links" {
+                    li { a href="/evaluate/lagesbild/import" { (ctx.t("Läs in en källa", "Import a source")) } }
+                    li { a href="/evaluate/lagesbild/dialogues" { (ctx.t("Dialoger", "Dialogues")) } }
+                    li { a href="/evaluate/lagesbild/problems" { (ctx.t("Problembild och orsaker", "Problems and causes")) } }
+                    li { a href="/evaluate/lagesbild.xlsx" download { (ctx.t("Ladda ner (Excel)", "Download (Excel)")) } }
+                }
+            }
+            @if l.sources.is_empty() {
                 div class="warning" role="note" {
                     p { (ctx.t(
-                        "Inga källor är inlästa ännu. Läs in Kolada-svar, felanmälningar eller andra serier med kommandot trygg sources import --file FIL.",
-                        "No sources are imported yet. Import Kolada answers, fault reports or other series with the command trygg sources import --file FILE."
+                        "Inga källor är inlästa ännu. Läs in Kolada-svar, felanmälningar eller andra serier på sidan Läs in en källa, eller med kommandot trygg sources import --file FIL.",
+                        "No sources are imported yet. Import Kolada answers, fault reports or other series on the page Import a source, or with the command trygg sources import --file FILE."
                     )) }
                 }
             }
-            @for area in &areas.areas {
-                @let named: Vec<String> = agreement.and_then(|a| a.area(&area.id)).map(|a| a.measures.clone()).unwrap_or_default();
+            @for area in &l.areas {
                 section aria-labelledby=(format!("area-{}", area.id)) {
                     h2 id=(format!("area-{}", area.id)) { (area.title.get(ctx.lang)) }
                     @if !area.indicators.is_empty() {
                         (indicator_table(&ctx, &area.id, &area.indicators))
                     }
-                    @for m in &named {
-                        (kolada_measure(&ctx, m, &measures, &kolada, municipality.as_deref(), &provenance))
+                    @for m in &area.measures {
+                        (measure_chart(&ctx, m, l.municipality.as_deref()))
+                    }
+                    (problem_list(&ctx, l.problems.iter().filter(|p| p.priority_area == area.id)))
+                    @let raised: Vec<DialogueRow> = l.dialogues.iter().filter(|d| d.priority_area == area.id).cloned().collect();
+                    @if !raised.is_empty() {
+                        details {
+                            summary { (ctx.t("Vad dialogerna tog upp om området", "What the dialogues raised about the area")) " (" (raised.len()) ")" }
+                            (dialogue_items(&ctx, &raised))
+                        }
                     }
                 }
             }
-            (fault_reports(&ctx, &measures, &faults, &provenance))
-            (sources_list(&ctx, &imports))
+            (district_overview(&ctx, &l))
+            (fault_reports(&ctx, &l.faults))
+            (dialogue_summary(&ctx, &l.dialogues, 5))
+            (sources_list(&ctx, &l))
         },
     ))
 }
 
-/// The imports, for the source line under each figure.
-struct Provenance<'a> {
-    imports: &'a [source_import::Model],
+fn statistic(s: &str) -> Statistic {
+    if s == "mean" {
+        Statistic::Mean
+    } else {
+        Statistic::Proportion
+    }
 }
 
-impl Provenance<'_> {
-    /// "Källa: Kolada (RKA), CC BY 4.0 · 2019–2025 · inläst 7 december 2026" for `values`.
-    fn line(&self, lang: Lang, values: &[&source_value::Model]) -> String {
-        let mut periods: Vec<&str> = values.iter().map(|v| v.period.as_str()).collect();
-        periods.sort_unstable();
-        let span = match (periods.first(), periods.last()) {
-            (Some(a), Some(b)) if a == b => (*a).to_owned(),
-            (Some(a), Some(b)) => format!("{a}–{b}"),
-            _ => String::new(),
-        };
-        let mut ids: Vec<&str> = values.iter().map(|v| v.import_id.as_str()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let from: Vec<&source_import::Model> = self
-            .imports
-            .iter()
-            .filter(|i| ids.contains(&i.id.as_str()))
-            .collect();
-        let licence = from.first().map_or("", |i| i.licence.as_str()).to_owned();
-        let when = from
-            .iter()
-            .map(|i| i.imported_at)
-            .max()
-            .map(|t| crate::local_time::day_words(t, lang))
-            .unwrap_or_default();
-        format!(
-            "{licence} · {span} · {} {when}",
-            lang.pick("inläst", "imported")
-        )
+fn change_cell(
+    ctx: &PageCtx,
+    stat: Statistic,
+    c: Option<&crate::evaluate::series::SeriesChange>,
+) -> Markup {
+    html! {
+        @match c {
+            Some(c) => { (badge(Judged::of_verdict(c.verdict))) " " (verdict_text(ctx.lang, c.verdict)) " (" (difference_text(ctx.lang, stat, c.difference)) ")" },
+            None => "–",
+        }
     }
 }
 
@@ -137,17 +135,21 @@ fn indicator_table(ctx: &PageCtx, area: &str, indicators: &[AreaIndicator]) -> M
                 } }
                 tbody {
                     @for i in indicators {
-                        @let stat = if i.statistic == "mean" { Statistic::Mean } else { Statistic::Proportion };
-                        tr {
-                            th scope="row" {
-                                a href=(format!("/evaluate/indicators/{}/{}", i.survey, i.indicator)) { (i.title.get(ctx.lang)) }
+                        @let stat = statistic(&i.statistic);
+                        @let grades: Vec<_> = i.headline.iter().filter(|h| !h.group.is_empty()).collect();
+                        @let link = format!("/evaluate/indicators/{}/{}", i.survey, i.indicator);
+                        @if grades.is_empty() {
+                            tr {
+                                th scope="row" { a href=(link) { (i.title.get(ctx.lang)) } }
+                                td data-label=(ctx.t("Senast", "Latest")) { @match &i.latest { Some(w) => { (w.period) ": " (wave_text(ctx.lang, stat, w)) }, None => "–" } }
+                                td data-label=(ctx.t("Förändring", "Change")) { (change_cell(ctx, stat, i.change.as_ref())) }
                             }
-                            td data-label=(ctx.t("Senast", "Latest")) { @match &i.latest { Some(w) => { (w.period) ": " (wave_text(ctx.lang, stat, w)) }, None => "–" } }
-                            td data-label=(ctx.t("Förändring", "Change")) {
-                                @match &i.change {
-                                    Some(c) => { (badge(Judged::of_verdict(c.verdict))) " " (verdict_text(ctx.lang, c.verdict)) " (" (difference_text(ctx.lang, stat, c.difference)) ")" },
-                                    None => "–",
-                                }
+                        }
+                        @for g in &grades {
+                            tr {
+                                th scope="row" { a href=(link) { (i.title.get(ctx.lang)) } br; span class="muted small" { (g.label.get(ctx.lang)) } }
+                                td data-label=(ctx.t("Senast", "Latest")) { @match &g.shown { Some(w) => { (w.period) ": " (wave_text(ctx.lang, stat, w)) }, None => "–" } }
+                                td data-label=(ctx.t("Förändring", "Change")) { (change_cell(ctx, stat, g.change.as_ref())) }
                             }
                         }
                     }
@@ -157,36 +159,14 @@ fn indicator_table(ctx: &PageCtx, area: &str, indicators: &[AreaIndicator]) -> M
     }
 }
 
-fn measure_title<'a>(measures: &'a [source_measure::Model], id: &'a str) -> (&'a str, &'a str) {
-    measures
-        .iter()
-        .find(|m| m.id == id)
-        .map_or((id, ""), |m| (m.title.as_str(), m.unit.as_str()))
-}
-
-fn kolada_measure(
-    ctx: &PageCtx,
-    id: &str,
-    measures: &[source_measure::Model],
-    values: &[source_value::Model],
-    municipality: Option<&str>,
-    provenance: &Provenance,
-) -> Markup {
-    let (title, unit) = measure_title(measures, id);
-    let of = |area: &str| -> Vec<&source_value::Model> {
-        values
-            .iter()
-            .filter(|v| v.measure == id && v.area == area)
-            .collect()
-    };
-    let here = municipality.map(of).unwrap_or_default();
-    let country = of(COUNTRY);
-    let year = |v: &source_value::Model| v.period.parse::<i32>().ok();
-    let points: Vec<crate::web::views::charts::ChartPoint> = here
+fn measure_chart(ctx: &PageCtx, m: &MeasureSeries, municipality: Option<&str>) -> Markup {
+    let year = |p: &str| p.parse::<i32>().ok();
+    let points: Vec<ChartPoint> = m
+        .municipality
         .iter()
         .filter_map(|v| {
-            Some(crate::web::views::charts::ChartPoint {
-                period: year(v)?,
+            Some(ChartPoint {
+                period: year(&v.period)?,
                 estimate: Some(v.value),
                 low: None,
                 high: None,
@@ -197,27 +177,26 @@ fn kolada_measure(
     let riket = ctx.t("Riket", "Sweden");
     let lines = [ComparisonLine {
         label: riket.to_owned(),
-        values: country
+        values: m
+            .country
             .iter()
-            .filter_map(|v| Some((year(v)?, v.value)))
+            .filter_map(|v| Some((year(&v.period)?, v.value)))
             .collect(),
     }];
-    let chart_id = format!("m-{}", id.replace('/', "-"));
-    let description = ctx.t(
-        "Kommunen som heldragen linje, riket som streckad linje med fyrkanter.",
-        "The municipality as a solid line, the country as a dashed line with squares.",
-    );
-    let all: Vec<&source_value::Model> = here.iter().chain(country.iter()).copied().collect();
+    let chart_id = format!("m-{}", m.id.replace('/', "-"));
     html! {
-        h3 { (title) @if !unit.is_empty() { span class="muted" { " (" (unit) ")" } } }
-        @if here.is_empty() && country.is_empty() {
-            p class="muted" { (ctx.t("Inga siffror inlästa för", "No figures imported for")) " " code { (id) } "." }
+        h3 { (m.title) @if !m.unit.is_empty() { span class="muted" { " (" (m.unit) ")" } } }
+        @if m.municipality.is_empty() && m.country.is_empty() {
+            p class="muted" { (ctx.t("Inga siffror inlästa för", "No figures imported for")) " " code { (m.id) } "." }
         } @else {
             figure class="lagesbild-chart" {
                 (line_chart(&LineChart {
                     id: &chart_id,
-                    title,
-                    description,
+                    title: &m.title,
+                    description: ctx.t(
+                        "Kommunen som heldragen linje, riket som streckad linje med fyrkanter.",
+                        "The municipality as a solid line, the country as a dashed line with squares.",
+                    ),
                     points: &points,
                     comparisons: &lines,
                     decimal_comma: ctx.lang == Lang::Sv,
@@ -226,7 +205,7 @@ fn kolada_measure(
                 }))
                 figcaption {
                     (ctx.t("Kommunen", "The municipality")) @if let Some(m) = municipality { " (" (m) ")" } " " (ctx.t("och riket.", "and the country."))
-                    " " span class="muted small" { (provenance.line(ctx.lang, &all)) }
+                    " " span class="muted small" { (m.source) }
                 }
             }
             details {
@@ -238,8 +217,8 @@ fn kolada_measure(
                             @for p in &points {
                                 tr {
                                     th scope="row" { (p.period) }
-                                    td { (ctx.lang.decimal(p.estimate.unwrap_or_default(), 1)) }
-                                    td { @match lines[0].values.iter().find(|(y, _)| *y == p.period) { Some((_, v)) => (ctx.lang.decimal(*v, 1)), None => "–" } }
+                                    td { (series_number(ctx.lang, p.estimate.unwrap_or_default())) }
+                                    td { @match lines[0].values.iter().find(|(y, _)| *y == p.period) { Some((_, v)) => (series_number(ctx.lang, *v)), None => "–" } }
                                 }
                             }
                         }
@@ -250,72 +229,68 @@ fn kolada_measure(
     }
 }
 
-fn fault_reports(
-    ctx: &PageCtx,
-    measures: &[source_measure::Model],
-    values: &[source_value::Model],
-    provenance: &Provenance,
-) -> Markup {
-    let mut by_measure: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
-    let mut by_district: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
-    let last_month = values.iter().map(|v| v.period.as_str()).max().unwrap_or("");
-    let year_before = previous_year(last_month);
-    for v in values {
-        *by_measure
-            .entry(&v.measure)
-            .or_default()
-            .entry(&v.period)
-            .or_insert(0.0) += v.value;
-        if v.period.as_str() > year_before.as_str() {
-            *by_district
-                .entry(&v.area)
-                .or_default()
-                .entry(&v.measure)
-                .or_insert(0.0) += v.value;
+fn count(ctx: &PageCtx, n: f64) -> String {
+    ctx.lang.number(n.round() as i128)
+}
+
+/// The districts at a glance: fault reports of the last twelve months per category and the
+/// dialogues held, each district linking to its own picture.
+fn district_overview(ctx: &PageCtx, l: &Lagesbild) -> Markup {
+    html! {
+        section aria-labelledby="districts-h" {
+            h2 id="districts-h" { (ctx.t("Per stadsdel", "Per district")) }
+            @if l.districts.is_empty() {
+                p class="muted" { (ctx.t("Boendeenkäten har ingen fråga om stadsdel.", "The resident survey has no district question.")) }
+            } @else {
+                p { (ctx.t(
+                    "Välj en stadsdel för att se enkätens indikatorer där bredvid felanmälningarna och dialogerna.",
+                    "Choose a district to see the survey's indicators there beside the fault reports and the dialogues."
+                )) @if !l.faults.to.is_empty() { " " (ctx.t("Felanmälningarna gäller de tolv månaderna fram till och med", "The fault reports cover the twelve months up to and including")) " " (month_words(ctx.lang, &l.faults.to)) "." } }
+                div class="table-wrap" tabindex="0" role="region" aria-labelledby="districts-h" {
+                    table class="stack-table" {
+                        thead { tr {
+                            th scope="col" { (ctx.t("Stadsdel", "District")) }
+                            @for c in &l.faults.categories { th scope="col" { (c.title) } }
+                            th scope="col" { (ctx.t("Dialoger", "Dialogues")) }
+                        } }
+                        tbody {
+                            @for d in &l.districts {
+                                tr {
+                                    th scope="row" { a href=(format!("/evaluate/lagesbild/districts/{}", d.code)) { (d.name) } }
+                                    @for (c, n) in l.faults.categories.iter().zip(&d.faults) {
+                                        td data-label=(c.title) { (count(ctx, *n)) }
+                                    }
+                                    td data-label=(ctx.t("Dialoger", "Dialogues")) { (d.dialogues) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
-    let all: Vec<&source_value::Model> = values.iter().collect();
+}
+
+fn fault_reports(ctx: &PageCtx, faults: &Faults) -> Markup {
     html! {
         section aria-labelledby="faults-h" {
             h2 id="faults-h" { (ctx.t("Felanmälningar", "Fault reports")) }
-            @if values.is_empty() {
+            @if faults.categories.is_empty() {
                 p class="muted" { (ctx.t("Inga felanmälningar inlästa.", "No fault reports imported.")) }
             } @else {
-                p class="muted small" { (provenance.line(ctx.lang, &all)) }
+                p class="muted small" { (faults.source) }
                 div class="public-cards" {
-                    @for (measure, months) in &by_measure {
-                        @let (title, _) = measure_title(measures, measure);
-                        @let months: Vec<(String, f64)> = months.iter().map(|(m, v)| ((*m).to_owned(), *v)).collect();
+                    @for c in &faults.categories {
+                        @let months: Vec<(String, f64)> = c.months.iter().map(|m| (m.period.clone(), m.value)).collect();
                         figure class="lagesbild-chart" {
                             (month_columns(&MonthColumns {
-                                id: &format!("f-{}", measure.replace('/', "-")),
-                                title,
+                                id: &format!("f-{}", c.measure.replace('/', "-")),
+                                title: &c.title,
                                 description: ctx.t("Antal per månad, alla stadsdelar.", "Count per month, every district."),
                                 months: &months,
                                 lang: ctx.lang,
                             }))
-                            figcaption { (title) ": " (ctx.t("antal per månad", "count per month")) }
-                        }
-                    }
-                }
-                h3 id="districts-h" { (ctx.t("Per stadsdel, de senaste tolv månaderna", "Per district, the last twelve months")) }
-                div class="table-wrap" tabindex="0" role="region" aria-labelledby="districts-h" {
-                    table {
-                        thead { tr {
-                            th scope="col" { (ctx.t("Stadsdel", "District")) }
-                            @for measure in by_measure.keys() {
-                                th scope="col" { (measure_title(measures, measure).0.trim_start_matches("Felanmälningar: ")) }
-                            }
-                        } }
-                        tbody {
-                            @for (district, counts) in &by_district {
-                                tr {
-                                    th scope="row" { (district) }
-                                    @for measure in by_measure.keys() {
-                                        td { (ctx.lang.number(counts.get(measure).copied().unwrap_or(0.0) as i128)) }
-                                    }
-                                }
-                            }
+                            figcaption { (c.title) ": " (ctx.t("antal per månad", "count per month")) }
                         }
                     }
                 }
@@ -324,26 +299,83 @@ fn fault_reports(
     }
 }
 
-/// The month a year before `YYYY-MM` (the twelve months after it end with it).
-fn previous_year(month: &str) -> String {
-    match month.get(..4).and_then(|y| y.parse::<i32>().ok()) {
-        Some(y) => format!("{}{}", y - 1, month.get(4..).unwrap_or("")),
-        None => String::new(),
+/// Who took part in a dialogue, in words ("14 invånare, 3 medarbetare, 2 poliser").
+pub(crate) fn participants(lang: Lang, d: &DialogueRow) -> String {
+    let parts: Vec<String> = [
+        (d.residents, "invånare", "residents"),
+        (d.staff, "medarbetare", "staff"),
+        (d.police, "från polisen", "police"),
+        (d.others, "andra", "others"),
+    ]
+    .iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, sv, en)| format!("{} {}", lang.number(i128::from(*n)), lang.pick(sv, en)))
+    .collect();
+    parts.join(", ")
+}
+
+pub(crate) fn dialogue_kind(lang: Lang, id: &str) -> String {
+    DialogueKind::parse(id).map_or_else(|| id.to_owned(), |k| k.label(lang).to_owned())
+}
+
+/// The latest `shown` dialogues with what came up.
+fn dialogue_summary(ctx: &PageCtx, dialogues: &[DialogueRow], shown: usize) -> Markup {
+    html! {
+        section aria-labelledby="dialogues-h" {
+            h2 id="dialogues-h" { (ctx.t("Dialoger", "Dialogues")) }
+            @if dialogues.is_empty() {
+                p class="muted" { (ctx.t("Inga dialoger införda.", "No dialogues recorded.")) " " a href="/evaluate/lagesbild/dialogues" { (ctx.t("För in en dialog", "Record a dialogue")) } }
+            } @else {
+                (dialogue_items(ctx, &dialogues[..dialogues.len().min(shown)]))
+                p { a href="/evaluate/lagesbild/dialogues" { (ctx.t("Alla dialoger", "Every dialogue")) " (" (dialogues.len()) ")" } }
+            }
+        }
     }
 }
 
-fn sources_list(ctx: &PageCtx, imports: &[source_import::Model]) -> Markup {
+pub(crate) fn dialogue_items(ctx: &PageCtx, dialogues: &[DialogueRow]) -> Markup {
+    html! {
+        ul class="dialogues" {
+            @for d in dialogues {
+                li {
+                    strong { (dialogue_kind(ctx.lang, &d.kind)) ", " (day_text(ctx.lang, &d.held_on)) ", "
+                        @if d.district.is_empty() { (ctx.t("hela kommunen", "the whole municipality")) } @else { (d.district) } }
+                    br;
+                    span class="muted small" { (participants(ctx.lang, d)) }
+                    p class="prewrap" { (d.raised) }
+                }
+            }
+        }
+    }
+}
+
+fn problem_list<'a>(ctx: &PageCtx, problems: impl Iterator<Item = &'a ProblemChain>) -> Markup {
+    let problems: Vec<&ProblemChain> = problems.collect();
+    html! {
+        @if !problems.is_empty() {
+            h3 { (ctx.t("Prioriterade problem", "Prioritised problems")) }
+            ul class="plain" {
+                @for p in problems {
+                    li { (p.rank) ". " a href=(format!("/evaluate/lagesbild/problems/{}", p.id)) { (p.title) }
+                        " " span class="muted small" { "(" (p.causes.len()) " " (ctx.t("orsaker", "causes")) ")" } }
+                }
+            }
+        }
+    }
+}
+
+fn sources_list(ctx: &PageCtx, l: &Lagesbild) -> Markup {
     html! {
         section aria-labelledby="sources-h" {
             h2 id="sources-h" { (ctx.t("Källor", "Sources")) }
-            @if imports.is_empty() {
+            @if l.sources.is_empty() {
                 p class="muted" { "–" }
             } @else {
                 ul {
-                    @for i in imports {
+                    @for i in &l.sources {
                         li {
                             (i.file_name) " – " (i.licence) ". "
-                            (ctx.t("Inläst", "Imported")) " " (crate::local_time::readable(i.imported_at, ctx.lang))
+                            (ctx.t("Inläst", "Imported")) " " (day_text(ctx.lang, i.imported_at.get(..10).unwrap_or(&i.imported_at)))
                             " " (ctx.t("av", "by")) " " (i.imported_by) "; "
                             (ctx.lang.number(i128::from(i.stored))) " " (ctx.t("värden sparade", "values stored")) "."
                         }
@@ -352,4 +384,245 @@ fn sources_list(ctx: &PageCtx, imports: &[source_import::Model]) -> Markup {
             }
         }
     }
+}
+
+/// One district's picture: the resident survey's indicators there, its fault reports, the
+/// dialogues held there and the problems that name it.
+pub(super) async fn district_page(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Markup, AppError> {
+    let l = load(&state, ctx.lang).await?;
+    let Some(d) = l.districts.iter().find(|d| d.code == code) else {
+        return Err(AppError::NotFound);
+    };
+    let title = format!("{}: {}", ctx.t("Lägesbild", "Situation picture"), d.name);
+    let dialogues: Vec<DialogueRow> = l
+        .dialogues
+        .iter()
+        .filter(|x| x.district == d.name)
+        .cloned()
+        .collect();
+    Ok(layout(
+        &ctx,
+        &title,
+        html! {
+            p { a href="/evaluate/lagesbild#districts-h" { (ctx.t("Tillbaka till lägesbilden", "Back to the situation picture")) } }
+            h1 { (title) }
+            (district_indicators(&ctx, d))
+            section aria-labelledby="d-faults-h" {
+                h2 id="d-faults-h" { (ctx.t("Felanmälningar, de senaste tolv månaderna", "Fault reports, the last twelve months")) }
+                @if l.faults.categories.is_empty() {
+                    p class="muted" { (ctx.t("Inga felanmälningar inlästa.", "No fault reports imported.")) }
+                } @else {
+                    p class="muted small" { (l.faults.source) }
+                    div class="table-wrap" {
+                        table {
+                            thead { tr { th scope="col" { (ctx.t("Kategori", "Category")) } th scope="col" { (d.name) } th scope="col" { (ctx.t("Hela kommunen", "The whole municipality")) } } }
+                            tbody {
+                                @for (i, c) in l.faults.categories.iter().enumerate() {
+                                    @let all: f64 = l.faults.districts.iter().filter_map(|x| x.counts.get(i)).sum();
+                                    tr { th scope="row" { (c.title) } td { (count(&ctx, d.faults.get(i).copied().unwrap_or(0.0))) } td { (count(&ctx, all)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="d-dialogues-h" {
+                h2 id="d-dialogues-h" { (ctx.t("Dialoger i stadsdelen", "Dialogues in the district")) }
+                @if dialogues.is_empty() { p class="muted" { (ctx.t("Inga dialoger införda här.", "No dialogues recorded here.")) } }
+                @else { (dialogue_items(&ctx, &dialogues)) }
+            }
+            (problem_list(&ctx, l.problems.iter().filter(|p| p.districts.contains(&d.name))))
+        },
+    ))
+}
+
+fn district_indicators(ctx: &PageCtx, d: &District) -> Markup {
+    html! {
+        section aria-labelledby="d-surveys-h" {
+            h2 id="d-surveys-h" { (ctx.t("Boendeenkäten i stadsdelen", "The resident survey in the district")) }
+            @if d.indicators.iter().all(|i| i.latest.is_none()) {
+                p class="muted" { (ctx.t(
+                    "Inga siffror för stadsdelen: ingen publicerad omgång, eller för få svarande för att visa den.",
+                    "No figures for the district: no published wave, or too few respondents to show it."
+                )) }
+            } @else {
+                div class="table-wrap" tabindex="0" role="region" aria-labelledby="d-surveys-h" {
+                    table class="stack-table" {
+                        thead { tr {
+                            th scope="col" { (ctx.t("Indikator", "Indicator")) }
+                            th scope="col" { (ctx.t("Senast", "Latest")) }
+                            th scope="col" { (ctx.t("Förändring", "Change")) }
+                            th scope="col" { (ctx.t("Trend", "Trend")) }
+                        } }
+                        tbody {
+                            @for i in &d.indicators {
+                                @let stat = statistic(&i.statistic);
+                                tr {
+                                    th scope="row" { a href=(format!("/evaluate/indicators/{}/{}#by-h", i.survey, i.indicator)) { (i.title.get(ctx.lang)) } }
+                                    td data-label=(ctx.t("Senast", "Latest")) { @match &i.latest { Some(w) => { (w.period) ": " (wave_text(ctx.lang, stat, w)) }, None => ".." } }
+                                    td data-label=(ctx.t("Förändring", "Change")) { (change_cell(ctx, stat, i.change.as_ref())) }
+                                    td data-label=(ctx.t("Trend", "Trend")) { @match &i.trend { Some(t) => { (badge(Judged::of_verdict(t.verdict))) " " (verdict_text(ctx.lang, t.verdict)) }, None => "–" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/evaluate/lagesbild.xlsx`: the lägesbild's figures as a workbook.
+pub(super) async fn xlsx(
+    ctx: PageCtx,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
+    let l = load(&state, ctx.lang).await?;
+    let bytes = super::xlsx::lagesbild(ctx.lang, &l)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"lagesbild.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The annual report's lägesbild: the series the agreement names up to the year (the
+/// municipality against the country), the year's fault reports against the year before, the
+/// dialogues of the year and the problem picture with its chain to the plan.
+pub(crate) fn report_section(
+    lang: Lang,
+    year: i32,
+    rl: &crate::evaluate::lagesbild::ReportLagesbild,
+) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let value_of = |values: &[crate::evaluate::lagesbild::PeriodValue], period: &str| {
+        values.iter().find(|v| v.period == period).map(|v| v.value)
+    };
+    let num = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| series_number(lang, v));
+    let (y, before) = (year.to_string(), (year - 1).to_string());
+    html! {
+        @if rl.is_empty() {
+            p class="muted" { (t("Inga källor eller problem är införda i lägesbilden.", "No sources or problems are recorded in the situation picture.")) }
+        }
+        @if !rl.measures.is_empty() {
+            h3 { (t("Polisanmälda brott och andra serier", "Police-reported crime and other series")) }
+            div class="table-wrap" tabindex="0" role="region" aria-label=(t("Serier", "Series")) {
+                table class="stack-table" {
+                    thead { tr {
+                        th scope="col" { (t("Mått", "Measure")) }
+                        th scope="col" { (t("Kommunen", "Municipality")) " " (before) }
+                        th scope="col" { (t("Kommunen", "Municipality")) " " (y) }
+                        th scope="col" { (t("Riket", "Sweden")) " " (y) }
+                    } }
+                    tbody {
+                        @for m in &rl.measures {
+                            tr {
+                                th scope="row" { (m.series.title) @if !m.series.unit.is_empty() { " (" (m.series.unit) ")" }
+                                    br; span class="muted small" { (m.area.get(lang)) " · " (m.series.source) } }
+                                td data-label=(format!("{} {before}", t("Kommunen", "Municipality"))) { (num(value_of(&m.series.municipality, &before))) }
+                                td data-label=(format!("{} {y}", t("Kommunen", "Municipality"))) { (num(value_of(&m.series.municipality, &y))) }
+                                td data-label=(format!("{} {y}", t("Riket", "Sweden"))) { (num(value_of(&m.series.country, &y))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !rl.faults.is_empty() {
+            h3 { (t("Felanmälningar", "Fault reports")) }
+            div class="table-wrap" tabindex="0" role="region" aria-label=(t("Felanmälningar", "Fault reports")) {
+                table class="stack-table" {
+                    thead { tr {
+                        th scope="col" { (t("Kategori", "Category")) }
+                        th scope="col" { (before) }
+                        th scope="col" { (y) }
+                        th scope="col" { (t("Flest under", "Most in")) }
+                    } }
+                    tbody {
+                        @for f in &rl.faults {
+                            tr {
+                                th scope="row" { (f.title) }
+                                td data-label=(before.as_str()) { @match f.year_before { Some(v) => (lang.number(v.round() as i128)), None => "–" } }
+                                td data-label=(y.as_str()) { (lang.number(f.year.round() as i128)) }
+                                td data-label=(t("Flest under", "Most in")) { (f.peak.as_deref().map_or_else(String::new, |m| month_words(lang, m))) }
+                            }
+                        }
+                    }
+                }
+            }
+            p class="muted small" { (rl.faults_source) }
+        }
+        h3 { (t("Dialoger under året", "Dialogues in the year")) }
+        @if rl.dialogues.is_empty() {
+            p class="muted" { (t("Inga dialoger införda för året.", "No dialogues recorded for the year.")) }
+        } @else {
+            ul class="dialogues" {
+                @for d in &rl.dialogues {
+                    li {
+                        strong { (dialogue_kind(lang, &d.kind)) ", " (day_text(lang, &d.held_on)) ", "
+                            @if d.district.is_empty() { (t("hela kommunen", "the whole municipality")) } @else { (d.district) } }
+                        " – " (participants(lang, d)) "."
+                        p class="prewrap" { (d.raised) }
+                    }
+                }
+            }
+        }
+        h3 { (t("Problembild och orsaksanalys", "Problem picture and cause analysis")) }
+        @if rl.problems.is_empty() {
+            p class="muted" { (t("Inga problem är analyserade.", "No problems are analysed.")) }
+        } @else {
+            p class="muted small" { (t(
+                "Kedjan: problem → orsak → insats → prestation → effekt på indikatorn.",
+                "The chain: problem → cause → intervention → output → outcome on the indicator."
+            )) }
+            @for p in &rl.problems {
+                div class="report-problem keep-together" {
+                    h4 { (p.rank) ". " (p.title) }
+                    (super::lagesbild_input::chain_markup(lang, p, None))
+                }
+            }
+        }
+    }
+}
+
+/// "juli 2025", "July 2025".
+fn month_words(lang: Lang, month: &str) -> String {
+    match month
+        .get(5..7)
+        .and_then(|m| m.parse::<u32>().ok())
+        .filter(|m| (1..=12).contains(m))
+    {
+        Some(m) => format!(
+            "{} {}",
+            crate::i18n::month_name(lang, m - 1),
+            month.get(..4).unwrap_or("")
+        ),
+        None => month.to_owned(),
+    }
+}
+
+/// `2025-10-16` as "16 oktober 2025"; as it is when it is no date.
+pub(crate) fn day_text(lang: Lang, day: &str) -> String {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|d| crate::local_time::date_words(d, lang))
+        .unwrap_or_else(|_| day.to_owned())
+}
+
+/// A value of a series as its source writes it: whole numbers without decimals, others with one
+/// (`8 105`, `7 980,5`).
+pub(crate) fn series_number(lang: Lang, v: f64) -> String {
+    lang.decimal(v, if v.fract() == 0.0 { 0 } else { 1 })
 }

@@ -6,9 +6,12 @@
 mod agreements;
 
 pub use agreements::standalone as final_standalone;
+pub(crate) use lagesbild::load as load_lagesbild;
+pub(crate) use lagesbild::report_section as lagesbild_report_section;
 mod downloads;
 mod indicator;
 mod lagesbild;
+mod lagesbild_input;
 mod overview;
 mod xlsx;
 
@@ -31,6 +34,13 @@ pub fn routes() -> Routes {
         .merge(indicator::routes())
         .merge(agreements::routes())
         .get("/evaluate/lagesbild", EVALUATORS, lagesbild::page)
+        .get("/evaluate/lagesbild.xlsx", EVALUATORS, lagesbild::xlsx)
+        .get(
+            "/evaluate/lagesbild/districts/{code}",
+            EVALUATORS,
+            lagesbild::district_page,
+        )
+        .merge(lagesbild_input::routes())
 }
 
 #[derive(Debug, Deserialize)]

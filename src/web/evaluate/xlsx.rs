@@ -372,3 +372,270 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
     book.push_worksheet(notes);
     book.save_to_buffer()
 }
+
+/// A sheet named `name` with a bold header row of `titles`.
+fn sheet_with(name: &str, f: &Formats, titles: &[&str]) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    sheet.set_name(name)?;
+    header_row(&mut sheet, f, titles)?;
+    Ok(sheet)
+}
+
+/// The lägesbild's figures (`/evaluate/lagesbild.xlsx`): the series per area, the fault reports
+/// per month and per district, the resident survey per district, the dialogues, the problem
+/// picture's chain and the sources. Survey figures are the published ones, as on the page.
+pub(super) fn lagesbild(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+) -> Result<Vec<u8>, AppError> {
+    lagesbild_book(lang, l)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the workbook: {e}")))
+}
+
+fn lagesbild_book(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+) -> Result<Vec<u8>, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let f = Formats {
+        bold: Format::new().set_bold(),
+        value: Format::new().set_num_format("0.0%"),
+        wrap: Format::new().set_text_wrap(),
+    };
+    let mut book = Workbook::new();
+
+    let mut series = sheet_with(
+        t("Serier", "Series"),
+        &f,
+        &[
+            t("Område", "Area"),
+            t("Mått", "Measure"),
+            t("Namn", "Name"),
+            t("Enhet", "Unit"),
+            t("Kommun eller riket", "Municipality or country"),
+            t("Period", "Period"),
+            t("Värde", "Value"),
+            t("Källa", "Source"),
+        ],
+    )?;
+    let mut r = 1u32;
+    for area in &l.areas {
+        for m in &area.measures {
+            let here = l.municipality.clone().unwrap_or_default();
+            for (who, values) in [(here.as_str(), &m.municipality), ("0000", &m.country)] {
+                for v in values {
+                    series.write_string(r, 0, area.title.get(lang))?;
+                    series.write_string(r, 1, &m.id)?;
+                    series.write_string(r, 2, &m.title)?;
+                    series.write_string(r, 3, &m.unit)?;
+                    series.write_string(r, 4, who)?;
+                    series.write_string(r, 5, &v.period)?;
+                    series.write_number(r, 6, v.value)?;
+                    series.write_string(r, 7, &m.source)?;
+                    r += 1;
+                }
+            }
+        }
+    }
+    book.push_worksheet(series);
+
+    let mut months = sheet_with(
+        t("Felanmälningar", "Fault reports"),
+        &f,
+        &[
+            t("Kategori", "Category"),
+            t("Månad", "Month"),
+            t("Antal", "Count"),
+        ],
+    )?;
+    let mut r = 1u32;
+    for c in &l.faults.categories {
+        for m in &c.months {
+            months.write_string(r, 0, &c.title)?;
+            months.write_string(r, 1, &m.period)?;
+            months.write_number(r, 2, m.value)?;
+            r += 1;
+        }
+    }
+    book.push_worksheet(months);
+
+    let mut titles = vec![t("Stadsdel", "District")];
+    titles.extend(l.faults.categories.iter().map(|c| c.title.as_str()));
+    titles.push(t("Dialoger", "Dialogues"));
+    let mut districts = sheet_with(t("Per stadsdel", "Per district"), &f, &titles)?;
+    for (i, d) in l.districts.iter().enumerate() {
+        let r = i as u32 + 1;
+        districts.write_string(r, 0, &d.name)?;
+        for (c, n) in d.faults.iter().enumerate() {
+            districts.write_number(r, c as u16 + 1, *n)?;
+        }
+        districts.write_number(r, d.faults.len() as u16 + 1, d.dialogues as f64)?;
+    }
+    book.push_worksheet(districts);
+
+    let mut survey = sheet_with(
+        t("Enkäten per stadsdel", "Survey per district"),
+        &f,
+        &[
+            t("Stadsdel", "District"),
+            t("Indikator", "Indicator"),
+            t("År", "Year"),
+            "n",
+            t("Värde", "Value"),
+            t("Intervall, nedre", "Interval, low"),
+            t("Intervall, övre", "Interval, high"),
+        ],
+    )?;
+    let mut r = 1u32;
+    for d in &l.districts {
+        for i in &d.indicators {
+            let Some(w) = &i.latest else { continue };
+            let format = (i.statistic != "mean").then_some(&f.value);
+            survey.write_string(r, 0, &d.name)?;
+            survey.write_string(r, 1, i.title.get(lang))?;
+            survey.write_string(r, 2, &w.period)?;
+            number(&mut survey, r, 3, w.n.map(|n| n as f64), None)?;
+            number(&mut survey, r, 4, w.estimate, format)?;
+            number(&mut survey, r, 5, w.ci_low, format)?;
+            number(&mut survey, r, 6, w.ci_high, format)?;
+            r += 1;
+        }
+    }
+    book.push_worksheet(survey);
+
+    let mut dialogues = sheet_with(
+        t("Dialoger", "Dialogues"),
+        &f,
+        &[
+            t("Dag", "Day"),
+            t("Slag", "Kind"),
+            t("Stadsdel", "District"),
+            t("Område", "Area"),
+            t("Invånare", "Residents"),
+            t("Medarbetare", "Staff"),
+            t("Polisen", "Police"),
+            t("Andra", "Others"),
+            t("Vad som kom fram", "What came up"),
+        ],
+    )?;
+    for (i, d) in l.dialogues.iter().enumerate() {
+        let r = i as u32 + 1;
+        dialogues.write_string(r, 0, &d.held_on)?;
+        dialogues.write_string(r, 1, super::lagesbild::dialogue_kind(lang, &d.kind))?;
+        dialogues.write_string(r, 2, &d.district)?;
+        dialogues.write_string(r, 3, &d.priority_area)?;
+        for (c, n) in [d.residents, d.staff, d.police, d.others]
+            .iter()
+            .enumerate()
+        {
+            dialogues.write_number(r, c as u16 + 4, *n as f64)?;
+        }
+        dialogues.write_string_with_format(r, 8, &d.raised, &f.wrap)?;
+    }
+    dialogues.set_column_width(8, 60)?;
+    book.push_worksheet(dialogues);
+
+    let mut chain = sheet_with(
+        t("Problem och orsaker", "Problems and causes"),
+        &f,
+        &[
+            t("Prioritet", "Priority"),
+            t("Problem", "Problem"),
+            t("Område", "Area"),
+            t("Stadsdelar", "Districts"),
+            t("Orsak", "Cause"),
+            t("Risk eller skydd", "Risk or protective"),
+            t("Problemtriangeln", "Problem triangle"),
+            t("Insats", "Intervention"),
+            t("Prestationer", "Outputs"),
+            t("Effektindikatorer", "Outcome indicators"),
+        ],
+    )?;
+    let mut r = 1u32;
+    for p in &l.problems {
+        let mut rows: Vec<[String; 6]> = Vec::new();
+        for c in &p.causes {
+            let cause = [
+                c.description.clone(),
+                c.kind.label(lang).to_owned(),
+                c.aspect.label(lang).to_owned(),
+            ];
+            if c.interventions.is_empty() {
+                rows.push([
+                    cause[0].clone(),
+                    cause[1].clone(),
+                    cause[2].clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+            for i in &c.interventions {
+                let outputs: Vec<String> = i
+                    .outputs
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "{}: {} {}",
+                            o.name,
+                            o.actual
+                                .map_or_else(|| "–".to_owned(), |v| lang.decimal(v, 0)),
+                            o.unit
+                        )
+                    })
+                    .collect();
+                let indicators: Vec<String> = i
+                    .indicators
+                    .iter()
+                    .map(|x| x.title.get(lang).to_owned())
+                    .collect();
+                rows.push([
+                    cause[0].clone(),
+                    cause[1].clone(),
+                    cause[2].clone(),
+                    i.title.clone(),
+                    outputs.join("; "),
+                    indicators.join("; "),
+                ]);
+            }
+        }
+        if rows.is_empty() {
+            rows.push(Default::default());
+        }
+        for row in rows {
+            chain.write_number(r, 0, f64::from(p.rank))?;
+            chain.write_string(r, 1, &p.title)?;
+            chain.write_string(r, 2, p.area_title.get(lang))?;
+            chain.write_string(r, 3, p.districts.join(", "))?;
+            for (c, text) in row.iter().enumerate() {
+                chain.write_string(r, c as u16 + 4, text)?;
+            }
+            r += 1;
+        }
+    }
+    book.push_worksheet(chain);
+
+    let mut sources = sheet_with(
+        t("Källor", "Sources"),
+        &f,
+        &[
+            t("Fil", "File"),
+            t("Källa", "Source"),
+            t("Inläst", "Imported"),
+            t("Av", "By"),
+            t("Rader", "Rows"),
+            t("Sparade värden", "Values stored"),
+        ],
+    )?;
+    for (i, s) in l.sources.iter().enumerate() {
+        let r = i as u32 + 1;
+        sources.write_string(r, 0, &s.file_name)?;
+        sources.write_string(r, 1, &s.licence)?;
+        sources.write_string(r, 2, &s.imported_at)?;
+        sources.write_string(r, 3, &s.imported_by)?;
+        sources.write_number(r, 4, s.rows as f64)?;
+        sources.write_number(r, 5, s.stored as f64)?;
+    }
+    book.push_worksheet(sources);
+    book.save_to_buffer()
+}

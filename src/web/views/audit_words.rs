@@ -31,7 +31,7 @@ pub type IndicatorNames = HashMap<String, IndicatorName>;
 
 /// Every action the service writes to the log (the action plan's come from
 /// [`PlanAction::ALL`]); each has its words below.
-pub const ACTIONS: [&str; 28] = [
+pub const ACTIONS: [&str; 34] = [
     "wave.create",
     "wave.open",
     "wave.close",
@@ -60,6 +60,12 @@ pub const ACTIONS: [&str; 28] = [
     "agreement_report.reopen",
     "promise.follow_up",
     "sources.import",
+    "sources.dialogue",
+    "sources.dialogue_delete",
+    "sources.problem",
+    "sources.problem_delete",
+    "sources.cause",
+    "sources.cause_delete",
 ];
 
 /// The comparison actions (kept apart from [`ACTIONS`] only to keep that list's length honest).
@@ -612,6 +618,91 @@ pub fn describe(
                         count(stored, "value", "values", lang)
                     ),
                 ),
+            )
+        }
+        // "DAY KIND DISTRICT: N took part"
+        "sources.dialogue" | "sources.dialogue_delete" => {
+            let (what, took) = d.split_once(": ").unwrap_or((d, ""));
+            let mut parts = what.splitn(3, ' ');
+            let day = parts.next().unwrap_or_default();
+            let kind = parts
+                .next()
+                .and_then(crate::sources::dialogues::DialogueKind::parse)
+                .map_or_else(String::new, |k| k.label(lang).to_lowercase());
+            let place = match parts.next().unwrap_or_default() {
+                "municipality" => lang
+                    .pick("hela kommunen", "the whole municipality")
+                    .to_owned(),
+                other => other.to_owned(),
+            };
+            let n = leading_number(took).unwrap_or(0);
+            let (sv, en) = if entry.action == "sources.dialogue" {
+                ("förde in", "recorded")
+            } else {
+                ("tog bort", "removed")
+            };
+            (
+                say(
+                    format!("{sv} en {kind} {day} ({place})"),
+                    format!("{en} a {kind} of {day} ({place})"),
+                ),
+                if took.is_empty() {
+                    String::new()
+                } else {
+                    say(
+                        format!("{} deltog", count(n, "person", "personer", lang)),
+                        format!("{} took part", count(n, "person", "people", lang)),
+                    )
+                },
+            )
+        }
+        // "problem ID \"TITLE\""
+        "sources.problem" | "sources.problem_delete" => {
+            // After "problem ID ".
+            let title = d.splitn(3, ' ').nth(2).unwrap_or(d);
+            let (sv, en) = if entry.action == "sources.problem" {
+                ("sparade problemet", "saved the problem")
+            } else {
+                ("tog bort problemet", "removed the problem")
+            };
+            (
+                say(format!("{sv} {title}"), format!("{en} {title}")),
+                String::new(),
+            )
+        }
+        // "problem P, cause C: KIND/ASPECT, N interventions"
+        "sources.cause" | "sources.cause_delete" => {
+            let (what, rest) = d.split_once(": ").unwrap_or((d, ""));
+            let problem = number_after(what, "problem ").unwrap_or(0);
+            let (sv, en) = if entry.action == "sources.cause" {
+                ("sparade en orsak till problem", "saved a cause of problem")
+            } else {
+                (
+                    "tog bort en orsak till problem",
+                    "removed a cause of problem",
+                )
+            };
+            let detail = rest.split_once(", ").map(|(kind_aspect, links)| {
+                let (kind, aspect) = kind_aspect.split_once('/').unwrap_or((kind_aspect, ""));
+                let kind =
+                    crate::plan::analysis::CauseKind::parse(kind).map_or("", |k| k.label(lang));
+                let aspect =
+                    crate::plan::analysis::Aspect::parse(aspect).map_or("", |a| a.label(lang));
+                let n = leading_number(links).unwrap_or(0);
+                say(
+                    format!(
+                        "{kind} ({aspect}), {}",
+                        count(n, "insats", "insatser", lang)
+                    ),
+                    format!(
+                        "{kind} ({aspect}), {}",
+                        count(n, "intervention", "interventions", lang)
+                    ),
+                )
+            });
+            (
+                say(format!("{sv} {problem}"), format!("{en} {problem}")),
+                detail.unwrap_or_default(),
             )
         }
         // "PROMISE YEAR: STATE"

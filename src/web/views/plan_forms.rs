@@ -25,7 +25,7 @@ pub fn errors_of(ctx: &PageCtx, problems: &FormProblems) -> FormErrors {
 
 /// A field: its label, hint (if any) and errors above `control`, which gets the
 /// `aria-describedby` and `aria-invalid` of its input in [`Control`].
-fn field(
+pub(crate) fn field(
     ctx: &PageCtx,
     errors: &FormErrors,
     (id, label): (&str, &str),
@@ -46,13 +46,13 @@ fn field(
 }
 
 /// What a field's input says about its hint and errors.
-struct Control {
-    described_by: Option<String>,
-    invalid: Option<&'static str>,
+pub(crate) struct Control {
+    pub(crate) described_by: Option<String>,
+    pub(crate) invalid: Option<&'static str>,
 }
 
 /// A labelled one-line input with an optional hint and its errors.
-fn input(
+pub(crate) fn input(
     ctx: &PageCtx,
     errors: &FormErrors,
     (id, label): (&str, &str),
@@ -70,7 +70,7 @@ fn input(
 }
 
 /// A labelled text area with an optional hint and its errors.
-fn area(
+pub(crate) fn area(
     ctx: &PageCtx,
     errors: &FormErrors,
     (id, label): (&str, &str),
@@ -86,11 +86,11 @@ fn area(
 }
 
 /// Options under a heading (none: options outside any group), each `(value, text)`.
-type Group = (Option<String>, Vec<(String, String)>);
+pub(crate) type Group = (Option<String>, Vec<(String, String)>);
 
 /// A labelled select with an optional hint and its errors: an empty "choose" option, then the
 /// options, grouped (`optgroup`) where a group has a heading; empty groups are left out.
-fn select(
+pub(crate) fn select(
     ctx: &PageCtx,
     errors: &FormErrors,
     (id, label): (&str, &str),
@@ -118,7 +118,7 @@ fn select(
 }
 
 /// The priority areas, under a heading per agreement.
-fn area_groups(ctx: &PageCtx, areas: &[AreaName]) -> Vec<Group> {
+pub(crate) fn area_groups(ctx: &PageCtx, areas: &[AreaName]) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for a in areas {
         let heading = a.agreement.as_ref().map(|g| {
@@ -139,7 +139,7 @@ fn area_groups(ctx: &PageCtx, areas: &[AreaName]) -> Vec<Group> {
 }
 
 /// The options of a select without groups.
-fn ungrouped<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Group> {
+pub(crate) fn ungrouped<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Group> {
     let options = options
         .map(|(value, text)| (value.to_owned(), text.to_owned()))
         .collect();
@@ -147,7 +147,7 @@ fn ungrouped<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Group
 }
 
 /// The end of a form: the submit button and a way back without saving.
-fn actions(submit: &str, back: (&str, &str)) -> Markup {
+pub(crate) fn actions(submit: &str, back: (&str, &str)) -> Markup {
     html! {
         div class="actions" {
             button type="submit" { (submit) }
@@ -157,7 +157,7 @@ fn actions(submit: &str, back: (&str, &str)) -> Markup {
 }
 
 /// The page of a form: "Fel: " in the title when refused, the summary, the heading.
-fn form_page(
+pub(crate) fn form_page(
     ctx: &PageCtx,
     errors: &FormErrors,
     title: &str,
@@ -379,7 +379,7 @@ fn value_cell(ctx: &PageCtx, errors: &FormErrors, id: &str, label: &str, value: 
 }
 
 /// A separate form that removes something (recorded in the history like every change).
-fn delete_form(ctx: &PageCtx, action: &str, label: &str) -> Markup {
+pub(crate) fn delete_form(ctx: &PageCtx, action: &str, label: &str) -> Markup {
     html! {
         form method="post" action=(action) class="remove" {
             (csrf_field(ctx))

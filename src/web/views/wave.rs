@@ -18,6 +18,8 @@ use crate::web::extract::PageCtx;
 
 pub const POPULATION_FIELD: &str = "population-csv";
 pub const SCHOOLS_FIELD: &str = "schools-csv";
+/// The button that builds the totals from SCB's population (its problems link to it).
+pub const SCB_FIELD: &str = "population-scb";
 
 /// What the page shows about a wave.
 pub struct WavePage {
@@ -39,6 +41,9 @@ pub struct WavePage {
     pub computation: Option<crate::entities::indicator_result::Model>,
     /// The wave's latest publication: none while it is open.
     pub published: Option<crate::evaluate::WaveIndicators>,
+    /// The latest year of SCB population figures by age for the municipality (stored by the
+    /// lägesbild) when the survey can take them; `None` when there are none.
+    pub scb_year: Option<String>,
 }
 
 /// The pasted CSV texts (kept when refused) and their problems.
@@ -408,11 +413,43 @@ fn population_section(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Marku
                     (csv_field(ctx, POPULATION_FIELD, ctx.t("Befolkningstal (CSV)", "Population totals (CSV)"), hint, &forms.population, &forms.errors))
                     button type="submit" { (ctx.t("Spara befolkningstal", "Save population totals")) }
                 }
+                (scb_form(ctx, page, forms))
             } @else {
                 p class="warning" { (ctx.t(
                     "Enkätversionen som omgången använder är inte inläst, så befolkningstal kan inte kontrolleras just nu.",
                     "The questionnaire version this wave uses is not loaded, so population totals cannot be checked right now."
                 )) }
+            }
+        }
+    }
+}
+
+/// The second way to the totals: SCB's population by age and sex for the municipality, as the
+/// lägesbild stores it. Offered when there are such figures (or when using them was refused).
+fn scb_form(ctx: &PageCtx, page: &WavePage, forms: &CsvForms) -> Markup {
+    let area = page.settings.municipality.as_deref().unwrap_or_default();
+    html! {
+        @if let Some(year) = &page.scb_year {
+            form method="post" action={ "/admin/waves/" (page.wave.slug) "/population/scb" } class="stack" {
+                (csrf_field(ctx))
+                input type="hidden" name="year" value=(year);
+                div class=(forms.errors.field_class(SCB_FIELD)) {
+                    p class="hint" id={ (SCB_FIELD) "-hint" } { (match ctx.lang {
+                        Lang::Sv => format!("Eller bygg befolkningstalen av SCB:s folkmängd efter ålder och kön för område {area} år {year}, som lägesbilden har läst in: åldrarna summeras till enkätens åldersgrupper och könen till dess svar för kvinnor och män. Det ersätter tidigare siffror."),
+                        Lang::En => format!("Or build the population totals from SCB's population by age and sex for the area {area} in {year}, as the lägesbild has imported it: the ages are summed into the survey's age groups and the sexes into its women and men. It replaces earlier figures."),
+                    }) }
+                    (forms.errors.at_field(ctx, SCB_FIELD))
+                    button type="submit" id=(SCB_FIELD) aria-describedby=[forms.errors.described_by(SCB_FIELD, Some(&format!("{SCB_FIELD}-hint")))] {
+                        (match ctx.lang {
+                            Lang::Sv => format!("Använd SCB:s befolkningsstatistik ({year})"),
+                            Lang::En => format!("Use SCB's population statistics ({year})"),
+                        })
+                    }
+                }
+            }
+        } @else if forms.errors.has(SCB_FIELD) {
+            div class=(forms.errors.field_class(SCB_FIELD)) id=(SCB_FIELD) tabindex="-1" {
+                (forms.errors.at_field(ctx, SCB_FIELD))
             }
         }
     }

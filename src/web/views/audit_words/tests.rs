@@ -98,6 +98,32 @@ fn every_event() -> Vec<(String, String, bool)> {
             false,
         ),
         (
+            "sources.dialogue",
+            "2026-10-14 safety_walk Centrum: 19 took part",
+            false,
+        ),
+        (
+            "sources.dialogue_delete",
+            "2026-10-14 residents municipality",
+            false,
+        ),
+        (
+            "sources.problem",
+            "problem 3 \"Skadegörelse i centrum\"",
+            false,
+        ),
+        (
+            "sources.problem_delete",
+            "problem 3 \"Skadegörelse\"",
+            false,
+        ),
+        (
+            "sources.cause",
+            "problem 3, cause 5: risk/place, 2 interventions",
+            false,
+        ),
+        ("sources.cause_delete", "problem 3, cause 5", false),
+        (
             "comparison.put",
             "resident-safety/unsafe_night Brå NTU 2025: 0.275 from Brå NTU 2025 (was 0.3 from Brå NTU 2024)",
             false,
