@@ -132,7 +132,7 @@ fn run(args: &Args) -> Result<bool, String> {
             .computed;
         times.push(t.elapsed().as_secs_f64());
         rows = computed.estimates.len();
-        if computed.method.calibration != "poststratify" {
+        if !computed.method.calibration.is_weighted() {
             println!(
                 "note: not post-stratified: {:?}",
                 computed.method.calibration_note
@@ -150,7 +150,8 @@ fn run(args: &Args) -> Result<bool, String> {
         .map_err(|e| e.to_string())?;
     let read_seconds = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    trygg::evaluate::compute::compute(&survey, wave.access, &rows_read, &population, &[])?;
+    trygg::evaluate::compute::compute(&survey, wave.access, &rows_read, &population, &[])
+        .map_err(|e| e.to_string())?;
     println!(
         "of which reading {} rows from SQLite {read_seconds:.3} s, estimating {:.3} s",
         rows_read.len(),

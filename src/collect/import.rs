@@ -100,11 +100,11 @@ pub fn class_id(wave_id: &str, school: &str, label: &str) -> String {
 /// A UUID (version 8) from the first 32 hex digits of a SHA-256 digest.
 fn uuid_from_hex(digest: &str) -> String {
     let mut bytes = [0u8; 16];
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = digest
-            .get(2 * i..2 * i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(0);
+    // `digest` is always a SHA-256 digest's 64 hex digits (`util::sha256_hex`).
+    if let Some(head) = digest.get(..32)
+        && hex::decode_to_slice(head, &mut bytes).is_err()
+    {
+        bytes = [0u8; 16];
     }
     uuid::Builder::from_custom_bytes(bytes)
         .into_uuid()

@@ -221,6 +221,26 @@ struct FileSettings {
     mail: Option<FileMail>,
 }
 
+/// Each key of `trygg.toml` and its environment variable.
+const ENV_KEYS: [(&str, &str); 16] = [
+    ("database", "TRYGG_DATABASE_URL"),
+    ("surveys", "TRYGG_SURVEYS"),
+    ("agreements", "TRYGG_AGREEMENTS"),
+    ("bind", "TRYGG_BIND"),
+    ("cookie_secure", "TRYGG_COOKIE_SECURE"),
+    ("session_hours", "TRYGG_SESSION_HOURS"),
+    ("log", "TRYGG_LOG"),
+    ("public_url", "TRYGG_PUBLIC_URL"),
+    ("municipality_name", "TRYGG_MUNICIPALITY_NAME"),
+    ("municipality", "TRYGG_MUNICIPALITY"),
+    ("mail.host", "TRYGG_MAIL_HOST"),
+    ("mail.port", "TRYGG_MAIL_PORT"),
+    ("mail.tls", "TRYGG_MAIL_TLS"),
+    ("mail.username", "TRYGG_MAIL_USERNAME"),
+    ("mail.password", "TRYGG_MAIL_PASSWORD"),
+    ("mail.from", "TRYGG_MAIL_FROM"),
+];
+
 /// The `[mail]` table of `trygg.toml`.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -369,39 +389,52 @@ impl Settings {
             )
         })?;
         let at = |key: &str| format!("{name}: `{key}`");
-        if let Some(url) = file.database {
+        self.apply(file, &at, deferred)
+    }
+
+    /// Applies one source's settings (the file's, or the environment's read into the same
+    /// shape); `origin(key)` names where a key came from in an error (`trygg.toml: `bind``,
+    /// `TRYGG_BIND`).
+    fn apply(
+        &mut self,
+        given: FileSettings,
+        origin: &dyn Fn(&str) -> String,
+        deferred: &mut Deferred,
+    ) -> Result<(), ConfigError> {
+        let at = origin;
+        if let Some(url) = given.database {
             self.database_url = check_database_url(&at("database"), &url)?;
         }
-        if let Some(dir) = file.surveys {
+        if let Some(dir) = given.surveys {
             self.surveys_dir = dir;
         }
-        if let Some(dir) = file.agreements {
+        if let Some(dir) = given.agreements {
             self.agreements_dir = dir;
         }
-        if let Some(bind) = file.bind {
+        if let Some(bind) = given.bind {
             self.bind = parse_bind(&at("bind"), &bind)?;
         }
-        if let Some(secure) = file.cookie_secure {
+        if let Some(secure) = given.cookie_secure {
             self.cookie_secure = secure;
         }
-        if let Some(hours) = file.session_hours {
+        if let Some(hours) = given.session_hours {
             self.session_hours = check_session_hours(&at("session_hours"), hours)?;
         }
-        if let Some(log) = file.log {
+        if let Some(log) = given.log {
             self.log = check_log_filter(&at("log"), &log)?;
             deferred.log_given = true;
         }
-        if let Some(url) = file.public_url {
+        if let Some(url) = given.public_url {
             self.public_url = check_public_url(&at("public_url"), &url)?;
             deferred.public_url_given = true;
         }
-        if let Some(name) = file.municipality_name {
+        if let Some(name) = given.municipality_name {
             self.municipality_name = check_municipality_name(&at("municipality_name"), &name)?;
         }
-        if let Some(code) = file.municipality {
+        if let Some(code) = given.municipality {
             self.municipality = check_municipality_code(&at("municipality"), &code)?;
         }
-        if let Some(mail) = file.mail {
+        if let Some(mail) = given.mail {
             if let Some(host) = mail.host {
                 self.mail.host = check_mail_host(&at("mail.host"), &host)?;
             }
@@ -431,86 +464,64 @@ impl Settings {
         Ok(())
     }
 
+    /// Applies the `TRYGG_*` environment: read into the file's shape ([`ENV_KEYS`] names each
+    /// key's variable), then applied as the file is.
     fn apply_env(
         &mut self,
         env: &impl Fn(&str) -> Option<String>,
         deferred: &mut Deferred,
     ) -> Result<(), ConfigError> {
-        if let Some(url) = env("TRYGG_DATABASE_URL") {
-            self.database_url = check_database_url("TRYGG_DATABASE_URL", &url)?;
-        }
-        if let Some(dir) = env("TRYGG_SURVEYS") {
-            self.surveys_dir = PathBuf::from(dir);
-        }
-        if let Some(dir) = env("TRYGG_AGREEMENTS") {
-            self.agreements_dir = PathBuf::from(dir);
-        }
-        if let Some(bind) = env("TRYGG_BIND") {
-            self.bind = parse_bind("TRYGG_BIND", &bind)?;
-        }
-        if let Some(secure) = env("TRYGG_COOKIE_SECURE") {
-            self.cookie_secure = match secure.trim() {
+        let var = |key: &str| -> &'static str {
+            ENV_KEYS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or("TRYGG_?", |(_, v)| v)
+        };
+        let get = |key: &str| env(var(key));
+        let whole = |key: &str| -> Result<Option<i64>, ConfigError> {
+            get(key)
+                .map(|text| {
+                    text.trim().parse::<i64>().map_err(|_| {
+                        ConfigError::new(var(key), format!("`{text}` is not a whole number"))
+                    })
+                })
+                .transpose()
+        };
+        let cookie_secure = match get("cookie_secure") {
+            None => None,
+            Some(text) => Some(match text.trim() {
                 "1" | "true" | "yes" => true,
                 "0" | "false" | "no" => false,
                 other => {
                     return Err(ConfigError::new(
-                        "TRYGG_COOKIE_SECURE",
+                        var("cookie_secure"),
                         format!("`{other}` is not true or false"),
                     ));
                 }
-            };
-        }
-        if let Some(hours) = env("TRYGG_SESSION_HOURS") {
-            let parsed = hours.trim().parse::<i64>().map_err(|_| {
-                ConfigError::new(
-                    "TRYGG_SESSION_HOURS",
-                    format!("`{hours}` is not a whole number"),
-                )
-            })?;
-            self.session_hours = check_session_hours("TRYGG_SESSION_HOURS", parsed)?;
-        }
-        if let Some(log) = env("TRYGG_LOG") {
-            self.log = check_log_filter("TRYGG_LOG", &log)?;
-        }
-        if let Some(url) = env("TRYGG_PUBLIC_URL") {
-            self.public_url = check_public_url("TRYGG_PUBLIC_URL", &url)?;
-            deferred.public_url_given = true;
-        }
-        if let Some(name) = env("TRYGG_MUNICIPALITY_NAME") {
-            self.municipality_name = check_municipality_name("TRYGG_MUNICIPALITY_NAME", &name)?;
-        }
-        if let Some(code) = env("TRYGG_MUNICIPALITY") {
-            self.municipality = check_municipality_code("TRYGG_MUNICIPALITY", &code)?;
-        }
-        if let Some(host) = env("TRYGG_MAIL_HOST") {
-            self.mail.host = check_mail_host("TRYGG_MAIL_HOST", &host)?;
-        }
-        if let Some(port) = env("TRYGG_MAIL_PORT") {
-            let parsed = port.trim().parse::<i64>().map_err(|_| {
-                ConfigError::new("TRYGG_MAIL_PORT", format!("`{port}` is not a whole number"))
-            })?;
-            self.mail.port = check_port("TRYGG_MAIL_PORT", parsed)?;
-            deferred.mail_port_given = true;
-        }
-        if let Some(tls) = env("TRYGG_MAIL_TLS") {
-            self.mail.tls = parse_mail_tls("TRYGG_MAIL_TLS", &tls)?;
-        }
-        if let Some(username) = env("TRYGG_MAIL_USERNAME") {
-            deferred.mail_username = Some(Given {
-                value: username.trim().to_owned(),
-                origin: "TRYGG_MAIL_USERNAME".to_owned(),
-            });
-        }
-        if let Some(password) = env("TRYGG_MAIL_PASSWORD") {
-            deferred.mail_password = Some(Given {
-                value: password,
-                origin: "TRYGG_MAIL_PASSWORD".to_owned(),
-            });
-        }
-        if let Some(from) = env("TRYGG_MAIL_FROM") {
-            self.mail.from = parse_mail_from("TRYGG_MAIL_FROM", &from)?;
-        }
-        Ok(())
+            }),
+        };
+        let mail = FileMail {
+            host: get("mail.host"),
+            port: whole("mail.port")?,
+            tls: get("mail.tls"),
+            username: get("mail.username"),
+            password: get("mail.password"),
+            from: get("mail.from"),
+        };
+        let given = FileSettings {
+            database: get("database"),
+            surveys: get("surveys").map(PathBuf::from),
+            agreements: get("agreements").map(PathBuf::from),
+            bind: get("bind"),
+            cookie_secure,
+            session_hours: whole("session_hours")?,
+            log: get("log"),
+            public_url: get("public_url"),
+            municipality_name: get("municipality_name"),
+            municipality: get("municipality"),
+            mail: Some(mail),
+        };
+        self.apply(given, &|key| var(key).to_owned(), deferred)
     }
 
     /// True when the database is PostgreSQL rather than SQLite.
@@ -583,30 +594,38 @@ fn check_session_hours(origin: &str, hours: i64) -> Result<u32, ConfigError> {
 }
 
 /// The base of invitation links: http(s), a host, maybe a path; no query, no trailing slash.
+/// Parsed by `url` (WHATWG rules, as a browser reads the link), written back normalised
+/// (scheme and host in lower case, a default port left out).
 fn check_public_url(origin: &str, value: &str) -> Result<String, ConfigError> {
-    let url = value.trim().trim_end_matches('/');
-    let scheme_end = url.find("://").map_or(0, |i| i + 3);
-    let scheme = url[..scheme_end].to_ascii_lowercase();
-    let authority = url[scheme_end..].split('/').next().unwrap_or_default();
+    let text = value.trim();
+    let refused = || {
+        ConfigError::new(
+            origin,
+            format!(
+                "`{value}` is not a base URL like https://trygg.example.se (http or https, no query)"
+            ),
+        )
+    };
+    // The parser would quietly drop a tab or a line break inside: a typing mistake here.
+    if text.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(refused());
+    }
+    let url = url::Url::parse(text).map_err(|_| refused())?;
     // Credentials in a link sent to thousands of people would be a leak; not repeated here either.
-    if authority.contains('@') {
+    if !url.username().is_empty() || url.password().is_some() {
         return Err(ConfigError::new(
             origin,
             "a base URL must not hold a user name or password",
         ));
     }
-    let fine = (scheme == "http://" || scheme == "https://")
-        && !authority.is_empty()
-        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
+    let fine = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some_and(|h| !h.is_empty())
+        && url.query().is_none()
+        && url.fragment().is_none();
     if fine {
-        Ok(format!("{scheme}{}", &url[scheme_end..]))
+        Ok(url.as_str().trim_end_matches('/').to_owned())
     } else {
-        Err(ConfigError::new(
-            origin,
-            format!(
-                "`{value}` is not a base URL like https://trygg.example.se (http or https, no query)"
-            ),
-        ))
+        Err(refused())
     }
 }
 

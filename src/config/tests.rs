@@ -234,6 +234,16 @@ fn the_public_url_follows_the_bind_address_unless_given() {
     let s = Settings::load_with(&flags, env(&[("TRYGG_PUBLIC_URL", "HTTPS://x.example//")]))
         .expect("given");
     assert_eq!(s.public_url, "https://x.example");
+    // Read as a browser reads the link: host in lower case, the default port left out.
+    let s = Settings::load_with(
+        &flags,
+        env(&[(
+            "TRYGG_PUBLIC_URL",
+            "https://Enkat.Kommun.Example:443/trygg/",
+        )]),
+    )
+    .expect("given");
+    assert_eq!(s.public_url, "https://enkat.kommun.example/trygg");
 }
 
 #[test]
@@ -354,6 +364,21 @@ fn a_bad_mail_setting_is_one_line_naming_it() {
             "TRYGG_PUBLIC_URL",
             "https://admin:hunter2@x.example",
             "TRYGG_PUBLIC_URL: a base URL must not hold a user name or password",
+        ),
+        (
+            "TRYGG_PUBLIC_URL",
+            "https://x.example/#top",
+            "TRYGG_PUBLIC_URL: `https://x.example/#top` is not a base URL",
+        ),
+        (
+            "TRYGG_PUBLIC_URL",
+            "https://x.exa\tmple",
+            "TRYGG_PUBLIC_URL: `https://x.exa\tmple` is not a base URL",
+        ),
+        (
+            "TRYGG_PUBLIC_URL",
+            "https://x .example",
+            "TRYGG_PUBLIC_URL: `https://x .example` is not a base URL",
         ),
     ];
     for (key, value, expected) in cases {

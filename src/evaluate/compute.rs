@@ -11,7 +11,7 @@ use super::publication::{self, Counts};
 use super::rows::Rows;
 use crate::collect::Access;
 use crate::collect::population::PopulationCell;
-use crate::stats::data::{Categories, Dataset};
+use crate::stats::data::{Categories, DataError, Dataset};
 use crate::stats::{
     self, Calibration, CiMethod, DesignSpec, EstimateSpec, Flag, LonelyPsu, Request,
 };
@@ -43,6 +43,29 @@ pub struct IndicatorEstimate {
     pub flags: Vec<Flag>,
 }
 
+/// Whether a wave's estimates are calibrated to its population totals (`none`,
+/// `poststratify` in the published JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Calibrated {
+    None,
+    Poststratify,
+}
+
+impl Calibrated {
+    /// Weighted to the population (the figures describe it, not only those who answered).
+    pub fn is_weighted(self) -> bool {
+        self == Calibrated::Poststratify
+    }
+
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            Calibrated::None => lang.pick("ingen", "none"),
+            Calibrated::Poststratify => lang.pick("efterstratifiering", "post-stratification"),
+        }
+    }
+}
+
 /// What went into a wave's estimates, besides the estimates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Method {
@@ -53,7 +76,7 @@ pub struct Method {
     /// Left out of calibrated estimates: a missing code in a calibration variable.
     pub uncalibrated: u64,
     /// `poststratify` or `none`.
-    pub calibration: String,
+    pub calibration: Calibrated,
     /// Why the wave's population totals were not used, when it has some.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_note: Option<String>,
@@ -178,14 +201,14 @@ pub fn compute(
     rows: &Rows,
     population: &Population,
     earlier: &[Counts],
-) -> Result<Computation, String> {
+) -> Result<Computation, DataError> {
     let responses = rows.len() as u64 + rows.unreliable + rows.unreadable;
     let all = vec![true; rows.len()];
     let mut method = Method {
         responses,
         unreliable: rows.unreliable,
         uncalibrated: 0,
-        calibration: "none".into(),
+        calibration: Calibrated::None,
         calibration_note: None,
         calibration_issue: None,
         design: match access {
@@ -207,7 +230,7 @@ pub fn compute(
         let uncalibrated = keep.iter().filter(|k| !**k).count() as u64;
         match estimate(survey, access, rows, &keep, population, Some(spec), earlier) {
             Ok((estimates, counts, fpc_note)) => {
-                method.calibration = "poststratify".into();
+                method.calibration = Calibrated::Poststratify;
                 method.uncalibrated = uncalibrated;
                 method.fpc_note = fpc_note;
                 return Ok(Computation {
@@ -215,8 +238,10 @@ pub fn compute(
                     counts,
                 });
             }
-            Err(message) => {
-                let issue = CalibrationIssue::Failed { message };
+            Err(e) => {
+                let issue = CalibrationIssue::Failed {
+                    message: e.to_string(),
+                };
                 method.calibration_note = Some(issue.text(crate::i18n::Lang::En));
                 method.calibration_issue = Some(issue);
             }
@@ -428,7 +453,7 @@ fn estimate(
     population: &Population,
     calibration: Option<Calibration>,
     earlier: &[Counts],
-) -> Result<(Vec<IndicatorEstimate>, Counts, Option<String>), String> {
+) -> Result<(Vec<IndicatorEstimate>, Counts, Option<String>), DataError> {
     let kept: Vec<usize> = (0..rows.len()).filter(|&r| keep[r]).collect();
     let n = kept.len();
     let background: Vec<&crate::survey::Question> = survey.background_questions().collect();
@@ -540,7 +565,7 @@ fn estimate(
     let result = if n == 0 {
         Vec::new()
     } else {
-        let data = Dataset::from_columns(n, numeric, categorical).map_err(|e| e.0)?;
+        let data = Dataset::from_columns(n, numeric, categorical)?;
         let response = match stats::estimate::run(&data, &request) {
             Err(e) if request.design.fpc.is_some() => {
                 // An fpc that does not fit the data (fewer classes than sampled): estimate
@@ -549,9 +574,9 @@ fn estimate(
                 let mut request = request.clone();
                 request.design.fpc = None;
                 request.design.weights = None;
-                stats::estimate::run(&data, &request).map_err(|e| e.0)?
+                stats::estimate::run(&data, &request)?
             }
-            other => other.map_err(|e| e.0)?,
+            other => other?,
         };
         response.estimates
     };

@@ -595,9 +595,12 @@ async fn problems(
     let ids: Vec<i64> = stored.iter().map(|p| p.id).collect();
     let causes = crate::store::analysis::causes_of(db, &ids).await?;
     let links = crate::store::analysis::cause_links(db).await?;
-    let interventions = crate::store::plan::list(db).await?;
-    let outputs = crate::store::plan::outputs(db, None).await?;
-    let plan_links = crate::store::plan::links(db, inputs.surveys, None).await?;
+    let plan = Plan {
+        interventions: crate::store::plan::list(db).await?,
+        outputs: crate::store::plan::outputs(db, None).await?,
+        links: crate::store::plan::links(db, inputs.surveys, None).await?,
+        indicators,
+    };
     let area_title = |id: &str| -> Titles {
         areas
             .iter()
@@ -607,59 +610,6 @@ async fn problems(
                 sv: inputs.agreements.area_title(id, Lang::Sv),
                 en: inputs.agreements.area_title(id, Lang::En),
             })
-    };
-    let indicator_title = |survey: &str, indicator: &str| -> Option<Titles> {
-        let s = &inputs.surveys.get(survey)?.survey;
-        Some(Titles::of(&s.indicator(indicator)?.title))
-    };
-    let chain_intervention = |id: i64| -> Option<ChainIntervention> {
-        let row = interventions.iter().find(|i| i.id == id)?;
-        let i = &row.intervention;
-        Some(ChainIntervention {
-            id,
-            title: i.title.clone(),
-            status: i.status,
-            start_year: i.start_year,
-            end_year: i.end_year,
-            outputs: outputs
-                .iter()
-                .filter(|o| o.intervention_id == id)
-                .map(|o| {
-                    let sum = |f: fn(&crate::plan::outputs::YearValues) -> Option<f64>| {
-                        let values: Vec<f64> = o.output.values.values().filter_map(f).collect();
-                        (!values.is_empty()).then(|| values.iter().sum())
-                    };
-                    ChainOutput {
-                        name: o.output.name.clone(),
-                        unit: o.output.unit.clone(),
-                        planned: sum(|v| v.planned),
-                        actual: sum(|v| v.actual),
-                    }
-                })
-                .collect(),
-            indicators: plan_links
-                .iter()
-                .filter(|l| l.intervention_id == id)
-                .map(|l| {
-                    let found = indicators.iter().find(|a| {
-                        a.survey == l.link.survey_id && a.indicator == l.link.indicator_id
-                    });
-                    ChainIndicator {
-                        survey: l.link.survey_id.clone(),
-                        indicator: l.link.indicator_id.clone(),
-                        title: indicator_title(&l.link.survey_id, &l.link.indicator_id)
-                            .unwrap_or_else(|| Titles {
-                                sv: l.link.indicator_id.clone(),
-                                en: l.link.indicator_id.clone(),
-                            }),
-                        statistic: found.map(|a| a.statistic.clone()).unwrap_or_default(),
-                        target: l.link.target,
-                        latest: found.and_then(|a| a.latest.clone()),
-                        change: found.and_then(|a| a.change.clone()),
-                    }
-                })
-                .collect(),
-        })
     };
     Ok(stored
         .iter()
@@ -680,7 +630,7 @@ async fn problems(
                         key: key.clone(),
                         title: key
                             .split_once('/')
-                            .and_then(|(s, i)| indicator_title(s, i))
+                            .and_then(|(s, i)| indicator_title(inputs.surveys, s, i))
                             .unwrap_or_else(|| {
                                 let t = measure_title(measures, key).0.to_owned();
                                 Titles {
@@ -702,7 +652,9 @@ async fn problems(
                             interventions: links
                                 .iter()
                                 .filter(|l| l.cause_id == c.id)
-                                .filter_map(|l| chain_intervention(l.intervention_id))
+                                .filter_map(|l| {
+                                    chain_intervention(&plan, inputs, l.intervention_id)
+                                })
                                 .collect(),
                         })
                     })
@@ -828,4 +780,72 @@ pub fn for_report(l: &Lagesbild, year: i32) -> ReportLagesbild {
             .collect(),
         problems: l.problems.clone(),
     }
+}
+
+/// The action plan as the chain reads it.
+struct Plan<'a> {
+    interventions: Vec<crate::store::plan::InterventionRow>,
+    outputs: Vec<crate::store::plan::OutputRow>,
+    links: Vec<crate::store::plan::LinkRow>,
+    /// The areas' indicators with their latest published figures.
+    indicators: &'a [&'a AreaIndicator],
+}
+
+fn indicator_title(surveys: &SurveyCatalog, survey: &str, indicator: &str) -> Option<Titles> {
+    let s = &surveys.get(survey)?.survey;
+    Some(Titles::of(&s.indicator(indicator)?.title))
+}
+
+/// Intervention `id` of the plan with its outputs summed and its outcome indicators.
+fn chain_intervention(plan: &Plan, inputs: &Inputs<'_>, id: i64) -> Option<ChainIntervention> {
+    let row = plan.interventions.iter().find(|i| i.id == id)?;
+    let i = &row.intervention;
+    Some(ChainIntervention {
+        id,
+        title: i.title.clone(),
+        status: i.status,
+        start_year: i.start_year,
+        end_year: i.end_year,
+        outputs: plan
+            .outputs
+            .iter()
+            .filter(|o| o.intervention_id == id)
+            .map(|o| {
+                let sum = |f: fn(&crate::plan::outputs::YearValues) -> Option<f64>| {
+                    let values: Vec<f64> = o.output.values.values().filter_map(f).collect();
+                    (!values.is_empty()).then(|| values.iter().sum())
+                };
+                ChainOutput {
+                    name: o.output.name.clone(),
+                    unit: o.output.unit.clone(),
+                    planned: sum(|v| v.planned),
+                    actual: sum(|v| v.actual),
+                }
+            })
+            .collect(),
+        indicators: plan
+            .links
+            .iter()
+            .filter(|l| l.intervention_id == id)
+            .map(|l| {
+                let found = plan
+                    .indicators
+                    .iter()
+                    .find(|a| a.survey == l.link.survey_id && a.indicator == l.link.indicator_id);
+                ChainIndicator {
+                    survey: l.link.survey_id.clone(),
+                    indicator: l.link.indicator_id.clone(),
+                    title: indicator_title(inputs.surveys, &l.link.survey_id, &l.link.indicator_id)
+                        .unwrap_or_else(|| Titles {
+                            sv: l.link.indicator_id.clone(),
+                            en: l.link.indicator_id.clone(),
+                        }),
+                    statistic: found.map(|a| a.statistic.clone()).unwrap_or_default(),
+                    target: l.link.target,
+                    latest: found.and_then(|a| a.latest.clone()),
+                    change: found.and_then(|a| a.change.clone()),
+                }
+            })
+            .collect(),
+    })
 }

@@ -46,6 +46,15 @@ pub enum EvalError {
     SurveyMissing(String, u32),
     #[error("estimation failed: {0}")]
     Estimation(String),
+    /// The wave's rows cannot be estimated (the design does not fit them).
+    #[error("estimation failed: {0}")]
+    Compute(#[from] crate::stats::data::DataError),
+    /// The estimation's thread stopped before it ended.
+    #[error("the estimation stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// A stored publication or report cannot be read or written as JSON.
+    #[error("a stored result cannot be read or written: {0}")]
+    Stored(#[from] serde_json::Error),
     /// The wave is open (or not yet open), or closed without responses, and has never been
     /// published: its figures are published when it closes with responses.
     #[error("{}", not_published(slug, state, *responses))]
@@ -224,9 +233,8 @@ pub async fn estimate_wave(
     tokio::task::spawn_blocking(move || {
         compute::compute(&survey, access, &rows, &population, &earlier)
     })
-    .await
-    .map_err(|e| EvalError::Estimation(e.to_string()))?
-    .map_err(EvalError::Estimation)
+    .await?
+    .map_err(EvalError::from)
 }
 
 /// The published indicators of a wave: its latest publication (even while a newer one is being

@@ -6,18 +6,15 @@
 //! two on thousands of synthetic respondents of every survey); a questionnaire it cannot compile
 //! (a question with more than 64 choices) is read the general way instead.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::BuildHasherDefault;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::stats::data::FxHasher;
 use crate::survey::{Question, QuestionKind, Statistic, Survey, ValidatedAnswers};
 
 /// Lookups of stored keys and codes in maps whose keys come from the questionnaire only.
-type Fast<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type Fast<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// One question's answer in a row: chosen choices as bits, a number, or nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]

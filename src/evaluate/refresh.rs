@@ -90,10 +90,11 @@ async fn run_claimed(
             tracing::info!(wave = %wave.slug, responses, ms = started.elapsed().as_millis() as u64, publication = ?number, "indicators computed");
             Ok(())
         }
-        Err(EvalError::Estimation(message)) => {
+        Err(e @ (EvalError::Estimation(_) | EvalError::Compute(_) | EvalError::Stored(_))) => {
+            let message = e.to_string();
             tracing::warn!(wave = %wave.slug, error = %message, "indicators could not be computed");
             store::indicators::save(db, &wave.id, token, Err(&message), crate::util::now()).await?;
-            Err(EvalError::Estimation(message))
+            Err(e)
         }
         Err(other) => {
             // The database or the questionnaire is missing: try again later.
@@ -109,11 +110,7 @@ async fn earlier_counts(db: &DatabaseConnection, wave: &Wave) -> Result<Vec<Coun
     store::publications::counts(db, &wave.id)
         .await?
         .iter()
-        .map(|text| {
-            serde_json::from_str(text).map_err(|e| {
-                EvalError::Estimation(format!("an earlier publication cannot be read: {e}"))
-            })
-        })
+        .map(|text| serde_json::from_str(text).map_err(EvalError::Stored))
         .collect()
 }
 
@@ -125,10 +122,8 @@ async fn store_publication(
     token: &str,
     computation: &Computation,
 ) -> Result<Option<i32>, EvalError> {
-    let result = serde_json::to_string(&computation.computed)
-        .map_err(|e| EvalError::Estimation(e.to_string()))?;
-    let counts = serde_json::to_string(&computation.counts)
-        .map_err(|e| EvalError::Estimation(e.to_string()))?;
+    let result = serde_json::to_string(&computation.computed)?;
+    let counts = serde_json::to_string(&computation.counts)?;
     let responses = computation.computed.method.responses as i64;
     let txn = crate::db::begin_write(db).await?;
     let latest = store::publications::latest(&txn, &wave.id).await?;

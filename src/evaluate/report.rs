@@ -410,7 +410,7 @@ fn wave_quality(
                 responses: m.responses,
                 unreliable: m.unreliable,
                 uncalibrated: m.uncalibrated,
-                calibrated: m.calibration == "poststratify",
+                calibrated: m.calibration.is_weighted(),
                 calibration_issue: m.calibration_issue.as_ref().map(|issue| Titles {
                     sv: issue.text_with(Lang::Sv, Some(survey)),
                     en: issue.text_with(Lang::En, Some(survey)),

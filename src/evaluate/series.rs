@@ -204,7 +204,7 @@ pub fn build(
 /// Whether a wave's estimates are weighted: calibrated to population totals, or (class waves)
 /// weighted by the number of classes per school.
 pub fn weighted(method: &super::Method) -> bool {
-    method.calibration == "poststratify"
+    method.calibration.is_weighted()
         || (method.design == "stratified_cluster" && method.fpc_note.is_none())
 }
 

@@ -6,7 +6,6 @@
 //! allocation per cell.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// A problem with the data, naming the line (1-based, the header is line 1) and column.
@@ -364,7 +363,7 @@ impl Converted {
 
 /// Builds a categorical column: codes in order of first appearance.
 struct Coder {
-    lookup: HashMap<Vec<u8>, u32, BuildHasherDefault<FxHasher>>,
+    lookup: rustc_hash::FxHashMap<Vec<u8>, u32>,
     values: Vec<String>,
     codes: Vec<Option<u32>>,
     /// Data sorted by school and class repeat the previous value most of the time.
@@ -830,26 +829,6 @@ pub fn parse_number(cell: &[u8]) -> Option<f64> {
         .ok()
         .and_then(|text| text.parse::<f64>().ok())
         .filter(|v| v.is_finite())
-}
-
-/// A small fast hash for short category values (not for untrusted keys in a long-lived map:
-/// these maps live for one conversion).
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 #[cfg(test)]

@@ -309,6 +309,9 @@ impl From<crate::evaluate::EvalError> for AppError {
             EvalError::Estimation(message) => {
                 AppError::Internal(anyhow::anyhow!("estimation failed: {message}"))
             }
+            e @ (EvalError::Compute(_) | EvalError::Task(_) | EvalError::Stored(_)) => {
+                AppError::Internal(anyhow::Error::new(e))
+            }
             EvalError::NotPublished {
                 responses, state, ..
             } => AppError::Conflict(Said::new(

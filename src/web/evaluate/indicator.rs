@@ -177,7 +177,7 @@ pub(super) async fn load<'a>(
             period: w.wave.period.clone(),
             access: access.get(&w.wave.slug).copied(),
             responses: w.wave.method.responses,
-            weighted: w.wave.method.calibration == "poststratify",
+            weighted: w.wave.method.calibration.is_weighted(),
         })
         .collect();
     Ok(IndicatorData {
@@ -759,7 +759,7 @@ fn method_section(ctx: &PageCtx, data: &IndicatorData) -> Markup {
                                 td { (ctx.lang.number(i128::from(w.wave.method.responses))) }
                                 td { (w.wave.method.unreliable) }
                                 td { (w.wave.method.uncalibrated) }
-                                td { @if w.wave.method.calibration == "poststratify" { (ctx.t("efterstratifiering", "post-stratification")) } @else { (ctx.t("ingen", "none")) }
+                                td { (w.wave.method.calibration.label(ctx.lang))
                                      @if let Some(issue) = &w.wave.method.calibration_issue { " – " (issue.text_with(ctx.lang, Some(data.survey))) } }
                                 td { (w.estimates.iter().filter(|e| e.indicator == data.indicator.id && e.flags.contains(&Flag::Suppressed)).count()) }
                                 td { (overall_se(&w.wave.slug).map(|se| amount_text(ctx.lang, statistic, detectable_change(se))).unwrap_or_else(|| "..".into())) }

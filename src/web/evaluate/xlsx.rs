@@ -343,7 +343,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
                     m.responses,
                     m.unreliable,
                     m.uncalibrated,
-                    if m.calibration == "poststratify" { "efterstratifiering" } else { "ingen" },
+                    m.calibration.label(lang),
                     m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
                     detectable,
                 ),
@@ -354,7 +354,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
                     m.responses,
                     m.unreliable,
                     m.uncalibrated,
-                    if m.calibration == "poststratify" { "post-stratification" } else { "none" },
+                    m.calibration.label(lang),
                     m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
                     detectable,
                 ),
@@ -396,17 +396,35 @@ fn lagesbild_book(
     lang: Lang,
     l: &crate::evaluate::lagesbild::Lagesbild,
 ) -> Result<Vec<u8>, XlsxError> {
-    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let f = Formats {
         bold: Format::new().set_bold(),
         value: Format::new().set_num_format("0.0%"),
         wrap: Format::new().set_text_wrap(),
     };
     let mut book = Workbook::new();
+    for sheet in [
+        lagesbild_series,
+        lagesbild_months,
+        lagesbild_districts,
+        lagesbild_survey,
+        lagesbild_dialogues,
+        lagesbild_chain,
+        lagesbild_sources,
+    ] {
+        book.push_worksheet(sheet(lang, l, &f)?);
+    }
+    book.save_to_buffer()
+}
 
+fn lagesbild_series(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut series = sheet_with(
         t("Serier", "Series"),
-        &f,
+        f,
         &[
             t("Område", "Area"),
             t("Mått", "Measure"),
@@ -437,11 +455,18 @@ fn lagesbild_book(
             }
         }
     }
-    book.push_worksheet(series);
+    Ok(series)
+}
 
+fn lagesbild_months(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut months = sheet_with(
         t("Felanmälningar", "Fault reports"),
-        &f,
+        f,
         &[
             t("Kategori", "Category"),
             t("Månad", "Month"),
@@ -457,12 +482,19 @@ fn lagesbild_book(
             r += 1;
         }
     }
-    book.push_worksheet(months);
+    Ok(months)
+}
 
+fn lagesbild_districts(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut titles = vec![t("Stadsdel", "District")];
     titles.extend(l.faults.categories.iter().map(|c| c.title.as_str()));
     titles.push(t("Dialoger", "Dialogues"));
-    let mut districts = sheet_with(t("Per stadsdel", "Per district"), &f, &titles)?;
+    let mut districts = sheet_with(t("Per stadsdel", "Per district"), f, &titles)?;
     for (i, d) in l.districts.iter().enumerate() {
         let r = i as u32 + 1;
         districts.write_string(r, 0, &d.name)?;
@@ -471,11 +503,18 @@ fn lagesbild_book(
         }
         districts.write_number(r, d.faults.len() as u16 + 1, d.dialogues as f64)?;
     }
-    book.push_worksheet(districts);
+    Ok(districts)
+}
 
+fn lagesbild_survey(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut survey = sheet_with(
         t("Enkäten per stadsdel", "Survey per district"),
-        &f,
+        f,
         &[
             t("Stadsdel", "District"),
             t("Indikator", "Indicator"),
@@ -501,11 +540,18 @@ fn lagesbild_book(
             r += 1;
         }
     }
-    book.push_worksheet(survey);
+    Ok(survey)
+}
 
+fn lagesbild_dialogues(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut dialogues = sheet_with(
         t("Dialoger", "Dialogues"),
-        &f,
+        f,
         &[
             t("Dag", "Day"),
             t("Slag", "Kind"),
@@ -533,11 +579,18 @@ fn lagesbild_book(
         dialogues.write_string_with_format(r, 8, &d.raised, &f.wrap)?;
     }
     dialogues.set_column_width(8, 60)?;
-    book.push_worksheet(dialogues);
+    Ok(dialogues)
+}
 
+fn lagesbild_chain(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut chain = sheet_with(
         t("Problem och orsaker", "Problems and causes"),
-        &f,
+        f,
         &[
             t("Prioritet", "Priority"),
             t("Problem", "Problem"),
@@ -613,11 +666,18 @@ fn lagesbild_book(
             r += 1;
         }
     }
-    book.push_worksheet(chain);
+    Ok(chain)
+}
 
+fn lagesbild_sources(
+    lang: Lang,
+    l: &crate::evaluate::lagesbild::Lagesbild,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut sources = sheet_with(
         t("Källor", "Sources"),
-        &f,
+        f,
         &[
             t("Fil", "File"),
             t("Källa", "Source"),
@@ -636,6 +696,5 @@ fn lagesbild_book(
         sources.write_number(r, 4, s.rows as f64)?;
         sources.write_number(r, 5, s.stored as f64)?;
     }
-    book.push_worksheet(sources);
-    book.save_to_buffer()
+    Ok(sources)
 }

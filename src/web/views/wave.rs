@@ -295,7 +295,7 @@ fn indicators_section(ctx: &PageCtx, page: &WavePage) -> Markup {
                         dt { (ctx.t("Utelämnade som opålitliga", "Left out as unreliable")) }
                         dd { (ctx.lang.number(i128::from(method.unreliable))) }
                         dt { (ctx.t("Kalibrering", "Calibration")) }
-                        dd { @if method.calibration == "poststratify" {
+                        dd { @if method.calibration.is_weighted() {
                             (ctx.t("efterstratifierad till befolkningstalen", "post-stratified to the population totals"))
                             " (" (method.uncalibrated) " " (ctx.t("svarande utan kod i en kalibreringsvariabel utelämnade", "respondents without a code in a calibration variable left out")) ")"
                         } @else {
