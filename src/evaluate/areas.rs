@@ -4,6 +4,7 @@
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
+pub use super::Titles;
 use super::series::{self, SeriesChange, SeriesTrend, SeriesWave};
 use super::{EvalError, WaveIndicators, wave_indicators};
 use crate::collect::WaveState;
@@ -37,28 +38,6 @@ pub struct AreaIndicator {
     /// The headline rows: one per category of `headline_by`, or the whole municipality.
     #[serde(default)]
     pub headline: Vec<HeadlineFigure>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Titles {
-    pub sv: String,
-    pub en: String,
-}
-
-impl Titles {
-    pub fn of(text: &crate::survey::Text) -> Titles {
-        Titles {
-            sv: text.get(Lang::Sv).to_owned(),
-            en: text.get(Lang::En).to_owned(),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Sv => &self.sv,
-            Lang::En => &self.en,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -261,6 +240,7 @@ pub fn area_of(
 
 /// Every priority area of the agreement in force for `year` with every indicator of every
 /// questionnaire, as published up to `year` (the latest year with a published wave when `None`).
+#[tracing::instrument(skip_all, fields(year = ?year))]
 pub async fn areas(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,

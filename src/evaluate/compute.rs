@@ -184,15 +184,6 @@ pub struct Computation {
     pub counts: Counts,
 }
 
-/// The breakdowns of every indicator: overall, each background question alone, each crossed
-/// breakdown of the survey file.
-pub fn breakdowns(survey: &Survey) -> Vec<Vec<String>> {
-    let mut out = vec![Vec::new()];
-    out.extend(survey.background_questions().map(|q| vec![q.id.clone()]));
-    out.extend(survey.breakdowns.iter().cloned());
-    out
-}
-
 /// Estimates every indicator of `survey` from a wave's rows, hiding what the wave's earlier
 /// publications (their true counts, `earlier`) and the rules of publication require.
 pub fn compute(
@@ -538,7 +529,7 @@ fn estimate(
             design.weights = Some(WEIGHT.to_owned());
         }
     }
-    let by_sets = breakdowns(survey);
+    let by_sets = publication::breakdowns(survey);
     let mut specs = Vec::new();
     for (i, indicator) in survey.indicators.iter().enumerate() {
         for (b, by) in by_sets.iter().enumerate() {

@@ -133,6 +133,7 @@ pub fn is_section(agreement: &Agreement, section: &str) -> bool {
 
 /// The follow-up of agreement `id`: the frozen one when final, else assembled now; `None` for an
 /// agreement that is not loaded and has no final follow-up.
+#[tracing::instrument(skip_all, fields(agreement = id))]
 pub async fn load(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Titles;
 use super::WaveIndicators;
-use super::areas::Titles;
 use super::compare::{self, Standing};
 use super::series::{self, DomainSeries};
 use crate::i18n::Lang;

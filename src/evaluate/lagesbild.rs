@@ -221,6 +221,7 @@ pub struct Inputs<'a> {
 }
 
 /// The lägesbild from what is stored.
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &DatabaseConnection, inputs: &Inputs<'_>) -> Result<Lagesbild, EvalError> {
     let areas = super::areas::areas(db, inputs.surveys, inputs.agreements, None).await?;
     let agreement = areas

@@ -37,6 +37,7 @@ pub use compute::{Computation, Computed, IndicatorEstimate, Method, Population};
 pub use publication::Counts;
 
 use crate::collect::{Wave, WaveState};
+use crate::i18n::Lang;
 use crate::survey::{Survey, SurveyCatalog};
 
 /// Why a wave's indicators could not be given.
@@ -218,6 +219,7 @@ async fn responses_query(db: &DatabaseConnection, wave_id: &str) -> Result<State
 
 /// Estimates a wave afresh from its stored responses, controlled against its earlier
 /// publications (their true counts).
+#[tracing::instrument(skip_all, fields(wave = %wave.slug))]
 pub async fn estimate_wave(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,
@@ -337,3 +339,26 @@ pub fn today() -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A text in Swedish and English, as the published JSON carries titles.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Titles {
+    pub sv: String,
+    pub en: String,
+}
+
+impl Titles {
+    pub fn of(text: &crate::survey::Text) -> Titles {
+        Titles {
+            sv: text.get(Lang::Sv).to_owned(),
+            en: text.get(Lang::En).to_owned(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Sv => &self.sv,
+            Lang::En => &self.en,
+        }
+    }
+}

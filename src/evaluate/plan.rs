@@ -6,6 +6,7 @@
 //! two on thousands of synthetic respondents of every survey); a questionnaire it cannot compile
 //! (a question with more than 64 choices) is read the general way instead.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -240,7 +241,7 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<super::rows::Key<'de>>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             let Some(&slot) = self.plan.index.get(key.0.as_ref()) else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
@@ -327,7 +328,7 @@ impl<'de> Visitor<'de> for SlotSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot, A::Error> {
         let mut mask = 0u64;
-        while let Some(item) = seq.next_element::<super::rows::Key<'de>>()? {
+        while let Some(item) = seq.next_element::<Key<'de>>()? {
             if let Some(&i) = self.0.codes.get(item.0.as_ref()) {
                 mask |= 1 << i;
             }
@@ -342,5 +343,27 @@ impl<'de> Visitor<'de> for SlotSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Slot::Empty)
+    }
+}
+
+/// A key, borrowed from the text unless it has escapes.
+pub(super) struct Key<'de>(pub Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a question id")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
     }
 }

@@ -16,7 +16,7 @@ use crate::stats::disclosure::joint::{self, CellKey, Count, TableCounts};
 use crate::survey::Survey;
 
 /// Per indicator (by id), the true counts of each of its breakdowns, in the order of
-/// [`super::compute::breakdowns`].
+/// [`breakdowns`].
 pub type Counts = BTreeMap<String, Vec<TableCounts>>;
 
 /// A full cross-classification of all background questions is counted in one array up to this
@@ -44,7 +44,7 @@ pub fn tables(survey: &Survey) -> Vec<Vec<usize>> {
         .background_questions()
         .map(|q| q.id.as_str())
         .collect();
-    super::compute::breakdowns(survey)
+    breakdowns(survey)
         .into_iter()
         .map(|by| {
             let mut ids = by;
@@ -188,4 +188,13 @@ pub fn control(
             }
         }
     }
+}
+
+/// The breakdowns of every indicator: overall, each background question alone, each crossed
+/// breakdown of the survey file.
+pub fn breakdowns(survey: &crate::survey::Survey) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new()];
+    out.extend(survey.background_questions().map(|q| vec![q.id.clone()]));
+    out.extend(survey.breakdowns.iter().cloned());
+    out
 }

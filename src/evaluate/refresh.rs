@@ -33,6 +33,7 @@ pub const LEASE_SECONDS: i64 = 600;
 /// publication (at close, `trygg indicators --recompute`, and a first read). Waits for another
 /// node's computation rather than running a second one; when that node's lease runs out, takes
 /// over. An open wave is refused: it publishes nothing.
+#[tracing::instrument(skip_all, fields(wave = %wave.slug))]
 pub async fn recompute(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,

@@ -13,6 +13,7 @@ use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
 use super::areas::{Titles, survey_waves};
+pub use super::report_plan::{InterventionPart, OutputPart};
 use super::series::DomainSeries;
 use super::{EvalError, WaveIndicators};
 use crate::i18n::Lang;
@@ -108,38 +109,6 @@ pub struct ComparisonPart {
     pub sources: Vec<(i32, String)>,
 }
 
-/// An intervention of the action plan active in the year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InterventionPart {
-    pub id: i64,
-    pub title: String,
-    /// `not_started`, `ongoing`, `done`, `delayed` or `cancelled`.
-    pub status: String,
-    pub status_reason: String,
-    pub citizen_promise: bool,
-    /// The id of the agreement's citizen promise it carries out (empty: none).
-    #[serde(default)]
-    pub promise: String,
-    pub start_year: i32,
-    pub end_year: i32,
-    /// Who is responsible, in words of both languages.
-    pub responsible: Titles,
-    pub outputs: Vec<OutputPart>,
-    /// The follow-up note written for the year.
-    pub follow_up: Option<String>,
-    /// Titles of the linked indicators.
-    pub indicators: Vec<Titles>,
-}
-
-/// An output measure's planned and actual value for the year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutputPart {
-    pub name: String,
-    pub unit: String,
-    pub planned: Option<f64>,
-    pub actual: Option<f64>,
-}
-
 /// What went into one of the year's waves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaveQuality {
@@ -183,6 +152,7 @@ pub struct Shown {
 
 /// The report of `year`: the frozen one when final, else assembled now; `None` for a year with
 /// no wave and no final report.
+#[tracing::instrument(skip_all, fields(year = year))]
 pub async fn load(
     db: &DatabaseConnection,
     catalog: &SurveyCatalog,

@@ -1,12 +1,12 @@
 //! The action plan's part of the annual report: the interventions of a priority area active in
 //! the year, with the year's outputs against plan, the follow-up note and the linked indicators.
 
+use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::areas::Titles;
-use super::report::{InterventionPart, OutputPart};
 use crate::i18n::Lang;
 use crate::plan::Responsible;
 use crate::survey::SurveyCatalog;
@@ -99,4 +99,36 @@ pub async fn interventions(
             (i.priority_area.clone(), part)
         })
         .collect())
+}
+
+/// An intervention of the action plan active in the year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterventionPart {
+    pub id: i64,
+    pub title: String,
+    /// `not_started`, `ongoing`, `done`, `delayed` or `cancelled`.
+    pub status: String,
+    pub status_reason: String,
+    pub citizen_promise: bool,
+    /// The id of the agreement's citizen promise it carries out (empty: none).
+    #[serde(default)]
+    pub promise: String,
+    pub start_year: i32,
+    pub end_year: i32,
+    /// Who is responsible, in words of both languages.
+    pub responsible: Titles,
+    pub outputs: Vec<OutputPart>,
+    /// The follow-up note written for the year.
+    pub follow_up: Option<String>,
+    /// Titles of the linked indicators.
+    pub indicators: Vec<Titles>,
+}
+
+/// An output measure's planned and actual value for the year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutputPart {
+    pub name: String,
+    pub unit: String,
+    pub planned: Option<f64>,
+    pub actual: Option<f64>,
 }

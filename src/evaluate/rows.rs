@@ -6,7 +6,6 @@
 //! Stored answers are read back only in part: the questions the indicators, the background
 //! breakdowns and `unreliable_if` need. Every other answer is skipped without being built.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -273,7 +272,7 @@ impl<'de, 's> Visitor<'de> for Needed<'_, 's> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(self.0.len());
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(super::plan::Key(key)) = map.next_key::<super::plan::Key<'de>>()? {
             match self.0.get(key.as_ref()) {
                 Some(q) => out.push((*q, map.next_value::<Value>()?)),
                 None => {
@@ -282,27 +281,5 @@ impl<'de, 's> Visitor<'de> for Needed<'_, 's> {
             }
         }
         Ok(out)
-    }
-}
-
-/// A key, borrowed from the text unless it has escapes.
-pub(super) struct Key<'de>(pub Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a question id")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
     }
 }

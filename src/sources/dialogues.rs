@@ -47,6 +47,11 @@ impl DialogueKind {
         DialogueKind::ALL.into_iter().find(|k| k.id() == id)
     }
 
+    /// The kind stored as `id` in words; the id itself when this version does not know it.
+    pub fn label_of(id: &str, lang: Lang) -> String {
+        DialogueKind::parse(id).map_or_else(|| id.to_owned(), |k| k.label(lang).to_owned())
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             DialogueKind::Staff => lang.pick("Medarbetardialog", "Staff dialogue"),

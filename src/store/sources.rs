@@ -36,6 +36,7 @@ pub fn sha256(bytes: &[u8]) -> String {
 const BATCH: usize = 500;
 
 /// Stores what a file holds, with its provenance; nothing when the same file was imported.
+#[tracing::instrument(skip_all, fields(file = file_name, rows = parsed.rows))]
 pub async fn import(
     db: &DatabaseConnection,
     parsed: &Parsed,

@@ -238,15 +238,6 @@ pub async fn require_role(roles: &'static [Role], req: Request, next: Next) -> R
     }
 }
 
-/// Where a user goes after signing in, when no (safe) `next` was given.
-pub fn home_of(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "/admin",
-        Role::Evaluator => "/evaluate",
-        Role::School => "/school",
-    }
-}
-
 /// Only local paths are followed after login, never another site: a path of plain characters
 /// (no whitespace, control characters or backslashes, which browsers strip or turn into `/`), not
 /// starting with `//`.
@@ -287,7 +278,7 @@ pub struct NextQuery {
 
 async fn login_page(ctx: PageCtx, Query(query): Query<NextQuery>) -> Response {
     if let Some(user) = &ctx.user {
-        return Redirect::to(home_of(user.role)).into_response();
+        return Redirect::to(views::home_of(user.role)).into_response();
     }
     views::login::page(&ctx, query.next.as_deref(), "", None).into_response()
 }
@@ -384,7 +375,7 @@ async fn login(
         }
         None => store::login_devices::create(&state.db, &user.id).await?,
     };
-    let target = safe_next(form.next.as_deref()).unwrap_or(home_of(role));
+    let target = safe_next(form.next.as_deref()).unwrap_or(views::home_of(role));
     let mut response = Redirect::to(target).into_response();
     let max_age = i64::from(state.settings.session_hours) * 3600;
     if let Some(cookie) = cookie_header(&state.settings, SESSION_COOKIE, &session.token, max_age) {

@@ -472,6 +472,7 @@ async fn pdf(
 
 /// `html` printed to a PDF download named `name`; when the printer is missing, failing or busy,
 /// a page that says so (503, with `Retry-After` when busy) and links `back`.
+#[tracing::instrument(skip_all, fields(file = name))]
 pub async fn pdf_response(ctx: &PageCtx, html: &str, name: &str, back: &str) -> Response {
     match crate::pdf::print_within(html, PRINT_WAIT).await {
         Ok(bytes) => (

@@ -15,7 +15,8 @@ use maud::{Markup, html};
 use super::overview::{Judged, badge};
 use crate::evaluate::areas::AreaIndicator;
 use crate::evaluate::lagesbild::{
-    DialogueRow, District, Faults, Inputs, Lagesbild, MeasureSeries, ProblemChain,
+    ChainIntervention, DialogueRow, District, Faults, Inputs, Lagesbild, MeasureSeries,
+    ProblemChain,
 };
 use crate::evaluate::words::{difference_text, verdict_text, wave_text};
 use crate::i18n::Lang;
@@ -314,10 +315,6 @@ pub(crate) fn participants(lang: Lang, d: &DialogueRow) -> String {
     parts.join(", ")
 }
 
-pub(crate) fn dialogue_kind(lang: Lang, id: &str) -> String {
-    DialogueKind::parse(id).map_or_else(|| id.to_owned(), |k| k.label(lang).to_owned())
-}
-
 /// The latest `shown` dialogues with what came up.
 fn dialogue_summary(ctx: &PageCtx, dialogues: &[DialogueRow], shown: usize) -> Markup {
     html! {
@@ -338,7 +335,7 @@ pub(crate) fn dialogue_items(ctx: &PageCtx, dialogues: &[DialogueRow]) -> Markup
         ul class="dialogues" {
             @for d in dialogues {
                 li {
-                    strong { (dialogue_kind(ctx.lang, &d.kind)) ", " (day_text(ctx.lang, &d.held_on)) ", "
+                    strong { (DialogueKind::label_of(&d.kind, ctx.lang)) ", " (day_text(ctx.lang, &d.held_on)) ", "
                         @if d.district.is_empty() { (ctx.t("hela kommunen", "the whole municipality")) } @else { (d.district) } }
                     br;
                     span class="muted small" { (participants(ctx.lang, d)) }
@@ -572,7 +569,7 @@ pub(crate) fn report_section(
             ul class="dialogues" {
                 @for d in &rl.dialogues {
                     li {
-                        strong { (dialogue_kind(lang, &d.kind)) ", " (day_text(lang, &d.held_on)) ", "
+                        strong { (DialogueKind::label_of(&d.kind, lang)) ", " (day_text(lang, &d.held_on)) ", "
                             @if d.district.is_empty() { (t("hela kommunen", "the whole municipality")) } @else { (d.district) } }
                         " – " (participants(lang, d)) "."
                         p class="prewrap" { (d.raised) }
@@ -591,7 +588,7 @@ pub(crate) fn report_section(
             @for p in &rl.problems {
                 div class="report-problem keep-together" {
                     h4 { (p.rank) ". " (p.title) }
-                    (super::lagesbild_input::chain_markup(lang, p, None))
+                    (chain_markup(lang, p, None))
                 }
             }
         }
@@ -625,4 +622,71 @@ pub(crate) fn day_text(lang: Lang, day: &str) -> String {
 /// (`8 105`, `7 980,5`).
 pub(crate) fn series_number(lang: Lang, v: f64) -> String {
     lang.decimal(v, if v.fract() == 0.0 { 0 } else { 1 })
+}
+
+/// One intervention of a cause: its status and years, its outputs summed, its outcome
+/// indicators with their latest published figure.
+fn chain_intervention(lang: Lang, i: &ChainIntervention) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    html! {
+        div class="chain-step" {
+            p { strong { a href=(format!("/evaluate/plan/{}", i.id)) { (i.title) } }
+                " " span class="muted small" { (i.status.label(lang)) ", " (i.start_year) @if i.end_year != i.start_year { "–" (i.end_year) } } }
+            @if !i.outputs.is_empty() {
+                p class="small" { strong { (t("Prestationer: ", "Outputs: ")) }
+                    @for (n, o) in i.outputs.iter().enumerate() {
+                        @if n > 0 { "; " }
+                        (o.name) " "
+                        @match o.actual { Some(v) => (lang.decimal(v, 0)), None => "–" }
+                        @if let Some(p) = o.planned { " " (t("av", "of")) " " (lang.decimal(p, 0)) " " (t("planerade", "planned")) }
+                        @if !o.unit.is_empty() { " (" (o.unit) ")" }
+                    }
+                }
+            }
+            @if !i.indicators.is_empty() {
+                p class="small" { strong { (t("Effekt: ", "Outcome: ")) }
+                    @for (n, x) in i.indicators.iter().enumerate() {
+                        @let stat = if x.statistic == "mean" { Statistic::Mean } else { Statistic::Proportion };
+                        @if n > 0 { "; " }
+                        a href=(format!("/evaluate/indicators/{}/{}", x.survey, x.indicator)) { (x.title.get(lang)) }
+                        @if let Some(w) = &x.latest { " " (w.period) ": " (wave_text(lang, stat, w)) }
+                        @if let Some(c) = &x.change { ", " (verdict_text(lang, c.verdict)) " (" (difference_text(lang, stat, c.difference)) ")" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The chain of one problem: problem → causes → interventions → outputs → outcome indicators.
+/// `edit_base` (the problem's page) adds a link to edit each cause.
+pub(crate) fn chain_markup(lang: Lang, p: &ProblemChain, edit_base: Option<&str>) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    html! {
+        p class="muted" {
+            (t("Prioritet", "Priority")) " " (p.rank) " · " (p.area_title.get(lang))
+            " · " @if p.districts.is_empty() { (t("hela kommunen", "the whole municipality")) } @else { (p.districts.join(", ")) }
+        }
+        @if !p.description.is_empty() { p class="prewrap" { (p.description) } }
+        @if !p.evidence.is_empty() {
+            p { strong { (t("Siffror som visar det: ", "Figures that show it: ")) }
+                (p.evidence.iter().map(|e| e.title.get(lang)).collect::<Vec<_>>().join("; ")) }
+        }
+        @if p.causes.is_empty() {
+            p class="muted" { (t("Inga orsaker införda.", "No causes recorded.")) }
+        }
+        ol class="chain" {
+            @for c in &p.causes {
+                li class=(format!("cause {}", c.kind.id())) id=(format!("cause-{}", c.id)) {
+                    p { strong { (c.kind.label(lang)) } " · " (c.aspect.label(lang))
+                        @if let Some(base) = edit_base { " · " a href=(format!("{base}/causes/{}", c.id)) { (t("Ändra", "Edit")) } } }
+                    p class="prewrap" { (c.description) }
+                    @if c.interventions.is_empty() {
+                        p class="muted small" { (t("Ingen insats möter orsaken ännu.", "No intervention meets the cause yet.")) }
+                    }
+                    @for i in &c.interventions { (chain_intervention(lang, i)) }
+                }
+            }
+        }
+    }
 }

@@ -567,7 +567,11 @@ fn lagesbild_dialogues(
     for (i, d) in l.dialogues.iter().enumerate() {
         let r = i as u32 + 1;
         dialogues.write_string(r, 0, &d.held_on)?;
-        dialogues.write_string(r, 1, super::lagesbild::dialogue_kind(lang, &d.kind))?;
+        dialogues.write_string(
+            r,
+            1,
+            crate::sources::dialogues::DialogueKind::label_of(&d.kind, lang),
+        )?;
         dialogues.write_string(r, 2, &d.district)?;
         dialogues.write_string(r, 3, &d.priority_area)?;
         for (c, n) in [d.residents, d.staff, d.police, d.others]

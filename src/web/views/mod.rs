@@ -119,7 +119,7 @@ pub fn error_page(
             }
             @match &ctx.user {
                 Some(user) if !ctx.respondent => {
-                    p { a href=(super::auth::home_of(user.role)) { (ctx.t("Till din startsida", "To your start page")) } }
+                    p { a href=(home_of(user.role)) { (ctx.t("Till din startsida", "To your start page")) } }
                 }
                 _ => {
                     p { a href="/" { (ctx.t("Till startsidan", "To the start page")) } }
@@ -205,5 +205,14 @@ fn error_texts(status: StatusCode) -> [&'static str; 4] {
             "Begäran kunde inte utföras.",
             "The request could not be carried out.",
         ],
+    }
+}
+
+/// Where a user goes after signing in, when no (safe) `next` was given.
+pub fn home_of(role: crate::accounts::Role) -> &'static str {
+    match role {
+        crate::accounts::Role::Admin => "/admin",
+        crate::accounts::Role::Evaluator => "/evaluate",
+        crate::accounts::Role::School => "/school",
     }
 }
