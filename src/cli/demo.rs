@@ -26,6 +26,7 @@ use crate::config::Settings;
 use crate::store;
 use crate::survey::{Choice, Question, Survey, SurveyCatalog, synth_tilted};
 
+use super::DemoError;
 use super::progress::Progress;
 use super::{load_catalog, open_database};
 
@@ -232,24 +233,6 @@ pub struct DemoLogin {
     pub email: String,
     pub school: Option<String>,
     pub password: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DemoError {
-    #[error(
-        "the database already has {0} wave(s); trygg demo fills an empty database only (give it another one with --database, e.g. sqlite://demo.db?mode=rwc)"
-    )]
-    NotEmpty(usize),
-    #[error(
-        "the database already has an account {0}; trygg demo fills an empty database only (give it another one with --database)"
-    )]
-    UserExists(String),
-    #[error("questionnaire `{0}` is not in the surveys folder; the demo needs all three")]
-    MissingSurvey(&'static str),
-    #[error("{0}")]
-    Refused(String),
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
 }
 
 /// The steps of [`fill`] as its progress counts them: a wave per questionnaire and year, the

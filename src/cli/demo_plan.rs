@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use sea_orm::DatabaseConnection;
 
-use super::demo::DemoError;
+use super::DemoError;
 use crate::agreement::AgreementCatalog;
 use crate::plan::links::LinkForm;
 use crate::plan::outputs::{OutputForm, actual_field, planned_field};

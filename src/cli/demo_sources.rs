@@ -7,7 +7,7 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::demo::DemoError;
+use super::DemoError;
 use crate::survey::SurveyCatalog;
 
 /// What `trygg demo` says about the lägesbild.

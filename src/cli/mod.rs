@@ -297,3 +297,22 @@ mod tests {
         );
     }
 }
+
+/// Why `trygg demo` stopped (shared by its parts: the waves, the plan, the sources).
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "the database already has {0} wave(s); trygg demo fills an empty database only (give it another one with --database, e.g. sqlite://demo.db?mode=rwc)"
+    )]
+    NotEmpty(usize),
+    #[error(
+        "the database already has an account {0}; trygg demo fills an empty database only (give it another one with --database)"
+    )]
+    UserExists(String),
+    #[error("questionnaire `{0}` is not in the surveys folder; the demo needs all three")]
+    MissingSurvey(&'static str),
+    #[error("{0}")]
+    Refused(String),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+}

@@ -1,7 +1,9 @@
 //! Quantiles of Student's t, the standard normal and the beta distribution, as R computes them.
 
-use super::incomplete_beta::{Tail, beta_tail_inverse};
-use super::incomplete_beta::{beta_tails, stirling_error};
+use super::incomplete_beta::beta_tails;
+use super::incomplete_beta::{
+    Tail, beta_tail_inverse, degenerate_beta, far_out_log_quantile, normal_upper_quantile,
+};
 
 /// Quantile of Student's t with `df` degrees of freedom (fractional allowed, ∞ = normal), as R's
 /// `qt(p, df)`. NaN for NaN arguments, p outside [0, 1] or df ≤ 0; ∓∞ at p = 0 and 1.
@@ -35,31 +37,6 @@ pub fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
     }
 }
 
-/// The point-mass limits of Beta(a, b) at zero or infinite shapes (None for a proper beta).
-pub(super) fn degenerate_beta(p: f64, a: f64, b: f64) -> Option<f64> {
-    let at_zero = a == 0.0 || (b.is_infinite() && a.is_finite());
-    let at_one = b == 0.0 || (a.is_infinite() && b.is_finite());
-    if a == 0.0 && b == 0.0 {
-        return Some(if p < 0.5 {
-            0.0
-        } else if p > 0.5 {
-            1.0
-        } else {
-            0.5
-        });
-    }
-    if at_zero {
-        return Some(0.0);
-    }
-    if at_one {
-        return Some(1.0);
-    }
-    if a.is_infinite() && b.is_infinite() {
-        return Some(0.5);
-    }
-    None
-}
-
 /// Applies a symmetric distribution's upper-tail quantile to a lower-tail probability p.
 pub(super) fn signed_quantile(p: f64, upper_quantile: impl Fn(f64) -> f64) -> f64 {
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
@@ -71,22 +48,6 @@ pub(super) fn signed_quantile(p: f64, upper_quantile: impl Fn(f64) -> f64) -> f6
         // 1 − p is exact for p ≥ ½.
         upper_quantile(1.0 - p)
     }
-}
-
-/// z with P(Z > z) = tail, for tail in [0, ½] (larger tails give the negative quantile).
-pub(super) fn normal_upper_quantile(tail: f64) -> f64 {
-    if tail.is_nan() {
-        return f64::NAN;
-    }
-    if tail <= 0.0 {
-        return f64::INFINITY;
-    }
-    if tail >= 1.0 {
-        return f64::NEG_INFINITY;
-    }
-    // statrs's erfc_inv (Boost's rational approximations) is within 3e-16 of a 40-digit
-    // reference over 1e-300 ≤ 2·tail < 2; its erfc is not (1e-10), so no Newton polish.
-    std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * tail)
 }
 
 /// t with P(T > t) = tail for T ~ t_df, tail in [0, ½] (df > 0, possibly infinite).
@@ -131,32 +92,6 @@ pub(super) fn t_upper_quantile(df: f64, tail: f64) -> f64 {
     }
 }
 
-/// ln x below which a beta quantile comes from the leading term of its tail.
-pub(super) const LOG_FAR_OUT: f64 = -600.0;
-
-/// ln x for I_x(a, b) = target from the leading term x^a/(a·B(a, b)) of the lower tail, when
-/// that x is below e^LOG_FAR_OUT and the next term, a(1−b)x/(a+1) relative, is negligible;
-/// None otherwise.
-pub(super) fn far_out_log_quantile(a: f64, b: f64, target: f64) -> Option<f64> {
-    let log_x = (target.ln() + a.ln() + ln_beta(a, b)) / a;
-    let next_term_log = log_x + (b - 1.0).abs().max(1.0).ln();
-    (log_x < LOG_FAR_OUT && next_term_log < -40.0).then_some(log_x)
-}
-
-/// ln B(a, b) through Stirling's formula and its corrections (a, b > 0), arranged so that the
-/// large (b − ½)·ln b and (a + b − ½)·ln(a + b) never meet: their difference is taken as
-/// −(b − ½)·ln(1 + a/b) − a·ln(a + b) with b the larger shape.
-pub(super) fn ln_beta(a: f64, b: f64) -> f64 {
-    let (small, large) = if a <= b { (a, b) } else { (b, a) };
-    let total = small + large;
-    (small - 0.5) * small.ln() + 0.5 * (2.0 * std::f64::consts::PI).ln()
-        - small * total.ln()
-        - (large - 0.5) * (small / large).ln_1p()
-        + stirling_error(small)
-        + stirling_error(large)
-        - stirling_error(total)
-}
-
 /// Degrees of freedom beyond which t quantiles come from the Cornish–Fisher expansion.
 pub(super) const HUGE_DF: f64 = 1e9;
 
@@ -172,7 +107,7 @@ pub(super) fn t_cornish_fisher(z: f64, df: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::super::assert_close;
-    use super::super::incomplete_beta::beta_tails;
+    use super::super::incomplete_beta::{beta_tails, ln_beta};
     use super::*;
     use proptest::prelude::*;
 

@@ -5,8 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::grid::{Cell, Grid};
-use super::protect::{Plan, State};
+use super::grid::{Cell, Grid, Plan, State};
 use super::{MAX_BOXES, MAX_VARS};
 
 /// Respondents hidden, then cells hidden: the information a complement costs.

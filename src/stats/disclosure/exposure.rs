@@ -1,8 +1,7 @@
 //! Which hidden cells the published cells and margins pin to one value: exact elimination over
 //! the attacker's linear system.
 
-use super::grid::Grid;
-use super::protect::Plan;
+use super::grid::{Grid, Plan};
 
 /// For every cell: is it hidden and yet pinned to one value by the published cells and margins?
 pub(super) fn exposed(grid: &Grid, plan: &Plan) -> Vec<bool> {

@@ -43,8 +43,8 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::{Estimate, Flag};
-use grid::Grid;
-use protect::{Plan, State, protect};
+use grid::{Grid, Plan, State};
+use protect::protect;
 
 /// With more breakdown variables than this, only the lines and the grand total count as published
 /// margins (there would be 2^d kinds), and exposed cells are protected line by line, without boxes.

@@ -3,61 +3,7 @@
 
 use super::cover::cheapest_cover;
 use super::exposure::exposed;
-use super::grid::Grid;
-
-/// What the attacker sees of a cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum State {
-    Published(u64),
-    Empty,
-    Hidden,
-}
-
-/// The cells to hide and the margins to withhold, as they are decided.
-#[derive(Debug, Clone)]
-pub(super) struct Plan {
-    pub(super) state: Vec<State>,
-    pub(super) withheld: Vec<bool>,
-}
-
-impl Plan {
-    pub(super) fn new(grid: &Grid, k: u64) -> Plan {
-        let state = grid
-            .cells
-            .iter()
-            .map(|cell| match cell.n {
-                Some(0) => State::Empty,
-                Some(n) if n >= k => State::Published(n),
-                _ => State::Hidden,
-            })
-            .collect();
-        Plan {
-            state,
-            withheld: vec![false; grid.groups.len()],
-        }
-    }
-
-    pub(super) fn is_hidden(&self, cell: usize) -> bool {
-        self.state.get(cell) == Some(&State::Hidden)
-    }
-
-    pub(super) fn hide(&mut self, cell: usize) {
-        if let Some(state) = self.state.get_mut(cell) {
-            *state = State::Hidden;
-        }
-    }
-
-    /// Whether the attacker knows this margin.
-    pub(super) fn knows(&self, grid: &Grid, group: usize) -> bool {
-        grid.groups.get(group).is_some_and(|g| !g.small) && self.withheld.get(group) == Some(&false)
-    }
-
-    pub(super) fn hidden_in(&self, grid: &Grid, group: usize) -> usize {
-        grid.groups.get(group).map_or(0, |g| {
-            g.members.iter().filter(|&&m| self.is_hidden(m)).count()
-        })
-    }
-}
+use super::grid::{Grid, Plan, State};
 
 /// Rule 2: protects every hidden cell. Terminates because every pass hides one more cell or
 /// withholds one more margin, or stops.

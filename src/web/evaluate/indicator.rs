@@ -42,12 +42,6 @@ pub fn routes() -> Routes {
             EVALUATORS,
             page,
         )
-        .get(
-            "/evaluate/indicators/{survey}/{indicator}/download.xlsx",
-            EVALUATORS,
-            super::xlsx::download,
-        )
-        .merge(super::downloads::routes())
         .post(
             "/evaluate/indicators/{survey}/{indicator}/comparisons",
             "/evaluate/indicators/{survey}/{indicator}",

@@ -32,6 +32,12 @@ pub fn routes() -> Routes {
     Routes::default()
         .get("/evaluate", EVALUATORS, overview::overview)
         .merge(indicator::routes())
+        .get(
+            "/evaluate/indicators/{survey}/{indicator}/download.xlsx",
+            EVALUATORS,
+            xlsx::download,
+        )
+        .merge(downloads::routes())
         .merge(agreements::routes())
         .get("/evaluate/lagesbild", EVALUATORS, lagesbild::page)
         .get("/evaluate/lagesbild.xlsx", EVALUATORS, lagesbild::xlsx)
