@@ -183,43 +183,19 @@ async fn upload(
     Extension(user): Extension<CurrentUser>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                let text = format!(
-                    "{} {e}",
-                    ctx.t(
-                        "Filen kunde inte tas emot:",
-                        "The file could not be received:"
-                    )
-                );
-                return Ok(refused(import_page(&ctx, &Outcome::Refused(text))));
-            }
-        };
-        if field.name() != Some("file") {
-            continue;
+    let file = match uploaded_file(&mut multipart).await {
+        Ok(file) => file,
+        Err(e) => {
+            let text = format!(
+                "{} {e}",
+                ctx.t(
+                    "Filen kunde inte tas emot:",
+                    "The file could not be received:"
+                )
+            );
+            return Ok(refused(import_page(&ctx, &Outcome::Refused(text))));
         }
-        let name = field
-            .file_name()
-            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
-            .unwrap_or_default();
-        match field.bytes().await {
-            Ok(bytes) => file = Some((name, bytes.to_vec())),
-            Err(e) => {
-                let text = format!(
-                    "{} {e}",
-                    ctx.t(
-                        "Filen kunde inte tas emot:",
-                        "The file could not be received:"
-                    )
-                );
-                return Ok(refused(import_page(&ctx, &Outcome::Refused(text))));
-            }
-        }
-    }
+    };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         let text = ctx
             .t("Välj en fil att läsa in.", "Choose a file to import.")
@@ -279,6 +255,24 @@ async fn upload(
         }
     };
     Ok(import_page(&ctx, &Outcome::Stored(text)).into_response())
+}
+
+/// The `file` field of an upload: the file's name (without a folder) and its bytes.
+async fn uploaded_file(
+    multipart: &mut Multipart,
+) -> Result<Option<(String, Vec<u8>)>, axum::extract::multipart::MultipartError> {
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field
+            .file_name()
+            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
+            .unwrap_or_default();
+        file = Some((name, field.bytes().await?.to_vec()));
+    }
+    Ok(file)
 }
 
 // ---------------------------------------------------------------- dialogues
