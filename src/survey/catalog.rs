@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::load::{SurveyError, parse};
+use super::check::SurveyError;
+use super::load::parse;
 use super::model::Survey;
 
 /// One survey file that passed every check.

@@ -1,28 +1,9 @@
 //! Conditions (`show_if`, `unreliable_if`): what they mean and how the loader checks them.
 
 use super::answers::Answer;
-use super::load::{Ctx, QuestionIndex};
+use super::check::{Ctx, QuestionIndex};
+use super::model::Condition;
 use super::raw::{RawCondition, S};
-
-/// A condition on earlier answers. Built only by the loader, which guarantees that every
-/// referenced question exists, has choices, and has every code named here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Condition {
-    /// The answer is `code` (multi: `code` is among the chosen ones).
-    Equals {
-        question: String,
-        code: String,
-    },
-    /// The answer is one of `codes` (multi: at least one of them is chosen).
-    AnyOf {
-        question: String,
-        codes: Vec<String>,
-    },
-    /// Negation. An unanswered question makes `Equals`/`AnyOf` false, so `Not` of it is true.
-    Not(Box<Condition>),
-    All(Vec<Condition>),
-    Any(Vec<Condition>),
-}
 
 impl Condition {
     /// Evaluates the condition against answers found through `answer(question_id)`.

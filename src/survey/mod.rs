@@ -3,6 +3,7 @@
 
 mod answers;
 mod catalog;
+mod check;
 mod condition;
 mod indicator;
 mod load;
@@ -13,10 +14,12 @@ mod synth;
 
 pub use answers::{Answer, AnswerProblem, ValidatedAnswers, validate};
 pub use catalog::{LoadedSurvey, SurveyCatalog, load_dir};
-pub use condition::Condition;
-pub use indicator::{Better, Indicator, PriorityArea, Statistic};
-pub use load::{SurveyError, load_str};
-pub use model::{Audience, Choice, GradeQuestion, Page, Question, QuestionKind, Survey, Text};
+pub use check::SurveyError;
+pub use load::load_str;
+pub use model::{
+    Audience, Better, Choice, Condition, GradeQuestion, Indicator, Page, PriorityArea, Question,
+    QuestionKind, Statistic, Survey, Text,
+};
 pub use synth::{synth, synth_tilted};
 
 #[cfg(test)]

@@ -6,8 +6,6 @@
 
 use serde::Serialize;
 
-use super::condition::Condition;
-use super::indicator::Indicator;
 use crate::i18n::Lang;
 
 /// A user-facing text in both languages. The loader guarantees neither is empty.
@@ -272,6 +270,116 @@ fn lower_first(name: &str) -> String {
             .collect(),
         _ => name.to_owned(),
     }
+}
+
+/// A condition on earlier answers. Built only by the loader, which guarantees that every
+/// referenced question exists, has choices, and has every code named here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// The answer is `code` (multi: `code` is among the chosen ones).
+    Equals {
+        question: String,
+        code: String,
+    },
+    /// The answer is one of `codes` (multi: at least one of them is chosen).
+    AnyOf {
+        question: String,
+        codes: Vec<String>,
+    },
+    /// Negation. An unanswered question makes `Equals`/`AnyOf` false, so `Not` of it is true.
+    Not(Box<Condition>),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+}
+
+/// The priority areas of the action plan (see DESIGN.md); ids as used in files and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PriorityArea {
+    YouthAtRisk,
+    OutdoorInsecurity,
+    ThreatsViolence,
+}
+
+impl PriorityArea {
+    pub const ALL: [PriorityArea; 3] = [
+        PriorityArea::YouthAtRisk,
+        PriorityArea::OutdoorInsecurity,
+        PriorityArea::ThreatsViolence,
+    ];
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            PriorityArea::YouthAtRisk => "youth-at-risk",
+            PriorityArea::OutdoorInsecurity => "outdoor-insecurity",
+            PriorityArea::ThreatsViolence => "threats-violence",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<PriorityArea> {
+        PriorityArea::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    /// The name used in the local agreement (Swedish) and its English rendering.
+    pub fn title(&self, lang: Lang) -> &'static str {
+        match self {
+            PriorityArea::YouthAtRisk => lang.pick("Ungdomar i riskzon", "Young people at risk"),
+            PriorityArea::OutdoorInsecurity => lang.pick(
+                "Upplevd och faktisk otrygghet i den fysiska utemiljön",
+                "Perceived and actual insecurity in the outdoor environment",
+            ),
+            PriorityArea::ThreatsViolence => lang.pick("Hot och våld", "Threats and violence"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Statistic {
+    Proportion,
+    Mean,
+}
+
+impl Statistic {
+    /// The name used in survey files and the API.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Statistic::Proportion => "proportion",
+            Statistic::Mean => "mean",
+        }
+    }
+}
+
+/// Which direction of change is an improvement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+impl Better {
+    /// The name used in survey files and the API.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Better::Lower => "lower",
+            Better::Higher => "higher",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub title: Text,
+    pub priority_area: PriorityArea,
+    pub statistic: Statistic,
+    pub better: Better,
+    /// For a proportion, between 0 and 1.
+    pub target: Option<f64>,
+    pub questions: Vec<String>,
+    /// Proportion only: the codes that count.
+    pub codes: Vec<String>,
 }
 
 #[cfg(test)]

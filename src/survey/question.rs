@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::load::{Ctx, IdRule, check_id, check_unique, text};
+use super::check::{Ctx, IdRule, check_id, check_unique, text};
 use super::model::{Choice, Question, QuestionKind, Text};
 use super::raw::{RawChoice, RawQuestion, RawText, S};
 

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use uuid::{Builder, Uuid};
 
 use super::answers::Answer;
-use super::indicator::{Better, Statistic};
+use super::model::{Better, Statistic};
 use super::model::{Choice, Question, QuestionKind, Survey};
 
 /// Base weights per choice, in the order listed (missing choices included), for questions of the

@@ -53,5 +53,6 @@ mod staff_admin;
 mod staff_truth;
 mod staff_waves;
 mod stats;
+mod structure;
 mod survey_versions;
 mod two_nodes;
