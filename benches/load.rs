@@ -8,6 +8,9 @@
 //! with SIGTERM, opens the database afresh and counts the stored rows: every acknowledged (201)
 //! submission must be there. Exit status 1 when they are not, or when a request got no answer.
 //!
+//! Then it measures what SQLite itself stores per second on the same machine with trygg's
+//! settings, in batched transactions, and prints the API's rate as a share of it (issue 21).
+//!
 //! `cargo bench --bench load -- --guess api` (or `--guess page`) measures instead how fast one
 //! can guess pupil codes: a class wave, and every request carries a fresh random code, through
 //! the API or typed at `/k`. It prints the wrong codes answered per second and what that rate
@@ -173,6 +176,7 @@ fn run(args: &Args) -> Result<bool, String> {
     runtime.block_on(wait_for_health(&base, &mut server.0))?;
 
     let templates = templates(args.guess.is_some())?;
+    let first_body = templates.first().cloned().unwrap_or_default();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "{} connections for {} s on {} cores (load average before: {})",
@@ -197,7 +201,17 @@ fn run(args: &Args) -> Result<bool, String> {
     let ok = if args.guess.is_some() {
         report_guesses(&tally, responses)
     } else {
-        report(&tally, responses, submissions)
+        let ok = report(&tally, responses, submissions);
+        // What SQLite itself stores per second on this machine, with trygg's settings (WAL,
+        // synchronous FULL, secure_delete), in batched transactions: the ceiling the API's
+        // durable submissions are measured against (issue 21).
+        let baseline = runtime.block_on(sqlite_rate(dir.path(), &first_body, time))?;
+        let api = tally.created as f64 / tally.elapsed.as_secs_f64();
+        println!(
+            "SQLite itself, the same settings, transactions of {BASELINE_BATCH} rows of the same body: {baseline:.0} rows/s; the API: {api:.0}/s = {:.1} % of it",
+            100.0 * api / baseline.max(1.0)
+        );
+        ok
     };
     if args.keep {
         let kept = dir.keep();
@@ -377,6 +391,42 @@ async fn stored(database: &str) -> Result<(u64, u64), String> {
         .map_err(|e| e.to_string())?;
     let _ = db.close().await;
     Ok((responses, submissions))
+}
+
+/// Rows per transaction of the SQLite baseline.
+const BASELINE_BATCH: usize = 256;
+
+/// Rows per second SQLite stores in a fresh file with trygg's connection settings: a key and a
+/// body per row, in transactions of [`BASELINE_BATCH`], for `time`.
+async fn sqlite_rate(dir: &Path, body: &str, time: Duration) -> Result<f64, String> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let url = format!("sqlite://{}?mode=rwc", dir.join("baseline.db").display());
+    let db = trygg::db::connect(&url).await.map_err(|e| e.to_string())?;
+    db.execute_unprepared("CREATE TABLE baseline (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        .await
+        .map_err(|e| e.to_string())?;
+    let placeholders = vec!["(?, ?)"; BASELINE_BATCH].join(", ");
+    let sql = format!("INSERT INTO baseline (id, body) VALUES {placeholders}");
+    let started = Instant::now();
+    let mut rows = 0u64;
+    while started.elapsed() < time {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(2 * BASELINE_BATCH);
+        for _ in 0..BASELINE_BATCH {
+            values.push(uuid::Uuid::new_v4().to_string().into());
+            values.push(body.to_owned().into());
+        }
+        let txn = db.begin().await.map_err(|e| e.to_string())?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            &sql,
+            values,
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+        txn.commit().await.map_err(|e| e.to_string())?;
+        rows += BASELINE_BATCH as u64;
+    }
+    Ok(rows as f64 / started.elapsed().as_secs_f64())
 }
 
 fn report(tally: &Tally, responses: u64, submissions: u64) -> bool {
