@@ -194,3 +194,130 @@ fn a_circle_is_found_when_there_is_one() {
         vec![vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]]
     );
 }
+
+/// Functions longer than this many lines are split (issue 21), tests and migrations aside.
+const LONGEST: usize = 120;
+
+/// The functions over [`LONGEST`] lines when the rule came in, with their length then: none may
+/// grow, none may join them, and one split below the limit leaves this list.
+const TOO_LONG_YET: [(&str, usize); 18] = [
+    ("web/views/audit_words.rs describe", 589),
+    ("collect/scb_population.rs build", 316),
+    ("web/evaluate/xlsx.rs workbook", 275),
+    ("evaluate/compute.rs estimate", 224),
+    ("agreement/load.rs convert", 222),
+    ("web/evaluate/indicator.rs render", 211),
+    ("plan/mod.rs parse", 195),
+    ("collect/population.rs parse_totals", 191),
+    ("collect/import.rs read_csv", 185),
+    ("web/views/charts.rs line_chart_drawn", 177),
+    ("web/evaluate/indicator.rs comparisons_section", 165),
+    ("main.rs run", 156),
+    ("sources/xlsx.rs read_book", 148),
+    ("sources/jsonstat.rs read", 137),
+    ("web/report.rs body", 136),
+    ("evaluate/compute.rs plan_calibration", 135),
+    ("web/public.rs page", 125),
+    ("web/evaluate/overview.rs overview", 122),
+];
+
+/// `(file fn, lines)` of every function of `text` (before its test module): from the line of
+/// `fn` to the closing brace at the same indentation.
+fn function_lengths(file: &str, text: &str) -> Vec<(String, usize)> {
+    let code = text
+        .split("#[cfg(test)]\nmod tests {")
+        .next()
+        .unwrap_or_default();
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let indent = line.len() - line.trim_start().len();
+        let mut words = line.trim_start();
+        for prefix in ["pub(crate) ", "pub(super) ", "pub ", "async ", "const "] {
+            words = words.strip_prefix(prefix).unwrap_or(words);
+        }
+        if let Some(rest) = words.strip_prefix("fn ") {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let close = format!("{}}}", " ".repeat(indent));
+            if let Some(end) = (i + 1..lines.len()).find(|&j| lines[j] == close) {
+                out.push((format!("{file} {name}"), end - i));
+                i = end;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn no_function_grows_past_the_limit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found: BTreeMap<String, usize> = BTreeMap::new();
+    fn walk(dir: &Path, root: &Path, found: &mut BTreeMap<String, usize>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if path.is_dir() {
+                if name != "tests" {
+                    walk(&path, root, found);
+                }
+            } else if name.ends_with(".rs") && name != "tests.rs" {
+                let rel = path
+                    .strip_prefix(root)
+                    .expect("under src")
+                    .to_string_lossy()
+                    .into_owned();
+                let text = std::fs::read_to_string(&path).expect("source file");
+                for (f, n) in function_lengths(&rel, &text) {
+                    if n > LONGEST {
+                        found.insert(f, n);
+                    }
+                }
+            }
+        }
+    }
+    walk(&root, &root, &mut found);
+    assert!(
+        !found.is_empty() || TOO_LONG_YET.is_empty(),
+        "the reader finds functions at all"
+    );
+    let mut problems = Vec::new();
+    for (f, n) in &found {
+        match TOO_LONG_YET.iter().find(|(name, _)| name == f) {
+            None => problems.push(format!("{f}: {n} lines (at most {LONGEST}; split it)")),
+            Some((_, was)) if n > was => {
+                problems.push(format!("{f}: {n} lines, was {was}; it may only shrink"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (f, _) in TOO_LONG_YET {
+        if !found.contains_key(f) {
+            problems.push(format!(
+                "{f} is no longer over {LONGEST} lines: take it off TOO_LONG_YET"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn a_function_is_measured_from_fn_to_its_closing_brace() {
+    let text =
+        "fn a() {\n    let x = 1;\n}\n\npub(crate) async fn b(\n    y: u8,\n) -> u8 {\n    y\n}\n";
+    assert_eq!(
+        function_lengths("f.rs", text),
+        vec![("f.rs a".to_owned(), 2), ("f.rs b".to_owned(), 4)]
+    );
+}

@@ -351,20 +351,7 @@ fn body(
                 @for i in &area.interventions {
                     (intervention_markup(lang, &period, i))
                 }
-                @if !area.measures.is_empty() {
-                    h3 { (t("Lägesbildens mått", "Measures of the situation picture")) }
-                    @let with_figures: Vec<_> = area.series.iter().filter(|m| !m.municipality.is_empty()).collect();
-                    @if with_figures.is_empty() {
-                        p class="muted" {
-                            (t("Överenskommelsen följer också: ", "The agreement also follows: "))
-                            (area.measures.join(", ")) ". "
-                            (t("Siffrorna visas här när källorna för lägesbilden (Kolada, Brå, felanmälningar) har lästs in i trygg.",
-                               "The figures are shown here once the situation picture's sources (Kolada, Brå, fault reports) have been brought into trygg."))
-                        }
-                    } @else {
-                        (measure_table(lang, &with_figures))
-                    }
-                }
+                (measures_section(lang, area))
             }
         }
         section id="section-promises" aria-labelledby="h-promises" {
@@ -904,4 +891,26 @@ fn signed_percent(lang: Lang, pct: f64) -> String {
         ""
     };
     format!("{sign}{} %", lang.decimal(rounded.abs(), 0))
+}
+
+/// An area's lägesbild measures over the period, or which ones the agreement follows when no
+/// figures are imported.
+fn measures_section(lang: Lang, area: &crate::evaluate::final_follow_up::FinalArea) -> Markup {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    html! {
+        @if !area.measures.is_empty() {
+            h3 { (t("Lägesbildens mått", "Measures of the situation picture")) }
+            @let with_figures: Vec<_> = area.series.iter().filter(|m| !m.municipality.is_empty()).collect();
+            @if with_figures.is_empty() {
+                p class="muted" {
+                    (t("Överenskommelsen följer också: ", "The agreement also follows: "))
+                    (area.measures.join(", ")) ". "
+                    (t("Siffrorna visas här när källorna för lägesbilden (Kolada, Brå, felanmälningar) har lästs in i trygg.",
+                       "The figures are shown here once the situation picture's sources (Kolada, Brå, fault reports) have been brought into trygg."))
+                }
+            } @else {
+                (measure_table(lang, &with_figures))
+            }
+        }
+    }
 }
