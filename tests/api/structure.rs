@@ -200,7 +200,7 @@ const LONGEST: usize = 120;
 
 /// The functions over [`LONGEST`] lines when the rule came in, with their length then: none may
 /// grow, none may join them, and one split below the limit leaves this list.
-const TOO_LONG_YET: [(&str, usize); 18] = [
+const TOO_LONG_YET: [(&str, usize); 17] = [
     ("web/views/audit_words.rs describe", 589),
     ("collect/scb_population.rs build", 316),
     ("web/evaluate/xlsx.rs workbook", 275),
@@ -218,7 +218,6 @@ const TOO_LONG_YET: [(&str, usize); 18] = [
     ("web/report.rs body", 136),
     ("evaluate/compute.rs plan_calibration", 135),
     ("web/public.rs page", 125),
-    ("web/evaluate/overview.rs overview", 122),
 ];
 
 /// `(file fn, lines)` of every function of `text` (before its test module): from the line of

@@ -162,17 +162,7 @@ pub(super) async fn overview(
             @if let Some(y) = asked_missing {
                 p class="notice" { (ctx.t("Ingen omgång från", "No wave from")) " " (y) " " (ctx.t("är publicerad; här visas det senaste året.", "is published; the latest year is shown.")) }
             }
-            @for (name, responses) in &collecting {
-                p class="notice" {
-                    (name) " " (ctx.t("pågår", "is open")) ": "
-                    (ctx.lang.number(i128::from(*responses))) " "
-                    (if *responses == 1 { ctx.t("svar hittills", "response so far") } else { ctx.t("svar hittills", "responses so far") }) ". "
-                    (ctx.t(
-                        "Siffrorna publiceras när omgången har stängt; innan dess skulle varje nytt svar gå att läsa ut ur hur siffrorna ändras. Här visas de publicerade omgångarna.",
-                        "Its figures are published once it has closed; before that, each new answer could be read off how the figures change. The published waves are shown here."
-                    ))
-                }
-            }
+            (open_waves(&ctx, &collecting))
             @if areas.year.is_none() {
                 p { (ctx.t("Ingen omgång är publicerad ännu: siffrorna publiceras när en omgång har stängt.", "No wave is published yet: figures are published once a wave has closed.")) }
             } @else {
@@ -203,6 +193,23 @@ pub(super) async fn overview(
           }
         },
     ))
+}
+
+/// The waves still collecting, with their responses so far: their figures are not shown yet.
+fn open_waves(ctx: &PageCtx, collecting: &[(String, u64)]) -> Markup {
+    html! {
+        @for (name, responses) in collecting {
+            p class="notice" {
+                (name) " " (ctx.t("pågår", "is open")) ": "
+                (ctx.lang.number(i128::from(*responses))) " "
+                (if *responses == 1 { ctx.t("svar hittills", "response so far") } else { ctx.t("svar hittills", "responses so far") }) ". "
+                (ctx.t(
+                    "Siffrorna publiceras när omgången har stängt; innan dess skulle varje nytt svar gå att läsa ut ur hur siffrorna ändras. Här visas de publicerade omgångarna.",
+                    "Its figures are published once it has closed; before that, each new answer could be read off how the figures change. The published waves are shown here."
+                ))
+            }
+        }
+    }
 }
 
 /// Which wave of each questionnaire the page shows, with what sets it apart.
