@@ -229,17 +229,18 @@ pub async fn load(db: &DatabaseConnection, inputs: &Inputs<'_>) -> Result<Lagesb
         .as_deref()
         .and_then(|id| inputs.agreements.get(id));
     let measures = crate::store::sources::measures(db).await?;
-    let series_values = crate::store::sources::values(db, "").await?;
+    let named: Vec<String> = agreement
+        .map(|a| a.areas.iter().flat_map(|x| x.measures.clone()).collect())
+        .unwrap_or_default();
+    let series_values = named_values(db, &named).await?;
     let imports = crate::store::sources::imports(db).await?;
     let provenance = Provenance {
         imports: &imports,
         lang: inputs.lang,
     };
     let municipality = municipality_of(inputs.municipality, &series_values);
-    let fault_values: Vec<&source_value::Model> = series_values
-        .iter()
-        .filter(|v| v.measure.starts_with("felanmalan/"))
-        .collect();
+    let fault_rows = crate::store::sources::values(db, "felanmalan/").await?;
+    let fault_values: Vec<&source_value::Model> = fault_rows.iter().collect();
     let faults = faults(&measures, &fault_values, &provenance);
     let stored_dialogues = crate::store::analysis::dialogues(db).await?;
     let lagesbild_areas = areas
@@ -303,6 +304,27 @@ fn municipality_of(setting: Option<&str>, values: &[source_value::Model]) -> Opt
     })
 }
 
+/// The values the series `ids` need, and Kolada's (whose areas name the municipality when the
+/// setting does not): not every stored value, which SCB's population tables would swell.
+async fn named_values(
+    db: &DatabaseConnection,
+    ids: &[String],
+) -> Result<Vec<source_value::Model>, EvalError> {
+    let mut values = crate::store::sources::values(db, "kolada/").await?;
+    let mut others: Vec<&String> = ids.iter().filter(|id| !id.starts_with("kolada/")).collect();
+    others.sort_unstable();
+    others.dedup();
+    for id in others {
+        values.extend(
+            crate::store::sources::values(db, id)
+                .await?
+                .into_iter()
+                .filter(|v| v.measure == *id),
+        );
+    }
+    Ok(values)
+}
+
 /// The series `ids` for the municipality and the country, with their source lines in `lang`
 /// (the final follow-up's measures).
 pub async fn series_of(
@@ -315,7 +337,7 @@ pub async fn series_of(
         return Ok(Vec::new());
     }
     let measures = crate::store::sources::measures(db).await?;
-    let values = crate::store::sources::values(db, "").await?;
+    let values = named_values(db, ids).await?;
     let imports = crate::store::sources::imports(db).await?;
     let provenance = Provenance {
         imports: &imports,
