@@ -80,6 +80,9 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let scrubber = db::Scrubber::start(&settings.database_url)
         .await
         .map_err(db_error)?;
+    let checkpointer = db::Checkpointer::start(&settings.database_url)
+        .await
+        .map_err(db_error)?;
     let mailer = crate::mail::Mailer::from_settings(&settings.mail)
         .map_err(|e| StartupError::Settings(e.to_string()))?;
     let surveys = Arc::new(surveys);
@@ -91,7 +94,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         wake: Arc::new(tokio::sync::Notify::new()),
     };
     Ok(AppState {
-        collector: crate::collect::Collector::start(writer, scrubber),
+        collector: crate::collect::Collector::start(writer, scrubber, checkpointer),
         outbox,
         db,
         settings: Arc::new(settings),

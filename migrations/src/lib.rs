@@ -22,6 +22,7 @@ mod m20261210_000001_school_names;
 mod m20261211_000001_agreement_follow_up;
 mod m20261212_000001_sources;
 mod m20261213_000001_lagesbild_analysis;
+mod m20261214_000001_response_key;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_agreement_follow_up::Migration),
             Box::new(m20261212_000001_sources::Migration),
             Box::new(m20261213_000001_lagesbild_analysis::Migration),
+            Box::new(m20261214_000001_response_key::Migration),
         ]
     }
 }

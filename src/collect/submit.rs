@@ -194,10 +194,15 @@ pub struct Collector {
 
 impl Collector {
     /// Starts the writer task on the current tokio runtime; `scrubber` is asked to clear the
-    /// deleted codes, tokens and drafts out of the database files after each batch.
-    pub fn start(db: DatabaseConnection, scrubber: crate::db::Scrubber) -> Collector {
+    /// deleted codes, tokens and drafts out of the database files after each batch, and
+    /// `checkpointer` to copy the log into the database file beside the writer.
+    pub fn start(
+        db: DatabaseConnection,
+        scrubber: crate::db::Scrubber,
+        checkpointer: crate::db::Checkpointer,
+    ) -> Collector {
         let (jobs, queue) = mpsc::channel(MAX_BATCH * 8);
-        tokio::spawn(writer(db, queue, scrubber.clone()));
+        tokio::spawn(writer(db, queue, scrubber.clone(), checkpointer));
         Collector {
             jobs,
             open_waves: Arc::default(),
@@ -257,6 +262,7 @@ async fn writer(
     db: DatabaseConnection,
     mut queue: mpsc::Receiver<Job>,
     scrubber: crate::db::Scrubber,
+    checkpointer: crate::db::Checkpointer,
 ) {
     let mut locked = HashSet::new();
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -284,12 +290,16 @@ async fn writer(
             matches!(result, Ok(Outcome::Created))
                 && (s.access.uses_up_a_code() || s.draft_id.is_some())
         });
+        let stored = results.iter().any(|r| matches!(r, Ok(Outcome::Created)));
         for (reply, result) in replies.into_iter().zip(results) {
             // The caller may have gone (client disconnected); the result stands regardless.
             let _ = reply.send(result);
         }
         if deleted {
             scrubber.request();
+        }
+        if stored {
+            checkpointer.nudge();
         }
     }
 }

@@ -5,9 +5,11 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "responses")]
 pub struct Model {
-    /// Random (UUID v4), so ids say nothing about the order of arrival.
+    /// Random (UUID v4), so ids say nothing about the order of arrival. The key is (wave, id):
+    /// a wave's responses are read in the order of their random ids.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
+    #[sea_orm(primary_key, auto_increment = false)]
     pub wave_id: String,
     /// `YYYY-MM-DD` (UTC).
     pub submitted_on: String,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod class_sessions;
 pub mod comparisons;
 pub mod drafts;
+pub mod import_staging;
 pub mod indicators;
 pub mod invitations;
 pub mod login_devices;

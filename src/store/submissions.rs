@@ -30,36 +30,10 @@ pub async fn write_batch(
     batch: &[Submission],
 ) -> Result<Vec<Outcome>, DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let (outcomes, to_lock) = write_in(&txn, locked, batch, Admission::Live).await?;
+    let (outcomes, to_lock) = write_in(&txn, locked, batch).await?;
     txn.commit().await?;
     locked.extend(to_lock);
     Ok(outcomes)
-}
-
-/// Writes a batch of imported submissions (`trygg import`) in the caller's transaction, whatever
-/// the state of their wave (earlier years are imported into closed waves); each response is dated
-/// `submitted_on`. Idempotent like the API: an id stored before with the same body is
-/// [`Outcome::Repeated`], with another body [`Outcome::Conflict`]. `locked` holds the survey
-/// versions already locked in this transaction.
-pub async fn write_imported(
-    txn: &impl ConnectionTrait,
-    locked: &mut HashSet<(String, u32)>,
-    batch: &[Submission],
-    submitted_on: &str,
-) -> Result<Vec<Outcome>, DbErr> {
-    let (outcomes, to_lock) =
-        write_in(txn, locked, batch, Admission::Imported(submitted_on)).await?;
-    locked.extend(to_lock);
-    Ok(outcomes)
-}
-
-/// How the submissions of a batch are let in.
-#[derive(Clone, Copy)]
-enum Admission<'a> {
-    /// From respondents now: only while the wave is open, dated today.
-    Live,
-    /// Collected elsewhere: any state of the wave, dated as given.
-    Imported(&'a str),
 }
 
 /// [`write_batch`] inside a transaction: the outcomes, and the survey versions to remember as
@@ -68,15 +42,11 @@ async fn write_in(
     txn: &impl ConnectionTrait,
     locked: &HashSet<(String, u32)>,
     batch: &[Submission],
-    admission: Admission<'_>,
 ) -> Result<(Vec<Outcome>, HashSet<(String, u32)>), DbErr> {
     let mut open = HashSet::new();
     let mut checked = HashSet::new();
     for s in batch {
-        if checked.insert(s.wave_id())
-            && (matches!(admission, Admission::Imported(_))
-                || wave_state(txn, s.wave_id()).await? == WaveState::Open)
-        {
+        if checked.insert(s.wave_id()) && wave_state(txn, s.wave_id()).await? == WaveState::Open {
             open.insert(s.wave_id());
         }
     }
@@ -84,10 +54,7 @@ async fn write_in(
         .filter(|s| open.contains(s.wave_id()))
         .collect();
     let mut keys = claim_keys(txn, &admitted).await?;
-    let date = match admission {
-        Admission::Live => today(),
-        Admission::Imported(date) => date.to_owned(),
-    };
+    let date = today();
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut rows = Vec::new();
     let mut to_lock = HashSet::new();

@@ -18,6 +18,7 @@ db_tests!(
     an_export_imported_into_another_wave_exports_the_same_answers,
     every_bad_line_is_named_with_its_question_and_nothing_is_stored,
     the_same_id_with_other_answers_is_refused,
+    an_id_twice_in_one_file_is_stored_once_or_refused_at_its_later_line,
     a_record_over_two_megabytes_is_refused_with_its_line,
 );
 
@@ -537,6 +538,49 @@ async fn the_same_id_with_other_answers_is_refused(app: TestApp) {
         3,
         "the new line of the refused file is not stored either"
     );
+}
+
+async fn an_id_twice_in_one_file_is_stored_once_or_refused_at_its_later_line(app: TestApp) {
+    past_wave(&app, "resident-safety", "trygghet-2022", "open", 2022);
+    let dir = tempfile::tempdir().expect("dir");
+    let bodies = synth_bodies("resident-safety", 4, 31);
+    // The same body twice (a file appended to itself in part): stored once, the second a repeat.
+    let lines: Vec<String> = (bodies.iter().chain(&bodies[1..3]))
+        .map(Value::to_string)
+        .collect();
+    let twice = write_lines(dir.path(), "twice.jsonl", &lines);
+    let (ok_, out, err) = import(&app, "trygghet-2022", &twice);
+    assert!(ok_, "{out}{err}");
+    assert!(out.contains("stored 4, already there 2"), "{out}");
+    assert_eq!(rows_of(&app, "trygghet-2022").await.len(), 4);
+
+    // An id that comes back later in the file with other answers: refused at that line, with
+    // the first line's new neighbours not stored either; a repeat of a stored id is no problem.
+    let fresh = synth_bodies("resident-safety", 2, 32);
+    let mut other = fresh[0].clone();
+    other["language"] = json!(if other["language"] == "sv" {
+        "en"
+    } else {
+        "sv"
+    });
+    let lines = [
+        fresh[0].to_string(),
+        bodies[0].to_string(),
+        fresh[1].to_string(),
+        other.to_string(),
+    ];
+    let mixed = write_lines(dir.path(), "mixed.jsonl", &lines);
+    let (ok_, out, err) = import(&app, "trygghet-2022", &mixed);
+    assert!(!ok_, "{out}");
+    let id = fresh[0]["submission_id"].as_str().expect("id");
+    assert!(
+        err.contains(&format!(
+            "line 4: submission {id} was stored before with other answers"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("1 problem; nothing was stored"), "{err}");
+    assert_eq!(rows_of(&app, "trygghet-2022").await.len(), 4);
 }
 
 async fn a_record_over_two_megabytes_is_refused_with_its_line(app: TestApp) {

@@ -45,6 +45,7 @@ mod respondent_browser;
 mod responses;
 mod routes;
 mod scb_population;
+mod schema;
 mod school_pages;
 mod server;
 mod slips_print;

@@ -1,31 +1,32 @@
 //! `trygg import`: responses collected elsewhere (on paper, in another tool, in earlier years)
 //! brought into a wave.
 //!
-//! Every body goes through [`intake::from_import`], the API's own check of a submission, and is
-//! stored by [`write_imported`], the API's own idempotent writer: the same submission id
-//! with the same body is stored once, with another body it is a conflict. Everything is written
-//! in one transaction, in batches as the file is read, and committed only when no line had a
-//! problem: one bad line stores nothing.
+//! Every body goes through [`super::intake::from_import`], the API's own check of a submission, and is
+//! idempotent as the API is: the same submission id with the same body is stored once, with
+//! another body it is a conflict. Everything happens in one transaction: the checked bodies are
+//! staged as the file is read and stored at the end by [`crate::store::import_staging`], and
+//! committed only when no line had a problem: one bad line stores nothing.
 //!
 //! Imported responses are dated the first day of their wave (see [`submitted_on`]) and get
 //! random ids like any other, so neither their date nor their order says anything about the
 //! file they came from.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{BufRead, Read};
 use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use serde_json::{Map, Value, json};
 
-use super::class_session::MAX_LABEL_CHARS;
+mod check;
+
+use self::check::{Checker, LineCheck, Unchecked};
 use super::csv_records::{BoundedRecords, too_long};
-use super::intake;
-use super::submit::{AccessProof, Outcome, Submission};
+use super::submit::Submission;
 use super::wave::{Access, Wave};
 use crate::problems::Problems;
 use crate::safe_csv::unguard;
-use crate::store::submissions::write_imported;
+use crate::store::import_staging;
 use crate::survey::{QuestionKind, Survey};
 
 /// Submissions written per statement batch (well within SQLite's 32,766 bound variables).
@@ -112,27 +113,36 @@ fn uuid_from_hex(digest: &str) -> String {
         .to_string()
 }
 
-/// Checks and stores bodies one by one inside one transaction; [`Importer::finish`] commits
-/// when every body was good and rolls back otherwise.
+/// Checks lines (in chunks, on every core) and stages them inside one transaction;
+/// [`Importer::finish`] stores and commits when every line was good and rolls back otherwise.
 pub struct Importer {
     txn: DatabaseTransaction,
-    wave: Wave,
-    survey: Arc<Survey>,
-    /// A class wave's schools, when its classes-per-school list is uploaded.
-    schools: Option<HashSet<String>>,
+    checker: Arc<Checker>,
     submitted_on: String,
     actor: String,
+    /// Lines read but not yet given to be checked, and their bytes (for JSON lines).
+    unchecked: Vec<(u64, Unchecked)>,
+    unchecked_bytes: usize,
+    /// The chunks being checked, oldest first, while the ones before are staged.
+    checking: VecDeque<tokio::task::JoinHandle<Vec<(u64, LineCheck)>>>,
+    /// How many chunks are checked at once: one per core, and one more to keep them busy.
+    window: usize,
+    /// Checked bodies not yet staged, with their lines.
     pending: Vec<(u64, Submission)>,
-    locked: HashSet<(String, u32)>,
-    /// (line, message): sorted by line for the report (a conflict is found a batch later).
+    /// (line, message): sorted by line for the report (conflicts are found at the end).
     problems: Problems<(u64, String)>,
     stored: u64,
     already: u64,
-    /// Bodies checked so far (given to [`Importer::add`]).
+    /// Lines given to be checked so far.
     checked: u64,
-    /// Told the bodies checked so far after every [`BATCH`] of them.
+    /// Told the lines read so far after every [`BATCH`] of them.
     progress: Option<Box<dyn FnMut(u64) + Send>>,
 }
+
+/// Lines checked together on one thread, while the chunks before are checked and staged.
+const CHUNK: usize = 4096;
+/// A chunk of JSON lines is given to be checked once it holds this many bytes, however few lines.
+const CHUNK_BYTES: usize = 16 << 20;
 
 impl Importer {
     /// Starts the transaction (on SQLite it holds the write lock until [`Importer::finish`]).
@@ -144,6 +154,7 @@ impl Importer {
         actor: &str,
     ) -> Result<Importer, DbErr> {
         let txn = crate::db::begin_write(db).await?;
+        import_staging::create(&txn).await?;
         let schools = if wave.access == Access::Class {
             let list = crate::store::population::school_classes(&txn, &wave.id).await?;
             (!list.is_empty()).then(|| list.into_iter().map(|(school, _)| school).collect())
@@ -153,12 +164,17 @@ impl Importer {
         Ok(Importer {
             submitted_on: submitted_on(&wave),
             txn,
-            wave,
-            survey,
-            schools,
+            checker: Arc::new(Checker {
+                wave,
+                survey,
+                schools,
+            }),
             actor: actor.to_owned(),
+            unchecked: Vec::with_capacity(CHUNK),
+            unchecked_bytes: 0,
+            checking: VecDeque::new(),
+            window: std::thread::available_parallelism().map_or(1, |n| n.get()) + 1,
             pending: Vec::with_capacity(BATCH),
-            locked: HashSet::new(),
             problems: Problems::new(),
             stored: 0,
             already: 0,
@@ -167,26 +183,26 @@ impl Importer {
         })
     }
 
-    /// Calls `progress` with the number of bodies checked so far after every [`BATCH`] of them
+    /// Calls `progress` with the number of lines read so far after every [`BATCH`] of them
     /// (for a command's progress; once per batch costs nothing measurable).
     pub fn on_progress(&mut self, progress: impl FnMut(u64) + Send + 'static) {
         self.progress = Some(Box::new(progress));
     }
 
-    /// Bodies checked so far.
+    /// Lines given to be checked so far.
     pub fn checked(&self) -> u64 {
         self.checked
     }
 
     pub fn wave(&self) -> &Wave {
-        &self.wave
+        &self.checker.wave
     }
 
     pub fn survey(&self) -> &Survey {
-        &self.survey
+        &self.checker.survey
     }
 
-    /// Records a problem of a line that is not a body at all (broken JSON, a bad CSV cell).
+    /// Records a problem of a line that is not a body at all (a line too long, a bad CSV cell).
     pub fn problem(&mut self, line: u64, message: impl std::fmt::Display) {
         self.problems
             .push((line, format!("line {line}: {message}")));
@@ -197,182 +213,131 @@ impl Importer {
         !self.problems.is_empty()
     }
 
-    /// Checks one body (API format; class waves with `school` and `class`) and stores it with
-    /// the next batch.
+    /// A body (API format; class waves with `school` and `class`) to check and store.
     pub async fn add(&mut self, line: u64, body: Value) -> Result<(), DbErr> {
+        self.read(line, Unchecked::Body(body), 0).await
+    }
+
+    /// A line of JSON lines (blank space trimmed) to parse, check and store.
+    pub async fn add_json(&mut self, line: u64, text: &[u8]) -> Result<(), DbErr> {
+        self.read(line, Unchecked::Json(text.to_vec()), text.len())
+            .await
+    }
+
+    async fn read(&mut self, line: u64, input: Unchecked, bytes: usize) -> Result<(), DbErr> {
         self.checked += 1;
         if self.checked.is_multiple_of(BATCH as u64)
             && let Some(progress) = &mut self.progress
         {
             progress(self.checked);
         }
-        let mut problems: Vec<String> = Vec::new();
-        let mut hidden = 0;
-        let Value::Object(map) = &body else {
-            self.problem(
-                line,
-                "not a JSON object; each line is one body like {\"submission_id\": …, \"answers\": {…}}",
-            );
-            return Ok(());
-        };
-        let design = self.design(map, &mut problems);
-        match intake::from_import(&self.wave, &self.survey, body, design) {
-            Ok(submission) if problems.is_empty() => self.pending.push((line, submission)),
-            Ok(_) => {}
-            Err(intake::Refusal::Malformed(message)) => problems.push(message),
-            Err(intake::Refusal::Answers(answers)) => {
-                problems.extend(
-                    (answers.iter()).map(|p| format!("question {}: {}", p.question, p.message)),
-                );
-                hidden = answers.hidden();
-            }
-            // No code is asked of an import; kept for completeness.
-            Err(intake::Refusal::MissingCode) => problems.push("an access code is missing".into()),
-        }
-        for message in problems {
-            self.problem(line, message);
-        }
-        self.problems.count_more(hidden);
-        if self.pending.len() >= BATCH {
-            self.flush().await?;
+        self.unchecked.push((line, input));
+        self.unchecked_bytes += bytes;
+        if self.unchecked.len() >= CHUNK || self.unchecked_bytes >= CHUNK_BYTES {
+            self.check_next().await?;
         }
         Ok(())
     }
 
-    /// The design variables of a body: a class wave's `school` (one of the wave's schools when
-    /// it has a list) and `class` (a label as a class session takes it); nothing otherwise.
-    fn design(&self, body: &Map<String, Value>, problems: &mut Vec<String>) -> AccessProof {
-        let given = |key: &str| body.get(key).filter(|v| !v.is_null());
-        let (school, class) = (given("school"), given("class"));
-        if self.wave.access != Access::Class {
-            if school.is_some() || class.is_some() {
-                problems.push(format!(
-                    "school, class: only responses of a class wave have a school and a class; wave {} has {} access",
-                    self.wave.slug,
-                    self.wave.access.id()
-                ));
-            }
-            return AccessProof::Imported {
-                school_id: None,
-                class_id: None,
-            };
+    /// Gives the lines read to be checked on a thread of their own, and stages the oldest
+    /// chunks checked once more than [`Importer::window`] are under way.
+    async fn check_next(&mut self) -> Result<(), DbErr> {
+        if !self.unchecked.is_empty() {
+            let chunk = std::mem::replace(&mut self.unchecked, Vec::with_capacity(CHUNK));
+            self.unchecked_bytes = 0;
+            let checker = Arc::clone(&self.checker);
+            (self.checking).push_back(tokio::task::spawn_blocking(move || {
+                checker.check_chunk(chunk)
+            }));
         }
-        let school = match school {
-            None => {
-                problems.push("school: missing; every response of a class wave needs the school it was answered at".into());
-                None
+        while self.checking.len() > self.window {
+            if let Some(oldest) = self.checking.pop_front() {
+                self.take_checked(oldest).await?;
             }
-            Some(Value::String(s)) => {
-                let s = s.trim();
-                match &self.schools {
-                    _ if s.is_empty() => {
-                        problems.push("school: empty; every response of a class wave needs the school it was answered at".into());
-                        None
+        }
+        Ok(())
+    }
+
+    /// Waits for a chunk's check and stages its good lines (a batch at a time); its bad ones
+    /// are problems.
+    async fn take_checked(
+        &mut self,
+        chunk: tokio::task::JoinHandle<Vec<(u64, LineCheck)>>,
+    ) -> Result<(), DbErr> {
+        let checked = chunk
+            .await
+            .map_err(|e| DbErr::Custom(format!("checking the lines failed: {e}")))?;
+        for (line, check) in checked {
+            match check {
+                LineCheck::Good(submission) => {
+                    self.pending.push((line, submission));
+                    if self.pending.len() >= BATCH {
+                        self.flush().await?;
                     }
-                    Some(list) if !list.contains(s) => {
-                        problems.push(format!(
-                            "school: `{s}` is not one of the {} schools in the classes-per-school list of wave {}",
-                            list.len(),
-                            self.wave.slug
-                        ));
-                        None
+                }
+                LineCheck::Bad(messages, hidden) => {
+                    for message in messages {
+                        self.problem(line, message);
                     }
-                    _ if s.chars().count() > MAX_SCHOOL_CHARS
-                        || s.chars().any(char::is_control) =>
-                    {
-                        problems.push(format!("school: a school id has at most {MAX_SCHOOL_CHARS} characters and no control characters"));
-                        None
-                    }
-                    _ => Some(s.to_owned()),
+                    self.problems.count_more(hidden);
                 }
             }
-            Some(other) => {
-                problems.push(format!(
-                    "school: expected the school id as a string, got {other}"
-                ));
-                None
-            }
-        };
-        let class = match class {
-            None => {
-                problems.push("class: missing; every response of a class wave needs the label of its class, e.g. 9B".into());
-                None
-            }
-            Some(Value::String(label)) => {
-                let label = label.trim();
-                if label.is_empty() {
-                    problems.push("class: empty; every response of a class wave needs the label of its class, e.g. 9B".into());
-                    None
-                } else if label.chars().count() > MAX_LABEL_CHARS
-                    || label.chars().any(char::is_control)
-                {
-                    problems.push(format!("class: a class label has at most {MAX_LABEL_CHARS} characters and no control characters"));
-                    None
-                } else {
-                    Some(label.to_owned())
-                }
-            }
-            Some(other) => {
-                problems.push(format!(
-                    "class: expected the class label as a string, got {other}"
-                ));
-                None
-            }
-        };
-        let class_id = match (&school, &class) {
-            (Some(school), Some(label)) => Some(class_id(&self.wave.id, school, label)),
-            _ => None,
-        };
-        AccessProof::Imported {
-            school_id: school,
-            class_id,
         }
+        Ok(())
     }
 
     async fn flush(&mut self) -> Result<(), DbErr> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let (lines, batch): (Vec<u64>, Vec<Submission>) = self.pending.drain(..).unzip();
-        let outcomes =
-            write_imported(&self.txn, &mut self.locked, &batch, &self.submitted_on).await?;
-        for ((line, submission), outcome) in lines.into_iter().zip(&batch).zip(outcomes) {
-            match outcome {
-                Outcome::Created => self.stored += 1,
-                Outcome::Repeated => self.already += 1,
-                Outcome::Conflict => self.problem(
-                    line,
-                    format!(
-                        "submission {} was stored before with other answers (a response changed since it was imported, or two responses with one id)",
-                        submission.submission_id()
-                    ),
-                ),
-                Outcome::AccessDenied | Outcome::NotOpen => {
-                    self.problem(line, format!("not stored ({outcome:?})"));
-                }
-            }
-        }
+        import_staging::append(&self.txn, &self.pending).await?;
+        self.pending.clear();
         Ok(())
     }
 
-    /// Stores what is pending and commits when no line had a problem; otherwise rolls back,
-    /// so that nothing of the file is stored.
+    /// Stores what was staged and commits when no line had a problem (repeats and conflicts
+    /// are found here, once the whole file is staged); otherwise rolls back, so that nothing
+    /// of the file is stored.
     pub async fn finish(mut self) -> Result<Report, DbErr> {
+        self.check_next().await?;
+        while let Some(chunk) = self.checking.pop_front() {
+            self.take_checked(chunk).await?;
+        }
         self.flush().await?;
+        let checker = Arc::clone(&self.checker);
+        let wave = &checker.wave;
+        let resolved = import_staging::resolve(&self.txn, &wave.id).await?;
+        let shown = resolved.conflicts.len() as u64;
+        for (line, submission_id) in resolved.conflicts {
+            self.problem(
+                line,
+                format!(
+                    "submission {submission_id} was stored before with other answers (a response changed since it was imported, or two responses with one id)"
+                ),
+            );
+        }
+        (self.problems).count_more(resolved.conflict_count.saturating_sub(shown) as usize);
+        self.already = resolved.repeated;
         if self.problems.is_empty() {
+            self.stored = import_staging::store(&self.txn, &wave.id, &self.submitted_on).await?;
             if self.stored > 0 {
+                crate::store::survey_versions::lock(
+                    &self.txn,
+                    &wave.survey_id,
+                    wave.survey_version,
+                )
+                .await?;
+                crate::store::indicators::mark_stale(&self.txn, &wave.id).await?;
                 crate::store::audit::record_for_wave(
                     &self.txn,
                     &self.actor,
                     "wave.import",
-                    &self.wave.id,
+                    &wave.id,
                     &format!(
                         "{}: stored {}, already there {}",
-                        self.wave.slug, self.stored, self.already
+                        wave.slug, self.stored, self.already
                     ),
                 )
                 .await?;
             }
+            import_staging::drop(&self.txn).await?;
             self.txn.commit().await?;
         } else {
             self.txn.rollback().await?;
@@ -437,47 +402,9 @@ pub async fn read_json_lines(
         if text.is_empty() {
             continue;
         }
-        match serde_json::from_slice::<Value>(text) {
-            Ok(mut body) => {
-                from_export_line(&importer.wave.id, &mut body);
-                importer.add(line, body).await?
-            }
-            Err(e) => {
-                // serde_json ends its message with "at line 1 column N": the line is ours.
-                let message = e.to_string();
-                let message = message
-                    .rsplit_once(" at line ")
-                    .map_or(message.as_str(), |(m, _)| m);
-                importer.problem(
-                    line,
-                    format!("not valid JSON at column {}: {message}", e.column()),
-                );
-            }
-        }
+        importer.add_json(line, text).await?;
     }
     Ok(())
-}
-
-/// A line of `trygg export --format jsonl` (`response_id`, no `submission_id`) as an API body:
-/// its submission id derived from the wave and `response_id` as for a CSV row (see
-/// [`csv_submission_id`]), and the export's `school_classes` (the fpc, which the wave's own
-/// list gives) left out. Any other line is left as it is.
-fn from_export_line(wave_id: &str, body: &mut Value) {
-    let Value::Object(map) = body else {
-        return;
-    };
-    if map.contains_key("submission_id") {
-        return;
-    }
-    let Some(Value::String(response_id)) = map.remove("response_id") else {
-        return;
-    };
-    map.remove("school_classes");
-    let digest = response_digest(wave_id, &response_id);
-    map.insert(
-        "submission_id".into(),
-        Value::String(uuid_from_hex(&digest)),
-    );
 }
 
 /// Why a file could not be read to its end (its problems are in the importer's report).
@@ -527,7 +454,7 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         .delimiter(delimiter)
         .from_reader(BoundedRecords::new(reader, delimiter, MAX_LINE_BYTES));
     let mut record = csv::StringRecord::new();
-    let survey = Arc::clone(&importer.survey);
+    let survey = Arc::clone(&importer.checker.survey);
     let questions: Vec<_> = survey.questions().collect();
 
     // The header.
@@ -583,14 +510,14 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
         }
     }
     let has = |wanted: fn(&Column) -> bool| columns.iter().any(wanted);
-    if importer.wave.access == Access::Class
+    if importer.wave().access == Access::Class
         && !(has(|c| matches!(c, Column::School)) && has(|c| matches!(c, Column::Class)))
     {
         importer.problem(
             1,
             format!(
                 "wave {} is a class wave: the file needs the columns school and class",
-                importer.wave.slug
+                importer.wave().slug
             ),
         );
     }
@@ -677,7 +604,7 @@ pub async fn read_csv(importer: &mut Importer, reader: impl BufRead) -> Result<(
             answers.insert(questions[i].id.clone(), json!(codes));
         }
         let id = csv_submission_id(
-            &importer.wave.id,
+            &importer.wave().id,
             response_id.as_deref(),
             &record,
             &mut identical,
