@@ -25,6 +25,7 @@ use super::submit::{AccessProof, Outcome, Submission};
 use super::wave::{Access, Wave};
 use crate::problems::Problems;
 use crate::safe_csv::unguard;
+use crate::store::audit::AuditEvent;
 use crate::store::submissions::write_imported;
 use crate::survey::{QuestionKind, Survey};
 
@@ -364,12 +365,12 @@ impl Importer {
                 crate::store::audit::record_for_wave(
                     &self.txn,
                     &self.actor,
-                    "wave.import",
                     &self.wave.id,
-                    &format!(
-                        "{}: stored {}, already there {}",
-                        self.wave.slug, self.stored, self.already
-                    ),
+                    &AuditEvent::WaveImport {
+                        slug: self.wave.slug.clone(),
+                        stored: self.stored,
+                        already_there: self.already,
+                    },
                 )
                 .await?;
             }
