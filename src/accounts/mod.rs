@@ -13,8 +13,9 @@ pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordProblem, chec
 
 use crate::i18n::Lang;
 
-/// What a signed-in user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a signed-in user may do (in the audit log as [`Role::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Surveys, waves, invitations, users, population figures.
     Admin,

@@ -287,7 +287,12 @@ mod tests {
         .expect("valid");
         let changes = changes(Some(&old), &new);
         assert_eq!(changes.len(), 1);
-        assert_eq!(changes[0].detail(), "Vandringar 2024 actual: – → 9");
+        assert_eq!(
+            changes[0],
+            Change::new("actual", None, Some("9".into()))
+                .about("Vandringar")
+                .in_year(2024)
+        );
         assert!(
             super::changes(None, &new)
                 .iter()

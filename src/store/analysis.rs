@@ -10,6 +10,7 @@ use sea_orm::{
 use crate::entities::{cause_intervention, dialogue, problem, problem_cause};
 use crate::plan::analysis::{Cause, Problem};
 use crate::sources::dialogues::Dialogue;
+use crate::store::audit::AuditEvent;
 
 /// Every dialogue, the latest first.
 pub async fn dialogues(db: &impl ConnectionTrait) -> Result<Vec<dialogue::Model>, DbErr> {
@@ -45,29 +46,15 @@ pub async fn add_dialogue(
     })
     .exec_without_returning(&txn)
     .await?;
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "sources.dialogue",
-        &format!(
-            "{} {} {}: {} took part",
-            d.held_on.format("%Y-%m-%d"),
-            d.kind.id(),
-            place(&d.district),
-            d.counts.iter().sum::<i64>()
-        ),
-    )
-    .await?;
+    let event = AuditEvent::SourcesDialogue {
+        day: d.held_on.format("%Y-%m-%d").to_string(),
+        kind: d.kind.id().to_owned(),
+        district: d.district.clone(),
+        took_part: u64::try_from(d.counts.iter().sum::<i64>()).unwrap_or(0),
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(id)
-}
-
-fn place(district: &str) -> &str {
-    if district.is_empty() {
-        "municipality"
-    } else {
-        district
-    }
 }
 
 /// Removes a dialogue; false when there was none with that id.
@@ -86,13 +73,12 @@ pub async fn delete_dialogue(
     dialogue::Entity::delete_by_id(id.to_owned())
         .exec(&txn)
         .await?;
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "sources.dialogue_delete",
-        &format!("{} {} {}", d.held_on, d.kind, place(&d.district)),
-    )
-    .await?;
+    let event = AuditEvent::SourcesDialogueDelete {
+        day: d.held_on,
+        kind: d.kind,
+        district: d.district,
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -125,10 +111,6 @@ pub async fn find_problem(
     problem::Entity::find_by_id(id).one(db).await
 }
 
-fn problem_detail(id: i64, title: &str) -> String {
-    format!("problem {id} \"{title}\"")
-}
-
 /// Stores a new problem (`id` `None`) or changes one; its id, or `None` for an unknown id.
 pub async fn save_problem(
     db: &DatabaseConnection,
@@ -159,13 +141,11 @@ pub async fn save_problem(
         }
         None => model.insert(&txn).await?.id,
     };
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "sources.problem",
-        &problem_detail(id, &p.title),
-    )
-    .await?;
+    let event = AuditEvent::SourcesProblem {
+        problem: id,
+        title: p.title.clone(),
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(Some(id))
 }
@@ -190,13 +170,11 @@ pub async fn delete_problem(db: &DatabaseConnection, id: i64, actor: &str) -> Re
         .exec(&txn)
         .await?;
     problem::Entity::delete_by_id(id).exec(&txn).await?;
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "sources.problem_delete",
-        &problem_detail(id, &found.title),
-    )
-    .await?;
+    let event = AuditEvent::SourcesProblemDelete {
+        problem: id,
+        title: found.title,
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -273,18 +251,14 @@ pub async fn save_cause(
         .exec_without_returning(&txn)
         .await?;
     }
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "sources.cause",
-        &format!(
-            "problem {problem_id}, cause {id}: {}/{}, {} interventions",
-            c.kind.id(),
-            c.aspect.id(),
-            c.interventions.len()
-        ),
-    )
-    .await?;
+    let event = AuditEvent::SourcesCause {
+        problem: problem_id,
+        cause: id,
+        kind: c.kind.id().to_owned(),
+        aspect: c.aspect.id().to_owned(),
+        interventions: c.interventions.len() as u64,
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(Some(id))
 }
@@ -310,13 +284,11 @@ pub async fn delete_cause(
     problem_cause::Entity::delete_by_id(cause_id)
         .exec(&txn)
         .await?;
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "sources.cause_delete",
-        &format!("problem {problem_id}, cause {cause_id}"),
-    )
-    .await?;
+    let event = AuditEvent::SourcesCauseDelete {
+        problem: problem_id,
+        cause: cause_id,
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(true)
 }

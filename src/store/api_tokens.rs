@@ -11,6 +11,7 @@ use sea_orm::{
 use crate::accounts::Role;
 use crate::accounts::api_token::{self, MAX_ACTIVE_TOKENS, TokenError};
 use crate::entities::{api_token as token, user};
+use crate::store::audit::AuditEvent;
 use crate::util::now;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,14 +71,13 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    let detail = format!(
-        "token \"{}\" ({}) of {}, valid until {}",
-        row.name,
-        row.id,
-        owner.email,
-        day_of(row.expires_at)
-    );
-    super::audit::record(&txn, actor, "api_token.create", &detail).await?;
+    let event = AuditEvent::ApiTokenCreate {
+        name: row.name.clone(),
+        token: row.id.clone(),
+        owner: owner.email.clone(),
+        valid_until: day_of(row.expires_at),
+    };
+    super::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(CreatedToken {
         token: fresh.token,
@@ -121,11 +121,12 @@ async fn revoke_where(
             .exec(&txn)
             .await?;
         if done.rows_affected == 1 {
-            let detail = format!(
-                "token \"{}\" ({}) of {}",
-                target.name, target.id, owner.email
-            );
-            super::audit::record(&txn, actor, "api_token.revoke", &detail).await?;
+            let event = AuditEvent::ApiTokenRevoke {
+                name: target.name.clone(),
+                token: target.id.clone(),
+                owner: owner.email.clone(),
+            };
+            super::audit::record(&txn, actor, &event).await?;
         }
     }
     txn.commit().await?;

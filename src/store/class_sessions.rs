@@ -18,6 +18,7 @@ use crate::collect::codes;
 use crate::collect::seal::Key;
 use crate::collect::wave::{Access, WaveState, state_at};
 use crate::entities::{class_session, pupil_code, wave};
+use crate::store::audit::AuditEvent;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -192,20 +193,14 @@ async fn open_new(
         .exec_without_returning(&txn)
         .await?;
     store_codes(&txn, &session.id, &codes).await?;
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "class_session.open",
-        &session.wave_id,
-        &format!(
-            "wave {}, school {school_id}, class {} (grade {}), {} codes",
-            wave.slug,
-            session.class_label,
-            session.grade,
-            codes.len()
-        ),
-    )
-    .await?;
+    let event = AuditEvent::ClassSessionOpen {
+        slug: wave.slug.clone(),
+        school: school_id.to_owned(),
+        class: session.class_label.clone(),
+        grade: session.grade,
+        codes: codes.len() as u64,
+    };
+    crate::store::audit::record_for_wave(&txn, actor, &session.wave_id, &event).await?;
     txn.commit().await?;
     Ok(session)
 }
@@ -433,17 +428,13 @@ pub async fn end(
             .filter(class_session::Column::EndedAt.is_null())
             .exec(&txn)
             .await?;
-        crate::store::audit::record_for_wave(
-            &txn,
-            actor,
-            "class_session.end",
-            &session.wave_id,
-            &format!(
-                "school {school_id}, class {}, session {id}: {stopped} unused codes stopped",
-                session.class_label
-            ),
-        )
-        .await?;
+        let event = AuditEvent::ClassSessionEnd {
+            school: school_id.to_owned(),
+            class: session.class_label.clone(),
+            session: id.to_owned(),
+            stopped,
+        };
+        crate::store::audit::record_for_wave(&txn, actor, &session.wave_id, &event).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -488,18 +479,13 @@ pub async fn replace_unused_codes(
         .filter(class_session::Column::Id.eq(id))
         .exec(&txn)
         .await?;
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "class_session.new_codes",
-        &session.wave_id,
-        &format!(
-            "school {school_id}, class {}, session {id}: {} unused codes replaced",
-            session.class_label,
-            codes.len()
-        ),
-    )
-    .await?;
+    let event = AuditEvent::ClassSessionNewCodes {
+        school: school_id.to_owned(),
+        class: session.class_label.clone(),
+        session: id.to_owned(),
+        replaced: codes.len() as u64,
+    };
+    crate::store::audit::record_for_wave(&txn, actor, &session.wave_id, &event).await?;
     txn.commit().await?;
     Ok((session, codes))
 }

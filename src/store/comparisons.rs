@@ -6,6 +6,7 @@ use sea_orm::{
 };
 
 use crate::entities::comparison_value::{self, Column, Entity, Model};
+use crate::store::audit::{AuditEvent, ComparisonValue, Replaced};
 
 /// A value to store; `value` on the indicator's scale (a proportion as a fraction).
 #[derive(Debug, Clone, PartialEq)]
@@ -79,25 +80,22 @@ pub async fn put(
     })
     .exec_without_returning(&txn)
     .await?;
-    let replaced = earlier
-        .map(|o| format!(" (was {} from {})", o.value, o.source))
-        .unwrap_or_default();
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "comparison.put",
-        &format!(
-            "{}/{} {}{} {}: {} from {}{replaced}",
-            new.survey_id,
-            new.indicator_id,
-            new.label,
-            group_suffix(&new.domain),
-            new.period,
-            new.value,
-            new.source
-        ),
-    )
-    .await?;
+    let event = AuditEvent::ComparisonPut {
+        comparison: ComparisonValue {
+            survey: new.survey_id.clone(),
+            indicator: new.indicator_id.clone(),
+            label: new.label.clone(),
+            domain: new.domain.clone(),
+            period: new.period,
+            value: new.value,
+            source: new.source.clone(),
+        },
+        was: earlier.map(|o| Replaced {
+            value: o.value,
+            source: o.source,
+        }),
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await
 }
 
@@ -119,29 +117,18 @@ pub async fn delete(
         return Ok(false);
     };
     Entity::delete_by_id(old.id.clone()).exec(&txn).await?;
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "comparison.delete",
-        &format!(
-            "{survey_id}/{indicator_id} {}{} {}: {} from {}",
-            old.label,
-            group_suffix(&old.domain),
-            old.period,
-            old.value,
-            old.source
-        ),
-    )
-    .await?;
+    let event = AuditEvent::ComparisonDelete {
+        comparison: ComparisonValue {
+            survey: survey_id.to_owned(),
+            indicator: indicator_id.to_owned(),
+            label: old.label,
+            domain: old.domain,
+            period: old.period,
+            value: old.value,
+            source: old.source,
+        },
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(true)
-}
-
-/// ` (grade=y9)` after a line's label in the audit log, nothing for everyone.
-fn group_suffix(domain: &str) -> String {
-    if domain.is_empty() {
-        String::new()
-    } else {
-        format!(" ({domain})")
-    }
 }

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use crate::entities::{invitation, invitation_token};
+use crate::store::audit::AuditEvent;
 
 /// Statuses: due for a first message, due for a reminder, claimed by a sender, delivered, given up.
 pub const PENDING: &str = "pending";
@@ -76,14 +77,10 @@ pub async fn add(
             .exec_without_returning(&txn)
             .await?;
     }
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "invitations.add",
-        wave_id,
-        &format!("{added} addresses for wave {wave_id}"),
-    )
-    .await?;
+    let event = AuditEvent::InvitationsAdd {
+        addresses: added as u64,
+    };
+    crate::store::audit::record_for_wave(&txn, actor, wave_id, &event).await?;
     txn.commit().await?;
     Ok(added)
 }
@@ -109,14 +106,8 @@ pub async fn queue_reminders(
         .exec(&txn)
         .await?
         .rows_affected;
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "invitations.remind",
-        wave_id,
-        &format!("{queued} reminders for wave {wave_id}"),
-    )
-    .await?;
+    let event = AuditEvent::InvitationsRemind { reminders: queued };
+    crate::store::audit::record_for_wave(&txn, actor, wave_id, &event).await?;
     txn.commit().await?;
     Ok(queued)
 }
@@ -149,14 +140,10 @@ pub async fn retry_failed(
         .exec(&txn)
         .await?
         .rows_affected;
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "invitations.retry",
-        wave_id,
-        &format!("{retried} for wave {wave_id}"),
-    )
-    .await?;
+    let event = AuditEvent::InvitationsRetry {
+        invitations: retried,
+    };
+    crate::store::audit::record_for_wave(&txn, actor, wave_id, &event).await?;
     txn.commit().await?;
     Ok(retried)
 }

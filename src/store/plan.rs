@@ -1,5 +1,5 @@
 //! The action plan in the database. Every change runs in one transaction with an audit-log
-//! entry naming the intervention and each changed field (`status: ongoing → delayed`), and a
+//! entry naming the intervention and each changed field (an `AuditEvent::Plan`), and a
 //! `plan_history` row that ties the entry to the intervention with the changes as data, so the
 //! intervention's page shows its history. A change that changes nothing writes nothing.
 
@@ -19,6 +19,7 @@ use crate::entities::{
 use crate::plan::links::{self, Link};
 use crate::plan::outputs::{self, Output, YearValues};
 use crate::plan::{Action, Change, Intervention, history};
+use crate::store::audit::AuditEvent;
 use crate::survey::SurveyCatalog;
 use crate::util::now;
 
@@ -248,9 +249,13 @@ async fn log(
     action: Action,
     changes: &[Change],
 ) -> Result<(), DbErr> {
-    let what: Vec<String> = changes.iter().map(Change::detail).collect();
-    let detail = format!("intervention {id} \"{title}\": {}", what.join("; "));
-    let audit_id = super::audit::record_entry(txn, actor, action.id(), &detail).await?;
+    let event = AuditEvent::Plan {
+        action,
+        intervention: id,
+        title: title.to_owned(),
+        changes: changes.to_vec(),
+    };
+    let audit_id = super::audit::record_entry(txn, actor, &event).await?;
     let changes = serde_json::to_string(changes)
         .map_err(|e| DbErr::Custom(format!("history of intervention {id}: {e}")))?;
     plan_history::ActiveModel {

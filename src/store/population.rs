@@ -8,6 +8,7 @@ use sea_orm::{
 use crate::collect::population::{PopulationCell, SchoolRow};
 use crate::collect::scb_population::ScbFigure;
 use crate::entities::{population_total, school_class, source_measure, source_value};
+use crate::store::audit::AuditEvent;
 
 /// Replaces the wave's totals with these (all or nothing).
 pub async fn replace_totals(
@@ -33,14 +34,10 @@ pub async fn replace_totals(
         .await?;
     }
     crate::store::indicators::mark_stale(&txn, wave_id).await?;
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "wave.population",
-        wave_id,
-        &format!("{} cells for wave {wave_id}", cells.len()),
-    )
-    .await?;
+    let event = AuditEvent::WavePopulation {
+        cells: cells.len() as u64,
+    };
+    crate::store::audit::record_for_wave(&txn, actor, wave_id, &event).await?;
     txn.commit().await
 }
 
@@ -85,14 +82,10 @@ pub async fn replace_schools(
         .await?;
     }
     crate::store::indicators::mark_stale(&txn, wave_id).await?;
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "wave.school_classes",
-        wave_id,
-        &format!("{} schools for wave {wave_id}", schools.len()),
-    )
-    .await?;
+    let event = AuditEvent::WaveSchoolClasses {
+        schools: schools.len() as u64,
+    };
+    crate::store::audit::record_for_wave(&txn, actor, wave_id, &event).await?;
     txn.commit().await
 }
 

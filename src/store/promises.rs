@@ -9,6 +9,7 @@ use sea_orm::{
 
 use crate::entities::promise_follow_up;
 use crate::plan::promises::PromiseFollowUp;
+use crate::store::audit::AuditEvent;
 
 /// Every follow-up of the promises `ids`, by promise and year.
 pub async fn follow_ups(
@@ -55,12 +56,11 @@ pub async fn save_follow_up(
     )
     .exec_without_returning(&txn)
     .await?;
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "promise.follow_up",
-        &format!("{promise} {year}: {}", follow_up.state.id()),
-    )
-    .await?;
+    let event = AuditEvent::PromiseFollowUp {
+        promise: promise.to_owned(),
+        year,
+        state: follow_up.state.id().to_owned(),
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await
 }

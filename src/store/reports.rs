@@ -7,6 +7,8 @@
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Order, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
+use crate::store::audit::AuditEvent;
+
 /// Which report: the annual report of a year, or the final follow-up of an agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key<'a> {
@@ -15,15 +17,14 @@ pub enum Key<'a> {
 }
 
 impl Key<'_> {
-    /// (report table, text table, key column, audit action prefix).
-    fn names(self) -> (&'static str, &'static str, &'static str, &'static str) {
+    /// (report table, text table, key column).
+    fn names(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Key::Year(_) => ("reports", "report_texts", "year", "report"),
+            Key::Year(_) => ("reports", "report_texts", "year"),
             Key::Agreement(_) => (
                 "agreement_reports",
                 "agreement_report_texts",
                 "agreement_id",
-                "agreement_report",
             ),
         }
     }
@@ -39,8 +40,40 @@ impl Key<'_> {
         Expr::col(Alias::new(self.names().2)).eq(self.value())
     }
 
-    fn action(self, what: &str) -> String {
-        format!("{}.{what}", self.names().3)
+    fn text_event(self, section: &str, characters: u64, before: u64) -> AuditEvent {
+        let section = section.to_owned();
+        match self {
+            Key::Year(year) => AuditEvent::ReportText {
+                year,
+                section,
+                characters,
+                before,
+            },
+            Key::Agreement(id) => AuditEvent::AgreementReportText {
+                agreement: id.to_owned(),
+                section,
+                characters,
+                before,
+            },
+        }
+    }
+
+    fn final_event(self) -> AuditEvent {
+        match self {
+            Key::Year(year) => AuditEvent::ReportFinal { year },
+            Key::Agreement(id) => AuditEvent::AgreementReportFinal {
+                agreement: id.to_owned(),
+            },
+        }
+    }
+
+    fn reopen_event(self) -> AuditEvent {
+        match self {
+            Key::Year(year) => AuditEvent::ReportReopen { year },
+            Key::Agreement(id) => AuditEvent::AgreementReportReopen {
+                agreement: id.to_owned(),
+            },
+        }
     }
 }
 
@@ -101,7 +134,7 @@ fn row_of(key: Key<'_>, r: &sea_orm::QueryResult) -> Result<Row, DbErr> {
 }
 
 fn select_rows(key: Key<'_>) -> sea_orm::sea_query::SelectStatement {
-    let (table, _, column, _) = key.names();
+    let (table, _, column) = key.names();
     Query::select()
         .columns([column, "status", "finalized_at", "finalized_by", "snapshot"].map(Alias::new))
         .from(Alias::new(table))
@@ -161,7 +194,7 @@ pub async fn save_text(
     body: &str,
     actor: &str,
 ) -> Result<(), ReportError> {
-    let (_, text_table, column, _) = key.names();
+    let (_, text_table, column) = key.names();
     let txn = crate::db::begin_write(db).await?;
     // Taking the report's row first orders this against a concurrent "mark final".
     ensure_row(&txn, key).await?;
@@ -200,16 +233,9 @@ pub async fn save_text(
             .to_owned();
         txn.execute(&insert).await?;
     }
-    crate::store::audit::record(
-        &txn,
-        actor,
-        &key.action("text"),
-        &format!(
-            "{key} {section}: {} characters (was {before})",
-            body.chars().count()
-        ),
-    )
-    .await?;
+    let characters = body.chars().count() as u64;
+    let event = key.text_event(section, characters, before as u64);
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -217,7 +243,7 @@ pub async fn save_text(
 /// The report's row, created as a draft when missing; on PostgreSQL the UPDATE locks it until
 /// the transaction ends.
 async fn ensure_row(db: &impl ConnectionTrait, key: Key<'_>) -> Result<(), DbErr> {
-    let (table, _, column, _) = key.names();
+    let (table, _, column) = key.names();
     let insert = Query::insert()
         .into_table(Alias::new(table))
         .columns([column, "status"].map(Alias::new))
@@ -264,7 +290,7 @@ pub async fn finalize(
     }
     let now = crate::util::now();
     set_status(&txn, key, ("final", Some(now), Some(actor), Some(snapshot))).await?;
-    crate::store::audit::record(&txn, actor, &key.action("final"), &key.to_string()).await?;
+    crate::store::audit::record(&txn, actor, &key.final_event()).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -277,7 +303,7 @@ pub async fn reopen(db: &DatabaseConnection, key: Key<'_>, actor: &str) -> Resul
         return Err(ReportError::NotFinal(key.to_string()));
     }
     set_status(&txn, key, ("draft", None, None, None)).await?;
-    crate::store::audit::record(&txn, actor, &key.action("reopen"), &key.to_string()).await?;
+    crate::store::audit::record(&txn, actor, &key.reopen_event()).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::entities::{source_import, source_measure, source_value};
 use crate::sources::Parsed;
+use crate::store::audit::AuditEvent;
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,17 +138,13 @@ pub async fn import(
         .filter(source_import::Column::Id.eq(&import_id))
         .exec(&txn)
         .await?;
-    crate::store::audit::record(
-        &txn,
-        actor,
-        "sources.import",
-        &format!(
-            "{}: {} rows, {stored} values stored ({file_name})",
-            parsed.source.id(),
-            parsed.rows
-        ),
-    )
-    .await?;
+    let event = AuditEvent::SourcesImport {
+        source: parsed.source.id().to_owned(),
+        rows: parsed.rows as u64,
+        stored,
+        file: file_name.to_owned(),
+    };
+    crate::store::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(ImportReport {
         import_id,

@@ -7,6 +7,7 @@ use sea_orm::{
 
 use crate::accounts::{AccountError, NewUser, Role};
 use crate::entities::{session, user};
+use crate::store::audit::AuditEvent;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddUserError {
@@ -44,11 +45,12 @@ pub async fn add(
         }
         _ => AddUserError::Db(e),
     })?;
-    let detail = match &new.school_id {
-        Some(school) => format!("{} as {} of {}", new.email, new.role, school),
-        None => format!("{} as {}", new.email, new.role),
+    let event = AuditEvent::UserAdd {
+        email: new.email.clone(),
+        role: new.role,
+        school: new.school_id.clone(),
     };
-    super::audit::record(&txn, actor, "user.add", &detail).await?;
+    super::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -150,12 +152,13 @@ pub async fn set_active(
     if !active {
         end_sessions(&txn, id).await?;
     }
-    let action = if active {
-        "user.reactivate"
+    let email = account.email;
+    let event = if active {
+        AuditEvent::UserReactivate { email }
     } else {
-        "user.deactivate"
+        AuditEvent::UserDeactivate { email }
     };
-    super::audit::record(&txn, actor, action, &account.email).await?;
+    super::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -174,7 +177,10 @@ pub async fn set_password(
     change.password_hash = Set(password_hash);
     let updated = change.update(&txn).await?;
     end_sessions(&txn, id).await?;
-    super::audit::record(&txn, actor, "user.password", &account.email).await?;
+    let event = AuditEvent::UserPassword {
+        email: account.email,
+    };
+    super::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -201,11 +207,12 @@ pub async fn set_role(
     // A session carries the role it was opened with only as long as it lives: end it so that
     // the new role applies from the next sign-in on every device.
     end_sessions(&txn, id).await?;
-    let detail = match &school_id {
-        Some(school) => format!("{} to {} of {}", account.email, role, school),
-        None => format!("{} to {}", account.email, role),
+    let event = AuditEvent::UserRole {
+        email: account.email,
+        role,
+        school: school_id,
     };
-    super::audit::record(&txn, actor, "user.role", &detail).await?;
+    super::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -219,13 +226,11 @@ pub async fn sign_out_everywhere(
     let txn = crate::db::begin_write(db).await?;
     let account = find_for_change(&txn, id).await?;
     let ended = end_sessions(&txn, id).await?;
-    super::audit::record(
-        &txn,
-        actor,
-        "user.sign_out",
-        &format!("{}: {ended} sessions", account.email),
-    )
-    .await?;
+    let event = AuditEvent::UserSignOut {
+        email: account.email,
+        sessions: ended,
+    };
+    super::audit::record(&txn, actor, &event).await?;
     txn.commit().await?;
     Ok(ended)
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 use crate::collect::Wave;
 use crate::collect::wave::NewWave;
 use crate::entities::{draft, invitation, invitation_token, response, submission, wave};
+use crate::store::audit::AuditEvent;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WaveError {
@@ -51,21 +52,14 @@ pub async fn create(
         Err(e) => return Err(e.into()),
     }
     crate::store::indicators::create(&txn, &model.id).await?;
-    crate::store::audit::record_for_wave(
-        &txn,
-        actor,
-        "wave.create",
-        &model.id,
-        &format!(
-            "{} (survey {} v{}, access {}, period {})",
-            new.slug,
-            new.survey_id,
-            new.survey_version,
-            new.access.id(),
-            new.period
-        ),
-    )
-    .await?;
+    let event = AuditEvent::WaveCreate {
+        slug: new.slug.clone(),
+        survey: new.survey_id.clone(),
+        version: new.survey_version,
+        access: new.access.id().to_owned(),
+        period: new.period,
+    };
+    crate::store::audit::record_for_wave(&txn, actor, &model.id, &event).await?;
     txn.commit().await?;
     Wave::from_model(model).ok_or_else(|| WaveError::Unknown(new.slug.clone()))
 }
@@ -141,7 +135,10 @@ pub async fn open_now(db: &DatabaseConnection, slug: &str, actor: &str) -> Resul
     let wave = find_by_slug(&txn, slug)
         .await?
         .ok_or_else(|| WaveError::Unknown(slug.to_owned()))?;
-    crate::store::audit::record_for_wave(&txn, actor, "wave.open", &wave.id, slug).await?;
+    let event = AuditEvent::WaveOpen {
+        slug: slug.to_owned(),
+    };
+    crate::store::audit::record_for_wave(&txn, actor, &wave.id, &event).await?;
     txn.commit().await?;
     Ok(wave)
 }
@@ -162,7 +159,10 @@ pub async fn close(db: &DatabaseConnection, slug: &str, actor: &str) -> Result<W
         .ok_or_else(|| WaveError::Unknown(slug.to_owned()))?;
     forget_contact_data(&txn, &wave.id).await?;
     crate::store::indicators::mark_stale(&txn, &wave.id).await?;
-    crate::store::audit::record_for_wave(&txn, actor, "wave.close", &wave.id, slug).await?;
+    let event = AuditEvent::WaveClose {
+        slug: slug.to_owned(),
+    };
+    crate::store::audit::record_for_wave(&txn, actor, &wave.id, &event).await?;
     txn.commit().await?;
     crate::db::scrub_now(db).await;
     Ok(wave)

@@ -3,6 +3,7 @@
 //! removed, audit-logged), the crossed breakdowns and the XLSX download — on the demo database.
 
 use trygg::accounts::Role;
+use trygg::store::audit::AuditEvent;
 
 use crate::db_tests;
 use crate::helpers::TestApp;
@@ -147,8 +148,11 @@ async fn an_indicator_page_says_what_the_tests_found_and_compares(app: TestApp) 
         .await
         .expect("audit");
     assert!(
-        audit.iter().any(|e| e.action == "comparison.put"
-            && e.detail.contains("(was 0.455 from Testkälla, tabell 1)")),
+        audit.iter().any(|e| matches!(
+            AuditEvent::from_detail(&e.detail),
+            Some(AuditEvent::ComparisonPut { was: Some(was), .. })
+                if was.value == 0.455 && was.source == "Testkälla, tabell 1"
+        )),
         "{audit:?}"
     );
 

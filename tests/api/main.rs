@@ -10,6 +10,7 @@ mod accessibility;
 mod anonymity;
 mod api_tokens;
 mod at_rest;
+mod audit_log;
 mod auth;
 mod chart_downloads;
 mod class_sessions;

@@ -4,6 +4,7 @@
 //! tagged PDF; axe-clean, and printed to PDF no chart is split across pages.
 
 use trygg::accounts::Role;
+use trygg::store::audit::AuditEvent;
 
 use crate::axe::assert_no_violations;
 use crate::browser::{app_and_browser, in_ci, sign_in_as};
@@ -177,7 +178,10 @@ async fn a_year_s_report_is_written_made_final_and_stays_as_it_was(app: TestApp)
         .iter()
         .find(|e| e.action == "report.final")
         .expect("the log records it");
-    assert_eq!(frozen_by.detail, "2025");
+    assert_eq!(
+        AuditEvent::from_detail(&frozen_by.detail),
+        Some(AuditEvent::ReportFinal { year: 2025 })
+    );
     assert_eq!(frozen_by.actor, "evaluator@kommun.example");
     // A final report has nothing to confirm.
     assert_eq!(app.get(&format!("{REPORT}/final")).await.status(), 303);

@@ -200,8 +200,7 @@ const LONGEST: usize = 120;
 
 /// The functions over [`LONGEST`] lines when the rule came in, with their length then: none may
 /// grow, none may join them, and one split below the limit leaves this list.
-const TOO_LONG_YET: [(&str, usize); 17] = [
-    ("web/views/audit_words.rs describe", 589),
+const TOO_LONG_YET: [(&str, usize); 16] = [
     ("collect/scb_population.rs build", 316),
     ("web/evaluate/xlsx.rs workbook", 275),
     ("evaluate/compute.rs estimate", 224),

@@ -26,6 +26,7 @@ use super::submit::Submission;
 use super::wave::{Access, Wave};
 use crate::problems::Problems;
 use crate::safe_csv::unguard;
+use crate::store::audit::AuditEvent;
 use crate::store::import_staging;
 use crate::survey::{QuestionKind, Survey};
 
@@ -328,12 +329,12 @@ impl Importer {
                 crate::store::audit::record_for_wave(
                     &self.txn,
                     &self.actor,
-                    "wave.import",
                     &wave.id,
-                    &format!(
-                        "{}: stored {}, already there {}",
-                        wave.slug, self.stored, self.already
-                    ),
+                    &AuditEvent::WaveImport {
+                        slug: wave.slug.clone(),
+                        stored: self.stored,
+                        already_there: self.already,
+                    },
                 )
                 .await?;
             }

@@ -1,7 +1,10 @@
-//! Every kind of event, as the store writes its detail, said in Swedish without English words
-//! or decimal points, and in English without Swedish words.
+//! Every kind of event, as the store writes it, said in Swedish without English words or
+//! decimal points, and in English without Swedish words; an entry an earlier version wrote is
+//! shown as stored.
 
 use super::*;
+use crate::plan::history::{Action as PlanAction, Change};
+use crate::store::audit::{ComparisonValue, Replaced};
 
 fn entry(action: &str, detail: &str, wave: Option<&str>) -> audit_log::Model {
     audit_log::Model {
@@ -12,6 +15,19 @@ fn entry(action: &str, detail: &str, wave: Option<&str>) -> audit_log::Model {
         detail: detail.into(),
         wave_id: wave.map(str::to_owned),
     }
+}
+
+/// The entry the store writes for `event` (about the wave `0f0e-uuid` when it is about one).
+fn entry_of(event: &AuditEvent) -> audit_log::Model {
+    let action = event.action();
+    let about_a_wave = ["wave.", "invitations.", "class_session."]
+        .iter()
+        .any(|family| action.starts_with(family));
+    entry(
+        action,
+        &event.to_detail().expect("JSON"),
+        about_a_wave.then_some("0f0e-uuid"),
+    )
 }
 
 fn wave() -> WaveName {
@@ -32,124 +48,6 @@ fn indicators() -> IndicatorNames {
         },
     );
     names
-}
-
-/// One detail per action, in the exact shape its writer in `store` (or `collect::import`) makes.
-fn every_event() -> Vec<(String, String, bool)> {
-    let mut events: Vec<(&str, &str, bool)> = vec![
-        (
-            "wave.create",
-            "trygg-26 (survey resident-safety v1, access open, period 2026)",
-            true,
-        ),
-        ("wave.open", "trygg-26", true),
-        ("wave.close", "trygg-26", true),
-        ("wave.population", "12 cells for wave 0f0e-uuid", true),
-        ("wave.school_classes", "3 schools for wave 0f0e-uuid", true),
-        ("wave.import", "trygg-26: stored 40, already there 2", true),
-        ("invitations.add", "2 addresses for wave 0f0e-uuid", true),
-        ("invitations.remind", "5 reminders for wave 0f0e-uuid", true),
-        ("invitations.retry", "1 for wave 0f0e-uuid", true),
-        (
-            "class_session.open",
-            "wave trygg-26, school s1, class 9A (grade 9), 25 codes",
-            true,
-        ),
-        (
-            "class_session.end",
-            "school s1, class 9A, session 0f0e: 3 unused codes stopped",
-            true,
-        ),
-        (
-            "class_session.new_codes",
-            "school s1, class 2B, session 0f0e: 1 unused codes replaced",
-            true,
-        ),
-        ("user.add", "ny@kommun.se as school of s1", false),
-        ("user.deactivate", "ny@kommun.se", false),
-        ("user.reactivate", "ny@kommun.se", false),
-        ("user.password", "ny@kommun.se", false),
-        ("user.role", "ny@kommun.se to evaluator", false),
-        ("user.sign_out", "ny@kommun.se: 2 sessions", false),
-        (
-            "api_token.create",
-            "token \"R-skript\" (7c1e-uuid) of analys@kommun.se, valid until 2027-03-01",
-            false,
-        ),
-        (
-            "api_token.revoke",
-            "token \"R-skript\" (7c1e-uuid) of analys@kommun.se",
-            false,
-        ),
-        ("report.text", "2025 summary: 120 characters (was 0)", false),
-        ("report.final", "2025", false),
-        ("report.reopen", "2025", false),
-        (
-            "agreement_report.text",
-            "2023-2026 promises: 80 characters (was 12)",
-            false,
-        ),
-        ("agreement_report.final", "2023-2026", false),
-        ("agreement_report.reopen", "2023-2026", false),
-        ("promise.follow_up", "unga-2025-2026 2025: partly", false),
-        (
-            "sources.import",
-            "kolada: 42 rows, 40 values stored (kolada-2024.json)",
-            false,
-        ),
-        (
-            "sources.dialogue",
-            "2026-10-14 safety_walk Centrum: 19 took part",
-            false,
-        ),
-        (
-            "sources.dialogue_delete",
-            "2026-10-14 residents municipality",
-            false,
-        ),
-        (
-            "sources.problem",
-            "problem 3 \"Skadegörelse i centrum\"",
-            false,
-        ),
-        (
-            "sources.problem_delete",
-            "problem 3 \"Skadegörelse\"",
-            false,
-        ),
-        (
-            "sources.cause",
-            "problem 3, cause 5: risk/place, 2 interventions",
-            false,
-        ),
-        ("sources.cause_delete", "problem 3, cause 5", false),
-        (
-            "comparison.put",
-            "resident-safety/unsafe_night Brå NTU 2025: 0.275 from Brå NTU 2025 (was 0.3 from Brå NTU 2024)",
-            false,
-        ),
-        (
-            "comparison.delete",
-            "resident-safety/unsafe_night Brå NTU 2025: 0.275 from Brå NTU 2025",
-            false,
-        ),
-    ];
-    let plan: Vec<(String, String, bool)> = PlanAction::ALL
-        .iter()
-        .map(|a| {
-            (
-                a.id().to_owned(),
-                "intervention 8 \"Trygga vägar\": status: ongoing → done; owner: a → b".to_owned(),
-                false,
-            )
-        })
-        .collect();
-    let mut out: Vec<(String, String, bool)> = events
-        .drain(..)
-        .map(|(a, d, w)| (a.to_owned(), d.to_owned(), w))
-        .collect();
-    out.extend(plan);
-    out
 }
 
 /// English words that must not appear on a Swedish page (whole words, lower case).
@@ -207,25 +105,26 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The entry of `event` in `lang`, as the page shows it for the wave of [`wave`].
+fn said(event: &AuditEvent, lang: Lang) -> (String, String) {
+    let e = entry_of(event);
+    let w = wave();
+    describe(&e, e.wave_id.as_ref().map(|_| &w), &indicators(), lang)
+}
+
 #[test]
 fn every_event_has_words_in_both_languages() {
-    let known: Vec<String> = every_event().into_iter().map(|(a, _, _)| a).collect();
-    for action in ACTIONS.iter().chain(COMPARISON_ACTIONS.iter()) {
-        assert!(known.iter().any(|a| a == action), "{action} is not tested");
-    }
-    let w = wave();
-    let names = indicators();
-    for (action, detail, with_wave) in every_event() {
-        let e = entry(&action, &detail, with_wave.then_some("0f0e-uuid"));
-        let wave = with_wave.then_some(&w);
-        let (sv, sv_detail) = describe(&e, wave, &names, Lang::Sv);
-        let (en, en_detail) = describe(&e, wave, &names, Lang::En);
+    for event in AuditEvent::examples() {
+        let action = event.action();
+        let (sv, sv_detail) = said(&event, Lang::Sv);
+        let (en, en_detail) = said(&event, Lang::En);
         let swedish = format!("{sv} | {sv_detail}");
         let english = format!("{en} | {en_detail}");
         assert!(
-            !sv.contains("händelsen"),
-            "{action} has no words: {swedish}"
+            !sv.contains("händelsen") && !en.contains("the event"),
+            "{action} has no words: {swedish} / {english}"
         );
+        assert_ne!(swedish, english, "{action}: the same in both languages");
         // E-mail addresses and the wave's Swedish title are names, not words of either language.
         let strip = |text: &str| {
             text.replace("ny@kommun.se", "")
@@ -254,110 +153,187 @@ fn every_event_has_words_in_both_languages() {
                 "{action}: a decimal point in \"{swedish}\""
             );
         }
-        assert!(
-            !swedish.contains("0f0e") && !english.contains("0f0e"),
-            "{action}: an id shown"
-        );
+        for id in ["0f0e", "7c1e", "{", "\"event\""] {
+            assert!(
+                !swedish.contains(id) && !english.contains(id),
+                "{action}: {id} shown in {swedish} / {english}"
+            );
+        }
     }
 }
 
 #[test]
 fn the_details_are_said_whole() {
-    let w = wave();
-    let names = indicators();
-    let say = |action: &str, detail: &str, lang: Lang| {
-        describe(
-            &entry(action, detail, Some("0f0e-uuid")),
-            Some(&w),
-            &names,
-            lang,
-        )
+    let comparison = |label: &str, value: f64, indicator: &str| ComparisonValue {
+        survey: if indicator == "index" {
+            "s".into()
+        } else {
+            "resident-safety".into()
+        },
+        indicator: indicator.into(),
+        label: label.into(),
+        domain: String::new(),
+        period: 2025,
+        value,
+        source: "Brå NTU 2025".into(),
+    };
+    let put = AuditEvent::ComparisonPut {
+        comparison: comparison("Brå NTU", 0.275, "unsafe_night"),
+        was: Some(Replaced {
+            value: 0.3,
+            source: "Brå NTU 2024".into(),
+        }),
     };
     assert_eq!(
-        say(
-            "comparison.put",
-            "resident-safety/unsafe_night Brå NTU 2025: 0.275 from Brå NTU 2025 (was 0.3 from Brå NTU 2024)",
-            Lang::Sv
-        ),
+        said(&put, Lang::Sv),
         (
             "sparade jämförelsevärdet Brå NTU 2025 för Andel otrygga ute sent".to_owned(),
             "27,5\u{a0}% (källa: Brå NTU 2025); förut 30\u{a0}% (källa: Brå NTU 2024)".to_owned()
         )
     );
+    let first = AuditEvent::ComparisonPut {
+        comparison: comparison("Brå NTU", 0.275, "unsafe_night"),
+        was: None,
+    };
     assert_eq!(
-        say(
-            "comparison.put",
-            "resident-safety/unsafe_night Brå NTU 2025: 0.275 from Brå NTU 2025",
-            Lang::En
-        )
-        .1,
+        said(&first, Lang::En).1,
         "27.5\u{a0}% (source: Brå NTU 2025)"
     );
-    // A mean (an indicator not known here) keeps its value, with a comma.
+    // A mean (an indicator not known here) keeps its value, with a comma; a group is named.
+    let mut mean = comparison("Länet", 2.45, "index");
+    mean.period = 2024;
+    mean.domain = "grade=y9".into();
+    mean.source = "SCB".into();
     assert_eq!(
-        say(
-            "comparison.delete",
-            "s/index Länet 2024: 2.45 from SCB",
-            Lang::Sv
-        ),
+        said(&AuditEvent::ComparisonDelete { comparison: mean }, Lang::Sv),
         (
-            "tog bort jämförelsevärdet Länet 2024 för s/index".to_owned(),
+            "tog bort jämförelsevärdet Länet (grade=y9) 2024 för s/index".to_owned(),
             "2,45 (källa: SCB)".to_owned()
         )
     );
+    let upper_secondary = AuditEvent::ClassSessionOpen {
+        slug: "trygg-26".into(),
+        school: "s1".into(),
+        class: "2B".into(),
+        grade: 11,
+        codes: 1,
+    };
     assert_eq!(
-        say(
-            "class_session.open",
-            "wave trygg-26, school s1, class 2B (grade 11), 1 codes",
-            Lang::Sv
-        )
-        .1,
+        said(&upper_secondary, Lang::Sv).1,
         "skola s1, klass 2B (gymnasiet år 2), 1 kod"
     );
     assert_eq!(
-        say(
-            "invitations.add",
-            "1 addresses for wave 0f0e-uuid",
-            Lang::Sv
-        )
-        .0,
+        said(&AuditEvent::InvitationsAdd { addresses: 1 }, Lang::Sv).0,
         "lade till 1 adress i Trygghetsundersökning 2026"
     );
+    let ended = AuditEvent::ClassSessionEnd {
+        school: "s1".into(),
+        class: "9A".into(),
+        session: "0f0e".into(),
+        stopped: 3,
+    };
     assert_eq!(
-        say(
-            "class_session.end",
-            "school s1, class 9A, session 0f0e: 3 unused codes stopped",
-            Lang::Sv
-        )
-        .1,
+        said(&ended, Lang::Sv).1,
         "skola s1, klass 9A: 3 oanvända koder slutade gälla"
     );
+    let coordinator = AuditEvent::UserAdd {
+        email: "ny@kommun.se".into(),
+        role: crate::accounts::Role::School,
+        school: Some("s1".into()),
+    };
+    assert_eq!(said(&coordinator, Lang::Sv).1, "skolsamordnare på s1");
+    let text = AuditEvent::ReportText {
+        year: 2025,
+        section: "threats-violence".into(),
+        characters: 1200,
+        before: 80,
+    };
     assert_eq!(
-        say("user.add", "ny@kommun.se as school of s1", Lang::Sv).1,
-        "skolsamordnare på s1"
-    );
-    assert_eq!(
-        say(
-            "report.text",
-            "2025 threats-violence: 1200 characters (was 80)",
-            Lang::Sv
+        said(&text, Lang::Sv),
+        (
+            "skrev i årsrapporten 2025".to_owned(),
+            "avsnittet Hot och våld: 1\u{a0}200 tecken (förut 80)".to_owned()
         )
-        .1,
-        "avsnittet Hot och våld: 1\u{a0}200 tecken (förut 80)"
     );
+    let plan = AuditEvent::Plan {
+        action: PlanAction::Update,
+        intervention: 8,
+        title: "Trygga vägar".into(),
+        changes: vec![Change::new(
+            "status",
+            Some("ongoing".into()),
+            Some("done".into()),
+        )],
+    };
     assert_eq!(
-        say(
-            "plan.update",
-            "intervention 8 \"Trygga vägar\": status: ongoing → done",
-            Lang::Sv
-        ),
+        said(&plan, Lang::Sv),
         (
             "åtgärdsplanen: insatsen ändrades".to_owned(),
             "”Trygga vägar”".to_owned()
         )
     );
+    let import = AuditEvent::WaveImport {
+        slug: "trygg-26".into(),
+        stored: 40,
+        already_there: 2,
+    };
     assert_eq!(
-        say("thing.made_up", "x", Lang::Sv).0,
-        "händelsen ”thing made up”"
+        said(&import, Lang::En),
+        (
+            "imported responses into Trygghetsundersökning 2026".to_owned(),
+            "40 responses stored, 2 already there".to_owned()
+        )
     );
+}
+
+#[test]
+fn an_entry_of_an_earlier_version_is_shown_as_stored() {
+    let old = entry(
+        "wave.import",
+        "trygg-26: stored 40, already there 2",
+        Some("0f0e-uuid"),
+    );
+    let w = wave();
+    assert_eq!(
+        describe(&old, Some(&w), &indicators(), Lang::Sv),
+        (
+            "händelsen ”wave import”".to_owned(),
+            "trygg-26: stored 40, already there 2".to_owned()
+        )
+    );
+    assert_eq!(
+        describe(&old, Some(&w), &indicators(), Lang::En).0,
+        "the event “wave import”"
+    );
+    // A year is JSON, but no event.
+    let year = entry("report.final", "2025", None);
+    assert_eq!(
+        describe(&year, None, &indicators(), Lang::Sv),
+        ("händelsen ”report final”".to_owned(), "2025".to_owned())
+    );
+}
+
+#[test]
+fn an_event_of_a_later_release_is_shown_as_stored() {
+    let later = entry("thing.made_up", r#"{"event":"thing_made_up","n":1}"#, None);
+    assert_eq!(
+        describe(&later, None, &indicators(), Lang::Sv),
+        (
+            "händelsen ”thing made up”".to_owned(),
+            r#"{"event":"thing_made_up","n":1}"#.to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_long_detail_is_shortened() {
+    let long = "x".repeat(300);
+    let (_, detail) = describe(
+        &entry("wave.open", &long, None),
+        None,
+        &indicators(),
+        Lang::Sv,
+    );
+    assert_eq!(detail.chars().count(), 201);
+    assert!(detail.ends_with('…'));
 }

@@ -1,7 +1,14 @@
 //! The audit log of admin actions (and of changes to the action plan).
 //!
 //! An entry says who did what and when, and which wave it is about; never which code or
-//! invitation went to whom (see the anonymity rules in DESIGN.md).
+//! invitation went to whom (see the anonymity rules in DESIGN.md). What happened is an
+//! [`AuditEvent`], stored as JSON in the `detail` column beside its `action` (`wave.close`),
+//! which the log's filters read.
+
+mod event;
+mod examples;
+
+pub use event::{AuditEvent, ComparisonValue, Replaced};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -14,23 +21,19 @@ use crate::entities::audit_log;
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: &str,
-    action: &str,
-    detail: &str,
+    event: &AuditEvent,
 ) -> Result<(), DbErr> {
-    insert(db, actor, action, detail, None).await.map(|_| ())
+    insert(db, actor, event, None).await.map(|_| ())
 }
 
 /// [`record`] for an entry about one wave (by its id), so the log can be filtered by wave.
 pub async fn record_for_wave(
     db: &impl ConnectionTrait,
     actor: &str,
-    action: &str,
     wave_id: &str,
-    detail: &str,
+    event: &AuditEvent,
 ) -> Result<(), DbErr> {
-    insert(db, actor, action, detail, Some(wave_id))
-        .await
-        .map(|_| ())
+    insert(db, actor, event, Some(wave_id)).await.map(|_| ())
 }
 
 /// [`record`], returning the entry's id (for records that refer to it, such as the action
@@ -38,24 +41,25 @@ pub async fn record_for_wave(
 pub async fn record_entry(
     db: &impl ConnectionTrait,
     actor: &str,
-    action: &str,
-    detail: &str,
+    event: &AuditEvent,
 ) -> Result<i64, DbErr> {
-    insert(db, actor, action, detail, None).await
+    insert(db, actor, event, None).await
 }
 
 async fn insert(
     db: &impl ConnectionTrait,
     actor: &str,
-    action: &str,
-    detail: &str,
+    event: &AuditEvent,
     wave_id: Option<&str>,
 ) -> Result<i64, DbErr> {
+    let detail = event
+        .to_detail()
+        .map_err(|e| DbErr::Json(format!("the audit event {}: {e}", event.action())))?;
     let entry = audit_log::ActiveModel {
         at: Set(crate::util::now()),
         actor: Set(actor.to_owned()),
-        action: Set(action.to_owned()),
-        detail: Set(detail.to_owned()),
+        action: Set(event.action().to_owned()),
+        detail: Set(detail),
         wave_id: Set(wave_id.map(str::to_owned)),
         ..Default::default()
     }
