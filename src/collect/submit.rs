@@ -268,7 +268,14 @@ async fn writer(
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (submissions, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
-        let results = match write_batch(&db, &mut locked, &submissions).await {
+        let started = std::time::Instant::now();
+        let written = write_batch(&db, &mut locked, &submissions).await;
+        tracing::trace!(
+            size = submissions.len(),
+            micros = started.elapsed().as_micros() as u64,
+            "batch written"
+        );
+        let results = match written {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect::<Vec<_>>(),
             Err(e) if submissions.len() > 1 => {
                 // One bad submission (or a deadlock with another node) must not fail the others:

@@ -5,11 +5,12 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "responses")]
 pub struct Model {
-    /// Random (UUID v4), so ids say nothing about the order of arrival. The key is (wave, id):
-    /// a wave's responses are read in the order of their random ids.
+    /// Random (UUID v4), so ids say nothing about the order of arrival; an export lists a wave's
+    /// responses by them. The table's key in the database: (wave, id) on PostgreSQL, none on
+    /// SQLite, where storing a response touches no page at a random place (migration
+    /// `m20261214_000001_response_key`).
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    #[sea_orm(primary_key, auto_increment = false)]
     pub wave_id: String,
     /// `YYYY-MM-DD` (UTC).
     pub submitted_on: String,
