@@ -133,17 +133,17 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
     if let Some(overall) = &data.overall {
         for (i, w) in overall.waves.iter().enumerate() {
             let r = i as u32 + 1;
-            series.write_string(r, 0, &w.period)?;
+            series.write_string(r, 0, &w.period.to_string())?;
             series.write_string(r, 1, &w.slug)?;
             series.write_string(r, 2, &w.published)?;
-            number(&mut series, r, 3, w.n.map(|n| n as f64), None)?;
-            number(&mut series, r, 4, w.estimate, value_format)?;
-            number(&mut series, r, 5, w.se, value_format)?;
-            number(&mut series, r, 6, w.ci_low, value_format)?;
-            number(&mut series, r, 7, w.ci_high, value_format)?;
-            number(&mut series, r, 8, w.df.map(|d| d as f64), None)?;
-            number(&mut series, r, 9, w.deff, None)?;
-            series.write_string(r, 10, flags_text(&w.flags))?;
+            number(&mut series, r, 3, w.figures.n.map(|n| n as f64), None)?;
+            number(&mut series, r, 4, w.figures.estimate, value_format)?;
+            number(&mut series, r, 5, w.figures.se, value_format)?;
+            number(&mut series, r, 6, w.figures.ci_low, value_format)?;
+            number(&mut series, r, 7, w.figures.ci_high, value_format)?;
+            number(&mut series, r, 8, w.figures.df.map(|d| d as f64), None)?;
+            number(&mut series, r, 9, w.figures.deff, None)?;
+            series.write_string(r, 10, flags_text(&w.figures.flags))?;
             if let Some(c) = overall.changes.iter().find(|c| c.to == w.slug) {
                 series.write_number_with_format(r, 11, c.difference, &f.value)?;
                 series.write_number(r, 12, c.p)?;
@@ -182,14 +182,14 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
                 by.write_string(r, 0, &current.wave.slug)?;
                 by.write_string(r, 1, &title)?;
                 by.write_string(r, 2, domain_label(lang, data.survey, &keys, e))?;
-                number(&mut by, r, 3, e.n.map(|n| n as f64), None)?;
-                number(&mut by, r, 4, e.estimate, value_format)?;
-                number(&mut by, r, 5, e.se, value_format)?;
-                number(&mut by, r, 6, e.ci_low, value_format)?;
-                number(&mut by, r, 7, e.ci_high, value_format)?;
-                number(&mut by, r, 8, e.df.map(|d| d as f64), None)?;
-                number(&mut by, r, 9, e.deff, None)?;
-                by.write_string(r, 10, flags_text(&e.flags))?;
+                number(&mut by, r, 3, e.figures.n.map(|n| n as f64), None)?;
+                number(&mut by, r, 4, e.figures.estimate, value_format)?;
+                number(&mut by, r, 5, e.figures.se, value_format)?;
+                number(&mut by, r, 6, e.figures.ci_low, value_format)?;
+                number(&mut by, r, 7, e.figures.ci_high, value_format)?;
+                number(&mut by, r, 8, e.figures.df.map(|d| d as f64), None)?;
+                number(&mut by, r, 9, e.figures.deff, None)?;
+                by.write_string(r, 10, flags_text(&e.figures.flags))?;
                 r += 1;
             }
         }
@@ -320,7 +320,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             .overall
             .as_ref()
             .and_then(|o| o.waves.iter().find(|s| s.slug == w.wave.slug))
-            .and_then(|s| s.se);
+            .and_then(|s| s.figures.se);
         let detectable = se
             .map(|se| {
                 format!(
@@ -529,14 +529,14 @@ fn lagesbild_survey(
     for d in &l.districts {
         for i in &d.indicators {
             let Some(w) = &i.latest else { continue };
-            let format = (i.statistic != "mean").then_some(&f.value);
+            let format = (i.statistic != crate::survey::Statistic::Mean).then_some(&f.value);
             survey.write_string(r, 0, &d.name)?;
             survey.write_string(r, 1, i.title.get(lang))?;
-            survey.write_string(r, 2, &w.period)?;
-            number(&mut survey, r, 3, w.n.map(|n| n as f64), None)?;
-            number(&mut survey, r, 4, w.estimate, format)?;
-            number(&mut survey, r, 5, w.ci_low, format)?;
-            number(&mut survey, r, 6, w.ci_high, format)?;
+            survey.write_string(r, 2, &w.period.to_string())?;
+            number(&mut survey, r, 3, w.figures.n.map(|n| n as f64), None)?;
+            number(&mut survey, r, 4, w.figures.estimate, format)?;
+            number(&mut survey, r, 5, w.figures.ci_low, format)?;
+            number(&mut survey, r, 6, w.figures.ci_high, format)?;
             r += 1;
         }
     }
