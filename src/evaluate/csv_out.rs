@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::WaveIndicators;
 use super::areas::Areas;
 use super::series::Series;
+use crate::stats::Figures;
 
 fn number(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
@@ -22,6 +23,20 @@ fn flags(flags: &[crate::stats::Flag]) -> String {
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// The columns `n` to `flags` of a row.
+fn figure_columns(f: &Figures) -> [String; 8] {
+    [
+        count(f.n),
+        number(f.estimate),
+        number(f.se),
+        number(f.ci_low),
+        number(f.ci_high),
+        count(f.df),
+        number(f.deff),
+        flags(&f.flags),
+    ]
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> String {
@@ -75,16 +90,7 @@ pub fn wave(result: &WaveIndicators) -> String {
             vars.iter()
                 .map(|v| e.domain.get(v).cloned().unwrap_or_default()),
         );
-        row.extend([
-            count(e.figures.n),
-            number(e.figures.estimate),
-            number(e.figures.se),
-            number(e.figures.ci_low),
-            number(e.figures.ci_high),
-            count(e.figures.df),
-            number(e.figures.deff),
-            flags(&e.figures.flags),
-        ]);
+        row.extend(figure_columns(&e.figures));
         rows.push(row);
     }
     write(rows)
@@ -135,14 +141,9 @@ pub fn series(s: &Series) -> String {
                 w.state.clone(),
                 w.published.clone(),
                 w.responses.to_string(),
-                count(w.figures.n),
-                number(w.figures.estimate),
-                number(w.figures.se),
-                number(w.figures.ci_low),
-                number(w.figures.ci_high),
-                count(w.figures.df),
-                number(w.figures.deff),
-                flags(&w.figures.flags),
+            ]);
+            row.extend(figure_columns(&w.figures));
+            row.extend([
                 number(change.map(|c| c.difference)),
                 number(change.map(|c| c.se)),
                 number(change.map(|c| c.ci_low)),

@@ -20,8 +20,8 @@ use super::series::{DomainSeries, Series, SeriesChange};
 use super::words::{flags_text, verdict_text};
 use crate::i18n::Lang;
 use crate::safe_csv::{Cell, HIDDEN, excel_sv};
-use crate::stats::Flag;
 use crate::stats::trend::TargetStatus;
+use crate::stats::{Figures, Flag};
 use crate::survey::{Better, Statistic, Survey};
 
 /// A value: a proportion in percent with one decimal, a mean with two; `..` when hidden.
@@ -198,7 +198,6 @@ pub fn wave(result: &WaveIndicators, survey: Option<&Survey>, lang: Lang) -> Str
     let mut rows = vec![head];
     for e in &result.estimates {
         let statistic = e.statistic;
-        let hidden = e.figures.flags.contains(&Flag::Suppressed);
         let title = survey
             .and_then(|s| s.indicator(&e.indicator))
             .map_or(e.indicator.as_str(), |i| i.title.get(lang));
@@ -214,20 +213,7 @@ pub fn wave(result: &WaveIndicators, survey: Option<&Survey>, lang: Lang) -> Str
             vars.iter()
                 .map(|v| domain_value(lang, survey, v, &e.domain)),
         );
-        row.extend([
-            count(e.figures.n, hidden),
-            value(statistic, e.figures.estimate, hidden),
-            standard_error(statistic, e.figures.se, hidden),
-            value(statistic, e.figures.ci_low, hidden),
-            value(statistic, e.figures.ci_high, hidden),
-            count(e.figures.df, hidden),
-            if hidden {
-                Cell::text(HIDDEN)
-            } else {
-                Cell::maybe(e.figures.deff, 2)
-            },
-            Cell::text(flags_text(lang, &e.figures.flags)),
-        ]);
+        row.extend(figure_cells(lang, statistic, &e.figures));
         rows.push(row);
     }
     excel_sv(rows)
@@ -266,25 +252,15 @@ pub fn series_rows(lang: Lang, statistic: Statistic, d: &DomainSeries) -> Vec<Ve
     d.waves
         .iter()
         .map(|w| {
-            let hidden = w.figures.flags.contains(&Flag::Suppressed);
             let change: Option<&SeriesChange> = d.changes.iter().find(|c| c.to == w.slug);
-            vec![
+            let mut row = vec![
                 Cell::text(&w.slug),
                 Cell::text(w.period.to_string()),
                 Cell::text(&w.published),
                 Cell::count(w.responses),
-                count(w.figures.n, hidden),
-                value(statistic, w.figures.estimate, hidden),
-                standard_error(statistic, w.figures.se, hidden),
-                value(statistic, w.figures.ci_low, hidden),
-                value(statistic, w.figures.ci_high, hidden),
-                count(w.figures.df, hidden),
-                if hidden {
-                    Cell::text(HIDDEN)
-                } else {
-                    Cell::maybe(w.figures.deff, 2)
-                },
-                Cell::text(flags_text(lang, &w.figures.flags)),
+            ];
+            row.extend(figure_cells(lang, statistic, &w.figures));
+            row.extend([
                 change_size(statistic, change.map(|c| c.difference)),
                 direction(lang, change.map(|c| c.difference)),
                 change.map_or(Cell::Empty, |c| {
@@ -292,9 +268,29 @@ pub fn series_rows(lang: Lang, statistic: Statistic, d: &DomainSeries) -> Vec<Ve
                 }),
                 Cell::maybe(change.map(|c| c.p), 3),
                 change.map_or(Cell::Empty, |c| Cell::text(verdict_text(lang, c.verdict))),
-            ]
+            ]);
+            row
         })
         .collect()
+}
+
+/// The cells `n` to the notes of a row, `..` where hidden.
+fn figure_cells(lang: Lang, statistic: Statistic, f: &Figures) -> [Cell; 8] {
+    let hidden = f.flags.contains(&Flag::Suppressed);
+    [
+        count(f.n, hidden),
+        value(statistic, f.estimate, hidden),
+        standard_error(statistic, f.se, hidden),
+        value(statistic, f.ci_low, hidden),
+        value(statistic, f.ci_high, hidden),
+        count(f.df, hidden),
+        if hidden {
+            Cell::text(HIDDEN)
+        } else {
+            Cell::maybe(f.deff, 2)
+        },
+        Cell::text(flags_text(lang, &f.flags)),
+    ]
 }
 
 /// `GET /api/v1/surveys/{survey}/indicators/{indicator}/series?format=csv&dialect=excel-sv`.

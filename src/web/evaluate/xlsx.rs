@@ -13,7 +13,7 @@ use super::indicator::{IndicatorData, breakdown_rows, breakdowns, domain_label, 
 use crate::evaluate::compare::{ALPHA, POWER, detectable_change};
 use crate::evaluate::words::{amount_text, verdict_text};
 use crate::i18n::Lang;
-use crate::stats::Flag;
+use crate::stats::{Figures, Flag};
 use crate::survey::{Better, Statistic};
 use crate::web::extract::PageCtx;
 use crate::web::{AppError, AppState};
@@ -96,6 +96,24 @@ fn number(
     Ok(())
 }
 
+/// The columns 3 to 10 of a row: n, value, standard error, interval, df, deff, flags.
+fn figures(
+    sheet: &mut Worksheet,
+    row: u32,
+    f: &Figures,
+    value_format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    number(sheet, row, 3, f.n.map(|n| n as f64), None)?;
+    number(sheet, row, 4, f.estimate, value_format)?;
+    number(sheet, row, 5, f.se, value_format)?;
+    number(sheet, row, 6, f.ci_low, value_format)?;
+    number(sheet, row, 7, f.ci_high, value_format)?;
+    number(sheet, row, 8, f.df.map(|d| d as f64), None)?;
+    number(sheet, row, 9, f.deff, None)?;
+    sheet.write_string(row, 10, flags_text(&f.flags))?;
+    Ok(())
+}
+
 pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, XlsxError> {
     let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let percent = data.indicator.statistic == Statistic::Proportion;
@@ -136,14 +154,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             series.write_string(r, 0, &w.period.to_string())?;
             series.write_string(r, 1, &w.slug)?;
             series.write_string(r, 2, &w.published)?;
-            number(&mut series, r, 3, w.figures.n.map(|n| n as f64), None)?;
-            number(&mut series, r, 4, w.figures.estimate, value_format)?;
-            number(&mut series, r, 5, w.figures.se, value_format)?;
-            number(&mut series, r, 6, w.figures.ci_low, value_format)?;
-            number(&mut series, r, 7, w.figures.ci_high, value_format)?;
-            number(&mut series, r, 8, w.figures.df.map(|d| d as f64), None)?;
-            number(&mut series, r, 9, w.figures.deff, None)?;
-            series.write_string(r, 10, flags_text(&w.figures.flags))?;
+            figures(&mut series, r, &w.figures, value_format)?;
             if let Some(c) = overall.changes.iter().find(|c| c.to == w.slug) {
                 series.write_number_with_format(r, 11, c.difference, &f.value)?;
                 series.write_number(r, 12, c.p)?;
@@ -182,14 +193,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
                 by.write_string(r, 0, &current.wave.slug)?;
                 by.write_string(r, 1, &title)?;
                 by.write_string(r, 2, domain_label(lang, data.survey, &keys, e))?;
-                number(&mut by, r, 3, e.figures.n.map(|n| n as f64), None)?;
-                number(&mut by, r, 4, e.figures.estimate, value_format)?;
-                number(&mut by, r, 5, e.figures.se, value_format)?;
-                number(&mut by, r, 6, e.figures.ci_low, value_format)?;
-                number(&mut by, r, 7, e.figures.ci_high, value_format)?;
-                number(&mut by, r, 8, e.figures.df.map(|d| d as f64), None)?;
-                number(&mut by, r, 9, e.figures.deff, None)?;
-                by.write_string(r, 10, flags_text(&e.figures.flags))?;
+                figures(&mut by, r, &e.figures, value_format)?;
                 r += 1;
             }
         }
