@@ -151,7 +151,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
     if let Some(overall) = &data.overall {
         for (i, w) in overall.waves.iter().enumerate() {
             let r = i as u32 + 1;
-            series.write_string(r, 0, &w.period.to_string())?;
+            series.write_string(r, 0, w.period.to_string())?;
             series.write_string(r, 1, &w.slug)?;
             series.write_string(r, 2, &w.published)?;
             figures(&mut series, r, &w.figures, value_format)?;
@@ -536,7 +536,7 @@ fn lagesbild_survey(
             let format = (i.statistic != crate::survey::Statistic::Mean).then_some(&f.value);
             survey.write_string(r, 0, &d.name)?;
             survey.write_string(r, 1, i.title.get(lang))?;
-            survey.write_string(r, 2, &w.period.to_string())?;
+            survey.write_string(r, 2, w.period.to_string())?;
             number(&mut survey, r, 3, w.figures.n.map(|n| n as f64), None)?;
             number(&mut survey, r, 4, w.figures.estimate, format)?;
             number(&mut survey, r, 5, w.figures.ci_low, format)?;
