@@ -10,15 +10,15 @@ use super::{EvalError, WaveIndicators, wave_indicators};
 use crate::collect::WaveState;
 use crate::i18n::Lang;
 use crate::stats::trend::{TargetStatus, Verdict};
-use crate::survey::{PriorityArea, SurveyCatalog};
+use crate::survey::{Better, PriorityArea, Statistic, SurveyCatalog};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AreaIndicator {
     pub survey: String,
     pub indicator: String,
     pub title: Titles,
-    pub statistic: String,
-    pub better: String,
+    pub statistic: Statistic,
+    pub better: Better,
     pub target: Option<f64>,
     /// The latest published wave with an estimate.
     pub latest: Option<SeriesWave>,
@@ -30,8 +30,9 @@ pub struct AreaIndicator {
     /// The wave shown for the year asked: the survey's latest published wave up to that year.
     #[serde(default)]
     pub wave: Option<String>,
-    #[serde(default)]
-    pub period: Option<String>,
+    #[serde(default, with = "super::period::option")]
+    #[schema(value_type = Option<String>)]
+    pub period: Option<i32>,
     /// The background question whose categories are the headline rows (`grade`), if any.
     #[serde(default)]
     pub headline_by: Option<String>,
@@ -88,10 +89,7 @@ pub async fn survey_waves(
 
 /// The years with a published wave of any questionnaire, in order.
 pub fn years(waves: &[WaveIndicators]) -> Vec<i32> {
-    let mut years: Vec<i32> = waves
-        .iter()
-        .filter_map(|w| w.wave.period.parse().ok())
-        .collect();
+    let mut years: Vec<i32> = waves.iter().map(|w| w.wave.period).collect();
     years.sort_unstable();
     years.dedup();
     years
@@ -99,14 +97,8 @@ pub fn years(waves: &[WaveIndicators]) -> Vec<i32> {
 
 /// The waves of `waves` up to and including `year` (all without a year), in period order.
 pub fn up_to(mut waves: Vec<WaveIndicators>, year: Option<i32>) -> Vec<WaveIndicators> {
-    waves.retain(|w| year.is_none_or(|y| w.wave.period.parse::<i32>().is_ok_and(|p| p <= y)));
-    waves.sort_by_key(|w| {
-        (
-            w.wave.period.parse::<i32>().unwrap_or(0),
-            w.wave.published.clone(),
-            w.wave.slug.clone(),
-        )
-    });
+    waves.retain(|w| year.is_none_or(|y| w.wave.period <= y));
+    waves.sort_by_key(|w| (w.wave.period, w.wave.published.clone(), w.wave.slug.clone()));
     waves
 }
 
@@ -127,7 +119,9 @@ pub struct HeadlineFigure {
     pub trend_note: Option<String>,
     pub target_status: Option<TargetStatus>,
     /// The period of the wave the target status is judged on (the latest with numbers).
-    pub target_period: Option<String>,
+    #[serde(with = "super::period::option")]
+    #[schema(value_type = Option<String>)]
+    pub target_period: Option<i32>,
     pub comparisons: Vec<super::headline::ComparisonVerdict>,
     /// The series up to the shown wave, with each wave's marks.
     pub waves: Vec<SeriesWave>,
@@ -155,8 +149,8 @@ pub fn headline_figures(
                 s.waves
                     .iter()
                     .rev()
-                    .find(|w| w.estimate.is_some())
-                    .map(|w| w.period.clone())
+                    .find(|w| w.figures.estimate.is_some())
+                    .map(|w| w.period)
             });
             let comparisons = super::headline::comparisons(
                 comparisons,
@@ -273,18 +267,22 @@ pub async fn areas(
                 survey: survey.id.clone(),
                 indicator: indicator.id.clone(),
                 title: Titles::of(&indicator.title),
-                statistic: indicator.statistic.id().to_owned(),
-                better: indicator.better.id().to_owned(),
+                statistic: indicator.statistic,
+                better: indicator.better,
                 target: indicator.target,
-                latest: overall
-                    .as_ref()
-                    .and_then(|o| o.waves.iter().rev().find(|w| w.estimate.is_some()).cloned()),
+                latest: overall.as_ref().and_then(|o| {
+                    o.waves
+                        .iter()
+                        .rev()
+                        .find(|w| w.figures.estimate.is_some())
+                        .cloned()
+                }),
                 change: overall.as_ref().and_then(|o| o.change.clone()),
                 trend: overall.as_ref().and_then(|o| o.trend.clone()),
                 verdict: overall.as_ref().and_then(|o| o.verdict),
                 target_status: overall.as_ref().and_then(|o| o.target_status),
                 wave: waves.last().map(|w| w.wave.slug.clone()),
-                period: waves.last().map(|w| w.wave.period.clone()),
+                period: waves.last().map(|w| w.wave.period),
                 headline_by: survey.headline_by.clone(),
                 headline: headline_figures(&survey, indicator, &waves, &comparisons),
             };

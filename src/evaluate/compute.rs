@@ -13,9 +13,9 @@ use crate::collect::Access;
 use crate::collect::population::PopulationCell;
 use crate::stats::data::{Categories, DataError, Dataset};
 use crate::stats::{
-    self, Calibration, CiMethod, DesignSpec, EstimateSpec, Flag, LonelyPsu, Request,
+    self, Calibration, CiMethod, DesignSpec, EstimateSpec, Figures, Flag, LonelyPsu, Request,
 };
-use crate::survey::{Statistic, Survey};
+use crate::survey::{PriorityArea, Statistic, Survey};
 
 /// A wave's population figures, as uploaded on the wave page.
 #[derive(Debug, Clone, Default)]
@@ -30,17 +30,11 @@ pub struct Population {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorEstimate {
     pub indicator: String,
-    pub priority_area: String,
-    pub statistic: String,
+    pub priority_area: PriorityArea,
+    pub statistic: Statistic,
     pub domain: BTreeMap<String, String>,
-    pub n: Option<u64>,
-    pub estimate: Option<f64>,
-    pub se: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub df: Option<u64>,
-    pub deff: Option<f64>,
-    pub flags: Vec<Flag>,
+    #[serde(flatten)]
+    pub figures: Figures,
 }
 
 /// Whether a wave's estimates are calibrated to its population totals (`none`,
@@ -595,29 +589,23 @@ fn estimate(
         };
         let mut row = IndicatorEstimate {
             indicator: indicator.id.clone(),
-            priority_area: indicator.priority_area.id().to_owned(),
-            statistic: indicator.statistic.id().to_owned(),
+            priority_area: indicator.priority_area,
+            statistic: indicator.statistic,
             domain: e.domain,
-            n: e.n,
-            estimate: e.estimate,
-            se: e.se,
-            ci_low: e.ci_low,
-            ci_high: e.ci_high,
-            df: e.df,
-            deff: e.deff,
-            flags: e.flags,
+            figures: e.figures,
         };
         // No degrees of freedom (the whole domain in one class): the design says nothing about
         // the estimate's uncertainty, so no interval is published (as R, whose t has no
         // quantile at 0 df); the engine's `low_df` flag says why.
         // A boundary proportion keeps the end it sits on (0 or 1), which is certain.
-        if row.df == Some(0) {
-            let boundary = row.flags.contains(&Flag::Boundary);
-            if !(boundary && row.estimate == Some(0.0)) {
-                row.ci_low = None;
+        let f = &mut row.figures;
+        if f.df == Some(0) {
+            let boundary = f.flags.contains(&Flag::Boundary);
+            if !(boundary && f.estimate == Some(0.0)) {
+                f.ci_low = None;
             }
-            if !(boundary && row.estimate == Some(1.0)) {
-                row.ci_high = None;
+            if !(boundary && f.estimate == Some(1.0)) {
+                f.ci_high = None;
             }
         }
         out.push((i, b, row));
@@ -627,17 +615,10 @@ fn estimate(
             // No responses at all: every indicator is published as suppressed.
             let row = IndicatorEstimate {
                 indicator: indicator.id.clone(),
-                priority_area: indicator.priority_area.id().to_owned(),
-                statistic: indicator.statistic.id().to_owned(),
+                priority_area: indicator.priority_area,
+                statistic: indicator.statistic,
                 domain: BTreeMap::new(),
-                n: None,
-                estimate: None,
-                se: None,
-                ci_low: None,
-                ci_high: None,
-                df: None,
-                deff: None,
-                flags: vec![Flag::Suppressed],
+                figures: Figures::only(Flag::Suppressed),
             };
             out.push((i, 0, row));
         }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::WaveIndicators;
 use super::areas::Areas;
 use super::series::Series;
+use crate::stats::Figures;
 
 fn number(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
@@ -22,6 +23,20 @@ fn flags(flags: &[crate::stats::Flag]) -> String {
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// The columns `n` to `flags` of a row.
+fn figure_columns(f: &Figures) -> [String; 8] {
+    [
+        count(f.n),
+        number(f.estimate),
+        number(f.se),
+        number(f.ci_low),
+        number(f.ci_high),
+        count(f.df),
+        number(f.deff),
+        flags(&f.flags),
+    ]
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> String {
@@ -66,25 +81,16 @@ pub fn wave(result: &WaveIndicators) -> String {
     for e in &result.estimates {
         let mut row = vec![
             result.wave.slug.clone(),
-            result.wave.period.clone(),
+            result.wave.period.to_string(),
             e.indicator.clone(),
-            e.priority_area.clone(),
-            e.statistic.clone(),
+            e.priority_area.id().to_owned(),
+            e.statistic.id().to_owned(),
         ];
         row.extend(
             vars.iter()
                 .map(|v| e.domain.get(v).cloned().unwrap_or_default()),
         );
-        row.extend([
-            count(e.n),
-            number(e.estimate),
-            number(e.se),
-            number(e.ci_low),
-            number(e.ci_high),
-            count(e.df),
-            number(e.deff),
-            flags(&e.flags),
-        ]);
+        row.extend(figure_columns(&e.figures));
         rows.push(row);
     }
     write(rows)
@@ -131,18 +137,13 @@ pub fn series(s: &Series) -> String {
             let change = d.changes.iter().find(|c| c.to == w.slug);
             row.extend([
                 w.slug.clone(),
-                w.period.clone(),
+                w.period.to_string(),
                 w.state.clone(),
                 w.published.clone(),
                 w.responses.to_string(),
-                count(w.n),
-                number(w.estimate),
-                number(w.se),
-                number(w.ci_low),
-                number(w.ci_high),
-                count(w.df),
-                number(w.deff),
-                flags(&w.flags),
+            ]);
+            row.extend(figure_columns(&w.figures));
+            row.extend([
                 number(change.map(|c| c.difference)),
                 number(change.map(|c| c.se)),
                 number(change.map(|c| c.ci_low)),
@@ -191,16 +192,16 @@ pub fn areas(a: &Areas) -> String {
                 i.survey.clone(),
                 i.indicator.clone(),
                 i.title.sv.clone(),
-                i.statistic.clone(),
-                i.better.clone(),
+                i.statistic.id().to_owned(),
+                i.better.id().to_owned(),
                 number(i.target),
                 latest.map(|w| w.slug.clone()).unwrap_or_default(),
-                latest.map(|w| w.period.clone()).unwrap_or_default(),
+                latest.map(|w| w.period.to_string()).unwrap_or_default(),
                 latest.map(|w| w.published.clone()).unwrap_or_default(),
-                count(latest.and_then(|w| w.n)),
-                number(latest.and_then(|w| w.estimate)),
-                number(latest.and_then(|w| w.ci_low)),
-                number(latest.and_then(|w| w.ci_high)),
+                count(latest.and_then(|w| w.figures.n)),
+                number(latest.and_then(|w| w.figures.estimate)),
+                number(latest.and_then(|w| w.figures.ci_low)),
+                number(latest.and_then(|w| w.figures.ci_high)),
                 number(i.change.as_ref().map(|c| c.difference)),
                 number(i.change.as_ref().map(|c| c.p)),
                 number(i.trend.as_ref().map(|t| t.slope)),

@@ -20,17 +20,9 @@ use super::series::{DomainSeries, Series, SeriesChange};
 use super::words::{flags_text, verdict_text};
 use crate::i18n::Lang;
 use crate::safe_csv::{Cell, HIDDEN, excel_sv};
-use crate::stats::Flag;
 use crate::stats::trend::TargetStatus;
-use crate::survey::{PriorityArea, Statistic, Survey};
-
-/// The statistic named in the API's rows (`proportion`, `mean`).
-pub fn statistic_of(id: &str) -> Statistic {
-    match id {
-        "mean" => Statistic::Mean,
-        _ => Statistic::Proportion,
-    }
-}
+use crate::stats::{Figures, Flag};
+use crate::survey::{Better, Statistic, Survey};
 
 /// A value: a proportion in percent with one decimal, a mean with two; `..` when hidden.
 pub fn value(statistic: Statistic, v: Option<f64>, hidden: bool) -> Cell {
@@ -205,16 +197,14 @@ pub fn wave(result: &WaveIndicators, survey: Option<&Survey>, lang: Lang) -> Str
     ]));
     let mut rows = vec![head];
     for e in &result.estimates {
-        let statistic = statistic_of(&e.statistic);
-        let hidden = e.flags.contains(&Flag::Suppressed);
+        let statistic = e.statistic;
         let title = survey
             .and_then(|s| s.indicator(&e.indicator))
             .map_or(e.indicator.as_str(), |i| i.title.get(lang));
-        let area = PriorityArea::parse(&e.priority_area)
-            .map_or(e.priority_area.as_str(), |a| a.title(lang));
+        let area = e.priority_area.title(lang);
         let mut row = vec![
             Cell::text(&result.wave.slug),
-            Cell::text(&result.wave.period),
+            Cell::text(result.wave.period.to_string()),
             Cell::text(title),
             Cell::text(area),
             Cell::text(measure_text(lang, statistic)),
@@ -223,20 +213,7 @@ pub fn wave(result: &WaveIndicators, survey: Option<&Survey>, lang: Lang) -> Str
             vars.iter()
                 .map(|v| domain_value(lang, survey, v, &e.domain)),
         );
-        row.extend([
-            count(e.n, hidden),
-            value(statistic, e.estimate, hidden),
-            standard_error(statistic, e.se, hidden),
-            value(statistic, e.ci_low, hidden),
-            value(statistic, e.ci_high, hidden),
-            count(e.df, hidden),
-            if hidden {
-                Cell::text(HIDDEN)
-            } else {
-                Cell::maybe(e.deff, 2)
-            },
-            Cell::text(flags_text(lang, &e.flags)),
-        ]);
+        row.extend(figure_cells(lang, statistic, &e.figures));
         rows.push(row);
     }
     excel_sv(rows)
@@ -275,25 +252,15 @@ pub fn series_rows(lang: Lang, statistic: Statistic, d: &DomainSeries) -> Vec<Ve
     d.waves
         .iter()
         .map(|w| {
-            let hidden = w.flags.contains(&Flag::Suppressed);
             let change: Option<&SeriesChange> = d.changes.iter().find(|c| c.to == w.slug);
-            vec![
+            let mut row = vec![
                 Cell::text(&w.slug),
-                Cell::text(&w.period),
+                Cell::text(w.period.to_string()),
                 Cell::text(&w.published),
                 Cell::count(w.responses),
-                count(w.n, hidden),
-                value(statistic, w.estimate, hidden),
-                standard_error(statistic, w.se, hidden),
-                value(statistic, w.ci_low, hidden),
-                value(statistic, w.ci_high, hidden),
-                count(w.df, hidden),
-                if hidden {
-                    Cell::text(HIDDEN)
-                } else {
-                    Cell::maybe(w.deff, 2)
-                },
-                Cell::text(flags_text(lang, &w.flags)),
+            ];
+            row.extend(figure_cells(lang, statistic, &w.figures));
+            row.extend([
                 change_size(statistic, change.map(|c| c.difference)),
                 direction(lang, change.map(|c| c.difference)),
                 change.map_or(Cell::Empty, |c| {
@@ -301,14 +268,34 @@ pub fn series_rows(lang: Lang, statistic: Statistic, d: &DomainSeries) -> Vec<Ve
                 }),
                 Cell::maybe(change.map(|c| c.p), 3),
                 change.map_or(Cell::Empty, |c| Cell::text(verdict_text(lang, c.verdict))),
-            ]
+            ]);
+            row
         })
         .collect()
 }
 
+/// The cells `n` to the notes of a row, `..` where hidden.
+fn figure_cells(lang: Lang, statistic: Statistic, f: &Figures) -> [Cell; 8] {
+    let hidden = f.flags.contains(&Flag::Suppressed);
+    [
+        count(f.n, hidden),
+        value(statistic, f.estimate, hidden),
+        standard_error(statistic, f.se, hidden),
+        value(statistic, f.ci_low, hidden),
+        value(statistic, f.ci_high, hidden),
+        count(f.df, hidden),
+        if hidden {
+            Cell::text(HIDDEN)
+        } else {
+            Cell::maybe(f.deff, 2)
+        },
+        Cell::text(flags_text(lang, &f.flags)),
+    ]
+}
+
 /// `GET /api/v1/surveys/{survey}/indicators/{indicator}/series?format=csv&dialect=excel-sv`.
 pub fn series(s: &Series, survey: Option<&Survey>, lang: Lang) -> String {
-    let statistic = statistic_of(&s.statistic);
+    let statistic = s.statistic;
     let vars = domain_columns(s.series.iter().map(|d| &d.domain));
     let title = survey
         .and_then(|sv| sv.indicator(&s.indicator))
@@ -365,9 +352,9 @@ pub fn areas(a: &Areas, lang: Lang) -> String {
     ])];
     for area in &a.areas {
         for i in &area.indicators {
-            let statistic = statistic_of(&i.statistic);
+            let statistic = i.statistic;
             let latest = i.latest.as_ref();
-            let hidden = latest.is_some_and(|w| w.flags.contains(&Flag::Suppressed));
+            let hidden = latest.is_some_and(|w| w.figures.flags.contains(&Flag::Suppressed));
             let change = i.change.as_ref().map(|c| c.difference);
             let slope = i.trend.as_ref().map(|t| t.slope);
             rows.push(vec![
@@ -381,18 +368,18 @@ pub fn areas(a: &Areas, lang: Lang) -> String {
                     Lang::En => &i.title.en,
                 }),
                 Cell::text(measure_text(lang, statistic)),
-                Cell::text(match i.better.as_str() {
-                    "higher" => t("högre", "higher"),
-                    _ => t("lägre", "lower"),
+                Cell::text(match i.better {
+                    Better::Higher => t("högre", "higher"),
+                    Better::Lower => t("lägre", "lower"),
                 }),
                 value(statistic, i.target, false),
                 latest.map_or(Cell::Empty, |w| Cell::text(&w.slug)),
-                latest.map_or(Cell::Empty, |w| Cell::text(&w.period)),
+                latest.map_or(Cell::Empty, |w| Cell::text(w.period.to_string())),
                 latest.map_or(Cell::Empty, |w| Cell::text(&w.published)),
-                count(latest.and_then(|w| w.n), hidden),
-                value(statistic, latest.and_then(|w| w.estimate), hidden),
-                value(statistic, latest.and_then(|w| w.ci_low), hidden),
-                value(statistic, latest.and_then(|w| w.ci_high), hidden),
+                count(latest.and_then(|w| w.figures.n), hidden),
+                value(statistic, latest.and_then(|w| w.figures.estimate), hidden),
+                value(statistic, latest.and_then(|w| w.figures.ci_low), hidden),
+                value(statistic, latest.and_then(|w| w.figures.ci_high), hidden),
                 change_size(statistic, change),
                 direction(lang, change),
                 Cell::maybe(i.change.as_ref().map(|c| c.p), 3),

@@ -23,7 +23,7 @@ use crate::i18n::Lang;
 use crate::plan::promises::PromiseState;
 use crate::stats::trend::TargetStatus;
 use crate::store::reports::Key;
-use crate::survey::SurveyCatalog;
+use crate::survey::{Better, Statistic, SurveyCatalog};
 
 /// Sections an evaluator writes a text for, besides one per priority area.
 pub const SECTIONS: [&str; 4] = ["summary", "promises", "method", "next"];
@@ -64,10 +64,8 @@ pub struct FinalIndicator {
     pub survey_title: Titles,
     pub indicator: String,
     pub title: Titles,
-    /// `proportion` or `mean`.
-    pub statistic: String,
-    /// `lower` or `higher`.
-    pub better: String,
+    pub statistic: Statistic,
+    pub better: Better,
     pub target: Option<f64>,
     /// The headline group (a grade of the school survey), `None` for the whole municipality.
     pub group: Option<Titles>,
@@ -221,8 +219,6 @@ pub async fn assemble(
                     survey_title: Titles::of(&survey.title),
                     indicator: indicator.id.clone(),
                     title: Titles::of(&indicator.title),
-                    statistic: indicator.statistic.id().to_owned(),
-                    better: indicator.better.id().to_owned(),
                     target: indicator.target,
                     group: (!row.key.is_empty()).then_some(row.label),
                     ..over
@@ -256,23 +252,22 @@ pub fn over_period(
     series: &DomainSeries,
     (first, last): (i32, i32),
 ) -> FinalIndicator {
-    let year = |w: &SeriesWave| w.period.parse::<i32>().ok();
     let baseline = series
         .waves
         .iter()
         .rev()
-        .find(|w| year(w).is_some_and(|y| y < first))
+        .find(|w| w.period < first)
         .cloned();
     let within: Vec<SeriesWave> = series
         .waves
         .iter()
-        .filter(|w| year(w).is_some_and(|y| first <= y && y <= last))
+        .filter(|w| (first..=last).contains(&w.period))
         .cloned()
         .collect();
     let latest = within
         .iter()
         .rev()
-        .find(|w| w.estimate.is_some())
+        .find(|w| w.figures.estimate.is_some())
         .or(within.last())
         .cloned();
     let domain = series.domain.clone();
@@ -289,8 +284,8 @@ pub fn over_period(
         survey_title: Titles::default(),
         indicator: indicator.id.clone(),
         title: Titles::of(&indicator.title),
-        statistic: String::new(),
-        better: String::new(),
+        statistic: indicator.statistic,
+        better: indicator.better,
         target: indicator.target,
         group: None,
         baseline,

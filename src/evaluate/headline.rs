@@ -113,7 +113,9 @@ pub struct ComparisonVerdict {
     pub source: String,
     /// The wave it is judged against.
     pub wave: String,
-    pub period: String,
+    #[serde(with = "super::period")]
+    #[schema(value_type = String)]
+    pub period: i32,
     /// `None` when the municipality's figure has no interval (suppressed).
     pub standing: Option<Standing>,
 }
@@ -129,14 +131,16 @@ pub fn comparisons(
 ) -> Vec<ComparisonVerdict> {
     let wave = match slug {
         Some(s) => series.waves.iter().find(|w| w.slug == s),
-        None => series.waves.iter().rev().find(|w| w.estimate.is_some()),
+        None => series
+            .waves
+            .iter()
+            .rev()
+            .find(|w| w.figures.estimate.is_some()),
     };
     let Some(wave) = wave else {
         return Vec::new();
     };
-    let Ok(period) = wave.period.parse::<i32>() else {
-        return Vec::new();
-    };
+    let period = wave.period;
     let mut lines: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
     for c in values
         .iter()
@@ -158,7 +162,7 @@ pub fn comparisons(
                 })
                 .map(|c| c.source.clone())
                 .unwrap_or_default();
-            let standing = match (wave.ci_low, wave.ci_high) {
+            let standing = match (wave.figures.ci_low, wave.figures.ci_high) {
                 (Some(lo), Some(hi)) => Some(compare::standing(lo, hi, value, indicator.better)),
                 _ => None,
             };
@@ -168,7 +172,7 @@ pub fn comparisons(
                 value,
                 source,
                 wave: wave.slug.clone(),
-                period: wave.period.clone(),
+                period,
                 standing,
             })
         })

@@ -19,7 +19,7 @@ use super::areas::{AreaIndicator, Titles};
 use super::series::{self, SeriesChange, SeriesTrend, SeriesWave};
 use crate::entities::{dialogue, source_import, source_measure, source_value};
 use crate::i18n::Lang;
-use crate::survey::SurveyCatalog;
+use crate::survey::{Statistic, SurveyCatalog};
 
 /// The country's code in Kolada and SCB.
 pub const COUNTRY: &str = "0000";
@@ -90,7 +90,7 @@ pub struct DistrictIndicator {
     pub survey: String,
     pub indicator: String,
     pub title: Titles,
-    pub statistic: String,
+    pub statistic: Statistic,
     /// The latest published wave with a figure for the district.
     pub latest: Option<SeriesWave>,
     pub change: Option<SeriesChange>,
@@ -129,10 +129,38 @@ pub struct ChainIndicator {
     pub survey: String,
     pub indicator: String,
     pub title: Titles,
-    pub statistic: String,
+    /// `None` (`""` in the JSON) when the linked indicator is not in a loaded questionnaire.
+    #[serde(with = "unknown_statistic")]
+    #[schema(value_type = String)]
+    pub statistic: Option<Statistic>,
     pub target: Option<f64>,
     pub latest: Option<SeriesWave>,
     pub change: Option<SeriesChange>,
+}
+
+/// A chain indicator's statistic, `""` when unknown (as the JSON has always said it).
+mod unknown_statistic {
+    use serde::de::IntoDeserializer;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::survey::Statistic;
+
+    pub fn serialize<S: Serializer>(
+        s: &Option<Statistic>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match s {
+            Some(s) => s.serialize(serializer),
+            None => serializer.serialize_str(""),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Statistic>, D::Error> {
+        let text = String::deserialize(d)?;
+        let known: Result<Statistic, serde::de::value::Error> =
+            Statistic::deserialize(text.as_str().into_deserializer());
+        Ok(known.ok())
+    }
 }
 
 /// An output of an intervention, summed over its years.
@@ -593,8 +621,13 @@ async fn districts(
                     survey: survey.id.clone(),
                     indicator: indicator.id.clone(),
                     title: Titles::of(&indicator.title),
-                    statistic: built.statistic.clone(),
-                    latest: s.waves.iter().rev().find(|w| w.estimate.is_some()).cloned(),
+                    statistic: built.statistic,
+                    latest: s
+                        .waves
+                        .iter()
+                        .rev()
+                        .find(|w| w.figures.estimate.is_some())
+                        .cloned(),
                     change: s.change,
                     trend: s.trend,
                 });
@@ -863,7 +896,7 @@ fn chain_intervention(plan: &Plan, inputs: &Inputs<'_>, id: i64) -> Option<Chain
                             sv: l.link.indicator_id.clone(),
                             en: l.link.indicator_id.clone(),
                         }),
-                    statistic: found.map(|a| a.statistic.clone()).unwrap_or_default(),
+                    statistic: found.map(|a| a.statistic),
                     target: l.link.target,
                     latest: found.and_then(|a| a.latest.clone()),
                     change: found.and_then(|a| a.change.clone()),

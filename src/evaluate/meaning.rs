@@ -11,7 +11,7 @@ use crate::survey::{Condition, Indicator, Question, QuestionKind, Statistic, Sur
 /// One wave behind the figures, as the source note names it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaveSource {
-    pub period: String,
+    pub period: i32,
     /// `None` when the wave's row could not be read (never for a published wave).
     pub access: Option<Access>,
     pub responses: u64,
@@ -425,7 +425,7 @@ fn method_text(lang: Lang, survey: &Survey, indicator: &Indicator, waves: &[Wave
     let weighted: Vec<String> = waves
         .iter()
         .filter(|w| w.weighted)
-        .map(|w| w.period.clone())
+        .map(|w| w.period.to_string())
         .collect();
     text.push_str(&match (lang, weighted.len(), waves.len()) {
         (_, 0, _) => lang
@@ -499,9 +499,9 @@ mod tests {
             .unwrap_or_else(|| panic!("no note {heading}"))
     }
 
-    fn wave(period: &str, access: Access, weighted: bool) -> WaveSource {
+    fn wave(period: i32, access: Access, weighted: bool) -> WaveSource {
         WaveSource {
-            period: period.into(),
+            period,
             access: Some(access),
             responses: 1234,
             weighted,
@@ -525,7 +525,7 @@ mod tests {
             Lang::Sv,
             &survey,
             indicator,
-            &[wave("2025", Access::Class, true)],
+            &[wave(2025, Access::Class, true)],
         );
         let question = survey
             .question(&indicator.questions[0])
@@ -566,8 +566,8 @@ mod tests {
     fn a_question_asked_of_everyone_has_no_filter_and_says_what_counts_as_no_answer() {
         let survey = shipped("resident-safety");
         let waves = [
-            wave("2024", Access::Open, false),
-            wave("2025", Access::Open, true),
+            wave(2024, Access::Open, false),
+            wave(2025, Access::Open, true),
         ];
         let worry = survey.indicator("worry_self").expect("worry_self");
         let notes_of_worry = notes(Lang::En, &survey, worry, &waves);
@@ -604,12 +604,7 @@ mod tests {
     fn a_mean_over_several_questions_says_its_scale_and_who_answered_them_all() {
         let survey = shipped("resident-safety");
         let index = survey.indicator("problem_index").expect("problem_index");
-        let notes = notes(
-            Lang::Sv,
-            &survey,
-            index,
-            &[wave("2025", Access::Open, false)],
-        );
+        let notes = notes(Lang::Sv, &survey, index, &[wave(2025, Access::Open, false)]);
         let counted = note(&notes, "Svar som räknas");
         assert!(
             counted.starts_with("Varje svarandes medelvärde över frågorna, där 1 = "),

@@ -17,6 +17,7 @@ pub mod final_follow_up;
 pub mod headline;
 pub mod lagesbild;
 pub mod meaning;
+pub mod period;
 pub mod plan;
 pub mod publication;
 pub mod refresh;
@@ -90,8 +91,10 @@ pub struct WaveIndicators {
 pub struct WaveInfo {
     pub slug: String,
     pub survey: String,
-    /// The year the wave counts for, as text (`"2026"`).
-    pub period: String,
+    /// The year the wave counts for (text in the JSON: `"2026"`).
+    #[serde(with = "period")]
+    #[schema(value_type = String)]
+    pub period: i32,
     /// `scheduled`, `open` or `closed`, now.
     pub state: String,
     /// The version of the questionnaire the wave asked.
@@ -312,7 +315,7 @@ pub fn publish(
         wave: WaveInfo {
             slug: wave.slug.clone(),
             survey: wave.survey_id.clone(),
-            period: wave.period.to_string(),
+            period: wave.period,
             state: wave.state().id().to_owned(),
             survey_version: wave.survey_version,
             method: computed.method,

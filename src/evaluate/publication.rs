@@ -176,14 +176,14 @@ pub fn control(
                 .map(|v| row.domain.get(v).cloned())
                 .collect();
             let true_n = table.cells.iter().find(|c| c.key == key).map_or(0, |c| c.n);
-            if row.n != Some(true_n) && row.n.is_some() {
+            if row.figures.n != Some(true_n) && row.figures.n.is_some() {
                 // The estimate and the count disagree: a bug, but nothing is shown on it.
-                tracing::error!(indicator = %indicator.id, n = ?row.n, true_n, "an estimate's n differs from its cell's count; hidden");
+                tracing::error!(indicator = %indicator.id, n = ?row.figures.n, true_n, "an estimate's n differs from its cell's count; hidden");
             }
-            let must_hide = row.n != Some(true_n)
+            let must_hide = row.figures.n != Some(true_n)
                 || true_n == 0
                 || hide.get(*b).is_some_and(|set| set.contains(&key));
-            if must_hide && !row.flags.contains(&crate::stats::Flag::Suppressed) {
+            if must_hide && !row.figures.flags.contains(&crate::stats::Flag::Suppressed) {
                 crate::stats::disclosure::hide(row);
             }
         }

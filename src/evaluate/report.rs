@@ -67,10 +67,8 @@ pub struct Panel {
     pub survey_title: Titles,
     pub indicator: String,
     pub title: Titles,
-    /// `proportion` or `mean`.
-    pub statistic: String,
-    /// `lower` or `higher`.
-    pub better: String,
+    pub statistic: Statistic,
+    pub better: Better,
     pub target: Option<f64>,
     /// The headline group the panel is for (a grade of the school survey), `None` for the whole
     /// municipality.
@@ -82,24 +80,6 @@ pub struct Panel {
     pub wave: Option<String>,
     /// Comparison lines: label and values by year, with the sources.
     pub comparisons: Vec<ComparisonPart>,
-}
-
-impl Panel {
-    pub fn statistic(&self) -> Statistic {
-        if self.statistic == "mean" {
-            Statistic::Mean
-        } else {
-            Statistic::Proportion
-        }
-    }
-
-    pub fn better(&self) -> Better {
-        if self.better == "higher" {
-            Better::Higher
-        } else {
-            Better::Lower
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,7 +94,8 @@ pub struct ComparisonPart {
 pub struct WaveQuality {
     pub survey_title: Titles,
     pub slug: String,
-    pub period: String,
+    #[serde(with = "super::period")]
+    pub period: i32,
     /// The day the wave's figures were published (empty in reports frozen before publications
     /// were dated).
     #[serde(default)]
@@ -260,7 +241,7 @@ pub async fn assemble(
         let waves = super::areas::up_to(survey_waves(db, catalog, &survey.id).await?, Some(year));
         let this_year = waves
             .last()
-            .filter(|w| w.wave.period == year.to_string())
+            .filter(|w| w.wave.period == year)
             .map(|w| w.wave.slug.clone());
         let comparisons = crate::store::comparisons::for_survey(db, &survey.id).await?;
         for indicator in &survey.indicators {
@@ -283,8 +264,8 @@ pub async fn assemble(
                     survey_title: Titles::of(&survey.title),
                     indicator: indicator.id.clone(),
                     title: Titles::of(&indicator.title),
-                    statistic: indicator.statistic.id().to_owned(),
-                    better: indicator.better.id().to_owned(),
+                    statistic: indicator.statistic,
+                    better: indicator.better,
                     target: indicator.target,
                     group: (!row.key.is_empty()).then_some(row.label),
                     series,
@@ -368,14 +349,14 @@ fn wave_quality(
     waves
         .iter()
         .enumerate()
-        .filter(|(_, w)| w.wave.period == year.to_string())
+        .filter(|(_, w)| w.wave.period == year)
         .map(|(i, w)| {
             let m = &w.wave.method;
             let v = version(&w.wave.slug);
             WaveQuality {
                 survey_title: Titles::of(&survey.title),
                 slug: w.wave.slug.clone(),
-                period: w.wave.period.clone(),
+                period: w.wave.period,
                 published: w.wave.published.clone(),
                 responses: m.responses,
                 unreliable: m.unreliable,
@@ -388,7 +369,7 @@ fn wave_quality(
                 suppressed: w
                     .estimates
                     .iter()
-                    .filter(|e| e.flags.contains(&Flag::Suppressed))
+                    .filter(|e| e.figures.flags.contains(&Flag::Suppressed))
                     .count(),
                 estimates: w.estimates.len(),
                 survey_version: v,
@@ -441,8 +422,8 @@ impl VerdictCounts {
 /// The waves a trend rests on: from `first` to `last`, `waves` of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrendSpan {
-    pub first: String,
-    pub last: String,
+    pub first: i32,
+    pub last: i32,
     pub waves: usize,
 }
 
@@ -452,19 +433,19 @@ impl TrendSpan {
     pub fn of(series: &DomainSeries) -> Option<TrendSpan> {
         let trend = series.trend.as_ref()?;
         // Reports frozen before trends named their waves: the waves as the trend picks them.
-        let periods: Vec<&str> = if trend.periods.is_empty() {
+        let periods: Vec<i32> = if trend.periods.is_empty() {
             series
                 .waves
                 .iter()
-                .filter(|w| w.period.parse::<f64>().is_ok() && super::series::point(w).is_some())
-                .map(|w| w.period.as_str())
+                .filter(|w| super::series::point(w).is_some())
+                .map(|w| w.period)
                 .collect()
         } else {
-            trend.periods.iter().map(String::as_str).collect()
+            trend.periods.clone()
         };
         Some(TrendSpan {
-            first: (*periods.first()?).to_owned(),
-            last: (*periods.last()?).to_owned(),
+            first: *periods.first()?,
+            last: *periods.last()?,
             waves: trend.waves,
         })
     }
@@ -510,34 +491,37 @@ impl AreaSummary {
 mod summary_tests {
     use super::*;
     use crate::evaluate::series::{SeriesChange, SeriesTrend, SeriesWave};
+    use crate::stats::Figures;
     use crate::stats::trend::Verdict;
 
-    fn wave(period: &str, estimate: f64) -> SeriesWave {
+    fn wave(period: i32, estimate: f64) -> SeriesWave {
         SeriesWave {
             slug: format!("w-{period}"),
-            period: period.into(),
+            period,
             state: "closed".into(),
             responses: 400,
             published: String::new(),
-            n: Some(400),
-            estimate: Some(estimate),
-            se: Some(0.012),
-            ci_low: Some(estimate - 0.024),
-            ci_high: Some(estimate + 0.024),
-            df: Some(399),
-            deff: Some(1.0),
-            flags: Vec::new(),
+            figures: Figures {
+                n: Some(400),
+                estimate: Some(estimate),
+                se: Some(0.012),
+                ci_low: Some(estimate - 0.024),
+                ci_high: Some(estimate + 0.024),
+                df: Some(399),
+                deff: Some(1.0),
+                flags: Vec::new(),
+            },
             version: 1,
             marks: Vec::new(),
         }
     }
 
-    fn change(from: &str, to: &str, difference: f64, verdict: Verdict) -> SeriesChange {
+    fn change(from: i32, to: i32, difference: f64, verdict: Verdict) -> SeriesChange {
         SeriesChange {
             from: format!("w-{from}"),
             to: format!("w-{to}"),
-            from_period: from.into(),
-            to_period: to.into(),
+            from_period: from,
+            to_period: to,
             difference,
             se: 0.017,
             ci_low: difference - 0.033,
@@ -552,15 +536,15 @@ mod summary_tests {
     /// single step is certain, the four years together are.
     fn creeping(id: &str, trend: Verdict) -> Panel {
         let waves = vec![
-            wave("2022", 0.20),
-            wave("2023", 0.22),
-            wave("2024", 0.24),
-            wave("2025", 0.26),
+            wave(2022, 0.20),
+            wave(2023, 0.22),
+            wave(2024, 0.24),
+            wave(2025, 0.26),
         ];
         let changes = vec![
-            change("2022", "2023", 0.02, Verdict::NoSignificantChange),
-            change("2023", "2024", 0.02, Verdict::NoSignificantChange),
-            change("2024", "2025", 0.02, Verdict::NoSignificantChange),
+            change(2022, 2023, 0.02, Verdict::NoSignificantChange),
+            change(2023, 2024, 0.02, Verdict::NoSignificantChange),
+            change(2024, 2025, 0.02, Verdict::NoSignificantChange),
         ];
         Panel {
             survey: "s".into(),
@@ -573,8 +557,8 @@ mod summary_tests {
                 sv: id.into(),
                 en: id.into(),
             },
-            statistic: "proportion".into(),
-            better: "lower".into(),
+            statistic: Statistic::Proportion,
+            better: Better::Lower,
             target: None,
             group: None,
             series: DomainSeries {
@@ -591,7 +575,7 @@ mod summary_tests {
                     significant: trend != Verdict::NoSignificantChange,
                     waves: 4,
                     verdict: trend,
-                    periods: vec!["2022".into(), "2023".into(), "2024".into(), "2025".into()],
+                    periods: vec![2022, 2023, 2024, 2025],
                 }),
                 trend_note: None,
                 verdict: Some(trend),
@@ -639,8 +623,8 @@ mod summary_tests {
         assert_eq!(
             summary.trend_spans,
             vec![TrendSpan {
-                first: "2022".into(),
-                last: "2025".into(),
+                first: 2022,
+                last: 2025,
                 waves: 4
             }]
         );
@@ -650,8 +634,8 @@ mod summary_tests {
     fn a_trend_counts_with_the_span_it_rests_on_and_a_missing_one_as_none() {
         let mut hidden = creeping("hidden", Verdict::Worsened);
         // The year's figure is hidden: the trend rests on 2022–2024.
-        hidden.series.waves[3].estimate = None;
-        hidden.series.waves[3].se = None;
+        hidden.series.waves[3].figures.estimate = None;
+        hidden.series.waves[3].figures.se = None;
         if let Some(t) = hidden.series.trend.as_mut() {
             t.waves = 3;
             t.periods.pop();

@@ -17,9 +17,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{IndicatorEstimate, WaveIndicators};
+use crate::stats::Figures;
 use crate::stats::ci::normal_quantile;
 use crate::stats::trend::{self, Direction, Point, TargetStatus, Verdict};
-use crate::survey::{Better, Indicator};
+use crate::survey::{Better, Indicator, PriorityArea, Statistic};
 
 const LEVEL: f64 = 0.95;
 
@@ -27,19 +28,15 @@ const LEVEL: f64 = 0.95;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SeriesWave {
     pub slug: String,
-    pub period: String,
+    #[serde(with = "super::period")]
+    #[schema(value_type = String)]
+    pub period: i32,
     pub state: String,
     pub responses: u64,
     /// The day the wave's figures were published.
     pub published: String,
-    pub n: Option<u64>,
-    pub estimate: Option<f64>,
-    pub se: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub df: Option<u64>,
-    pub deff: Option<f64>,
-    pub flags: Vec<crate::stats::Flag>,
+    #[serde(flatten)]
+    pub figures: Figures,
     /// The questionnaire version the wave asked.
     #[serde(default)]
     pub version: u32,
@@ -66,8 +63,12 @@ pub enum WaveMark {
 pub struct SeriesChange {
     pub from: String,
     pub to: String,
-    pub from_period: String,
-    pub to_period: String,
+    #[serde(with = "super::period")]
+    #[schema(value_type = String)]
+    pub from_period: i32,
+    #[serde(with = "super::period")]
+    #[schema(value_type = String)]
+    pub to_period: i32,
     pub difference: f64,
     pub se: f64,
     pub ci_low: f64,
@@ -90,8 +91,9 @@ pub struct SeriesTrend {
     pub waves: usize,
     pub verdict: Verdict,
     /// The waves the trend rests on (their periods, in order).
-    #[serde(default)]
-    pub periods: Vec<String>,
+    #[serde(default, with = "super::period::list")]
+    #[schema(value_type = Vec<String>)]
+    pub periods: Vec<i32>,
 }
 
 /// The series of one domain (`{}` overall).
@@ -117,9 +119,9 @@ pub struct DomainSeries {
 pub struct Series {
     pub survey: String,
     pub indicator: String,
-    pub priority_area: String,
-    pub statistic: String,
-    pub better: String,
+    pub priority_area: PriorityArea,
+    pub statistic: Statistic,
+    pub better: Better,
     pub target: Option<f64>,
     /// The breakdown (`?by=`), if any.
     pub by: Option<String>,
@@ -143,13 +145,8 @@ pub fn build(
 ) -> Series {
     let mut ordered: Vec<&WaveIndicators> = waves.iter().collect();
     ordered.sort_by(|a, b| {
-        let key = |w: &WaveIndicators| {
-            (
-                w.wave.period.parse::<i32>().unwrap_or(0),
-                w.wave.published.clone(),
-                w.wave.slug.clone(),
-            )
-        };
+        let key =
+            |w: &WaveIndicators| (w.wave.period, w.wave.published.clone(), w.wave.slug.clone());
         key(a).cmp(&key(b))
     });
     let wanted = |e: &IndicatorEstimate| {
@@ -192,9 +189,9 @@ pub fn build(
     Series {
         survey: survey.to_owned(),
         indicator: indicator.id.clone(),
-        priority_area: indicator.priority_area.id().to_owned(),
-        statistic: indicator.statistic.id().to_owned(),
-        better: indicator.better.id().to_owned(),
+        priority_area: indicator.priority_area,
+        statistic: indicator.statistic,
+        better: indicator.better,
         target: indicator.target,
         by: by.map(str::to_owned),
         series,
@@ -251,18 +248,11 @@ fn median(sorted: &[u64]) -> Option<f64> {
 fn series_wave(w: &WaveIndicators, e: Option<&IndicatorEstimate>) -> SeriesWave {
     SeriesWave {
         slug: w.wave.slug.clone(),
-        period: w.wave.period.clone(),
+        period: w.wave.period,
         state: w.wave.state.clone(),
         responses: w.wave.method.responses,
         published: w.wave.published.clone(),
-        n: e.and_then(|e| e.n),
-        estimate: e.and_then(|e| e.estimate),
-        se: e.and_then(|e| e.se),
-        ci_low: e.and_then(|e| e.ci_low),
-        ci_high: e.and_then(|e| e.ci_high),
-        df: e.and_then(|e| e.df),
-        deff: e.and_then(|e| e.deff),
-        flags: e.map(|e| e.flags.clone()).unwrap_or_default(),
+        figures: e.map(|e| e.figures.clone()).unwrap_or_default(),
         version: w.wave.survey_version,
         marks: Vec::new(),
     }
@@ -271,12 +261,12 @@ fn series_wave(w: &WaveIndicators, e: Option<&IndicatorEstimate>) -> SeriesWave 
 /// The point a wave contributes to changes and trends, if it has numbers: a boundary estimate
 /// (SE 0) takes the SE its interval implies (see the module docs).
 pub fn point(w: &SeriesWave) -> Option<Point> {
-    let estimate = w.estimate?;
-    let se = w.se?;
+    let estimate = w.figures.estimate?;
+    let se = w.figures.se?;
     if se > 0.0 {
         return Some(Point { estimate, se });
     }
-    let width = w.ci_high? - w.ci_low?;
+    let width = w.figures.ci_high? - w.figures.ci_low?;
     let implied = width / (2.0 * normal_quantile(0.5 + LEVEL / 2.0));
     (implied > 0.0 && implied.is_finite()).then_some(Point {
         estimate,
@@ -299,8 +289,8 @@ pub fn domain_series(
             changes.push(SeriesChange {
                 from: before.slug.clone(),
                 to: w.slug.clone(),
-                from_period: before.period.clone(),
-                to_period: w.period.clone(),
+                from_period: before.period,
+                to_period: w.period,
                 difference: c.difference,
                 se: c.se,
                 ci_low: c.interval.low,
@@ -315,12 +305,12 @@ pub fn domain_series(
     let change = changes.last().cloned();
     let closed: Vec<(f64, Point)> = waves
         .iter()
-        .filter_map(|w| Some((w.period.parse::<f64>().ok()?, point(w)?)))
+        .filter_map(|w| Some((f64::from(w.period), point(w)?)))
         .collect();
-    let periods: Vec<String> = waves
+    let periods: Vec<i32> = waves
         .iter()
-        .filter(|w| w.period.parse::<f64>().is_ok() && point(w).is_some())
-        .map(|w| w.period.clone())
+        .filter(|w| point(w).is_some())
+        .map(|w| w.period)
         .collect();
     let (trend, trend_note) = match trend::linear_trend(&closed, LEVEL) {
         Ok(t) => (
@@ -344,10 +334,10 @@ pub fn domain_series(
         .map(|t| t.verdict)
         .or(change.as_ref().map(|c| c.verdict));
     let target_status = indicator.target.and_then(|target| {
-        let latest = waves.iter().rev().find(|w| w.estimate.is_some())?;
+        let latest = waves.iter().rev().find(|w| w.figures.estimate.is_some())?;
         let interval = crate::stats::ci::Interval {
-            low: latest.ci_low?,
-            high: latest.ci_high?,
+            low: latest.figures.ci_low?,
+            high: latest.figures.ci_high?,
         };
         Some(trend::target_status(dir, interval, target))
     });
@@ -370,18 +360,20 @@ mod tests {
     fn wave(slug: &str, estimate: Option<f64>, se: f64, ci: (f64, f64)) -> SeriesWave {
         SeriesWave {
             slug: slug.into(),
-            period: slug.into(),
+            period: slug.parse().expect("a year"),
             state: "closed".into(),
             responses: 100,
             published: String::new(),
-            n: estimate.map(|_| 100),
-            estimate,
-            se: estimate.map(|_| se),
-            ci_low: estimate.map(|_| ci.0),
-            ci_high: estimate.map(|_| ci.1),
-            df: estimate.map(|_| 99),
-            deff: None,
-            flags: Vec::new(),
+            figures: Figures {
+                n: estimate.map(|_| 100),
+                estimate,
+                se: estimate.map(|_| se),
+                ci_low: estimate.map(|_| ci.0),
+                ci_high: estimate.map(|_| ci.1),
+                df: estimate.map(|_| 99),
+                deff: None,
+                flags: Vec::new(),
+            },
             version: 1,
             marks: Vec::new(),
         }
@@ -488,7 +480,7 @@ mod tests {
         ];
         let s = domain_series(&indicator(), BTreeMap::new(), waves);
         let trend = s.trend.expect("trend");
-        assert_eq!(trend.periods, ["2022", "2024", "2025"]);
+        assert_eq!(trend.periods, [2022, 2024, 2025]);
         assert_eq!(trend.waves, 3);
     }
 }

@@ -140,38 +140,52 @@ fn check(case: &str, expected_file: &str, file: &str, access: Access) {
             .find(|e| e.indicator == id && e.domain == domain)
             .unwrap_or_else(|| panic!("{case}: no row for {id} {domain:?}"));
         let n = want["n"].as_u64().expect("n");
-        if got.flags.contains(&Flag::Suppressed) {
-            assert!(got.n.is_none() && got.estimate.is_none() && got.se.is_none());
-            assert_eq!(got.flags, vec![Flag::Suppressed], "{id} {domain:?}");
+        if got.figures.flags.contains(&Flag::Suppressed) {
+            assert!(
+                got.figures.n.is_none()
+                    && got.figures.estimate.is_none()
+                    && got.figures.se.is_none()
+            );
+            assert_eq!(got.figures.flags, vec![Flag::Suppressed], "{id} {domain:?}");
             suppressed += 1;
             continue;
         }
         assert!(n >= k, "{case}: {id} {domain:?} has n {n} < k and is shown");
-        assert_eq!(got.n, Some(n), "{case}: n of {id} {domain:?}");
-        assert_eq!(got.df, want["df"].as_u64(), "{case}: df of {id} {domain:?}");
+        assert_eq!(got.figures.n, Some(n), "{case}: n of {id} {domain:?}");
+        assert_eq!(
+            got.figures.df,
+            want["df"].as_u64(),
+            "{case}: df of {id} {domain:?}"
+        );
         let fields: &[&str] = if diverged(want) {
             // R's SE and deff here come from `svymean`, which is right: they must match, and the
             // interval must be the logit interval around trygg's estimate.
-            let (p, se) = (got.estimate.expect("estimate"), got.se.expect("se"));
+            let (p, se) = (
+                got.figures.estimate.expect("estimate"),
+                got.figures.se.expect("se"),
+            );
             // svyciprop's df: the domain's rows, answered or not (one variable, no clusters here).
             let in_domain = domain_rows(&survey, &rows, &domain);
             let t = crate::stats::ci::critical_value(in_domain as f64 - 1.0, 0.95);
             let logit = (p / (1.0 - p)).ln();
             let half = t * se / (p * (1.0 - p));
             let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
-            assert!(close(got.ci_low.expect("low"), expit(logit - half)));
-            assert!(close(got.ci_high.expect("high"), expit(logit + half)));
+            assert!(close(got.figures.ci_low.expect("low"), expit(logit - half)));
+            assert!(close(
+                got.figures.ci_high.expect("high"),
+                expit(logit + half)
+            ));
             diverged_rows += 1;
             &["se", "deff"]
         } else {
             &["estimate", "se", "ci_low", "ci_high", "deff"]
         };
         for (field, value) in [
-            ("estimate", got.estimate),
-            ("se", got.se),
-            ("ci_low", got.ci_low),
-            ("ci_high", got.ci_high),
-            ("deff", got.deff),
+            ("estimate", got.figures.estimate),
+            ("se", got.figures.se),
+            ("ci_low", got.figures.ci_low),
+            ("ci_high", got.figures.ci_high),
+            ("deff", got.figures.deff),
         ] {
             if !fields.contains(&field) {
                 continue;
@@ -338,13 +352,13 @@ mod publication_property {
         let shown = |indicator: &str, domain: &BTreeMap<String, String>| {
             rows.iter()
                 .find(|r| r.indicator == indicator && &r.domain == domain)
-                .and_then(|r| r.n)
+                .and_then(|r| r.figures.n)
         };
         for r in rows {
-            if r.n.is_some_and(|n| n < k && n > 0) {
+            if r.figures.n.is_some_and(|n| n < k && n > 0) {
                 return Some(format!(
                     "{} {:?} shown with n {:?}",
-                    r.indicator, r.domain, r.n
+                    r.indicator, r.domain, r.figures.n
                 ));
             }
         }
@@ -363,7 +377,7 @@ mod publication_property {
                             && x.domain.keys().eq(r.domain.keys())
                             && total.iter().all(|(v, c)| x.domain.get(v) == Some(c))
                     })
-                    .map(|x| x.n)
+                    .map(|x| x.figures.n)
                     .collect();
                 let Some(parts) = parts else { continue };
                 let rest = whole.saturating_sub(parts.iter().sum());
@@ -402,7 +416,7 @@ mod publication_property {
             for before in &first.computed.estimates {
                 let after = second.computed.estimates.iter()
                     .find(|a| a.indicator == before.indicator && a.domain == before.domain);
-                if let (Some(n), Some(m)) = (before.n, after.and_then(|a| a.n)) {
+                if let (Some(n), Some(m)) = (before.figures.n, after.and_then(|a| a.figures.n)) {
                     prop_assert!(n == m || m.abs_diff(n) >= k,
                         "{} {:?}: {} then {}", before.indicator, before.domain, n, m);
                 }

@@ -61,7 +61,13 @@ pub fn estimate_text(
 
 /// [`estimate_text`] of one wave of a series.
 pub fn wave_text(lang: Lang, statistic: Statistic, w: &SeriesWave) -> String {
-    estimate_text(lang, statistic, w.estimate, w.ci_low, w.ci_high)
+    estimate_text(
+        lang,
+        statistic,
+        w.figures.estimate,
+        w.figures.ci_low,
+        w.figures.ci_high,
+    )
 }
 
 /// A difference with its sign: "−4 procentenheter" for proportions, "+0,12" for means; one
@@ -172,7 +178,7 @@ pub fn sentences(
         return Vec::new();
     };
     let mut out = Vec::new();
-    let (Some(estimate), Some(n)) = (wave.estimate, wave.n) else {
+    let (Some(estimate), Some(n)) = (wave.figures.estimate, wave.figures.n) else {
         out.push(match lang {
             Lang::Sv => format!(
                 "För {} visas ingen siffra: för få svarade, eller siffran skulle tillsammans med andra visa vad en liten grupp svarade.",
@@ -187,7 +193,7 @@ pub fn sentences(
     };
     let value = value_with_unit(lang, st, estimate);
     let n = lang.number(i128::from(n));
-    out.push(match (wave.ci_low, wave.ci_high, lang) {
+    out.push(match (wave.figures.ci_low, wave.figures.ci_high, lang) {
         (Some(lo), Some(hi), Lang::Sv) => format!(
             "{} var värdet {value}, utifrån {n} svar; det sanna värdet ligger med 95 % säkerhet mellan {} och {}.",
             wave.period,
@@ -270,7 +276,7 @@ fn change_sentence(
         .waves
         .iter()
         .find(|w| w.slug == change.from)
-        .and_then(|w| w.estimate)
+        .and_then(|w| w.figures.estimate)
         .map(|v| value_with_unit(lang, st, v))
         .unwrap_or_else(|| "..".into());
     let size = amount_text(lang, st, change.difference);

@@ -12,7 +12,7 @@ use super::ci;
 use super::data::{DataError, Dataset};
 use super::design::Design;
 use super::reliability::reliability_flags;
-use super::types::{CiMethod, Estimate, EstimateSpec, Flag, Request, Response, Statistic};
+use super::types::{CiMethod, Estimate, EstimateSpec, Figures, Flag, Request, Response, Statistic};
 use super::variance::{self, Variance};
 
 /// Runs every estimate of a request on a data set whose weights are all above 0.
@@ -413,21 +413,19 @@ impl Context<'_> {
     ) -> Estimate {
         let sums = &variance.sums[d];
         let subset = domains.subset.get(d).copied().unwrap_or_default();
-        let mut out = Estimate {
+        let mut out = Figures {
+            n: Some(sums.n),
+            df: Some(variance.df[d]),
+            ..Figures::default()
+        };
+        let row = |figures| Estimate {
             id: spec.id.clone(),
             domain: domains.labels[d].clone(),
-            n: Some(sums.n),
-            estimate: None,
-            se: None,
-            ci_low: None,
-            ci_high: None,
-            df: Some(variance.df[d]),
-            deff: None,
-            flags: Vec::new(),
+            figures,
         };
         if sums.n == 0 || sums.w <= 0.0 {
             out.flags.push(Flag::Empty);
-            return out;
+            return row(out);
         }
         let n = sums.n as f64;
         let df = variance.df[d] as f64;
@@ -485,6 +483,6 @@ impl Context<'_> {
         ));
         out.flags.sort();
         out.flags.dedup();
-        out
+        row(out)
     }
 }

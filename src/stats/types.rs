@@ -154,12 +154,12 @@ pub enum Flag {
     Suppressed,
 }
 
-/// One estimate for one domain. Fields are `None` when undefined (empty domain, deff of a
+/// The figures of one estimate, as every published row carries them (the estimation output,
+/// a wave's indicators, a series' waves embed them with `#[serde(flatten)]`, so each row keeps
+/// the contract's flat fields). Fields are `None` when undefined (empty domain, deff of a
 /// boundary proportion) or hidden by disclosure control.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Estimate {
-    pub id: String,
-    pub domain: BTreeMap<String, String>,
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Figures {
     pub n: Option<u64>,
     pub estimate: Option<f64>,
     pub se: Option<f64>,
@@ -168,6 +168,25 @@ pub struct Estimate {
     pub df: Option<u64>,
     pub deff: Option<f64>,
     pub flags: Vec<Flag>,
+}
+
+impl Figures {
+    /// A row that carries no numbers, only `flag` (suppressed, empty).
+    pub fn only(flag: Flag) -> Figures {
+        Figures {
+            flags: vec![flag],
+            ..Figures::default()
+        }
+    }
+}
+
+/// One estimate for one domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub id: String,
+    pub domain: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub figures: Figures,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

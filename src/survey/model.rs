@@ -4,7 +4,7 @@
 //! validation, statistics — can rely on the invariants the loader checked (unique ids, both
 //! translations present, conditions that refer to earlier choice questions, and so on).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 
@@ -293,7 +293,7 @@ pub enum Condition {
 }
 
 /// The priority areas of the action plan (see DESIGN.md); ids as used in files and the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PriorityArea {
     YouthAtRisk,
@@ -333,7 +333,7 @@ impl PriorityArea {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Statistic {
     Proportion,
@@ -351,7 +351,7 @@ impl Statistic {
 }
 
 /// Which direction of change is an improvement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Better {
     Lower,

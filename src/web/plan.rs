@@ -311,7 +311,7 @@ async fn link_views(ctx: &PageCtx, state: &AppState, id: i64) -> Result<Vec<Link
                     .waves
                     .last()
                     .filter(|w| w.slug != link.baseline_slug)
-                    .map(|w| (w.period.clone(), text(w)));
+                    .map(|w| (w.period, text(w)));
                 view.target_status = overall.target_status;
             }
         }

@@ -104,7 +104,7 @@ pub struct PlanIndicator {
     /// The slug of the wave that gives the baseline.
     pub baseline_wave: String,
     /// `proportion` or `mean`, which says how to read `target`.
-    pub statistic: String,
+    pub statistic: crate::survey::Statistic,
     /// As the survey files give targets: a proportion between 0 and 1, or a mean.
     pub target: Option<f64>,
 }
@@ -155,7 +155,7 @@ async fn load(state: &AppState) -> Result<Plan, AppError> {
                 survey: l.link.survey_id,
                 indicator: l.link.indicator_id,
                 baseline_wave: l.link.baseline_slug,
-                statistic: l.link.statistic.id().to_owned(),
+                statistic: l.link.statistic,
                 target: l.link.target,
             });
     }
@@ -244,10 +244,7 @@ pub fn interventions(plan: &Plan) -> String {
                 .indicators
                 .iter()
                 .map(|l| {
-                    let statistic = match l.statistic.as_str() {
-                        "mean" => crate::survey::Statistic::Mean,
-                        _ => crate::survey::Statistic::Proportion,
-                    };
+                    let statistic = l.statistic;
                     let target = l
                         .target
                         .map(|t| format!(", target {}", target_text(statistic, t)))
@@ -396,7 +393,7 @@ pub fn interventions_sv(plan: &Plan, lang: Lang, surveys: &SurveyCatalog) -> Str
                 let title = survey
                     .and_then(|s| s.survey.indicator(&l.indicator))
                     .map_or_else(|| l.indicator.clone(), |ind| ind.title.get(lang).to_owned());
-                let statistic = crate::evaluate::csv_sv::statistic_of(&l.statistic);
+                let statistic = l.statistic;
                 let target = l
                     .target
                     .map(|v| {

@@ -318,11 +318,7 @@ fn indicator_card(
     i: &AreaIndicator,
     survey_title: &dyn Fn(&str) -> String,
 ) -> Markup {
-    let statistic = if i.statistic == "mean" {
-        Statistic::Mean
-    } else {
-        Statistic::Proportion
-    };
+    let statistic = i.statistic;
     let grouped = i.headline_by.is_some();
     html! {
         article class="public-indicator" {
@@ -332,7 +328,7 @@ fn indicator_card(
                 @if grouped { p class="group" { strong { (h.label.get(ctx.lang)) } } }
                 p { (figure_words(ctx.lang, statistic, h)) }
                 @if let Some(words) = change_words(ctx.lang, statistic, h) { p { (words) } }
-                @if h.waves.iter().any(|w| w.estimate.is_some()) {
+                @if h.waves.iter().any(|w| w.figures.estimate.is_some()) {
                     @let chart_title = match grouped {
                         true => format!("{} – {}", i.title.get(ctx.lang), h.label.get(ctx.lang)),
                         false => i.title.get(ctx.lang).to_owned(),
@@ -367,7 +363,7 @@ fn figure_words(lang: Lang, statistic: Statistic, h: &HeadlineFigure) -> String 
             .pick("Inga siffror ännu.", "No figures yet.")
             .to_owned();
     };
-    match (w.estimate, w.ci_low, w.ci_high) {
+    match (w.figures.estimate, w.figures.ci_low, w.figures.ci_high) {
         (Some(e), Some(lo), Some(hi)) => match lang {
             Lang::Sv => format!(
                 "{}: {}, troligen mellan {} och {}.",

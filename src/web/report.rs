@@ -1052,7 +1052,7 @@ fn trend_note(lang: Lang, s: &report::AreaSummary, spans: bool) -> Option<String
 /// the number starts the heading and ends the caption, so that a reader (and a test of the
 /// printed PDF) can tell the chart was not split across pages.
 fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
-    let statistic = panel.statistic();
+    let statistic = panel.statistic;
     let current = year_wave(panel);
     let change = panel
         .series
@@ -1068,11 +1068,10 @@ fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
         })
         .collect();
     let comparison = current.and_then(|w| {
-        let period: i32 = w.period.parse().ok()?;
-        let (lo, hi) = (w.ci_low?, w.ci_high?);
+        let (lo, hi) = (w.figures.ci_low?, w.figures.ci_high?);
         panel.comparisons.iter().find_map(|c| {
-            let (year, value) = compare::value_for(&c.values, period)?;
-            let standing: Standing = compare::standing(lo, hi, value, panel.better());
+            let (year, value) = compare::value_for(&c.values, w.period)?;
+            let standing: Standing = compare::standing(lo, hi, value, panel.better);
             Some((c, year, value, standing))
         })
     });
@@ -1085,8 +1084,8 @@ fn panel_markup(lang: Lang, id: &str, number: usize, panel: &Panel) -> Markup {
                     @match current {
                         Some(w) => p class="value" {
                             strong { (wave_text(lang, statistic, w)) }
-                            @if let Some(n) = w.n { " " span class="muted" { "n = " (lang.number(i128::from(n))) } }
-                            @if unreliable(&w.flags) { " " span class="flag" { "⚠ " (lang.pick("osäker skattning", "uncertain estimate")) } }
+                            @if let Some(n) = w.figures.n { " " span class="muted" { "n = " (lang.number(i128::from(n))) } }
+                            @if unreliable(&w.figures.flags) { " " span class="flag" { "⚠ " (lang.pick("osäker skattning", "uncertain estimate")) } }
                         },
                         None => p class="value" { (lang.pick("Ingen omgång under året.", "No wave in the year.")) },
                     }

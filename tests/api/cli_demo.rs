@@ -150,8 +150,9 @@ async fn the_demo_fills_an_empty_database_once_and_its_logins_work(app: TestApp)
                 })
             };
             let hidden =
-                |gender: &'static str| rows(gender, true).filter(|r| r.n.is_none()).count();
-            let total = |gender: &'static str| rows(gender, false).find_map(|r| r.n).unwrap_or(0);
+                |gender: &'static str| rows(gender, true).filter(|r| r.figures.n.is_none()).count();
+            let total =
+                |gender: &'static str| rows(gender, false).find_map(|r| r.figures.n).unwrap_or(0);
             tables += 1;
             match (hidden("boy"), hidden("girl")) {
                 (0, 0) => whole += 1,

@@ -46,14 +46,14 @@ async fn the_final_follow_up_compares_the_baseline_with_the_latest_wave_of_the_p
     for indicator in &survey.survey.indicators {
         let full = series::build("resident-safety", indicator, &waves, None);
         let whole = &full.series[0];
-        let at = |period: &str| whole.waves.iter().find(|w| w.period == period).cloned();
+        let at = |period: i32| whole.waves.iter().find(|w| w.period == period).cloned();
         let shown = data
             .areas
             .iter()
             .flat_map(|a| a.indicators.iter())
             .find(|i| i.survey == "resident-safety" && i.indicator == indicator.id)
             .unwrap_or_else(|| panic!("{} is in the follow-up", indicator.id));
-        let (baseline, latest) = (at("2022").expect("2022"), at("2025").expect("2025"));
+        let (baseline, latest) = (at(2022).expect("2022"), at(2025).expect("2025"));
         assert_eq!(shown.baseline.as_ref(), Some(&baseline), "{}", indicator.id);
         assert_eq!(shown.latest.as_ref(), Some(&latest), "{}", indicator.id);
         let (Some(b), Some(l)) = (series::point(&baseline), series::point(&latest)) else {
@@ -66,20 +66,13 @@ async fn the_final_follow_up_compares_the_baseline_with_the_latest_wave_of_the_p
         assert!((change.se - (b.se.powi(2) + l.se.powi(2)).sqrt()).abs() < 1e-12);
         assert!((change.p - expected.p_value).abs() < 1e-12);
         assert_eq!(change.significant, expected.significant);
-        assert_eq!(
-            (change.from_period.as_str(), change.to_period.as_str()),
-            ("2022", "2025")
-        );
+        assert_eq!((change.from_period, change.to_period), (2022, 2025));
         // The trend rests on the waves within the period only.
         let trend = shown.trend.as_ref().expect("three waves in the period");
-        assert_eq!(trend.periods, ["2023", "2024", "2025"]);
+        assert_eq!(trend.periods, [2023, 2024, 2025]);
         assert_eq!(
-            shown
-                .waves
-                .iter()
-                .map(|w| w.period.as_str())
-                .collect::<Vec<_>>(),
-            ["2022", "2023", "2024", "2025"]
+            shown.waves.iter().map(|w| w.period).collect::<Vec<_>>(),
+            [2022, 2023, 2024, 2025]
         );
         checked += 1;
     }

@@ -99,7 +99,9 @@ impl Grid {
 
 /// The n shared by every row of a cell; None when unknown or when the rows disagree.
 pub(super) fn agreed_n(table: &[Estimate], rows: &[usize]) -> Option<u64> {
-    let mut ns = rows.iter().map(|&row| table.get(row).and_then(|r| r.n));
+    let mut ns = rows
+        .iter()
+        .map(|&row| table.get(row).and_then(|r| r.figures.n));
     let first = ns.next().flatten()?;
     ns.all(|n| n == Some(first)).then_some(first)
 }

@@ -42,7 +42,7 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::types::{Estimate, Flag};
+use super::types::{Estimate, Figures, Flag};
 use grid::{Grid, Plan, State};
 use protect::protect;
 
@@ -101,7 +101,7 @@ fn distinct(by: &[String]) -> Vec<String> {
 
 /// Rule 1 on one row; true when the row is hidden.
 fn primary(row: &mut Estimate, k: u64) -> bool {
-    match row.n {
+    match row.figures.n {
         Some(0) => {
             present_empty(row);
             false
@@ -120,27 +120,21 @@ fn primary(row: &mut Estimate, k: u64) -> bool {
 /// hidden numbers: `boundary` says everyone answered alike, `low_df` and `low_effective_n` bound n,
 /// and the interval-width flags bound n and the estimate.
 pub fn hide(row: &mut Estimate) {
-    row.n = None;
-    row.estimate = None;
-    row.se = None;
-    row.ci_low = None;
-    row.ci_high = None;
-    row.df = None;
-    row.deff = None;
-    row.flags = vec![Flag::Suppressed];
+    row.figures = Figures::only(Flag::Suppressed);
 }
 
 /// An empty domain is shown as n = 0 with the `empty` flag and no estimate: there is nobody to
 /// protect, and an attacker learns nothing about a respondent from it. `df` is left as computed.
 fn present_empty(row: &mut Estimate) {
-    row.estimate = None;
-    row.se = None;
-    row.ci_low = None;
-    row.ci_high = None;
-    row.deff = None;
-    row.flags.push(Flag::Empty);
-    row.flags.sort();
-    row.flags.dedup();
+    let f = &mut row.figures;
+    f.estimate = None;
+    f.se = None;
+    f.ci_low = None;
+    f.ci_high = None;
+    f.deff = None;
+    f.flags.push(Flag::Empty);
+    f.flags.sort();
+    f.flags.dedup();
 }
 
 /// What a row is to the table.

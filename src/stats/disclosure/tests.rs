@@ -132,14 +132,16 @@ fn estimate_row(domain: BTreeMap<String, String>, n: u64, yes: u64) -> Estimate 
         return Estimate {
             id: "unsafe".into(),
             domain,
-            n: Some(0),
-            estimate: None,
-            se: None,
-            ci_low: None,
-            ci_high: None,
-            df: Some(0),
-            deff: None,
-            flags: vec![Flag::Empty],
+            figures: Figures {
+                n: Some(0),
+                estimate: None,
+                se: None,
+                ci_low: None,
+                ci_high: None,
+                df: Some(0),
+                deff: None,
+                flags: vec![Flag::Empty],
+            },
         };
     }
     let p = yes as f64 / n as f64;
@@ -154,14 +156,16 @@ fn estimate_row(domain: BTreeMap<String, String>, n: u64, yes: u64) -> Estimate 
     Estimate {
         id: "unsafe".into(),
         domain,
-        n: Some(n),
-        estimate: Some(p),
-        se: Some(se),
-        ci_low: Some((p - 1.96 * se).max(0.0)),
-        ci_high: Some((p + 1.96 * se).min(1.0)),
-        df: Some(n - 1),
-        deff: Some(1.0),
-        flags,
+        figures: Figures {
+            n: Some(n),
+            estimate: Some(p),
+            se: Some(se),
+            ci_low: Some((p - 1.96 * se).max(0.0)),
+            ci_high: Some((p + 1.96 * se).min(1.0)),
+            df: Some(n - 1),
+            deff: Some(1.0),
+            flags,
+        },
     }
 }
 
@@ -185,7 +189,9 @@ fn cell<'a>(table: &'a [Estimate], values: &[&str]) -> &'a Estimate {
 fn hidden_cells(table: &[Estimate], vars: &[String]) -> BTreeSet<Vec<String>> {
     table
         .iter()
-        .filter(|row| row.domain.len() == vars.len() && row.flags.contains(&Flag::Suppressed))
+        .filter(|row| {
+            row.domain.len() == vars.len() && row.figures.flags.contains(&Flag::Suppressed)
+        })
         .map(|row| row.domain.values().cloned().collect())
         .collect()
 }
@@ -222,16 +228,23 @@ fn knowledge(
 ) -> Knowledge {
     let mut known = BTreeMap::new();
     for row in published {
-        let visible = !row.flags.contains(&Flag::Suppressed);
-        if let (true, true, Some(n)) = (visible, row.domain.len() == truth.vars.len(), row.n) {
+        let visible = !row.figures.flags.contains(&Flag::Suppressed);
+        if let (true, true, Some(n)) =
+            (visible, row.domain.len() == truth.vars.len(), row.figures.n)
+        {
             // Equal weights: the number of "yes" answers is the proportion times n.
-            let yes = row.estimate.map_or(0, |p| (p * n as f64).round() as u64);
+            let yes = row
+                .figures
+                .estimate
+                .map_or(0, |p| (p * n as f64).round() as u64);
             known.insert(row.domain.values().cloned().collect(), (n, yes));
         }
     }
     let shown_here = |domain: &BTreeMap<String, String>| {
         published.iter().any(|row| {
-            &row.domain == domain && row.n.is_some() && !row.flags.contains(&Flag::Suppressed)
+            &row.domain == domain
+                && row.figures.n.is_some()
+                && !row.figures.flags.contains(&Flag::Suppressed)
         })
     };
     let margins = truth
@@ -359,17 +372,17 @@ fn a_cell_below_k_is_hidden_with_every_number_removed_and_the_flag_set() {
     let row = cell(&table, &["a0"]);
     assert_eq!(
         (
-            row.n,
-            row.estimate,
-            row.se,
-            row.ci_low,
-            row.ci_high,
-            row.df,
-            row.deff
+            row.figures.n,
+            row.figures.estimate,
+            row.figures.se,
+            row.figures.ci_low,
+            row.figures.ci_high,
+            row.figures.df,
+            row.figures.deff
         ),
         (None, None, None, None, None, None, None)
     );
-    assert_eq!(row.flags, vec![Flag::Suppressed]);
+    assert_eq!(row.figures.flags, vec![Flag::Suppressed]);
     assert_eq!(row.id, "unsafe");
 }
 
@@ -385,9 +398,12 @@ fn cells_at_or_above_k_are_left_untouched() {
 fn flags_that_describe_a_hidden_number_are_dropped() {
     // 3 of 3 answered yes: boundary and low_df would tell that much.
     let truth = Truth::grid(&[3], &[(3, 3), (20, 4), (30, 9)]);
-    assert_eq!(truth.table()[0].flags, vec![Flag::Boundary, Flag::LowDf]);
+    assert_eq!(
+        truth.table()[0].figures.flags,
+        vec![Flag::Boundary, Flag::LowDf]
+    );
     let (table, _) = run(&truth, K);
-    assert_eq!(cell(&table, &["a0"]).flags, vec![Flag::Suppressed]);
+    assert_eq!(cell(&table, &["a0"]).figures.flags, vec![Flag::Suppressed]);
 }
 
 #[test]
@@ -397,7 +413,7 @@ fn one_small_cell_in_a_one_way_table_costs_exactly_the_next_smallest_cell() {
     assert_eq!(hidden_cells(&table, &truth.vars), keys(&[&["a1"], &["a4"]]));
     assert_eq!((report.primary, report.complementary), (1, 1));
     assert!(report.margins_to_hide.is_empty());
-    assert_eq!(cell(&table, &[]).n, Some(89));
+    assert_eq!(cell(&table, &[]).figures.n, Some(89));
     for untouched in ["a0", "a2", "a3"] {
         assert_eq!(
             cell(&table, &[untouched]),
@@ -427,8 +443,8 @@ fn empty_cells_stay_published_as_zero_and_are_never_complements() {
     let (table, _) = run(&truth, K);
     assert_eq!(hidden_cells(&table, &truth.vars), keys(&[&["a0"], &["a2"]]));
     let empty = cell(&table, &["a1"]);
-    assert_eq!((empty.n, empty.estimate), (Some(0), None));
-    assert_eq!(empty.flags, vec![Flag::Empty]);
+    assert_eq!((empty.figures.n, empty.figures.estimate), (Some(0), None));
+    assert_eq!(empty.figures.flags, vec![Flag::Empty]);
 }
 
 #[test]
@@ -436,10 +452,10 @@ fn a_lone_hidden_cell_with_nothing_to_pair_hides_the_total_row() {
     // a0 arrives already hidden (n unknown); its only neighbours are empty.
     let truth = Truth::one_way(&[20, 0, 0]);
     let mut table = truth.table();
-    table[0].n = None;
+    table[0].figures.n = None;
     let report = suppress(&mut table, &truth.vars, K);
-    assert!(cell(&table, &[]).flags.contains(&Flag::Suppressed));
-    assert_eq!(cell(&table, &[]).n, None);
+    assert!(cell(&table, &[]).figures.flags.contains(&Flag::Suppressed));
+    assert_eq!(cell(&table, &[]).figures.n, None);
     assert_eq!(report.margins_to_hide, vec![BTreeMap::new()]);
 }
 
@@ -447,7 +463,7 @@ fn a_lone_hidden_cell_with_nothing_to_pair_hides_the_total_row() {
 fn a_total_below_k_is_hidden_by_rule_one_and_needs_no_withholding() {
     let truth = Truth::one_way(&[3, 0, 0]);
     let (table, report) = run(&truth, K);
-    assert!(cell(&table, &[]).flags.contains(&Flag::Suppressed));
+    assert!(cell(&table, &[]).figures.flags.contains(&Flag::Suppressed));
     assert!(report.margins_to_hide.is_empty());
     assert_eq!(report.primary, 2);
 }
@@ -512,8 +528,13 @@ fn a_variable_with_a_single_value_leaves_its_margin_to_be_withheld_elsewhere() {
     );
     let b1: BTreeMap<String, String> = [("b".to_string(), "b1".to_string())].into();
     assert_eq!(report.margins_to_hide, vec![b1]);
-    assert!(cell(&table, &["b1"]).flags.contains(&Flag::Suppressed));
-    assert_eq!(cell(&table, &["a0"]).n, Some(93));
+    assert!(
+        cell(&table, &["b1"])
+            .figures
+            .flags
+            .contains(&Flag::Suppressed)
+    );
+    assert_eq!(cell(&table, &["a0"]).figures.n, Some(93));
     let attacker = knowledge(&table, &truth, K, &report.margins_to_hide);
     assert!(line_attack(&attacker).is_empty());
 }
@@ -590,7 +611,7 @@ fn rows_sharing_a_domain_are_hidden_together() {
     let truth = Truth::one_way(&[20, 30, 40, 50]);
     let mut table = truth.table();
     let mut copy = table[0].clone();
-    copy.n = Some(3);
+    copy.figures.n = Some(3);
     table.push(copy);
     let report = suppress(&mut table, &truth.vars, K);
     let a0: Vec<&Estimate> = table
@@ -600,7 +621,7 @@ fn rows_sharing_a_domain_are_hidden_together() {
     assert_eq!(a0.len(), 2);
     assert!(
         a0.iter()
-            .all(|r| r.n.is_none() && r.flags == [Flag::Suppressed])
+            .all(|r| r.figures.n.is_none() && r.figures.flags == [Flag::Suppressed])
     );
     assert_eq!(hidden_cells(&table, &truth.vars).len(), 2);
     assert_eq!((report.primary, report.complementary), (1, 2));
@@ -616,7 +637,7 @@ fn odd_input_never_panics() {
     let strange: BTreeMap<String, String> = [("z".to_string(), "?".to_string())].into();
     table.push(estimate_row(strange, 2, 1));
     table.push(estimate_row(BTreeMap::new(), 400, 3));
-    table[1].n = None;
+    table[1].figures.n = None;
     for by in [
         vec![],
         key(&["a"]),
@@ -627,8 +648,8 @@ fn odd_input_never_panics() {
             let mut copy = table.clone();
             suppress(&mut copy, &by, k);
             for row in &copy {
-                let shown = !row.flags.contains(&Flag::Suppressed);
-                assert!(!shown || row.n.is_some_and(|n| n == 0 || n >= k));
+                let shown = !row.figures.flags.contains(&Flag::Suppressed);
+                assert!(!shown || row.figures.n.is_some_and(|n| n == 0 || n >= k));
             }
         }
     }
@@ -721,13 +742,13 @@ proptest! {
         let original = truth.table();
         let (table, _) = run(&truth, k);
         for (before, after) in original.iter().zip(&table) {
-            if after.flags.contains(&Flag::Suppressed) {
-                prop_assert_eq!(after.n, None);
-                prop_assert_eq!(after.estimate, None);
-                prop_assert!(before.n.is_some_and(|n| n > 0));
+            if after.figures.flags.contains(&Flag::Suppressed) {
+                prop_assert_eq!(after.figures.n, None);
+                prop_assert_eq!(after.figures.estimate, None);
+                prop_assert!(before.figures.n.is_some_and(|n| n > 0));
             } else {
                 prop_assert_eq!(before, after);
-                prop_assert!(after.n.is_some_and(|n| n == 0 || n >= k));
+                prop_assert!(after.figures.n.is_some_and(|n| n == 0 || n >= k));
             }
         }
     }

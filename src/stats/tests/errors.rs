@@ -101,9 +101,9 @@ fn an_empty_domain_is_reported_with_n_0_and_a_flag_not_a_panic() {
         .iter()
         .find(|e| e.domain.get("g").map(String::as_str) == Some("y"))
         .expect("row");
-    assert_eq!(empty.n, Some(0));
-    assert_eq!(empty.estimate, None);
-    assert!(empty.flags.contains(&crate::stats::Flag::Empty));
+    assert_eq!(empty.figures.n, Some(0));
+    assert_eq!(empty.figures.estimate, None);
+    assert!(empty.figures.flags.contains(&crate::stats::Flag::Empty));
 }
 
 #[test]
@@ -115,12 +115,12 @@ fn a_proportion_of_exactly_zero_gets_a_defined_interval_and_a_flag() {
     )
     .expect("estimates");
     let e = &response.estimates[0];
-    assert_eq!(e.estimate, Some(0.0));
-    assert_eq!(e.se, Some(0.0));
-    assert_eq!(e.deff, None);
-    assert_eq!(e.ci_low, Some(0.0));
-    let high = e.ci_high.expect("upper");
+    assert_eq!(e.figures.estimate, Some(0.0));
+    assert_eq!(e.figures.se, Some(0.0));
+    assert_eq!(e.figures.deff, None);
+    assert_eq!(e.figures.ci_low, Some(0.0));
+    let high = e.figures.ci_high.expect("upper");
     // n* = 5: 1 − 0.025^(1/5).
     assert!((high - (1.0 - 0.025f64.powf(0.2))).abs() < 1e-9, "{high}");
-    assert!(e.flags.contains(&crate::stats::Flag::Boundary));
+    assert!(e.figures.flags.contains(&crate::stats::Flag::Boundary));
 }

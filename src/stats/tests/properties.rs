@@ -63,10 +63,10 @@ proptest! {
             prop_assert_eq!(a.estimates.len(), b.estimates.len());
             for (x, y) in a.estimates.iter().zip(&b.estimates) {
                 prop_assert_eq!(&x.domain, &y.domain);
-                prop_assert_eq!(x.n, y.n);
-                prop_assert_eq!(x.df, y.df);
-                prop_assert!(close(x.estimate, y.estimate, 1e-9), "{:?} {:?}", x, y);
-                prop_assert!(close(x.se, y.se, 1e-9), "{:?} {:?}", x, y);
+                prop_assert_eq!(x.figures.n, y.figures.n);
+                prop_assert_eq!(x.figures.df, y.figures.df);
+                prop_assert!(close(x.figures.estimate, y.figures.estimate, 1e-9), "{:?} {:?}", x, y);
+                prop_assert!(close(x.figures.se, y.figures.se, 1e-9), "{:?} {:?}", x, y);
             }
         }
     }
@@ -81,9 +81,9 @@ proptest! {
             // Totals scale with the weights; means and proportions do not move.
             let factor = if statistic == "total" { scale } else { 1.0 };
             for (x, y) in a.estimates.iter().zip(&b.estimates) {
-                prop_assert!(close(x.estimate.map(|v| v * factor), y.estimate, 1e-9), "{:?} {:?}", x, y);
-                prop_assert!(close(x.se.map(|v| v * factor), y.se, 1e-9), "{:?} {:?}", x, y);
-                prop_assert!(close(x.deff, y.deff, 1e-7), "{:?} {:?}", x, y);
+                prop_assert!(close(x.figures.estimate.map(|v| v * factor), y.figures.estimate, 1e-9), "{:?} {:?}", x, y);
+                prop_assert!(close(x.figures.se.map(|v| v * factor), y.figures.se, 1e-9), "{:?} {:?}", x, y);
+                prop_assert!(close(x.figures.deff, y.figures.deff, 1e-7), "{:?} {:?}", x, y);
             }
         }
     }
@@ -103,11 +103,11 @@ proptest! {
                     .collect();
                 let whole = estimate(&dataset(&zeroed), &request(design_request(statistic, &[])));
                 let other = find(&whole, "e", None);
-                prop_assert_eq!(domain.n, other.n);
-                prop_assert_eq!(domain.df, other.df);
-                prop_assert!(close(domain.estimate, other.estimate, 1e-9), "{:?} {:?}", domain, other);
-                prop_assert!(close(domain.se, other.se, 1e-9), "{:?} {:?}", domain, other);
-                prop_assert!(close(domain.ci_low, other.ci_low, 1e-9), "{:?} {:?}", domain, other);
+                prop_assert_eq!(domain.figures.n, other.figures.n);
+                prop_assert_eq!(domain.figures.df, other.figures.df);
+                prop_assert!(close(domain.figures.estimate, other.figures.estimate, 1e-9), "{:?} {:?}", domain, other);
+                prop_assert!(close(domain.figures.se, other.figures.se, 1e-9), "{:?} {:?}", domain, other);
+                prop_assert!(close(domain.figures.ci_low, other.figures.ci_low, 1e-9), "{:?} {:?}", domain, other);
             }
         }
     }

@@ -23,7 +23,6 @@ use crate::plan::promises::{PromiseFollowUpForm, PromiseState};
 use crate::stats::trend::TargetStatus;
 use crate::store;
 use crate::store::reports::{Key, ReportError};
-use crate::survey::Statistic;
 use crate::web::extract::{CurrentUser, Form, PageCtx};
 use crate::web::report::{
     FinalForm, Print, TextForm, assembled_words, final_form, final_status_line, footer_css,
@@ -258,14 +257,6 @@ pub fn standalone(lang: Lang, shown: &FinalShown, print: &Print) -> Markup {
     )
 }
 
-fn statistic(s: &str) -> Statistic {
-    if s == "mean" {
-        Statistic::Mean
-    } else {
-        Statistic::Proportion
-    }
-}
-
 type PromiseLink<'a> = dyn Fn(&FinalPromise, i32) -> Option<String> + 'a;
 
 /// The follow-up's sections; `editor(section)` adds a draft's text form on the web page and
@@ -418,7 +409,7 @@ fn summary_table(lang: Lang, data: &FinalData) -> Markup {
 }
 
 fn indicator_row(lang: Lang, i: &FinalIndicator) -> Markup {
-    let stat = statistic(&i.statistic);
+    let stat = i.statistic;
     let wave = |w: &Option<crate::evaluate::series::SeriesWave>| -> Markup {
         match w {
             Some(w) => {
@@ -451,7 +442,7 @@ fn indicator_row(lang: Lang, i: &FinalIndicator) -> Markup {
                     Some(tr) => {
                         (badge(Judged::of_verdict(tr.verdict))) " "
                         (verdict_text(lang, tr.verdict)) ": " (difference_text(lang, stat, tr.slope)) " " (lang.pick("per år", "per year"))
-                        " (" (tr.periods.join(", ")) ")"
+                        " (" (tr.periods.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")) ")"
                     },
                     None => span class="muted" { (lang.pick("för få omgångar", "too few waves")) },
                 }

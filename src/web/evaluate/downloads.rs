@@ -233,12 +233,11 @@ async fn series_csv(
         .iter()
         .zip(csv_sv::series_rows(lang, statistic, overall))
     {
-        let year = wave.period.parse::<i32>().ok();
         row.extend(lines.iter().map(|l| {
             let v = l
                 .values
                 .iter()
-                .find(|(p, _)| Some(*p) == year)
+                .find(|(p, _)| *p == wave.period)
                 .map(|(_, v)| *v);
             value(statistic, v, false)
         }));
@@ -362,7 +361,12 @@ async fn breakdown_csv(
         ];
         row.extend(keys.iter().skip(1).map(|_| Cell::Empty));
         row.extend(figures(
-            w.n, w.estimate, w.se, w.ci_low, w.ci_high, &w.flags,
+            w.figures.n,
+            w.figures.estimate,
+            w.figures.se,
+            w.figures.ci_low,
+            w.figures.ci_high,
+            &w.figures.flags,
         ));
         rows.push(row);
     }
@@ -373,7 +377,12 @@ async fn breakdown_csv(
                 .map(|k| Cell::text(domain_label(lang, data.survey, std::slice::from_ref(k), e))),
         );
         row.extend(figures(
-            e.n, e.estimate, e.se, e.ci_low, e.ci_high, &e.flags,
+            e.figures.n,
+            e.figures.estimate,
+            e.figures.se,
+            e.figures.ci_low,
+            e.figures.ci_high,
+            &e.figures.flags,
         ));
         rows.push(row);
     }

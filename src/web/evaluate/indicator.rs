@@ -86,6 +86,7 @@ impl IndicatorData<'_> {
             .waves
             .iter()
             .find(|w| w.slug == current.wave.slug)?
+            .figures
             .estimate
     }
 
@@ -106,15 +107,14 @@ impl IndicatorData<'_> {
             .into_iter()
             .map(|line| {
                 let row = current.and_then(|w| {
-                    let period = w.period.parse().ok()?;
-                    let (year, value) = compare::value_for(&line.values, period)?;
+                    let (year, value) = compare::value_for(&line.values, w.period)?;
                     let source = self
                         .comparisons
                         .iter()
                         .find(|c| c.label == line.label && c.period == year && c.domain.is_empty())
                         .map(|c| c.source.as_str())
                         .unwrap_or_default();
-                    let standing = match (w.ci_low, w.ci_high) {
+                    let standing = match (w.figures.ci_low, w.figures.ci_high) {
                         (Some(lo), Some(hi)) => {
                             Some(compare::standing(lo, hi, value, self.indicator.better))
                         }
@@ -168,7 +168,7 @@ pub(super) async fn load<'a>(
     let sources = waves
         .iter()
         .map(|w| WaveSource {
-            period: w.wave.period.clone(),
+            period: w.wave.period,
             access: access.get(&w.wave.slug).copied(),
             responses: w.wave.method.responses,
             weighted: w.wave.method.calibration.is_weighted(),
@@ -524,7 +524,7 @@ fn render(
                                             th scope="row" { (w.period) }
                                             @for h in &heads {
                                                 td { @match h.series.waves.get(i) {
-                                                    Some(g) => { (wave_text(ctx.lang, statistic, g)) " " span class="muted" { "n = " (g.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) } }
+                                                    Some(g) => { (wave_text(ctx.lang, statistic, g)) " " span class="muted" { "n = " (g.figures.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) } }
                                                     None => "..",
                                                 } }
                                             }
@@ -584,15 +584,15 @@ fn render(
                                     tr {
                                         th scope="row" { (w.period) }
                                         td { (w.slug) @if !w.marks.is_empty() { " " span class="mark" { "⚑ " (super::overview::marks_words(ctx.lang, &w.marks)) } } }
-                                        td { (wave_text(ctx.lang, statistic, w)) @if unreliable(&w.flags) { " ⚠" } }
-                                        td { (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
+                                        td { (wave_text(ctx.lang, statistic, w)) @if unreliable(&w.figures.flags) { " ⚠" } }
+                                        td { (w.figures.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_else(|| "..".into())) }
                                         td { @if let Some(c) = change {
                                             (difference_text(ctx.lang, statistic, c.difference))
                                             @if c.significant { " – " (verdict_text(ctx.lang, c.verdict)) }
                                         } }
                                         td { @if let Some(c) = change { (p_text(ctx.lang, c.p).trim_start_matches("p = ")) } }
                                         @for line in &lines {
-                                            td { (line.values.iter().find(|(p, _)| w.period.parse() == Ok(*p)).map(|(_, v)| value_with_unit(ctx.lang, statistic, *v)).unwrap_or_else(|| "–".into())) }
+                                            td { (line.values.iter().find(|(p, _)| w.period == *p).map(|(_, v)| value_with_unit(ctx.lang, statistic, *v)).unwrap_or_else(|| "–".into())) }
                                         }
                                     }
                                 }
@@ -671,10 +671,10 @@ pub(super) fn breakdown_bars(
         .into_iter()
         .map(|e| Bar {
             label: domain_label(lang, survey, keys, e),
-            estimate: e.estimate,
-            low: e.ci_low,
-            high: e.ci_high,
-            hollow: unreliable(&e.flags),
+            estimate: e.figures.estimate,
+            low: e.figures.ci_low,
+            high: e.figures.ci_high,
+            hollow: unreliable(&e.figures.flags),
         })
         .collect()
 }
@@ -727,7 +727,7 @@ fn method_section(ctx: &PageCtx, data: &IndicatorData) -> Markup {
         data.overall
             .as_ref()
             .and_then(|o| o.waves.iter().find(|w| w.slug == slug))
-            .and_then(|w| w.se)
+            .and_then(|w| w.figures.se)
     };
     html! {
         section aria-labelledby="method-h" {
@@ -755,7 +755,7 @@ fn method_section(ctx: &PageCtx, data: &IndicatorData) -> Markup {
                                 td { (w.wave.method.uncalibrated) }
                                 td { (w.wave.method.calibration.label(ctx.lang))
                                      @if let Some(issue) = &w.wave.method.calibration_issue { " – " (issue.text_with(ctx.lang, Some(data.survey))) } }
-                                td { (w.estimates.iter().filter(|e| e.indicator == data.indicator.id && e.flags.contains(&Flag::Suppressed)).count()) }
+                                td { (w.estimates.iter().filter(|e| e.indicator == data.indicator.id && e.figures.flags.contains(&Flag::Suppressed)).count()) }
                                 td { (overall_se(&w.wave.slug).map(|se| amount_text(ctx.lang, statistic, detectable_change(se))).unwrap_or_else(|| "..".into())) }
                             }
                         }

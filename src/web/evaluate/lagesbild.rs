@@ -102,14 +102,6 @@ pub(super) async fn page(ctx: PageCtx, State(state): State<AppState>) -> Result<
     ))
 }
 
-fn statistic(s: &str) -> Statistic {
-    if s == "mean" {
-        Statistic::Mean
-    } else {
-        Statistic::Proportion
-    }
-}
-
 fn change_cell(
     ctx: &PageCtx,
     stat: Statistic,
@@ -136,7 +128,7 @@ fn indicator_table(ctx: &PageCtx, area: &str, indicators: &[AreaIndicator]) -> M
                 } }
                 tbody {
                     @for i in indicators {
-                        @let stat = statistic(&i.statistic);
+                        @let stat = i.statistic;
                         @let grades: Vec<_> = i.headline.iter().filter(|h| !h.group.is_empty()).collect();
                         @let link = format!("/evaluate/indicators/{}/{}", i.survey, i.indicator);
                         @if grades.is_empty() {
@@ -457,7 +449,7 @@ fn district_indicators(ctx: &PageCtx, d: &District) -> Markup {
                         } }
                         tbody {
                             @for i in &d.indicators {
-                                @let stat = statistic(&i.statistic);
+                                @let stat = i.statistic;
                                 tr {
                                     th scope="row" { a href=(format!("/evaluate/indicators/{}/{}#by-h", i.survey, i.indicator)) { (i.title.get(ctx.lang)) } }
                                     td data-label=(ctx.t("Senast", "Latest")) { @match &i.latest { Some(w) => { (w.period) ": " (wave_text(ctx.lang, stat, w)) }, None => ".." } }
@@ -646,7 +638,7 @@ fn chain_intervention(lang: Lang, i: &ChainIntervention) -> Markup {
             @if !i.indicators.is_empty() {
                 p class="small" { strong { (t("Effekt: ", "Outcome: ")) }
                     @for (n, x) in i.indicators.iter().enumerate() {
-                        @let stat = if x.statistic == "mean" { Statistic::Mean } else { Statistic::Proportion };
+                        @let stat = x.statistic.unwrap_or(Statistic::Proportion);
                         @if n > 0 { "; " }
                         a href=(format!("/evaluate/indicators/{}/{}", x.survey, x.indicator)) { (x.title.get(lang)) }
                         @if let Some(w) = &x.latest { " " (w.period) ": " (wave_text(lang, stat, w)) }

@@ -142,14 +142,12 @@ pub(crate) fn chart_of_series(
     let points: Vec<ChartPoint> = overall
         .waves
         .iter()
-        .filter_map(|w| {
-            Some(ChartPoint {
-                period: w.period.parse().ok()?,
-                estimate: w.estimate,
-                low: w.ci_low,
-                high: w.ci_high,
-                hollow: unreliable(&w.flags),
-            })
+        .map(|w| ChartPoint {
+            period: w.period,
+            estimate: w.figures.estimate,
+            low: w.figures.ci_low,
+            high: w.figures.ci_high,
+            hollow: unreliable(&w.figures.flags),
         })
         .collect();
     let description = overall

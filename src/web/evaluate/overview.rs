@@ -20,7 +20,7 @@ use crate::evaluate::series::{SeriesWave, WaveMark};
 use crate::evaluate::words::{difference_text, value_with_unit, verdict_text, wave_text};
 use crate::i18n::Lang;
 use crate::stats::trend::{TargetStatus, Verdict};
-use crate::survey::Statistic;
+use crate::survey::{Better, Statistic};
 use crate::web::extract::PageCtx;
 use crate::web::views::layout;
 use crate::web::{AppError, AppState};
@@ -249,7 +249,7 @@ fn waves_shown(ctx: &PageCtx, state: &AppState, areas: &Areas) -> Markup {
                     strong { (title) " " (w.period) } ": "
                     (ctx.lang.number(i128::from(w.responses))) " " (ctx.t("svar", "responses"))
                     ", " (ctx.t("publicerad", "published")) " " (w.published)
-                    @if areas.year.is_some_and(|y| w.period != y.to_string()) {
+                    @if areas.year.is_some_and(|y| w.period != y) {
                         " – " strong { (ctx.t("ingen omgång", "no wave")) " " (areas.year.unwrap_or_default()) }
                     }
                     (marks_text(ctx.lang, w))
@@ -298,21 +298,16 @@ fn area_summary(ctx: &PageCtx, indicators: &[AreaIndicator]) -> Markup {
 fn card(ctx: &PageCtx, state: &AppState, areas: &Areas, i: &AreaIndicator) -> Markup {
     let loaded = state.surveys.get(&i.survey);
     let survey_title = loaded.map_or(i.survey.as_str(), |l| l.survey.title.get(ctx.lang));
-    let statistic = if i.statistic == "mean" {
-        Statistic::Mean
-    } else {
-        Statistic::Proportion
-    };
+    let statistic = i.statistic;
     let id = format!("ind-{}-{}", i.survey, i.indicator);
     let href = match &i.wave {
         Some(w) => format!("/evaluate/indicators/{}/{}?wave={w}", i.survey, i.indicator),
         None => format!("/evaluate/indicators/{}/{}", i.survey, i.indicator),
     };
     let grouped = i.headline_by.is_some();
-    let better = if i.better == "higher" {
-        ctx.t("högre är bättre", "higher is better")
-    } else {
-        ctx.t("lägre är bättre", "lower is better")
+    let better = match i.better {
+        Better::Higher => ctx.t("högre är bättre", "higher is better"),
+        Better::Lower => ctx.t("lägre är bättre", "lower is better"),
     };
     html! {
         article class="indicator" aria-labelledby=(format!("{id}-h")) {
@@ -321,7 +316,7 @@ fn card(ctx: &PageCtx, state: &AppState, areas: &Areas, i: &AreaIndicator) -> Ma
                 (survey_title)
                 @if let Some(p) = &i.period { " " (p) }
                 " · " (better)
-                @if areas.year.is_some_and(|y| i.period.as_deref().is_some_and(|p| p != y.to_string())) {
+                @if areas.year.is_some_and(|y| i.period.is_some_and(|p| p != y)) {
                     " · " strong { (ctx.t("ingen omgång", "no wave")) " " (areas.year.unwrap_or_default()) }
                 }
             }
@@ -364,11 +359,11 @@ fn card(ctx: &PageCtx, state: &AppState, areas: &Areas, i: &AreaIndicator) -> Ma
 fn figure_line(ctx: &PageCtx, statistic: Statistic, h: &HeadlineFigure) -> Markup {
     html! {
         @match &h.shown {
-            Some(w) if w.estimate.is_some() => {
+            Some(w) if w.figures.estimate.is_some() => {
                 p class="value" {
                     strong { (wave_text(ctx.lang, statistic, w)) }
-                    " " span class="muted" { "n = " (w.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_default()) }
-                    @if super::unreliable(&w.flags) {
+                    " " span class="muted" { "n = " (w.figures.n.map(|n| ctx.lang.number(i128::from(n))).unwrap_or_default()) }
+                    @if super::unreliable(&w.figures.flags) {
                         " " span class="flag" { "⚠ " (ctx.t("osäker skattning", "uncertain estimate")) }
                     }
                 }
@@ -402,7 +397,7 @@ fn change_item(ctx: &PageCtx, statistic: Statistic, h: &HeadlineFigure) -> Marku
                     @if c.significant { " – " strong { (verdict_text(ctx.lang, c.verdict)) } }
                 }
                 None => {
-                    @if h.shown.as_ref().is_some_and(|w| w.estimate.is_some()) {
+                    @if h.shown.as_ref().is_some_and(|w| w.figures.estimate.is_some()) {
                         (ctx.t("ingen tidigare omgång att jämföra med", "no earlier wave to compare with"))
                     } @else {
                         (ctx.t("ingen förändring att visa", "no change to show"))

@@ -13,7 +13,7 @@ use super::indicator::{IndicatorData, breakdown_rows, breakdowns, domain_label, 
 use crate::evaluate::compare::{ALPHA, POWER, detectable_change};
 use crate::evaluate::words::{amount_text, verdict_text};
 use crate::i18n::Lang;
-use crate::stats::Flag;
+use crate::stats::{Figures, Flag};
 use crate::survey::{Better, Statistic};
 use crate::web::extract::PageCtx;
 use crate::web::{AppError, AppState};
@@ -96,6 +96,24 @@ fn number(
     Ok(())
 }
 
+/// The columns 3 to 10 of a row: n, value, standard error, interval, df, deff, flags.
+fn figures(
+    sheet: &mut Worksheet,
+    row: u32,
+    f: &Figures,
+    value_format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    number(sheet, row, 3, f.n.map(|n| n as f64), None)?;
+    number(sheet, row, 4, f.estimate, value_format)?;
+    number(sheet, row, 5, f.se, value_format)?;
+    number(sheet, row, 6, f.ci_low, value_format)?;
+    number(sheet, row, 7, f.ci_high, value_format)?;
+    number(sheet, row, 8, f.df.map(|d| d as f64), None)?;
+    number(sheet, row, 9, f.deff, None)?;
+    sheet.write_string(row, 10, flags_text(&f.flags))?;
+    Ok(())
+}
+
 pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, XlsxError> {
     let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let percent = data.indicator.statistic == Statistic::Proportion;
@@ -133,17 +151,10 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
     if let Some(overall) = &data.overall {
         for (i, w) in overall.waves.iter().enumerate() {
             let r = i as u32 + 1;
-            series.write_string(r, 0, &w.period)?;
+            series.write_string(r, 0, w.period.to_string())?;
             series.write_string(r, 1, &w.slug)?;
             series.write_string(r, 2, &w.published)?;
-            number(&mut series, r, 3, w.n.map(|n| n as f64), None)?;
-            number(&mut series, r, 4, w.estimate, value_format)?;
-            number(&mut series, r, 5, w.se, value_format)?;
-            number(&mut series, r, 6, w.ci_low, value_format)?;
-            number(&mut series, r, 7, w.ci_high, value_format)?;
-            number(&mut series, r, 8, w.df.map(|d| d as f64), None)?;
-            number(&mut series, r, 9, w.deff, None)?;
-            series.write_string(r, 10, flags_text(&w.flags))?;
+            figures(&mut series, r, &w.figures, value_format)?;
             if let Some(c) = overall.changes.iter().find(|c| c.to == w.slug) {
                 series.write_number_with_format(r, 11, c.difference, &f.value)?;
                 series.write_number(r, 12, c.p)?;
@@ -182,14 +193,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
                 by.write_string(r, 0, &current.wave.slug)?;
                 by.write_string(r, 1, &title)?;
                 by.write_string(r, 2, domain_label(lang, data.survey, &keys, e))?;
-                number(&mut by, r, 3, e.n.map(|n| n as f64), None)?;
-                number(&mut by, r, 4, e.estimate, value_format)?;
-                number(&mut by, r, 5, e.se, value_format)?;
-                number(&mut by, r, 6, e.ci_low, value_format)?;
-                number(&mut by, r, 7, e.ci_high, value_format)?;
-                number(&mut by, r, 8, e.df.map(|d| d as f64), None)?;
-                number(&mut by, r, 9, e.deff, None)?;
-                by.write_string(r, 10, flags_text(&e.flags))?;
+                figures(&mut by, r, &e.figures, value_format)?;
                 r += 1;
             }
         }
@@ -320,7 +324,7 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             .overall
             .as_ref()
             .and_then(|o| o.waves.iter().find(|s| s.slug == w.wave.slug))
-            .and_then(|s| s.se);
+            .and_then(|s| s.figures.se);
         let detectable = se
             .map(|se| {
                 format!(
@@ -529,14 +533,14 @@ fn lagesbild_survey(
     for d in &l.districts {
         for i in &d.indicators {
             let Some(w) = &i.latest else { continue };
-            let format = (i.statistic != "mean").then_some(&f.value);
+            let format = (i.statistic != crate::survey::Statistic::Mean).then_some(&f.value);
             survey.write_string(r, 0, &d.name)?;
             survey.write_string(r, 1, i.title.get(lang))?;
-            survey.write_string(r, 2, &w.period)?;
-            number(&mut survey, r, 3, w.n.map(|n| n as f64), None)?;
-            number(&mut survey, r, 4, w.estimate, format)?;
-            number(&mut survey, r, 5, w.ci_low, format)?;
-            number(&mut survey, r, 6, w.ci_high, format)?;
+            survey.write_string(r, 2, w.period.to_string())?;
+            number(&mut survey, r, 3, w.figures.n.map(|n| n as f64), None)?;
+            number(&mut survey, r, 4, w.figures.estimate, format)?;
+            number(&mut survey, r, 5, w.figures.ci_low, format)?;
+            number(&mut survey, r, 6, w.figures.ci_high, format)?;
             r += 1;
         }
     }

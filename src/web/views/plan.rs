@@ -235,7 +235,7 @@ pub struct LinkView {
     pub baseline_period: Option<i32>,
     /// The baseline and the latest value in words (evaluators and admins only).
     pub baseline_value: Option<String>,
-    pub latest: Option<(String, String)>,
+    pub latest: Option<(i32, String)>,
     /// The target in words (`15 %`).
     pub target: Option<String>,
     /// Whether the latest closed wave meets the target (evaluators and admins only).
