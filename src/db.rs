@@ -273,6 +273,42 @@ pub async fn scrub_now(db: &DatabaseConnection) {
     }
 }
 
+/// Starts a task on the current runtime that runs `work` on a SQLite file's connection of its
+/// own (short busy timeout: it gives up quickly rather than hold up the writer) `delay` after a
+/// nudge of the returned handle; nudges meanwhile fold into one. `None` for PostgreSQL and an
+/// in-memory database.
+async fn on_nudge<F, Fut>(
+    url: &str,
+    delay: Duration,
+    work: F,
+) -> Result<Option<std::sync::Arc<tokio::sync::Notify>>, DbErr>
+where
+    F: Fn(DatabaseConnection) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    if !url.starts_with("sqlite:") || is_sqlite_memory(url) {
+        return Ok(None);
+    }
+    let mut options = options(url);
+    options
+        .max_connections(1)
+        .min_connections(0)
+        .map_sqlx_sqlite_opts(|opts| {
+            sqlite_settings(opts).busy_timeout(Duration::from_millis(100))
+        });
+    let db = Database::connect(options).await?;
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let woken = wake.clone();
+    tokio::spawn(async move {
+        loop {
+            woken.notified().await;
+            tokio::time::sleep(delay).await;
+            work(db.clone()).await;
+        }
+    });
+    Ok(Some(wake))
+}
+
 /// Copies a SQLite file's write-ahead log into the database file in the background, beside the
 /// submission writer instead of inside its commits (issue 21: a checkpoint in a commit held up
 /// every submission waiting for the next batch, and took 8 % of the server's time under load).
@@ -293,32 +329,15 @@ pub const CHECKPOINT_DELAY: Duration = Duration::from_millis(250);
 impl Checkpointer {
     /// Starts the background task on the current runtime (SQLite files only).
     pub async fn start(url: &str) -> Result<Checkpointer, DbErr> {
-        if !url.starts_with("sqlite:") || is_sqlite_memory(url) {
-            return Ok(Checkpointer::default());
-        }
-        let mut options = options(url);
-        options
-            .max_connections(1)
-            .min_connections(0)
-            .map_sqlx_sqlite_opts(|opts| {
-                sqlite_settings(opts).busy_timeout(Duration::from_millis(100))
-            });
-        let db = Database::connect(options).await?;
-        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-        let woken = wake.clone();
-        tokio::spawn(async move {
-            loop {
-                woken.notified().await;
-                tokio::time::sleep(CHECKPOINT_DELAY).await;
-                if let Err(e) = db
-                    .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
-                    .await
-                {
-                    tracing::debug!(error = %e, "checkpoint postponed");
-                }
+        let wake = on_nudge(url, CHECKPOINT_DELAY, |db| async move {
+            if let Err(e) = db
+                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                .await
+            {
+                tracing::debug!(error = %e, "checkpoint postponed");
             }
         });
-        Ok(Checkpointer { wake: Some(wake) })
+        Ok(Checkpointer { wake: wake.await? })
     }
 
     /// Asks for a checkpoint soon.
@@ -348,29 +367,12 @@ pub const SCRUB_DELAY: Duration = Duration::from_secs(2);
 impl Scrubber {
     /// Starts the background task on the current runtime (SQLite files only).
     pub async fn start(url: &str) -> Result<Scrubber, DbErr> {
-        if !url.starts_with("sqlite:") || is_sqlite_memory(url) {
-            return Ok(Scrubber::default());
-        }
-        let mut options = options(url);
-        options
-            .max_connections(1)
-            .min_connections(0)
-            .map_sqlx_sqlite_opts(|opts| {
-                sqlite_settings(opts).busy_timeout(Duration::from_millis(100))
-            });
-        let db = Database::connect(options).await?;
-        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-        let woken = wake.clone();
-        tokio::spawn(async move {
-            loop {
-                woken.notified().await;
-                tokio::time::sleep(SCRUB_DELAY).await;
-                if !scrub_until_done(&db, 30, SCRUB_DELAY).await {
-                    tracing::warn!("the write-ahead log could not be scrubbed for a minute");
-                }
+        let wake = on_nudge(url, SCRUB_DELAY, |db| async move {
+            if !scrub_until_done(&db, 30, SCRUB_DELAY).await {
+                tracing::warn!("the write-ahead log could not be scrubbed for a minute");
             }
         });
-        Ok(Scrubber { wake: Some(wake) })
+        Ok(Scrubber { wake: wake.await? })
     }
 
     /// Asks for a scrub soon.

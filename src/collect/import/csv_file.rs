@@ -180,13 +180,16 @@ fn header_columns(
     columns
 }
 
+/// A row's API body without its submission id, and the row's `response_id` when it has one.
+type RowBody = (Map<String, Value>, Option<String>);
+
 /// A row as the API body it stands for (without its submission id), and its `response_id`
 /// when it has one; or what is wrong with its cells.
 fn row_body(
     columns: &[Column],
     questions: &[&Question],
     record: &csv::StringRecord,
-) -> Result<(Map<String, Value>, Option<String>), Vec<String>> {
+) -> Result<RowBody, Vec<String>> {
     let mut answers = Map::new();
     let mut chosen: HashMap<usize, Vec<String>> = HashMap::new();
     let mut body = Map::new();
