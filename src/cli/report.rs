@@ -34,7 +34,7 @@ pub async fn report(
     };
     progress.step("reading the figures");
     let db = open_database(settings).await?;
-    let print = crate::web::report::Print {
+    let print = crate::web::evaluate::report::Print {
         municipality: settings.municipality_name.as_deref(),
         printed_at: crate::util::now(),
     };
@@ -92,7 +92,7 @@ async fn annual(
     agreements: &crate::agreement::AgreementCatalog,
     (year, municipality): (i32, Option<&str>),
     lang: Lang,
-    print: &crate::web::report::Print<'_>,
+    print: &crate::web::evaluate::report::Print<'_>,
 ) -> Result<String> {
     let shown = crate::evaluate::report::load(db, catalog, agreements, (year, municipality))
         .await
@@ -100,5 +100,5 @@ async fn annual(
         .ok_or_else(|| {
             anyhow!("--year: no wave has the period {year}, and there is no final report for it")
         })?;
-    Ok(crate::web::report::standalone(lang, &shown, print).into_string())
+    Ok(crate::web::evaluate::report::standalone(lang, &shown, print).into_string())
 }

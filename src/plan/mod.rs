@@ -4,8 +4,8 @@
 //! yearly follow-up notes, and citizen promises (medborgarlöften).
 //!
 //! This module is the plan's pure core: what a form may hold and what it means ("parse, don't
-//! validate"), in both languages, with no HTTP or SQL. `store::plan` keeps it, `web::plan`
-//! shows it.
+//! validate"), in both languages, with no HTTP or SQL. `store::plan` keeps it,
+//! `web::evaluate::plan` shows it.
 
 pub mod analysis;
 pub mod history;

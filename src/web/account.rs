@@ -1,6 +1,8 @@
 //! The account page (`/account`) with personal API tokens, and `GET /api/v1/me`, which tells a
 //! script who its token (or session) belongs to.
 
+mod view;
+
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,14 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::Form;
 use super::extract::{CurrentUser, PageCtx, Via};
-use super::views::account::{self as view, Fresh, TokenForm};
-use super::views::forms::FormErrors;
+use super::markup::forms::FormErrors;
 use super::{ANY_USER, AppError, AppState, EVALUATORS, Routes};
 use crate::accounts::api_token;
 use crate::entities::user;
 use crate::store;
 use crate::store::api_tokens::CreateTokenError;
 use crate::util::now;
+use view::{Fresh, TokenForm};
 
 pub fn routes() -> Routes {
     Routes::default()

@@ -1,5 +1,7 @@
 //! Signing in and out, the session cookie, the CSRF token, and the role check of protected routes.
 
+mod view;
+
 use axum::Extension;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -10,7 +12,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use super::extract::{CsrfToken, CurrentUser, Form, PageCtx, Via};
-use super::views;
+use super::markup::home_of;
 use super::{AppError, AppState, PUBLIC, Routes, Said};
 use crate::accounts::{self, Role};
 use crate::store;
@@ -278,9 +280,9 @@ pub struct NextQuery {
 
 async fn login_page(ctx: PageCtx, Query(query): Query<NextQuery>) -> Response {
     if let Some(user) = &ctx.user {
-        return Redirect::to(views::home_of(user.role)).into_response();
+        return Redirect::to(home_of(user.role)).into_response();
     }
-    views::login::page(&ctx, query.next.as_deref(), "", None).into_response()
+    view::page(&ctx, query.next.as_deref(), "", None).into_response()
 }
 
 /// Missing fields are empty, so a malformed post gets the ordinary "wrong e-mail or password".
@@ -342,7 +344,7 @@ async fn login(
                 "Fel e-postadress eller lösenord.",
                 "Wrong e-mail address or password.",
             );
-            let page = views::login::page(&ctx, form.next.as_deref(), &form.email, Some(message));
+            let page = view::page(&ctx, form.next.as_deref(), &form.email, Some(message));
             return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
         }
     };
@@ -357,7 +359,7 @@ async fn login(
             "Kontot är avstängt. Kontakta en administratör om du behöver komma åt det igen.",
             "This account has been deactivated. Contact an administrator if you need access again.",
         );
-        let page = views::login::page(&ctx, form.next.as_deref(), &form.email, Some(message));
+        let page = view::page(&ctx, form.next.as_deref(), &form.email, Some(message));
         return Ok((axum::http::StatusCode::FORBIDDEN, page).into_response());
     }
     let Some(role) = Role::parse(&user.role) else {
@@ -375,7 +377,7 @@ async fn login(
         }
         None => store::login_devices::create(&state.db, &user.id).await?,
     };
-    let target = safe_next(form.next.as_deref()).unwrap_or(views::home_of(role));
+    let target = safe_next(form.next.as_deref()).unwrap_or(home_of(role));
     let mut response = Redirect::to(target).into_response();
     let max_age = i64::from(state.settings.session_hours) * 3600;
     if let Some(cookie) = cookie_header(&state.settings, SESSION_COOKIE, &session.token, max_age) {

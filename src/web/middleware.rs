@@ -14,7 +14,6 @@ use super::auth::cookie_value;
 use super::error::{AppError, ErrorInfo, Said};
 use super::extract::{Body as FormBody, body_limit, buffered, wrong_content_type};
 use super::extract::{CsrfToken, CurrentUser, PageCtx, Via};
-use super::views;
 use crate::i18n::Lang;
 use subtle::ConstantTimeEq;
 
@@ -261,7 +260,7 @@ fn is_plain_error(response: &Response) -> bool {
 /// The error page for `info`, keeping the headers of the original answer that still matter.
 fn page_for(ctx: &PageCtx, info: &ErrorInfo, response: &Response) -> Response {
     let message = ctx.lang.pick(&info.page.sv, &info.page.en);
-    let page = views::error_page(ctx, info.status, info.heading, message);
+    let page = super::markup::error_page(ctx, info.status, info.heading, message);
     let mut page = (info.status, page).into_response();
     for name in [header::RETRY_AFTER, header::SET_COOKIE, header::ALLOW] {
         for value in response.headers().get_all(&name) {

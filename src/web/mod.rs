@@ -1,30 +1,41 @@
 //! The HTTP layer: one router for pages and the JSON API, built from a table of routes that says
 //! who may use each one.
+//!
+//! Its top is the floor every audience stands on: this file (the state, the access rules, the
+//! route table and the router), `error` (`AppError`), `extract` (the extractors and `PageCtx`),
+//! `auth` (sessions, sign-in and sign-out), `middleware`, and `markup` (the components every page
+//! shares: the layout, the CSRF field, form errors and controls, charts, words for roles and
+//! waves, the style sheet). The start page (`home`, with the health check and the style sheet's
+//! route) and the own account (`account`: password and API tokens) are here too: they belong to
+//! every visitor and every signed-in role, not to one audience.
+//!
+//! Then one folder per audience: `respond` (the respondents' forms and `/k`), `school` (class
+//! sessions and pupil codes), `admin` (questionnaires, waves, invitations, accounts, the audit
+//! log), `evaluate` (the dashboard, indicators, the lägesbild, agreements, the action plan and the
+//! annual report), `public` (`/trygghet`) and `api` (JSON, CSV and the OpenAPI description).
+//! An audience may use the floor and another audience's handlers or shared types; the floor uses
+//! no audience (`routes()` below aside).
+//!
+//! Markup, one convention everywhere: a handler module keeps its pages' maud markup in its child
+//! module `view` — `admin/waves.rs` with `admin/waves/view.rs`, `public/mod.rs` with
+//! `public/view.rs` (a large view may be a folder itself: `evaluate/plan/view/` with the plan's
+//! forms in `forms`). Handlers read, check and store; views take what was read and return
+//! `Markup`. No other file writes `html!` but the shared components in `markup`
+//! (`tests/api/structure.rs` checks both rules).
 
 pub mod account;
 pub mod admin;
 pub mod api;
-pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod evaluate;
 pub mod extract;
 pub mod home;
-pub mod indicators;
-pub mod invitations;
+pub mod markup;
 pub mod middleware;
-pub mod openapi;
-pub mod plan;
-pub mod plan_export;
 pub mod public;
-pub mod qr;
-pub mod report;
 pub mod respond;
 pub mod school;
-pub mod sources_api;
-pub mod users;
-pub mod views;
-pub mod waves;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -288,21 +299,11 @@ pub fn routes() -> Routes {
         .merge(public::routes())
         .merge(auth::routes())
         .merge(admin::routes())
-        .merge(users::routes())
-        .merge(audit::routes())
-        .merge(waves::routes())
         .merge(evaluate::routes())
-        .merge(plan::routes())
-        .merge(plan_export::routes())
-        .merge(report::routes())
         .merge(school::routes())
         .merge(api::routes())
-        .merge(indicators::routes())
-        .merge(sources_api::routes())
         .merge(respond::routes())
-        .merge(invitations::routes())
         .merge(account::routes())
-        .merge(openapi::routes())
 }
 
 /// The route table, without building a server.

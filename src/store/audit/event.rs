@@ -1,6 +1,6 @@
 //! What an audit entry records, as data: one variant per kind of event with the fields it
 //! carries, stored as JSON in the entry's `detail` and put into words by the page that shows
-//! the log (`web::views::audit_words`), never written as a sentence to be parsed back.
+//! the log (`web::admin::audit::words`), never written as a sentence to be parsed back.
 //!
 //! Nothing here says which code or invitation went to whom: counts, names and ids of what an
 //! admin changed, no more (see the anonymity rules in DESIGN.md).

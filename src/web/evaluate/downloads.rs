@@ -15,18 +15,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use super::Pick;
 use super::indicator::{
     IndicatorData, bars_description, breakdown_bars, breakdown_rows, breakdown_slug, breakdowns,
     domain_label, load, whole_label,
 };
-use super::{Pick, chart_of_series};
+use super::view::chart_of_series;
 use crate::evaluate::csv_sv::{self, count, standard_error, value, value_header};
 use crate::i18n::Lang;
 use crate::safe_csv::{Cell, excel_sv};
 use crate::stats::Flag;
 use crate::survey::Statistic;
 use crate::web::extract::PageCtx;
-use crate::web::views::charts::{
+use crate::web::markup::charts::{
     self, BarChart, Drawn, Reference, interval_bars_drawn, legend_lines, svg_document,
 };
 use crate::web::{AppError, AppState, EVALUATORS, Routes, Said};

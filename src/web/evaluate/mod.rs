@@ -1,32 +1,29 @@
-//! Evaluators' dashboard (`/evaluate`): per priority area of the action plan, every indicator of
-//! the chosen survey with its value and interval in words, n, a chart over the waves, the change
-//! since the wave before as the test decides it, the trend, the target status and marks for
-//! unreliable or suppressed estimates. Everything is read from the stored results of `evaluate`.
+//! The evaluators' pages (`/evaluate…`): the dashboard (`overview`), an indicator's page and its
+//! downloads, the lägesbild and what evaluators enter for it, the agreements' final follow-up,
+//! the action plan and its exports, and the annual report. Everything is read from the stored
+//! results of `evaluate`. Here: the routes, and what the pages share.
 
 mod agreements;
-
-pub use agreements::standalone as final_standalone;
-pub(crate) use lagesbild::load as load_lagesbild;
-pub(crate) use lagesbild::report_section as lagesbild_report_section;
 mod downloads;
 mod indicator;
 mod lagesbild;
 mod lagesbild_input;
 mod overview;
+mod plan;
+pub(in crate::web) mod plan_export;
+pub(crate) mod report;
+pub(in crate::web) mod view;
 mod xlsx;
 
-use maud::{Markup, html};
+pub use agreements::view::standalone as final_standalone;
+pub(crate) use lagesbild::load as load_lagesbild;
+
 use serde::Deserialize;
 
-use super::extract::PageCtx;
-use super::views::charts::{ChartPoint, ComparisonLine, LineChart, line_chart};
-use super::{AppError, AppState, EVALUATORS, Routes};
 use crate::evaluate::WaveIndicators;
-use crate::evaluate::series::DomainSeries;
-use crate::evaluate::words::wave_text;
-use crate::i18n::Lang;
 use crate::stats::Flag;
-use crate::survey::{Indicator, Statistic};
+use crate::web::markup::charts::ComparisonLine;
+use crate::web::{AppError, AppState, EVALUATORS, Routes};
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -47,6 +44,9 @@ pub fn routes() -> Routes {
             lagesbild::district_page,
         )
         .merge(lagesbild_input::routes())
+        .merge(plan::routes())
+        .merge(plan_export::routes())
+        .merge(report::routes())
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,31 +55,6 @@ struct Pick {
     wave: Option<String>,
     /// The overview's year.
     year: Option<String>,
-}
-
-pub(super) fn how_to_read(ctx: &PageCtx) -> Markup {
-    html! {
-        details class="help" {
-            summary { (ctx.t("Så läser du siffrorna", "How to read the figures")) }
-            (reading_notes(ctx.lang))
-        }
-    }
-}
-
-/// How to read the figures: intervals, certain changes, hollow points, dashes and "..".
-pub(crate) fn reading_notes(lang: Lang) -> Markup {
-    html! {
-        {
-            p { (lang.pick(
-                "Inom parentes står 95-procentigt konfidensintervall: det sanna värdet ligger med stor sannolikhet där. Diagrammen visar intervallet som ett grått band. En förändring kallas säker när den är statistiskt signifikant (p < 0,05); annars kan skillnaden bero på slumpen i vilka som svarade.",
-                "In brackets is the 95 % confidence interval: the true value very likely lies within it. The charts show the interval as a grey band. A change is called certain when it is statistically significant (p < 0.05); otherwise the difference may be down to chance in who answered."
-            )) }
-            p { (lang.pick(
-                "Ihåliga punkter är osäkra skattningar (få svarande eller brett intervall). En streckad linje går över ett år utan siffror. \"..\" betyder att uppgiften inte visas: för få svarade, eller den skulle tillsammans med andra uppgifter (till exempel totalen minus de andra grupperna) visa vad en grupp på färre än fem eller tio personer svarade.",
-                "Hollow points are uncertain estimates (few respondents or a wide interval). A dashed line crosses a year without figures. \"..\" means the figure is not shown: too few answered, or together with other figures (say, the total minus the other groups) it would show what a group of fewer than five or ten people answered."
-            )) }
-        }
-    }
 }
 
 /// Flags that make an estimate uncertain enough to be marked.
@@ -107,66 +82,6 @@ async fn waves_until(
         .and_then(|slug| waves.iter().position(|w| w.wave.slug == slug))
         .map_or(waves.len(), |i| i + 1);
     Ok((waves, upto))
-}
-
-/// An indicator's overall series as a line chart, its figures in words as the description.
-fn series_chart(
-    ctx: &PageCtx,
-    id: &str,
-    indicator: &Indicator,
-    overall: &DomainSeries,
-    comparisons: &[ComparisonLine],
-) -> Markup {
-    chart_of_series(
-        ctx.lang,
-        id,
-        indicator.title.get(ctx.lang),
-        indicator.statistic,
-        indicator.target,
-        overall,
-        comparisons,
-    )
-}
-
-/// A series as a line chart with its figures in words as the description (the pages and the
-/// annual report).
-pub(crate) fn chart_of_series(
-    lang: Lang,
-    id: &str,
-    title: &str,
-    statistic: Statistic,
-    target: Option<f64>,
-    overall: &DomainSeries,
-    comparisons: &[ComparisonLine],
-) -> Markup {
-    let points: Vec<ChartPoint> = overall
-        .waves
-        .iter()
-        .map(|w| ChartPoint {
-            period: w.period,
-            estimate: w.figures.estimate,
-            low: w.figures.ci_low,
-            high: w.figures.ci_high,
-            hollow: unreliable(&w.figures.flags),
-        })
-        .collect();
-    let description = overall
-        .waves
-        .iter()
-        .map(|w| format!("{}: {}", w.period, wave_text(lang, statistic, w)))
-        .collect::<Vec<_>>()
-        .join("; ");
-    line_chart(&LineChart {
-        id,
-        title,
-        description: &description,
-        points: &points,
-        target,
-        comparisons,
-        percent: statistic == Statistic::Proportion,
-        decimal_comma: lang == Lang::Sv,
-        lang,
-    })
 }
 
 /// An indicator's comparison values for everyone (not for one grade) as chart lines, one per

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::Pick;
 use super::indicator::{IndicatorData, breakdown_rows, breakdowns, domain_label, load};
+use crate::evaluate::WaveIndicators;
 use crate::evaluate::compare::{ALPHA, POWER, detectable_change};
 use crate::evaluate::words::{amount_text, verdict_text};
 use crate::i18n::Lang;
@@ -114,23 +115,31 @@ fn figures(
     Ok(())
 }
 
+/// The indicator as a workbook: the series, the breakdowns, the comparison values and the notes.
 pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, XlsxError> {
-    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let percent = data.indicator.statistic == Statistic::Proportion;
     let f = Formats {
         bold: Format::new().set_bold(),
         value: Format::new().set_num_format(if percent { "0.0%" } else { "0.00" }),
         wrap: Format::new().set_text_wrap(),
     };
-    let value_format = Some(&f.value);
     let mut book = Workbook::new();
+    book.push_worksheet(series_sheet(lang, data, &f)?);
+    book.push_worksheet(breakdowns_sheet(lang, data, &f)?);
+    book.push_worksheet(comparisons_sheet(lang, data, &f)?);
+    book.push_worksheet(notes_sheet(lang, data, &f)?);
+    book.save_to_buffer()
+}
 
-    // The series with the changes.
+/// The series with the changes.
+fn series_sheet(lang: Lang, data: &IndicatorData, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let value_format = Some(&f.value);
     let mut series = Worksheet::new();
     series.set_name(t("Serie", "Series"))?;
     header_row(
         &mut series,
-        &f,
+        f,
         &[
             t("År", "Year"),
             t("Omgång", "Wave"),
@@ -162,14 +171,18 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             }
         }
     }
-    book.push_worksheet(series);
+    Ok(series)
+}
 
-    // The chosen wave by every breakdown.
+/// The chosen wave by every breakdown.
+fn breakdowns_sheet(lang: Lang, data: &IndicatorData, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let value_format = Some(&f.value);
     let mut by = Worksheet::new();
     by.set_name(t("Bakgrund", "Breakdowns"))?;
     header_row(
         &mut by,
-        &f,
+        f,
         &[
             t("Omgång", "Wave"),
             t("Uppdelning", "Breakdown"),
@@ -198,14 +211,21 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             }
         }
     }
-    book.push_worksheet(by);
+    Ok(by)
+}
 
-    // Comparison values.
+/// The comparison values.
+fn comparisons_sheet(
+    lang: Lang,
+    data: &IndicatorData,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut cmp = Worksheet::new();
     cmp.set_name(t("Jämförelser", "Comparisons"))?;
     header_row(
         &mut cmp,
-        &f,
+        f,
         &[
             t("Jämförelse", "Comparison"),
             t("År", "Year"),
@@ -223,13 +243,33 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
         cmp.write_string(r, 3, &c.source)?;
         cmp.write_string(r, 4, &c.created_by)?;
     }
-    book.push_worksheet(cmp);
+    Ok(cmp)
+}
 
-    // Notes.
+/// The notes: what the figures are and how they were made, then each wave's method.
+fn notes_sheet(lang: Lang, data: &IndicatorData, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
     let mut notes = Worksheet::new();
     notes.set_name(t("Noter", "Notes"))?;
     notes.set_column_width(0, 28)?;
     notes.set_column_width(1, 100)?;
+    let mut lines = about(lang, data);
+    lines.extend(data.waves.iter().map(|w| wave_note(lang, data, w)));
+    lines.push((
+        t("Skapad", "Made").into(),
+        format!("{} {}", crate::evaluate::today(), t("av trygg", "by trygg")),
+    ));
+    for (i, (key, text)) in lines.iter().enumerate() {
+        notes.write_string_with_format(i as u32, 0, key, &f.bold)?;
+        notes.write_string_with_format(i as u32, 1, text, &f.wrap)?;
+    }
+    Ok(notes)
+}
+
+/// What the indicator is, what its figures mean and how they were made.
+fn about(lang: Lang, data: &IndicatorData) -> Vec<(String, String)> {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let percent = data.indicator.statistic == Statistic::Proportion;
     let k = data.survey.min_cell_size;
     let mut lines: Vec<(String, String)> = vec![
         (
@@ -318,63 +358,64 @@ pub(super) fn workbook(lang: Lang, data: &IndicatorData) -> Result<Vec<u8>, Xlsx
             .into(),
         ),
     ]);
-    for w in &data.waves {
-        let m = &w.wave.method;
-        let se = data
-            .overall
-            .as_ref()
-            .and_then(|o| o.waves.iter().find(|s| s.slug == w.wave.slug))
-            .and_then(|s| s.figures.se);
-        let detectable = se
-            .map(|se| {
-                format!(
-                    "; {} {}",
-                    t(
-                        "minsta upptäckbara förändring",
-                        "smallest detectable change"
-                    ),
-                    amount_text(lang, data.indicator.statistic, detectable_change(se))
-                )
-            })
-            .unwrap_or_default();
-        lines.push((
-            format!("{} {}", t("Omgång", "Wave"), w.wave.slug),
-            match lang {
-                Lang::Sv => format!(
-                    "{} (publicerad {}): {} svar, {} utelämnade som opålitliga, {} utan kalibreringskod; kalibrering: {}{}{}",
-                    w.wave.period,
-                    w.wave.published,
-                    m.responses,
-                    m.unreliable,
-                    m.uncalibrated,
-                    m.calibration.label(lang),
-                    m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
-                    detectable,
+    lines
+}
+
+/// A wave's line of the notes: its responses, what was left out, the calibration and the
+/// smallest change it could detect.
+fn wave_note(lang: Lang, data: &IndicatorData, w: &WaveIndicators) -> (String, String) {
+    let t = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+    let m = &w.wave.method;
+    let se = data
+        .overall
+        .as_ref()
+        .and_then(|o| o.waves.iter().find(|s| s.slug == w.wave.slug))
+        .and_then(|s| s.figures.se);
+    let detectable = se
+        .map(|se| {
+            format!(
+                "; {} {}",
+                t(
+                    "minsta upptäckbara förändring",
+                    "smallest detectable change"
                 ),
-                Lang::En => format!(
-                    "{} (published {}): {} responses, {} left out as unreliable, {} without a calibration code; calibration: {}{}{}",
-                    w.wave.period,
-                    w.wave.published,
-                    m.responses,
-                    m.unreliable,
-                    m.uncalibrated,
-                    m.calibration.label(lang),
-                    m.calibration_issue.as_ref().map(|i| format!("; {}", i.text_with(lang, Some(data.survey)))).unwrap_or_default(),
-                    detectable,
-                ),
-            },
-        ));
-    }
-    lines.push((
-        t("Skapad", "Made").into(),
-        format!("{} {}", crate::evaluate::today(), t("av trygg", "by trygg")),
-    ));
-    for (i, (key, text)) in lines.iter().enumerate() {
-        notes.write_string_with_format(i as u32, 0, key, &f.bold)?;
-        notes.write_string_with_format(i as u32, 1, text, &f.wrap)?;
-    }
-    book.push_worksheet(notes);
-    book.save_to_buffer()
+                amount_text(lang, data.indicator.statistic, detectable_change(se))
+            )
+        })
+        .unwrap_or_default();
+    (
+        format!("{} {}", t("Omgång", "Wave"), w.wave.slug),
+        match lang {
+            Lang::Sv => format!(
+                "{} (publicerad {}): {} svar, {} utelämnade som opålitliga, {} utan kalibreringskod; kalibrering: {}{}{}",
+                w.wave.period,
+                w.wave.published,
+                m.responses,
+                m.unreliable,
+                m.uncalibrated,
+                m.calibration.label(lang),
+                m.calibration_issue
+                    .as_ref()
+                    .map(|i| format!("; {}", i.text_with(lang, Some(data.survey))))
+                    .unwrap_or_default(),
+                detectable,
+            ),
+            Lang::En => format!(
+                "{} (published {}): {} responses, {} left out as unreliable, {} without a calibration code; calibration: {}{}{}",
+                w.wave.period,
+                w.wave.published,
+                m.responses,
+                m.unreliable,
+                m.uncalibrated,
+                m.calibration.label(lang),
+                m.calibration_issue
+                    .as_ref()
+                    .map(|i| format!("; {}", i.text_with(lang, Some(data.survey))))
+                    .unwrap_or_default(),
+                detectable,
+            ),
+        },
+    )
 }
 
 /// A sheet named `name` with a bold header row of `titles`.

@@ -4,6 +4,8 @@
 //! class (or every school) out, and respondents' addresses are never looked at. Guessing is kept
 //! hopeless by the length of the codes instead (README, "Guessing codes").
 
+mod view;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +17,6 @@ use crate::store::{self, access::PupilCode, drafts::Holder};
 use crate::web::api::open_wave;
 use crate::web::extract::Form;
 use crate::web::extract::PageCtx;
-use crate::web::views::respond as view;
 use crate::web::{AppError, AppState};
 
 pub(super) async fn code_form(ctx: PageCtx) -> Response {

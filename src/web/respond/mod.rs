@@ -14,17 +14,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::api::{open_wave, refusal_error};
-use super::auth::{cookie_header_for_path, cookie_value};
-use super::extract::{Form, PageCtx};
-use super::views::respond::{self as view, Deadline, Position, QuestionPage, StartMode};
-use super::{AppError, AppState, PUBLIC, Routes, Said};
 use crate::collect::form::{self, FieldError};
 use crate::collect::{Access, Outcome, Wave, codes, intake};
 use crate::store::{self, drafts::Draft, drafts::Holder};
 use crate::survey::{Question, Survey};
+use crate::web::api::{open_wave, refusal_error};
+use crate::web::auth::{cookie_header_for_path, cookie_value};
+use crate::web::extract::{Form, PageCtx};
+use crate::web::{AppError, AppState, PUBLIC, Routes, Said};
+use view::{Deadline, Position, QuestionPage, StartMode};
 
 mod code;
+mod view;
 
 pub fn routes() -> Routes {
     Routes::default()
