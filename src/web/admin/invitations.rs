@@ -85,6 +85,7 @@ struct UploadForm {
     addresses: String,
 }
 
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 async fn upload(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -127,6 +128,7 @@ async fn upload(
     }
 }
 
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 async fn remind(
     State(state): State<AppState>,
     Extension(admin): Extension<CurrentUser>,
@@ -147,6 +149,7 @@ async fn remind(
     .into_response())
 }
 
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 async fn retry(
     State(state): State<AppState>,
     Extension(admin): Extension<CurrentUser>,

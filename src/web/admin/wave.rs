@@ -134,6 +134,7 @@ async fn open_now(
     )))
 }
 
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 async fn close_now(
     State(state): State<AppState>,
     Extension(admin): Extension<CurrentUser>,
@@ -164,6 +165,7 @@ fn refused(ctx: &PageCtx, page: &WavePage, forms: CsvForms) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
 }
 
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 async fn upload_totals(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -211,6 +213,7 @@ struct ScbForm {
 
 /// The population totals from the SCB population the lägesbild stores for the municipality
 /// (the year the button offered): stored as an upload's, or the page again with the reasons.
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 async fn totals_from_scb(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -253,6 +256,7 @@ async fn totals_from_scb(
     }
 }
 
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 async fn upload_schools(
     ctx: PageCtx,
     State(state): State<AppState>,

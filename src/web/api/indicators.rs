@@ -183,6 +183,7 @@ pub(in crate::web) fn respond<T: serde::Serialize>(
         (status = 503, description = "The wave's questionnaire is not loaded", body = crate::web::error::ErrorBody),
     )
 )]
+#[tracing::instrument(skip_all, fields(wave = %slug))]
 pub async fn wave_indicators(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -237,6 +238,7 @@ pub async fn wave_indicators(
         (status = 503, description = "A wave's questionnaire is not loaded", body = crate::web::error::ErrorBody),
     )
 )]
+#[tracing::instrument(skip_all, fields(survey = %survey_id, indicator = %indicator_id))]
 pub async fn series(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -304,6 +306,7 @@ pub async fn series(
         (status = 500, description = "The estimates could not be computed", body = crate::web::error::ErrorBody),
     )
 )]
+#[tracing::instrument(skip_all)]
 pub async fn areas(
     ctx: PageCtx,
     State(state): State<AppState>,

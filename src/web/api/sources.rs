@@ -133,6 +133,7 @@ pub async fn values(
         (status = 500, description = "The figures could not be read", body = crate::web::error::ErrorBody),
     )
 )]
+#[tracing::instrument(skip_all)]
 pub async fn lagesbild(
     ctx: PageCtx,
     State(state): State<AppState>,

@@ -137,6 +137,7 @@ async fn confirm_final(
     Ok(view::confirmation(&ctx, &id, &shown).into_response())
 }
 
+#[tracing::instrument(skip_all, fields(agreement = %id))]
 async fn finalize(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -177,6 +178,7 @@ async fn reopen(
     }
 }
 
+#[tracing::instrument(skip_all, fields(agreement = %id))]
 async fn pdf(
     ctx: PageCtx,
     State(state): State<AppState>,

@@ -147,6 +147,7 @@ fn source_lines(lang: Lang, data: &IndicatorData) -> Vec<String> {
     lines
 }
 
+#[tracing::instrument(skip_all, fields(survey = %survey, indicator = %indicator))]
 async fn series_svg(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -213,6 +214,7 @@ fn notes_rows(lang: Lang, data: &IndicatorData) -> Vec<Vec<Cell>> {
     rows
 }
 
+#[tracing::instrument(skip_all, fields(survey = %survey, indicator = %indicator))]
 async fn series_csv(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -248,6 +250,7 @@ async fn series_csv(
     Ok(file(&data, None, "csv", CSV, excel_sv(rows)))
 }
 
+#[tracing::instrument(skip_all, fields(survey = %survey, indicator = %indicator, breakdown = %breakdown))]
 async fn breakdown_svg(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -301,6 +304,7 @@ async fn breakdown_svg(
     ))
 }
 
+#[tracing::instrument(skip_all, fields(survey = %survey, indicator = %indicator, breakdown = %breakdown))]
 async fn breakdown_csv(
     ctx: PageCtx,
     State(state): State<AppState>,

@@ -53,6 +53,7 @@ pub(super) async fn district_page(
 }
 
 /// `/evaluate/lagesbild.xlsx`: the lägesbild's figures as a workbook.
+#[tracing::instrument(skip_all)]
 pub(super) async fn xlsx(
     ctx: PageCtx,
     State(state): State<AppState>,

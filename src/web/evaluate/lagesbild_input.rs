@@ -112,6 +112,7 @@ async fn import_form(ctx: PageCtx) -> Markup {
     view::import_page(&ctx, &Outcome::None)
 }
 
+#[tracing::instrument(skip_all)]
 async fn upload(
     ctx: PageCtx,
     State(state): State<AppState>,

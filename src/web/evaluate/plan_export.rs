@@ -449,6 +449,7 @@ pub fn follow_ups_sv(plan: &Plan, lang: Lang) -> String {
     excel_sv(std::iter::once(header).chain(rows))
 }
 
+#[tracing::instrument(skip_all)]
 async fn interventions_csv(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -462,6 +463,7 @@ async fn interventions_csv(
     ))
 }
 
+#[tracing::instrument(skip_all)]
 async fn outputs_csv(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, AppError> {
     let plan = load(&state).await?;
     Ok(respond(
@@ -472,6 +474,7 @@ async fn outputs_csv(ctx: PageCtx, State(state): State<AppState>) -> Result<Resp
     ))
 }
 
+#[tracing::instrument(skip_all)]
 async fn follow_ups_csv(ctx: PageCtx, State(state): State<AppState>) -> Result<Response, AppError> {
     let plan = load(&state).await?;
     Ok(respond(
@@ -502,6 +505,7 @@ async fn follow_ups_csv(ctx: PageCtx, State(state): State<AppState>) -> Result<R
         (status = 500, description = "The plan could not be read", body = crate::web::error::ErrorBody),
     )
 )]
+#[tracing::instrument(skip_all)]
 pub async fn api(
     ctx: PageCtx,
     State(state): State<AppState>,

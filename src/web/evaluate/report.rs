@@ -210,6 +210,7 @@ impl FinalForm {
 /// Freezes the report, but only from the confirmation's form (`confirm=yes`): any other post
 /// (an old page's one-click button, a hand-made request) gets the confirmation and changes
 /// nothing.
+#[tracing::instrument(skip_all, fields(year = %year))]
 async fn finalize(
     ctx: PageCtx,
     State(state): State<AppState>,
@@ -264,6 +265,7 @@ async fn reopen(
 const PRINT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 const PRINT_RETRY_SECS: u64 = 10;
 
+#[tracing::instrument(skip_all, fields(year = %year))]
 async fn pdf(
     ctx: PageCtx,
     State(state): State<AppState>,

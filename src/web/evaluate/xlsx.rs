@@ -19,6 +19,7 @@ use crate::survey::{Better, Statistic};
 use crate::web::extract::PageCtx;
 use crate::web::{AppError, AppState};
 
+#[tracing::instrument(skip_all, fields(survey = %survey_id, indicator = %indicator_id))]
 pub(super) async fn download(
     ctx: PageCtx,
     State(state): State<AppState>,
