@@ -312,3 +312,81 @@ fn a_function_is_measured_from_fn_to_its_closing_brace() {
         vec![("f.rs a".to_owned(), 2), ("f.rs b".to_owned(), 4)]
     );
 }
+
+/// `src/web/` is the shared floor and one folder per audience (DESIGN.md's module map): nothing
+/// else at its top, so that an audience's pages cannot drift back beside the floor.
+#[test]
+fn the_web_layer_holds_the_shared_floor_and_one_folder_per_audience() {
+    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let found: BTreeSet<String> = std::fs::read_dir(&web)
+        .expect("src/web")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let floor = [
+        "mod.rs",
+        "error.rs",
+        "extract.rs",
+        "middleware.rs",
+        "markup",
+        "auth.rs",
+        "auth",
+        "home.rs",
+        "home",
+        "account.rs",
+        "account",
+    ];
+    let audiences = ["respond", "school", "admin", "evaluate", "public", "api"];
+    let expected: BTreeSet<String> = floor
+        .iter()
+        .chain(audiences.iter())
+        .map(|s| (*s).to_owned())
+        .collect();
+    assert_eq!(
+        found, expected,
+        "src/web/ holds the shared floor and one folder per audience, nothing else"
+    );
+}
+
+/// A page's markup is in the `view` module of its handler (`admin/waves.rs` and
+/// `admin/waves/view.rs`), or among the shared components of `web/markup/`: no other file of the
+/// web layer writes maud's `html!`.
+#[test]
+fn markup_is_written_only_in_view_modules_and_the_shared_components() {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source file");
+                if code(&text).contains("html!") {
+                    out.push(path.to_string_lossy().into_owned());
+                }
+            }
+        }
+    }
+    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut with_markup = Vec::new();
+    walk(&web, &mut with_markup);
+    assert!(!with_markup.is_empty(), "the reader finds markup at all");
+    let astray: Vec<&String> = with_markup
+        .iter()
+        .filter(|path| {
+            let rel = Path::new(path.as_str())
+                .strip_prefix(&web)
+                .expect("under src/web");
+            let in_view = rel.file_stem().is_some_and(|s| s == "view")
+                || rel.components().any(|c| c.as_os_str() == "view");
+            let shared = rel.starts_with("markup");
+            !(in_view || shared)
+        })
+        .collect();
+    assert!(
+        astray.is_empty(),
+        "markup outside a view module or web/markup/: {astray:?}"
+    );
+}
