@@ -98,7 +98,16 @@ pub fn page(ctx: &PageCtx, year: i32, shown: &Shown, is_admin: bool) -> Markup {
 
 /// "Nothing was saved": why, and the way back to the report at `back`.
 pub fn refusal(ctx: &PageCtx, message: &str, back: &str) -> Markup {
-    let title = ctx.t("Inget sparades", "Nothing was saved");
+    message_page(
+        ctx,
+        ctx.t("Inget sparades", "Nothing was saved"),
+        message,
+        back,
+    )
+}
+
+/// A page that says `message` under `title`, and the way back to the report at `back`.
+fn message_page(ctx: &PageCtx, title: &str, message: &str, back: &str) -> Markup {
     layout(
         ctx,
         title,
@@ -110,6 +119,8 @@ pub fn refusal(ctx: &PageCtx, message: &str, back: &str) -> Markup {
     )
 }
 
+/// The confirmation of "mark final": what freezing means, which sections still lack a text,
+/// and the one form that freezes.
 pub fn confirmation(ctx: &PageCtx, shown: &Shown) -> Markup {
     let year = shown.data.year;
     let title = match ctx.lang {
@@ -200,16 +211,7 @@ pub fn final_form(ctx: &PageCtx, action: &str, back: &str) -> Markup {
 
 /// Why there is no PDF (the printer is missing, failing or busy), and the way back.
 pub fn no_pdf(ctx: &PageCtx, message: &str, back: &str) -> Markup {
-    let title = ctx.t("Ingen PDF", "No PDF");
-    layout(
-        ctx,
-        title,
-        html! {
-            h1 { (title) }
-            p { (message) }
-            p { a href=(back) { (ctx.t("Tillbaka till rapporten", "Back to the report")) } }
-        },
-    )
+    message_page(ctx, ctx.t("Ingen PDF", "No PDF"), message, back)
 }
 
 /// The form that writes a section's text of a draft, folded under "Write or change the text".
