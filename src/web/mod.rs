@@ -23,19 +23,19 @@
 //! `Markup`. No other file writes `html!` but the shared components in `markup`
 //! (`tests/api/structure.rs` checks both rules).
 
-pub mod account;
-pub mod admin;
-pub mod api;
-pub mod auth;
+pub(crate) mod account;
+pub(crate) mod admin;
+pub(crate) mod api;
+pub(crate) mod auth;
 pub mod error;
-pub mod evaluate;
-pub mod extract;
-pub mod home;
-pub mod markup;
-pub mod middleware;
-pub mod public;
-pub mod respond;
-pub mod school;
+pub(crate) mod evaluate;
+pub(crate) mod extract;
+pub(crate) mod home;
+pub(crate) mod markup;
+pub(crate) mod middleware;
+pub(crate) mod public;
+pub(crate) mod respond;
+pub(crate) mod school;
 
 use std::convert::Infallible;
 use std::sync::Arc;
