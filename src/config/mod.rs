@@ -158,22 +158,20 @@ impl Settings {
         if self.public_url == format!("http://{}", self.bind) {
             return true;
         }
-        let rest = self
-            .public_url
-            .split_once("://")
-            .map_or(self.public_url.as_str(), |(_, r)| r);
-        let authority = rest.split('/').next().unwrap_or_default();
-        let host = if let Some(v6) = authority.strip_prefix('[') {
-            v6.split(']').next().unwrap_or_default()
-        } else {
-            authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-        };
-        let host = host.to_ascii_lowercase();
-        host == "localhost"
-            || host.ends_with(".localhost")
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+        // An address without a scheme (`localhost:3000`) is read as a browser given it would.
+        let url = url::Url::parse(&self.public_url)
+            .ok()
+            .filter(url::Url::has_host)
+            .or_else(|| url::Url::parse(&format!("http://{}", self.public_url)).ok());
+        match url.as_ref().and_then(url::Url::host) {
+            Some(url::Host::Domain(name)) => {
+                let name = name.to_ascii_lowercase();
+                name == "localhost" || name.ends_with(".localhost")
+            }
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+            None => false,
+        }
     }
 }
 
@@ -534,17 +532,22 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// A database URL without its password, for messages.
+/// A database URL without its password, for messages: `postgres://u:***@h/db`.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // A URL with a password has a host, so it can take another password.
+            if parsed.set_password(Some("***")).is_ok() {
+                parsed.to_string()
+            } else {
+                "***".to_owned()
             }
         }
-        _ => url.to_owned(),
+        Ok(_) => url.to_owned(),
+        // Unreadable as a URL (so by any database too): what stands before an `@` may be a
+        // password, so nothing of such a text is shown.
+        Err(_) if url.contains('@') => "***".to_owned(),
+        Err(_) => url.to_owned(),
     }
 }
 

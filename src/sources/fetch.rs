@@ -47,12 +47,17 @@ pub fn client() -> Result<reqwest::Client, FetchError> {
         })
 }
 
+/// The host of a URL and its port when one is given (`api.kolada.se`, `127.0.0.1:9`); the
+/// text itself when it is no URL with a host.
 fn host_of(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or(url)
-        .to_owned()
+    match url::Url::parse(url) {
+        Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => url.to_owned(),
+        },
+        Err(_) => url.to_owned(),
+    }
 }
 
 async fn body_of(
@@ -165,4 +170,26 @@ pub async fn scb(
     });
     let body = body_of(&url, client.post(&url).json(&query).send().await).await?;
     Ok(Page { url, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_host_is_named_with_its_port_but_never_with_credentials() {
+        assert_eq!(host_of("https://api.kolada.se/v3/data"), "api.kolada.se");
+        assert_eq!(host_of("http://127.0.0.1:9/v3/data"), "127.0.0.1:9");
+        assert_eq!(host_of("http://[::1]:8080/x"), "[::1]:8080");
+        // The scheme's own port is not written out.
+        assert_eq!(host_of("https://api.scb.se:443/OV0104"), "api.scb.se");
+        assert_eq!(
+            host_of("https://user:secret@mirror.example/x"),
+            "mirror.example"
+        );
+        assert_eq!(host_of("HTTPS://API.Kolada.SE/v3"), "api.kolada.se");
+        // No URL: the text as it is.
+        assert_eq!(host_of("api.kolada.se/v3"), "api.kolada.se/v3");
+        assert_eq!(host_of(""), "");
+    }
 }

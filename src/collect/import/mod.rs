@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use serde_json::Value;
+use sha2::Digest;
 
 mod check;
 mod csv_file;
@@ -446,11 +447,11 @@ pub fn csv_submission_id(
         Some(id) => response_digest(wave_id, id),
         None => {
             let cells: Vec<&str> = record.iter().map(str::trim).collect();
-            let content = crate::util::sha256_hex(cells.join("\u{1f}"));
-            let key = content
-                .get(..16)
-                .and_then(|h| u64::from_str_radix(h, 16).ok())
-                .unwrap_or_default();
+            let digest = sha2::Sha256::digest(cells.join("\u{1f}"));
+            let content = hex::encode(digest);
+            let mut head = [0u8; 8];
+            head.copy_from_slice(&digest[..8]);
+            let key = u64::from_be_bytes(head);
             let nth = identical.entry(key).or_insert(0);
             *nth += 1;
             crate::util::sha256_hex(format!(
