@@ -313,6 +313,18 @@ pub enum DemoError {
     MissingSurvey(&'static str),
     #[error("{0}")]
     Refused(String),
+    /// An error that says all there is to say (lines that could not be checked).
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
+}
+
+impl From<crate::collect::import::ImportError> for DemoError {
+    fn from(e: crate::collect::import::ImportError) -> Self {
+        match e {
+            crate::collect::import::ImportError::Database(e) => DemoError::Database(e),
+            check => DemoError::Other(Box::new(check)),
+        }
+    }
 }
