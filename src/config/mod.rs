@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use lettre::message::Mailbox;
 use serde::Deserialize;
 
+use crate::util::Cause;
+
 /// The settings the service runs with. `Debug` hides the passwords (database and mail).
 #[derive(Clone)]
 pub struct Settings {
@@ -186,11 +188,12 @@ pub struct Overrides {
 }
 
 /// A setting that cannot be used: `origin` names the file (and line), variable or flag.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{origin}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub origin: String,
     pub message: String,
+    /// The error underneath that the message tells of (a file that cannot be read).
+    cause: Cause,
 }
 
 impl ConfigError {
@@ -198,7 +201,32 @@ impl ConfigError {
         ConfigError {
             origin: origin.into(),
             message: message.into(),
+            cause: Cause::default(),
         }
+    }
+
+    /// A setting refused because of `cause`, which `message` tells of in words.
+    pub(crate) fn caused_by(
+        origin: impl Into<String>,
+        message: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        ConfigError {
+            cause: Cause::of(cause),
+            ..ConfigError::new(origin, message)
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.get()
     }
 }
 
@@ -378,9 +406,11 @@ impl Settings {
     fn apply_file(&mut self, path: &Path, deferred: &mut Deferred) -> Result<(), ConfigError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::new(&name, format!("cannot read: {e}")))?;
+            .map_err(|e| ConfigError::caused_by(&name, format!("cannot read: {e}"), e))?;
         let file: FileSettings = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|span| line_of(&text, span.start)).unwrap_or(1);
+            // The parser's message on one line, without the snippet of the file its own text
+            // (the error's Display) adds.
             ConfigError::new(
                 format!("{name}:{line}"),
                 e.message().trim().replace('\n', " "),
@@ -569,9 +599,10 @@ fn check_database_url(origin: &str, url: &str) -> Result<String, ConfigError> {
 fn check_log_filter(origin: &str, filter: &str) -> Result<String, ConfigError> {
     match tracing_subscriber::EnvFilter::try_new(filter) {
         Ok(_) => Ok(filter.to_owned()),
-        Err(e) => Err(ConfigError::new(
+        Err(e) => Err(ConfigError::caused_by(
             origin,
             format!("`{filter}` is not a log filter like `info` or `trygg=debug,info`: {e}"),
+            e,
         )),
     }
 }

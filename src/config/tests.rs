@@ -577,3 +577,24 @@ fn the_municipality_code_is_four_digits_from_the_file_or_the_environment() {
         );
     }
 }
+
+#[test]
+fn a_refused_setting_keeps_what_caused_it_as_its_source() {
+    let err = Settings::load_with(&Overrides::default(), env(&[("TRYGG_LOG", "trygg=[")]))
+        .expect_err("bad filter");
+    assert!(
+        err.to_string()
+            .starts_with("TRYGG_LOG: `trygg=[` is not a log filter"),
+        "{err}"
+    );
+    let cause = std::error::Error::source(&err).expect("the filter's parse error");
+    assert!(
+        err.to_string().contains(&cause.to_string()),
+        "{err} / {cause}"
+    );
+    // Two errors that say the same are equal, whatever their causes.
+    assert_eq!(
+        err,
+        ConfigError::new(err.origin.clone(), err.message.clone())
+    );
+}

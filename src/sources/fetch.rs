@@ -16,16 +16,29 @@ const MAX_PAGES: usize = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// No connection, or no answer in time: `cause` says which in words.
     #[error("cannot reach {host}: {cause} (is this machine offline, or behind a proxy?)")]
-    Unreachable { host: String, cause: String },
+    Unreachable {
+        host: String,
+        cause: &'static str,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("{url} answered {status}: {body}")]
     Status {
         url: String,
         status: u16,
         body: String,
     },
-    #[error("{url}: {cause}")]
-    Other { url: String, cause: String },
+    /// The HTTP client failed otherwise (`url` is empty when it could not be built).
+    #[error("{url}: {source}")]
+    Request {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{url}: more than {} pages: ask for fewer KPIs or years", MAX_PAGES)]
+    TooManyPages { url: String },
 }
 
 /// One answer: where it came from (the file name it is stored under) and its body.
@@ -41,9 +54,9 @@ pub fn client() -> Result<reqwest::Client, FetchError> {
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("trygg/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| FetchError::Other {
+        .map_err(|source| FetchError::Request {
             url: String::new(),
-            cause: e.to_string(),
+            source,
         })
 }
 
@@ -64,28 +77,32 @@ async fn body_of(
     url: &str,
     response: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<Vec<u8>, FetchError> {
-    let response = response.map_err(|e| {
-        if e.is_connect() || e.is_timeout() {
+    let response = response.map_err(|source| {
+        if source.is_connect() || source.is_timeout() {
             FetchError::Unreachable {
                 host: host_of(url),
-                cause: if e.is_timeout() {
-                    "no answer in time".to_owned()
+                cause: if source.is_timeout() {
+                    "no answer in time"
                 } else {
-                    "the connection failed".to_owned()
+                    "the connection failed"
                 },
+                source,
             }
         } else {
-            FetchError::Other {
+            FetchError::Request {
                 url: url.to_owned(),
-                cause: e.to_string(),
+                source,
             }
         }
     })?;
     let status = response.status();
-    let body = response.bytes().await.map_err(|e| FetchError::Other {
-        url: url.to_owned(),
-        cause: e.to_string(),
-    })?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| FetchError::Request {
+            url: url.to_owned(),
+            source,
+        })?;
     if !status.is_success() {
         let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
         return Err(FetchError::Status {
@@ -129,10 +146,7 @@ pub async fn kolada_paged(
     let mut pages = Vec::new();
     while let Some(next) = url.take() {
         if pages.len() == MAX_PAGES {
-            return Err(FetchError::Other {
-                url: next,
-                cause: format!("more than {MAX_PAGES} pages: ask for fewer KPIs or years"),
-            });
+            return Err(FetchError::TooManyPages { url: next });
         }
         let body = body_of(&next, client.get(&next).send().await).await?;
         url = serde_json::from_slice::<serde_json::Value>(&body)

@@ -65,11 +65,12 @@ fn read_book(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Parsed, SourceError> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        SourceError::at(
+        SourceError::caused_by(
             "",
             format!(
                 "the file starts as an XLSX workbook (a zip archive) but cannot be read as one: {e}"
             ),
+            e,
         )
     })?;
     let Some(sheet) = book.sheet_names().into_iter().next() else {
@@ -77,9 +78,10 @@ fn read_book(
     };
     let is_1904 = book.has_1904_epoch();
     let cells = book.worksheet_cells_reader(&sheet).map_err(|e| {
-        SourceError::at(
+        SourceError::caused_by(
             sheet.clone(),
             format!("the first sheet cannot be read: {e}"),
+            e,
         )
     })?;
     let dimensions = cells.dimensions();
@@ -284,10 +286,8 @@ impl<'a, RS: Read + Seek> Rows<'a, '_, RS> {
                         } else {
                             format!("{}, after row {}", self.sheet, self.last)
                         };
-                        return Err(SourceError::at(
-                            place,
-                            format!("the sheet cannot be read: {e}"),
-                        ));
+                        let message = format!("the sheet cannot be read: {e}");
+                        return Err(SourceError::caused_by(place, message, e));
                     }
                 },
             };
