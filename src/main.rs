@@ -412,51 +412,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
             count,
             seed,
         } => cli::synth(&settings, &survey, count, seed),
-        Command::Wave {
-            command:
-                WaveCommand::Create {
-                    survey,
-                    slug,
-                    access,
-                    opens,
-                    closes,
-                    period,
-                },
-        } => runtime.block_on(cli::waves::create(
-            &settings,
-            &survey,
-            &slug,
-            access.into(),
-            cli::waves::When {
-                opens: opens.as_deref(),
-                closes: closes.as_deref(),
-                period: period.as_deref(),
-            },
-        )),
-        Command::Wave {
-            command: WaveCommand::Close { slug },
-        } => runtime.block_on(cli::waves::close(&settings, &slug)),
-        Command::Wave {
-            command:
-                WaveCommand::Population {
-                    slug,
-                    file,
-                    from_scb: _,
-                    year,
-                    area,
-                },
-        } => match file {
-            Some(file) => runtime.block_on(cli::waves::population(&settings, &slug, &file)),
-            None => runtime.block_on(cli::waves::population_from_scb(
-                &settings,
-                &slug,
-                year,
-                area.as_deref(),
-            )),
-        },
-        Command::Wave {
-            command: WaveCommand::Schools { slug, file },
-        } => runtime.block_on(cli::waves::schools(&settings, &slug, &file)),
+        Command::Wave { command } => wave(&runtime, &settings, command),
         Command::Export { wave, format } => {
             runtime.block_on(cli::waves::export(&settings, &wave, format.into()))
         }
@@ -464,21 +420,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
             wave,
             format,
             recompute,
-        } => {
-            // Estimating a large wave afresh takes a while: the step is shown on stderr.
-            let progress = if recompute {
-                cli::progress::Progress::steps("indicators", 1)
-            } else {
-                cli::progress::Progress::hidden()
-            };
-            progress.step(format!("recomputing the indicators of wave {wave}"));
-            let done =
-                runtime.block_on(cli::waves::indicators(&settings, &wave, format, recompute));
-            if done.is_ok() {
-                progress.finish();
-            }
-            done
-        }
+        } => indicators(&runtime, &settings, &wave, format, recompute),
         Command::Report {
             year,
             agreement,
@@ -505,23 +447,108 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
             role.into(),
             school.as_deref(),
         )),
-        Command::Token {
-            command: TokenCommand::Create { email, name, days },
-        } => runtime.block_on(cli::tokens::create(
-            &settings,
+        Command::Token { command } => token(&runtime, &settings, command),
+        Command::Sources { command } => sources(&runtime, &settings, command),
+    }
+}
+
+/// `trygg wave …`.
+fn wave(
+    runtime: &tokio::runtime::Runtime,
+    settings: &Settings,
+    command: WaveCommand,
+) -> cli::Result {
+    match command {
+        WaveCommand::Create {
+            survey,
+            slug,
+            access,
+            opens,
+            closes,
+            period,
+        } => runtime.block_on(cli::waves::create(
+            settings,
+            &survey,
+            &slug,
+            access.into(),
+            cli::waves::When {
+                opens: opens.as_deref(),
+                closes: closes.as_deref(),
+                period: period.as_deref(),
+            },
+        )),
+        WaveCommand::Close { slug } => runtime.block_on(cli::waves::close(settings, &slug)),
+        WaveCommand::Population {
+            slug,
+            file,
+            from_scb: _,
+            year,
+            area,
+        } => match file {
+            Some(file) => runtime.block_on(cli::waves::population(settings, &slug, &file)),
+            None => runtime.block_on(cli::waves::population_from_scb(
+                settings,
+                &slug,
+                year,
+                area.as_deref(),
+            )),
+        },
+        WaveCommand::Schools { slug, file } => {
+            runtime.block_on(cli::waves::schools(settings, &slug, &file))
+        }
+    }
+}
+
+/// `trygg indicators`: estimating a large wave afresh takes a while, so the step is shown on
+/// stderr.
+fn indicators(
+    runtime: &tokio::runtime::Runtime,
+    settings: &Settings,
+    wave: &str,
+    format: IndicatorFormat,
+    recompute: bool,
+) -> cli::Result {
+    let progress = if recompute {
+        cli::progress::Progress::steps("indicators", 1)
+    } else {
+        cli::progress::Progress::hidden()
+    };
+    progress.step(format!("recomputing the indicators of wave {wave}"));
+    let done = runtime.block_on(cli::waves::indicators(settings, wave, format, recompute));
+    if done.is_ok() {
+        progress.finish();
+    }
+    done
+}
+
+/// `trygg token …`.
+fn token(
+    runtime: &tokio::runtime::Runtime,
+    settings: &Settings,
+    command: TokenCommand,
+) -> cli::Result {
+    match command {
+        TokenCommand::Create { email, name, days } => runtime.block_on(cli::tokens::create(
+            settings,
             &email,
             &name,
             days.as_deref(),
         )),
-        Command::Token {
-            command: TokenCommand::Revoke { email, name },
-        } => runtime.block_on(cli::tokens::revoke(&settings, &email, &name)),
-        Command::Sources {
-            command: SourcesCommand::Import { file },
-        } => runtime.block_on(cli::sources::import(&settings, &file)),
-        Command::Sources {
-            command: SourcesCommand::Fetch { source },
-        } => {
+        TokenCommand::Revoke { email, name } => {
+            runtime.block_on(cli::tokens::revoke(settings, &email, &name))
+        }
+    }
+}
+
+/// `trygg sources …`.
+fn sources(
+    runtime: &tokio::runtime::Runtime,
+    settings: &Settings,
+    command: SourcesCommand,
+) -> cli::Result {
+    match command {
+        SourcesCommand::Import { file } => runtime.block_on(cli::sources::import(settings, &file)),
+        SourcesCommand::Fetch { source } => {
             let (what, api) = match source {
                 FetchSource::Kolada { kpi, years, api } => {
                     (cli::sources::Fetch::Kolada { kpis: kpi, years }, api)
@@ -530,7 +557,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> cli::Result {
                     (cli::sources::Fetch::Scb { table, years }, api)
                 }
             };
-            runtime.block_on(cli::sources::fetch(&settings, what, api.as_deref()))
+            runtime.block_on(cli::sources::fetch(settings, what, api.as_deref()))
         }
     }
 }

@@ -108,10 +108,26 @@ pub enum PdfError {
     )]
     NoChromium,
     #[error("Chromium could not print the report: {0}")]
-    Failed(String),
+    Failed(#[source] PrintFailure),
     /// [`MAX_PRINTS`] prints were running for as long as the caller would wait.
     #[error("the printer is busy; try again in a moment")]
     Busy,
+}
+
+/// Why Chromium gave no PDF.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintFailure {
+    /// The temporary files or the process could not be made, or the process not waited for.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("no PDF within {0} s")]
+    Timeout(u64),
+    /// Chromium ended without a PDF: how it ended, and its last line on stderr.
+    #[error("{status}; {last_line}")]
+    NoPdf {
+        status: std::process::ExitStatus,
+        last_line: String,
+    },
 }
 
 /// The Chromium to use: `TRYGG_CHROMIUM`, else the first of [`CANDIDATES`] on the PATH.
@@ -181,7 +197,7 @@ pub async fn print_using(
 
 async fn print_now(binary: &std::path::Path, html: &str) -> Result<Vec<u8>, PdfError> {
     let dir = std::env::temp_dir().join(format!("trygg-pdf-{}", uuid::Uuid::new_v4()));
-    let failed = |e: std::io::Error| PdfError::Failed(e.to_string());
+    let failed = |e: std::io::Error| PdfError::Failed(e.into());
     tokio::fs::create_dir_all(&dir).await.map_err(failed)?;
     let result = print_in(binary, &dir, &with_policy(html)).await;
     let _ = tokio::fs::remove_dir_all(&dir).await;
@@ -193,7 +209,7 @@ async fn print_in(
     dir: &std::path::Path,
     html: &str,
 ) -> Result<Vec<u8>, PdfError> {
-    let failed = |e: std::io::Error| PdfError::Failed(e.to_string());
+    let failed = |e: std::io::Error| PdfError::Failed(e.into());
     let page = dir.join("report.html");
     let out = dir.join("report.pdf");
     tokio::fs::write(&page, html).await.map_err(failed)?;
@@ -210,18 +226,18 @@ async fn print_in(
     let child = command.spawn().map_err(failed)?;
     let output = tokio::time::timeout(TIMEOUT, child.wait_with_output())
         .await
-        .map_err(|_| PdfError::Failed(format!("no PDF within {} s", TIMEOUT.as_secs())))?
+        .map_err(|_| PdfError::Failed(PrintFailure::Timeout(TIMEOUT.as_secs())))?
         .map_err(failed)?;
     match tokio::fs::read(&out).await {
         Ok(bytes) if bytes.starts_with(b"%PDF") => Ok(bytes),
-        _ => Err(PdfError::Failed(format!(
-            "{}; {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
+        _ => Err(PdfError::Failed(PrintFailure::NoPdf {
+            status: output.status,
+            last_line: String::from_utf8_lossy(&output.stderr)
                 .lines()
                 .rfind(|l| !l.contains("dbus"))
                 .unwrap_or("no output")
-        ))),
+                .to_owned(),
+        })),
     }
 }
 

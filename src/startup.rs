@@ -22,9 +22,11 @@ pub enum StartupError {
     Surveys(Vec<SurveyError>),
     /// A questionnaire changed in place after responses were collected with it.
     SurveyChanged(Vec<String>),
-    Database(String),
+    /// The database cannot be opened, locked or migrated; `url` is its address without the
+    /// password.
+    Database { url: String, source: sea_orm::DbErr },
     /// A setting that cannot be used.
-    Settings(String),
+    Settings(crate::config::ConfigError),
 }
 
 impl fmt::Display for StartupError {
@@ -35,14 +37,22 @@ impl fmt::Display for StartupError {
                 f.write_str(&lines.join("\n"))
             }
             StartupError::SurveyChanged(lines) => f.write_str(&lines.join("\n")),
-            StartupError::Database(message) | StartupError::Settings(message) => {
-                f.write_str(message)
-            }
+            StartupError::Database { url, source } => write!(f, "database {url}: {source}"),
+            StartupError::Settings(e) => write!(f, "{e}"),
         }
     }
 }
 
-impl std::error::Error for StartupError {}
+impl std::error::Error for StartupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartupError::Database { source, .. } => Some(source),
+            // The setting's error says all there is: what caused it, if anything, comes next.
+            StartupError::Settings(e) => std::error::Error::source(e),
+            StartupError::Surveys(_) | StartupError::SurveyChanged(_) => None,
+        }
+    }
+}
 
 /// Loads and checks the questionnaires and the agreements, connects to and migrates the database, and records the
 /// questionnaire versions. Questionnaires are checked first: a bad file is reported without
@@ -51,11 +61,9 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let surveys = survey::load_dir(&settings.surveys_dir).map_err(StartupError::Surveys)?;
     let agreements = crate::agreement::load_dir(&settings.agreements_dir, &surveys)
         .map_err(StartupError::Surveys)?;
-    let db_error = |e: sea_orm::DbErr| {
-        StartupError::Database(format!(
-            "database {}: {e}",
-            crate::config::redact(&settings.database_url)
-        ))
+    let db_error = |source: sea_orm::DbErr| StartupError::Database {
+        url: crate::config::redact(&settings.database_url),
+        source,
     };
     let db = db::connect(&settings.database_url)
         .await
@@ -83,8 +91,8 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let checkpointer = db::Checkpointer::start(&settings.database_url)
         .await
         .map_err(db_error)?;
-    let mailer = crate::mail::Mailer::from_settings(&settings.mail)
-        .map_err(|e| StartupError::Settings(e.to_string()))?;
+    let mailer =
+        crate::mail::Mailer::from_settings(&settings.mail).map_err(StartupError::Settings)?;
     let surveys = Arc::new(surveys);
     let outbox = Outbox {
         db: db.clone(),

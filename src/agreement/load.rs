@@ -216,194 +216,16 @@ fn convert(ctx: &mut Ctx, raw: &RawAgreement, surveys: &SurveyCatalog) -> Agreem
         );
     }
     let mut areas: Vec<Area> = Vec::new();
+    // (survey, indicator, area) of every indicator an area follows.
     let mut followed: Vec<(String, String, String)> = Vec::new();
     for ra in &raw.areas {
-        let ra = ra.get_ref();
-        let area_id = ctx.id(&ra.id, "area id");
-        if areas.iter().any(|a| a.id == area_id) {
-            ctx.error(ra.id.span(), format!("area `{area_id}` is listed twice"));
-        }
-        let title = ctx.text(&ra.title, &format!("area `{area_id}` `title`"));
-        let description = ctx.text(&ra.description, &format!("area `{area_id}` `description`"));
-        let mut indicators = Vec::new();
-        for entry in &ra.indicators {
-            let Some((survey_id, indicator_id)) = entry.get_ref().split_once('/') else {
-                ctx.error(
-                    entry.span(),
-                    format!(
-                        "area `{area_id}`: `{}` is not `survey/indicator`, e.g. `resident-safety/unsafe_night`",
-                        entry.get_ref()
-                    ),
-                );
-                continue;
-            };
-            match surveys.get(survey_id) {
-                None => ctx.error(
-                    entry.span(),
-                    format!("area `{area_id}`: there is no questionnaire `{survey_id}`"),
-                ),
-                Some(l) if l.survey.indicator(indicator_id).is_none() => ctx.error(
-                    entry.span(),
-                    format!(
-                        "area `{area_id}`: questionnaire `{survey_id}` has no indicator `{indicator_id}`"
-                    ),
-                ),
-                Some(_) => {
-                    if let Some((_, _, other)) = followed
-                        .iter()
-                        .find(|(s, i, _)| s == survey_id && i == indicator_id)
-                    {
-                        ctx.error(
-                            entry.span(),
-                            format!(
-                                "`{survey_id}/{indicator_id}` already follows area `{other}`: an indicator follows one area"
-                            ),
-                        );
-                    } else {
-                        followed.push((
-                            survey_id.to_owned(),
-                            indicator_id.to_owned(),
-                            area_id.clone(),
-                        ));
-                        indicators.push((survey_id.to_owned(), indicator_id.to_owned()));
-                    }
-                }
-            }
-        }
-        let mut measures = Vec::new();
-        for m in &ra.measures {
-            let text = m.get_ref().trim();
-            let ok = text
-                .split_once('/')
-                .is_some_and(|(s, id)| !s.is_empty() && !id.is_empty() && !id.contains('/'));
-            if ok {
-                measures.push(text.to_owned());
-            } else {
-                ctx.error(
-                    m.span(),
-                    format!(
-                        "area `{area_id}`: measure `{text}` is not `source/measure`, e.g. `kolada/N07540`"
-                    ),
-                );
-            }
-        }
-        let mut residents = Vec::new();
-        for r in &ra.residents {
-            // An entry of `indicators` refused above is not refused twice.
-            let listed = ra.indicators.iter().any(|i| i.get_ref() == r.get_ref());
-            let named = r.get_ref().split_once('/').and_then(|(s, i)| {
-                indicators
-                    .iter()
-                    .find(|(survey, indicator)| survey == s && indicator == i)
-            });
-            match named {
-                Some(pair) if !residents.contains(pair) => residents.push(pair.clone()),
-                Some(_) => ctx.error(
-                    r.span(),
-                    format!("area `{area_id}`: `{}` is named twice in `residents`", r.get_ref()),
-                ),
-                None if listed => {}
-                None => ctx.error(
-                    r.span(),
-                    format!(
-                        "area `{area_id}`: `{}` in `residents` is not one of the area's `indicators`",
-                        r.get_ref()
-                    ),
-                ),
-            }
-        }
-        areas.push(Area {
-            id: area_id,
-            title,
-            description,
-            indicators,
-            measures,
-            residents,
-        });
+        let area = convert_area(ctx, ra.get_ref(), surveys, &areas, &mut followed);
+        areas.push(area);
     }
     let mut promises: Vec<Promise> = Vec::new();
     for rp in &raw.promises {
-        let rp = rp.get_ref();
-        let promise_id = ctx.id(&rp.id, "promise id");
-        if promises.iter().any(|p| p.id == promise_id) {
-            ctx.error(
-                rp.id.span(),
-                format!("promise `{promise_id}` is listed twice"),
-            );
-        }
-        let what = format!("promise `{promise_id}`");
-        let title = ctx.text(&rp.title, &format!("{what} `title`"));
-        let text = ctx.text(&rp.text, &format!("{what} `text`"));
-        let (p_starts, p_ends) = match ctx.period(&rp.period, &format!("{what} `period`")) {
-            Some((from, to)) => {
-                if period.is_some() && (from < starts || to > ends) {
-                    ctx.error(
-                        rp.period.span(),
-                        format!(
-                            "{what}: its period {from} – {to} is not inside the agreement's ({starts} – {ends})"
-                        ),
-                    );
-                }
-                (from, to)
-            }
-            None => Default::default(),
-        };
-        let area = rp.area.as_ref().map(|a| {
-            // An area whose own id is wrong has been reported already: no second message.
-            let all_areas_sound = raw.areas.iter().all(|r| valid_id(r.get_ref().id.get_ref()));
-            if all_areas_sound && !areas.iter().any(|x| &x.id == a.get_ref()) {
-                ctx.error(
-                    a.span(),
-                    format!(
-                        "{what}: there is no area `{}` in this agreement",
-                        a.get_ref()
-                    ),
-                );
-            }
-            a.get_ref().clone()
-        });
-        if rp.activities.is_empty() {
-            ctx.error(
-                rp.id.span(),
-                format!("{what} has no activities ([[promises.activities]]): say what is done and by whom"),
-            );
-        }
-        let mut activities = Vec::new();
-        for ra in &rp.activities {
-            let ra = ra.get_ref();
-            let text = ctx.text(&ra.text, &format!("{what}: an activity's `text`"));
-            let mut by = Vec::new();
-            for who in ra.by.get_ref() {
-                match actor(who.get_ref()) {
-                    Some(a) => by.push(a),
-                    None => ctx.error(
-                        who.span(),
-                        format!(
-                            "{what}: `{}` is not kommun, polis or \"partner: NAME\"",
-                            who.get_ref()
-                        ),
-                    ),
-                }
-            }
-            if ra.by.get_ref().is_empty() {
-                ctx.error(
-                    ra.by.span(),
-                    format!(
-                        "{what}: an activity's `by` is empty: kommun, polis or \"partner: NAME\""
-                    ),
-                );
-            }
-            activities.push(Activity { text, by });
-        }
-        promises.push(Promise {
-            id: promise_id,
-            title,
-            text,
-            starts: p_starts,
-            ends: p_ends,
-            area,
-            activities,
-        });
+        let promise = convert_promise(ctx, rp.get_ref(), &raw.areas, &areas, &promises, period);
+        promises.push(promise);
     }
     Agreement {
         id,
@@ -414,6 +236,243 @@ fn convert(ctx: &mut Ctx, raw: &RawAgreement, surveys: &SurveyCatalog) -> Agreem
         areas,
         promises,
     }
+}
+
+/// One priority area; `areas` are the ones before it, `followed` the indicators they follow.
+fn convert_area(
+    ctx: &mut Ctx,
+    ra: &RawArea,
+    surveys: &SurveyCatalog,
+    areas: &[Area],
+    followed: &mut Vec<(String, String, String)>,
+) -> Area {
+    let area_id = ctx.id(&ra.id, "area id");
+    if areas.iter().any(|a| a.id == area_id) {
+        ctx.error(ra.id.span(), format!("area `{area_id}` is listed twice"));
+    }
+    let title = ctx.text(&ra.title, &format!("area `{area_id}` `title`"));
+    let description = ctx.text(&ra.description, &format!("area `{area_id}` `description`"));
+    let indicators = area_indicators(ctx, ra, &area_id, surveys, followed);
+    let mut measures = Vec::new();
+    for m in &ra.measures {
+        let text = m.get_ref().trim();
+        let ok = text
+            .split_once('/')
+            .is_some_and(|(s, id)| !s.is_empty() && !id.is_empty() && !id.contains('/'));
+        if ok {
+            measures.push(text.to_owned());
+        } else {
+            ctx.error(
+                m.span(),
+                format!(
+                    "area `{area_id}`: measure `{text}` is not `source/measure`, e.g. `kolada/N07540`"
+                ),
+            );
+        }
+    }
+    let residents = area_residents(ctx, ra, &area_id, &indicators);
+    Area {
+        id: area_id,
+        title,
+        description,
+        indicators,
+        measures,
+        residents,
+    }
+}
+
+/// An area's `survey/indicator` entries: each of a questionnaire that has it, and followed by
+/// no other area.
+fn area_indicators(
+    ctx: &mut Ctx,
+    ra: &RawArea,
+    area_id: &str,
+    surveys: &SurveyCatalog,
+    followed: &mut Vec<(String, String, String)>,
+) -> Vec<(String, String)> {
+    let mut indicators = Vec::new();
+    for entry in &ra.indicators {
+        let Some((survey_id, indicator_id)) = entry.get_ref().split_once('/') else {
+            ctx.error(
+                entry.span(),
+                format!(
+                    "area `{area_id}`: `{}` is not `survey/indicator`, e.g. `resident-safety/unsafe_night`",
+                    entry.get_ref()
+                ),
+            );
+            continue;
+        };
+        match surveys.get(survey_id) {
+            None => ctx.error(
+                entry.span(),
+                format!("area `{area_id}`: there is no questionnaire `{survey_id}`"),
+            ),
+            Some(l) if l.survey.indicator(indicator_id).is_none() => ctx.error(
+                entry.span(),
+                format!(
+                    "area `{area_id}`: questionnaire `{survey_id}` has no indicator `{indicator_id}`"
+                ),
+            ),
+            Some(_) => {
+                if let Some((_, _, other)) = followed
+                    .iter()
+                    .find(|(s, i, _)| s == survey_id && i == indicator_id)
+                {
+                    ctx.error(
+                        entry.span(),
+                        format!(
+                            "`{survey_id}/{indicator_id}` already follows area `{other}`: an indicator follows one area"
+                        ),
+                    );
+                } else {
+                    followed.push((
+                        survey_id.to_owned(),
+                        indicator_id.to_owned(),
+                        area_id.to_owned(),
+                    ));
+                    indicators.push((survey_id.to_owned(), indicator_id.to_owned()));
+                }
+            }
+        }
+    }
+    indicators
+}
+
+/// The indicators an area shows residents first: each one of its `indicators`, once.
+fn area_residents(
+    ctx: &mut Ctx,
+    ra: &RawArea,
+    area_id: &str,
+    indicators: &[(String, String)],
+) -> Vec<(String, String)> {
+    let mut residents = Vec::new();
+    for r in &ra.residents {
+        // An entry of `indicators` refused above is not refused twice.
+        let listed = ra.indicators.iter().any(|i| i.get_ref() == r.get_ref());
+        let named = r.get_ref().split_once('/').and_then(|(s, i)| {
+            indicators
+                .iter()
+                .find(|(survey, indicator)| survey == s && indicator == i)
+        });
+        match named {
+            Some(pair) if !residents.contains(pair) => residents.push(pair.clone()),
+            Some(_) => ctx.error(
+                r.span(),
+                format!(
+                    "area `{area_id}`: `{}` is named twice in `residents`",
+                    r.get_ref()
+                ),
+            ),
+            None if listed => {}
+            None => ctx.error(
+                r.span(),
+                format!(
+                    "area `{area_id}`: `{}` in `residents` is not one of the area's `indicators`",
+                    r.get_ref()
+                ),
+            ),
+        }
+    }
+    residents
+}
+
+/// One citizen promise; `areas` are the agreement's (as written and as read), `promises` the
+/// ones before it, `period` the agreement's when it could be read.
+fn convert_promise(
+    ctx: &mut Ctx,
+    rp: &RawPromise,
+    raw_areas: &[S<RawArea>],
+    areas: &[Area],
+    promises: &[Promise],
+    period: Option<(NaiveDate, NaiveDate)>,
+) -> Promise {
+    let promise_id = ctx.id(&rp.id, "promise id");
+    if promises.iter().any(|p| p.id == promise_id) {
+        ctx.error(
+            rp.id.span(),
+            format!("promise `{promise_id}` is listed twice"),
+        );
+    }
+    let what = format!("promise `{promise_id}`");
+    let title = ctx.text(&rp.title, &format!("{what} `title`"));
+    let text = ctx.text(&rp.text, &format!("{what} `text`"));
+    let (starts, ends) = match ctx.period(&rp.period, &format!("{what} `period`")) {
+        Some((from, to)) => {
+            if let Some((a_starts, a_ends)) = period
+                && (from < a_starts || to > a_ends)
+            {
+                ctx.error(
+                    rp.period.span(),
+                    format!(
+                        "{what}: its period {from} – {to} is not inside the agreement's ({a_starts} – {a_ends})"
+                    ),
+                );
+            }
+            (from, to)
+        }
+        None => Default::default(),
+    };
+    let area = rp.area.as_ref().map(|a| {
+        // An area whose own id is wrong has been reported already: no second message.
+        let all_areas_sound = raw_areas.iter().all(|r| valid_id(r.get_ref().id.get_ref()));
+        if all_areas_sound && !areas.iter().any(|x| &x.id == a.get_ref()) {
+            ctx.error(
+                a.span(),
+                format!(
+                    "{what}: there is no area `{}` in this agreement",
+                    a.get_ref()
+                ),
+            );
+        }
+        a.get_ref().clone()
+    });
+    if rp.activities.is_empty() {
+        ctx.error(
+            rp.id.span(),
+            format!(
+                "{what} has no activities ([[promises.activities]]): say what is done and by whom"
+            ),
+        );
+    }
+    let activities = rp
+        .activities
+        .iter()
+        .map(|ra| convert_activity(ctx, ra.get_ref(), &what))
+        .collect();
+    Promise {
+        id: promise_id,
+        title,
+        text,
+        starts,
+        ends,
+        area,
+        activities,
+    }
+}
+
+/// One activity of a promise: what is done, and by whom.
+fn convert_activity(ctx: &mut Ctx, ra: &RawActivity, what: &str) -> Activity {
+    let text = ctx.text(&ra.text, &format!("{what}: an activity's `text`"));
+    let mut by = Vec::new();
+    for who in ra.by.get_ref() {
+        match actor(who.get_ref()) {
+            Some(a) => by.push(a),
+            None => ctx.error(
+                who.span(),
+                format!(
+                    "{what}: `{}` is not kommun, polis or \"partner: NAME\"",
+                    who.get_ref()
+                ),
+            ),
+        }
+    }
+    if ra.by.get_ref().is_empty() {
+        ctx.error(
+            ra.by.span(),
+            format!("{what}: an activity's `by` is empty: kommun, polis or \"partner: NAME\""),
+        );
+    }
+    Activity { text, by }
 }
 
 /// Lowercase letters, digits and '-', starting with a letter or digit, at most 60.

@@ -370,7 +370,7 @@ async fn create_wave(
     })?;
     let wave = store::waves::create(db, &new, "demo")
         .await
-        .map_err(|e| DemoError::Refused(format!("wave {slug}: {e}")))?;
+        .map_err(|e| DemoError::failed(format!("wave {slug}"), e))?;
     // The wave is closed from the start (its dates are past): a server running on the same
     // database would publish it half made (before its answers, or before its classes). Held
     // until it is whole, then published once by `demo`.
@@ -624,13 +624,13 @@ async fn add_login(
     role: Role,
     school: Option<&str>,
 ) -> Result<DemoLogin, DemoError> {
-    let new = NewUser::parse(email, role, school).map_err(|e| DemoError::Refused(e.to_string()))?;
+    let new = NewUser::parse(email, role, school).map_err(|e| DemoError::Other(Box::new(e)))?;
     let password = new_password(email);
     let hash = accounts::hash_password(&password)
         .map_err(|e| DemoError::Refused(format!("cannot hash a password: {e}")))?;
     store::users::add(db, &new, hash, "demo")
         .await
-        .map_err(|e| DemoError::Refused(e.to_string()))?;
+        .map_err(|e| DemoError::Other(Box::new(e)))?;
     Ok(DemoLogin {
         role,
         email: email.to_owned(),
@@ -651,7 +651,7 @@ pub async fn demo(settings: &Settings, seed: Option<u64>) -> super::Result {
     let progress = Progress::steps("demo", FILL_STEPS + waves_made);
     let (waves, logins) = fill(&db, &catalog, &agreements, seed, &progress)
         .await
-        .map_err(|e| anyhow::anyhow!("trygg demo: {e}"))?;
+        .map_err(|e| super::with_message(e, |e| format!("trygg demo: {e}")))?;
     // The waves' indicators, so that the evaluators' API and pages have numbers at once.
     match crate::store::waves::list(&db).await {
         Ok(all) => {

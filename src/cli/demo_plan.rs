@@ -428,7 +428,7 @@ fn refused(title: &str, what: &str, problems: &crate::plan::FormProblems) -> Dem
 }
 
 fn plan_error(title: &str, e: store::plan::PlanError) -> DemoError {
-    DemoError::Refused(format!("action plan, {title}: {e}"))
+    DemoError::failed(format!("action plan, {title}"), e)
 }
 
 /// Fills the action plan; how many interventions it holds.

@@ -173,7 +173,7 @@ async fn analysis(db: &DatabaseConnection) -> Result<(), DemoError> {
     for (day, kind, district, area, counts, raised) in DIALOGUES {
         let dialogue = Dialogue {
             held_on: chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .map_err(|e| DemoError::Refused(format!("dialogue {day}: {e}")))?,
+                .map_err(|e| DemoError::failed(format!("dialogue {day}"), e))?,
             kind: DialogueKind::parse(kind)
                 .ok_or_else(|| DemoError::Refused(format!("dialogue kind {kind}")))?,
             district: (*district).to_owned(),
@@ -280,7 +280,7 @@ pub async fn fill(db: &DatabaseConnection, catalog: &SurveyCatalog) -> Result<u6
         ("demo-felanmalningar-2024-2025.csv", fault_export()),
     ] {
         let parsed = crate::sources::read(body.as_bytes(), &districts)
-            .map_err(|e| DemoError::Refused(format!("{name}: {e}")))?;
+            .map_err(|e| DemoError::failed(name, e))?;
         let sha = crate::store::sources::sha256(body.as_bytes());
         stored += crate::store::sources::import(db, &parsed, (name, &sha), "demo")
             .await?

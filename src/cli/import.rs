@@ -71,23 +71,18 @@ pub async fn import(settings: &Settings, slug: &str, file: &Path) -> Result {
     };
     progress.set_message(format!("{} responses checked, storing", importer.checked()));
     // On an error the importer is dropped, which rolls its transaction back.
-    let nothing_stored = || format!("{name}: nothing was stored");
-    match read {
-        Ok(()) => {}
-        Err(ReadError::Io(e)) => {
-            return Err(anyhow::Error::new(e)
-                .context(cannot_read())
-                .context(nothing_stored()));
-        }
-        Err(ReadError::Database(e)) => {
-            return Err(anyhow::Error::new(e)
-                .context("database")
-                .context(nothing_stored()));
-        }
-    }
-    let report = (importer.finish().await)
-        .context("database")
-        .with_context(nothing_stored)?;
+    let finished = match read {
+        Ok(()) => importer.finish().await.map_err(ReadError::from),
+        Err(e) => Err(e),
+    };
+    let report = finished.map_err(|e| {
+        let stopped = match e {
+            ReadError::Io(e) => anyhow::Error::new(e).context(cannot_read()),
+            ReadError::Database(e) => anyhow::Error::new(e).context("database"),
+            check @ ReadError::Check(_) => anyhow::Error::new(check),
+        };
+        stopped.context(format!("{name}: nothing was stored"))
+    })?;
     if !report.problems.is_empty() {
         // No bar between the problems, and no "done" line.
         drop(progress);

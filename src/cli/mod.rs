@@ -42,6 +42,17 @@ pub fn error_report(error: &anyhow::Error) -> String {
     out
 }
 
+/// `error` under a message made from it (`--email: {error}`): the line reads as it would with
+/// the error's text alone, and the error stays its cause, which [`error_report`] does not say
+/// twice.
+pub(crate) fn with_message<E>(error: E, message: impl FnOnce(&E) -> String) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let message = message(&error);
+    anyhow::Error::new(error).context(message)
+}
+
 /// Log targets that would write clients' addresses.
 const CLIENT_REVEALING_TARGETS: [&str; 3] = ["axum::serve", "hyper", "hyper_util"];
 
@@ -219,8 +230,8 @@ pub async fn user_add(
 
 /// `trygg stats`: estimates for a CSV file and a request, as JSON on stdout.
 pub fn stats(data: &std::path::Path, request: &std::path::Path) -> Result {
-    // The message names the file and, where it can, the line: it is the whole error.
-    let response = run_stats(data, request).map_err(|message| anyhow!(message))?;
+    // The message names the file and, where it can, the line.
+    let response = run_stats(data, request)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     serde_json::to_writer_pretty(&mut out, &response)
@@ -234,24 +245,30 @@ pub fn stats(data: &std::path::Path, request: &std::path::Path) -> Result {
 pub fn run_stats(
     data: &std::path::Path,
     request: &std::path::Path,
-) -> std::result::Result<crate::stats::Response, String> {
+) -> Result<crate::stats::Response> {
     let request_name = request.display();
     let text = std::fs::read_to_string(request)
-        .map_err(|e| format!("{request_name}: cannot read: {e}"))?;
-    let parsed: crate::stats::Request = serde_json::from_str(&text)
-        .map_err(|e| format!("{request_name}:{}:{}: {e}", e.line(), e.column()))?;
+        .map_err(|e| with_message(e, |e| format!("{request_name}: cannot read: {e}")))?;
+    let parsed: crate::stats::Request = serde_json::from_str(&text).map_err(|e| {
+        with_message(e, |e| {
+            format!("{request_name}:{}:{}: {e}", e.line(), e.column())
+        })
+    })?;
     let data_name = data.display();
-    let bytes = std::fs::read(data).map_err(|e| format!("{data_name}: cannot read: {e}"))?;
+    let bytes = std::fs::read(data)
+        .map_err(|e| with_message(e, |e| format!("{data_name}: cannot read: {e}")))?;
     // Only the columns the request uses are converted, while the file is read.
     let (numeric, categorical) = crate::stats::estimate::columns_used(&parsed);
     let dataset = crate::stats::data::Dataset::from_csv_columns(bytes, &numeric, &categorical)
-        .map_err(|e| format!("{data_name}: {e}"))?;
+        .map_err(|e| with_message(e, |e| format!("{data_name}: {e}")))?;
     crate::stats::estimate::run(&dataset, &parsed).map_err(|e| {
-        if e.0.starts_with("request") {
-            format!("{request_name}: {e}")
-        } else {
-            format!("{data_name}: {e}")
-        }
+        with_message(e, |e| {
+            if e.0.starts_with("request") {
+                format!("{request_name}: {e}")
+            } else {
+                format!("{data_name}: {e}")
+            }
+        })
     })
 }
 
@@ -296,6 +313,21 @@ mod tests {
             "error: --wave: no wave with slug `x`\n"
         );
     }
+
+    #[test]
+    fn a_message_made_from_an_error_keeps_it_as_the_cause_and_reads_as_one_line() {
+        let error = with_message(std::io::Error::other("disk full"), |e| {
+            format!("x.csv: {e}; nothing was stored")
+        });
+        assert_eq!(
+            error_report(&error),
+            "error: x.csv: disk full; nothing was stored\n"
+        );
+        assert_eq!(
+            error.chain().nth(1).map(ToString::to_string).as_deref(),
+            Some("disk full")
+        );
+    }
 }
 
 /// Why `trygg demo` stopped (shared by its parts: the waves, the plan, the sources).
@@ -313,6 +345,38 @@ pub enum DemoError {
     MissingSurvey(&'static str),
     #[error("{0}")]
     Refused(String),
+    /// A step stopped on an error of its own; `what` names the step (`wave trygghet-2024`).
+    #[error("{what}: {source}")]
+    Failed {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// An error that says all there is to say (an account that cannot be added).
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
+}
+
+impl DemoError {
+    /// The step `what` stopped on `error`.
+    pub(crate) fn failed(
+        what: impl Into<String>,
+        error: impl std::error::Error + Send + Sync + 'static,
+    ) -> DemoError {
+        DemoError::Failed {
+            what: what.into(),
+            source: Box::new(error),
+        }
+    }
+}
+
+impl From<crate::collect::import::ImportError> for DemoError {
+    fn from(e: crate::collect::import::ImportError) -> Self {
+        match e {
+            crate::collect::import::ImportError::Database(e) => DemoError::Database(e),
+            check => DemoError::Other(Box::new(check)),
+        }
+    }
 }

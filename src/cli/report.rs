@@ -78,7 +78,7 @@ pub async fn report(
             progress.step("printing the PDF with Chromium");
             crate::pdf::print(&html)
                 .await
-                .map_err(|e| anyhow!("{what}: {e}"))?
+                .map_err(|e| super::with_message(e, |e| format!("{what}: {e}")))?
         }
         ReportFormat::Html => html.into_bytes(),
     };

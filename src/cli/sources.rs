@@ -11,7 +11,7 @@ use anyhow::{Context, anyhow};
 use sea_orm::DatabaseConnection;
 
 use super::progress::{Progress, Unit};
-use super::{Result, load_catalog, open_database, write_stdout};
+use super::{Result, load_catalog, open_database, with_message, write_stdout};
 use crate::config::Settings;
 use crate::sources::fetch;
 
@@ -38,7 +38,11 @@ pub async fn import(settings: &Settings, file: &Path) -> Result {
         }
         progress.set_position(done);
     })
-    .map_err(|e| anyhow!("{}: {e}; nothing was stored", file.display()))?;
+    .map_err(|e| {
+        with_message(e, |e| {
+            format!("{}: {e}; nothing was stored", file.display())
+        })
+    })?;
     progress.set_message(format!(
         "{} rows read, storing {} values",
         parsed.rows,
@@ -161,7 +165,7 @@ pub async fn fetch(settings: &Settings, what: Fetch, api: Option<&str>) -> Resul
     let mut parsed = Vec::new();
     for page in &pages {
         let p = crate::sources::read(&page.body, &districts)
-            .map_err(|e| anyhow!("{}: {e}; nothing was stored", page.url))?;
+            .map_err(|e| with_message(e, |e| format!("{}: {e}; nothing was stored", page.url)))?;
         parsed.push(p);
     }
     let db = open_database(settings).await?;

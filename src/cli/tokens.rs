@@ -2,7 +2,7 @@
 
 use anyhow::{Context, anyhow, bail};
 
-use super::{Result, open_database};
+use super::{Result, open_database, with_message};
 use crate::accounts::{self, api_token};
 use crate::config::Settings;
 use crate::store;
@@ -12,7 +12,8 @@ async fn account(
     db: &sea_orm::DatabaseConnection,
     email: &str,
 ) -> Result<crate::entities::user::Model> {
-    let normalized = accounts::normalize_email(email).map_err(|e| anyhow!("--email: {e}"))?;
+    let normalized = accounts::normalize_email(email)
+        .map_err(|e| with_message(e, |e| format!("--email: {e}")))?;
     store::users::find_by_email(db, &normalized)
         .await
         .context("database")?
@@ -27,7 +28,7 @@ pub async fn create(settings: &Settings, email: &str, name: &str, days: Option<&
         Some(Ok(d)) => d,
         Some(Err(e)) => bail!("--days: {e}"),
     };
-    api_token::check_name(name).map_err(|e| anyhow!("--name: {e}"))?;
+    api_token::check_name(name).map_err(|e| with_message(e, |e| format!("--name: {e}")))?;
     let db = open_database(settings).await?;
     let owner = account(&db, email).await?;
     let created = store::api_tokens::create(&db, &owner, name, days, "cli").await?;

@@ -60,187 +60,240 @@ pub fn parse_totals(survey: &Survey, text: &str) -> Result<Vec<PopulationCell>, 
         .join(",");
     let table = csv_text::read(text, &example).map_err(one)?;
     let mut problems = Problems::new();
-    let line = table.header_line;
-    let total_at = table
-        .header
-        .iter()
-        .position(|h| TOTAL_HEADERS.contains(&h.to_lowercase().as_str()));
-    if total_at.is_none() {
-        problems.push(at(
-            line,
-            format!("det finns ingen kolumn \"total\" (eller \"antal\"), t.ex. \"{example}\""),
-            format!("there is no \"total\" (or \"antal\") column, e.g. \"{example}\""),
-        ));
-    }
-    let mut variables: Vec<(usize, &Question, ChoiceNames)> = Vec::new();
-    let mut named = HashSet::new();
-    for (i, name) in table.header.iter().enumerate() {
-        if Some(i) == total_at {
-            continue;
-        }
-        let shown = quoted(name);
-        let question = survey.questions().find(|q| q.id.eq_ignore_ascii_case(name));
-        match question {
-            _ if !named.insert(name.to_lowercase()) => problems.push(at(
-                line,
-                format!("kolumnen {shown} finns två gånger"),
-                format!("column {shown} appears twice"),
-            )),
-            Some(q) if q.background => variables.push((i, q, ChoiceNames::of(q))),
-            Some(_) => problems.push(at(
-                line,
-                format!(
-                    "kolumnen {shown} är inte en bakgrundsfråga i enkäten ”{}”; bakgrundsfrågorna är {}",
-                    survey.title.sv,
-                    background_names(survey)
-                ),
-                format!(
-                    "column {shown} is not a background question of the survey “{}”; the background questions are {}",
-                    survey.title.en,
-                    background_names(survey)
-                ),
-            )),
-            None => problems.push(at(
-                line,
-                format!(
-                    "kolumnen {shown} är ingen fråga i enkäten ”{}”; bakgrundsfrågorna är {}",
-                    survey.title.sv,
-                    background_names(survey)
-                ),
-                format!(
-                    "column {shown} is no question of the survey “{}”; the background questions are {}",
-                    survey.title.en,
-                    background_names(survey)
-                ),
-            )),
-        }
-    }
+    let header = TotalsHeader::read(survey, &table, &example, &mut problems);
     let header_ok = problems.is_empty();
-    if variables.is_empty() && header_ok {
+    if header.variables.is_empty() && header_ok {
         problems.push(at(
-            line,
+            table.header_line,
             "ange minst en bakgrundsvariabel utöver \"total\"",
             "name at least one background variable besides \"total\"",
         ));
     }
     // The rows are checked whatever the header's problems, in the columns that can be read, so
     // that one upload shows everything to fix.
-    let mut cells = Vec::new();
-    let mut first_line_of = HashMap::new();
-    let mut cell_problems = 0;
-    // The codes of each variable, in the variables' order, of every complete cell.
-    let mut present: HashSet<Vec<String>> = HashSet::new();
-    for row in &table.rows {
-        if let Some(problem) = table.width_problem(row) {
-            problems.push(problem);
-            cell_problems += 1;
-            continue;
+    let rows = header.rows(&table, &mut problems);
+    if header_ok && rows.incomplete == 0 && !header.variables.is_empty() {
+        let questions: Vec<&Question> = header.variables.iter().map(|(_, q, _)| *q).collect();
+        for missing in missing_cells(&questions, &rows.present) {
+            problems.push(missing);
         }
-        let line = row.line;
-        let mut cell = BTreeMap::new();
-        for (i, q, names) in &variables {
-            let value = &row.fields[*i];
-            match names.find(value) {
-                Ok(choice) if !choice.missing => {
-                    cell.insert(q.id.clone(), choice.code.clone());
-                }
-                Ok(_) => problems.push(at(
+    }
+    if rows.cells.is_empty() && problems.is_empty() {
+        problems.push(no_rows());
+    }
+    problems.or_ok(rows.cells)
+}
+
+/// The columns of a file of totals: the total's, and each background question's.
+struct TotalsHeader<'s> {
+    total_at: Option<usize>,
+    /// (column, question, how its answers may be written).
+    variables: Vec<(usize, &'s Question, ChoiceNames<'s>)>,
+}
+
+/// The cells of a file of totals, read.
+struct TotalsRows {
+    cells: Vec<PopulationCell>,
+    /// The codes of each variable, in the variables' order, of every complete cell.
+    present: HashSet<Vec<String>>,
+    /// Rows that give no complete cell (of the wrong width, or with a value that names no
+    /// answer).
+    incomplete: usize,
+}
+
+impl<'s> TotalsHeader<'s> {
+    /// The header's columns; a missing total column, a column twice, and a column that is no
+    /// background question are problems.
+    fn read(
+        survey: &'s Survey,
+        table: &csv_text::Table,
+        example: &str,
+        problems: &mut Problems<Text>,
+    ) -> TotalsHeader<'s> {
+        let line = table.header_line;
+        let total_at = table
+            .header
+            .iter()
+            .position(|h| TOTAL_HEADERS.contains(&h.to_lowercase().as_str()));
+        if total_at.is_none() {
+            problems.push(at(
+                line,
+                format!("det finns ingen kolumn \"total\" (eller \"antal\"), t.ex. \"{example}\""),
+                format!("there is no \"total\" (or \"antal\") column, e.g. \"{example}\""),
+            ));
+        }
+        let mut variables: Vec<(usize, &Question, ChoiceNames)> = Vec::new();
+        let mut named = HashSet::new();
+        for (i, name) in table.header.iter().enumerate() {
+            if Some(i) == total_at {
+                continue;
+            }
+            let shown = quoted(name);
+            let question = survey.questions().find(|q| q.id.eq_ignore_ascii_case(name));
+            match question {
+                _ if !named.insert(name.to_lowercase()) => problems.push(at(
+                    line,
+                    format!("kolumnen {shown} finns två gånger"),
+                    format!("column {shown} appears twice"),
+                )),
+                Some(q) if q.background => variables.push((i, q, ChoiceNames::of(q))),
+                Some(_) => problems.push(at(
                     line,
                     format!(
-                        "{} i kolumnen {} betyder att svaret saknas och har ingen befolkning; använd {}",
-                        quoted(value),
-                        q.id,
-                        codes_hint(q, Lang::Sv)
+                        "kolumnen {shown} är inte en bakgrundsfråga i enkäten ”{}”; bakgrundsfrågorna är {}",
+                        survey.title.sv,
+                        background_names(survey)
                     ),
                     format!(
-                        "{} in column {} means a missing answer, which has no population; use {}",
-                        quoted(value),
-                        q.id,
-                        codes_hint(q, Lang::En)
+                        "column {shown} is not a background question of the survey “{}”; the background questions are {}",
+                        survey.title.en,
+                        background_names(survey)
                     ),
                 )),
-                Err(NameProblem::Empty) => problems.push(at(
-                    line,
-                    format!("kolumnen {} är tom; använd {}", q.id, codes_hint(q, Lang::Sv)),
-                    format!("column {} is empty; use {}", q.id, codes_hint(q, Lang::En)),
-                )),
-                Err(NameProblem::Ambiguous(choices)) => problems.push(at(
+                None => problems.push(at(
                     line,
                     format!(
-                        "{} i kolumnen {} kan vara flera svar ({}); skriv koden",
-                        quoted(value),
-                        q.id,
-                        choices.join(", ")
+                        "kolumnen {shown} är ingen fråga i enkäten ”{}”; bakgrundsfrågorna är {}",
+                        survey.title.sv,
+                        background_names(survey)
                     ),
                     format!(
-                        "{} in column {} could be several answers ({}); write the code",
-                        quoted(value),
-                        q.id,
-                        choices.join(", ")
-                    ),
-                )),
-                Err(NameProblem::Unknown) => problems.push(at(
-                    line,
-                    format!(
-                        "{} i kolumnen {} är varken en kod eller ett svar på frågan ”{}”; använd {}",
-                        quoted(value),
-                        q.id,
-                        q.text.sv,
-                        codes_hint(q, Lang::Sv)
-                    ),
-                    format!(
-                        "{} in column {} is neither a code nor an answer of the question “{}”; use {}",
-                        quoted(value),
-                        q.id,
-                        q.text.en,
-                        codes_hint(q, Lang::En)
+                        "column {shown} is no question of the survey “{}”; the background questions are {}",
+                        survey.title.en,
+                        background_names(survey)
                     ),
                 )),
             }
         }
-        let total = match total_at {
-            Some(t) => match csv_text::count(&row.fields[t], "total", MAX_CELL_TOTAL, line) {
-                Ok(total) => Some(total),
-                Err(problem) => {
-                    problems.push(problem);
-                    None
-                }
-            },
-            None => None,
+        TotalsHeader {
+            total_at,
+            variables,
+        }
+    }
+
+    /// Every row's cell and total, in the columns that can be read; a value that names no
+    /// answer, a total that is no count, and a cell given twice are problems.
+    fn rows(&self, table: &csv_text::Table, problems: &mut Problems<Text>) -> TotalsRows {
+        let mut rows = TotalsRows {
+            cells: Vec::new(),
+            present: HashSet::new(),
+            incomplete: 0,
         };
-        if cell.len() != variables.len() {
-            cell_problems += 1;
-            continue;
+        let mut first_line_of = HashMap::new();
+        for row in &table.rows {
+            if let Some(problem) = table.width_problem(row) {
+                problems.push(problem);
+                rows.incomplete += 1;
+                continue;
+            }
+            let line = row.line;
+            let mut cell = BTreeMap::new();
+            for (i, q, names) in &self.variables {
+                let value = &row.fields[*i];
+                match names.find(value) {
+                    Ok(choice) if !choice.missing => {
+                        cell.insert(q.id.clone(), choice.code.clone());
+                    }
+                    found => problems.push(value_problem(line, value, q, found.err())),
+                }
+            }
+            let total = match self.total_at {
+                Some(t) => match csv_text::count(&row.fields[t], "total", MAX_CELL_TOTAL, line) {
+                    Ok(total) => Some(total),
+                    Err(problem) => {
+                        problems.push(problem);
+                        None
+                    }
+                },
+                None => None,
+            };
+            if cell.len() != self.variables.len() {
+                rows.incomplete += 1;
+                continue;
+            }
+            rows.present.insert(
+                (self.variables.iter())
+                    .map(|(_, q, _)| cell.get(&q.id).cloned().unwrap_or_default())
+                    .collect(),
+            );
+            let key = serde_json::to_string(&cell).unwrap_or_default();
+            let first = *first_line_of.entry(key).or_insert(line);
+            if first != line {
+                problems.push(at(
+                    line,
+                    format!("samma cell finns redan på rad {first}"),
+                    format!("the same cell is already on line {first}"),
+                ));
+            }
+            if let Some(total) = total {
+                rows.cells.push(PopulationCell { cell, total });
+            }
         }
-        present.insert(
-            variables
-                .iter()
-                .map(|(_, q, _)| cell.get(&q.id).cloned().unwrap_or_default())
-                .collect(),
-        );
-        let key = serde_json::to_string(&cell).unwrap_or_default();
-        let first = *first_line_of.entry(key).or_insert(line);
-        if first != line {
-            problems.push(at(
-                line,
-                format!("samma cell finns redan på rad {first}"),
-                format!("the same cell is already on line {first}"),
-            ));
-        }
-        if let Some(total) = total {
-            cells.push(PopulationCell { cell, total });
-        }
+        rows
     }
-    if header_ok && cell_problems == 0 && !variables.is_empty() {
-        let questions: Vec<&Question> = variables.iter().map(|(_, q, _)| *q).collect();
-        for missing in missing_cells(&questions, &present) {
-            problems.push(missing);
-        }
+}
+
+/// Why a value of a file of totals names no answer of `q` that has a population: `why`, or
+/// (`None`) because the answer it names means that the answer is missing.
+fn value_problem(line: usize, value: &str, q: &Question, why: Option<NameProblem>) -> Text {
+    match why {
+        None => at(
+            line,
+            format!(
+                "{} i kolumnen {} betyder att svaret saknas och har ingen befolkning; använd {}",
+                quoted(value),
+                q.id,
+                codes_hint(q, Lang::Sv)
+            ),
+            format!(
+                "{} in column {} means a missing answer, which has no population; use {}",
+                quoted(value),
+                q.id,
+                codes_hint(q, Lang::En)
+            ),
+        ),
+        Some(NameProblem::Empty) => at(
+            line,
+            format!(
+                "kolumnen {} är tom; använd {}",
+                q.id,
+                codes_hint(q, Lang::Sv)
+            ),
+            format!("column {} is empty; use {}", q.id, codes_hint(q, Lang::En)),
+        ),
+        Some(NameProblem::Ambiguous(choices)) => at(
+            line,
+            format!(
+                "{} i kolumnen {} kan vara flera svar ({}); skriv koden",
+                quoted(value),
+                q.id,
+                choices.join(", ")
+            ),
+            format!(
+                "{} in column {} could be several answers ({}); write the code",
+                quoted(value),
+                q.id,
+                choices.join(", ")
+            ),
+        ),
+        Some(NameProblem::Unknown) => at(
+            line,
+            format!(
+                "{} i kolumnen {} är varken en kod eller ett svar på frågan ”{}”; använd {}",
+                quoted(value),
+                q.id,
+                q.text.sv,
+                codes_hint(q, Lang::Sv)
+            ),
+            format!(
+                "{} in column {} is neither a code nor an answer of the question “{}”; use {}",
+                quoted(value),
+                q.id,
+                q.text.en,
+                codes_hint(q, Lang::En)
+            ),
+        ),
     }
-    if cells.is_empty() && problems.is_empty() {
-        problems.push(no_rows());
-    }
-    problems.or_ok(cells)
 }
 
 /// The cells of the cross of the categories the file names that it does not have: a file of

@@ -462,32 +462,94 @@ pub fn build(
 ) -> Result<ScbTotals, Problems<Text>> {
     let (age_q, gender_q) = roles(survey)?;
     let Some(age_q) = age_q else {
-        let names: Vec<&str> = survey
-            .background_questions()
-            .map(|q| q.id.as_str())
-            .collect();
+        return Err(Problems::from_iter([no_age_question(survey)]));
+    };
+    let read: Vec<Figure> = figures.iter().filter_map(read_figure).collect();
+    let year = chosen_year(&read, area, year, (Some(age_q), gender_q))?;
+    let Some(table) = Table::choose(&read, year, gender_q.is_some()) else {
         return Err(Problems::from_iter([text(
             format!(
-                "enkäten ”{}” har ingen bakgrundsfråga om ålder, så SCB:s befolkningstal kan inte avgränsas till de åldrar den frågar (bakgrundsfrågorna är {})",
-                survey.title.sv,
-                names.join(", ")
+                "SCB:s befolkningstal för området {area} {year} är inte efter ålder (Alder), så de kan inte fylla enkätens fråga om ålder ({}); läs in en tabell efter ålder och kön",
+                age_q.id
             ),
             format!(
-                "the survey “{}” has no background question about age, so SCB's population figures cannot be limited to the ages it asks (its background questions are {})",
-                survey.title.en,
-                names.join(", ")
+                "SCB's population figures for the area {area} in {year} are not by age (Alder), so they cannot fill the survey's question about age ({}); import a table by age and sex",
+                age_q.id
             ),
         )]));
     };
-    let read: Vec<Figure> = figures.iter().filter_map(read_figure).collect();
+    // The gender question is filled only when the table is by sex.
+    let gender_q = table.sex_dim.and(gender_q);
+    let mut problems: Problems<Text> = Problems::new();
+    let place = (area, year);
+    let bands = age_bands(age_q, &mut problems);
+    let categories = age_categories(&table.summed, &mut problems);
+    let sexes = match gender_q {
+        Some(q) => sex_answers(q, &table.summed, place, &mut problems),
+        None => vec![(None, None)],
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let fill = Fill {
+        age_q,
+        gender_q,
+        bands,
+        sexes,
+        categories,
+        place,
+    };
+    let cells = fill.cells(survey, &mut problems);
+    let questions: Vec<String> = survey
+        .background_questions()
+        .filter(|q| q.id == age_q.id || gender_q.is_some_and(|g| g.id == q.id))
+        .map(|q| q.id.clone())
+        .collect();
+    problems.or_ok(ScbTotals {
+        cells,
+        area: area.to_owned(),
+        year: year.to_owned(),
+        content: table.content.to_owned(),
+        questions,
+    })
+}
+
+/// Why a survey without an age question cannot take SCB's figures.
+fn no_age_question(survey: &Survey) -> Text {
+    let names: Vec<&str> = survey
+        .background_questions()
+        .map(|q| q.id.as_str())
+        .collect();
+    text(
+        format!(
+            "enkäten ”{}” har ingen bakgrundsfråga om ålder, så SCB:s befolkningstal kan inte avgränsas till de åldrar den frågar (bakgrundsfrågorna är {})",
+            survey.title.sv,
+            names.join(", ")
+        ),
+        format!(
+            "the survey “{}” has no background question about age, so SCB's population figures cannot be limited to the ages it asks (its background questions are {})",
+            survey.title.en,
+            names.join(", ")
+        ),
+    )
+}
+
+/// The year asked for, or else the latest year of figures by age, or else the latest year
+/// (which [`Table::choose`] then finds no table by age in); refused when there are no figures,
+/// or none of the year asked for.
+fn chosen_year<'a>(
+    read: &[Figure<'a>],
+    area: &str,
+    asked: Option<&'a str>,
+    roles: Roles,
+) -> Result<&'a str, Problems<Text>> {
     let years: BTreeSet<&str> = read.iter().map(|f| f.year).collect();
-    // The latest year of figures by age; else the latest (refused below).
     let by_age = read
         .iter()
-        .filter(|f| fills(f, (Some(age_q), gender_q)))
+        .filter(|f| fills(f, roles))
         .map(|f| f.year)
         .max();
-    let Some(year) = year.or(by_age).or_else(|| years.last().copied()) else {
+    let Some(year) = asked.or(by_age).or_else(|| years.last().copied()) else {
         return Err(Problems::from_iter([text(
             format!(
                 "det finns inga befolkningstal från SCB för området {area}; läs in SCB:s tabell över folkmängden efter region, ålder och kön (BE0101N1) med trygg sources import"
@@ -510,50 +572,70 @@ pub fn build(
             ),
         )]));
     }
-    // The figures of one table: one content with one set of dimensions, by age. The one also
-    // by sex when the survey asks gender, then the one with the fewest dimensions to sum
-    // over, then SCB's population code.
-    let mut tables: BTreeMap<(&str, Vec<&str>), Vec<&Figure>> = BTreeMap::new();
-    for f in read.iter().filter(|f| f.year == year) {
-        let mut dims: Vec<&str> = f.dimensions.iter().map(|(d, _)| *d).collect();
-        dims.sort_unstable();
-        tables.entry((f.content, dims)).or_default().push(f);
-    }
-    let has = |dims: &[&str], k: Kind| dims.iter().any(|d| kind(d) == k);
-    let best = tables
-        .iter()
-        .filter(|((_, dims), _)| has(dims, Kind::Age))
-        .max_by_key(|((content, dims), _)| {
-            (
-                gender_q.is_some() && has(dims, Kind::Sex),
-                std::cmp::Reverse(dims.len()),
-                *content == POPULATION_CONTENT,
-                std::cmp::Reverse(*content),
-                std::cmp::Reverse(dims.clone()),
-            )
-        });
-    let Some(((content, dims), table)) = best else {
-        return Err(Problems::from_iter([text(
-            format!(
-                "SCB:s befolkningstal för området {area} {year} är inte efter ålder (Alder), så de kan inte fylla enkätens fråga om ålder ({}); läs in en tabell efter ålder och kön",
-                age_q.id
-            ),
-            format!(
-                "SCB's population figures for the area {area} in {year} are not by age (Alder), so they cannot fill the survey's question about age ({}); import a table by age and sex",
-                age_q.id
-            ),
-        )]));
-    };
-    // The table is by age, so the dimension is there.
-    let age_dim = dims
-        .iter()
-        .copied()
-        .find(|d| kind(d) == Kind::Age)
-        .unwrap_or_default();
-    let sex_dim = gender_q.and(dims.iter().copied().find(|d| kind(d) == Kind::Sex));
-    let gender_q = sex_dim.and(gender_q);
+    Ok(year)
+}
 
-    // Sum over the other dimensions: their total category when there is one, else all.
+/// The figures of one table of a year (one content with one set of dimensions, by age), summed
+/// over the dimensions that are neither age nor sex.
+struct Table<'f> {
+    content: &'f str,
+    /// The table's sex dimension, when the survey asks gender and the table is by sex.
+    sex_dim: Option<&'f str>,
+    /// (age code, sex code) → people.
+    summed: BTreeMap<(&'f str, Option<&'f str>), f64>,
+}
+
+impl<'f> Table<'f> {
+    /// The table by age of `year`: the one also by sex when the survey asks gender (`by_sex`),
+    /// then the one with the fewest dimensions to sum over, then SCB's population code; `None`
+    /// when no table is by age.
+    fn choose(read: &[Figure<'f>], year: &str, by_sex: bool) -> Option<Table<'f>> {
+        let mut tables: BTreeMap<(&str, Vec<&str>), Vec<&Figure>> = BTreeMap::new();
+        for f in read.iter().filter(|f| f.year == year) {
+            let mut dims: Vec<&str> = f.dimensions.iter().map(|(d, _)| *d).collect();
+            dims.sort_unstable();
+            tables.entry((f.content, dims)).or_default().push(f);
+        }
+        let has = |dims: &[&str], k: Kind| dims.iter().any(|d| kind(d) == k);
+        let ((content, dims), table) = tables
+            .iter()
+            .filter(|((_, dims), _)| has(dims, Kind::Age))
+            .max_by_key(|((content, dims), _)| {
+                (
+                    by_sex && has(dims, Kind::Sex),
+                    std::cmp::Reverse(dims.len()),
+                    *content == POPULATION_CONTENT,
+                    std::cmp::Reverse(*content),
+                    std::cmp::Reverse(dims.clone()),
+                )
+            })?;
+        // The table is by age, so the dimension is there.
+        let age_dim = dims
+            .iter()
+            .copied()
+            .find(|d| kind(d) == Kind::Age)
+            .unwrap_or_default();
+        let sex_dim = if by_sex {
+            dims.iter().copied().find(|d| kind(d) == Kind::Sex)
+        } else {
+            None
+        };
+        Some(Table {
+            content,
+            sex_dim,
+            summed: sum_others(table, dims, age_dim, sex_dim),
+        })
+    }
+}
+
+/// A table's figures as (age code, sex code) → people, summed over the other dimensions: their
+/// total category when there is one, else all.
+fn sum_others<'f>(
+    table: &[&Figure<'f>],
+    dims: &[&str],
+    age_dim: &str,
+    sex_dim: Option<&str>,
+) -> BTreeMap<(&'f str, Option<&'f str>), f64> {
     let others: Vec<&str> = dims
         .iter()
         .copied()
@@ -563,8 +645,7 @@ pub fn build(
         .iter()
         .map(|dim| table.iter().any(|f| code_of(f, dim).is_some_and(is_total)))
         .collect();
-    // (age code, sex code) → people.
-    let mut summed: BTreeMap<(&str, Option<&str>), f64> = BTreeMap::new();
+    let mut summed = BTreeMap::new();
     for f in table {
         let kept = others
             .iter()
@@ -575,10 +656,12 @@ pub fn build(
             *summed.entry((age, sex)).or_default() += f.value;
         }
     }
+    summed
+}
 
-    let mut problems: Problems<Text> = Problems::new();
-    let place = (area, year);
-    // Ages: the question's answers as ranges, SCB's categories as ranges.
+/// The answers of the age question as ranges of ages; an answer that is no range, and two
+/// answers that share ages, are problems.
+fn age_bands<'q>(age_q: &'q Question, problems: &mut Problems<Text>) -> Vec<(&'q Choice, Ages)> {
     let mut bands: Vec<(&Choice, Ages)> = Vec::new();
     for choice in age_q.choices().iter().filter(|c| !c.missing) {
         match choice_ages(choice) {
@@ -611,9 +694,21 @@ pub fn build(
             }
         }
     }
-    let mut categories: HashMap<Option<&str>, Vec<(Ages, f64, &str)>> = HashMap::new();
+    bands
+}
+
+/// SCB's age categories per sex code: each as a range, with its people and its code.
+type Categories<'f> = HashMap<Option<&'f str>, Vec<(Ages, f64, &'f str)>>;
+
+/// SCB's age categories of the summed figures (their totals left out); a code that is no age
+/// or range of ages is a problem.
+fn age_categories<'f>(
+    summed: &BTreeMap<(&'f str, Option<&'f str>), f64>,
+    problems: &mut Problems<Text>,
+) -> Categories<'f> {
+    let mut categories: Categories = HashMap::new();
     let mut unreadable = BTreeSet::new();
-    for ((age, sex), value) in &summed {
+    for ((age, sex), value) in summed {
         if is_total(age) {
             continue;
         }
@@ -621,7 +716,7 @@ pub fn build(
             Some(ages) => categories
                 .entry(*sex)
                 .or_default()
-                .push((ages, *value, age)),
+                .push((ages, *value, *age)),
             None => {
                 unreadable.insert(*age);
             }
@@ -635,141 +730,151 @@ pub fn build(
             format!("SCB's age “{code}” cannot be read as an age or a range of ages"),
         ));
     }
-    // Gender: SCB's 1 and 2 to the question's answers, in the questionnaire's order.
-    let mut sexes: Vec<(Option<&str>, Option<&Choice>)> = vec![(None, None)];
-    if let Some(q) = gender_q {
-        let codes: BTreeSet<&str> = summed
-            .keys()
-            .filter_map(|(_, s)| *s)
-            .filter(|s| !is_total(s))
-            .collect();
-        for code in &codes {
-            if !matches!(*code, "1" | "2") {
-                problems.push(text(
-                    format!("SCB:s kön har koden ”{code}”, som inte är 1 (män) eller 2 (kvinnor)"),
-                    format!(
-                        "SCB's sex has the code “{code}”, which is neither 1 (men) nor 2 (women)"
-                    ),
-                ));
-            }
-        }
-        sexes.clear();
-        for (code, names, label) in [("1", &MEN[..], "män"), ("2", &WOMEN[..], "kvinnor")] {
-            if !codes.contains(code) {
-                problems.push(text(
-                    format!(
-                        "SCB:s befolkningstal för {} {} saknar kön {code} ({label})",
-                        place.0, place.1
-                    ),
-                    format!(
-                        "SCB's population figures for {} in {} have no sex {code} ({label})",
-                        place.0, place.1
-                    ),
-                ));
-            }
-            match sex_choice(q, names, (label, code)) {
-                Ok(choice) => sexes.push((Some(code), Some(choice))),
-                Err(problem) => problems.push(problem),
-            }
-        }
-        sexes.sort_by_key(|(_, c)| {
-            c.and_then(|c| q.choices().iter().position(|x| x.code == c.code))
-        });
-        if let [(_, Some(a)), (_, Some(b))] = sexes.as_slice()
-            && a.code == b.code
-        {
+    categories
+}
+
+/// SCB's sex code and the answer of the gender question it fills, in the questionnaire's order.
+type Sexes<'q> = Vec<(Option<&'q str>, Option<&'q Choice>)>;
+
+/// SCB's sex codes 1 and 2 matched to the answers of the gender question `q`; a code that is
+/// neither, a code the figures lack, and an answer that cannot be told are problems.
+fn sex_answers<'q>(
+    q: &'q Question,
+    summed: &BTreeMap<(&str, Option<&str>), f64>,
+    (area, year): (&str, &str),
+    problems: &mut Problems<Text>,
+) -> Sexes<'q> {
+    let codes: BTreeSet<&str> = summed
+        .keys()
+        .filter_map(|(_, s)| *s)
+        .filter(|s| !is_total(s))
+        .collect();
+    for code in &codes {
+        if !matches!(*code, "1" | "2") {
             problems.push(text(
-                format!(
-                    "frågan ”{}” ({}) har samma svar för män och kvinnor",
-                    q.text.sv, q.id
-                ),
-                format!(
-                    "the question “{}” ({}) has the same answer for men and women",
-                    q.text.en, q.id
-                ),
+                format!("SCB:s kön har koden ”{code}”, som inte är 1 (män) eller 2 (kvinnor)"),
+                format!("SCB's sex has the code “{code}”, which is neither 1 (men) nor 2 (women)"),
             ));
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
-    // The cells: the cross of the answers, in the questionnaire's order of questions.
-    let position = |id: &str| survey.background_questions().position(|q| q.id == id);
-    let gender_first = gender_q.is_some_and(|g| position(&g.id) < position(&age_q.id));
-    let mut cells = Vec::new();
-    for (choice, band) in &bands {
-        let mut uncovered = false;
-        for (sex_code, sex_choice) in &sexes {
-            let none = Vec::new();
-            let cats = categories.get(sex_code).unwrap_or(&none);
-            let Some(value) = cover(band.0, band.1, cats, &mut HashSet::new()) else {
-                // Each answer once, not once per sex.
-                if !uncovered {
-                    uncovered = true;
-                    problems.push(uncovered_band(age_q, choice, *band, cats, place));
-                }
-                continue;
-            };
-            let mut cell = BTreeMap::new();
-            let mut answers = vec![*choice];
-            cell.insert(age_q.id.clone(), choice.code.clone());
-            if let (Some(q), Some(sex)) = (gender_q, sex_choice) {
-                cell.insert(q.id.clone(), sex.code.clone());
-                if gender_first {
-                    answers.insert(0, sex);
-                } else {
-                    answers.push(sex);
-                }
-            }
-            let rounded = value.round();
-            if (1.0..=MAX_CELL_TOTAL as f64).contains(&rounded) {
-                // In range, so the cast is exact.
-                cells.push(PopulationCell {
-                    cell,
-                    total: rounded as i64,
-                });
-            } else {
-                let names = |lang: Lang| {
-                    answers
-                        .iter()
-                        .map(|c| c.label.get(lang))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                problems.push(text(
-                    format!(
-                        "cellen {} får {} personer av SCB:s befolkningstal för {} {}; en cell ska ha minst 1 och högst {}",
-                        names(Lang::Sv),
-                        Lang::Sv.decimal(value, 0),
-                        place.0,
-                        place.1,
-                        Lang::Sv.number(MAX_CELL_TOTAL.into())
-                    ),
-                    format!(
-                        "cell {} gets {} people from SCB's population figures for {} in {}; a cell must have at least 1 and at most {}",
-                        names(Lang::En),
-                        Lang::En.decimal(value, 0),
-                        place.0,
-                        place.1,
-                        Lang::En.number(MAX_CELL_TOTAL.into())
-                    ),
-                ));
-            }
+    let mut sexes: Sexes = Vec::new();
+    for (code, names, label) in [("1", &MEN[..], "män"), ("2", &WOMEN[..], "kvinnor")] {
+        if !codes.contains(code) {
+            problems.push(text(
+                format!("SCB:s befolkningstal för {area} {year} saknar kön {code} ({label})"),
+                format!(
+                    "SCB's population figures for {area} in {year} have no sex {code} ({label})"
+                ),
+            ));
+        }
+        match sex_choice(q, names, (label, code)) {
+            Ok(choice) => sexes.push((Some(code), Some(choice))),
+            Err(problem) => problems.push(problem),
         }
     }
-    let questions: Vec<String> = survey
-        .background_questions()
-        .filter(|q| q.id == age_q.id || gender_q.is_some_and(|g| g.id == q.id))
-        .map(|q| q.id.clone())
-        .collect();
-    problems.or_ok(ScbTotals {
-        cells,
-        area: area.to_owned(),
-        year: year.to_owned(),
-        content: (*content).to_owned(),
-        questions,
-    })
+    sexes.sort_by_key(|(_, c)| c.and_then(|c| q.choices().iter().position(|x| x.code == c.code)));
+    if let [(_, Some(a)), (_, Some(b))] = sexes.as_slice()
+        && a.code == b.code
+    {
+        problems.push(text(
+            format!(
+                "frågan ”{}” ({}) har samma svar för män och kvinnor",
+                q.text.sv, q.id
+            ),
+            format!(
+                "the question “{}” ({}) has the same answer for men and women",
+                q.text.en, q.id
+            ),
+        ));
+    }
+    sexes
+}
+
+/// What the cells are made of: the answers to fill, and SCB's categories to fill them with.
+struct Fill<'a> {
+    age_q: &'a Question,
+    /// The gender question, when the cells are by gender.
+    gender_q: Option<&'a Question>,
+    bands: Vec<(&'a Choice, Ages)>,
+    /// One `(None, None)` when the cells are not by gender.
+    sexes: Sexes<'a>,
+    categories: Categories<'a>,
+    /// The area and the year, for messages.
+    place: (&'a str, &'a str),
+}
+
+impl Fill<'_> {
+    /// The cross of the answers, in the questionnaire's order of questions; an answer SCB's
+    /// categories do not cover, and a cell out of range, are problems.
+    fn cells(&self, survey: &Survey, problems: &mut Problems<Text>) -> Vec<PopulationCell> {
+        let position = |id: &str| survey.background_questions().position(|q| q.id == id);
+        let gender_first = self
+            .gender_q
+            .is_some_and(|g| position(&g.id) < position(&self.age_q.id));
+        let mut cells = Vec::new();
+        for (choice, band) in &self.bands {
+            let mut uncovered = false;
+            for (sex_code, sex_choice) in &self.sexes {
+                let none = Vec::new();
+                let cats = self.categories.get(sex_code).unwrap_or(&none);
+                let Some(value) = cover(band.0, band.1, cats, &mut HashSet::new()) else {
+                    // Each answer once, not once per sex.
+                    if !uncovered {
+                        uncovered = true;
+                        problems.push(uncovered_band(self.age_q, choice, *band, cats, self.place));
+                    }
+                    continue;
+                };
+                let mut cell = BTreeMap::new();
+                let mut answers = vec![*choice];
+                cell.insert(self.age_q.id.clone(), choice.code.clone());
+                if let (Some(q), Some(sex)) = (self.gender_q, sex_choice) {
+                    cell.insert(q.id.clone(), sex.code.clone());
+                    if gender_first {
+                        answers.insert(0, sex);
+                    } else {
+                        answers.push(sex);
+                    }
+                }
+                let rounded = value.round();
+                if (1.0..=MAX_CELL_TOTAL as f64).contains(&rounded) {
+                    // In range, so the cast is exact.
+                    cells.push(PopulationCell {
+                        cell,
+                        total: rounded as i64,
+                    });
+                } else {
+                    problems.push(out_of_range(&answers, value, self.place));
+                }
+            }
+        }
+        cells
+    }
+}
+
+/// A cell (named by its answers) whose people are fewer than 1 or more than [`MAX_CELL_TOTAL`].
+fn out_of_range(answers: &[&Choice], value: f64, (area, year): (&str, &str)) -> Text {
+    let names = |lang: Lang| {
+        answers
+            .iter()
+            .map(|c| c.label.get(lang))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    text(
+        format!(
+            "cellen {} får {} personer av SCB:s befolkningstal för {area} {year}; en cell ska ha minst 1 och högst {}",
+            names(Lang::Sv),
+            Lang::Sv.decimal(value, 0),
+            Lang::Sv.number(MAX_CELL_TOTAL.into())
+        ),
+        format!(
+            "cell {} gets {} people from SCB's population figures for {area} in {year}; a cell must have at least 1 and at most {}",
+            names(Lang::En),
+            Lang::En.decimal(value, 0),
+            Lang::En.number(MAX_CELL_TOTAL.into())
+        ),
+    )
 }
 
 /// Why an answer of the age question cannot be filled: the first age missing, or the SCB

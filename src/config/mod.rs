@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use lettre::message::Mailbox;
 use serde::Deserialize;
 
+use crate::util::Cause;
+
 /// The settings the service runs with. `Debug` hides the passwords (database and mail).
 #[derive(Clone)]
 pub struct Settings {
@@ -158,22 +160,20 @@ impl Settings {
         if self.public_url == format!("http://{}", self.bind) {
             return true;
         }
-        let rest = self
-            .public_url
-            .split_once("://")
-            .map_or(self.public_url.as_str(), |(_, r)| r);
-        let authority = rest.split('/').next().unwrap_or_default();
-        let host = if let Some(v6) = authority.strip_prefix('[') {
-            v6.split(']').next().unwrap_or_default()
-        } else {
-            authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-        };
-        let host = host.to_ascii_lowercase();
-        host == "localhost"
-            || host.ends_with(".localhost")
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+        // An address without a scheme (`localhost:3000`) is read as a browser given it would.
+        let url = url::Url::parse(&self.public_url)
+            .ok()
+            .filter(url::Url::has_host)
+            .or_else(|| url::Url::parse(&format!("http://{}", self.public_url)).ok());
+        match url.as_ref().and_then(url::Url::host) {
+            Some(url::Host::Domain(name)) => {
+                let name = name.to_ascii_lowercase();
+                name == "localhost" || name.ends_with(".localhost")
+            }
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+            None => false,
+        }
     }
 }
 
@@ -188,11 +188,12 @@ pub struct Overrides {
 }
 
 /// A setting that cannot be used: `origin` names the file (and line), variable or flag.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{origin}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub origin: String,
     pub message: String,
+    /// The error underneath that the message tells of (a file that cannot be read).
+    cause: Cause,
 }
 
 impl ConfigError {
@@ -200,7 +201,32 @@ impl ConfigError {
         ConfigError {
             origin: origin.into(),
             message: message.into(),
+            cause: Cause::default(),
         }
+    }
+
+    /// A setting refused because of `cause`, which `message` tells of in words.
+    pub(crate) fn caused_by(
+        origin: impl Into<String>,
+        message: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        ConfigError {
+            cause: Cause::of(cause),
+            ..ConfigError::new(origin, message)
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.get()
     }
 }
 
@@ -380,9 +406,11 @@ impl Settings {
     fn apply_file(&mut self, path: &Path, deferred: &mut Deferred) -> Result<(), ConfigError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::new(&name, format!("cannot read: {e}")))?;
+            .map_err(|e| ConfigError::caused_by(&name, format!("cannot read: {e}"), e))?;
         let file: FileSettings = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|span| line_of(&text, span.start)).unwrap_or(1);
+            // The parser's message on one line, without the snippet of the file its own text
+            // (the error's Display) adds.
             ConfigError::new(
                 format!("{name}:{line}"),
                 e.message().trim().replace('\n', " "),
@@ -534,17 +562,22 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// A database URL without its password, for messages.
+/// A database URL without its password, for messages: `postgres://u:***@h/db`.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // A URL with a password has a host, so it can take another password.
+            if parsed.set_password(Some("***")).is_ok() {
+                parsed.to_string()
+            } else {
+                "***".to_owned()
             }
         }
-        _ => url.to_owned(),
+        Ok(_) => url.to_owned(),
+        // Unreadable as a URL (so by any database too): what stands before an `@` may be a
+        // password, so nothing of such a text is shown.
+        Err(_) if url.contains('@') => "***".to_owned(),
+        Err(_) => url.to_owned(),
     }
 }
 
@@ -566,9 +599,10 @@ fn check_database_url(origin: &str, url: &str) -> Result<String, ConfigError> {
 fn check_log_filter(origin: &str, filter: &str) -> Result<String, ConfigError> {
     match tracing_subscriber::EnvFilter::try_new(filter) {
         Ok(_) => Ok(filter.to_owned()),
-        Err(e) => Err(ConfigError::new(
+        Err(e) => Err(ConfigError::caused_by(
             origin,
             format!("`{filter}` is not a log filter like `info` or `trygg=debug,info`: {e}"),
+            e,
         )),
     }
 }

@@ -453,6 +453,61 @@ fn a_public_url_respondents_cannot_reach_is_noticed() {
 }
 
 #[test]
+fn a_local_public_url_is_told_by_its_host_however_it_is_written() {
+    let mut s = Settings::default();
+    for local in [
+        "http://[::1]/trygg",
+        "http://[::]:3000",
+        "https://LOCALHOST:8443",
+        "http://trygg.localhost",
+        "http://a.b.localhost:3000/x",
+        "http://127.0.0.2",
+        // No scheme: the host as a browser would read it.
+        "localhost:3000",
+        "127.0.0.1:3000/trygg",
+        "[::1]:3000",
+    ] {
+        s.public_url = local.to_owned();
+        assert!(s.public_url_is_local(), "{local}");
+    }
+    for public in [
+        "https://localhost.kommun.example",
+        "https://mylocalhost",
+        "http://[2001:db8::1]:3000",
+        "trygg.kommun.example/enkat",
+        "",
+    ] {
+        s.public_url = public.to_owned();
+        assert!(!s.public_url_is_local(), "{public}");
+    }
+}
+
+#[test]
+fn only_the_password_of_a_database_url_is_hidden() {
+    // Credentials without a password, and URLs without credentials, are shown as they are.
+    assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    assert_eq!(
+        redact("postgres://postgres@127.0.0.1:5432/test"),
+        "postgres://postgres@127.0.0.1:5432/test"
+    );
+    assert_eq!(redact("sqlite::memory:"), "sqlite::memory:");
+    assert_eq!(redact("trygg.db"), "trygg.db");
+    assert_eq!(
+        redact("postgresql://trygg:s3cret@db.example:5432/trygg?sslmode=require"),
+        "postgresql://trygg:***@db.example:5432/trygg?sslmode=require"
+    );
+    // An `@` in the password (written as it is) does not end the host early.
+    assert_eq!(redact("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
+    assert_eq!(
+        redact("postgres://u:pw@[::1]:5432/db"),
+        "postgres://u:***@[::1]:5432/db"
+    );
+    // Unreadable as a URL, with something that may be a password: nothing of it is shown.
+    assert_eq!(redact("postgres://u:pw@h:port/db"), "***");
+    assert_eq!(redact("postgres://u:pw@/db"), "***");
+}
+
+#[test]
 fn the_municipality_name_comes_from_the_file_or_the_environment_and_is_one_short_line() {
     let none = Settings::load_with(&Overrides::default(), env(&[])).expect("defaults");
     assert_eq!(none.municipality_name, None);
@@ -521,4 +576,25 @@ fn the_municipality_code_is_four_digits_from_the_file_or_the_environment() {
             "{e}"
         );
     }
+}
+
+#[test]
+fn a_refused_setting_keeps_what_caused_it_as_its_source() {
+    let err = Settings::load_with(&Overrides::default(), env(&[("TRYGG_LOG", "trygg=[")]))
+        .expect_err("bad filter");
+    assert!(
+        err.to_string()
+            .starts_with("TRYGG_LOG: `trygg=[` is not a log filter"),
+        "{err}"
+    );
+    let cause = std::error::Error::source(&err).expect("the filter's parse error");
+    assert!(
+        err.to_string().contains(&cause.to_string()),
+        "{err} / {cause}"
+    );
+    // Two errors that say the same are equal, whatever their causes.
+    assert_eq!(
+        err,
+        ConfigError::new(err.origin.clone(), err.message.clone())
+    );
 }

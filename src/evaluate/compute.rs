@@ -255,36 +255,8 @@ fn plan_calibration(
     if totals.is_empty() {
         return Ok(None);
     }
-    let mut variables: Vec<String> = totals.iter().flat_map(|c| c.cell.keys().cloned()).collect();
-    variables.sort();
-    variables.dedup();
     let background: Vec<&crate::survey::Question> = survey.background_questions().collect();
-    let mut columns = Vec::new();
-    for var in &variables {
-        let Some(at) = background.iter().position(|q| &q.id == var) else {
-            return Err(CalibrationIssue::UnknownVariable {
-                variable: var.clone(),
-            });
-        };
-        columns.push(at);
-    }
-    if let Some(cell) = totals.iter().find(|c| c.cell.len() != variables.len()) {
-        return Err(CalibrationIssue::IncompleteCell {
-            cell: cell.cell.clone(),
-        });
-    }
-    let code_of = |column: usize, row: usize| -> Option<&str> {
-        let q = background.get(column)?;
-        let choice = rows.categories[column][row]?;
-        Some(q.choices().get(choice as usize)?.code.as_str())
-    };
-    let as_cell = |key: &[&str]| -> BTreeMap<String, String> {
-        variables
-            .iter()
-            .cloned()
-            .zip(key.iter().map(|s| (*s).to_owned()))
-            .collect()
-    };
+    let (variables, columns) = calibration_variables(totals, &background)?;
     // The codes of each variable that the totals name.
     let named: Vec<HashSet<&str>> = variables
         .iter()
@@ -295,30 +267,8 @@ fn plan_calibration(
                 .collect()
         })
         .collect();
-    let mut keep = vec![false; rows.len()];
-    let mut counts: HashMap<Vec<&str>, u64> = HashMap::new();
-    let mut placed: Vec<(usize, Vec<&str>)> = Vec::new();
-    let mut collapse_on: Option<usize> = None;
-    for (row, kept) in keep.iter_mut().enumerate() {
-        let cell: Option<Vec<&str>> = columns.iter().map(|&c| code_of(c, row)).collect();
-        let Some(cell) = cell else { continue };
-        let unnamed: Vec<usize> = (0..cell.len())
-            .filter(|&v| !named[v].contains(cell[v]))
-            .collect();
-        match unnamed.as_slice() {
-            [] => *counts.entry(cell.clone()).or_default() += 1,
-            // One variable at most is collapsed: cells of two never-named categories at once
-            // (or of two variables' in different rows) would need totals nobody has.
-            [v] if collapse_on.is_none_or(|c| c == *v) => collapse_on = Some(*v),
-            _ => {
-                return Err(CalibrationIssue::MissingTotal {
-                    cell: as_cell(&cell),
-                });
-            }
-        }
-        *kept = true;
-        placed.push((row, cell));
-    }
+    let placement = Placement::of(rows, &background, &columns, &named, &variables)?;
+    // Each population cell's codes, in the variables' order.
     let keys: Vec<Vec<&str>> = totals
         .iter()
         .map(|c| {
@@ -331,14 +281,16 @@ fn plan_calibration(
     if let Some((cell, _)) = totals
         .iter()
         .zip(&keys)
-        .find(|(_, key)| !counts.contains_key(*key))
+        .find(|(_, key)| !placement.counts.contains_key(*key))
     {
         return Err(CalibrationIssue::EmptyCell {
             cell: cell.cell.clone(),
         });
     }
-    if let Some(key) = counts.keys().find(|k| !keys.contains(k)) {
-        return Err(CalibrationIssue::MissingTotal { cell: as_cell(key) });
+    if let Some(key) = placement.counts.keys().find(|k| !keys.contains(k)) {
+        return Err(CalibrationIssue::MissingTotal {
+            cell: as_cell(&variables, key),
+        });
     }
     let mut cells: Vec<super::collapse::Cell> = keys
         .iter()
@@ -350,10 +302,9 @@ fn plan_calibration(
             )
         })
         .collect();
-    if let Some(var) = collapse_on {
-        let weights = design_weights(access, rows, &keep, population);
-        let placed: Vec<(Vec<&str>, f64)> = placed
-            .into_iter()
+    if let Some(var) = placement.collapse_on {
+        let weights = design_weights(access, rows, &placement.keep, population);
+        let placed: Vec<(Vec<&str>, f64)> = (placement.placed.into_iter())
             .map(|(row, cell)| (cell, weights[row]))
             .collect();
         cells = super::collapse::collapse(&cells, &placed, var, &named[var]).map_err(|cell| {
@@ -374,12 +325,106 @@ fn plan_calibration(
         })
         .collect();
     Ok(Some((
-        keep,
+        placement.keep,
         Calibration::Poststratify {
             variables,
             population,
         },
     )))
+}
+
+/// The variables of the totals, sorted, and the position of each among the background
+/// questions; refused when one is not a background question or a cell does not name them all.
+fn calibration_variables(
+    totals: &[PopulationCell],
+    background: &[&crate::survey::Question],
+) -> Result<(Vec<String>, Vec<usize>), CalibrationIssue> {
+    let mut variables: Vec<String> = totals.iter().flat_map(|c| c.cell.keys().cloned()).collect();
+    variables.sort();
+    variables.dedup();
+    let mut columns = Vec::new();
+    for var in &variables {
+        let Some(at) = background.iter().position(|q| &q.id == var) else {
+            return Err(CalibrationIssue::UnknownVariable {
+                variable: var.clone(),
+            });
+        };
+        columns.push(at);
+    }
+    if let Some(cell) = totals.iter().find(|c| c.cell.len() != variables.len()) {
+        return Err(CalibrationIssue::IncompleteCell {
+            cell: cell.cell.clone(),
+        });
+    }
+    Ok((variables, columns))
+}
+
+/// A cell's codes (in the variables' order) as variable → code.
+fn as_cell(variables: &[String], key: &[&str]) -> BTreeMap<String, String> {
+    variables
+        .iter()
+        .cloned()
+        .zip(key.iter().map(|s| (*s).to_owned()))
+        .collect()
+}
+
+/// The rows placed in population cells: those with a code in every calibration variable.
+struct Placement<'a> {
+    keep: Vec<bool>,
+    /// Respondents per cell whose every category the totals name.
+    counts: HashMap<Vec<&'a str>, u64>,
+    /// Each kept row and its cell's codes.
+    placed: Vec<(usize, Vec<&'a str>)>,
+    /// The one variable whose categories the totals never name, when respondents have them.
+    collapse_on: Option<usize>,
+}
+
+impl<'a> Placement<'a> {
+    /// Places each row by its codes in the background questions at `columns`; refused when a
+    /// row's cell has categories the totals never name in more than one variable.
+    fn of(
+        rows: &Rows,
+        background: &[&'a crate::survey::Question],
+        columns: &[usize],
+        named: &[HashSet<&str>],
+        variables: &[String],
+    ) -> Result<Placement<'a>, CalibrationIssue> {
+        let code_of = |column: usize, row: usize| -> Option<&'a str> {
+            let q = background.get(column)?;
+            let choice = rows.categories[column][row]?;
+            Some(q.choices().get(choice as usize)?.code.as_str())
+        };
+        let mut keep = vec![false; rows.len()];
+        let mut counts: HashMap<Vec<&str>, u64> = HashMap::new();
+        let mut placed: Vec<(usize, Vec<&str>)> = Vec::new();
+        let mut collapse_on: Option<usize> = None;
+        for (row, kept) in keep.iter_mut().enumerate() {
+            let cell: Option<Vec<&str>> = columns.iter().map(|&c| code_of(c, row)).collect();
+            let Some(cell) = cell else { continue };
+            let unnamed: Vec<usize> = (0..cell.len())
+                .filter(|&v| !named[v].contains(cell[v]))
+                .collect();
+            match unnamed.as_slice() {
+                [] => *counts.entry(cell.clone()).or_default() += 1,
+                // One variable at most is collapsed: cells of two never-named categories at
+                // once (or of two variables' in different rows) would need totals nobody has.
+                [v] if collapse_on.is_none_or(|c| c == *v) => collapse_on = Some(*v),
+                _ => {
+                    return Err(CalibrationIssue::MissingTotal {
+                        cell: as_cell(variables, &cell),
+                    });
+                }
+            }
+            *kept = true;
+            placed.push((row, cell));
+        }
+        Ok(Placement {
+            keep,
+            counts,
+            placed,
+            collapse_on,
+        })
+    }
 }
 
 /// Each row's design weight before calibration, as [`estimate`] sets the design: 1 for open
@@ -428,49 +473,53 @@ fn value_column(indicator: usize) -> String {
     format!(".value{indicator}")
 }
 
-/// Estimates on the kept rows, as published, with the true counts of their cells; also says why
-/// the fpc was not used, when it was not.
-fn estimate(
-    survey: &Survey,
-    access: Access,
-    rows: &Rows,
-    keep: &[bool],
-    population: &Population,
-    calibration: Option<Calibration>,
-    earlier: &[Counts],
-) -> Result<(Vec<IndicatorEstimate>, Counts, Option<String>), DataError> {
-    let kept: Vec<usize> = (0..rows.len()).filter(|&r| keep[r]).collect();
-    let n = kept.len();
-    let background: Vec<&crate::survey::Question> = survey.background_questions().collect();
-    let mut numeric = Vec::new();
-    let mut categorical = Vec::new();
-    for (i, values) in rows.values.iter().enumerate() {
-        numeric.push((value_column(i), kept.iter().map(|&r| values[r]).collect()));
+/// The columns of the kept rows the engine reads: each indicator's value, each background
+/// question's codes, and for class waves the design's (schools, classes, fpc and weights).
+#[derive(Default)]
+struct Columns {
+    numeric: Vec<(String, Vec<f64>)>,
+    categorical: Vec<(String, Categories)>,
+}
+
+impl Columns {
+    /// The indicators' values and the background questions' codes of the kept rows.
+    fn answers(survey: &Survey, rows: &Rows, kept: &[usize]) -> Columns {
+        let mut columns = Columns::default();
+        for (i, values) in rows.values.iter().enumerate() {
+            (columns.numeric).push((value_column(i), kept.iter().map(|&r| values[r]).collect()));
+        }
+        for (q, codes) in survey.background_questions().zip(&rows.categories) {
+            columns.categorical.push((
+                q.id.clone(),
+                Categories {
+                    codes: kept.iter().map(|&r| codes[r]).collect(),
+                    values: q.choices().iter().map(|c| c.code.clone()).collect(),
+                },
+            ));
+        }
+        columns
     }
-    for (q, codes) in background.iter().zip(&rows.categories) {
-        categorical.push((
-            q.id.clone(),
-            Categories {
-                codes: kept.iter().map(|&r| codes[r]).collect(),
-                values: q.choices().iter().map(|c| c.code.clone()).collect(),
-            },
-        ));
-    }
-    let mut design = DesignSpec {
-        lonely_psu: LonelyPsu::Adjust,
-        ..DesignSpec::default()
-    };
-    let mut fpc_note = None;
-    if access == Access::Class {
-        categorical.push((
+
+    /// A class wave's design: strata by school, clusters by class, and the fpc (with the weights
+    /// N_h / n_h it implies, as R's svydesign derives them) only when every school in the data
+    /// has its number of classes; otherwise why not.
+    fn class_design(
+        &mut self,
+        design: &mut DesignSpec,
+        rows: &Rows,
+        keep: &[bool],
+        kept: &[usize],
+        population: &Population,
+    ) -> Option<String> {
+        self.categorical.push((
             SCHOOL.to_owned(),
             Categories {
                 codes: kept.iter().map(|&r| Some(rows.school[r])).collect(),
                 values: rows.schools.names.clone(),
             },
         ));
-        let (clusters, count) = rows.clusters(&kept);
-        categorical.push((
+        let (clusters, count) = rows.clusters(kept);
+        self.categorical.push((
             CLASS.to_owned(),
             Categories {
                 codes: clusters.into_iter().map(Some).collect(),
@@ -479,8 +528,6 @@ fn estimate(
         ));
         design.strata = Some(SCHOOL.to_owned());
         design.clusters = Some(CLASS.to_owned());
-        // fpc (and the weights N_h / n_h it implies, as R's svydesign derives them) only when
-        // every school in the data has its number of classes.
         let sampled = rows.classes_per_school(keep);
         let missing: Vec<&str> = (rows.schools.names.iter().enumerate())
             .filter(|(s, name)| {
@@ -489,40 +536,34 @@ fn estimate(
             .map(|(_, name)| name.as_str())
             .collect();
         if population.school_classes.is_empty() {
-            fpc_note =
-                Some("no classes per school uploaded: no finite population correction".into());
-        } else if !missing.is_empty() {
-            fpc_note = Some(format!(
+            return Some("no classes per school uploaded: no finite population correction".into());
+        }
+        if !missing.is_empty() {
+            return Some(format!(
                 "no number of classes for {}: no finite population correction",
                 missing.join(", ")
             ));
-        } else {
-            let factor: Vec<(f64, f64)> = rows
-                .schools
-                .names
-                .iter()
-                .enumerate()
-                .map(|(s, name)| {
-                    let big_n = population.school_classes.get(name).copied().unwrap_or(0) as f64;
-                    (big_n, big_n / f64::from(sampled[s].max(1)))
-                })
-                .collect();
-            numeric.push((
-                FPC.to_owned(),
-                kept.iter()
-                    .map(|&r| factor[rows.school[r] as usize].0)
-                    .collect(),
-            ));
-            numeric.push((
-                WEIGHT.to_owned(),
-                kept.iter()
-                    .map(|&r| factor[rows.school[r] as usize].1)
-                    .collect(),
-            ));
-            design.fpc = Some(FPC.to_owned());
-            design.weights = Some(WEIGHT.to_owned());
         }
+        let factor: Vec<(f64, f64)> = (rows.schools.names.iter().enumerate())
+            .map(|(s, name)| {
+                let big_n = population.school_classes.get(name).copied().unwrap_or(0) as f64;
+                (big_n, big_n / f64::from(sampled[s].max(1)))
+            })
+            .collect();
+        let of_row = |r: usize| factor[rows.school[r] as usize];
+        (self.numeric).push((FPC.to_owned(), kept.iter().map(|&r| of_row(r).0).collect()));
+        (self.numeric).push((
+            WEIGHT.to_owned(),
+            kept.iter().map(|&r| of_row(r).1).collect(),
+        ));
+        design.fpc = Some(FPC.to_owned());
+        design.weights = Some(WEIGHT.to_owned());
+        None
     }
+}
+
+/// One estimate per indicator and breakdown, with the id `indicator:breakdown`.
+fn estimate_specs(survey: &Survey) -> Vec<EstimateSpec> {
     let by_sets = publication::breakdowns(survey);
     let mut specs = Vec::new();
     for (i, indicator) in survey.indicators.iter().enumerate() {
@@ -539,18 +580,43 @@ fn estimate(
             });
         }
     }
+    specs
+}
+
+/// Estimates on the kept rows, as published, with the true counts of their cells; also says why
+/// the fpc was not used, when it was not.
+fn estimate(
+    survey: &Survey,
+    access: Access,
+    rows: &Rows,
+    keep: &[bool],
+    population: &Population,
+    calibration: Option<Calibration>,
+    earlier: &[Counts],
+) -> Result<(Vec<IndicatorEstimate>, Counts, Option<String>), DataError> {
+    let kept: Vec<usize> = (0..rows.len()).filter(|&r| keep[r]).collect();
+    let n = kept.len();
+    let mut columns = Columns::answers(survey, rows, &kept);
+    let mut design = DesignSpec {
+        lonely_psu: LonelyPsu::Adjust,
+        ..DesignSpec::default()
+    };
+    let mut fpc_note = None;
+    if access == Access::Class {
+        fpc_note = columns.class_design(&mut design, rows, keep, &kept, population);
+    }
     let request = Request {
         design,
         calibration,
         confidence_level: 0.95,
-        estimates: specs,
+        estimates: estimate_specs(survey),
         // Publication control is done below, on every breakdown of an indicator together.
         disclosure: None,
     };
     let result = if n == 0 {
         Vec::new()
     } else {
-        let data = Dataset::from_columns(n, numeric, categorical)?;
+        let data = Dataset::from_columns(n, columns.numeric, columns.categorical)?;
         let response = match stats::estimate::run(&data, &request) {
             Err(e) if request.design.fpc.is_some() => {
                 // An fpc that does not fit the data (fewer classes than sampled): estimate
@@ -582,6 +648,17 @@ fn estimate(
         earlier,
         u64::from(survey.min_cell_size),
     );
+    Ok((published(survey, raw, n == 0), counts, fpc_note))
+}
+
+/// The estimates after publication control as published: in the survey's order, without an
+/// interval where the design gives no degrees of freedom; with no responses (`none`), each
+/// indicator once, suppressed.
+fn published(
+    survey: &Survey,
+    raw: Vec<(usize, usize, stats::Estimate)>,
+    none: bool,
+) -> Vec<IndicatorEstimate> {
     let mut out = Vec::with_capacity(raw.len());
     for (i, b, e) in raw {
         let Some(indicator) = survey.indicators.get(i) else {
@@ -610,7 +687,7 @@ fn estimate(
         }
         out.push((i, b, row));
     }
-    if n == 0 {
+    if none {
         for (i, indicator) in survey.indicators.iter().enumerate() {
             // No responses at all: every indicator is published as suppressed.
             let row = IndicatorEstimate {
@@ -636,9 +713,5 @@ fn estimate(
             .collect()
     };
     out.sort_by_cached_key(|(i, b, row)| (*i, *b, position(row)));
-    Ok((
-        out.into_iter().map(|(_, _, row)| row).collect(),
-        counts,
-        fpc_note,
-    ))
+    out.into_iter().map(|(_, _, row)| row).collect()
 }

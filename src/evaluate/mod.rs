@@ -51,7 +51,8 @@ pub enum EvalError {
     /// The wave's rows cannot be estimated (the design does not fit them).
     #[error("estimation failed: {0}")]
     Compute(#[from] crate::stats::data::DataError),
-    /// The estimation's thread stopped before it ended.
+    /// A thread of the estimation (reading the responses, or estimating) stopped before it
+    /// ended.
     #[error("the estimation stopped: {0}")]
     Task(#[from] tokio::task::JoinError),
     /// A stored publication or report cannot be read or written as JSON.
@@ -121,7 +122,7 @@ pub async fn load(
     db: &DatabaseConnection,
     survey: Arc<Survey>,
     wave: &Wave,
-) -> Result<(rows::Rows, Population), DbErr> {
+) -> Result<(rows::Rows, Population), EvalError> {
     type Row = (String, String, Option<String>, Option<String>);
     let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<Row>>(4);
     let parser = tokio::task::spawn_blocking(move || {
@@ -163,9 +164,7 @@ pub async fn load(
     }
     .await;
     drop(batches);
-    let rows = parser
-        .await
-        .map_err(|e| DbErr::Custom(format!("reading responses: {e}")))?;
+    let rows = parser.await?;
     read?;
     let totals = crate::store::population::totals(db, &wave.id).await?;
     let school_classes: HashMap<String, i32> =

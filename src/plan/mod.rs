@@ -363,6 +363,16 @@ pub struct InterventionForm {
 /// The id of the first radio button of the responsible organisation, which a problem links to.
 pub const RESPONSIBLE_FIELD: &str = "responsible-municipality";
 
+/// The people of an intervention as the form gives them, checked.
+struct Who {
+    responsible: Option<Responsible>,
+    responsible_other: String,
+    planned_by: String,
+    carried_out_by: String,
+    followed_up_by: String,
+    partners: String,
+}
+
 impl InterventionForm {
     /// The form filled in with a stored intervention, to edit it.
     pub fn of(intervention: &Intervention, version: i64) -> InterventionForm {
@@ -406,113 +416,13 @@ impl InterventionForm {
                 "Choose a priority area.",
             );
         }
-        let title = text_field(
-            &mut p,
-            "title",
-            &self.title,
-            ("rubriken", "the title"),
-            true,
-            false,
-        );
-        let problem = text_field(
-            &mut p,
-            "problem",
-            &self.problem,
-            (
-                "problemet som insatsen riktar sig mot",
-                "the problem the intervention targets",
-            ),
-            true,
-            true,
-        );
-        let mechanism = text_field(
-            &mut p,
-            "mechanism",
-            &self.mechanism,
-            (
-                "hur insatsen ska verka",
-                "how the intervention is meant to work",
-            ),
-            false,
-            true,
-        );
-        let responsible = Responsible::parse(self.responsible.trim());
-        if responsible.is_none() {
-            p.add(
-                RESPONSIBLE_FIELD,
-                "Välj vilken organisation som är ansvarig.",
-                "Choose the responsible organisation.",
-            );
-        }
-        let other_required = responsible == Some(Responsible::Other);
-        let responsible_other = text_field(
-            &mut p,
-            "responsible_other",
-            if other_required {
-                &self.responsible_other
-            } else {
-                ""
-            },
-            (
-                "vilken organisation som är ansvarig",
-                "which organisation is responsible",
-            ),
-            other_required,
-            false,
-        );
-        let mut line = |field: &str, value: &str, names: (&str, &str)| {
-            text_field(&mut p, field, value, names, false, false)
-        };
-        let planned_by = line(
-            "planned_by",
-            &self.planned_by,
-            ("vem som planerar", "who plans"),
-        );
-        let carried_out_by = line(
-            "carried_out_by",
-            &self.carried_out_by,
-            ("vem som genomför", "who carries it out"),
-        );
-        let followed_up_by = line(
-            "followed_up_by",
-            &self.followed_up_by,
-            ("vem som följer upp", "who follows it up"),
-        );
-        let partners = text_field(
-            &mut p,
-            "partners",
-            &self.partners,
-            ("samverkanspartner", "the partners"),
-            false,
-            true,
-        );
-        let promise_id = self.promise.trim();
-        let promise = choices.promises.iter().find(|p| p.id == promise_id);
-        if !promise_id.is_empty() && promise.is_none() {
-            p.add(
-                "promise",
-                "Välj ett medborgarlöfte ur listan.",
-                "Choose a citizen promise from the list.",
-            );
-        }
+        let (title, problem, mechanism) = self.what(&mut p);
+        let who = self.who(&mut p);
+        let promise = self.promise(&mut p, choices);
         // A promise of the agreement brings its own period; the checkbox (promises from before
         // agreement files) keeps the two-year rule.
         let citizen_promise = promise.is_some() || self.citizen_promise.is_some();
-        let public_text = text_field(
-            &mut p,
-            "public_text",
-            &self.public_text,
-            ("texten för invånarna", "the text for residents"),
-            false,
-            true,
-        );
-        if public_text.chars().count() > MAX_PUBLIC_TEXT {
-            p.add(
-                "public_text",
-                format!("Texten för invånarna får vara högst {MAX_PUBLIC_TEXT} tecken: den ska gå att läsa på en telefon."),
-                format!("The text for residents must be at most {MAX_PUBLIC_TEXT} characters: it is read on phones."),
-            );
-        }
+        let public_text = self.public_text(&mut p);
         let (start_year, end_year) =
             self.period(&mut p, promise.is_none() && self.citizen_promise.is_some());
         if let Some(promise) = promise
@@ -534,12 +444,174 @@ impl InterventionForm {
         if priority_area.is_some() && start_year != 0 && end_year >= start_year {
             area_covers(&mut p, areas, chosen, (start_year, end_year));
         }
+        let (status, status_reason) = self.status(&mut p);
+        let (Some(priority_area), Some(responsible), Some(status)) =
+            (priority_area, who.responsible, status)
+        else {
+            return Err(p);
+        };
+        p.or(Intervention {
+            priority_area,
+            title,
+            problem,
+            mechanism,
+            responsible,
+            responsible_other: who.responsible_other,
+            planned_by: who.planned_by,
+            carried_out_by: who.carried_out_by,
+            followed_up_by: who.followed_up_by,
+            partners: who.partners,
+            start_year,
+            end_year,
+            status,
+            status_reason,
+            citizen_promise,
+            promise: promise.map(|p| p.id.clone()).unwrap_or_default(),
+            public_text,
+        })
+    }
+
+    /// What the intervention is: its title, the problem it targets, and how it is meant to work.
+    fn what(&self, p: &mut FormProblems) -> (String, String, String) {
+        let title = text_field(
+            p,
+            "title",
+            &self.title,
+            ("rubriken", "the title"),
+            true,
+            false,
+        );
+        let problem = text_field(
+            p,
+            "problem",
+            &self.problem,
+            (
+                "problemet som insatsen riktar sig mot",
+                "the problem the intervention targets",
+            ),
+            true,
+            true,
+        );
+        let mechanism = text_field(
+            p,
+            "mechanism",
+            &self.mechanism,
+            (
+                "hur insatsen ska verka",
+                "how the intervention is meant to work",
+            ),
+            false,
+            true,
+        );
+        (title, problem, mechanism)
+    }
+
+    /// Who is responsible for the intervention and who plans, carries out, follows up and
+    /// takes part in it.
+    fn who(&self, p: &mut FormProblems) -> Who {
+        let responsible = Responsible::parse(self.responsible.trim());
+        if responsible.is_none() {
+            p.add(
+                RESPONSIBLE_FIELD,
+                "Välj vilken organisation som är ansvarig.",
+                "Choose the responsible organisation.",
+            );
+        }
+        let other_required = responsible == Some(Responsible::Other);
+        let responsible_other = text_field(
+            p,
+            "responsible_other",
+            if other_required {
+                &self.responsible_other
+            } else {
+                ""
+            },
+            (
+                "vilken organisation som är ansvarig",
+                "which organisation is responsible",
+            ),
+            other_required,
+            false,
+        );
+        let mut line = |field: &str, value: &str, names: (&str, &str)| {
+            text_field(p, field, value, names, false, false)
+        };
+        let planned_by = line(
+            "planned_by",
+            &self.planned_by,
+            ("vem som planerar", "who plans"),
+        );
+        let carried_out_by = line(
+            "carried_out_by",
+            &self.carried_out_by,
+            ("vem som genomför", "who carries it out"),
+        );
+        let followed_up_by = line(
+            "followed_up_by",
+            &self.followed_up_by,
+            ("vem som följer upp", "who follows it up"),
+        );
+        let partners = text_field(
+            p,
+            "partners",
+            &self.partners,
+            ("samverkanspartner", "the partners"),
+            false,
+            true,
+        );
+        Who {
+            responsible,
+            responsible_other,
+            planned_by,
+            carried_out_by,
+            followed_up_by,
+            partners,
+        }
+    }
+
+    /// The citizen promise of the agreement chosen; `None` when none is (or one not in the
+    /// list, which is a problem).
+    fn promise<'c>(&self, p: &mut FormProblems, choices: &'c Choices) -> Option<&'c PromiseName> {
+        let promise_id = self.promise.trim();
+        let promise = choices.promises.iter().find(|p| p.id == promise_id);
+        if !promise_id.is_empty() && promise.is_none() {
+            p.add(
+                "promise",
+                "Välj ett medborgarlöfte ur listan.",
+                "Choose a citizen promise from the list.",
+            );
+        }
+        promise
+    }
+
+    /// The text for residents on the public page: short enough to read on a phone.
+    fn public_text(&self, p: &mut FormProblems) -> String {
+        let public_text = text_field(
+            p,
+            "public_text",
+            &self.public_text,
+            ("texten för invånarna", "the text for residents"),
+            false,
+            true,
+        );
+        if public_text.chars().count() > MAX_PUBLIC_TEXT {
+            p.add(
+                "public_text",
+                format!("Texten för invånarna får vara högst {MAX_PUBLIC_TEXT} tecken: den ska gå att läsa på en telefon."),
+                format!("The text for residents must be at most {MAX_PUBLIC_TEXT} characters: it is read on phones."),
+            );
+        }
+        public_text
+    }
+
+    /// The status, and the reason for it (required for a status that needs one).
+    fn status(&self, p: &mut FormProblems) -> (Option<Status>, String) {
         let status = Status::parse(self.status.trim());
         if status.is_none() {
             p.add("status", "Välj en status.", "Choose a status.");
         }
         let status_reason = text_field(
-            &mut p,
+            p,
             "status_reason",
             &self.status_reason,
             ("orsaken", "the reason"),
@@ -562,30 +634,7 @@ impl InterventionForm {
                 ),
             );
         }
-        let (Some(priority_area), Some(responsible), Some(status)) =
-            (priority_area, responsible, status)
-        else {
-            return Err(p);
-        };
-        p.or(Intervention {
-            priority_area,
-            title,
-            problem,
-            mechanism,
-            responsible,
-            responsible_other,
-            planned_by,
-            carried_out_by,
-            followed_up_by,
-            partners,
-            start_year,
-            end_year,
-            status,
-            status_reason,
-            citizen_promise,
-            promise: promise.map(|p| p.id.clone()).unwrap_or_default(),
-            public_text,
-        })
+        (status, status_reason)
     }
 
     /// Start and end year; a citizen promise runs two years.

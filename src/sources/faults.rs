@@ -221,7 +221,7 @@ pub(crate) fn read_csv(
         .from_reader(text.as_bytes());
     let names: Vec<String> = reader
         .headers()
-        .map_err(|e| SourceError::at("line 1", e.to_string()))?
+        .map_err(|e| SourceError::caused_by("line 1", e.to_string(), e))?
         .iter()
         .map(|n| n.trim().to_lowercase())
         .collect();
@@ -238,7 +238,11 @@ pub(crate) fn read_csv(
             Ok(true) => {}
             Err(e) => {
                 let line = lines.at(text, e.position().map_or(0, |p| p.byte() as usize));
-                return Err(SourceError::at(format!("line {line}"), e.to_string()));
+                return Err(SourceError::caused_by(
+                    format!("line {line}"),
+                    e.to_string(),
+                    e,
+                ));
             }
         }
         let byte = record.position().map_or(0, |p| p.byte());

@@ -16,16 +16,29 @@ const MAX_PAGES: usize = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// No connection, or no answer in time: `cause` says which in words.
     #[error("cannot reach {host}: {cause} (is this machine offline, or behind a proxy?)")]
-    Unreachable { host: String, cause: String },
+    Unreachable {
+        host: String,
+        cause: &'static str,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("{url} answered {status}: {body}")]
     Status {
         url: String,
         status: u16,
         body: String,
     },
-    #[error("{url}: {cause}")]
-    Other { url: String, cause: String },
+    /// The HTTP client failed otherwise (`url` is empty when it could not be built).
+    #[error("{url}: {source}")]
+    Request {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{url}: more than {} pages: ask for fewer KPIs or years", MAX_PAGES)]
+    TooManyPages { url: String },
 }
 
 /// One answer: where it came from (the file name it is stored under) and its body.
@@ -41,46 +54,55 @@ pub fn client() -> Result<reqwest::Client, FetchError> {
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("trygg/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| FetchError::Other {
+        .map_err(|source| FetchError::Request {
             url: String::new(),
-            cause: e.to_string(),
+            source,
         })
 }
 
+/// The host of a URL and its port when one is given (`api.kolada.se`, `127.0.0.1:9`); the
+/// text itself when it is no URL with a host.
 fn host_of(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or(url)
-        .to_owned()
+    match url::Url::parse(url) {
+        Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => url.to_owned(),
+        },
+        Err(_) => url.to_owned(),
+    }
 }
 
 async fn body_of(
     url: &str,
     response: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<Vec<u8>, FetchError> {
-    let response = response.map_err(|e| {
-        if e.is_connect() || e.is_timeout() {
+    let response = response.map_err(|source| {
+        if source.is_connect() || source.is_timeout() {
             FetchError::Unreachable {
                 host: host_of(url),
-                cause: if e.is_timeout() {
-                    "no answer in time".to_owned()
+                cause: if source.is_timeout() {
+                    "no answer in time"
                 } else {
-                    "the connection failed".to_owned()
+                    "the connection failed"
                 },
+                source,
             }
         } else {
-            FetchError::Other {
+            FetchError::Request {
                 url: url.to_owned(),
-                cause: e.to_string(),
+                source,
             }
         }
     })?;
     let status = response.status();
-    let body = response.bytes().await.map_err(|e| FetchError::Other {
-        url: url.to_owned(),
-        cause: e.to_string(),
-    })?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| FetchError::Request {
+            url: url.to_owned(),
+            source,
+        })?;
     if !status.is_success() {
         let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
         return Err(FetchError::Status {
@@ -124,10 +146,7 @@ pub async fn kolada_paged(
     let mut pages = Vec::new();
     while let Some(next) = url.take() {
         if pages.len() == MAX_PAGES {
-            return Err(FetchError::Other {
-                url: next,
-                cause: format!("more than {MAX_PAGES} pages: ask for fewer KPIs or years"),
-            });
+            return Err(FetchError::TooManyPages { url: next });
         }
         let body = body_of(&next, client.get(&next).send().await).await?;
         url = serde_json::from_slice::<serde_json::Value>(&body)
@@ -165,4 +184,26 @@ pub async fn scb(
     });
     let body = body_of(&url, client.post(&url).json(&query).send().await).await?;
     Ok(Page { url, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_host_is_named_with_its_port_but_never_with_credentials() {
+        assert_eq!(host_of("https://api.kolada.se/v3/data"), "api.kolada.se");
+        assert_eq!(host_of("http://127.0.0.1:9/v3/data"), "127.0.0.1:9");
+        assert_eq!(host_of("http://[::1]:8080/x"), "[::1]:8080");
+        // The scheme's own port is not written out.
+        assert_eq!(host_of("https://api.scb.se:443/OV0104"), "api.scb.se");
+        assert_eq!(
+            host_of("https://user:secret@mirror.example/x"),
+            "mirror.example"
+        );
+        assert_eq!(host_of("HTTPS://API.Kolada.SE/v3"), "api.kolada.se");
+        // No URL: the text as it is.
+        assert_eq!(host_of("api.kolada.se/v3"), "api.kolada.se/v3");
+        assert_eq!(host_of(""), "");
+    }
 }

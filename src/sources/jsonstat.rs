@@ -105,6 +105,73 @@ fn period(code: &str) -> String {
 
 /// Reads a JSON-stat 2 dataset.
 pub fn read(dataset: &Value) -> Result<Parsed, SourceError> {
+    let (dims, sizes) = dimensions(dataset)?;
+    let find = |role_name: &str, guesses: &[&str]| -> Option<usize> {
+        let named = role(dataset, role_name);
+        dims.iter().position(|d| {
+            named.contains(&d.id) || guesses.iter().any(|g| d.id.eq_ignore_ascii_case(g))
+        })
+    };
+    let roles = Roles {
+        geo: find("geo", &["Region"])
+            .ok_or_else(|| SourceError::at("role.geo", "no region dimension"))?,
+        time: find("time", &["Tid", "Time"])
+            .ok_or_else(|| SourceError::at("role.time", "no time dimension"))?,
+        metric: find("metric", &["ContentsCode"]),
+    };
+    let total: usize = sizes.iter().product();
+    let values = values(dataset, total)?;
+    let label = dataset
+        .get("label")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut measures: Vec<Measure> = Vec::new();
+    let mut observations = Vec::with_capacity(total);
+    let mut missing = 0;
+    let mut position = vec![0usize; dims.len()];
+    for value in &values {
+        let (id, title) = roles.measure(&dims, &position, label);
+        match value {
+            Some(v) if v.is_finite() => {
+                if !measures.iter().any(|m| m.id == id) {
+                    measures.push(Measure {
+                        id: id.clone(),
+                        title,
+                        unit: String::new(),
+                    });
+                }
+                observations.push(Observation {
+                    measure: id,
+                    area: dims[roles.geo].codes[position[roles.geo]].clone(),
+                    period: period(&dims[roles.time].codes[position[roles.time]]),
+                    value: *v,
+                });
+            }
+            _ => missing += 1,
+        }
+        // The next position, the last dimension fastest.
+        for k in (0..dims.len()).rev() {
+            position[k] += 1;
+            if position[k] < sizes[k] {
+                break;
+            }
+            position[k] = 0;
+        }
+    }
+    Ok(Parsed {
+        source: Source::Scb,
+        format: "SCB JSON-stat 2",
+        measures,
+        observations,
+        missing,
+        rows: total,
+        next_url: None,
+        unknown_areas: Vec::new(),
+    })
+}
+
+/// The dataset's dimensions in `id` order, and the size of each.
+fn dimensions(dataset: &Value) -> Result<(Vec<Dimension>, Vec<usize>), SourceError> {
     let ids: Vec<String> = dataset
         .get("id")
         .and_then(Value::as_array)
@@ -139,19 +206,13 @@ pub fn read(dataset: &Value) -> Result<Parsed, SourceError> {
             .ok_or_else(|| SourceError::at(format!("dimension.{id}"), "missing"))?;
         dims.push(dimension(id, d, *size)?);
     }
-    let find = |role_name: &str, guesses: &[&str]| -> Option<usize> {
-        let named = role(dataset, role_name);
-        dims.iter().position(|d| {
-            named.contains(&d.id) || guesses.iter().any(|g| d.id.eq_ignore_ascii_case(g))
-        })
-    };
-    let geo = find("geo", &["Region"])
-        .ok_or_else(|| SourceError::at("role.geo", "no region dimension"))?;
-    let time = find("time", &["Tid", "Time"])
-        .ok_or_else(|| SourceError::at("role.time", "no time dimension"))?;
-    let metric = find("metric", &["ContentsCode"]);
-    let total: usize = sizes.iter().product();
-    let values: Vec<Option<f64>> = match dataset.get("value") {
+    Ok((dims, sizes))
+}
+
+/// The `total` values in row-major order (`None`: missing), from a list or an object of
+/// positions.
+fn values(dataset: &Value, total: usize) -> Result<Vec<Option<f64>>, SourceError> {
+    match dataset.get("value") {
         Some(Value::Array(list)) => {
             if list.len() != total {
                 return Err(SourceError::at(
@@ -159,7 +220,7 @@ pub fn read(dataset: &Value) -> Result<Parsed, SourceError> {
                     format!("{} values for {total} cells", list.len()),
                 ));
             }
-            list.iter().map(Value::as_f64).collect()
+            Ok(list.iter().map(Value::as_f64).collect())
         }
         Some(Value::Object(map)) => {
             let mut all = vec![None; total];
@@ -172,22 +233,26 @@ pub fn read(dataset: &Value) -> Result<Parsed, SourceError> {
                 };
                 all[pos] = v.as_f64();
             }
-            all
+            Ok(all)
         }
-        _ => return Err(SourceError::at("value", "missing: a list or an object")),
-    };
-    let label = dataset
-        .get("label")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let mut measures: Vec<Measure> = Vec::new();
-    let mut observations = Vec::with_capacity(total);
-    let mut missing = 0;
-    let mut position = vec![0usize; dims.len()];
-    for value in &values {
+        _ => Err(SourceError::at("value", "missing: a list or an object")),
+    }
+}
+
+/// Which dimensions are the area, the period and (when there is one) the measure.
+struct Roles {
+    geo: usize,
+    time: usize,
+    metric: Option<usize>,
+}
+
+impl Roles {
+    /// The measure's id and title of the cell at `position`: `scb/{metric}` (or `scb/value`,
+    /// titled by the dataset's `label`), then `/{dimension}={code}` for every other dimension.
+    fn measure(&self, dims: &[Dimension], position: &[usize], label: &str) -> (String, String) {
         let mut id = String::from("scb/");
         let mut title = String::new();
-        match metric {
+        match self.metric {
             Some(m) => {
                 id.push_str(&dims[m].codes[position[m]]);
                 title.push_str(&dims[m].labels[position[m]]);
@@ -198,47 +263,12 @@ pub fn read(dataset: &Value) -> Result<Parsed, SourceError> {
             }
         }
         for (k, d) in dims.iter().enumerate() {
-            if k == geo || k == time || Some(k) == metric {
+            if k == self.geo || k == self.time || Some(k) == self.metric {
                 continue;
             }
             id.push_str(&format!("/{}={}", d.id, d.codes[position[k]]));
             title.push_str(&format!(", {}", d.labels[position[k]]));
         }
-        match value {
-            Some(v) if v.is_finite() => {
-                if !measures.iter().any(|m| m.id == id) {
-                    measures.push(Measure {
-                        id: id.clone(),
-                        title,
-                        unit: String::new(),
-                    });
-                }
-                observations.push(Observation {
-                    measure: id,
-                    area: dims[geo].codes[position[geo]].clone(),
-                    period: period(&dims[time].codes[position[time]]),
-                    value: *v,
-                });
-            }
-            _ => missing += 1,
-        }
-        // The next position, the last dimension fastest.
-        for k in (0..dims.len()).rev() {
-            position[k] += 1;
-            if position[k] < sizes[k] {
-                break;
-            }
-            position[k] = 0;
-        }
+        (id, title)
     }
-    Ok(Parsed {
-        source: Source::Scb,
-        format: "SCB JSON-stat 2",
-        measures,
-        observations,
-        missing,
-        rows: total,
-        next_url: None,
-        unknown_areas: Vec::new(),
-    })
 }

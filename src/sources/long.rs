@@ -201,7 +201,7 @@ pub(crate) fn read_csv(
         .from_reader(text.as_bytes());
     let names: Vec<String> = reader
         .headers()
-        .map_err(|e| SourceError::at("line 1", e.to_string()))?
+        .map_err(|e| SourceError::caused_by("line 1", e.to_string(), e))?
         .iter()
         .map(str::to_lowercase)
         .collect();
@@ -211,7 +211,7 @@ pub(crate) fn read_csv(
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = lines.at(text, e.position().map_or(0, |p| p.byte() as usize));
-            SourceError::at(format!("line {line}"), e.to_string())
+            SourceError::caused_by(format!("line {line}"), e.to_string(), e)
         })?;
         let byte = record.position().map_or(0, |p| p.byte());
         let line = lines.at(text, byte as usize);

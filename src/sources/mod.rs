@@ -16,6 +16,8 @@ pub mod xlsx;
 
 use std::fmt;
 
+use crate::util::Cause;
+
 /// Where a series comes from; it decides the licence line shown beside its figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
@@ -101,6 +103,8 @@ pub struct Parsed {
 pub struct SourceError {
     pub place: String,
     pub message: String,
+    /// The error of the reader underneath (JSON, CSV, XLSX) that the message tells of.
+    cause: Cause,
 }
 
 impl SourceError {
@@ -108,6 +112,20 @@ impl SourceError {
         SourceError {
             place: place.into(),
             message: message.into(),
+            cause: Cause::default(),
+        }
+    }
+
+    /// A problem found by the reader underneath: `message` says it in words, and `cause` is
+    /// kept as the error's source.
+    pub fn caused_by(
+        place: impl Into<String>,
+        message: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> SourceError {
+        SourceError {
+            cause: Cause::of(cause),
+            ..SourceError::at(place, message)
         }
     }
 }
@@ -122,7 +140,11 @@ impl fmt::Display for SourceError {
     }
 }
 
-impl std::error::Error for SourceError {}
+impl std::error::Error for SourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.get()
+    }
+}
 
 /// What the format of `bytes` is, from its content: a JSON object with `values` (Kolada v3), a
 /// JSON object with `class: "dataset"` or `dimension` and `value` (JSON-stat 2), an XLSX
@@ -152,9 +174,10 @@ pub fn read_with_progress(
     }
     if text_start.starts_with(b"{") {
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-            SourceError::at(
+            SourceError::caused_by(
                 format!("line {}, column {}", e.line(), e.column()),
                 format!("not JSON: {e}"),
+                e,
             )
         })?;
         if value.get("values").is_some() {
@@ -169,9 +192,10 @@ pub fn read_with_progress(
         ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        SourceError::at(
+        SourceError::caused_by(
             format!("byte {}", e.valid_up_to()),
             "not UTF-8 text (save the CSV as UTF-8)",
+            e,
         )
     })?;
     let text = text.trim_start_matches('\u{feff}');

@@ -61,6 +61,10 @@ fn a_broken_kolada_answer_names_the_place() {
         e.to_string().starts_with("line 1, column 12: not JSON"),
         "{e}"
     );
+    // The parser's error is kept as the source, and says nothing the message does not.
+    let cause = std::error::Error::source(&e).expect("the JSON error");
+    assert!(e.to_string().contains(&cause.to_string()), "{e} / {cause}");
+    assert_eq!(e, SourceError::at(e.place.clone(), e.message.clone()));
 }
 
 /// Population by region, age and sex over two years, with the age dimension's `index` keys

@@ -65,11 +65,12 @@ fn read_book(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Parsed, SourceError> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        SourceError::at(
+        SourceError::caused_by(
             "",
             format!(
                 "the file starts as an XLSX workbook (a zip archive) but cannot be read as one: {e}"
             ),
+            e,
         )
     })?;
     let Some(sheet) = book.sheet_names().into_iter().next() else {
@@ -77,9 +78,10 @@ fn read_book(
     };
     let is_1904 = book.has_1904_epoch();
     let cells = book.worksheet_cells_reader(&sheet).map_err(|e| {
-        SourceError::at(
+        SourceError::caused_by(
             sheet.clone(),
             format!("the first sheet cannot be read: {e}"),
+            e,
         )
     })?;
     let dimensions = cells.dimensions();
@@ -109,14 +111,6 @@ fn read_book(
             Some(_) => {}
         }
     };
-    let header_place = Place::Row {
-        sheet: &sheet,
-        row: header,
-    };
-    let first = Place::Row {
-        sheet: &sheet,
-        row: header + 1,
-    };
     // The names of the header's cells and the columns they are in.
     let (columns, names): (Vec<u32>, Vec<String>) = row
         .iter()
@@ -127,42 +121,68 @@ fn read_book(
             )
         })
         .unzip();
-    let column = |i: usize| columns.get(i).copied();
     // Progress counts the rows after the header.
     let total = total.saturating_sub(header);
-    let mut read_rows = 0usize;
-    let mut tick = |number: u64| {
-        read_rows += 1;
-        if read_rows.is_multiple_of(super::PROGRESS_EVERY) {
-            progress(number.saturating_sub(header), total);
+    let parsed = {
+        // Dropped (and its hold on `progress` with it) before the last call below.
+        let mut body = Body {
+            rows,
+            row,
+            columns,
+            is_1904,
+            header,
+            total,
+            read: 0,
+            progress: &mut *progress,
+        };
+        if long::is_header(&names) {
+            body.long(&names)
+        } else {
+            body.faults(&names, districts)
         }
     };
-    let parsed = if long::is_header(&names) {
-        let found = long::Columns::find(&names, header_place)?;
+    progress(total, total);
+    parsed
+}
+
+/// The rows of a sheet after its header, and how their cells are read.
+struct Body<'a, 's, 'p, RS: Read + Seek> {
+    rows: Rows<'a, 's, RS>,
+    /// The cells of the row read last (at first, the header's).
+    row: Vec<(u32, DataRef<'a>)>,
+    /// The column of each of the header's cells.
+    columns: Vec<u32>,
+    is_1904: bool,
+    /// The header's row number.
+    header: u64,
+    /// The rows after the header the sheet says it has, or 0.
+    total: u64,
+    /// Rows read after the header.
+    read: usize,
+    progress: &'p mut dyn FnMut(u64, u64),
+}
+
+impl<'a, 's, RS: Read + Seek> Body<'a, 's, '_, RS> {
+    /// The long format: measure, area, period and value (title and unit when given).
+    fn long(&mut self, names: &[String]) -> Result<Parsed, SourceError> {
+        let found = long::Columns::find(names, self.place(self.header))?;
         let (measure, area, period, value) = (
-            column(found.measure),
-            column(found.area),
-            column(found.period),
-            column(found.value),
+            self.column(found.measure),
+            self.column(found.area),
+            self.column(found.period),
+            self.column(found.value),
         );
-        let (title, unit) = (found.title.and_then(column), found.unit.and_then(column));
+        let title = found.title.and_then(|i| self.column(i));
+        let unit = found.unit.and_then(|i| self.column(i));
         let mut series = long::Series::default();
-        while let Some(number) = rows.next(&mut row)? {
-            tick(number);
-            if is_blank(&row) {
-                continue;
-            }
-            let field = |col: Option<u32>, kind: Kind| match col {
-                Some(col) => text(cell(&row, col), kind, is_1904),
-                None => Cow::Borrowed(""),
-            };
+        while let Some(number) = self.next()? {
             let (m, a, p, v, t, u) = (
-                field(measure, Kind::Text),
-                field(area, Kind::Text),
-                field(period, Kind::Period),
-                field(value, Kind::Text),
-                field(title, Kind::Text),
-                field(unit, Kind::Text),
+                self.field(measure, Kind::Text),
+                self.field(area, Kind::Text),
+                self.field(period, Kind::Period),
+                self.field(value, Kind::Text),
+                self.field(title, Kind::Text),
+                self.field(unit, Kind::Text),
             );
             let fields = long::Row {
                 measure: m.trim(),
@@ -172,41 +192,62 @@ fn read_book(
                 title: t.trim(),
                 unit: u.trim(),
             };
-            let place = Place::Row {
-                sheet: &sheet,
-                row: number,
-            };
-            series.add(place, &fields)?;
+            series.add(self.place(number), &fields)?;
         }
-        series.finish(first)
-    } else {
-        let (d, c, a) = faults::columns(&names, header_place)?;
-        let (date, category, district) = (column(d), column(c), a.and_then(column));
+        series.finish(self.place(self.header + 1))
+    }
+
+    /// Fault reports: a date, a category and (when given) a district per row.
+    fn faults(&mut self, names: &[String], districts: &[String]) -> Result<Parsed, SourceError> {
+        let (d, c, a) = faults::columns(names, self.place(self.header))?;
+        let (date, category) = (self.column(d), self.column(c));
+        let district = a.and_then(|i| self.column(i));
         let mut counter = faults::Counter::new(districts);
-        while let Some(number) = rows.next(&mut row)? {
-            tick(number);
-            if is_blank(&row) {
-                continue;
-            }
-            let field = |col: Option<u32>, kind: Kind| match col {
-                Some(col) => text(cell(&row, col), kind, is_1904),
-                None => Cow::Borrowed(""),
-            };
-            let place = Place::Row {
-                sheet: &sheet,
-                row: number,
-            };
+        while let Some(number) = self.next()? {
             counter.add(
-                place,
-                &field(date, Kind::Date),
-                &field(category, Kind::Text),
-                &field(district, Kind::Text),
+                self.place(number),
+                &self.field(date, Kind::Date),
+                &self.field(category, Kind::Text),
+                &self.field(district, Kind::Text),
             )?;
         }
-        counter.finish(first)
-    };
-    progress(total, total);
-    parsed
+        counter.finish(self.place(self.header + 1))
+    }
+
+    /// The next row that is not blank, and its number; `None` after the last. Progress is told
+    /// now and then.
+    fn next(&mut self) -> Result<Option<u64>, SourceError> {
+        while let Some(number) = self.rows.next(&mut self.row)? {
+            self.read += 1;
+            if self.read.is_multiple_of(super::PROGRESS_EVERY) {
+                (self.progress)(number.saturating_sub(self.header), self.total);
+            }
+            if !is_blank(&self.row) {
+                return Ok(Some(number));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The column of the header's `i`th cell.
+    fn column(&self, i: usize) -> Option<u32> {
+        self.columns.get(i).copied()
+    }
+
+    /// The current row's cell in a column (none: empty) as text.
+    fn field(&self, col: Option<u32>, kind: Kind) -> Cow<'_, str> {
+        match col {
+            Some(col) => text(cell(&self.row, col), kind, self.is_1904),
+            None => Cow::Borrowed(""),
+        }
+    }
+
+    fn place(&self, row: u64) -> Place<'s> {
+        Place::Row {
+            sheet: self.rows.sheet,
+            row,
+        }
+    }
 }
 
 /// The rows of a sheet, cell by cell as the workbook stores them.
@@ -245,10 +286,8 @@ impl<'a, RS: Read + Seek> Rows<'a, '_, RS> {
                         } else {
                             format!("{}, after row {}", self.sheet, self.last)
                         };
-                        return Err(SourceError::at(
-                            place,
-                            format!("the sheet cannot be read: {e}"),
-                        ));
+                        let message = format!("the sheet cannot be read: {e}");
+                        return Err(SourceError::caused_by(place, message, e));
                     }
                 },
             };

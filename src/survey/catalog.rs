@@ -110,10 +110,7 @@ fn load_file(path: &Path) -> Result<(LoadedSurvey, usize), Vec<SurveyError>> {
     let source = std::str::from_utf8(&bytes)
         .map_err(|e| file_error(format!("the file is not valid UTF-8: {e}")))?;
     let (survey, id_line) = parse(path, source)?;
-    let content_hash = Sha256::digest(without_presentation(source).as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let content_hash = hex::encode(Sha256::digest(without_presentation(source).as_bytes()));
     let loaded = LoadedSurvey {
         survey: Arc::new(survey),
         path: path.to_path_buf(),

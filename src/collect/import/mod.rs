@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use serde_json::Value;
+use sha2::Digest;
 
 mod check;
 mod csv_file;
@@ -158,7 +159,7 @@ impl Importer {
         wave: Wave,
         survey: Arc<Survey>,
         actor: &str,
-    ) -> Result<Importer, DbErr> {
+    ) -> Result<Importer, ImportError> {
         let txn = crate::db::begin_write(db).await?;
         import_staging::create(&txn).await?;
         let schools = if wave.access == Access::Class {
@@ -220,17 +221,17 @@ impl Importer {
     }
 
     /// A body (API format; class waves with `school` and `class`) to check and store.
-    pub async fn add(&mut self, line: u64, body: Value) -> Result<(), DbErr> {
+    pub async fn add(&mut self, line: u64, body: Value) -> Result<(), ImportError> {
         self.read(line, Unchecked::Body(body), BODY_BYTES).await
     }
 
     /// A line of JSON lines (blank space trimmed) to parse, check and store.
-    pub async fn add_json(&mut self, line: u64, text: &[u8]) -> Result<(), DbErr> {
+    pub async fn add_json(&mut self, line: u64, text: &[u8]) -> Result<(), ImportError> {
         self.read(line, Unchecked::Json(text.to_vec()), text.len())
             .await
     }
 
-    async fn read(&mut self, line: u64, input: Unchecked, bytes: usize) -> Result<(), DbErr> {
+    async fn read(&mut self, line: u64, input: Unchecked, bytes: usize) -> Result<(), ImportError> {
         self.checked += 1;
         if self.checked.is_multiple_of(BATCH as u64)
             && let Some(progress) = &mut self.progress
@@ -247,7 +248,7 @@ impl Importer {
 
     /// Gives the lines read to be checked on a thread of their own, and stages the oldest
     /// chunks checked once more than [`Importer::window`] are under way.
-    async fn check_next(&mut self) -> Result<(), DbErr> {
+    async fn check_next(&mut self) -> Result<(), ImportError> {
         if !self.unchecked.is_empty() {
             let chunk = std::mem::replace(&mut self.unchecked, Vec::with_capacity(CHUNK));
             self.unchecked_bytes = 0;
@@ -269,10 +270,8 @@ impl Importer {
     async fn take_checked(
         &mut self,
         chunk: tokio::task::JoinHandle<Vec<(u64, LineCheck)>>,
-    ) -> Result<(), DbErr> {
-        let checked = chunk
-            .await
-            .map_err(|e| DbErr::Custom(format!("checking the lines failed: {e}")))?;
+    ) -> Result<(), ImportError> {
+        let checked = chunk.await.map_err(ImportError::Check)?;
         for (line, check) in checked {
             match check {
                 LineCheck::Good(submission) => {
@@ -292,7 +291,7 @@ impl Importer {
         Ok(())
     }
 
-    async fn flush(&mut self) -> Result<(), DbErr> {
+    async fn flush(&mut self) -> Result<(), ImportError> {
         import_staging::append(&self.txn, &self.pending).await?;
         self.pending.clear();
         Ok(())
@@ -301,7 +300,7 @@ impl Importer {
     /// Stores what was staged and commits when no line had a problem (repeats and conflicts
     /// are found here, once the whole file is staged); otherwise rolls back, so that nothing
     /// of the file is stored.
-    pub async fn finish(mut self) -> Result<Report, DbErr> {
+    pub async fn finish(mut self) -> Result<Report, ImportError> {
         self.check_next().await?;
         while let Some(chunk) = self.checking.pop_front() {
             self.take_checked(chunk).await?;
@@ -413,6 +412,16 @@ pub async fn read_json_lines(
     Ok(())
 }
 
+/// Why an import stopped: the database's error, or a thread checking lines that did not end
+/// (a bug: the checks do not panic on any input).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error("checking the lines failed: {0}")]
+    Check(#[source] tokio::task::JoinError),
+}
+
 /// Why a file could not be read to its end (its problems are in the importer's report).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -420,6 +429,17 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    #[error("checking the lines failed: {0}")]
+    Check(#[source] tokio::task::JoinError),
+}
+
+impl From<ImportError> for ReadError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Database(e) => ReadError::Database(e),
+            ImportError::Check(e) => ReadError::Check(e),
+        }
+    }
 }
 
 /// SHA-256 of a wave and an exported `response_id`: the same row of an export gets the same
@@ -446,11 +466,11 @@ pub fn csv_submission_id(
         Some(id) => response_digest(wave_id, id),
         None => {
             let cells: Vec<&str> = record.iter().map(str::trim).collect();
-            let content = crate::util::sha256_hex(cells.join("\u{1f}"));
-            let key = content
-                .get(..16)
-                .and_then(|h| u64::from_str_radix(h, 16).ok())
-                .unwrap_or_default();
+            let digest = sha2::Sha256::digest(cells.join("\u{1f}"));
+            let content = hex::encode(digest);
+            let mut head = [0u8; 8];
+            head.copy_from_slice(&digest[..8]);
+            let key = u64::from_be_bytes(head);
             let nth = identical.entry(key).or_insert(0);
             *nth += 1;
             crate::util::sha256_hex(format!(
