@@ -261,7 +261,11 @@ fn no_function_is_longer_than_the_limit() {
         }
     }
     walk(&root, &root, &mut found);
-    assert!(found.len() > 1000, "the reader finds the functions: {}", found.len());
+    assert!(
+        found.len() > 1000,
+        "the reader finds the functions: {}",
+        found.len()
+    );
     let problems: Vec<String> = (found.iter())
         .filter(|(_, n)| **n > LONGEST)
         .map(|(f, n)| format!("{f}: {n} lines (at most {LONGEST}; split it)"))
