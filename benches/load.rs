@@ -189,12 +189,14 @@ fn run(args: &Args) -> Result<bool, String> {
             .join(" ")
     );
     let time = Duration::from_secs(args.seconds);
+    let cpu_before = (cpu_seconds(server.0.id()), cpu_seconds(std::process::id()));
     let tally = if args.guess == Some(Guess::Page) {
         runtime.block_on(drive_code_page(&base, args.connections, time))
     } else {
         let url = format!("{base}/api/v1/waves/{SLUG}/responses");
         runtime.block_on(drive(&url, templates, args.connections, time))
     };
+    let cpu_after = (cpu_seconds(server.0.id()), cpu_seconds(std::process::id()));
     server.stop()?;
     let (responses, submissions) = runtime.block_on(stored(&database))?;
 
@@ -202,6 +204,18 @@ fn run(args: &Args) -> Result<bool, String> {
         report_guesses(&tally, responses)
     } else {
         let ok = report(&tally, responses, submissions);
+        // CPU time per answered request: far steadier from run to run than the rate on a
+        // shared machine, and what bounds the rate once the writer waits for nothing.
+        if let ((Some(s0), Some(c0)), (Some(s1), Some(c1))) = (cpu_before, cpu_after) {
+            let answered = (tally.created + tally.refused.values().sum::<u64>()).max(1) as f64;
+            println!(
+                "CPU per answered request: server {:.0} µs, load generator {:.0} µs ({:.2} and {:.2} cores)",
+                1e6 * (s1 - s0) / answered,
+                1e6 * (c1 - c0) / answered,
+                (s1 - s0) / tally.elapsed.as_secs_f64(),
+                (c1 - c0) / tally.elapsed.as_secs_f64()
+            );
+        }
         // What SQLite itself stores per second on this machine, with trygg's settings (WAL,
         // synchronous FULL, secure_delete), in batched transactions: the ceiling the API's
         // durable submissions are measured against (issue 21).
@@ -427,6 +441,17 @@ async fn sqlite_rate(dir: &Path, body: &str, time: Duration) -> Result<f64, Stri
         rows += BASELINE_BATCH as u64;
     }
     Ok(rows as f64 / started.elapsed().as_secs_f64())
+}
+
+/// The CPU time (user and system) a process has used so far, from `/proc/<pid>/stat`, in
+/// seconds; `None` where there is no such file.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are
+    // state (3), ..., utime (14) and stime (15), in clock ticks of 1/100 s on Linux.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i - 3)?.parse::<f64>().ok();
+    Some((ticks(14)? + ticks(15)?) / 100.0)
 }
 
 fn report(tally: &Tally, responses: u64, submissions: u64) -> bool {

@@ -1,10 +1,16 @@
 //! Opening the database (SQLite or PostgreSQL) with the settings trygg relies on, and migrating it.
 
+use std::str::FromStr;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use trygg_migrations::{Migrator, MigratorTrait};
+
+pub mod direct;
+mod log_sync;
+pub use direct::Direct;
+pub use log_sync::{LogSync, Waiting};
 
 /// Connects and applies every pending migration.
 ///
@@ -74,39 +80,59 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// The submission writer's connection (`collect::submit`).
+pub enum Writer {
+    /// PostgreSQL and in-memory SQLite: the shared pool; a commit returns once it is on disk.
+    Shared(DatabaseConnection),
+    /// A SQLite file: a connection of the writer's own, run on the writer's thread, whose
+    /// commits do not wait for the disk; an acknowledgement waits for `log_sync` instead.
+    Direct {
+        connection: Direct,
+        log_sync: LogSync,
+    },
+}
+
 /// The connection the submission writer (`collect::submit`) uses; `shared` is the pool from
 /// [`connect`] for the same URL.
 ///
-/// On a SQLite file the writer gets a connection of its own with a larger page cache. A pool
-/// hands its connections out in turn, and in WAL mode a connection drops its whole page cache
-/// when it finds that another one has written since its last transaction: the writer would
-/// start each batch with a cold cache and read the indexes it inserts into again. Its own
+/// On a SQLite file the writer gets a connection of its own ([`Direct`]) with a larger page
+/// cache. A pool hands its connections out in turn, and in WAL mode a connection drops its whole
+/// page cache when it finds that another one has written since its last transaction: the writer
+/// would start each batch with a cold cache and read the indexes it inserts into again. Its own
 /// connection keeps them in memory. Its statement journals (the undo of one multi-row insert
 /// should it fail halfway, discarded at the end of the statement) stay in memory too instead
 /// of spilling to a temporary file past 64 KiB: a batch's inserts are larger than that.
-/// Elsewhere (PostgreSQL, in-memory SQLite) the writer uses `shared`.
-pub async fn connect_writer(
-    url: &str,
-    shared: &DatabaseConnection,
-) -> Result<DatabaseConnection, DbErr> {
+/// It commits with `synchronous = NORMAL`, and a [`LogSync`] thread syncs the log before any
+/// caller is answered, while the writer goes on with the next batch.
+pub async fn connect_writer(url: &str, shared: &DatabaseConnection) -> Result<Writer, DbErr> {
     if !url.starts_with("sqlite:") || is_sqlite_memory(url) {
-        return Ok(shared.clone());
+        return Ok(Writer::Shared(shared.clone()));
     }
-    let mut options = options(url);
-    options
-        .max_connections(1)
-        .min_connections(1)
-        .map_sqlx_sqlite_opts(|opts| {
-            sqlite_settings(opts)
-                .pragma("cache_size", WRITER_CACHE_KIB.to_string())
-                .pragma("temp_store", "MEMORY")
-                .pragma(
-                    "wal_autocheckpoint",
-                    WRITER_AUTOCHECKPOINT_PAGES.to_string(),
-                )
-        });
-    Database::connect(options).await
+    let file = SqliteConnectOptions::from_str(url)
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e))))?
+        .get_filename()
+        .to_owned();
+    let connection = Direct::open(
+        &file,
+        &direct::Settings {
+            busy_timeout: BUSY_TIMEOUT,
+            cache_kib: WRITER_CACHE_KIB,
+            autocheckpoint_pages: WRITER_AUTOCHECKPOINT_PAGES,
+        },
+    )?;
+    let log_sync = LogSync::start(&file).map_err(|e| {
+        DbErr::Custom(format!(
+            "the write-ahead log's sync thread did not start: {e}"
+        ))
+    })?;
+    Ok(Writer::Direct {
+        connection,
+        log_sync,
+    })
 }
+
+/// How long a SQLite connection waits for another one's write lock before it gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// When the writer itself copies the log into the database file: only when the log has grown
 /// past this many pages (64 MiB) because the [`Checkpointer`] could not keep up. SQLite's
@@ -153,7 +179,7 @@ fn sqlite_settings(opts: SqliteConnectOptions) -> SqliteConnectOptions {
     opts.journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(BUSY_TIMEOUT)
         .pragma("secure_delete", "ON")
         .pragma("temp_store", "FILE")
 }

@@ -2,10 +2,13 @@
 //! many submissions. What a transaction writes (idempotent by submission id, access codes
 //! consumed in the same transaction as the response) is [`crate::store::submissions`].
 //!
-//! One writer task per process takes whatever submissions are waiting (up to `MAX_BATCH`) and
-//! writes them in one transaction; each caller is answered only after that transaction has
-//! committed, so an acknowledged submission is on disk. Under light load a batch is a single
-//! submission and nothing waits for company; under heavy load batches grow by themselves.
+//! One writer per process takes whatever submissions are waiting (up to `MAX_BATCH`) and
+//! writes them in one transaction; each caller is answered only once that transaction is on
+//! disk. On PostgreSQL (and in-memory SQLite) the writer is a task on the shared pool and its
+//! commit waits for the disk. On a SQLite file it is a thread with a connection of its own
+//! (`db::Direct`) whose commits do not wait: the log's sync thread (`db::LogSync`) syncs the log
+//! and only then answers, while the writer stores the next batch. Under light load a batch is a
+//! single submission and nothing waits for company; under heavy load batches grow by themselves.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::wave::{Wave, WaveState};
 use crate::i18n::Lang;
-use crate::store::submissions::write_batch;
+use crate::store::submissions::{write_batch, write_batch_direct};
 use crate::survey::{Survey, ValidatedAnswers};
 
 /// Submissions written per transaction at most.
@@ -179,6 +182,9 @@ pub enum SubmitError {
     Database(#[from] DbErr),
     #[error("the response writer has stopped")]
     WriterGone,
+    /// The write-ahead log could not be synced to disk after the submission's commit.
+    #[error("the write-ahead log could not be synced to disk")]
+    NotSynced(#[source] Arc<std::io::Error>),
 }
 
 type Job = (Submission, oneshot::Sender<Result<Outcome, SubmitError>>);
@@ -193,16 +199,50 @@ pub struct Collector {
 }
 
 impl Collector {
-    /// Starts the writer task on the current tokio runtime; `scrubber` is asked to clear the
-    /// deleted codes, tokens and drafts out of the database files after each batch, and
-    /// `checkpointer` to copy the log into the database file beside the writer.
+    /// Starts the writer: on a SQLite file on a thread of its own with its own connection, else
+    /// as a task on the current tokio runtime. `scrubber` is asked to clear the deleted codes,
+    /// tokens and drafts out of the database files after each batch, and `checkpointer` to copy
+    /// the log into the database file beside the writer.
     pub fn start(
-        db: DatabaseConnection,
+        connection: crate::db::Writer,
         scrubber: crate::db::Scrubber,
         checkpointer: crate::db::Checkpointer,
     ) -> Collector {
         let (jobs, queue) = mpsc::channel(MAX_BATCH * 8);
-        tokio::spawn(writer(db, queue, scrubber.clone(), checkpointer));
+        let after = After {
+            scrubber: scrubber.clone(),
+            checkpointer,
+        };
+        match connection {
+            crate::db::Writer::Shared(db) => {
+                tokio::spawn(writer(Store::Shared(db), None, queue, after));
+            }
+            crate::db::Writer::Direct {
+                connection,
+                log_sync,
+            } => {
+                // Its statements run where it runs, so they wait behind no request being
+                // handled; its own runtime only waits for the next submissions.
+                let started = std::thread::Builder::new()
+                    .name("trygg-writer".to_owned())
+                    .spawn(
+                        move || match tokio::runtime::Builder::new_current_thread().build() {
+                            Ok(runtime) => runtime.block_on(writer(
+                                Store::Direct(connection),
+                                Some(log_sync),
+                                queue,
+                                after,
+                            )),
+                            Err(e) => {
+                                tracing::error!(error = %e, "the response writer did not start")
+                            }
+                        },
+                    );
+                if let Err(e) = started {
+                    tracing::error!(error = %e, "the response writer's thread did not start");
+                }
+            }
+        }
         Collector {
             jobs,
             open_waves: Arc::default(),
@@ -258,18 +298,55 @@ impl Collector {
     }
 }
 
-async fn writer(
-    db: DatabaseConnection,
-    mut queue: mpsc::Receiver<Job>,
+/// Where the writer stores its batches.
+enum Store {
+    Shared(DatabaseConnection),
+    Direct(crate::db::Direct),
+}
+
+impl Store {
+    async fn write(
+        &self,
+        locked: &mut HashSet<(String, u32)>,
+        batch: &[Submission],
+    ) -> Result<Vec<Outcome>, DbErr> {
+        match self {
+            Store::Shared(db) => write_batch(db, locked, batch).await,
+            Store::Direct(db) => write_batch_direct(db, locked, batch).await,
+        }
+    }
+}
+
+/// What the writer tells after a batch.
+struct After {
     scrubber: crate::db::Scrubber,
     checkpointer: crate::db::Checkpointer,
+}
+
+async fn writer(
+    store: Store,
+    mut log_sync: Option<crate::db::LogSync>,
+    mut queue: mpsc::Receiver<Job>,
+    after: After,
 ) {
     let mut locked = HashSet::new();
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    // The syncs asked for after the latest batch and the one before it.
+    let mut syncs: [u64; 2] = [0, 0];
+    loop {
+        // One batch is stored while the one before waits for its sync, no more: the
+        // submissions that come meanwhile make the next batch, so that the log is written in
+        // a few large commits rather than many small ones (each commit writes the pages it
+        // changed again: the end of the table and of its indexes).
+        if let Some(log_sync) = &mut log_sync {
+            log_sync.finished(syncs[0]).await;
+        }
+        if queue.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            break;
+        }
         let (submissions, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
         let started = std::time::Instant::now();
-        let written = write_batch(&db, &mut locked, &submissions).await;
+        let written = store.write(&mut locked, &submissions).await;
         tracing::trace!(
             size = submissions.len(),
             micros = started.elapsed().as_micros() as u64,
@@ -283,7 +360,7 @@ async fn writer(
                 tracing::warn!(error = %e, size = submissions.len(), "batch failed; writing its submissions one at a time");
                 let mut results = Vec::with_capacity(submissions.len());
                 for s in &submissions {
-                    let one = write_batch(&db, &mut locked, std::slice::from_ref(s)).await;
+                    let one = store.write(&mut locked, std::slice::from_ref(s)).await;
                     results.push(one.map(|mut o| o.remove(0)).map_err(SubmitError::from));
                 }
                 results
@@ -298,15 +375,29 @@ async fn writer(
                 && (s.access.uses_up_a_code() || s.draft_id.is_some())
         });
         let stored = results.iter().any(|r| matches!(r, Ok(Outcome::Created)));
-        for (reply, result) in replies.into_iter().zip(results) {
-            // The caller may have gone (client disconnected); the result stands regardless.
-            let _ = reply.send(result);
+        let answer = move |synced: Result<(), Arc<std::io::Error>>| {
+            for (reply, result) in replies.into_iter().zip(results) {
+                let result = match &synced {
+                    Ok(()) => result,
+                    Err(e) => Err(SubmitError::NotSynced(Arc::clone(e))),
+                };
+                // The caller may have gone (client disconnected); the result stands regardless.
+                let _ = reply.send(result);
+            }
+        };
+        // Nothing is told before the commit is on disk: on a SQLite file the commit did not
+        // wait for the disk, the log's sync thread does (`db::LogSync`), while this writer
+        // goes on with the next batch. (A refusal or "stored before" waits too: it may rest on
+        // a commit of an earlier batch that is not synced yet.)
+        match &mut log_sync {
+            Some(log_sync) => syncs = [syncs[1], log_sync.after_sync(Box::new(answer))],
+            None => answer(Ok(())),
         }
         if deleted {
-            scrubber.request();
+            after.scrubber.request();
         }
         if stored {
-            checkpointer.nudge();
+            after.checkpointer.nudge();
         }
     }
 }

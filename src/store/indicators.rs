@@ -49,12 +49,15 @@ pub async fn create(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbEr
 /// Every wave has its row: `store::waves::create` makes it in the wave's own transaction, the
 /// migration made it for waves from before.
 pub async fn mark_stale(db: &impl ConnectionTrait, wave_id: &str) -> Result<(), DbErr> {
+    mark_stale_query(wave_id).exec(db).await?;
+    Ok(())
+}
+
+/// The statement of [`mark_stale`], for the submission writer's connection.
+pub fn mark_stale_query(wave_id: &str) -> sea_orm::UpdateMany<Entity> {
     Entity::update_many()
         .col_expr(Column::Stale, Expr::value(true))
         .filter(Column::WaveId.eq(wave_id))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// Whether the wave's latest publication counts every change made to the wave. Not while stale,

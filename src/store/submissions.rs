@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait,
 };
 
 use crate::collect::class_session::FINISH_AFTER_END_SECONDS;
 use crate::collect::wave::{WaveState, state_at, today};
 use crate::collect::{AccessProof, Outcome, Submission};
+use crate::db::direct::Run;
 use crate::entities::{
     class_session, draft, invitation, invitation_token, pupil_code, response, submission, wave,
 };
@@ -36,10 +37,36 @@ pub async fn write_batch(
     Ok(outcomes)
 }
 
+/// [`write_batch`] on the submission writer's own SQLite connection (`db::Direct`), whose
+/// statements run on the writer's thread.
+pub async fn write_batch_direct(
+    db: &crate::db::Direct,
+    locked: &mut HashSet<(String, u32)>,
+    batch: &[Submission],
+) -> Result<Vec<Outcome>, DbErr> {
+    // IMMEDIATE: the write lock at once (see `db::begin_write`).
+    db.batch("BEGIN IMMEDIATE")?;
+    let written = match write_in(db, locked, batch).await {
+        Ok(written) => db.batch("COMMIT").map(|()| written),
+        Err(e) => Err(e),
+    };
+    match written {
+        Ok((outcomes, to_lock)) => {
+            locked.extend(to_lock);
+            Ok(outcomes)
+        }
+        Err(e) => {
+            // Nothing of the batch stays (a failed COMMIT leaves the transaction open).
+            let _ = db.batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
 /// [`write_batch`] inside a transaction: the outcomes, and the survey versions to remember as
 /// locked once the transaction has committed.
 async fn write_in(
-    txn: &impl ConnectionTrait,
+    txn: &impl Run,
     locked: &HashSet<(String, u32)>,
     batch: &[Submission],
 ) -> Result<(Vec<Outcome>, HashSet<(String, u32)>), DbErr> {
@@ -73,12 +100,12 @@ async fn write_in(
         outcomes.push(outcome);
     }
     if !rows.is_empty() {
-        response::Entity::insert_many(rows)
-            .exec_without_returning(txn)
+        txn.execute(txn.statement(&response::Entity::insert_many(rows)))
             .await?;
     }
     for (survey_id, version) in &to_lock {
-        crate::store::survey_versions::lock(txn, survey_id, *version).await?;
+        let lock = crate::store::survey_versions::lock_query(survey_id, *version);
+        txn.execute(txn.statement(&lock)).await?;
     }
     // The waves that took answers: their indicators are due for recomputation.
     let changed: HashSet<&str> = (batch.iter().zip(&outcomes))
@@ -86,25 +113,35 @@ async fn write_in(
         .map(|(s, _)| s.wave_id())
         .collect();
     for wave_id in changed {
-        crate::store::indicators::mark_stale(txn, wave_id).await?;
+        let stale = crate::store::indicators::mark_stale_query(wave_id);
+        txn.execute(txn.statement(&stale)).await?;
     }
     Ok((outcomes, to_lock))
 }
 
 /// The wave's state as the transaction sees it, so a wave closed a moment ago takes nothing more.
-async fn wave_state(txn: &impl ConnectionTrait, wave_id: &str) -> Result<WaveState, DbErr> {
+async fn wave_state(txn: &impl Run, wave_id: &str) -> Result<WaveState, DbErr> {
     // `all`, not `one`: SQLite plans a statement with a bound LIMIT anew each time it runs.
     // FOR SHARE on PostgreSQL (SQLite has one writer anyway): a concurrent close, an UPDATE of
     // this row, waits for this transaction or makes it wait, so nothing is accepted after
     // `close` returns.
-    let row = wave::Entity::find()
+    let query = wave::Entity::find()
         .filter(wave::Column::Id.eq(wave_id))
-        .lock_shared()
-        .all(txn)
-        .await?
-        .pop();
+        .select_only()
+        .columns([
+            wave::Column::OpensAt,
+            wave::Column::ClosesAt,
+            wave::Column::ClosedAt,
+        ])
+        .lock_shared();
+    let row = txn.rows(txn.statement(&query)).await?.pop();
     Ok(match row {
-        Some(w) => state_at(w.opens_at, w.closes_at, w.closed_at, crate::util::now()),
+        Some(w) => state_at(
+            w.integer("opens_at")?,
+            w.integer("closes_at")?,
+            w.integer("closed_at")?,
+            crate::util::now(),
+        ),
         None => WaveState::Closed,
     })
 }
@@ -128,10 +165,7 @@ type KeyMap<'a> = HashMap<(&'a str, &'a str), Key>;
 /// The keys go in sorted: two nodes inserting overlapping batches then take their row locks in
 /// the same order, so they wait for each other instead of deadlocking. A key inserted by another
 /// node's open transaction makes the insert wait for that transaction, then find the key taken.
-async fn claim_keys<'a>(
-    txn: &impl ConnectionTrait,
-    batch: &[&'a Submission],
-) -> Result<KeyMap<'a>, DbErr> {
+async fn claim_keys<'a>(txn: &impl Run, batch: &[&'a Submission]) -> Result<KeyMap<'a>, DbErr> {
     let mut first: BTreeMap<(&str, &str), &str> = BTreeMap::new();
     for s in batch {
         first
@@ -149,14 +183,16 @@ async fn claim_keys<'a>(
             submission_id: Set(id.to_owned()),
             body_hash: Set(hash.to_owned()),
         });
-    let inserted = match submission::Entity::insert_many(new_keys)
+    let mut insert = submission::Entity::insert_many(new_keys)
         .on_conflict_do_nothing()
-        .exec_with_returning_keys(txn)
-        .await?
-    {
-        TryInsertResult::Inserted(inserted) => inserted,
-        TryInsertResult::Conflicted | TryInsertResult::Empty => Vec::new(),
-    };
+        .into_query();
+    insert.returning(
+        Query::returning().columns([submission::Column::WaveId, submission::Column::SubmissionId]),
+    );
+    let inserted = txn.rows(txn.backend().build(&insert)).await?;
+    let inserted: Vec<(String, String)> = (inserted.iter())
+        .map(|row| Ok((row.text("wave_id")?, row.text("submission_id")?)))
+        .collect::<Result<_, DbErr>>()?;
     let inserted: HashSet<(&str, &str)> = (inserted.iter())
         .map(|(wave_id, id)| (wave_id.as_str(), id.as_str()))
         .collect();
@@ -170,18 +206,12 @@ async fn claim_keys<'a>(
         }
     }
     for (wave_id, ids) in before {
-        let stored: Vec<(String, String)> = submission::Entity::find()
+        let query = submission::Entity::find()
             .filter(submission::Column::WaveId.eq(wave_id))
-            .filter(submission::Column::SubmissionId.is_in(ids.iter().copied()))
-            .select_only()
-            .columns([
-                submission::Column::SubmissionId,
-                submission::Column::BodyHash,
-            ])
-            .into_tuple()
-            .all(txn)
-            .await?;
-        let stored: HashMap<String, String> = stored.into_iter().collect();
+            .filter(submission::Column::SubmissionId.is_in(ids.iter().copied()));
+        let stored: HashMap<String, String> = (txn.rows(txn.statement(&query)).await?.iter())
+            .map(|key| Ok((key.text("submission_id")?, key.text("body_hash")?)))
+            .collect::<Result<_, DbErr>>()?;
         for id in ids {
             if let Some(hash) = stored.get(id) {
                 keys.insert((wave_id, id), Key::Taken(hash.clone()));
@@ -193,7 +223,7 @@ async fn claim_keys<'a>(
 
 /// One submission of the batch, its key already claimed (or found taken) by [`claim_keys`].
 async fn write_one<'a>(
-    txn: &impl ConnectionTrait,
+    txn: &impl Run,
     s: &'a Submission,
     keys: &mut KeyMap<'a>,
     date: &str,
@@ -222,16 +252,17 @@ async fn write_one<'a>(
     }
 
     let Some(design) = consume_access(txn, s).await? else {
-        submission::Entity::delete_by_id((s.wave_id().to_owned(), s.submission_id().to_owned()))
-            .exec(txn)
-            .await?;
+        let free = submission::Entity::delete_by_id((
+            s.wave_id().to_owned(),
+            s.submission_id().to_owned(),
+        ));
+        txn.execute(txn.statement(&free)).await?;
         keys.insert(key, Key::Freed);
         return Ok(Outcome::AccessDenied);
     };
     if let Some(draft_id) = s.draft_id() {
-        draft::Entity::delete_by_id(draft_id.to_owned())
-            .exec(txn)
-            .await?;
+        let submitted = draft::Entity::delete_by_id(draft_id.to_owned());
+        txn.execute(txn.statement(&submitted)).await?;
     }
     rows.push(response::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -247,16 +278,9 @@ async fn write_one<'a>(
 }
 
 /// Repeated or Conflict when this submission id was stored before; `None` when it was not.
-async fn earlier_outcome(
-    txn: &impl ConnectionTrait,
-    s: &Submission,
-) -> Result<Option<Outcome>, DbErr> {
-    let earlier =
-        submission::Entity::find_by_id((s.wave_id().to_owned(), s.submission_id().to_owned()))
-            .one(txn)
-            .await?;
-    Ok(earlier.map(|e| {
-        if e.body_hash == s.body_hash() {
+async fn earlier_outcome(txn: &impl Run, s: &Submission) -> Result<Option<Outcome>, DbErr> {
+    Ok(stored_hash(txn, s).await?.map(|hash| {
+        if hash == s.body_hash() {
             Outcome::Repeated
         } else {
             Outcome::Conflict
@@ -264,31 +288,28 @@ async fn earlier_outcome(
     }))
 }
 
+/// The body hash stored with the submission's key, if the key is stored.
+async fn stored_hash(txn: &impl Run, s: &Submission) -> Result<Option<String>, DbErr> {
+    let query =
+        submission::Entity::find_by_id((s.wave_id().to_owned(), s.submission_id().to_owned()));
+    let row = txn.rows(txn.statement(&query)).await?.pop();
+    row.map(|r| r.text("body_hash")).transpose()
+}
+
 /// Inserts one submission's key; `None` when it was free (now it is this submission's), else the
 /// body hash stored with it before.
-async fn claim_one(txn: &impl ConnectionTrait, s: &Submission) -> Result<Option<String>, DbErr> {
+async fn claim_one(txn: &impl Run, s: &Submission) -> Result<Option<String>, DbErr> {
     let key = submission::ActiveModel {
         wave_id: Set(s.wave_id().to_owned()),
         submission_id: Set(s.submission_id().to_owned()),
         body_hash: Set(s.body_hash().to_owned()),
     };
-    let inserted = match submission::Entity::insert(key)
-        .on_conflict_do_nothing()
-        .exec_without_returning(txn)
-        .await?
-    {
-        TryInsertResult::Inserted(n) => n > 0,
-        TryInsertResult::Conflicted | TryInsertResult::Empty => false,
-    };
-    if inserted {
+    let insert = submission::Entity::insert(key).on_conflict_do_nothing();
+    if txn.execute(txn.statement(&insert)).await? > 0 {
         return Ok(None);
     }
-    let earlier =
-        submission::Entity::find_by_id((s.wave_id().to_owned(), s.submission_id().to_owned()))
-            .one(txn)
-            .await?;
     // A key that is taken yet cannot be read back matches no body: a conflict, as before.
-    Ok(Some(earlier.map(|e| e.body_hash).unwrap_or_default()))
+    Ok(Some(stored_hash(txn, s).await?.unwrap_or_default()))
 }
 
 /// Design variables a response gets from its way in.
@@ -300,10 +321,7 @@ struct DesignVars {
 /// Marks the invitation answered or the pupil code used; `None` when the code does not admit
 /// this submission. Nothing about the code is carried over to the response except, for pupils,
 /// the school and class, which are design variables.
-async fn consume_access(
-    txn: &impl ConnectionTrait,
-    s: &Submission,
-) -> Result<Option<DesignVars>, DbErr> {
+async fn consume_access(txn: &impl Run, s: &Submission) -> Result<Option<DesignVars>, DbErr> {
     match s.access() {
         AccessProof::None => Ok(Some(DesignVars {
             school_id: None,
@@ -330,27 +348,26 @@ async fn consume_access(
                 .from(invitation::Entity)
                 .and_where(invitation::Column::WaveId.eq(s.wave_id()))
                 .to_owned();
-            let deleted = invitation_token::Entity::delete_many()
+            let delete = invitation_token::Entity::delete_many()
                 .filter(invitation_token::Column::InvitationId.in_subquery(holder))
-                .filter(invitation_token::Column::InvitationId.in_subquery(of_wave))
-                .exec(txn)
-                .await?;
-            Ok((deleted.rows_affected > 0).then_some(DesignVars {
+                .filter(invitation_token::Column::InvitationId.in_subquery(of_wave));
+            let deleted = txn.execute(txn.statement(&delete)).await?;
+            Ok((deleted > 0).then_some(DesignVars {
                 school_id: None,
                 class_id: None,
             }))
         }
         AccessProof::PupilCode(hash) => {
-            let Some(code) = pupil_code::Entity::find_by_id(hash.clone())
-                .one(txn)
-                .await?
-            else {
+            let code = pupil_code::Entity::find_by_id(hash.clone())
+                .select_only()
+                .column(pupil_code::Column::ClassSessionId);
+            let Some(code) = txn.rows(txn.statement(&code)).await?.pop() else {
                 return Ok(None);
             };
             // A session that ended a while ago still takes the answers of pupils who had
             // started before the end (its other codes were deleted at the end).
             let ended_since = crate::util::now() - FINISH_AFTER_END_SECONDS;
-            let session = class_session::Entity::find_by_id(code.class_session_id.clone())
+            let session = class_session::Entity::find_by_id(code.text("class_session_id")?)
                 .filter(class_session::Column::WaveId.eq(s.wave_id()))
                 .filter(
                     Condition::any()
@@ -358,20 +375,16 @@ async fn consume_access(
                         .add(class_session::Column::EndedAt.gt(ended_since)),
                 )
                 .select_only()
-                .columns([class_session::Column::Id, class_session::Column::SchoolId])
-                .into_tuple::<(String, String)>()
-                .one(txn)
-                .await?;
-            let Some((class_id, school_id)) = session else {
+                .columns([class_session::Column::Id, class_session::Column::SchoolId]);
+            let Some(session) = txn.rows(txn.statement(&session)).await?.pop() else {
                 return Ok(None);
             };
             // Used up by deleting it: of two submissions racing with one code, one deletes it.
-            let deleted = pupil_code::Entity::delete_by_id(hash.clone())
-                .exec(txn)
-                .await?;
-            Ok((deleted.rows_affected == 1).then_some(DesignVars {
-                school_id: Some(school_id),
-                class_id: Some(class_id),
+            let used = pupil_code::Entity::delete_by_id(hash.clone());
+            let deleted = txn.execute(txn.statement(&used)).await?;
+            Ok((deleted == 1).then_some(DesignVars {
+                school_id: Some(session.text("school_id")?),
+                class_id: Some(session.text("id")?),
             }))
         }
     }
@@ -387,10 +400,61 @@ mod tests {
     use crate::collect::codes;
     use crate::collect::wave::NewWave;
 
-    async fn database_with_wave(slug: &str, access: &str) -> (DatabaseConnection, String) {
-        let db = crate::db::connect_and_migrate("sqlite::memory:")
+    /// A database file, and the connection the batches are written through: sea-orm's (as on
+    /// PostgreSQL and in memory) or the writer's own (`db::Direct`, as on a SQLite file).
+    struct Db {
+        db: DatabaseConnection,
+        direct: Option<crate::db::Direct>,
+        _dir: tempfile::TempDir,
+    }
+
+    #[derive(Clone, Copy)]
+    enum Via {
+        SeaOrm,
+        Direct,
+    }
+
+    /// Every test runs through both connections.
+    macro_rules! both {
+        ($($name:ident),*) => {$(
+            mod $name {
+                #[tokio::test]
+                async fn sea_orm() {
+                    super::$name(super::Via::SeaOrm).await;
+                }
+
+                #[tokio::test]
+                async fn direct() {
+                    super::$name(super::Via::Direct).await;
+                }
+            }
+        )*};
+    }
+
+    both!(
+        repeats_and_conflicts_within_a_batch_and_with_earlier_ones,
+        a_refused_code_leaves_its_id_to_a_later_submission_of_the_batch,
+        a_closed_wave_takes_nothing_while_an_open_one_in_the_same_batch_does
+    );
+
+    async fn write(
+        t: &Db,
+        locked: &mut HashSet<(String, u32)>,
+        batch: &[Submission],
+    ) -> Result<Vec<Outcome>, DbErr> {
+        match &t.direct {
+            Some(direct) => write_batch_direct(direct, locked, batch).await,
+            None => write_batch(&t.db, locked, batch).await,
+        }
+    }
+
+    async fn database_with_wave(via: Via, slug: &str, access: &str) -> (Db, String) {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("t.db");
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        let db = crate::db::connect_and_migrate(&url)
             .await
-            .expect("in-memory database");
+            .expect("database");
         let catalog = crate::survey::load_dir(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
         )
@@ -404,7 +468,26 @@ mod tests {
         let wave = crate::store::waves::create(&db, &new, "test")
             .await
             .expect("create wave");
-        (db, wave.id)
+        let direct = match via {
+            Via::SeaOrm => None,
+            Via::Direct => Some(
+                crate::db::Direct::open(
+                    &file,
+                    &crate::db::direct::Settings {
+                        busy_timeout: std::time::Duration::from_secs(5),
+                        cache_kib: -1024,
+                        autocheckpoint_pages: 1000,
+                    },
+                )
+                .expect("direct connection"),
+            ),
+        };
+        let t = Db {
+            db,
+            direct,
+            _dir: dir,
+        };
+        (t, wave.id)
     }
 
     fn submission(wave_id: &str, id: &str, hash: &str, access: AccessProof) -> Submission {
@@ -415,12 +498,12 @@ mod tests {
         response::Entity::find().count(db).await.expect("count")
     }
 
-    #[tokio::test]
-    async fn repeats_and_conflicts_within_a_batch_and_with_earlier_ones() {
-        let (db, wave) = database_with_wave("batch-wave", "open").await;
+    async fn repeats_and_conflicts_within_a_batch_and_with_earlier_ones(via: Via) {
+        let (t, wave) = database_with_wave(via, "batch-wave", "open").await;
+        let db = &t.db;
         let open = |id: &str, hash: &str| submission(&wave, id, hash, AccessProof::None);
         let mut locked = HashSet::new();
-        let earlier = write_batch(&db, &mut locked, &[open("x", "h1")]).await;
+        let earlier = write(&t, &mut locked, &[open("x", "h1")]).await;
         assert_eq!(earlier.expect("write"), [Outcome::Created]);
 
         let batch = [
@@ -432,7 +515,7 @@ mod tests {
             open("x", "other"),
             open("c", "hc"),
         ];
-        let outcomes = write_batch(&db, &mut locked, &batch).await.expect("write");
+        let outcomes = write(&t, &mut locked, &batch).await.expect("write");
         use Outcome::{Conflict, Created, Repeated};
         assert_eq!(
             outcomes,
@@ -440,9 +523,9 @@ mod tests {
                 Created, Repeated, Created, Conflict, Repeated, Conflict, Created
             ]
         );
-        assert_eq!(responses(&db).await, 4);
+        assert_eq!(responses(db).await, 4);
         let b = submission::Entity::find_by_id((wave.clone(), "b".to_owned()))
-            .one(&db)
+            .one(db)
             .await
             .expect("query")
             .expect("key");
@@ -452,9 +535,9 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_refused_code_leaves_its_id_to_a_later_submission_of_the_batch() {
-        let (db, wave) = database_with_wave("class-wave", "class").await;
+    async fn a_refused_code_leaves_its_id_to_a_later_submission_of_the_batch(via: Via) {
+        let (t, wave) = database_with_wave(via, "class-wave", "class").await;
+        let db = &t.db;
         let session = class_session::ActiveModel {
             id: Set("session".to_owned()),
             wave_id: Set(wave.clone()),
@@ -468,14 +551,14 @@ mod tests {
             sealed_codes: Set(None),
             opened_with: Set(None),
         };
-        session.insert(&db).await.expect("session");
+        session.insert(db).await.expect("session");
         let code = codes::hash("ABCDEFGH");
         pupil_code::ActiveModel {
             code_hash: Set(code.clone()),
             class_session_id: Set("session".to_owned()),
             started: Set(false),
         }
-        .insert(&db)
+        .insert(db)
         .await
         .expect("code");
         let with = |id: &str, hash: &str, code: &str| {
@@ -489,12 +572,10 @@ mod tests {
             with("p", "h2", &code),
             with("q", "h3", &code),
         ];
-        let outcomes = write_batch(&db, &mut HashSet::new(), &batch)
-            .await
-            .expect("write");
+        let outcomes = write(&t, &mut HashSet::new(), &batch).await.expect("write");
         use Outcome::{AccessDenied, Created, Repeated};
         assert_eq!(outcomes, [AccessDenied, Created, Repeated, AccessDenied]);
-        assert_eq!(responses(&db).await, 1);
+        assert_eq!(responses(db).await, 1);
         let stored: Vec<(String, String)> = submission::Entity::find()
             .select_only()
             .columns([
@@ -502,35 +583,33 @@ mod tests {
                 submission::Column::BodyHash,
             ])
             .into_tuple()
-            .all(&db)
+            .all(db)
             .await
             .expect("keys");
         assert_eq!(stored, [("p".to_owned(), "h2".to_owned())]);
     }
 
-    #[tokio::test]
-    async fn a_closed_wave_takes_nothing_while_an_open_one_in_the_same_batch_does() {
-        let (db, open_wave) = database_with_wave("open", "open").await;
+    async fn a_closed_wave_takes_nothing_while_an_open_one_in_the_same_batch_does(via: Via) {
+        let (t, open_wave) = database_with_wave(via, "open", "open").await;
+        let db = &t.db;
         let catalog = crate::survey::load_dir(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
         )
         .expect("surveys");
         let new =
             NewWave::parse(&catalog, "resident-safety", "shut", "open", None, None).expect("wave");
-        let shut = crate::store::waves::create(&db, &new, "test")
+        let shut = crate::store::waves::create(db, &new, "test")
             .await
             .expect("create");
-        crate::store::waves::close(&db, "shut", "test")
+        crate::store::waves::close(db, "shut", "test")
             .await
             .expect("close");
         let batch = [
             submission(&shut.id, "a", "h", AccessProof::None),
             submission(&open_wave, "a", "h", AccessProof::None),
         ];
-        let outcomes = write_batch(&db, &mut HashSet::new(), &batch)
-            .await
-            .expect("write");
+        let outcomes = write(&t, &mut HashSet::new(), &batch).await.expect("write");
         assert_eq!(outcomes, [Outcome::NotOpen, Outcome::Created]);
-        assert_eq!(responses(&db).await, 1);
+        assert_eq!(responses(db).await, 1);
     }
 }

@@ -62,11 +62,14 @@ pub async fn sync(
 /// Locks a survey version: its file may no longer change under the same version number.
 /// Called when the first response of a wave of that version is stored.
 pub async fn lock(db: &impl ConnectionTrait, survey_id: &str, version: u32) -> Result<(), DbErr> {
+    lock_query(survey_id, version).exec(db).await?;
+    Ok(())
+}
+
+/// The statement of [`lock`], for the submission writer's connection.
+pub fn lock_query(survey_id: &str, version: u32) -> sea_orm::UpdateMany<survey_version::Entity> {
     survey_version::Entity::update_many()
         .col_expr(survey_version::Column::Locked, true.into())
         .filter(survey_version::Column::SurveyId.eq(survey_id))
         .filter(survey_version::Column::Version.eq(i64::from(version)))
-        .exec(db)
-        .await?;
-    Ok(())
 }

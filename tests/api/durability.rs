@@ -9,7 +9,7 @@ use serde_json::Value;
 use tokio::task::JoinSet;
 
 use crate::db_tests;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, strace_available};
 use crate::server::{Server, create_open_wave, post, stored, synth_bodies};
 
 db_tests!(acknowledged_submissions_survive_kill_9_of_the_server);
@@ -141,4 +141,114 @@ async fn acknowledged_submissions_survive_kill_9_of_the_server(app: TestApp) {
     let sent_and_not_refused: HashSet<String> = acknowledged.union(&in_flight).cloned().collect();
     assert_eq!(after, sent_and_not_refused);
     assert_eq!(responses, after.len() as u64);
+}
+
+/// On a SQLite file the writer's commits do not wait for the disk; a thread of their own syncs
+/// the log and only then are the callers answered (`db::LogSync`). Under `strace`, a respondent
+/// sending one submission after the other: no answer leaves the server while a write to the log
+/// that came before it is not yet covered by a finished sync of the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_answer_leaves_before_the_log_holding_its_commit_is_synced() {
+    if !strace_available("the order of syncs and answers") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    create_open_wave(&url, "resident-safety", SLUG);
+    let trace = dir.path().join("serve.trace");
+    let calls = "pwrite64,pwritev,write,writev,sendto,sendmsg,fdatasync,fsync";
+    let mut server = Server::start_traced(&url, dir.path(), calls, &trace).await;
+    let responses = server.responses_url(SLUG);
+    let bodies = synth_bodies("resident-safety", 20, 5);
+    let client = reqwest::Client::new();
+    for (i, body) in bodies.iter().enumerate() {
+        assert_eq!(
+            post(&client, &responses, body).await,
+            Some(201),
+            "submission {i}"
+        );
+    }
+    // A repeat is answered "stored before": it too waits for the sync.
+    assert_eq!(post(&client, &responses, &bodies[0]).await, Some(200));
+    server.stop_traced();
+
+    let trace = std::fs::read_to_string(&trace).expect("strace log");
+    let (created, ok) = check_answers_follow_syncs(&trace);
+    assert_eq!(created, 20, "201 answers in the trace:\n{trace}");
+    // The repeat, and the health checks before the first submission.
+    assert!(ok >= 1, "no 200 answer in the trace:\n{trace}");
+    let (_, count) = stored(&url, SLUG).await;
+    assert_eq!(count, 20);
+}
+
+/// Walks an `strace -f -yy` log in its order and checks that when an HTTP answer to a
+/// submission starts to be written, every write to the log (`-wal`) finished before it is
+/// covered by a sync of the log that began after that write and finished before the answer.
+/// Returns the number of answers 201 and 200.
+fn check_answers_follow_syncs(trace: &str) -> (usize, usize) {
+    let mut log_writes: Vec<usize> = Vec::new();
+    // The latest log write any finished sync covers.
+    let mut covered: Option<usize> = None;
+    // Calls under way, by thread: (name, the line it started on, its arguments).
+    let mut started: std::collections::HashMap<&str, (&str, usize, &str)> = Default::default();
+    let (mut created, mut ok) = (0, 0);
+    for (at, line) in trace.lines().enumerate() {
+        let Some((thread, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        // A call is finished on this line, begun on `from` with `args`.
+        let (name, from, args) = if let Some(resumed) = rest.strip_prefix("<... ") {
+            let Some((name, _)) = resumed.split_once(' ') else {
+                continue;
+            };
+            match started.remove(thread) {
+                Some((begun, from, args)) if begun == name => (name, from, args),
+                _ => continue,
+            }
+        } else {
+            let Some((name, args)) = rest.split_once('(') else {
+                continue;
+            };
+            if let Some(status) = answer_status(name, args) {
+                if status == 201 {
+                    created += 1;
+                } else {
+                    ok += 1;
+                }
+                let owed = log_writes.last().copied();
+                assert!(
+                    owed <= covered,
+                    "line {}: an answer left before the log write on line {} was synced:\n{line}",
+                    at + 1,
+                    owed.map_or(0, |w| w + 1)
+                );
+            }
+            if args.ends_with("<unfinished ...>") {
+                started.insert(thread, (name, at, args));
+                continue;
+            }
+            (name, at, args)
+        };
+        let on_log = args.contains("-wal>");
+        match name {
+            "pwrite64" | "pwritev" | "write" | "writev" if on_log => log_writes.push(at),
+            "fdatasync" | "fsync" if on_log => {
+                let before = log_writes.iter().rev().find(|&&w| w < from).copied();
+                covered = covered.max(before);
+            }
+            _ => {}
+        }
+    }
+    (created, ok)
+}
+
+/// 201 or 200 when a call writes the start of such an HTTP answer to a socket.
+fn answer_status(name: &str, args: &str) -> Option<u16> {
+    if !matches!(name, "write" | "writev" | "sendto" | "sendmsg") || !args.contains("TCP:") {
+        return None;
+    }
+    [201, 200]
+        .into_iter()
+        .find(|status| args.contains(&format!("\"HTTP/1.1 {status}")))
 }

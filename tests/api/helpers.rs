@@ -97,6 +97,20 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
+/// Whether `strace` runs here; `false` means skip the check it is for (a failure under CI).
+pub fn strace_available(check: &str) -> bool {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    assert!(!in_ci(), "CI is set but strace is not installed");
+    eprintln!("SKIP {check}: strace not found (apt-get install strace)");
+    false
+}
+
 /// `TEST_DATABASE_URL`, or `None` to skip the PostgreSQL variant locally. Under CI ([`in_ci`]) a
 /// missing URL fails the test: a green run there must mean both databases were tested, not that
 /// every PostgreSQL variant quietly skipped itself.

@@ -12,7 +12,7 @@ use std::time::Duration;
 use trygg::accounts::Role;
 
 use crate::db_tests;
-use crate::helpers::{TestApp, in_ci};
+use crate::helpers::{TestApp, in_ci, strace_available};
 use crate::indicators::run;
 
 db_tests!(six_parallel_pdf_downloads_never_run_more_than_two_printers);
@@ -100,13 +100,7 @@ async fn the_printer_connects_nowhere_and_looks_up_no_name() {
     // And under strace: no DNS query, no connection to any address. Chromium's one IPv6
     // reachability probe (a UDP socket connected to 2001:4860:4860::8888, which sends nothing)
     // is the only connect() it makes.
-    if std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        assert!(!in_ci(), "CI is set but strace is not installed");
-        eprintln!("SKIP the strace check: strace not found (apt-get install strace)");
+    if !strace_available("the strace check") {
         return;
     }
     let dir = tempfile::tempdir().expect("dir");

@@ -47,14 +47,53 @@ impl Server {
 
     /// [`Server::start`] with this log filter (`TRYGG_LOG`).
     pub async fn start_logging(database_url: &str, log_dir: &Path, filter: &str) -> Server {
+        Server::launch(database_url, log_dir, filter, |serve| serve).await
+    }
+
+    /// [`Server::start`] under `strace -f -yy`: the system calls `calls` (e.g.
+    /// `fdatasync,writev`) of every thread, with the file each descriptor names, go to `trace`.
+    pub async fn start_traced(
+        database_url: &str,
+        log_dir: &Path,
+        calls: &str,
+        trace: &Path,
+    ) -> Server {
+        Server::launch(database_url, log_dir, "warn", |serve| {
+            let mut traced = Command::new("strace");
+            traced
+                .args(["-f", "-qq", "-yy", "-e"])
+                .arg(format!("trace={calls}"))
+                .arg("-o")
+                .arg(trace)
+                .arg(serve.get_program())
+                .args(serve.get_args());
+            for (key, value) in serve.get_envs() {
+                match value {
+                    Some(value) => traced.env(key, value),
+                    None => traced.env_remove(key),
+                };
+            }
+            traced
+        })
+        .await
+    }
+
+    async fn launch(
+        database_url: &str,
+        log_dir: &Path,
+        filter: &str,
+        wrap: impl FnOnce(Command) -> Command,
+    ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
         let log = log_dir.join(format!("serve-{port}.log"));
-        let child = trygg(database_url)
+        let mut serve = trygg(database_url);
+        serve
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .env("TRYGG_LOG", filter)
+            .env("TRYGG_LOG", filter);
+        let child = wrap(serve)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("log file"))
             .spawn()
@@ -87,6 +126,18 @@ impl Server {
 
     pub fn responses_url(&self, slug: &str) -> String {
         format!("{}/api/v1/waves/{slug}/responses", self.base)
+    }
+
+    /// Stops a server started with [`Server::start_traced`]: SIGTERM to `trygg` itself (strace
+    /// would leave it running were strace killed), then waits for strace to finish its log.
+    pub fn stop_traced(&mut self) {
+        let pid = self.child.id();
+        let children =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        for child in children.split_whitespace() {
+            let _ = Command::new("kill").args(["-TERM", child]).status();
+        }
+        self.child.wait().expect("wait for strace");
     }
 
     /// `kill -9`: no shutdown, no flushing, nothing after the signal.
