@@ -10,7 +10,7 @@ use trygg_migrations::{Migrator, MigratorTrait};
 pub mod direct;
 mod log_sync;
 pub use direct::Direct;
-pub use log_sync::{LogSync, Waiting};
+pub use log_sync::LogSync;
 
 /// Connects and applies every pending migration.
 ///

@@ -1,5 +1,6 @@
-//! A sea-orm connection over one SQLite connection of its own, whose statements run on the
-//! caller's thread (issue 21).
+//! The submission writer's own SQLite connection, which runs sea-orm's statements on the
+//! caller's thread (issue 21). It is not a sea-orm connection: the writer's code reaches it and
+//! a sea-orm transaction alike through [`Run`].
 //!
 //! The submission writer stores each batch in a handful of statements. Through sqlx every
 //! statement is a round trip to the connection's worker thread and back to a tokio task that
