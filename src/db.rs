@@ -359,11 +359,16 @@ impl Checkpointer {
     /// Starts the background task on the current runtime (SQLite files only).
     pub async fn start(url: &str) -> Result<Checkpointer, DbErr> {
         let wake = on_nudge(url, CHECKPOINT_DELAY, |db| async move {
-            if let Err(e) = db
+            let started = std::time::Instant::now();
+            match db
                 .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
                 .await
             {
-                tracing::debug!(error = %e, "checkpoint postponed");
+                Ok(_) => tracing::trace!(
+                    micros = started.elapsed().as_micros() as u64,
+                    "checkpoint done"
+                ),
+                Err(e) => tracing::debug!(error = %e, "checkpoint postponed"),
             }
         });
         Ok(Checkpointer { wake: wake.await? })

@@ -101,14 +101,14 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         public_url: settings.public_url.clone(),
         wake: Arc::new(tokio::sync::Notify::new()),
     };
-    Ok(AppState {
+    Ok(AppState::new(crate::web::Shared {
         collector: crate::collect::Collector::start(writer, scrubber, checkpointer),
         outbox,
         db,
         settings: Arc::new(settings),
         surveys,
         agreements: Arc::new(agreements),
-    })
+    }))
 }
 
 /// Serves until `shutdown` completes, then finishes the requests under way.
