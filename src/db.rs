@@ -115,6 +115,7 @@ pub async fn connect_writer(url: &str, shared: &DatabaseConnection) -> Result<Wr
     let connection = Direct::open(
         &file,
         &direct::Settings {
+            pragmas: &EVERY_CONNECTION,
             busy_timeout: BUSY_TIMEOUT,
             cache_kib: WRITER_CACHE_KIB,
             autocheckpoint_pages: WRITER_AUTOCHECKPOINT_PAGES,
@@ -176,13 +177,20 @@ fn options(url: &str) -> ConnectOptions {
 /// large sorts (an import's staging, `collect::import`) go to a temporary file past the page
 /// cache instead of memory, which is where the bundled SQLite would keep them.
 fn sqlite_settings(opts: SqliteConnectOptions) -> SqliteConnectOptions {
-    opts.journal_mode(SqliteJournalMode::Wal)
+    let opts = opts
+        .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT)
-        .pragma("secure_delete", "ON")
-        .pragma("temp_store", "FILE")
+        .pragma("temp_store", "FILE");
+    EVERY_CONNECTION
+        .iter()
+        .fold(opts, |opts, &(name, value)| opts.pragma(name, value))
 }
+
+/// The pragmas every SQLite connection gets, the submission writer's own ([`Direct`]) included:
+/// foreign keys enforced, and deleted rows overwritten (`secure_delete`, see [`sqlite_settings`]).
+pub(crate) const EVERY_CONNECTION: [(&str, &str); 2] =
+    [("foreign_keys", "ON"), ("secure_delete", "ON")];
 
 /// Removes what deleted rows left behind outside the live tables, so that a copy of the
 /// database files taken afterwards holds none of it.

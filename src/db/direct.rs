@@ -29,6 +29,8 @@ const PREPARED: usize = 1024;
 /// How the connection is set up; what each setting is for is said at [`super::connect_writer`]
 /// and [`super::sqlite_settings`].
 pub struct Settings {
+    /// `(name, value)` pragmas every connection of trygg's gets.
+    pub pragmas: &'static [(&'static str, &'static str)],
     pub busy_timeout: Duration,
     pub cache_kib: i64,
     pub autocheckpoint_pages: u32,
@@ -49,10 +51,15 @@ impl Direct {
             .busy_timeout(settings.busy_timeout)
             .map_err(conn_err)?;
         connection.set_prepared_statement_cache_capacity(PREPARED);
+        for (name, value) in settings.pragmas {
+            connection
+                .pragma_update(None, name, value)
+                .map_err(conn_err)?;
+        }
         connection
             .execute_batch(&format!(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-                 PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = {};
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+                 PRAGMA temp_store = MEMORY; PRAGMA cache_size = {};
                  PRAGMA wal_autocheckpoint = {};",
                 settings.cache_kib, settings.autocheckpoint_pages
             ))
@@ -243,4 +250,39 @@ fn exec_err(e: impl ToString) -> DbErr {
 
 fn query_err(e: impl ToString) -> DbErr {
     DbErr::Query(RuntimeErr::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writer's own connection enforces foreign keys and overwrites deleted rows, as every
+    /// other connection of trygg's does, and commits without waiting for the disk.
+    #[test]
+    fn the_writer_connection_gets_the_pragmas_of_every_connection() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let direct = Direct::open(
+            &dir.path().join("t.db"),
+            &Settings {
+                pragmas: &crate::db::EVERY_CONNECTION,
+                busy_timeout: Duration::from_secs(1),
+                cache_kib: -1024,
+                autocheckpoint_pages: 1000,
+            },
+        )
+        .expect("open");
+        let connection = direct.connection();
+        let pragma = |name: &str| -> i64 {
+            connection
+                .pragma_query_value(None, name, |row| row.get(0))
+                .expect("pragma")
+        };
+        assert_eq!(pragma("foreign_keys"), 1);
+        assert_eq!(pragma("secure_delete"), 1);
+        assert_eq!(pragma("synchronous"), 1, "NORMAL");
+        let mode: String = connection
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .expect("journal mode");
+        assert_eq!(mode, "wal");
+    }
 }

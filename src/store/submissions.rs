@@ -474,6 +474,7 @@ mod tests {
                 crate::db::Direct::open(
                     &file,
                     &crate::db::direct::Settings {
+                        pragmas: &crate::db::EVERY_CONNECTION,
                         busy_timeout: std::time::Duration::from_secs(5),
                         cache_kib: -1024,
                         autocheckpoint_pages: 1000,
